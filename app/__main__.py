@@ -1,0 +1,87 @@
+"""Composition root: parse arguments, build config, services and the Qt window."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from app import __version__, config, i18n
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m app", description="Rovaseutu service-point desk application"
+    )
+    parser.add_argument("--db", type=Path, help="local database file")
+    parser.add_argument("--central", help="central PostgreSQL URL")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="user interface language")
+    parser.add_argument("--demo", action="store_true",
+                        help="fill an empty database with the demo area on first run")
+    parser.add_argument("--demo-scale", type=float, default=1.0, help=argparse.SUPPRESS)
+    parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
+                        help="render a view offscreen to a PNG and exit")
+    parser.add_argument("--view", help="the view to render with --screenshot")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    args = parser.parse_args(argv)
+    if args.screenshot and not args.view:
+        parser.error("--screenshot needs --view")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from app.views import screenshot
+
+        if args.view not in screenshot.VIEWS:
+            print(
+                f"error: unknown view {args.view!r}; available: {', '.join(screenshot.VIEWS)}",
+                file=sys.stderr,
+            )
+            return 2
+
+    settings = config.load()
+    if args.db:
+        settings = settings.with_(db_path=args.db)
+    if args.central:
+        settings = settings.with_(central_url=args.central)
+    if args.lang:
+        settings = settings.with_(language=args.lang)
+    i18n.set_language(settings.language)
+
+    from app.services.registry import Services
+
+    try:
+        services = Services.open(settings.db_path, settings.workstation)
+    except Exception as exc:  # noqa: BLE001 - the user gets a message, not a traceback
+        print(f"error: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
+        return 1
+
+    from app.views.application import build_demo_with_progress, build_main_window, make_application
+
+    app = make_application(sys.argv[:1])
+    window, runner = build_main_window(app, services, settings.language, settings.text_scale)
+
+    if args.screenshot:
+        from app.views import screenshot
+
+        return screenshot.run(app, window, runner, services, args.view, args.screenshot,
+                              demo=args.demo, scale=args.demo_scale)
+
+    if args.demo and services.is_empty():
+        window.progress = build_demo_with_progress(  # type: ignore[attr-defined]
+            runner, services, args.demo_scale, 1, window.show
+        )
+    else:
+        window.show()
+    code = app.exec()
+    runner.wait()
+    services.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

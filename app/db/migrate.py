@@ -1,0 +1,60 @@
+"""Upgrade the local database to the current schema, after a backup copy."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+LOCAL_SCRIPTS = Path(__file__).resolve().parent / "local"
+
+
+def alembic_config(engine: Engine) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(LOCAL_SCRIPTS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    script = ScriptDirectory(str(LOCAL_SCRIPTS))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup(path: Path, label: str) -> Path:
+    """A consistent copy through SQLite's backup API (safe with WAL, unlike a file copy)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.stem}.{label}.{stamp}.bak{path.suffix}")
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def upgrade(engine: Engine, path: Path | None = None) -> Path | None:
+    """Bring the database to head. Returns the backup made, if an upgrade was needed."""
+    current = current_revision(engine)
+    if current == head_revision():
+        return None
+    made = None
+    if path is not None and path.exists() and current is not None:
+        made = backup(path, f"before-{head_revision()}")
+    command.upgrade(alembic_config(engine), "head")
+    return made

@@ -1,0 +1,124 @@
+"""Translations (gettext catalogs managed with Babel) and locale-aware formatting.
+
+`_()` looks the message up in the *current* catalog at call time, so switching the
+language at runtime takes effect the next time a widget asks for its text. Strings that
+must be defined at import time are marked with `N_()` and translated where shown.
+"""
+
+from __future__ import annotations
+
+import gettext
+import threading
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
+DEFAULT_LANGUAGE = "fi"
+BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+# The name of each language in itself: a language choice is shown by name, never by flag.
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+_lock = threading.Lock()
+_current = DEFAULT_LANGUAGE
+_catalogs: dict[str, gettext.NullTranslations] = {}
+
+
+def translations_dir() -> Path:
+    """The folder with `<lang>/LC_MESSAGES/messages.mo` (source tree or bundle)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "translations", here / "translations"):
+        if candidate.is_dir():
+            return candidate
+    return here.parent / "translations"
+
+
+def _catalog(lang: str) -> gettext.NullTranslations:
+    with _lock:
+        if lang not in _catalogs:
+            _catalogs[lang] = gettext.translation(
+                "messages", translations_dir(), languages=[lang], fallback=True
+            )
+        return _catalogs[lang]
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    _current = lang
+
+
+def current_language() -> str:
+    return _current
+
+
+def babel_locale(lang: str | None = None) -> str:
+    return BABEL_LOCALES[lang or _current]
+
+
+def _(message: str) -> str:
+    return _catalog(_current).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalog(_current).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a string for extraction without translating it now."""
+    return message
+
+
+def translate_in(lang: str, message: str) -> str:
+    """The message in a given language, whatever the UI language (printing, kiosk)."""
+    return _catalog(lang).gettext(message)
+
+
+def catalog_has(lang: str, message: str) -> bool:
+    cat = _catalog(lang)
+    return getattr(cat, "_catalog", {}).get(message) is not None
+
+
+# --- formatting -------------------------------------------------------------------
+
+
+def format_date(value: date | None, fmt: str = "short", lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return babel_dates.format_date(value, fmt, locale=babel_locale(lang))
+
+
+def format_datetime(value: datetime | None, fmt: str = "short", lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    return babel_dates.format_datetime(to_local(value), fmt, locale=babel_locale(lang))
+
+
+def format_time(value: datetime | None, lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    return babel_dates.format_time(to_local(value), "short", locale=babel_locale(lang))
+
+
+def format_number(value: float | int, lang: str | None = None) -> str:
+    return babel_numbers.format_decimal(value, locale=babel_locale(lang))
+
+
+def format_percent(value: float, lang: str | None = None) -> str:
+    return babel_numbers.format_percent(value, locale=babel_locale(lang))
+
+
+def to_local(value: datetime) -> datetime:
+    """Times are stored in UTC (naive values are UTC) and shown in Europe/Helsinki."""
+    if value.tzinfo is None:
+        from datetime import UTC
+
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(HELSINKI)

@@ -1,0 +1,18 @@
+"""SQLAlchemy models of the whole domain. Importing this package registers every table."""
+
+from app.models.audit import AuditEvent
+from app.models.base import Base, Synced, new_id, synced_tables, utcnow
+from app.models.customer import Customer, CustomerNote, UnemploymentPeriod
+from app.models.feedback import Feedback, FeedbackReplyRequest
+from app.models.local import LocalSetting, OutboxEntry
+from app.models.org import ServicePoint, Staff, StaffCredential, Team
+from app.models.plan import Plan, PlanAction, PlanGoal, PlanService, PlanVersion
+from app.models.service import Appointment, QueueTicket, Visit
+
+__all__ = [
+    "Appointment", "AuditEvent", "Base", "Customer", "CustomerNote", "Feedback",
+    "FeedbackReplyRequest", "LocalSetting", "OutboxEntry", "Plan", "PlanAction",
+    "PlanGoal", "PlanService", "PlanVersion", "QueueTicket", "ServicePoint", "Staff",
+    "StaffCredential", "Synced", "Team", "UnemploymentPeriod", "Visit", "new_id",
+    "synced_tables", "utcnow",
+]

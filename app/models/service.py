@@ -1,0 +1,92 @@
+"""What happens at the service points: queue tickets, visits and appointments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, Synced, enum_column
+from app.rules.codes import (
+    AppointmentStatus,
+    AppointmentType,
+    Channel,
+    ServiceArea,
+    TicketState,
+)
+
+
+class QueueTicket(Synced, Base):
+    __tablename__ = "queue_ticket"
+    __table_args__ = (
+        # The desk letter makes numbers unique without coordination between desks.
+        Index("ix_ticket_number", "service_point_id", "ticket_date", "letter", "number",
+              unique=True),
+        CheckConstraint("number > 0 AND number < 1000", name="number_range"),
+        CheckConstraint("priority >= 0", name="priority_nonnegative"),
+    )
+
+    service_point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"))
+    ticket_date: Mapped[date] = mapped_column(Date)
+    letter: Mapped[str] = mapped_column(String(1))
+    number: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customer.id"))
+    service_area: Mapped[ServiceArea] = enum_column(ServiceArea)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    priority_reason: Mapped[str | None] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[TicketState] = enum_column(TicketState)
+    arrived_at: Mapped[datetime]
+    called_at: Mapped[datetime | None]
+    service_started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    desk: Mapped[str | None] = mapped_column(String(20))
+    served_by: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
+    transferred_to_staff: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
+    appointment_id: Mapped[str | None] = mapped_column(ForeignKey("appointment.id"))
+
+
+class Visit(Synced, Base):
+    """One contact with a customer: at the service point, by phone or by video."""
+
+    __tablename__ = "visit"
+    __table_args__ = (Index("ix_visit_customer_started", "customer_id", "started_at"),)
+
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customer.id"))
+    service_point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"))
+    channel: Mapped[Channel] = enum_column(Channel)
+    walk_in: Mapped[bool] = mapped_column(default=False)
+    service_area: Mapped[ServiceArea] = enum_column(ServiceArea)
+    staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("team.id"))
+    ticket_id: Mapped[str | None] = mapped_column(ForeignKey("queue_ticket.id"))
+    appointment_id: Mapped[str | None] = mapped_column(ForeignKey("appointment.id"))
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None]
+    wait_minutes: Mapped[int | None] = mapped_column(Integer)
+    topics: Mapped[str | None] = mapped_column(String(400))
+    outcome: Mapped[str | None] = mapped_column(String(400))
+    follow_up: Mapped[str | None] = mapped_column(String(400))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Appointment(Synced, Base):
+    __tablename__ = "appointment"
+    __table_args__ = (
+        Index("ix_appointment_staff_start", "staff_id", "starts_at"),
+        CheckConstraint("ends_at > starts_at", name="positive_duration"),
+    )
+
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
+    service_point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"))
+    type: Mapped[AppointmentType] = enum_column(AppointmentType)
+    channel: Mapped[Channel] = enum_column(Channel)
+    status: Mapped[AppointmentStatus] = enum_column(AppointmentStatus)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    room: Mapped[str | None] = mapped_column(String(40))
+    video_link: Mapped[str | None] = mapped_column(String(400))
+    cancel_reason: Mapped[str | None] = mapped_column(String(400))
+    rescheduled_from_id: Mapped[str | None] = mapped_column(ForeignKey("appointment.id"))

@@ -1,0 +1,121 @@
+"""The domain's code lists. Stored as their string values; labels are marked for
+translation with N_() and translated where shown (`label()` in the views)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from app.i18n import N_
+
+
+class Role(StrEnum):
+    DESK = "desk"
+    COACH = "coach"
+    TEAM_LEAD = "team_lead"
+    ADMIN = "admin"
+
+
+class ServiceArea(StrEnum):
+    INITIAL = "initial"
+    FINDING_WORK = "finding_work"
+    SKILLS = "skills"
+    WORK_ABILITY = "work_ability"
+    INTEGRATION = "integration"
+    EMPLOYER = "employer"
+    INFORMATION = "information"
+
+
+class Channel(StrEnum):
+    SERVICE_POINT = "service_point"
+    PHONE = "phone"
+    VIDEO = "video"
+
+
+class ServicePointMode(StrEnum):
+    WALK_IN = "walk_in"
+    APPOINTMENT = "appointment"
+
+
+class TicketState(StrEnum):
+    """Forward-only: a merge keeps the furthest state (see rules.queue)."""
+
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    LEFT = "left"
+
+
+class AppointmentType(StrEnum):
+    INITIAL_INTERVIEW = "initial_interview"
+    JOB_SEARCH_CONVERSATION = "job_search_conversation"
+    PLAN_REVIEW = "plan_review"
+    MULTI_PROFESSIONAL = "multi_professional"
+    OTHER = "other"
+
+
+class AppointmentStatus(StrEnum):
+    BOOKED = "booked"
+    ARRIVED = "arrived"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+class PlanType(StrEnum):
+    EMPLOYMENT = "employment"
+    MULTI_PROFESSIONAL = "multi_professional"
+    ACTIVATION = "activation"
+    INTEGRATION = "integration"
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    ACCEPTED = "accepted"
+    SUPERSEDED = "superseded"
+
+
+class BenefitType(StrEnum):
+    EARNINGS_RELATED = "earnings_related"
+    BASIC = "basic"
+    LABOUR_MARKET_SUBSIDY = "labour_market_subsidy"
+    NONE = "none"
+
+
+class NoteKind(StrEnum):
+    GENERAL = "general"
+    WORK_ABILITY = "work_ability"
+
+
+# Languages a customer may be served in or need an interpreter for (ISO 639-1/-3).
+CUSTOMER_LANGUAGES: dict[str, str] = {
+    "fi": N_("Finnish"),
+    "sv": N_("Swedish"),
+    "se": N_("Northern Sámi"),
+    "en": N_("English"),
+    "ru": N_("Russian"),
+    "uk": N_("Ukrainian"),
+    "ar": N_("Arabic"),
+    "so": N_("Somali"),
+    "fa": N_("Persian"),
+    "et": N_("Estonian"),
+    "th": N_("Thai"),
+    "other": N_("Other language"),
+}
+
+LABELS: dict[StrEnum, str] = {
+    Role.DESK: N_("Desk"),
+    Role.COACH: N_("Coach"),
+    Role.TEAM_LEAD: N_("Team lead"),
+    Role.ADMIN: N_("Administrator"),
+    ServiceArea.INITIAL: N_("Initial services"),
+    ServiceArea.FINDING_WORK: N_("Finding work"),
+    ServiceArea.SKILLS: N_("Skills development"),
+    ServiceArea.WORK_ABILITY: N_("Supporting work ability"),
+    ServiceArea.INTEGRATION: N_("Promoting integration"),
+    ServiceArea.EMPLOYER: N_("Employer services"),
+    ServiceArea.INFORMATION: N_("Information and advice"),
+    Channel.SERVICE_POINT: N_("At the service point"),
+    Channel.PHONE: N_("Phone"),
+    Channel.VIDEO: N_("Video"),
+}

@@ -1,0 +1,39 @@
+"""Who may do what. The services check these; the central database enforces them again."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from app.rules.codes import Role
+
+
+class Permission(StrEnum):
+    CUSTOMER_READ = "customer.read"
+    CUSTOMER_EDIT = "customer.edit"
+    CUSTOMER_REVEAL_HETU = "customer.reveal_hetu"
+    CUSTOMER_ASSIGN_COACH = "customer.assign_coach"
+    CASE_NOTES_READ = "case_notes.read"
+    STAFF_MANAGE = "staff.manage"
+    AUDIT_READ = "audit.read"
+    DEMO_BUILD = "demo.build"
+
+
+_DESK = {
+    Permission.CUSTOMER_READ,
+    Permission.CUSTOMER_EDIT,
+    Permission.CUSTOMER_REVEAL_HETU,
+}
+_COACH = _DESK | {Permission.CASE_NOTES_READ, Permission.CUSTOMER_ASSIGN_COACH}
+_LEAD = _COACH | {Permission.AUDIT_READ}
+_ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD}
+
+MATRIX: dict[Role, frozenset[Permission]] = {
+    Role.DESK: frozenset(_DESK),
+    Role.COACH: frozenset(_COACH),
+    Role.TEAM_LEAD: frozenset(_LEAD),
+    Role.ADMIN: frozenset(_ADMIN),
+}
+
+
+def allowed(role: Role, permission: Permission) -> bool:
+    return permission in MATRIX[role]

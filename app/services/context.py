@@ -1,0 +1,119 @@
+"""The application context: session factory, clock, workstation and the signed-in actor,
+plus the one mechanism every use case goes through (role check, transaction, audit)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import migrate
+from app.db.engine import local_engine, session_factory
+from app.i18n import HELSINKI, N_
+from app.models import AuditEvent, LocalSetting, new_id, utcnow
+from app.rules.codes import Role
+from app.rules.permissions import Permission, allowed
+from app.services.errors import NotSignedIn, PermissionDenied
+from app.sync import outbox
+from app.sync.hlc import HybridClock
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in staff member."""
+
+    staff_id: str
+    username: str
+    full_name: str
+    role: Role
+    service_point_id: str
+    service_point_code: str
+    service_point_name: str
+    team_id: str | None
+
+
+class AppContext:
+    def __init__(
+        self,
+        engine: Engine,
+        workstation: str,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.engine = engine
+        self.workstation = workstation or "workstation"
+        self.now = now
+        self.session_factory: sessionmaker[Session] = session_factory(engine)
+        self.clock = HybridClock(self._node_id())
+        outbox.install(self.session_factory, self.clock, migrate.head_revision())
+        self.actor: Actor | None = None
+
+    @classmethod
+    def open(cls, path: Path, workstation: str = "") -> AppContext:
+        """Open (creating or upgrading) the local database at `path`."""
+        engine = local_engine(path)
+        migrate.upgrade(engine, path)
+        return cls(engine, workstation)
+
+    def today(self) -> date:
+        return self.now().astimezone(HELSINKI).date()
+
+    def _node_id(self) -> str:
+        with self.session_factory.begin() as s:
+            row = s.get(LocalSetting, "hlc_node")
+            if row is None:
+                row = LocalSetting(key="hlc_node", value=new_id()[:8])
+                s.add(row)
+            return row.value
+
+    # --- the one mechanism for use cases -------------------------------------------
+
+    def require(self, permission: Permission) -> Actor:
+        if self.actor is None:
+            raise NotSignedIn(N_("Sign in first."))
+        if not allowed(self.actor.role, permission):
+            raise PermissionDenied(N_("Your role does not allow this."))
+        return self.actor
+
+    @contextmanager
+    def transaction(self, permission: Permission) -> Iterator[Session]:
+        """Check the role, then run one transaction as the actor (stamped on every row)."""
+        actor = self.require(permission)
+        with self.session_factory.begin() as session:
+            session.info[outbox.ACTOR_KEY] = actor.staff_id
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session for lists that need no audit (caller checked the role)."""
+        with self.session_factory() as session:
+            yield session
+
+    def audit(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        entity_id: str | None,
+        detail: dict[str, object] | None = None,
+    ) -> None:
+        session.add(
+            AuditEvent(
+                at=self.now(),
+                staff_id=self.actor.staff_id if self.actor else None,
+                workstation=self.workstation,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                detail=json.dumps(detail, ensure_ascii=False) if detail else None,
+            )
+        )
+
+    def setting(self, key: str) -> str | None:
+        with self.session_factory() as s:
+            return s.scalar(select(LocalSetting.value).where(LocalSetting.key == key))

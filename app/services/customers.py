@@ -1,0 +1,269 @@
+"""The customer register: list, search, read (audited), create and edit."""
+
+from __future__ import annotations
+
+import re
+from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session, aliased
+
+from app.i18n import N_
+from app.models import Customer, ServicePoint, Staff, new_id
+from app.rules import customer as rules
+from app.rules import hetu as hetu_rules
+from app.rules.customer import CustomerInput, nfc
+from app.rules.permissions import Permission
+from app.rules.unemployment import age, days_unemployed, hundred_day_date
+from app.services.context import AppContext
+from app.services.dto import CustomerCard, CustomerPage, CustomerRow
+from app.services.errors import Conflict, NotFound, ValidationFailed
+
+PAGE_SIZE = 200
+_HETU_PREFIX = re.compile(r"^\d{6}([-+A-FU-Y][0-9A-Y]{0,4})?$", re.IGNORECASE)
+_NUMBER_PREFIX = re.compile(r"^[0-9A-Z]{4}-?[0-9A-Z]{0,4}$", re.IGNORECASE)
+
+Coach = aliased(Staff)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_condition(query: str):  # noqa: ANN201 - a SQLAlchemy boolean clause
+    """What a search box query means: an identity-code prefix, a customer number, or
+    name fragments that must all occur in "last first" (in any order)."""
+    text = nfc(query)
+    if not text:
+        return None
+    compact = text.upper().replace(" ", "")
+    if _HETU_PREFIX.match(compact):
+        return Customer.hetu.like(_like_escape(compact) + "%", escape="\\")
+    if any(ch.isdigit() for ch in compact) and _NUMBER_PREFIX.match(compact):
+        number = compact if "-" in compact or len(compact) <= 4 else compact[:4] + "-" + compact[4:]
+        return Customer.customer_number.like(_like_escape(number) + "%", escape="\\")
+    tokens = text.casefold().split()
+    return and_(
+        *(Customer.sort_name.like("%" + _like_escape(t) + "%", escape="\\") for t in tokens)
+    )
+
+
+class CustomerService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    # --- list and search -----------------------------------------------------------
+
+    def _list_query(self, query: str) -> Select:
+        stmt = (
+            select(Customer, Coach.full_name, ServicePoint.code)
+            .join(ServicePoint, ServicePoint.id == Customer.service_point_id)
+            .outerjoin(Coach, Coach.id == Customer.coach_id)
+            .where(Customer.deleted_at.is_(None))
+        )
+        condition = search_condition(query)
+        return stmt if condition is None else stmt.where(condition)
+
+    def page(
+        self, query: str = "", after: tuple[str, str] | None = None, limit: int = PAGE_SIZE
+    ) -> CustomerPage:
+        """One keyset page ordered by name: `after` is the last row's (sort_key, id)."""
+        self.ctx.require(Permission.CUSTOMER_READ)
+        stmt = self._list_query(query)
+        if after is not None:
+            stmt = stmt.where(tuple_(Customer.sort_name, Customer.id) > tuple_(*after))
+        stmt = stmt.order_by(Customer.sort_name, Customer.id).limit(limit + 1)
+        today = self.ctx.today()
+        with self.ctx.reading() as s:
+            rows = s.execute(stmt).all()
+        result = [
+            CustomerRow(
+                id=c.id,
+                sort_key=c.sort_name,
+                customer_number=c.customer_number,
+                name=f"{c.last_name}, {c.first_names}",
+                hetu_masked=hetu_rules.masked(c.hetu),
+                birth_date=c.birth_date,
+                age=age(c.birth_date, today),
+                language=c.language,
+                service_point_code=point,
+                coach_name=coach,
+                days_unemployed=days_unemployed(c.unemployed_since, today),
+            )
+            for c, coach, point in rows[:limit]
+        ]
+        return CustomerPage(rows=result, has_more=len(rows) > limit)
+
+    def count(self, query: str = "") -> int:
+        self.ctx.require(Permission.CUSTOMER_READ)
+        stmt = select(func.count()).select_from(Customer).where(Customer.deleted_at.is_(None))
+        condition = search_condition(query)
+        if condition is not None:
+            stmt = stmt.where(condition)
+        with self.ctx.reading() as s:
+            return s.scalar(stmt) or 0
+
+    # --- one customer -------------------------------------------------------------
+
+    def get(self, customer_id: str) -> CustomerCard:
+        """Open a customer record (audited: every read of a record is)."""
+        with self.ctx.transaction(Permission.CUSTOMER_READ) as s:
+            card = self._card(s, customer_id)
+            self.ctx.audit(s, "customer.read", "customer", customer_id)
+        return card
+
+    def find(self, key: str) -> CustomerCard:
+        """By id, identity code or customer number (the CLI's `customer show`)."""
+        text = nfc(key).upper()
+        with self.ctx.transaction(Permission.CUSTOMER_READ) as s:
+            customer_id = s.scalar(
+                select(Customer.id).where(
+                    or_(
+                        Customer.id == nfc(key).lower(),
+                        Customer.hetu == text,
+                        Customer.customer_number == text,
+                    )
+                )
+            )
+            if customer_id is None:
+                raise NotFound(N_("No customer with this id, identity code or number."))
+            card = self._card(s, customer_id)
+            self.ctx.audit(s, "customer.read", "customer", customer_id)
+        return card
+
+    def reveal_hetu(self, customer_id: str) -> str:
+        with self.ctx.transaction(Permission.CUSTOMER_REVEAL_HETU) as s:
+            customer = self._get(s, customer_id)
+            self.ctx.audit(s, "customer.reveal_hetu", "customer", customer_id)
+            return customer.hetu or ""
+
+    def edit_form(self, customer_id: str) -> CustomerInput:
+        """The stored values as form input (the full identity code is an audited read)."""
+        with self.ctx.transaction(Permission.CUSTOMER_EDIT) as s:
+            c = self._get(s, customer_id)
+            self.ctx.audit(s, "customer.open_edit", "customer", customer_id)
+            return CustomerInput(
+                first_names=c.first_names,
+                last_name=c.last_name,
+                hetu=c.hetu or "",
+                birth_date=None if c.hetu else c.birth_date,
+                language=c.language,
+                interpreter_needed=c.interpreter_needed,
+                phone=c.phone or "",
+                email=c.email or "",
+                street_address=c.street_address or "",
+                postal_code=c.postal_code or "",
+                post_office=c.post_office or "",
+                home_municipality=c.home_municipality,
+                jobseeker_registered_on=c.jobseeker_registered_on,
+                unemployed_since=c.unemployed_since,
+            )
+
+    def create(self, data: CustomerInput) -> CustomerCard:
+        checked = rules.validate(data, self.ctx.today())
+        if not checked.ok:
+            raise ValidationFailed(checked.errors)
+        with self.ctx.transaction(Permission.CUSTOMER_EDIT) as s:
+            self._refuse_duplicate_hetu(s, checked.hetu, None)
+            actor = self.ctx.require(Permission.CUSTOMER_EDIT)
+            customer = Customer(id=new_id(), service_point_id=actor.service_point_id)
+            while s.scalar(
+                select(Customer.id).where(
+                    Customer.customer_number == rules.customer_number(customer.id)
+                )
+            ):
+                customer.id = new_id()
+            customer.customer_number = rules.customer_number(customer.id)
+            self._apply(customer, data, checked)
+            s.add(customer)
+            s.flush()
+            self.ctx.audit(s, "customer.create", "customer", customer.id)
+            return self._card(s, customer.id)
+
+    def update(self, customer_id: str, data: CustomerInput, revision: str) -> CustomerCard:
+        """Save edits made on the card shown at `revision` (the row's hlc then)."""
+        checked = rules.validate(data, self.ctx.today())
+        if not checked.ok:
+            raise ValidationFailed(checked.errors)
+        with self.ctx.transaction(Permission.CUSTOMER_EDIT) as s:
+            customer = self._get(s, customer_id)
+            if customer.hlc != revision:
+                raise Conflict(N_("Someone else changed this customer meanwhile. Reopen it."))
+            self._refuse_duplicate_hetu(s, checked.hetu, customer_id)
+            self._apply(customer, data, checked)
+            state = inspect(customer)
+            changed = sorted(a.key for a in state.attrs if a.history.has_changes())
+            s.flush()
+            self.ctx.audit(s, "customer.update", "customer", customer_id, {"fields": changed})
+            return self._card(s, customer_id)
+
+    # --- helpers ------------------------------------------------------------------
+
+    @staticmethod
+    def _refuse_duplicate_hetu(s: Session, hetu: str | None, own_id: str | None) -> None:
+        if not hetu:
+            return
+        other = s.scalar(select(Customer.id).where(Customer.hetu == hetu))
+        if other is not None and other != own_id:
+            raise ValidationFailed(
+                {"hetu": N_("A customer with this identity code is already registered.")}
+            )
+
+    @staticmethod
+    def _apply(customer: Customer, data: CustomerInput, checked: rules.Validated) -> None:
+        customer.first_names = nfc(data.first_names)
+        customer.last_name = nfc(data.last_name)
+        customer.sort_name = rules.sort_name(data.last_name, data.first_names)
+        customer.hetu = checked.hetu
+        customer.hetu_temporary = checked.hetu_temporary
+        customer.birth_date = checked.birth_date
+        customer.language = data.language
+        customer.interpreter_needed = data.interpreter_needed
+        customer.phone = nfc(data.phone) or None
+        customer.email = nfc(data.email).lower() or None
+        customer.street_address = nfc(data.street_address) or None
+        customer.postal_code = nfc(data.postal_code) or None
+        customer.post_office = nfc(data.post_office) or None
+        customer.home_municipality = nfc(data.home_municipality)
+        customer.jobseeker_registered_on = data.jobseeker_registered_on
+        customer.unemployed_since = data.unemployed_since
+
+    @staticmethod
+    def _get(s: Session, customer_id: str) -> Customer:
+        customer = s.get(Customer, customer_id)
+        if customer is None or customer.deleted_at is not None:
+            raise NotFound(N_("The customer was not found."))
+        return customer
+
+    def _card(self, s: Session, customer_id: str) -> CustomerCard:
+        c = self._get(s, customer_id)
+        point = s.get(ServicePoint, c.service_point_id)
+        coach = s.get(Staff, c.coach_id) if c.coach_id else None
+        today = self.ctx.today()
+        return CustomerCard(
+            id=c.id,
+            revision=c.hlc,
+            customer_number=c.customer_number,
+            first_names=c.first_names,
+            last_name=c.last_name,
+            hetu_masked=hetu_rules.masked(c.hetu),
+            hetu_temporary=c.hetu_temporary,
+            has_hetu=bool(c.hetu),
+            birth_date=c.birth_date,
+            age=age(c.birth_date, today),
+            language=c.language,
+            interpreter_needed=c.interpreter_needed,
+            phone=c.phone or "",
+            email=c.email or "",
+            street_address=c.street_address or "",
+            postal_code=c.postal_code or "",
+            post_office=c.post_office or "",
+            home_municipality=c.home_municipality,
+            service_point_code=point.code if point else "",
+            service_point_name=point.name if point else "",
+            coach_name=coach.full_name if coach else None,
+            jobseeker_registered_on=c.jobseeker_registered_on,
+            unemployed_since=c.unemployed_since,
+            days_unemployed=days_unemployed(c.unemployed_since, today),
+            hundred_day_date=hundred_day_date(c.unemployed_since),
+            partial_work_ability=c.partial_work_ability,
+        )

@@ -1,0 +1,56 @@
+"""All services over one local database: what the composition root hands the views."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.models import Customer, LocalSetting
+from app.services.auth import AuthService
+from app.services.context import AppContext
+from app.services.customers import CustomerService
+
+DEMO_MARKER = "demo_seed"
+
+
+@dataclass
+class Services:
+    ctx: AppContext
+    auth: AuthService
+    customers: CustomerService
+
+    @classmethod
+    def open(cls, path: Path, workstation: str = "") -> Services:
+        ctx = AppContext.open(path, workstation)
+        return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx))
+
+    def is_empty(self) -> bool:
+        with self.ctx.session_factory() as s:
+            return not s.scalar(select(func.count()).select_from(Customer))
+
+    def is_demo(self) -> bool:
+        return self.ctx.setting(DEMO_MARKER) is not None
+
+    def build_demo(
+        self,
+        seed: int = 1,
+        scale: float = 1.0,
+        progress: Callable[[str, float], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> object:
+        """Fill an empty database with the demo area (see services.demo)."""
+        from app.services.demo import build_demo
+
+        summary = build_demo(
+            self.ctx.engine, seed=seed, scale=scale, progress=progress, cancel=cancel
+        )
+        with self.ctx.session_factory.begin() as s:
+            s.merge(LocalSetting(key=DEMO_MARKER, value=f"{seed}:{scale}"))
+        return summary
+
+    def close(self) -> None:
+        self.ctx.engine.dispose()

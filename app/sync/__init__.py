@@ -1,0 +1,1 @@
+"""Offline-first synchronisation: outbox, hybrid logical clock, push and pull. No Qt."""

@@ -1,0 +1,112 @@
+"""The write path, once: every flush of a synchronised row stamps its sync columns and
+appends an outbox entry in the same transaction. Services never write outbox rows.
+
+Hooked on the session factory, so no service can forget it. The patch holds only the
+changed fields (an older client never overwrites columns it does not know).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import OutboxEntry, Synced, new_id, utcnow
+from app.sync.hlc import HybridClock
+
+ACTOR_KEY = "actor_id"
+
+
+class AppendOnlyViolation(RuntimeError):
+    pass
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _column_keys(obj: Synced) -> list[str]:
+    return [attr.key for attr in inspect(obj).mapper.column_attrs]
+
+
+def _changed_fields(obj: Synced) -> dict[str, Any]:
+    state = inspect(obj)
+    changed: dict[str, Any] = {}
+    for key in _column_keys(obj):
+        if key in Synced.SYNC_COLUMNS:
+            continue
+        history = state.attrs[key].history
+        if history.added:
+            changed[key] = _jsonable(history.added[0])
+    return changed
+
+
+def _all_fields(obj: Synced) -> dict[str, Any]:
+    return {
+        key: _jsonable(getattr(obj, key))
+        for key in _column_keys(obj)
+        if key not in Synced.SYNC_COLUMNS
+    }
+
+
+def install(factory: sessionmaker[Session], clock: HybridClock, schema_version: str) -> None:
+    """Attach the outbox recorder to every session the factory makes."""
+
+    def stamp(session: Session, _ctx: Any, _instances: Any) -> None:
+        actor = session.info.get(ACTOR_KEY)
+        now = utcnow()
+        for obj in session.new:
+            if isinstance(obj, Synced):
+                if obj.id is None:
+                    obj.id = new_id()
+                obj.hlc, obj.updated_at, obj.updated_by = clock.now(), now, actor
+        for obj in session.dirty:
+            if isinstance(obj, Synced) and session.is_modified(obj, include_collections=False):
+                if getattr(type(obj), "__append_only__", False):
+                    raise AppendOnlyViolation(f"{type(obj).__tablename__} rows never change")
+                obj.hlc, obj.updated_at, obj.updated_by = clock.now(), now, actor
+        for obj in session.deleted:
+            if isinstance(obj, Synced):
+                # A hard delete cannot be synchronised; set deleted_at (a tombstone).
+                raise AppendOnlyViolation("synchronised rows are tombstoned, never deleted")
+
+    def record(session: Session, _ctx: Any) -> None:
+        entries = []
+        for obj, op in [(o, "insert") for o in session.new] + [
+            (o, "update") for o in session.dirty
+        ]:
+            if not isinstance(obj, Synced):
+                continue
+            fields = _all_fields(obj) if op == "insert" else _changed_fields(obj)
+            if not fields:
+                continue
+            entries.append(
+                {
+                    "mutation_id": str(uuid.uuid4()),
+                    "table_name": type(obj).__tablename__,
+                    "row_id": obj.id,
+                    "op": op,
+                    "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
+                    "base_version": obj.version or 0,
+                    "hlc": obj.hlc,
+                    "schema_version": schema_version,
+                    "created_at": utcnow(),
+                    "attempts": 0,
+                }
+            )
+        if entries:
+            session.connection().execute(insert(OutboxEntry), entries)
+
+    event.listen(factory, "before_flush", stamp)
+    event.listen(factory, "after_flush", record)

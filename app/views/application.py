@@ -1,0 +1,89 @@
+"""Qt start-up: the application object, fonts, translators, first-run demo data."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QProgressDialog, QStyleFactory
+
+from app import APP_NAME, __version__
+from app.i18n import _
+from app.services.registry import Services
+from app.views.main_window import MainWindow
+from app.views.tasks import TaskRunner
+from app.views.translator import LanguageSwitcher
+
+
+def make_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Rovaniemi")
+    if not QStyleFactory.keys() or app.style().name().lower() == "windows":
+        app.setStyle("Fusion")
+    app.setWindowIcon(QIcon.fromTheme("system-users"))
+    return app  # type: ignore[return-value]
+
+
+def build_main_window(
+    app: QApplication, services: Services, lang: str, text_scale: int = 100
+) -> tuple[MainWindow, TaskRunner]:
+    runner = TaskRunner(app)
+    switcher = LanguageSwitcher(app)
+    switcher.switch(lang)
+    base = QGuiApplication.font().pointSizeF()
+    window = MainWindow(services, runner, switcher, base, text_scale)
+    if text_scale != 100:
+        window.set_text_scale(text_scale)
+    return window, runner
+
+
+def build_demo_with_progress(
+    runner: TaskRunner, services: Services, scale: float, seed: int, then: Callable[[], None]
+) -> QProgressDialog:
+    """First run with --demo: fill the database off the GUI thread, showing progress."""
+    dialog = QProgressDialog(_("Creating the demo area…"), _("Cancel"), 0, 1000)
+    dialog.setObjectName("demo_progress")
+    dialog.setWindowTitle(_("Demo data"))
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(0)
+    cancel = threading.Event()
+    dialog.canceled.connect(cancel.set)
+    progress_state = {"text": "", "fraction": 0.0}
+
+    def progress(text: str, fraction: float) -> None:  # runs in the worker thread
+        progress_state["text"], progress_state["fraction"] = text, fraction
+
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(dialog)
+    timer.setInterval(100)
+    timer.timeout.connect(
+        lambda: (
+            dialog.setValue(int(progress_state["fraction"] * 1000)),
+            dialog.setLabelText(_("Creating the demo area…") + "\n" + progress_state["text"]),
+        )
+    )
+    timer.start()
+
+    def finished(_result: object) -> None:
+        timer.stop()
+        dialog.reset()
+        dialog.close()
+        then()
+
+    def failed(exc: Exception) -> None:
+        timer.stop()
+        dialog.close()
+        then()
+
+    runner.submit(
+        lambda: services.build_demo(seed=seed, scale=scale, progress=progress, cancel=cancel),
+        finished,
+        failed,
+    )
+    dialog.show()
+    return dialog

@@ -1,0 +1,169 @@
+"""CustomerCardView: one customer's identity, contact and jobseeker situation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _, format_date, format_number, ngettext
+from app.services.dto import CustomerCard
+from app.views.common import icon, language_label
+
+
+class CustomerCardView(QWidget):
+    back_requested = Signal()
+    edit_requested = Signal(str)
+    reveal_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("customer_card")
+        self.card: CustomerCard | None = None
+        self.revealed: str | None = None
+        self._build()
+        self.retranslate()
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.back = QPushButton()
+        self.back.setObjectName("customer_back")
+        self.back.setShortcut("Alt+Left")
+        self.back.clicked.connect(self.back_requested)
+        self.edit = QPushButton()
+        self.edit.setObjectName("customer_edit")
+        self.edit.setShortcut("Ctrl+E")
+        self.edit.clicked.connect(lambda: self.card and self.edit_requested.emit(self.card.id))
+        self.reveal = QPushButton()
+        self.reveal.setObjectName("customer_reveal_hetu")
+        self.reveal.clicked.connect(
+            lambda: self.card and self.reveal_requested.emit(self.card.id)
+        )
+        bar.addWidget(self.back)
+        bar.addStretch(1)
+        bar.addWidget(self.reveal)
+        bar.addWidget(self.edit)
+        outer.addLayout(bar)
+
+        self.title = QLabel()
+        self.title.setObjectName("customer_title")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("customer_subtitle")
+        self.subtitle.setWordWrap(True)
+        self.situation = QLabel()
+        self.situation.setObjectName("customer_situation")
+        self.situation.setWordWrap(True)
+        outer.addWidget(self.title)
+        outer.addWidget(self.subtitle)
+        outer.addWidget(self.situation)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        columns = QHBoxLayout(body)
+        self.groups: dict[str, tuple[QGroupBox, QFormLayout]] = {}
+        for key in ("identity", "contact", "jobseeker"):
+            box = QGroupBox()
+            form = QFormLayout(box)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+            self.groups[key] = (box, form)
+            columns.addWidget(box, 1, Qt.AlignmentFlag.AlignTop)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+    def retranslate(self) -> None:
+        self.back.setText(_("← Back to the list (Alt+Left)"))
+        self.back.setAccessibleName(_("Back to the customer list"))
+        self.edit.setText(_("&Edit… (Ctrl+E)"))
+        self.edit.setIcon(icon("mdi6.pencil", self))
+        self.edit.setAccessibleName(_("Edit customer"))
+        self.reveal.setText(_("Show identity code"))
+        self.reveal.setIcon(icon("mdi6.eye", self))
+        self.reveal.setAccessibleName(_("Show identity code"))
+        self.reveal.setToolTip(_("Showing the full identity code is recorded in the audit trail."))
+        self.groups["identity"][0].setTitle(_("Identity"))
+        self.groups["contact"][0].setTitle(_("Contact"))
+        self.groups["jobseeker"][0].setTitle(_("Jobseeker"))
+        if self.card is not None:
+            self.show_card(self.card, self.revealed)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def show_card(self, card: CustomerCard, revealed: str | None = None) -> None:
+        self.card, self.revealed = card, revealed
+        hetu = revealed or card.hetu_masked or _("no identity code")
+        self.reveal.setVisible(card.has_hetu and not revealed)
+        self.title.setText(card.name)
+        parts = []
+        if card.age is not None:
+            parts.append(_("{age} years").format(age=format_number(card.age)))
+        parts += [hetu, _("coach: {name}").format(name=card.coach_name or _("none yet")),
+                  language_label(card.language)]
+        if card.interpreter_needed:
+            parts.append(_("needs an interpreter"))
+        self.subtitle.setText("  ·  ".join(parts))
+        self.situation.setText(self._situation(card))
+        self._fill("identity", [
+            (_("Customer number"), card.customer_number),
+            (_("Identity code"), hetu + (" " + _("(temporary)") if card.hetu_temporary else "")),
+            (_("Birth date"), format_date(card.birth_date)),
+            (_("Language"), language_label(card.language)),
+            (_("Interpreter"), _("needed") if card.interpreter_needed else _("not needed")),
+        ])
+        address = ", ".join(p for p in (card.street_address,
+                                         f"{card.postal_code} {card.post_office}".strip()) if p)
+        self._fill("contact", [
+            (_("Phone"), card.phone or "–"),
+            (_("Email"), card.email or "–"),
+            (_("Address"), address or "–"),
+            (_("Home municipality"), card.home_municipality),
+        ])
+        self._fill("jobseeker", [
+            (_("Service point"), card.service_point_name),
+            (_("Coach"), card.coach_name or _("none yet")),
+            (_("Registered as a jobseeker"), format_date(card.jobseeker_registered_on) or "–"),
+            (_("Unemployed since"), format_date(card.unemployed_since) or "–"),
+            (_("Partial work ability"), _("yes") if card.partial_work_ability else _("no")),
+        ])
+
+    @staticmethod
+    def _situation(card: CustomerCard) -> str:
+        if card.days_unemployed is None:
+            return _("Not unemployed.")
+        text = ngettext("Unemployed {n} day", "Unemployed {n} days", card.days_unemployed)
+        text = text.format(n=format_number(card.days_unemployed))
+        if card.hundred_day_date is not None:
+            if card.days_unemployed >= 100:
+                mark = _("100 days reached on {date}")
+            else:
+                mark = _("100 days will be reached on {date}")
+            text += "  ·  " + mark.format(date=format_date(card.hundred_day_date))
+        return text
+
+    def _fill(self, key: str, rows: list[tuple[str, str]]) -> None:
+        _box, form = self.groups[key]
+        while form.rowCount():
+            form.removeRow(0)
+        for caption, value in rows:
+            shown = QLabel(value)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            shown.setWordWrap(True)
+            form.addRow(QLabel(caption + ":"), shown)

@@ -1,0 +1,158 @@
+"""CustomerListView: search as you type over the whole register."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _, format_number, ngettext
+from app.views.common import icon
+from app.views.customers.table_model import IdRole, CustomerTableModel
+
+SEARCH_DELAY_MS = 200
+
+
+class CustomerTable(QTableView):
+    """Enter opens the selected customer; Tab leaves the table (not cell to cell)."""
+
+    open_requested = Signal(str)
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_current()
+            return
+        super().keyPressEvent(event)
+
+    def open_current(self) -> None:
+        index = self.currentIndex()
+        if index.isValid():
+            self.open_requested.emit(index.data(IdRole))
+
+
+class CustomerListView(QWidget):
+    open_requested = Signal(str)
+    new_requested = Signal()
+
+    def __init__(self, model: CustomerTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("customer_list")
+        self.model = model
+        self._build()
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(SEARCH_DELAY_MS)
+        self.debounce.timeout.connect(lambda: self.model.set_query(self.search.text()))
+        self.search.textChanged.connect(lambda _text: self.debounce.start())
+        self.model.total_changed.connect(self._show_total)
+        self.model.loading_changed.connect(self._show_loading)
+        self.model.failed.connect(self.status.setText)
+        self.retranslate()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.search = QLineEdit()
+        self.search.setObjectName("customer_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(self._open_first)
+        self.search.installEventFilter(self)
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("customer_new")
+        self.new_button.setShortcut("Ctrl+N")
+        self.new_button.clicked.connect(self.new_requested)
+        top.addWidget(self.heading)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+
+        self.table = CustomerTable()
+        self.table.setObjectName("customer_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((260, 130, 60, 110, 200, 130)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.open_requested.connect(self.open_requested)
+        layout.addWidget(self.table, 1)
+        self.status = QLabel()
+        self.status.setObjectName("customer_status")
+        layout.addWidget(self.status)
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Customers"))
+        self.search.setPlaceholderText(_("Name, identity code or customer number…"))
+        self.search.setAccessibleName(_("Search customers"))
+        self.search.setToolTip(_("Search as you type; Enter opens the first result, ↓ moves to the list."))
+        self.new_button.setText(_("&New customer (Ctrl+N)"))
+        self.new_button.setIcon(icon("mdi6.account-plus", self))
+        self.new_button.setAccessibleName(_("New customer"))
+        self.table.setAccessibleName(_("Customer list"))
+        if self.model.total is not None:
+            self._show_total(self.model.total)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 6)
+        super().changeEvent(event)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
+        # Down arrow from the search box moves into the results, like a search popup.
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down and self.model.rowCount():
+                self.table.setFocus()
+                self.table.selectRow(0)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _show_total(self, total: int) -> None:
+        text = ngettext("{n} customer", "{n} customers", total).format(n=format_number(total))
+        if self.search.text().strip():
+            text = ngettext("{n} customer found", "{n} customers found", total).format(
+                n=format_number(total)
+            )
+        self.status.setText(text)
+
+    def _show_loading(self, loading: bool) -> None:
+        if loading and self.model.total is None:
+            self.status.setText(_("Searching…"))
+
+    def _open_index(self, index: QModelIndex) -> None:
+        self.open_requested.emit(index.data(IdRole))
+
+    def _open_first(self) -> None:
+        # Enter before the debounce fired searches at once; the first hit opens then.
+        if self.debounce.isActive() or self.model.query != self.search.text():
+            self.debounce.stop()
+            self.model.set_query(self.search.text())
+            return
+        if self.model.rowCount():
+            self.open_requested.emit(self.model.index(0, 0).data(IdRole))
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()

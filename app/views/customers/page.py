@@ -1,0 +1,91 @@
+"""CustomersPage: the list and the card of one customer, with create and edit."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QStackedWidget, QWidget
+
+from app.i18n import _
+from app.rules.customer import CustomerInput
+from app.services.customers import CustomerService
+from app.services.dto import CustomerCard
+from app.views.customers.card import CustomerCardView
+from app.views.customers.dialog import CustomerDialog
+from app.views.customers.list_view import CustomerListView
+from app.views.customers.table_model import CustomerTableModel
+from app.views.tasks import TaskRunner
+
+
+class CustomersPage(QStackedWidget):
+    def __init__(
+        self, service: CustomerService, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("customers_page")
+        self.service = service
+        self.runner = runner
+        self.model = CustomerTableModel(service, runner, self)
+        self.list_view = CustomerListView(self.model)
+        self.card_view = CustomerCardView()
+        self.addWidget(self.list_view)
+        self.addWidget(self.card_view)
+        self.list_view.open_requested.connect(self.open_customer)
+        self.list_view.new_requested.connect(self.new_customer)
+        self.card_view.back_requested.connect(self.show_list)
+        self.card_view.edit_requested.connect(self.edit_customer)
+        self.card_view.reveal_requested.connect(self.reveal_hetu)
+        self.dialog: CustomerDialog | None = None
+
+    def activate(self) -> None:
+        """Called when the page is shown: load the list the first time."""
+        if self.model.generation == 0:
+            self.model.set_query("")
+
+    def show_list(self) -> None:
+        self.setCurrentWidget(self.list_view)
+        self.list_view.table.setFocus()
+
+    def open_customer(self, customer_id: str) -> None:
+        self.runner.submit(lambda: self.service.get(customer_id), self.show_card, self._error)
+
+    def show_card(self, card: CustomerCard) -> None:
+        self.card_view.show_card(card)
+        self.setCurrentWidget(self.card_view)
+        self.card_view.edit.setFocus()
+
+    def reveal_hetu(self, customer_id: str) -> None:
+        def shown(code: str) -> None:
+            if self.card_view.card is not None:
+                self.card_view.show_card(self.card_view.card, code)
+
+        self.runner.submit(lambda: self.service.reveal_hetu(customer_id), shown, self._error)
+
+    def new_customer(self) -> None:
+        self._open_dialog(self.service.create, None, _("New customer"))
+
+    def edit_customer(self, customer_id: str) -> None:
+        card = self.card_view.card
+        if card is None:
+            return
+        revision = card.revision
+
+        def opened(data: CustomerInput) -> None:
+            self._open_dialog(
+                lambda d: self.service.update(customer_id, d, revision),
+                data,
+                _("Edit customer"),
+            )
+
+        self.runner.submit(lambda: self.service.edit_form(customer_id), opened, self._error)
+
+    def _open_dialog(self, save, initial: CustomerInput | None, title: str) -> None:  # noqa: ANN001
+        self.dialog = CustomerDialog(self.runner, save, initial, title, self)
+        self.dialog.accepted.connect(self._dialog_saved)
+        self.dialog.open()
+
+    def _dialog_saved(self) -> None:
+        if self.dialog is not None and self.dialog.saved is not None:
+            self.show_card(self.dialog.saved)
+            self.model.refresh()
+
+    def _error(self, exc: Exception) -> None:
+        QMessageBox.warning(self, _("Something went wrong"), _(getattr(exc, "message", str(exc))))

@@ -1,0 +1,230 @@
+"""The shell: sign-in, left navigation, one page at a time, and the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import i18n
+from app.config import TEXT_SCALES
+from app.i18n import N_, _
+from app.services.context import Actor
+from app.services.registry import Services
+from app.views.common import icon, label
+from app.views.customers.page import CustomersPage
+from app.views.login import LoginView
+from app.views.tasks import TaskRunner
+from app.views.translator import LanguageSwitcher
+
+# The areas that exist; each issue that builds an area adds its page here.
+PAGES = (("customers", N_("Customers"), "mdi6.account-search"),)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        switcher: LanguageSwitcher,
+        base_point_size: float,
+        text_scale: int = 100,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.services = services
+        self.runner = runner
+        self.switcher = switcher
+        self.base_point_size = base_point_size
+        self.text_scale = text_scale
+        self.actor: Actor | None = None
+        self.root = QStackedWidget()
+        self.setCentralWidget(self.root)
+        self.login = LoginView(services.is_demo())
+        self.login.sign_in_requested.connect(self.sign_in)
+        self.login.language_requested.connect(self.set_language)
+        self.root.addWidget(self.login)
+        self.shell = self._build_shell()
+        self.root.addWidget(self.shell)
+        self._build_menu()
+        self._build_status_bar()
+        self.resize(1280, 800)
+        self.retranslate()
+        self.show_login()
+
+    # --- building -------------------------------------------------------------------
+
+    def _build_shell(self) -> QWidget:
+        shell = QWidget()
+        outer = QVBoxLayout(shell)
+        outer.setContentsMargins(8, 8, 8, 0)
+        top = QHBoxLayout()
+        self.app_title = QLabel()
+        font = self.app_title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.app_title.setFont(font)
+        self.search_button = QPushButton()
+        self.search_button.setObjectName("global_search")
+        self.search_button.clicked.connect(self.focus_search)
+        top.addWidget(self.app_title)
+        top.addStretch(1)
+        top.addWidget(self.search_button)
+        outer.addLayout(top)
+        body = QHBoxLayout()
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setMaximumWidth(220)
+        self.pages = QStackedWidget()
+        self.customers = CustomersPage(self.services.customers, self.runner)
+        self.page_widgets = {"customers": self.customers}
+        for key, _text, icon_name in PAGES:
+            item = QListWidgetItem(icon(icon_name, self.nav), "")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            self.pages.addWidget(self.page_widgets[key])
+        self.nav.currentRowChanged.connect(self._show_page)
+        body.addWidget(self.nav)
+        body.addWidget(self.pages, 1)
+        outer.addLayout(body, 1)
+        for keys in ("Ctrl+K", "F3"):
+            shortcut = QShortcut(QKeySequence(keys), shell)
+            shortcut.activated.connect(self.focus_search)
+        return shell
+
+    def _build_menu(self) -> None:
+        bar = self.menuBar()
+        self.view_menu = bar.addMenu("")
+        self.language_menu = self.view_menu.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code in i18n.LANGUAGES:
+            action = QAction(i18n.LANGUAGE_NAMES[code], self, checkable=True)
+            action.triggered.connect(lambda _c=False, lang=code: self.set_language(lang))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+        self.size_menu = self.view_menu.addMenu("")
+        size_group = QActionGroup(self)
+        self.size_actions: dict[int, QAction] = {}
+        for scale in TEXT_SCALES:
+            action = QAction(f"{scale} %", self, checkable=True)
+            action.triggered.connect(lambda _c=False, s=scale: self.set_text_scale(s))
+            size_group.addAction(action)
+            self.size_menu.addAction(action)
+            self.size_actions[scale] = action
+        self.view_menu.addSeparator()
+        self.sign_out_action = QAction(self)
+        self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.sign_out_action.triggered.connect(self.sign_out)
+        self.view_menu.addAction(self.sign_out_action)
+
+    def _build_status_bar(self) -> None:
+        self.user_label = QLabel()
+        self.user_label.setObjectName("status_user")
+        self.statusBar().addWidget(self.user_label, 1)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Rovaseutu employment services"))
+        self.app_title.setText(_("Rovaseutu employment services"))
+        self.search_button.setText(_("Search customer… (Ctrl+K)"))
+        self.search_button.setIcon(icon("mdi6.magnify", self))
+        self.search_button.setAccessibleName(_("Search customer"))
+        self.nav.setAccessibleName(_("Navigation"))
+        for row, (_key, text, _icon) in enumerate(PAGES):
+            self.nav.item(row).setText(_(text))
+        self.view_menu.setTitle(_("&Settings"))
+        self.language_menu.setTitle(_("&Language"))
+        self.size_menu.setTitle(_("&Text size"))
+        self.sign_out_action.setText(_("Sign &out"))
+        self.language_actions[i18n.current_language()].setChecked(True)
+        self.size_actions[self.text_scale].setChecked(True)
+        self._show_user()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # --- actions --------------------------------------------------------------------
+
+    def show_login(self) -> None:
+        self.root.setCurrentWidget(self.login)
+        self.menuBar().setVisible(False)
+        self.login.reset()
+
+    def sign_in(self, username: str, password: str) -> None:
+        def failed(exc: Exception) -> None:
+            self.login.failed(_(getattr(exc, "message", str(exc))))
+
+        self.runner.submit(
+            lambda: self.services.auth.sign_in(username, password), self.signed_in, failed
+        )
+
+    def signed_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self.login.reset()
+        self.root.setCurrentWidget(self.shell)
+        self.menuBar().setVisible(True)
+        self._show_user()
+        self.nav.setCurrentRow(0)
+        self._show_page(0)
+
+    def sign_out(self) -> None:
+        self.actor = None
+        self.runner.submit(self.services.auth.sign_out)
+        self.customers.show_list()
+        self.show_login()
+        self._show_user()
+
+    def _show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        key = PAGES[row][0]
+        page = self.page_widgets[key]
+        self.pages.setCurrentWidget(page)
+        page.activate()
+
+    def focus_search(self) -> None:
+        if self.actor is None:
+            return
+        self.nav.setCurrentRow(0)
+        self.customers.show_list()
+        self.customers.list_view.focus_search()
+
+    def set_language(self, lang: str) -> None:
+        self.switcher.switch(lang)
+
+    def set_text_scale(self, scale: int) -> None:
+        self.text_scale = scale
+        app = QApplication.instance()
+        font = app.font()
+        font.setPointSizeF(self.base_point_size * scale / 100)
+        app.setFont(font)
+
+    def _show_user(self) -> None:
+        language = i18n.LANGUAGE_NAMES[i18n.current_language()]
+        if self.actor is None:
+            self.user_label.setText(language)
+            return
+        self.user_label.setText(
+            "  ·  ".join(
+                (
+                    self.actor.full_name,
+                    label(self.actor.role),
+                    self.actor.service_point_name,
+                    language,
+                )
+            )
+        )

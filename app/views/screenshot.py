@@ -1,0 +1,60 @@
+"""`python -m app --screenshot FILE.png --view NAME`: render one view offscreen."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop
+from PySide6.QtWidgets import QApplication
+
+from app.services.registry import Services
+from app.views.main_window import MainWindow
+from app.views.tasks import TaskRunner
+
+# View name -> the demo account it signs in as (None: no sign-in needed).
+VIEWS = {"login": None, "customers": "coach", "customer": "coach"}
+
+
+def settle(runner: TaskRunner, ms: int = 20000) -> None:
+    """Process events until background work is done and its results are shown."""
+    timer = QElapsedTimer()
+    timer.start()
+    idle_rounds = 0
+    while timer.elapsed() < ms and idle_rounds < 5:
+        QCoreApplication.processEvents()
+        runner.wait(50)
+        QCoreApplication.processEvents()
+        idle_rounds = idle_rounds + 1 if not runner.busy else 0
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+
+def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Services,
+        view: str, out: Path, demo: bool = False, scale: float = 1.0) -> int:
+    if demo and services.is_empty():
+        services.build_demo(scale=scale)
+        window.login.hint.setVisible(True)
+    window.show()
+    settle(runner)
+    account = VIEWS[view]
+    if account is not None:
+        window.sign_in(account, "demo")
+        settle(runner)
+        if window.actor is None:
+            print("error: could not sign in as the demo user; run with --demo", file=sys.stderr)
+            return 1
+        settle(runner)
+    if view == "customer":
+        model = window.customers.model
+        row = next((r for r in model.rows if r.coach_name and (r.days_unemployed or 0) > 100),
+                   model.row_at(0))
+        if row is None:
+            print("error: no customers to show; run with --demo", file=sys.stderr)
+            return 1
+        window.customers.open_customer(row.id)
+        settle(runner)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(out))
+    runner.wait()
+    services.close()
+    return 0 if ok else 1
