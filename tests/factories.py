@@ -1,0 +1,75 @@
+"""Small, explicit fixtures: an organisation with one account per role, and customers."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from app.models import ServicePoint, Staff, StaffCredential, Team
+from app.rules import hetu
+from app.rules.codes import Role, ServiceArea, ServicePointMode
+from app.rules.customer import CustomerInput
+from app.services.auth import hash_password
+from app.services.registry import Services
+
+PASSWORD = "demo"
+_VERIFIER: str | None = None
+
+
+def verifier() -> str:
+    global _VERIFIER
+    if _VERIFIER is None:
+        _VERIFIER = hash_password(PASSWORD)
+    return _VERIFIER
+
+
+def open_services(tmp_path: Path) -> Services:
+    services = Services.open(tmp_path / "desk.sqlite3", "test-ws")
+    seed_org(services)
+    return services
+
+
+def seed_org(services: Services) -> None:
+    with services.ctx.session_factory.begin() as s:
+        rov = ServicePoint(id="sp-rov", code="ROV", name="Rovaniemi – Osaamo",
+                           municipality="Rovaniemi", mode=ServicePointMode.WALK_IN)
+        team = Team(id="team-1", name="Työnvälitys", service_area=ServiceArea.FINDING_WORK)
+        s.add_all([rov, team])
+        s.flush()
+        for username, role, name in (
+            ("desk", Role.DESK, "Tiina Tiski"),
+            ("coach", Role.COACH, "Pekka Ylitalo"),
+            ("lead", Role.TEAM_LEAD, "Liisa Lead"),
+            ("admin", Role.ADMIN, "Aapo Admin"),
+        ):
+            staff = Staff(id=f"staff-{username}", username=username, full_name=name, role=role,
+                          team_id=team.id, service_point_id=rov.id)
+            s.add(staff)
+            s.flush()
+            s.add(StaffCredential(staff_id=staff.id, verifier=verifier()))
+
+
+def customer_input(last: str, first: str, born: date, individual: int, **kw: object) -> CustomerInput:
+    return CustomerInput(
+        last_name=last, first_names=first, hetu=hetu.make(born, individual),
+        home_municipality="Rovaniemi", **kw,  # type: ignore[arg-type]
+    )
+
+
+PEOPLE = (
+    ("Mäkelä", "Aino Maria", date(1985, 3, 12), 124),
+    ("Virtanen", "Matti", date(1990, 7, 1), 235),
+    ("Aikio", "Áilu", date(1978, 11, 23), 347),
+    ("Guttorm", "Máret Čuovga", date(2001, 5, 30), 456),
+    ("Korhonen", "Ville", date(1969, 1, 15), 571),
+)
+
+
+def add_people(services: Services) -> list[str]:
+    ids = []
+    for last, first, born, individual in PEOPLE:
+        card = services.customers.create(
+            customer_input(last, first, born, individual, unemployed_since=date(2026, 6, 1))
+        )
+        ids.append(card.id)
+    return ids
