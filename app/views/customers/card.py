@@ -74,6 +74,7 @@ class CustomerCardView(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a container: its fields take focus
         body = QWidget()
         columns = QHBoxLayout(body)
         self.groups: dict[str, tuple[QGroupBox, QFormLayout]] = {}

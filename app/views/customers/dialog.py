@@ -158,6 +158,7 @@ class CustomerDialog(QDialog):
             widget = lbl.buddy()
             if widget is not None:
                 widget.setAccessibleName(_(text).replace("&", ""))
+        self.municipality.lineEdit().setAccessibleName(_("Home municipality"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:

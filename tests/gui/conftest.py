@@ -1,0 +1,26 @@
+import pytest
+
+from app.views.application import build_main_window
+from tests.factories import add_people
+
+
+@pytest.fixture
+def window(qapp, qtbot, services):
+    services.auth.sign_in("admin", "demo")
+    add_people(services)
+    services.auth.sign_out()
+    win, runner = build_main_window(qapp, services, "fi")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    runner.wait()
+    win.switcher.switch("fi")
+
+
+def sign_in(qtbot, win, username="coach", password="demo"):
+    win.login.username.setText(username)
+    win.login.password.setText(password)
+    qtbot.mouseClick(win.login.button, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.actor is not None, timeout=10000)
+    qtbot.waitUntil(lambda: win.customers.model.rowCount() > 0, timeout=10000)
