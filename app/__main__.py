@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         services = Services.open(settings.db_path, settings.workstation)
-    except Exception as exc:  # noqa: BLE001 - the user gets a message, not a traceback
+    except Exception as exc:
         print(f"error: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
         return 1
 

@@ -42,8 +42,8 @@ def update() -> None:
     for lang in LANGS:
         path = po_path(lang)
         if path.exists():
-            pybabel("update", "-i", str(POT), "-o", str(path), "-l", lang, "--no-fuzzy-matching",
-                    "--ignore-obsolete")
+            pybabel("update", "-i", str(POT), "-o", str(path), "-l", lang,
+                    "--no-fuzzy-matching", "--ignore-obsolete")
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             pybabel("init", "-i", str(POT), "-o", str(path), "-l", lang)
@@ -55,9 +55,8 @@ def fill_english() -> None:
     with path.open("rb") as fh:
         catalog = read_po(fh, locale="en")
     for message in catalog:
-        if message.id and not message.string:
-            message.string = message.id
-        elif message.id and isinstance(message.id, tuple) and not any(message.string):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and not any(strings):
             message.string = message.id
         if message.id and message.fuzzy:
             message.flags.discard("fuzzy")

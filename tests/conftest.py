@@ -7,9 +7,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("DESK_CONFIG", str(Path("/nonexistent/desk.ini")))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pytest  # noqa: E402
+import pytest
 
-from app import i18n  # noqa: E402
+from app import i18n
 
 
 @pytest.fixture(autouse=True)

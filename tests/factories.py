@@ -49,7 +49,9 @@ def seed_org(services: Services) -> None:
             s.add(StaffCredential(staff_id=staff.id, verifier=verifier()))
 
 
-def customer_input(last: str, first: str, born: date, individual: int, **kw: object) -> CustomerInput:
+def customer_input(
+    last: str, first: str, born: date, individual: int, **kw: object
+) -> CustomerInput:
     return CustomerInput(
         last_name=last, first_names=first, hetu=hetu.make(born, individual),
         home_municipality="Rovaniemi", **kw,  # type: ignore[arg-type]

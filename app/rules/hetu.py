@@ -51,7 +51,10 @@ def check(raw: str, today: date) -> HetuCheck:
             code, error=N_("The control character does not match: check the identity code.")
         )
     except stdnum_errors.InvalidComponent:
-        return HetuCheck(code, error=N_("The birth date or individual number is not possible."))
+        return HetuCheck(
+            code,
+            error=N_("The birth date or individual number in the identity code is not possible."),
+        )
     except stdnum_errors.ValidationError:
         return HetuCheck(code, error=N_("This is not a valid personal identity code."))
     born = birth_date(code)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from sqlalchemy import Select, and_, func, or_, select, tuple_
-from sqlalchemy import inspect
+
+from sqlalchemy import Select, and_, func, inspect, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from app.i18n import N_
@@ -29,7 +29,7 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_condition(query: str):  # noqa: ANN201 - a SQLAlchemy boolean clause
+def search_condition(query: str):
     """What a search box query means: an identity-code prefix, a customer number, or
     name fragments that must all occur in "last first" (in any order)."""
     text = nfc(query)
@@ -125,7 +125,7 @@ class CustomerService:
                 )
             )
             if customer_id is None:
-                raise NotFound(N_("No customer with this id, identity code or number."))
+                raise NotFound(N_("No customer with this ID, identity code or customer number."))
             card = self._card(s, customer_id)
             self.ctx.audit(s, "customer.read", "customer", customer_id)
         return card

@@ -102,7 +102,7 @@ class LoginView(QWidget):
             _("Demo accounts: desk, coach, lead and admin; the password is “demo”.")
         )
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
             self.language.setCurrentIndex(i18n.LANGUAGES.index(i18n.current_language()))

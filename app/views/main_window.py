@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.size_actions[self.text_scale].setChecked(True)
         self._show_user()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)

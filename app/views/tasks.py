@@ -57,7 +57,7 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn()
-        except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI
+        except Exception as exc:
             self.courier.failed.emit(exc)
         else:
             self.courier.done.emit(result)

@@ -19,7 +19,7 @@ class GettextTranslator(QTranslator):
             return None
         return i18n._(source)
 
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
+    def isEmpty(self) -> bool:
         return False
 
 

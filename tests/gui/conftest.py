@@ -1,4 +1,5 @@
 import pytest
+from PySide6.QtCore import Qt
 
 from app.views.application import build_main_window
 from tests.factories import add_people
@@ -21,6 +22,6 @@ def window(qapp, qtbot, services):
 def sign_in(qtbot, win, username="coach", password="demo"):
     win.login.username.setText(username)
     win.login.password.setText(password)
-    qtbot.mouseClick(win.login.button, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(win.login.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.actor is not None, timeout=10000)
     qtbot.waitUntil(lambda: win.customers.model.rowCount() > 0, timeout=10000)

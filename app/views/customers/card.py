@@ -97,13 +97,13 @@ class CustomerCardView(QWidget):
         self.reveal.setIcon(icon("mdi6.eye", self))
         self.reveal.setAccessibleName(_("Show identity code"))
         self.reveal.setToolTip(_("Showing the full identity code is recorded in the audit trail."))
-        self.groups["identity"][0].setTitle(_("Identity"))
+        self.groups["identity"][0].setTitle(_("Personal details"))
         self.groups["contact"][0].setTitle(_("Contact"))
         self.groups["jobseeker"][0].setTitle(_("Jobseeker"))
         if self.card is not None:
             self.show_card(self.card, self.revealed)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
@@ -115,7 +115,9 @@ class CustomerCardView(QWidget):
         self.title.setText(card.name)
         parts = []
         if card.age is not None:
-            parts.append(_("{age} years").format(age=format_number(card.age)))
+            parts.append(
+                ngettext("{age} year", "{age} years", card.age).format(age=format_number(card.age))
+            )
         parts += [hetu, _("coach: {name}").format(name=card.coach_name or _("none yet")),
                   language_label(card.language)]
         if card.interpreter_needed:
@@ -126,7 +128,7 @@ class CustomerCardView(QWidget):
             (_("Customer number"), card.customer_number),
             (_("Identity code"), hetu + (" " + _("(temporary)") if card.hetu_temporary else "")),
             (_("Birth date"), format_date(card.birth_date)),
-            (_("Language"), language_label(card.language)),
+            (_("Service language"), language_label(card.language)),
             (_("Interpreter"), _("needed") if card.interpreter_needed else _("not needed")),
         ])
         address = ", ".join(p for p in (card.street_address,

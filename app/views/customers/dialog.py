@@ -116,7 +116,7 @@ class CustomerDialog(QDialog):
         self.language = QComboBox()
         for code in CUSTOMER_LANGUAGES:
             self.language.addItem("", code)
-        self._row(form, "language", N_("&Language"), self.language)
+        self._row(form, "language", N_("Service lan&guage"), self.language)
         self.interpreter = QCheckBox()
         self.interpreter.setObjectName("customer_interpreter")
         form.addRow("", self.interpreter)
@@ -154,13 +154,13 @@ class CustomerDialog(QDialog):
             self.edits[name].setPlaceholderText(_("d.m.yyyy"))
         self.edits["hetu"].setPlaceholderText(_("DDMMYY-NNNC, or leave empty"))
         self.edits["phone"].setPlaceholderText("040 123 4567")
-        for name, (lbl, text) in self.labels.items():
+        for lbl, text in self.labels.values():
             widget = lbl.buddy()
             if widget is not None:
                 widget.setAccessibleName(_(text).replace("&", ""))
         self.municipality.lineEdit().setAccessibleName(_("Home municipality"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
@@ -262,7 +262,7 @@ class CustomerDialog(QDialog):
                 return
         super().reject()
 
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.reject()
             return

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _, format_number, ngettext
 from app.views.common import icon
-from app.views.customers.table_model import IdRole, CustomerTableModel
+from app.views.customers.table_model import CustomerTableModel, IdRole
 
 SEARCH_DELAY_MS = 200
 
@@ -27,7 +27,7 @@ class CustomerTable(QTableView):
 
     open_requested = Signal(str)
 
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+    def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.open_current()
             return
@@ -106,7 +106,9 @@ class CustomerListView(QWidget):
         self.heading.setText(_("Customers"))
         self.search.setPlaceholderText(_("Name, identity code or customer number…"))
         self.search.setAccessibleName(_("Search customers"))
-        self.search.setToolTip(_("Search as you type; Enter opens the first result, ↓ moves to the list."))
+        self.search.setToolTip(
+            _("Search as you type; Enter opens the first result, ↓ moves to the list.")
+        )
         self.new_button.setText(_("&New customer (Ctrl+N)"))
         self.new_button.setIcon(icon("mdi6.account-plus", self))
         self.new_button.setAccessibleName(_("New customer"))
@@ -114,19 +116,23 @@ class CustomerListView(QWidget):
         if self.model.total is not None:
             self._show_total(self.model.total)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
             self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 6)
         super().changeEvent(event)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
+    def eventFilter(self, watched, event) -> bool:
         # Down arrow from the search box moves into the results, like a search popup.
-        if watched is self.search and event.type() == QEvent.Type.KeyPress:
-            if event.key() == Qt.Key.Key_Down and self.model.rowCount():
-                self.table.setFocus()
-                self.table.selectRow(0)
-                return True
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+            and self.model.rowCount()
+        ):
+            self.table.setFocus()
+            self.table.selectRow(0)
+            return True
         return super().eventFilter(watched, event)
 
     def _show_total(self, total: int) -> None:

@@ -77,7 +77,7 @@ class CustomersPage(QStackedWidget):
 
         self.runner.submit(lambda: self.service.edit_form(customer_id), opened, self._error)
 
-    def _open_dialog(self, save, initial: CustomerInput | None, title: str) -> None:  # noqa: ANN001
+    def _open_dialog(self, save, initial: CustomerInput | None, title: str) -> None:
         self.dialog = CustomerDialog(self.runner, save, initial, title, self)
         self.dialog.accepted.connect(self._dialog_saved)
         self.dialog.open()

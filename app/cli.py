@@ -1,0 +1,135 @@
+"""Administrator command line: `python -m app.cli COMMAND ...`. No Qt, no display.
+
+Each command prints a clear error and exits non-zero on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app import __version__
+
+
+class CliError(Exception):
+    pass
+
+
+def _services(db: Path, must_exist: bool = True):
+    from app.services.registry import Services
+
+    if must_exist and not db.exists():
+        raise CliError(f"no database at {db}")
+    return Services.open(db, "cli")
+
+
+def _act_as(services, username: str | None) -> None:
+    """The CLI runs with local file access; it acts as a named staff member (audited)."""
+    from app.models import ServicePoint, Staff
+    from app.rules.codes import Role
+    from app.services.context import Actor
+
+    with services.ctx.session_factory() as s:
+        stmt = select(Staff, ServicePoint).join(ServicePoint,
+                                                ServicePoint.id == Staff.service_point_id)
+        stmt = (stmt.where(Staff.username == username) if username
+                else stmt.where(Staff.role == Role.ADMIN).order_by(Staff.username))
+        row = s.execute(stmt.limit(1)).first()
+    if row is None:
+        raise CliError(f"no staff member {username!r}" if username else "no administrator yet")
+    staff, point = row
+    services.ctx.actor = Actor(staff.id, staff.username, staff.full_name, staff.role, point.id,
+                               point.code, point.name, staff.team_id)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    services = _services(args.db, must_exist=False)
+    if not services.is_empty():
+        raise CliError(f"{args.db} already has customers; demo data goes into an empty database")
+    last = [0.0]
+
+    def progress(stage: str, fraction: float) -> None:
+        now = time.monotonic()
+        if now - last[0] > 0.5 or fraction >= 1:
+            last[0] = now
+            print(f"\r{fraction:6.1%}  {stage:<50}", end="", file=sys.stderr, flush=True)
+
+    started = time.monotonic()
+    summary = services.build_demo(seed=args.seed, scale=args.scale, progress=progress)
+    print(file=sys.stderr)
+    print(json.dumps(dataclasses.asdict(summary), indent=2))
+    print(f"done in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    services.close()
+    return 0
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+def cmd_customer_show(args: argparse.Namespace) -> int:
+    from app.services.errors import ServiceError
+
+    services = _services(args.db)
+    _act_as(services, args.user)
+    try:
+        card = services.customers.find(args.key)
+    except ServiceError as exc:
+        raise CliError(exc.message) from exc
+    data = dataclasses.asdict(card)
+    if args.json:
+        print(json.dumps(data, default=_json_default, ensure_ascii=False, indent=2))
+    else:
+        for key, value in data.items():
+            print(f"{key:26} {value}")
+    services.close()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m app.cli",
+                                     description="Rovaseutu desk administration")
+    parser.add_argument("--version", action="version", version=__version__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="fill an empty database with the demo area")
+    demo.add_argument("--db", type=Path, required=True)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--scale", type=float, default=1.0,
+                      help="1 = the plan's scale (~4 600 customers); 10 for benchmarks")
+    demo.set_defaults(func=cmd_demo)
+
+    customer = commands.add_parser("customer", help="customer register")
+    customer_commands = customer.add_subparsers(dest="customer_command", required=True)
+    show = customer_commands.add_parser("show", help="one customer by id, hetu or number")
+    show.add_argument("key", metavar="ID|HETU")
+    show.add_argument("--db", type=Path, required=True)
+    show.add_argument("--json", action="store_true")
+    show.add_argument("--user", help="act as this staff member (default: an administrator)")
+    show.set_defaults(func=cmd_customer_show)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "scale", 1.0) is not None and getattr(args, "scale", 1.0) <= 0:
+        parser.error("--scale must be positive")
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
