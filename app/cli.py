@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app import __version__
+from app.i18n import _
 
 
 class CliError(Exception):
@@ -59,7 +60,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         now = time.monotonic()
         if now - last[0] > 0.5 or fraction >= 1:
             last[0] = now
-            print(f"\r{fraction:6.1%}  {stage:<50}", end="", file=sys.stderr, flush=True)
+            text = _(stage)
+            print(f"\r{fraction:6.1%}  {text:<50}", end="", file=sys.stderr, flush=True)
 
     started = time.monotonic()
     summary = services.build_demo(seed=args.seed, scale=args.scale, progress=progress)

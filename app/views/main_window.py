@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         body = QHBoxLayout()
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setMaximumWidth(220)
+        self.nav.setMaximumWidth(200)
         self.pages = QStackedWidget()
         self.customers = CustomersPage(self.services.customers, self.runner)
         self.page_widgets = {"customers": self.customers}

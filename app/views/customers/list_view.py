@@ -93,7 +93,7 @@ class CustomerListView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((260, 130, 60, 110, 200, 130)):
+        for column, width in enumerate((260, 160, 60, 110, 200, 130)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._open_index)
         self.table.open_requested.connect(self.open_requested)
