@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.demo and services.is_empty():
         window.progress = build_demo_with_progress(  # type: ignore[attr-defined]
-            runner, services, args.demo_scale, 1, window.show
+            runner, services, args.demo_scale, 1, window.demo_ready
         )
     else:
         window.show()

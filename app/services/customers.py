@@ -29,18 +29,27 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_condition(query: str):
+def _prefix(column, prefix: str):  # noqa: ANN001, ANN202 - SQLAlchemy column and clause
+    """`column` starts with `prefix`, as a range so that the column's index is used
+    (SQLite's LIKE cannot use an index on a case-sensitive column)."""
+    return and_(column >= prefix, column < prefix + "\uffff")
+
+
+def search_condition(query: str):  # noqa: ANN201 - a SQLAlchemy boolean clause
     """What a search box query means: an identity-code prefix, a customer number, or
     name fragments that must all occur in "last first" (in any order)."""
     text = nfc(query)
     if not text:
         return None
     compact = text.upper().replace(" ", "")
+    if compact.isdigit():
+        # Digits only: the start of a birth date (hetu) or of a customer number.
+        return or_(_prefix(Customer.hetu, compact), _prefix(Customer.customer_number, compact))
     if _HETU_PREFIX.match(compact):
-        return Customer.hetu.like(_like_escape(compact) + "%", escape="\\")
+        return _prefix(Customer.hetu, compact)
     if any(ch.isdigit() for ch in compact) and _NUMBER_PREFIX.match(compact):
         number = compact if "-" in compact or len(compact) <= 4 else compact[:4] + "-" + compact[4:]
-        return Customer.customer_number.like(_like_escape(number) + "%", escape="\\")
+        return _prefix(Customer.customer_number, number)
     tokens = text.casefold().split()
     return and_(
         *(Customer.sort_name.like("%" + _like_escape(t) + "%", escape="\\") for t in tokens)

@@ -50,6 +50,8 @@ class Services:
         )
         with self.ctx.session_factory.begin() as s:
             s.merge(LocalSetting(key=DEMO_MARKER, value=f"{seed}:{scale}"))
+        with self.ctx.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")  # statistics for the planner after a bulk load
         return summary
 
     def close(self) -> None:

@@ -159,6 +159,11 @@ class MainWindow(QMainWindow):
 
     # --- actions --------------------------------------------------------------------
 
+    def demo_ready(self) -> None:
+        """The first-run demo build finished: show the window and the demo accounts."""
+        self.login.hint.setVisible(True)
+        self.show()
+
     def show_login(self) -> None:
         self.root.setCurrentWidget(self.login)
         self.menuBar().setVisible(False)

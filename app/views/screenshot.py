@@ -33,8 +33,7 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         view: str, out: Path, demo: bool = False, scale: float = 1.0) -> int:
     if demo and services.is_empty():
         services.build_demo(scale=scale)
-        window.login.hint.setVisible(True)
-    window.show()
+    window.demo_ready()
     settle(runner)
     account = VIEWS[view]
     if account is not None:
