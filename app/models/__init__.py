@@ -7,12 +7,33 @@ from app.models.feedback import Feedback, FeedbackReplyRequest
 from app.models.local import LocalSetting, OutboxEntry
 from app.models.org import ServicePoint, Staff, StaffCredential, Team
 from app.models.plan import Plan, PlanAction, PlanGoal, PlanService, PlanVersion
-from app.models.service import Appointment, QueueTicket, Visit
+from app.models.service import Appointment, DeskDuty, QueueTicket, Visit
 
 __all__ = [
-    "Appointment", "AuditEvent", "Base", "Customer", "CustomerNote", "Feedback",
-    "FeedbackReplyRequest", "LocalSetting", "OutboxEntry", "Plan", "PlanAction",
-    "PlanGoal", "PlanService", "PlanVersion", "QueueTicket", "ServicePoint", "Staff",
-    "StaffCredential", "Synced", "Team", "UnemploymentPeriod", "Visit", "new_id",
-    "synced_tables", "utcnow",
+    "Appointment",
+    "AuditEvent",
+    "Base",
+    "Customer",
+    "CustomerNote",
+    "DeskDuty",
+    "Feedback",
+    "FeedbackReplyRequest",
+    "LocalSetting",
+    "OutboxEntry",
+    "Plan",
+    "PlanAction",
+    "PlanGoal",
+    "PlanService",
+    "PlanVersion",
+    "QueueTicket",
+    "ServicePoint",
+    "Staff",
+    "StaffCredential",
+    "Synced",
+    "Team",
+    "UnemploymentPeriod",
+    "Visit",
+    "new_id",
+    "synced_tables",
+    "utcnow",
 ]

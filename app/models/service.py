@@ -37,7 +37,14 @@ class QueueTicket(Synced, Base):
     priority_reason: Mapped[str | None] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
     state: Mapped[TicketState] = enum_column(TicketState)
+    # A transfer starts a new leg (back to waiting for another service or worker), so the
+    # ticket's progress (leg, state) still only moves forward and merges keep the furthest.
+    leg: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    recalls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    transfer_note: Mapped[str | None] = mapped_column(Text)
     arrived_at: Mapped[datetime]
+    # The first call ends the wait (recalls do not); the latest call is shown in the lobby.
+    first_called_at: Mapped[datetime | None]
     called_at: Mapped[datetime | None]
     service_started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -45,6 +52,20 @@ class QueueTicket(Synced, Base):
     served_by: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     transferred_to_staff: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     appointment_id: Mapped[str | None] = mapped_column(ForeignKey("appointment.id"))
+
+
+class DeskDuty(Synced, Base):
+    """A worker on duty at a desk: which services they call, and since when."""
+
+    __tablename__ = "desk_duty"
+    __table_args__ = (Index("ix_desk_duty_point", "service_point_id", "ended_at"),)
+
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
+    service_point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"))
+    desk: Mapped[str] = mapped_column(String(20))
+    services: Mapped[str] = mapped_column(String(400))  # comma-separated service areas
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
 
 
 class Visit(Synced, Base):

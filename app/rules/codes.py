@@ -82,6 +82,15 @@ class BenefitType(StrEnum):
     NONE = "none"
 
 
+class VisitOutcome(StrEnum):
+    RESOLVED = "resolved"
+    APPOINTMENT_BOOKED = "appointment_booked"
+    REFERRED_TO_COACH = "referred_to_coach"
+    REFERRED_ELSEWHERE = "referred_elsewhere"
+    TRANSFERRED = "transferred"
+    OTHER = "other"
+
+
 class NoteKind(StrEnum):
     GENERAL = "general"
     WORK_ABILITY = "work_ability"
@@ -118,4 +127,22 @@ LABELS: dict[StrEnum, str] = {
     Channel.SERVICE_POINT: N_("At the service point"),
     Channel.PHONE: N_("Phone"),
     Channel.VIDEO: N_("Video"),
+    VisitOutcome.RESOLVED: N_("Resolved"),
+    VisitOutcome.APPOINTMENT_BOOKED: N_("Appointment booked"),
+    VisitOutcome.REFERRED_TO_COACH: N_("Referred to the coach"),
+    VisitOutcome.REFERRED_ELSEWHERE: N_("Referred to another service"),
+    VisitOutcome.TRANSFERRED: N_("Transferred in the queue"),
+    VisitOutcome.OTHER: N_("Other"),
+    TicketState.WAITING: N_("Waiting"),
+    TicketState.CALLED: N_("Called"),
+    TicketState.SERVING: N_("Being served"),
+    TicketState.DONE: N_("Done"),
+    TicketState.LEFT: N_("Not present"),
+}
+
+# Why an arrival goes ahead in the queue.
+PRIORITY_REASONS: dict[str, str] = {
+    "appointment": N_("Appointment check-in"),
+    "accessibility": N_("Accessibility need"),
+    "other": N_("Other reason"),
 }

@@ -16,12 +16,18 @@ class Permission(StrEnum):
     STAFF_MANAGE = "staff.manage"
     AUDIT_READ = "audit.read"
     DEMO_BUILD = "demo.build"
+    QUEUE_REGISTER = "queue.register"
+    QUEUE_SERVE = "queue.serve"
+    VISIT_RECORD = "visit.record"
 
 
 _DESK = {
     Permission.CUSTOMER_READ,
     Permission.CUSTOMER_EDIT,
     Permission.CUSTOMER_REVEAL_HETU,
+    Permission.QUEUE_REGISTER,
+    Permission.QUEUE_SERVE,
+    Permission.VISIT_RECORD,
 }
 _COACH = _DESK | {Permission.CASE_NOTES_READ, Permission.CUSTOMER_ASSIGN_COACH}
 _LEAD = _COACH | {Permission.AUDIT_READ}

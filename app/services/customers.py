@@ -29,13 +29,13 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _prefix(column, prefix: str):  # noqa: ANN001, ANN202 - SQLAlchemy column and clause
+def _prefix(column, prefix: str):
     """`column` starts with `prefix`, as a range so that the column's index is used
     (SQLite's LIKE cannot use an index on a case-sensitive column)."""
     return and_(column >= prefix, column < prefix + "\uffff")
 
 
-def search_condition(query: str):  # noqa: ANN201 - a SQLAlchemy boolean clause
+def search_condition(query: str):
     """What a search box query means: an identity-code prefix, a customer number, or
     name fragments that must all occur in "last first" (in any order)."""
     text = nfc(query)

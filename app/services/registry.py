@@ -13,6 +13,8 @@ from app.models import Customer, LocalSetting
 from app.services.auth import AuthService
 from app.services.context import AppContext
 from app.services.customers import CustomerService
+from app.services.queue import QueueService
+from app.services.visits import VisitService
 
 DEMO_MARKER = "demo_seed"
 
@@ -22,11 +24,14 @@ class Services:
     ctx: AppContext
     auth: AuthService
     customers: CustomerService
+    queue: QueueService
+    visits: VisitService
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
         ctx = AppContext.open(path, workstation)
-        return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx))
+        return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx),
+                   queue=QueueService(ctx), visits=VisitService(ctx))
 
     def is_empty(self) -> bool:
         with self.ctx.session_factory() as s:

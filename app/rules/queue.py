@@ -1,0 +1,132 @@
+"""The walk-in queue's rules: ticket numbers, the forward-only state machine and its
+merge, the order in which a desk calls, and the day's wait statistics. No I/O."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.i18n import N_
+from app.rules.codes import TicketState as S
+
+# Each workstation has its own letter, so two desks registering arrivals offline never
+# give the same number; numbers run per service point, per day, per letter.
+TICKET_LETTERS = "ABCDEFGHJKLMNPRSTUVX"
+MAX_NUMBER = 999
+
+# Forward-only: a merge keeps the furthest state. `done` outranks `left` so that a
+# finished service is never undone by a desk that marked the customer absent offline.
+RANK = {S.WAITING: 0, S.CALLED: 1, S.SERVING: 2, S.LEFT: 3, S.DONE: 4}
+TERMINAL = frozenset({S.DONE, S.LEFT})
+
+# A customer whose own coach is on duty waits for that coach first, but not for ever:
+# after this long any desk may call them. A setting of the service point in time.
+OWN_COACH_HOLD = timedelta(minutes=15)
+
+
+class TransitionRefused(ValueError):
+    """`message` is an untranslated message id."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def format_ticket(letter: str, number: int) -> str:
+    """Readable aloud: 'A 012'."""
+    return f"{letter} {number:03d}"
+
+
+def next_number(taken: Iterable[int]) -> int:
+    highest = max(taken, default=0)
+    if highest >= MAX_NUMBER:
+        raise TransitionRefused(N_("This desk letter has used all its numbers for today."))
+    return highest + 1
+
+
+def progress(leg: int, state: S) -> tuple[int, int]:
+    """How far a ticket has come; transfers start a new leg, so this never decreases."""
+    return leg, RANK[state]
+
+
+def merge(local: tuple[int, S], remote: tuple[int, S]) -> tuple[int, S]:
+    """The furthest of two copies of a ticket's (leg, state): commutative, idempotent."""
+    return max(local, remote, key=lambda p: progress(*p))
+
+
+_ALLOWED = {
+    "call": {S.WAITING},
+    "recall": {S.CALLED},
+    "not_present": {S.CALLED},
+    "start": {S.CALLED},
+    "finish": {S.SERVING},
+    "transfer": {S.WAITING, S.CALLED, S.SERVING},
+}
+_REFUSAL = {
+    "call": N_("Only a waiting customer can be called."),
+    "recall": N_("Only a called customer can be called again."),
+    "not_present": N_("Call the customer again before marking them not present."),
+    "start": N_("Call the customer before starting the service."),
+    "finish": N_("Start the service before finishing it."),
+    "transfer": N_("A finished ticket cannot be transferred."),
+}
+
+
+def check(action: str, state: S, recalls: int = 0) -> None:
+    if state not in _ALLOWED[action] or (action == "not_present" and recalls < 1):
+        raise TransitionRefused(_REFUSAL[action])
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What the call order needs to know of one waiting ticket."""
+
+    id: str
+    service_area: str
+    priority: int
+    arrived_at: datetime
+    coach_id: str | None
+    transferred_to: str | None
+
+
+def call_order(
+    waiting: Sequence[Waiting],
+    me: str,
+    my_services: set[str],
+    on_duty: set[str],
+    now: datetime,
+    hold: timedelta = OWN_COACH_HOLD,
+) -> list[Waiting]:
+    """Whom `me` may call, best first: transferred to me by name; then my own coaching
+    customers, whatever service they came for; then my services, priority first, longest
+    wait first. Someone else's customer waits for their own coach while that coach is on
+    duty, for at most `hold`; a ticket transferred to a named worker waits for them."""
+
+    def key(t: Waiting) -> tuple[int, int, datetime]:
+        group = 0 if t.transferred_to == me else 1 if t.coach_id == me else 2
+        return group, -t.priority, t.arrived_at
+
+    def eligible(t: Waiting) -> bool:
+        if t.transferred_to is not None:
+            return t.transferred_to == me
+        if t.coach_id == me:
+            return True
+        if t.service_area not in my_services:
+            return False
+        held = t.coach_id in on_duty and now - t.arrived_at < hold
+        return not held
+
+    return sorted((t for t in waiting if eligible(t)), key=key)
+
+
+def median_minutes(waits: Iterable[float]) -> float | None:
+    values = list(waits)
+    return statistics.median(values) if values else None
+
+
+def minutes_between(start: datetime | None, end: datetime | None) -> int | None:
+    if start is None or end is None:
+        return None
+    return max(0, round((end - start).total_seconds() / 60))

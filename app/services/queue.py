@@ -1,0 +1,409 @@
+"""The walk-in queue: arrivals, calling, transfers, service and the lobby's calls.
+
+Every change goes through `AppContext.transaction`, so each one is role-checked, stamped
+and recorded in the outbox; the queue therefore survives a crash and will merge between
+desks (ticket progress only moves forward, see rules.queue)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.i18n import N_
+from app.models import Customer, DeskDuty, LocalSetting, QueueTicket, Staff
+from app.rules import queue as rules
+from app.rules.codes import ServiceArea, TicketState, VisitOutcome
+from app.rules.permissions import Permission
+from app.services.context import AppContext
+from app.services.dto import (
+    DutyInfo,
+    LobbyCall,
+    QueueSnapshot,
+    QueueStats,
+    StaffChoice,
+    TicketRow,
+    VisitInput,
+)
+from app.services.errors import NotFound, ServiceError
+from app.services.visits import new_visit
+
+Coach = aliased(Staff)
+Server = aliased(Staff)
+Target = aliased(Staff)
+
+DESK_KEY, LETTER_KEY = "desk", "ticket_letter"
+ACTIVE = (TicketState.CALLED, TicketState.SERVING)
+
+
+def customer_label(customer: Customer | None) -> str | None:
+    """Short enough for a serving list across the room: 'Virtanen M.'."""
+    if customer is None:
+        return None
+    return f"{customer.last_name} {customer.first_names[:1]}."
+
+
+class QueueService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    # --- this workstation -----------------------------------------------------------
+
+    def workstation(self) -> tuple[str, str]:
+        """(desk name, ticket letter) of this workstation."""
+        return self.ctx.setting(DESK_KEY) or "1", self.ctx.setting(LETTER_KEY) or "A"
+
+    def set_workstation(self, desk: str, letter: str) -> None:
+        desk, letter = desk.strip(), letter.strip().upper()
+        if not desk or len(desk) > 20:
+            raise ServiceError(N_("Give the desk a short name, for example 2."))
+        if len(letter) != 1 or letter not in rules.TICKET_LETTERS:
+            raise ServiceError(N_("The ticket letter is one letter, for example A."))
+        with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
+            s.merge(LocalSetting(key=DESK_KEY, value=desk))
+            s.merge(LocalSetting(key=LETTER_KEY, value=letter))
+
+    # --- duty -------------------------------------------------------------------------
+
+    def start_duty(self, services: set[str] | None = None) -> DutyInfo:
+        """Go on duty at this workstation's desk, calling `services` (default: all the
+        service point's queue services)."""
+        desk, _letter = self.workstation()
+        with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
+            actor = self.ctx.actor
+            assert actor is not None
+            open_duty = self._open_duty(s, actor.staff_id)
+            chosen = sorted(services) if services else self._point_services(s)
+            now = self.ctx.now()
+            if open_duty is not None:
+                if open_duty.desk == desk and open_duty.services == ",".join(chosen):
+                    return DutyInfo(open_duty.desk, tuple(chosen))
+                open_duty.ended_at = now
+            s.add(DeskDuty(staff_id=actor.staff_id, service_point_id=actor.service_point_id,
+                           desk=desk, services=",".join(chosen), started_at=now))
+            self.ctx.audit(s, "duty.start", "desk_duty", None, {"desk": desk})
+        return DutyInfo(desk, tuple(chosen))
+
+    def end_duty(self) -> None:
+        with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
+            actor = self.ctx.actor
+            assert actor is not None
+            duty = self._open_duty(s, actor.staff_id)
+            if duty is not None:
+                duty.ended_at = self.ctx.now()
+
+    def point_services(self) -> list[str]:
+        with self.ctx.transaction(Permission.QUEUE_REGISTER) as s:
+            return self._point_services(s)
+
+    def _point_services(self, s: Session) -> list[str]:
+        from app.models import ServicePoint
+
+        point = s.get(ServicePoint, self.ctx.actor.service_point_id)  # type: ignore[union-attr]
+        configured = [c for c in (point.queue_services or "").split(",") if c] if point else []
+        return configured or [a.value for a in ServiceArea]
+
+    def _open_duty(self, s: Session, staff_id: str) -> DeskDuty | None:
+        return s.scalar(
+            select(DeskDuty)
+            .where(DeskDuty.staff_id == staff_id, DeskDuty.ended_at.is_(None),
+                   DeskDuty.started_at >= self._day_start())
+            .order_by(DeskDuty.started_at.desc())
+        )
+
+    def _on_duty(self, s: Session) -> set[str]:
+        return set(s.scalars(
+            select(DeskDuty.staff_id).where(
+                DeskDuty.service_point_id == self.ctx.actor.service_point_id,  # type: ignore[union-attr]
+                DeskDuty.ended_at.is_(None),
+                DeskDuty.started_at >= self._day_start(),
+            )
+        ))
+
+    def _day_start(self) -> datetime:
+        from app.i18n import HELSINKI
+
+        today = self.ctx.today()
+        return datetime(today.year, today.month, today.day, tzinfo=HELSINKI)
+
+    def staff_choices(self) -> list[StaffChoice]:
+        """Workers of this service point for a transfer, those on duty first."""
+        with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
+            on_duty = self._on_duty(s)
+            rows = s.execute(
+                select(Staff.id, Staff.full_name)
+                .where(Staff.service_point_id == self.ctx.actor.service_point_id,  # type: ignore[union-attr]
+                       Staff.active.is_(True))
+                .order_by(Staff.full_name)
+            ).all()
+        choices = [StaffChoice(i, n, i in on_duty) for i, n in rows]
+        return sorted(choices, key=lambda c: (not c.on_duty, c.name))
+
+    # --- arrival ------------------------------------------------------------------------
+
+    def register_walk_in(
+        self,
+        customer_id: str | None,
+        service_area: str,
+        priority_reason: str | None = None,
+        note: str = "",
+    ) -> TicketRow:
+        _desk, letter = self.workstation()
+        with self.ctx.transaction(Permission.QUEUE_REGISTER) as s:
+            actor = self.ctx.actor
+            assert actor is not None
+            if service_area not in self._point_services(s):
+                raise ServiceError(N_("This service is not offered in this queue."))
+            if customer_id is not None and s.get(Customer, customer_id) is None:
+                raise NotFound(N_("The customer was not found."))
+            today = self.ctx.today()
+            taken = s.scalars(select(QueueTicket.number).where(
+                QueueTicket.service_point_id == actor.service_point_id,
+                QueueTicket.ticket_date == today, QueueTicket.letter == letter))
+            ticket = QueueTicket(
+                service_point_id=actor.service_point_id, ticket_date=today, letter=letter,
+                number=rules.next_number(taken), customer_id=customer_id,
+                service_area=ServiceArea(service_area),
+                priority=1 if priority_reason else 0, priority_reason=priority_reason or None,
+                note=note.strip() or None, state=TicketState.WAITING,
+                arrived_at=self.ctx.now(), leg=0, recalls=0,
+            )
+            s.add(ticket)
+            s.flush()
+            self.ctx.audit(s, "queue.register", "queue_ticket", ticket.id)
+            return self._row(s, ticket.id)
+
+    # --- calling and serving --------------------------------------------------------------
+
+    def call_next(self) -> TicketRow | None:
+        """Call the best waiting customer for this desk (see rules.queue.call_order)."""
+        with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
+            actor = self.ctx.actor
+            assert actor is not None
+            duty = self._open_duty(s, actor.staff_id)
+            if duty is None:
+                raise ServiceError(N_("Go on duty at a desk before calling customers."))
+            rows = s.execute(
+                select(QueueTicket, Customer.coach_id)
+                .outerjoin(Customer, Customer.id == QueueTicket.customer_id)
+                .where(*self._today(), QueueTicket.state == TicketState.WAITING)
+            ).all()
+            waiting = [
+                rules.Waiting(t.id, t.service_area.value, t.priority, t.arrived_at, coach,
+                              t.transferred_to_staff)
+                for t, coach in rows
+            ]
+            order = rules.call_order(waiting, actor.staff_id, set(duty.services.split(",")),
+                                     self._on_duty(s) - {actor.staff_id}, self.ctx.now())
+            if not order:
+                return None
+            return self._call(s, order[0].id, duty.desk)
+
+    def call(self, ticket_id: str) -> TicketRow:
+        """Call this one, whatever the order."""
+        with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
+            duty = self._open_duty(s, self.ctx.actor.staff_id)  # type: ignore[union-attr]
+            desk = duty.desk if duty else self.workstation()[0]
+            return self._call(s, ticket_id, desk)
+
+    def _call(self, s: Session, ticket_id: str, desk: str) -> TicketRow:
+        ticket = self._ticket(s, ticket_id)
+        self._check("call", ticket)
+        now = self.ctx.now()
+        ticket.state = TicketState.CALLED
+        ticket.called_at = now
+        ticket.first_called_at = ticket.first_called_at or now
+        ticket.desk = desk
+        ticket.served_by = self.ctx.actor.staff_id  # type: ignore[union-attr]
+        self.ctx.audit(s, "queue.call", "queue_ticket", ticket.id)
+        s.flush()
+        return self._row(s, ticket.id)
+
+    def recall(self, ticket_id: str) -> TicketRow:
+        return self._step(ticket_id, "recall")
+
+    def not_present(self, ticket_id: str) -> TicketRow:
+        return self._step(ticket_id, "not_present")
+
+    def start(self, ticket_id: str) -> TicketRow:
+        return self._step(ticket_id, "start")
+
+    def _step(self, ticket_id: str, action: str) -> TicketRow:
+        with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
+            ticket = self._ticket(s, ticket_id)
+            self._check(action, ticket)
+            now = self.ctx.now()
+            if action == "recall":
+                ticket.recalls += 1
+                ticket.called_at = now
+            elif action == "not_present":
+                ticket.state, ticket.finished_at = TicketState.LEFT, now
+            elif action == "start":
+                ticket.state, ticket.service_started_at = TicketState.SERVING, now
+                ticket.served_by = self.ctx.actor.staff_id  # type: ignore[union-attr]
+            self.ctx.audit(s, f"queue.{action}", "queue_ticket", ticket.id)
+            s.flush()
+            return self._row(s, ticket.id)
+
+    def transfer(
+        self, ticket_id: str, service_area: str | None, staff_id: str | None, note: str
+    ) -> TicketRow:
+        """Back to waiting, for another service or a named worker, with a note. The
+        service so far is recorded as a visit if it had started."""
+        if not service_area and not staff_id:
+            raise ServiceError(N_("Choose a service or a worker to transfer to."))
+        with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
+            ticket = self._ticket(s, ticket_id)
+            self._check("transfer", ticket)
+            if ticket.state is TicketState.SERVING:
+                self._record_visit(s, ticket, VisitInput(
+                    service_area=ticket.service_area.value,
+                    outcome=VisitOutcome.TRANSFERRED.value))
+            if service_area:
+                ticket.service_area = ServiceArea(service_area)
+            ticket.transferred_to_staff = staff_id
+            ticket.transfer_note = note.strip() or None
+            ticket.state = TicketState.WAITING
+            ticket.leg += 1
+            ticket.desk = ticket.called_at = ticket.service_started_at = None
+            ticket.served_by = None
+            self.ctx.audit(s, "queue.transfer", "queue_ticket", ticket.id,
+                           {"service": service_area, "staff": staff_id})
+            s.flush()
+            return self._row(s, ticket.id)
+
+    def finish(self, ticket_id: str, record: VisitInput) -> TicketRow:
+        """Finish the service and record the visit (waiting and service times measured)."""
+        with self.ctx.transaction(Permission.VISIT_RECORD) as s:
+            ticket = self._ticket(s, ticket_id)
+            self._check("finish", ticket)
+            ticket.state, ticket.finished_at = TicketState.DONE, self.ctx.now()
+            ticket.service_area = ServiceArea(record.service_area)
+            self._record_visit(s, ticket, record)
+            self.ctx.audit(s, "queue.finish", "queue_ticket", ticket.id)
+            s.flush()
+            return self._row(s, ticket.id)
+
+    def _record_visit(self, s: Session, ticket: QueueTicket, record: VisitInput) -> None:
+        actor = self.ctx.actor
+        assert actor is not None
+        visit = new_visit(
+            actor, ticket.customer_id, "service_point", record,
+            started_at=ticket.service_started_at or ticket.called_at or ticket.arrived_at,
+            ended_at=self.ctx.now(),
+            wait_minutes=rules.minutes_between(ticket.arrived_at, ticket.first_called_at),
+        )
+        visit.walk_in, visit.ticket_id = True, ticket.id
+        s.add(visit)
+
+    # --- reading --------------------------------------------------------------------------
+
+    def snapshot(self) -> QueueSnapshot:
+        """Everything a desk's queue view shows, in one read."""
+        self.ctx.require(Permission.QUEUE_REGISTER)
+        actor = self.ctx.actor
+        assert actor is not None
+        with self.ctx.reading() as s:
+            on_duty = self._on_duty(s)
+            rows = [self._make_row(r, on_duty) for r in s.execute(
+                self._rows_query().where(*self._today(), QueueTicket.state.in_(
+                    (TicketState.WAITING, *ACTIVE)))
+            ).all()]
+            done = s.execute(
+                select(QueueTicket.arrived_at, QueueTicket.first_called_at)
+                .where(*self._today(), QueueTicket.first_called_at.is_not(None))
+            ).all()
+            served = s.scalar(select(func.count()).select_from(QueueTicket).where(
+                *self._today(), QueueTicket.state == TicketState.DONE)) or 0
+            duty = self._open_duty(s, actor.staff_id)
+        waiting = sorted((r for r in rows if r.state == TicketState.WAITING.value),
+                         key=lambda r: (-r.priority, r.arrived_at))
+        serving = sorted((r for r in rows if r.state != TicketState.WAITING.value),
+                         key=lambda r: (r.desk or "", r.called_at or r.arrived_at))
+        mine = [r for r in serving if r.served_by == actor.staff_id]
+        median = rules.median_minutes(
+            (c - a).total_seconds() / 60 for a, c in done if c is not None)
+        return QueueSnapshot(
+            waiting=waiting, serving=serving, mine=mine,
+            stats=QueueStats(len(waiting), served, median),
+            duty=DutyInfo(duty.desk, tuple(duty.services.split(","))) if duty else None,
+            now=self.ctx.now(),
+        )
+
+    def lobby(self, limit: int = 8) -> list[LobbyCall]:
+        """The latest calls for the waiting-room screen: codes and desks, nothing else.
+        Needs no sign-in: the lobby screen runs unattended."""
+        point = self._lobby_point()
+        with self.ctx.reading() as s:
+            rows = s.execute(
+                select(QueueTicket.letter, QueueTicket.number, QueueTicket.desk,
+                       QueueTicket.called_at)
+                .where(QueueTicket.service_point_id == point,
+                       QueueTicket.ticket_date == self.ctx.today(),
+                       QueueTicket.state.in_(ACTIVE), QueueTicket.called_at.is_not(None))
+                .order_by(QueueTicket.called_at.desc()).limit(limit)
+            ).all()
+        return [LobbyCall(rules.format_ticket(letter, number), desk or "", called)
+                for letter, number, desk, called in rows]
+
+    def _lobby_point(self) -> str | None:
+        if self.ctx.actor is not None:
+            return self.ctx.actor.service_point_id
+        from app.models import ServicePoint
+
+        code = self.ctx.setting("service_point")
+        with self.ctx.reading() as s:
+            stmt = select(ServicePoint.id)
+            stmt = stmt.where(ServicePoint.code == code) if code else stmt.order_by(
+                ServicePoint.code.desc())
+            return s.scalar(stmt.limit(1))
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _today(self) -> tuple:
+        return (QueueTicket.service_point_id == self.ctx.actor.service_point_id,  # type: ignore[union-attr]
+                QueueTicket.ticket_date == self.ctx.today())
+
+    def _ticket(self, s: Session, ticket_id: str) -> QueueTicket:
+        ticket = s.get(QueueTicket, ticket_id)
+        if ticket is None or ticket.service_point_id != self.ctx.actor.service_point_id:  # type: ignore[union-attr]
+            raise NotFound(N_("The ticket was not found."))
+        return ticket
+
+    @staticmethod
+    def _check(action: str, ticket: QueueTicket) -> None:
+        try:
+            rules.check(action, ticket.state, ticket.recalls)
+        except rules.TransitionRefused as exc:
+            raise ServiceError(exc.message) from exc
+
+    @staticmethod
+    def _rows_query() -> Select:
+        return (
+            select(QueueTicket, Customer, Coach.id, Coach.full_name, Server.full_name,
+                   Target.full_name)
+            .outerjoin(Customer, Customer.id == QueueTicket.customer_id)
+            .outerjoin(Coach, Coach.id == Customer.coach_id)
+            .outerjoin(Server, Server.id == QueueTicket.served_by)
+            .outerjoin(Target, Target.id == QueueTicket.transferred_to_staff)
+        )
+
+    def _row(self, s: Session, ticket_id: str) -> TicketRow:
+        row = s.execute(self._rows_query().where(QueueTicket.id == ticket_id)).one()
+        return self._make_row(row, self._on_duty(s))
+
+    @staticmethod
+    def _make_row(row: tuple, on_duty: set[str]) -> TicketRow:
+        t, customer, coach_id, coach_name, server_name, target_name = row
+        return TicketRow(
+            id=t.id, code=rules.format_ticket(t.letter, t.number), state=t.state.value,
+            service_area=t.service_area.value, priority=t.priority,
+            priority_reason=t.priority_reason, arrived_at=t.arrived_at, called_at=t.called_at,
+            service_started_at=t.service_started_at, desk=t.desk, served_by=t.served_by,
+            served_by_name=server_name, customer_id=t.customer_id,
+            customer_label=customer_label(customer), own_coach_name=coach_name,
+            own_coach_on_duty=coach_id in on_duty if coach_id else False,
+            transferred_to_name=target_name, note=t.note, transfer_note=t.transfer_note,
+            recalls=t.recalls, leg=t.leg,
+        )
