@@ -113,7 +113,7 @@ CUSTOMER_LANGUAGES: dict[str, str] = {
 }
 
 LABELS: dict[StrEnum, str] = {
-    Role.DESK: N_("Desk"),
+    Role.DESK: N_("Reception"),
     Role.COACH: N_("Coach"),
     Role.TEAM_LEAD: N_("Team lead"),
     Role.ADMIN: N_("Administrator"),

@@ -144,9 +144,14 @@ class DemoSummary:
 
 def build_demo(engine: Engine, *, seed: int = 1, scale: float = 1.0,
                today: date | None = None, progress: ProgressFn | None = None,
-               cancel: threading.Event | None = None) -> DemoSummary:
+               cancel: threading.Event | None = None,
+               queue_now: int | None = None) -> DemoSummary:
     """Fill an empty, migrated database with demo data. Raises ValueError when it is not
-    empty and DemoCancelled (after rolling everything back) when `cancel` is set."""
+    empty and DemoCancelled (after rolling everything back) when `cancel` is set.
+
+    `queue_now` (local minutes after midnight) makes today's queue a snapshot of that
+    moment, on any day: the application passes the current time, so a demo opened in
+    the evening or at a weekend still shows a live queue with sensible waiting times."""
     if not scale > 0:
         raise ValueError("The demo scale must be greater than zero.")
     # Hashing is deliberately slow: once, shared by every demo account.
@@ -154,7 +159,10 @@ def build_demo(engine: Engine, *, seed: int = 1, scale: float = 1.0,
     with engine.begin() as conn:
         _refuse_non_empty(conn)
         writer = _Writer(conn, progress, cancel)
-        summary = _Demo(random.Random(seed), scale, today or date.today(), verifier).run(writer)
+        demo = _Demo(random.Random(seed), scale, today or date.today(), verifier)
+        if queue_now is not None:
+            demo.queue_now, demo.queue_any_day = queue_now, True
+        summary = demo.run(writer)
         writer.check_cancel()
     return summary
 
@@ -242,6 +250,7 @@ class _Demo:
         self.rng, self.scale, self.today, self.verifier = rng, scale, today, verifier
         self.stamp = self.at(today, 0)  # updated_at of rows "pulled" today
         self.now = self.at(today, QUEUE_NOW)
+        self.queue_now, self.queue_any_day = QUEUE_NOW, False
         self.points: dict[str, str] = {}  # code -> id
         self.staff: list[_Worker] = []
         self.pools: dict[tuple[str, ServiceArea | None], list[_Worker]] = {}
@@ -665,18 +674,19 @@ class _Demo:
     def queue_today(self) -> list[dict[str, Any]]:
         """Rovaniemi's queue at 11:30: served tickets first, then those being served, one
         just called and the latest arrivals waiting. Served ones have their visits."""
-        if not self.is_working_day(self.today):
+        if not (self.queue_any_day or self.is_working_day(self.today)):
             return []
         rng = self.rng
+        now = self.queue_now
         count = min(999, max(4, self.n(TICKETS_PER_SCALE)))
         waiting = max(1, round(count * 0.2))
         serving = max(1, min(3, round(count * 0.13)))
         done = count - waiting - serving - 1
         states = ([TicketState.DONE] * done + [TicketState.SERVING] * serving
                   + [TicketState.CALLED] + [TicketState.WAITING] * waiting)
-        arrivals = sorted(rng.randint(8 * 60, 10 * 60 + 15) for _ in range(done))
-        arrivals += sorted(rng.randint(10 * 60 + 20, 11 * 60) for _ in range(serving + 1))
-        arrivals += sorted(rng.randint(11 * 60, QUEUE_NOW - 2) for _ in range(waiting))
+        arrivals = sorted(rng.randint(now - 210, now - 75) for _ in range(done))
+        arrivals += sorted(rng.randint(now - 70, now - 30) for _ in range(serving + 1))
+        arrivals += sorted(rng.randint(now - 30, now - 2) for _ in range(waiting))
         desks = [w for w in self.staff if w.role is Role.DESK and w.point == "ROV"]
         servers = desks or self.coaches("ROV")
         known = [p for p in self.people if p.point == "ROV"]
@@ -696,12 +706,12 @@ class _Demo:
         called = started = finished = None
         server = servers[desk_no % len(servers)]
         if state is TicketState.CALLED:
-            called = QUEUE_NOW - 1
+            called = self.queue_now - 1
         elif state in (TicketState.SERVING, TicketState.DONE):
-            called = min(QUEUE_NOW - 3, arrived + rng.randint(2, 25))
+            called = min(self.queue_now - 3, arrived + rng.randint(2, 25))
             started = called + 1
             if state is TicketState.DONE:
-                finished = min(QUEUE_NOW - 1, started + rng.randint(6, 20))
+                finished = min(self.queue_now - 1, started + rng.randint(6, 20))
             self.visits.append(self.visit(
                 person.id if person else None, "ROV", Channel.SERVICE_POINT, True, area,
                 server, self.at(self.today, started),

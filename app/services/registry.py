@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from app.i18n import HELSINKI
 from app.models import Customer, LocalSetting
 from app.services.auth import AuthService
 from app.services.context import AppContext
@@ -50,8 +51,10 @@ class Services:
         """Fill an empty database with the demo area (see services.demo)."""
         from app.services.demo import build_demo
 
+        local_now = self.ctx.now().astimezone(HELSINKI)
         summary = build_demo(
-            self.ctx.engine, seed=seed, scale=scale, progress=progress, cancel=cancel
+            self.ctx.engine, seed=seed, scale=scale, progress=progress, cancel=cancel,
+            today=local_now.date(), queue_now=local_now.hour * 60 + local_now.minute,
         )
         with self.ctx.session_factory.begin() as s:
             s.merge(LocalSetting(key=DEMO_MARKER, value=f"{seed}:{scale}"))

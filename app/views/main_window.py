@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,11 +27,17 @@ from app.services.registry import Services
 from app.views.common import icon, label
 from app.views.customers.page import CustomersPage
 from app.views.login import LoginView
+from app.views.queue.lobby import LobbyWindow
+from app.views.queue.page import QueuePage
 from app.views.tasks import TaskRunner
 from app.views.translator import LanguageSwitcher
 
 # The areas that exist; each issue that builds an area adds its page here.
-PAGES = (("customers", N_("Customers"), "mdi6.account-search"),)
+PAGES = (
+    ("queue", N_("Queue"), "mdi6.account-clock"),
+    ("customers", N_("Customers"), "mdi6.account-search"),
+)
+ROW = {key: row for row, (key, _text, _icon) in enumerate(PAGES)}
 
 
 class MainWindow(QMainWindow):
@@ -85,10 +93,14 @@ class MainWindow(QMainWindow):
         body = QHBoxLayout()
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setMaximumWidth(200)
+        self.nav.setMinimumWidth(170)
+        self.nav.setMaximumWidth(210)
         self.pages = QStackedWidget()
-        self.customers = CustomersPage(self.services.customers, self.runner)
-        self.page_widgets = {"customers": self.customers}
+        self.queue = QueuePage(self.services, self.runner)
+        self.customers = CustomersPage(self.services, self.runner)
+        self.page_widgets: dict[str, Any] = {"queue": self.queue, "customers": self.customers}
+        self.counts: dict[str, int | None] = {"queue": None}
+        self.queue.waiting_changed.connect(lambda n: self._set_count("queue", n))
         for key, _text, icon_name in PAGES:
             item = QListWidgetItem(icon(icon_name, self.nav), "")
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -124,6 +136,9 @@ class MainWindow(QMainWindow):
             size_group.addAction(action)
             self.size_menu.addAction(action)
             self.size_actions[scale] = action
+        self.lobby_action = QAction(self)
+        self.lobby_action.triggered.connect(self.open_lobby)
+        self.view_menu.addAction(self.lobby_action)
         self.view_menu.addSeparator()
         self.sign_out_action = QAction(self)
         self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
@@ -142,12 +157,15 @@ class MainWindow(QMainWindow):
         self.search_button.setIcon(icon("mdi6.magnify", self))
         self.search_button.setAccessibleName(_("Search customer"))
         self.nav.setAccessibleName(_("Navigation"))
-        for row, (_key, text, _icon) in enumerate(PAGES):
-            self.nav.item(row).setText(_(text))
+        for row, (key, text, _icon) in enumerate(PAGES):
+            count = self.counts.get(key)
+            self.nav.item(row).setText(_(text) + (f"  {count}" if count else ""))
+            self.nav.item(row).setToolTip(_(text))
         self.view_menu.setTitle(_("&Settings"))
         self.language_menu.setTitle(_("&Language"))
         self.size_menu.setTitle(_("&Text size"))
         self.sign_out_action.setText(_("Sign &out"))
+        self.lobby_action.setText(_("Open the &lobby display"))
         self.language_actions[i18n.current_language()].setChecked(True)
         self.size_actions[self.text_scale].setChecked(True)
         self._show_user()
@@ -188,15 +206,37 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self.actor = None
-        self.runner.submit(self.services.auth.sign_out)
+        self.queue.signed_out()
+        self.runner.submit(self._end_duty_and_sign_out)
         self.customers.show_list()
         self.show_login()
         self._show_user()
+
+    def _end_duty_and_sign_out(self) -> None:
+        self.services.queue.end_duty()
+        self.services.auth.sign_out()
+
+    def _set_count(self, key: str, count: int) -> None:
+        self.counts[key] = count
+        text = _(PAGES[ROW[key]][1])
+        self.nav.item(ROW[key]).setText(text + (f"  {count}" if count else ""))
+
+    def open_lobby(self) -> None:
+        """The waiting-room screen, full screen on a second monitor when there is one."""
+        self.lobby = LobbyWindow(self.services.queue, self.runner)
+        screens = QApplication.screens()
+        if len(screens) > 1:
+            self.lobby.setScreen(screens[-1])
+            self.lobby.move(screens[-1].geometry().topLeft())
+        self.lobby.showFullScreen()
+        self.lobby.start()
 
     def _show_page(self, row: int) -> None:
         if row < 0:
             return
         key = PAGES[row][0]
+        if key != "queue":
+            self.queue.deactivate()
         page = self.page_widgets[key]
         self.pages.setCurrentWidget(page)
         page.activate()
@@ -204,7 +244,7 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         if self.actor is None:
             return
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(ROW["customers"])
         self.customers.show_list()
         self.customers.list_view.focus_search()
 

@@ -9,11 +9,13 @@ from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop
 from PySide6.QtWidgets import QApplication
 
 from app.services.registry import Services
-from app.views.main_window import MainWindow
+from app.views.main_window import ROW, MainWindow
+from app.views.queue.lobby import LobbyWindow
 from app.views.tasks import TaskRunner
 
 # View name -> the demo account it signs in as (None: no sign-in needed).
-VIEWS = {"login": None, "customers": "coach", "customer": "coach"}
+VIEWS = {"login": None, "queue": "desk", "lobby": None, "customers": "coach",
+         "customer": "coach"}
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -43,6 +45,11 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
             print("error: could not sign in as the demo user; run with --demo", file=sys.stderr)
             return 1
         settle(runner)
+    if view == "lobby":
+        return _lobby(runner, services, out)
+    if view in ("customers", "customer"):
+        window.nav.setCurrentRow(ROW["customers"])
+        settle(runner)
     if view == "customer":
         model = window.customers.model
         row = next((r for r in model.rows if r.coach_name and (r.days_unemployed or 0) > 100),
@@ -54,6 +61,20 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         settle(runner)
     out.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(out))
+    runner.wait()
+    services.close()
+    return 0 if ok else 1
+
+
+def _lobby(runner: TaskRunner, services: Services, out: Path) -> int:
+    lobby = LobbyWindow(services.queue, runner, chime=False)
+    lobby.resize(1280, 720)
+    lobby.show()
+    lobby.start()
+    settle(runner)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = lobby.grab().save(str(out))
+    lobby.close()
     runner.wait()
     services.close()
     return 0 if ok else 1

@@ -2,6 +2,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.views.application import build_main_window
+from app.views.main_window import ROW
 from tests.factories import add_people
 
 
@@ -24,4 +25,5 @@ def sign_in(qtbot, win, username="coach", password="demo"):
     win.login.password.setText(password)
     qtbot.mouseClick(win.login.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.actor is not None, timeout=10000)
+    win.nav.setCurrentRow(ROW["customers"])
     qtbot.waitUntil(lambda: win.customers.model.rowCount() > 0, timeout=10000)

@@ -3,6 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.views.main_window import ROW
 from tests.gui.conftest import sign_in
 
 
@@ -95,13 +96,14 @@ def test_cancel_with_typed_text_asks_first(qtbot, window, monkeypatch):
 def test_switch_language_at_runtime(qtbot, window):
     sign_in(qtbot, window)
     window.set_language("sv")
-    qtbot.waitUntil(lambda: window.nav.item(0).text() == "Kunder", timeout=3000)
+    row = ROW["customers"]
+    qtbot.waitUntil(lambda: window.nav.item(row).text() == "Kunder", timeout=3000)
     assert window.customers.list_view.new_button.text().startswith("&Ny kund")
     header = window.customers.model.headerData(0, Qt.Orientation.Horizontal)
     assert header == "Namn"
     assert "Svenska" in window.user_label.text()
     window.set_language("en")
-    qtbot.waitUntil(lambda: window.nav.item(0).text() == "Customers", timeout=3000)
+    qtbot.waitUntil(lambda: window.nav.item(row).text() == "Customers", timeout=3000)
     # Qt's own standard buttons follow too (qtbase catalogs).
     window.set_language("fi")
     box = QMessageBox(QMessageBox.Icon.Question, "x", "y",

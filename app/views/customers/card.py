@@ -4,25 +4,30 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.i18n import _, format_date, format_number, ngettext
-from app.services.dto import CustomerCard
+from app.services.dto import CustomerCard, VisitRow
 from app.views.common import icon, language_label
+from app.views.customers.timeline import VisitTableModel
 
 
 class CustomerCardView(QWidget):
     back_requested = Signal()
     edit_requested = Signal(str)
     reveal_requested = Signal(str)
+    contact_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,9 +53,16 @@ class CustomerCardView(QWidget):
         self.reveal.clicked.connect(
             lambda: self.card and self.reveal_requested.emit(self.card.id)
         )
+        self.contact = QPushButton()
+        self.contact.setObjectName("customer_record_contact")
+        self.contact.setShortcut("Ctrl+R")
+        self.contact.clicked.connect(
+            lambda: self.card and self.contact_requested.emit(self.card.id)
+        )
         bar.addWidget(self.back)
         bar.addStretch(1)
         bar.addWidget(self.reveal)
+        bar.addWidget(self.contact)
         bar.addWidget(self.edit)
         outer.addLayout(bar)
 
@@ -85,7 +97,25 @@ class CustomerCardView(QWidget):
             self.groups[key] = (box, form)
             columns.addWidget(box, 1, Qt.AlignmentFlag.AlignTop)
         scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(scroll, 0)
+        self.visits_title = QLabel()
+        font = self.visits_title.font()
+        font.setBold(True)
+        self.visits_title.setFont(font)
+        outer.addWidget(self.visits_title)
+        self.visits_model = VisitTableModel(self)
+        self.visits = QTableView()
+        self.visits.setObjectName("customer_visits")
+        self.visits.setModel(self.visits_model)
+        self.visits.setTabKeyNavigation(False)
+        self.visits.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.visits.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.visits.verticalHeader().hide()
+        self.visits.setWordWrap(False)
+        header = self.visits.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        outer.addWidget(self.visits, 1)
 
     def retranslate(self) -> None:
         self.back.setText(_("← Back to the list (Alt+Left)"))
@@ -97,6 +127,12 @@ class CustomerCardView(QWidget):
         self.reveal.setIcon(icon("mdi6.eye", self))
         self.reveal.setAccessibleName(_("Show identity code"))
         self.reveal.setToolTip(_("Showing the full identity code is recorded in the audit trail."))
+        self.contact.setText(_("&Record a contact… (Ctrl+R)"))
+        self.contact.setIcon(icon("mdi6.phone-plus", self))
+        self.contact.setAccessibleName(_("Record a phone or video contact"))
+        self.visits.setAccessibleName(_("Visits and contacts"))
+        self.visits_title.setText(_("Visits and contacts"))
+        self.visits_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
         self.groups["identity"][0].setTitle(_("Personal details"))
         self.groups["contact"][0].setTitle(_("Contact"))
         self.groups["jobseeker"][0].setTitle(_("Jobseeker"))
@@ -108,7 +144,16 @@ class CustomerCardView(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    def show_visits(self, rows: list[VisitRow]) -> None:
+        self.visits_model.set_rows(rows)
+        if not rows:
+            self.visits_title.setText(_("Visits and contacts: none yet"))
+        else:
+            self.visits_title.setText(_("Visits and contacts"))
+
     def show_card(self, card: CustomerCard, revealed: str | None = None) -> None:
+        if self.card is None or self.card.id != card.id:
+            self.visits_model.set_rows([])
         self.card, self.revealed = card, revealed
         hetu = revealed or card.hetu_masked or _("no identity code")
         self.reveal.setVisible(card.has_hetu and not revealed)

@@ -5,23 +5,26 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QWidget
 
 from app.i18n import _
+from app.rules.codes import ServiceArea
 from app.rules.customer import CustomerInput
-from app.services.customers import CustomerService
-from app.services.dto import CustomerCard
+from app.services.dto import CustomerCard, VisitRow
+from app.services.registry import Services
 from app.views.customers.card import CustomerCardView
 from app.views.customers.dialog import CustomerDialog
 from app.views.customers.list_view import CustomerListView
 from app.views.customers.table_model import CustomerTableModel
+from app.views.queue.dialogs import VisitRecordDialog
 from app.views.tasks import TaskRunner
 
 
 class CustomersPage(QStackedWidget):
     def __init__(
-        self, service: CustomerService, runner: TaskRunner, parent: QWidget | None = None
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("customers_page")
-        self.service = service
+        self.service = service = services.customers
+        self.visits = services.visits
         self.runner = runner
         self.model = CustomerTableModel(service, runner, self)
         self.list_view = CustomerListView(self.model)
@@ -33,7 +36,8 @@ class CustomersPage(QStackedWidget):
         self.card_view.back_requested.connect(self.show_list)
         self.card_view.edit_requested.connect(self.edit_customer)
         self.card_view.reveal_requested.connect(self.reveal_hetu)
-        self.dialog: CustomerDialog | None = None
+        self.card_view.contact_requested.connect(self.record_contact)
+        self.dialog: CustomerDialog | VisitRecordDialog | None = None
 
     def activate(self) -> None:
         """Called when the page is shown: load the list the first time."""
@@ -51,6 +55,34 @@ class CustomersPage(QStackedWidget):
         self.card_view.show_card(card)
         self.setCurrentWidget(self.card_view)
         self.card_view.edit.setFocus()
+        self.load_visits(card.id)
+
+    def load_visits(self, customer_id: str) -> None:
+        def shown(rows: list[VisitRow]) -> None:
+            card = self.card_view.card
+            if card is not None and card.id == customer_id:
+                self.card_view.show_visits(rows)
+
+        self.runner.submit(lambda: self.visits.timeline(customer_id), shown, self._error)
+
+    def record_contact(self, customer_id: str) -> None:
+        """A phone or video contact: recorded as a visit of its channel, no ticket."""
+        areas = [a.value for a in ServiceArea]
+        dialog = VisitRecordDialog(areas, ServiceArea.FINDING_WORK.value, contact=True,
+                                   parent=self)
+
+        def submit() -> None:
+            channel, minutes, record = (dialog.channel.currentData(), dialog.minutes.value(),
+                                        dialog.value())
+            self.runner.submit(
+                lambda: self.visits.record_contact(customer_id, channel, record, minutes),
+                lambda _row: (dialog.saved(), self.load_visits(customer_id)),
+                lambda exc: dialog.show_error(_(getattr(exc, "message", str(exc)))),
+            )
+
+        dialog.submit_handler = submit
+        self.dialog = dialog
+        dialog.open()
 
     def reveal_hetu(self, customer_id: str) -> None:
         def shown(code: str) -> None:

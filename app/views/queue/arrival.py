@@ -1,0 +1,189 @@
+"""ArrivalDialog: register a walk-in in a few keystrokes.
+
+Type a name or identity code and pick the customer with ↓ and Enter, or leave it empty
+for an anonymous visitor; choose the service, an optional priority and a note."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from app.rules.codes import PRIORITY_REASONS, ServiceArea
+from app.services.customers import CustomerService
+from app.services.dto import CustomerPage, TicketRow
+from app.services.queue import QueueService
+from app.views.common import FieldError, label
+from app.views.tasks import TaskRunner
+
+
+class ArrivalDialog(QDialog):
+    def __init__(self, queue: QueueService, customers: CustomerService, runner: TaskRunner,
+                 services: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("arrival_dialog")
+        self.queue, self.customers, self.runner = queue, customers, runner
+        self.registered: TicketRow | None = None
+        self.generation = 0
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self.search = QLineEdit()
+        self.search.setObjectName("arrival_search")
+        self.search.setClearButtonEnabled(True)
+        self.results = QListWidget()
+        self.results.setObjectName("arrival_results")
+        self.results.setMaximumHeight(150)
+        self.chosen = QLabel()
+        self.chosen.setObjectName("arrival_chosen")
+        self.service = QComboBox()
+        self.service.setObjectName("arrival_service")
+        for code in services:
+            self.service.addItem("", code)
+        self.priority = QComboBox()
+        self.priority.setObjectName("arrival_priority")
+        self.priority.addItem("", None)
+        for code in PRIORITY_REASONS:
+            self.priority.addItem("", code)
+        self.note = QLineEdit()
+        self.note.setObjectName("arrival_note")
+        self.labels = [QLabel() for _ in range(4)]
+        for lbl, widget in zip(self.labels, (self.search, self.service, self.priority,
+                                             self.note), strict=True):
+            lbl.setBuddy(widget)
+        form.addRow(self.labels[0], self.search)
+        form.addRow("", self.results)
+        form.addRow("", self.chosen)
+        form.addRow(self.labels[1], self.service)
+        form.addRow(self.labels[2], self.priority)
+        form.addRow(self.labels[3], self.note)
+        self.error = FieldError()
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.setObjectName("arrival_buttons")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.customer_id: str | None = None
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(200)
+        self.debounce.timeout.connect(self._search)
+        self.search.textChanged.connect(self._typed)
+        self.search.installEventFilter(self)
+        self.results.itemActivated.connect(self._pick)
+        self.setMinimumWidth(480)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("New walk-in"))
+        texts = (_("&Customer"), _("&Service"), _("&Priority"), _("&Note for the worker"))
+        for lbl, text in zip(self.labels, texts, strict=True):
+            lbl.setText(text)
+            lbl.buddy().setAccessibleName(text.replace("&", ""))
+        self.search.setPlaceholderText(_("Name or identity code; empty for an anonymous visitor"))
+        self.results.setAccessibleName(_("Matching customers"))
+        for i in range(self.service.count()):
+            self.service.setItemText(i, label(ServiceArea(self.service.itemData(i))))
+        self.priority.setItemText(0, _("No priority"))
+        for i, text in enumerate(PRIORITY_REASONS.values(), 1):
+            self.priority.setItemText(i, _(text))
+        self._show_chosen()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Give a ticket"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def eventFilter(self, watched, event) -> bool:
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down and self.results.count()):
+            self.results.setFocus()
+            self.results.setCurrentRow(0)
+            return True
+        return super().eventFilter(watched, event)
+
+    # --- choosing the customer -----------------------------------------------------------
+
+    def _typed(self, text: str) -> None:
+        if self.customer_id is not None:
+            self.customer_id = None
+            self._show_chosen()
+        self.debounce.start()
+
+    def _search(self) -> None:
+        self.generation += 1
+        generation, query = self.generation, self.search.text().strip()
+        if not query:
+            self.results.clear()
+            return
+
+        def shown(page: CustomerPage) -> None:
+            if generation != self.generation:
+                return
+            self.results.clear()
+            for row in page.rows:
+                text = f"{row.name}  ·  {row.hetu_masked or row.customer_number}"
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, (row.id, row.name))
+                self.results.addItem(item)
+
+        self.runner.submit(lambda: self.customers.page(query, limit=8), shown,
+                           lambda exc: self.error.show_message(_(str(exc))))
+
+    def _pick(self, item: QListWidgetItem) -> None:
+        customer_id, name = item.data(Qt.ItemDataRole.UserRole)
+        self.search.blockSignals(True)
+        self.search.setText(name)
+        self.search.blockSignals(False)
+        self.customer_id = customer_id
+        self.results.clear()
+        self._show_chosen()
+        self.service.setFocus()
+
+    def _show_chosen(self) -> None:
+        if self.customer_id:
+            self.chosen.setText(_("Customer: {name}").format(name=self.search.text()))
+        else:
+            self.chosen.setText(_("No customer chosen: an anonymous visitor."))
+
+    # --- registering ---------------------------------------------------------------------
+
+    def submit(self) -> None:
+        if self.search.text().strip() and self.customer_id is None and self.results.count():
+            self.error.show_message(_(
+                "Choose the customer from the list, or clear the search for an anonymous visitor."
+            ))
+            self.results.setFocus()
+            self.results.setCurrentRow(0)
+            return
+        customer_id = self.customer_id
+        service, priority = self.service.currentData(), self.priority.currentData()
+        note = self.note.text()
+        self.buttons.setEnabled(False)
+
+        def done(ticket: TicketRow) -> None:
+            self.registered = ticket
+            self.buttons.setEnabled(True)
+            self.accept()
+
+        def failed(exc: Exception) -> None:
+            self.buttons.setEnabled(True)
+            self.error.show_message(_(getattr(exc, "message", str(exc))))
+
+        self.runner.submit(
+            lambda: self.queue.register_walk_in(customer_id, service, priority, note),
+            done, failed)

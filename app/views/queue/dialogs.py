@@ -1,0 +1,235 @@
+"""Small dialogs of the queue: finishing with a visit record, transferring, the desk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from app.rules.codes import Channel, ServiceArea, VisitOutcome
+from app.services.dto import StaffChoice, VisitInput
+from app.views.common import FieldError, label
+
+
+class _FormDialog(QDialog):
+    """A form whose labels are buddies (so fields have names and mnemonics) and which
+    keeps what was typed when saving fails."""
+
+    def __init__(self, object_name: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.layout_ = QVBoxLayout(self)
+        self.form = QFormLayout()
+        self.layout_.addLayout(self.form)
+        self.rows: list[tuple[QLabel, QWidget, str]] = []
+        self.error = FieldError()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.setObjectName(f"{object_name}_buttons")
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(460)
+        # Set by the caller: saves in the background, then calls `saved()` or
+        # `show_error()`; the dialog stays open (with what was typed) until it succeeds.
+        self.submit_handler: Callable[[], None] | None = None
+
+    def _submit(self) -> None:
+        if self.submit_handler is None:
+            self.accept()
+            return
+        self.error.show_message("")
+        self.buttons.setEnabled(False)
+        self.submit_handler()
+
+    def saved(self) -> None:
+        self.buttons.setEnabled(True)
+        self.accept()
+
+    def add_row(self, text: str, widget: QWidget, name: str) -> None:
+        widget.setObjectName(name)
+        lbl = QLabel()
+        lbl.setBuddy(widget)
+        self.rows.append((lbl, widget, text))
+        self.form.addRow(lbl, widget)
+
+    def finish_layout(self) -> None:
+        self.layout_.addWidget(self.error)
+        self.layout_.addWidget(self.buttons)
+
+    def retranslate_rows(self) -> None:
+        for lbl, widget, text in self.rows:
+            lbl.setText(_(text))
+            widget.setAccessibleName(_(text).replace("&", ""))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.retranslate_rows()
+
+    def show_error(self, message: str) -> None:
+        self.buttons.setEnabled(True)
+        self.error.show_message(message)
+
+
+def _fill_services(combo: QComboBox, services: list[str], current: str | None) -> None:
+    for code in services:
+        combo.addItem(label(ServiceArea(code)), code)
+    if current is not None:
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+
+
+class VisitRecordDialog(_FormDialog):
+    """The visit record: at the end of a service, or for a phone or video contact
+    (`contact=True` adds the channel and the length)."""
+
+    def __init__(self, services: list[str], service_area: str, times: str = "",
+                 contact: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__("visit_dialog", parent)
+        self.contact = contact
+        self.times = QLabel(times)
+        self.times.setObjectName("visit_times")
+        self.layout_.insertWidget(0, self.times)
+        self.times.setVisible(bool(times))
+        if contact:
+            self.channel = QComboBox()
+            for channel in (Channel.PHONE, Channel.VIDEO):
+                self.channel.addItem("", channel.value)
+            self.add_row("C&hannel", self.channel, "visit_channel")
+            self.minutes = QSpinBox()
+            self.minutes.setRange(1, 480)
+            self.minutes.setValue(15)
+            self.add_row("&Length (min)", self.minutes, "visit_minutes")
+        self.service = QComboBox()
+        _fill_services(self.service, services, service_area)
+        self.add_row("&Service area", self.service, "visit_service")
+        self.topics = QLineEdit()
+        self.add_row("&Topics", self.topics, "visit_topics")
+        self.outcome = QComboBox()
+        for outcome in VisitOutcome:
+            if outcome is not VisitOutcome.TRANSFERRED:
+                self.outcome.addItem("", outcome.value)
+        self.add_row("&Outcome", self.outcome, "visit_outcome")
+        self.follow_up = QLineEdit()
+        self.add_row("&Follow-up", self.follow_up, "visit_follow_up")
+        self.note = QPlainTextEdit()
+        self.note.setTabChangesFocus(True)
+        self.note.setMaximumHeight(110)
+        self.add_row("&Note", self.note, "visit_note")
+        self.reminder = QLabel()
+        self.reminder.setWordWrap(True)
+        self.layout_.addWidget(self.reminder)
+        self.finish_layout()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Record a contact") if self.contact else _("Finish the service"))
+        self.retranslate_rows()
+        if self.contact:
+            for i in range(self.channel.count()):
+                self.channel.setItemText(i, label(Channel(self.channel.itemData(i))))
+        for i in range(self.service.count()):
+            self.service.setItemText(i, label(ServiceArea(self.service.itemData(i))))
+        for i in range(self.outcome.count()):
+            self.outcome.setItemText(i, label(VisitOutcome(self.outcome.itemData(i))))
+        self.topics.setPlaceholderText(_("For example: CV, job search, training"))
+        self.reminder.setText(
+            _("The note becomes part of the customer's record: write only what the work "
+              "needs, and nothing the customer should not read."))
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(_("Save the visit") if not self.contact else _("Save the contact"))
+
+    def value(self) -> VisitInput:
+        return VisitInput(
+            service_area=self.service.currentData(), topics=self.topics.text(),
+            outcome=self.outcome.currentData(), follow_up=self.follow_up.text(),
+            note=self.note.toPlainText(),
+        )
+
+
+class TransferDialog(_FormDialog):
+    def __init__(self, services: list[str], current_service: str, staff: list[StaffChoice],
+                 parent: QWidget | None = None) -> None:
+        super().__init__("transfer_dialog", parent)
+        self.service = QComboBox()
+        _fill_services(self.service, services, current_service)
+        self.add_row("To &service", self.service, "transfer_service")
+        self.worker = QComboBox()
+        self.worker.addItem("", None)
+        for choice in staff:
+            self.worker.addItem(choice.name, choice.id)
+        self.staff = staff
+        self.add_row("To a named &worker", self.worker, "transfer_worker")
+        self.note = QLineEdit()
+        self.add_row("&Note for the next worker", self.note, "transfer_note")
+        self.finish_layout()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Transfer the customer"))
+        self.retranslate_rows()
+        for i in range(self.service.count()):
+            self.service.setItemText(i, label(ServiceArea(self.service.itemData(i))))
+        self.worker.setItemText(0, _("Anyone serving this service"))
+        for i, choice in enumerate(self.staff, 1):
+            suffix = f" ({_('on duty')})" if choice.on_duty else ""
+            self.worker.setItemText(i, choice.name + suffix)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Transfer"))
+
+    def value(self) -> tuple[str, str | None, str]:
+        return self.service.currentData(), self.worker.currentData(), self.note.text()
+
+
+class DeskDialog(_FormDialog):
+    """This workstation's desk and ticket letter, and the services this worker calls."""
+
+    def __init__(self, desk: str, letter: str, services: list[str], mine: set[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__("desk_dialog", parent)
+        self.desk = QLineEdit(desk)
+        self.desk.setMaxLength(20)
+        self.add_row("&Desk", self.desk, "desk_name")
+        self.letter = QLineEdit(letter)
+        self.letter.setMaxLength(1)
+        self.add_row("Ticket &letter", self.letter, "desk_letter")
+        self.checks: dict[str, QCheckBox] = {}
+        self.services_label = QLabel()
+        self.form.addRow(self.services_label)
+        for code in services:
+            box = QCheckBox()
+            box.setObjectName(f"desk_service_{code}")
+            box.setChecked(code in mine or not mine)
+            self.checks[code] = box
+            self.form.addRow("", box)
+        self.finish_layout()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("My desk"))
+        self.retranslate_rows()
+        self.letter.setToolTip(_("Each workstation of the service point needs its own letter, "
+                                 "so that tickets given offline never clash."))
+        self.services_label.setText(_("Services I call:"))
+        for code, box in self.checks.items():
+            box.setText(label(ServiceArea(code)))
+            box.setAccessibleName(label(ServiceArea(code)))
+
+    def value(self) -> tuple[str, str, set[str]]:
+        chosen = {code for code, box in self.checks.items() if box.isChecked()}
+        return self.desk.text(), self.letter.text(), chosen

@@ -1,0 +1,107 @@
+"""LobbyWindow: the waiting-room screen. Ticket codes and desks in very large type;
+no names or other personal data, ever (the service hands it codes and desks only)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from app.i18n import _
+from app.services.dto import LobbyCall
+from app.services.queue import QueueService
+from app.views.tasks import TaskRunner
+
+REFRESH_MS = 2000
+LATEST = 3  # shown large; the rest are the "last calls"
+
+
+class LobbyWindow(QWidget):
+    def __init__(self, queue: QueueService, runner: TaskRunner, chime: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lobby")
+        self.queue, self.runner, self.chime = queue, runner, chime
+        self.calls: list[LobbyCall] = []
+        self._announced: set[tuple[str, str]] = set()
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        # High contrast for a screen across the room: the palette's own dark and light.
+        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.WindowText))
+        palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.Base))
+        self.setPalette(palette)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 40, 60, 40)
+        self.title = QLabel()
+        self.title.setFont(self._font(0.05))
+        layout.addWidget(self.title)
+        self.grid = QGridLayout()
+        layout.addLayout(self.grid, 3)
+        self.big: list[tuple[QLabel, QLabel, QLabel]] = []
+        for row in range(LATEST):
+            code, arrow, desk = QLabel(), QLabel("→"), QLabel()
+            for col, widget in enumerate((code, arrow, desk)):
+                widget.setFont(self._font(0.12 if row == 0 else 0.08, bold=row == 0))
+                self.grid.addWidget(widget, row, col)
+            self.big.append((code, arrow, desk))
+        self.recent_title = QLabel()
+        self.recent_title.setFont(self._font(0.04))
+        self.recent = QLabel()
+        self.recent.setObjectName("lobby_recent")
+        self.recent.setFont(self._font(0.05))
+        layout.addWidget(self.recent_title)
+        layout.addWidget(self.recent, 1)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.retranslate()
+
+    def _font(self, share_of_height: float, bold: bool = False) -> QFont:
+        screen = QApplication.primaryScreen()
+        height = screen.size().height() if screen else 1080
+        font = QFont(self.font())
+        font.setPixelSize(max(24, int(height * share_of_height)))
+        font.setBold(bold)
+        return font
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Lobby display"))
+        self.title.setText(_("Now serving"))
+        self.recent_title.setText(_("Last calls"))
+        self.show_calls(self.calls)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def start(self) -> None:
+        self.refresh()
+        self.timer.start()
+
+    def refresh(self) -> None:
+        self.runner.submit(self.queue.lobby, self.show_calls, lambda exc: None)
+
+    def show_calls(self, calls: list[LobbyCall]) -> None:
+        self.calls = calls
+        for i, (code, arrow, desk) in enumerate(self.big):
+            call = calls[i] if i < len(calls) else None
+            code.setText(call.code if call else "")
+            arrow.setVisible(call is not None)
+            desk.setText(_("Desk {desk}").format(desk=call.desk) if call else "")
+        self.recent.setText("     ".join(
+            f"{c.code} → {c.desk}" for c in calls[LATEST:]))
+        new = {(c.code, c.called_at.isoformat()) for c in calls}
+        if self.chime and new - self._announced and self._announced:
+            QApplication.beep()
+        self._announced = new or self._announced
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event) -> None:
+        self.timer.stop()
+        super().closeEvent(event)

@@ -1,0 +1,417 @@
+"""QueuePage: one desk's view of the walk-in queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _, format_number, format_time
+from app.rules.codes import ServiceArea, TicketState
+from app.services.dto import QueueSnapshot, TicketRow
+from app.services.registry import Services
+from app.views.common import icon, label
+from app.views.queue.arrival import ArrivalDialog
+from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog
+from app.views.queue.models import ServingTableModel, WaitingTableModel, minutes_since
+from app.views.tasks import TaskRunner
+
+REFRESH_MS = 5000  # the local queue; sync will also refresh on notification
+TICK_MS = 15000
+
+# (attribute, icon, shortcut, text)
+ACTIONS = (
+    ("call_next", "mdi6.bullhorn", "F5", "Call &next"),
+    ("call_selected", "mdi6.account-arrow-right", "F6", "Call &selected"),
+    ("recall", "mdi6.replay", "F7", "Call &again"),
+    ("not_present", "mdi6.account-off", "F8", "Not &present"),
+    ("start", "mdi6.play", "F9", "S&tart service"),
+    ("transfer", "mdi6.swap-horizontal", "F11", "T&ransfer…"),
+    ("finish", "mdi6.check", "F12", "&Finish…"),
+)
+
+
+def _table(name: str, model: Any) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class QueuePage(QWidget):
+    waiting_changed = Signal(int)
+
+    def __init__(self, services: Services, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queue_page")
+        self.services, self.queue, self.runner = services, services.queue, runner
+        self.snapshot: QueueSnapshot | None = None
+        self.since = QElapsedTimer()
+        self.point_services: list[str] = []
+        self.started = False
+        self.dialog: Any = None
+        self._build()
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.refresh)
+        self.tick_timer = QTimer(self)
+        self.tick_timer.setInterval(TICK_MS)
+        self.tick_timer.timeout.connect(self._tick)
+        self.retranslate()
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.duty_label = QLabel()
+        self.duty_label.setObjectName("queue_duty")
+        self.duty_label.setWordWrap(True)
+        self.duty_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.desk_button = QPushButton()
+        self.desk_button.setObjectName("queue_desk")
+        self.desk_button.clicked.connect(self.edit_desk)
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("queue_new")
+        self.new_button.setShortcut("F2")
+        self.new_button.clicked.connect(self.new_arrival)
+        top.addWidget(self.heading)
+        top.addWidget(self.duty_label, 1)
+        top.addWidget(self.desk_button)
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+
+        lists = QHBoxLayout()
+        self.waiting_model = WaitingTableModel(self)
+        self.serving_model = ServingTableModel(self)
+        self.waiting_box = QGroupBox()
+        self.waiting_table = _table("queue_waiting", self.waiting_model)
+        QVBoxLayout(self.waiting_box).addWidget(self.waiting_table)
+        self.serving_box = QGroupBox()
+        self.serving_table = _table("queue_serving", self.serving_model)
+        QVBoxLayout(self.serving_box).addWidget(self.serving_table)
+        lists.addWidget(self.waiting_box, 3)
+        lists.addWidget(self.serving_box, 2)
+        layout.addLayout(lists, 1)
+        self.waiting_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.serving_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.waiting_table.doubleClicked.connect(lambda _i: self.call_selected())
+
+        self.current = QLabel()
+        self.current.setObjectName("queue_current")
+        self.current.setWordWrap(True)
+        font = self.current.font()
+        font.setBold(True)
+        self.current.setFont(font)
+        layout.addWidget(self.current)
+        buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for name, icon_name, key, _text in ACTIONS:
+            button = QPushButton()
+            button.setObjectName(f"queue_{name}")
+            button.setShortcut(key)
+            button.setIcon(icon(icon_name, self))
+            button.clicked.connect(getattr(self, name))
+            buttons.addWidget(button)
+            self.buttons[name] = button
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.stats = QLabel()
+        self.stats.setObjectName("queue_stats")
+        self.message = QLabel()
+        self.message.setObjectName("queue_message")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.stats, 1)
+        bottom.addWidget(self.message)
+        layout.addLayout(bottom)
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Queue"))
+        self.new_button.setText(_("New &walk-in (F2)"))
+        self.new_button.setIcon(icon("mdi6.ticket-account", self))
+        self.new_button.setAccessibleName(_("New walk-in"))
+        self.desk_button.setText(_("My &desk…"))
+        self.desk_button.setAccessibleName(_("My desk"))
+        self.waiting_table.setAccessibleName(_("Waiting customers"))
+        self.serving_table.setAccessibleName(_("Customers being served"))
+        for name, _icon, key, text in ACTIONS:
+            button = self.buttons[name]
+            button.setText(f"{_(text)} ({key})")
+            button.setAccessibleName(_(text).replace("&", ""))
+            button.setToolTip(f"{_(text).replace('&', '')} ({key})")
+        for model in (self.waiting_model, self.serving_model):
+            model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
+        self._show()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def activate(self) -> None:
+        """Shown: go on duty at this desk the first time, then keep the queue fresh."""
+        if not self.started:
+            self.started = True
+            self.runner.submit(self._go_on_duty, lambda services: self._on_duty(services),
+                               self._failed)
+        else:
+            self.refresh()
+        self.refresh_timer.start()
+        self.tick_timer.start()
+
+    def _go_on_duty(self) -> list[str]:
+        services = self.queue.point_services()
+        self.queue.start_duty()
+        return services
+
+    def _on_duty(self, services: list[str]) -> None:
+        self.point_services = services
+        self.refresh()
+
+    def deactivate(self) -> None:
+        self.refresh_timer.stop()
+        self.tick_timer.stop()
+
+    def signed_out(self) -> None:
+        self.deactivate()
+        self.started = False
+        self.snapshot = None
+
+    def refresh(self) -> None:
+        self.runner.submit(self.queue.snapshot, self._apply, self._failed)
+
+    def _apply(self, snapshot: QueueSnapshot) -> None:
+        selected = self._selected(self.waiting_table, self.waiting_model)
+        serving_selected = self._selected(self.serving_table, self.serving_model)
+        self.snapshot = snapshot
+        self.since.start()
+        self.waiting_model.set_rows(snapshot.waiting, snapshot.now)
+        self.serving_model.set_rows(snapshot.serving, snapshot.now)
+        self._reselect(self.waiting_table, self.waiting_model, selected)
+        self._reselect(self.serving_table, self.serving_model, serving_selected)
+        self.waiting_changed.emit(len(snapshot.waiting))
+        self._show()
+
+    def _tick(self) -> None:
+        if self.snapshot is not None:
+            now = self.snapshot.now + timedelta(milliseconds=self.since.elapsed())
+            self.waiting_model.tick(now)
+            self.serving_model.tick(now)
+
+    @staticmethod
+    def _selected(table: QTableView, model: Any) -> str | None:
+        rows = table.selectionModel().selectedRows()
+        row = model.row_at(rows[0].row()) if rows else None
+        return row.id if row else None
+
+    @staticmethod
+    def _reselect(table: QTableView, model: Any, ticket_id: str | None) -> None:
+        for position, row in enumerate(model.rows):
+            if row.id == ticket_id:
+                table.selectRow(position)
+                return
+
+    # --- what is shown --------------------------------------------------------------------
+
+    def _show(self) -> None:
+        snap = self.snapshot
+        if snap is None:
+            self.stats.setText("")
+            self.duty_label.setText("")
+            self.current.setText("")
+            self._update_buttons()
+            return
+        self.waiting_box.setTitle(_("Waiting ({n})").format(n=format_number(len(snap.waiting))))
+        self.serving_box.setTitle(_("Being served"))
+        median = snap.stats.median_wait_minutes
+        parts = [
+            _("Today: waiting {n}").format(n=format_number(snap.stats.waiting)),
+            _("served {n}").format(n=format_number(snap.stats.served_today)),
+        ]
+        if median is not None:
+            parts.append(_("median wait {n} min").format(n=format_number(round(median))))
+        self.stats.setText("  ·  ".join(parts))
+        if snap.duty is not None:
+            services = ", ".join(label(ServiceArea(c)) for c in snap.duty.services)
+            self.duty_label.setText(_("Desk {desk}").format(desk=snap.duty.desk) + "  ·  "
+                                    + services)
+        else:
+            self.duty_label.setText(_("Not on duty"))
+        ticket = self.current_ticket()
+        if ticket is None:
+            self.current.setText(_("No customer at your desk. Call the next one with F5."))
+        else:
+            state = label(TicketState(ticket.state))
+            who = ticket.customer_label or _("(anonymous)")
+            since = ticket.service_started_at or ticket.called_at
+            text = _("At your desk: {code} · {who} · {service} · {state} {time}").format(
+                code=ticket.code, who=who, service=label(ServiceArea(ticket.service_area)),
+                state=state.lower(), time=format_time(since))
+            notes = [n for n in (ticket.note, ticket.transfer_note) if n]
+            if notes:
+                text += "\n" + _("Note: {note}").format(note=" / ".join(notes))
+            self.current.setText(text)
+        self._update_buttons()
+
+    def current_ticket(self) -> TicketRow | None:
+        """The selected ticket being served, else this worker's latest one."""
+        chosen = self._selected(self.serving_table, self.serving_model)
+        if chosen is not None:
+            return next((r for r in self.serving_model.rows if r.id == chosen), None)
+        mine = self.snapshot.mine if self.snapshot else []
+        return mine[-1] if mine else None
+
+    def _update_buttons(self, *_args: object) -> None:
+        ticket = self.current_ticket()
+        state = ticket.state if ticket else None
+        on_duty = self.snapshot is not None and self.snapshot.duty is not None
+        enabled = {
+            "call_next": on_duty,
+            "call_selected": self._selected(self.waiting_table, self.waiting_model) is not None,
+            "recall": state == TicketState.CALLED.value,
+            "not_present": state == TicketState.CALLED.value and bool(ticket and ticket.recalls),
+            "start": state == TicketState.CALLED.value,
+            "transfer": ticket is not None,
+            "finish": state == TicketState.SERVING.value,
+        }
+        for name, on in enabled.items():
+            self.buttons[name].setEnabled(on)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def _run(self, fn: Callable[[], Any], message: Callable[[Any], str] | None = None) -> None:
+        def done(result: Any) -> None:
+            if message is not None:
+                self.message.setText(message(result))
+            self.refresh()
+
+        self.runner.submit(fn, done, self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        self.message.setText("⚠ " + _(getattr(exc, "message", str(exc))))
+
+    def call_next(self) -> None:
+        def said(ticket: TicketRow | None) -> str:
+            if ticket is None:
+                return _("No one is waiting for your services.")
+            return _("Calling {code} to desk {desk}.").format(code=ticket.code, desk=ticket.desk)
+
+        self._run(self.queue.call_next, said)
+
+    def call_selected(self) -> None:
+        ticket_id = self._selected(self.waiting_table, self.waiting_model)
+        if ticket_id is not None:
+            self._run(lambda: self.queue.call(ticket_id), lambda t: _(
+                "Calling {code} to desk {desk}.").format(code=t.code, desk=t.desk))
+
+    def _on_current(self, action: Callable[[str], TicketRow], message: str) -> None:
+        ticket = self.current_ticket()
+        if ticket is not None:
+            self._run(lambda: action(ticket.id), lambda t: _(message).format(code=t.code))
+
+    def recall(self) -> None:
+        self._on_current(self.queue.recall, "Called {code} again.")
+
+    def not_present(self) -> None:
+        self._on_current(self.queue.not_present, "{code} marked not present.")
+
+    def start(self) -> None:
+        self._on_current(self.queue.start, "Serving {code}.")
+
+    def transfer(self) -> None:
+        ticket = self.current_ticket()
+        if ticket is None:
+            return
+
+        def opened(staff: list) -> None:
+            dialog = TransferDialog(self.point_services, ticket.service_area, staff, self)
+            self._open(dialog, lambda: self.queue.transfer(ticket.id, *dialog.value()),
+                       _("{code} transferred."))
+
+        self.runner.submit(self.queue.staff_choices, opened, self._failed)
+
+    def finish(self) -> None:
+        ticket = self.current_ticket()
+        if ticket is None or self.snapshot is None:
+            return
+        now = self.snapshot.now + timedelta(milliseconds=self.since.elapsed())
+        times = _("Waited {wait} min, served {served} min.").format(
+            wait=format_number(minutes_since(ticket.arrived_at, ticket.called_at or now) or 0),
+            served=format_number(minutes_since(ticket.service_started_at, now) or 0))
+        dialog = VisitRecordDialog(self.point_services, ticket.service_area, times, parent=self)
+        self._open(dialog, lambda: self.queue.finish(ticket.id, dialog.value()),
+                   _("{code} finished; the visit is recorded."))
+
+    def new_arrival(self) -> None:
+        dialog = ArrivalDialog(self.queue, self.services.customers, self.runner,
+                               self.point_services, self)
+
+        def registered() -> None:
+            if dialog.registered is not None:
+                self.message.setText(_("Ticket {code} given.").format(
+                    code=dialog.registered.code))
+                self.refresh()
+
+        dialog.accepted.connect(registered)
+        self.dialog = dialog
+        dialog.open()
+
+    def edit_desk(self) -> None:
+        desk, letter = self.services.queue.workstation()
+        mine = set(self.snapshot.duty.services) if self.snapshot and self.snapshot.duty else set()
+        dialog = DeskDialog(desk, letter, self.point_services, mine, self)
+
+        def save() -> TicketRow | None:
+            name, new_letter, chosen = dialog.value()
+            self.queue.set_workstation(name, new_letter)
+            self.queue.start_duty(chosen or None)
+            return None
+
+        self._open(dialog, save, _("Desk settings saved."))
+
+    def _open(self, dialog: Any, work: Callable[[], Any], message: str) -> None:
+        """Open a form dialog whose OK runs `work` off the GUI thread; errors stay in it."""
+
+        def submit() -> None:
+            def done(result: Any) -> None:
+                dialog.saved()
+                code = getattr(result, "code", "")
+                self.message.setText(message.format(code=code))
+                self.refresh()
+
+            self.runner.submit(work, done, lambda exc: dialog.show_error(
+                _(getattr(exc, "message", str(exc)))))
+
+        dialog.submit_handler = submit
+        self.dialog = dialog
+        dialog.open()
