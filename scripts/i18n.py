@@ -61,7 +61,7 @@ def fill_english() -> None:
         if message.id and message.fuzzy:
             message.flags.discard("fuzzy")
     with path.open("wb") as fh:
-        write_po(fh, catalog, width=100, omit_header=False)
+        write_po(fh, catalog, width=76, omit_header=False)
 
 
 def compile_all() -> None:

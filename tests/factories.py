@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from app.models import ServicePoint, Staff, StaffCredential, Team
@@ -75,3 +75,16 @@ def add_people(services: Services) -> list[str]:
         )
         ids.append(card.id)
     return ids
+
+
+class Clock:
+    """A settable clock for the services (`ctx.now`): waiting times become exact."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 10.00 in Helsinki
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, minutes: float) -> None:
+        self.now += timedelta(minutes=minutes)

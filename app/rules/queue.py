@@ -42,7 +42,7 @@ def format_ticket(letter: str, number: int) -> str:
 def next_number(taken: Iterable[int]) -> int:
     highest = max(taken, default=0)
     if highest >= MAX_NUMBER:
-        raise TransitionRefused(N_("This desk letter has used all its numbers for today."))
+        raise TransitionRefused(N_("This ticket letter has used all its numbers for today."))
     return highest + 1
 
 

@@ -48,7 +48,9 @@ def build_demo_with_progress(
     dialog = QProgressDialog(_("Creating the demo area…"), _("Cancel"), 0, 1000)
     dialog.setObjectName("demo_progress")
     dialog.setWindowTitle(_("Demo data"))
-    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    # Not modal: a modal progress dialog runs processEvents() inside setValue(), which
+    # would re-enter our callbacks. The main window only shows once the build is done.
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
     dialog.setMinimumDuration(0)
     cancel = threading.Event()
     dialog.canceled.connect(cancel.set)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 import qtawesome as qta
-from PySide6.QtGui import QColor, QIcon, QPalette
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
 
 from app.i18n import _
 from app.rules.codes import CUSTOMER_LANGUAGES, LABELS
@@ -49,3 +50,31 @@ class FieldError(QLabel):
     def show_message(self, text: str) -> None:
         self.setText(f"⚠ {text}" if text else "")
         self.setVisible(bool(text))
+
+
+class _ShownOnly(QObject):
+    """Enables a page's shortcuts only while the page is shown, so that pages may use
+    the same keys without Qt finding them ambiguous."""
+
+    def __init__(self, scope: QWidget) -> None:
+        super().__init__(scope)
+        self.shortcuts: list[QShortcut] = []
+        scope.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            for sc in self.shortcuts:
+                sc.setEnabled(event.type() == QEvent.Type.Show)
+        return False
+
+
+def shortcut(scope: QWidget, keys: str, button: QAbstractButton) -> QShortcut:
+    """A key that presses `button` anywhere in the window while `scope` (a page) is
+    shown. Kept apart from the button, whose text mnemonic ("&Edit") would replace it."""
+    guard = scope.findChild(_ShownOnly) or _ShownOnly(scope)
+    sc = QShortcut(QKeySequence(keys), scope)
+    sc.setContext(Qt.ShortcutContext.WindowShortcut)
+    sc.setEnabled(scope.isVisible())
+    sc.activated.connect(lambda: button.isEnabled() and button.click())
+    guard.shortcuts.append(sc)
+    return sc

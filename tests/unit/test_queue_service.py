@@ -1,5 +1,3 @@
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from sqlalchemy import select
 
@@ -7,18 +5,7 @@ from app.models import QueueTicket, Visit
 from app.rules.codes import TicketState
 from app.services.dto import VisitInput
 from app.services.errors import ServiceError
-from tests.factories import add_people
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 10.00 in Helsinki
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, minutes):
-        self.now += timedelta(minutes=minutes)
+from tests.factories import Clock, add_people
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _, format_date, format_number, ngettext
 from app.services.dto import CustomerCard, VisitRow
-from app.views.common import icon, language_label
+from app.views.common import icon, language_label, shortcut
 from app.views.customers.timeline import VisitTableModel
 
 
@@ -42,11 +42,11 @@ class CustomerCardView(QWidget):
         bar = QHBoxLayout()
         self.back = QPushButton()
         self.back.setObjectName("customer_back")
-        self.back.setShortcut("Alt+Left")
+        shortcut(self, "Alt+Left", self.back)
         self.back.clicked.connect(self.back_requested)
         self.edit = QPushButton()
         self.edit.setObjectName("customer_edit")
-        self.edit.setShortcut("Ctrl+E")
+        shortcut(self, "Ctrl+E", self.edit)
         self.edit.clicked.connect(lambda: self.card and self.edit_requested.emit(self.card.id))
         self.reveal = QPushButton()
         self.reveal.setObjectName("customer_reveal_hetu")
@@ -55,7 +55,7 @@ class CustomerCardView(QWidget):
         )
         self.contact = QPushButton()
         self.contact.setObjectName("customer_record_contact")
-        self.contact.setShortcut("Ctrl+R")
+        shortcut(self, "Ctrl+R", self.contact)
         self.contact.clicked.connect(
             lambda: self.card and self.contact_requested.emit(self.card.id)
         )

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _, format_number, ngettext
-from app.views.common import icon
+from app.views.common import icon, shortcut
 from app.views.customers.table_model import CustomerTableModel, IdRole
 
 SEARCH_DELAY_MS = 200
@@ -73,7 +73,7 @@ class CustomerListView(QWidget):
         self.search.installEventFilter(self)
         self.new_button = QPushButton()
         self.new_button.setObjectName("customer_new")
-        self.new_button.setShortcut("Ctrl+N")
+        shortcut(self, "Ctrl+N", self.new_button)
         self.new_button.clicked.connect(self.new_requested)
         top.addWidget(self.heading)
         top.addWidget(self.search, 1)

@@ -12,7 +12,7 @@ from app.services.dto import VisitRow
 from app.views.common import label
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = (N_("When"), N_("Contact"), N_("Service"), N_("Length"), N_("Worker"),
+COLUMNS = (N_("When"), N_("Channel"), N_("Service"), N_("Length"), N_("Worker"),
            N_("Outcome and note"))
 
 
@@ -74,7 +74,7 @@ class VisitTableModel(QAbstractTableModel):
                 return ""
             text = _("{n} min").format(n=format_number(row.minutes))
             if row.wait_minutes is not None:
-                text += " " + _("(waited {n})").format(n=format_number(row.wait_minutes))
+                text += " " + _("(waited {n} min)").format(n=format_number(row.wait_minutes))
             return text
         if column == 4:
             return row.staff_name or ""

@@ -83,7 +83,8 @@ class ArrivalDialog(QDialog):
         self.debounce.timeout.connect(self._search)
         self.search.textChanged.connect(self._typed)
         self.search.installEventFilter(self)
-        self.results.itemActivated.connect(self._pick)
+        self.results.installEventFilter(self)
+        self.results.itemClicked.connect(self._pick)
         self.setMinimumWidth(480)
         self.retranslate()
 
@@ -109,10 +110,17 @@ class ArrivalDialog(QDialog):
         super().changeEvent(event)
 
     def eventFilter(self, watched, event) -> bool:
-        if (watched is self.search and event.type() == QEvent.Type.KeyPress
-                and event.key() == Qt.Key.Key_Down and self.results.count()):
+        if event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        if watched is self.search and event.key() == Qt.Key.Key_Down and self.results.count():
             self.results.setFocus()
             self.results.setCurrentRow(0)
+            return True
+        if watched is self.results and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Enter picks the customer; it must not also press the dialog's OK button.
+            item = self.results.currentItem()
+            if item is not None:
+                self._pick(item)
             return True
         return super().eventFilter(watched, event)
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _
+from app.i18n import N_, _
 from app.rules.codes import Channel, ServiceArea, VisitOutcome
 from app.services.dto import StaffChoice, VisitInput
 from app.views.common import FieldError, label
@@ -111,27 +111,27 @@ class VisitRecordDialog(_FormDialog):
             self.channel = QComboBox()
             for channel in (Channel.PHONE, Channel.VIDEO):
                 self.channel.addItem("", channel.value)
-            self.add_row("C&hannel", self.channel, "visit_channel")
+            self.add_row(N_("C&hannel"), self.channel, "visit_channel")
             self.minutes = QSpinBox()
             self.minutes.setRange(1, 480)
             self.minutes.setValue(15)
-            self.add_row("&Length (min)", self.minutes, "visit_minutes")
+            self.add_row(N_("&Length (min)"), self.minutes, "visit_minutes")
         self.service = QComboBox()
         _fill_services(self.service, services, service_area)
-        self.add_row("&Service area", self.service, "visit_service")
+        self.add_row(N_("&Service area"), self.service, "visit_service")
         self.topics = QLineEdit()
-        self.add_row("&Topics", self.topics, "visit_topics")
+        self.add_row(N_("&Topics"), self.topics, "visit_topics")
         self.outcome = QComboBox()
         for outcome in VisitOutcome:
             if outcome is not VisitOutcome.TRANSFERRED:
                 self.outcome.addItem("", outcome.value)
-        self.add_row("&Outcome", self.outcome, "visit_outcome")
+        self.add_row(N_("&Outcome"), self.outcome, "visit_outcome")
         self.follow_up = QLineEdit()
-        self.add_row("&Follow-up", self.follow_up, "visit_follow_up")
+        self.add_row(N_("&Follow-up"), self.follow_up, "visit_follow_up")
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(110)
-        self.add_row("&Note", self.note, "visit_note")
+        self.add_row(N_("&Note"), self.note, "visit_note")
         self.reminder = QLabel()
         self.reminder.setWordWrap(True)
         self.layout_.addWidget(self.reminder)
@@ -169,15 +169,15 @@ class TransferDialog(_FormDialog):
         super().__init__("transfer_dialog", parent)
         self.service = QComboBox()
         _fill_services(self.service, services, current_service)
-        self.add_row("To &service", self.service, "transfer_service")
+        self.add_row(N_("To &service"), self.service, "transfer_service")
         self.worker = QComboBox()
         self.worker.addItem("", None)
         for choice in staff:
             self.worker.addItem(choice.name, choice.id)
         self.staff = staff
-        self.add_row("To a named &worker", self.worker, "transfer_worker")
+        self.add_row(N_("To a named &worker"), self.worker, "transfer_worker")
         self.note = QLineEdit()
-        self.add_row("&Note for the next worker", self.note, "transfer_note")
+        self.add_row(N_("&Note for the next worker"), self.note, "transfer_note")
         self.finish_layout()
         self.retranslate()
 
@@ -188,7 +188,7 @@ class TransferDialog(_FormDialog):
             self.service.setItemText(i, label(ServiceArea(self.service.itemData(i))))
         self.worker.setItemText(0, _("Anyone serving this service"))
         for i, choice in enumerate(self.staff, 1):
-            suffix = f" ({_('on duty')})" if choice.on_duty else ""
+            suffix = " (" + _("on duty") + ")" if choice.on_duty else ""
             self.worker.setItemText(i, choice.name + suffix)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Transfer"))
 
@@ -204,10 +204,10 @@ class DeskDialog(_FormDialog):
         super().__init__("desk_dialog", parent)
         self.desk = QLineEdit(desk)
         self.desk.setMaxLength(20)
-        self.add_row("&Desk", self.desk, "desk_name")
+        self.add_row(N_("&Desk"), self.desk, "desk_name")
         self.letter = QLineEdit(letter)
         self.letter.setMaxLength(1)
-        self.add_row("Ticket &letter", self.letter, "desk_letter")
+        self.add_row(N_("Ticket &letter"), self.letter, "desk_letter")
         self.checks: dict[str, QCheckBox] = {}
         self.services_label = QLabel()
         self.form.addRow(self.services_label)

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.i18n import N_, _, format_number
+from app.i18n import N_, _, format_number, ngettext
 from app.rules.codes import ServiceArea, TicketState
 from app.services.dto import TicketRow
 from app.views.common import label
@@ -119,5 +119,7 @@ class ServingTableModel(TicketTableModel):
             return row.served_by_name or ""
         state = label(TicketState(row.state))
         if row.state == TicketState.CALLED.value and row.recalls:
-            state += " " + _("(called {n} times)").format(n=row.recalls + 1)
+            times = row.recalls + 1
+            state += " " + ngettext("(called {n} time)", "(called {n} times)", times).format(
+                n=times)
         return state

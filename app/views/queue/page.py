@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _, format_number, format_time
+from app.i18n import N_, _, format_number, format_time
 from app.rules.codes import ServiceArea, TicketState
 from app.services.dto import QueueSnapshot, TicketRow
 from app.services.registry import Services
-from app.views.common import icon, label
+from app.views.common import icon, label, shortcut
 from app.views.queue.arrival import ArrivalDialog
 from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog
 from app.views.queue.models import ServingTableModel, WaitingTableModel, minutes_since
@@ -35,13 +35,13 @@ TICK_MS = 15000
 
 # (attribute, icon, shortcut, text)
 ACTIONS = (
-    ("call_next", "mdi6.bullhorn", "F5", "Call &next"),
-    ("call_selected", "mdi6.account-arrow-right", "F6", "Call &selected"),
-    ("recall", "mdi6.replay", "F7", "Call &again"),
-    ("not_present", "mdi6.account-off", "F8", "Not &present"),
-    ("start", "mdi6.play", "F9", "S&tart service"),
-    ("transfer", "mdi6.swap-horizontal", "F11", "T&ransfer…"),
-    ("finish", "mdi6.check", "F12", "&Finish…"),
+    ("call_next", "mdi6.bullhorn", "F5", N_("Call &next")),
+    ("call_selected", "mdi6.account-arrow-right", "F6", N_("Call &selected")),
+    ("recall", "mdi6.replay", "F7", N_("Call &again")),
+    ("not_present", "mdi6.account-off", "F8", N_("Not &present")),
+    ("start", "mdi6.play", "F9", N_("S&tart service")),
+    ("transfer", "mdi6.swap-horizontal", "F11", N_("T&ransfer…")),
+    ("finish", "mdi6.check", "F12", N_("&Finish…")),
 )
 
 
@@ -101,7 +101,7 @@ class QueuePage(QWidget):
         self.desk_button.clicked.connect(self.edit_desk)
         self.new_button = QPushButton()
         self.new_button.setObjectName("queue_new")
-        self.new_button.setShortcut("F2")
+        shortcut(self, "F2", self.new_button)
         self.new_button.clicked.connect(self.new_arrival)
         top.addWidget(self.heading)
         top.addWidget(self.duty_label, 1)
@@ -137,7 +137,7 @@ class QueuePage(QWidget):
         for name, icon_name, key, _text in ACTIONS:
             button = QPushButton()
             button.setObjectName(f"queue_{name}")
-            button.setShortcut(key)
+            shortcut(self, key, button)
             button.setIcon(icon(icon_name, self))
             button.clicked.connect(getattr(self, name))
             buttons.addWidget(button)
@@ -340,13 +340,13 @@ class QueuePage(QWidget):
             self._run(lambda: action(ticket.id), lambda t: _(message).format(code=t.code))
 
     def recall(self) -> None:
-        self._on_current(self.queue.recall, "Called {code} again.")
+        self._on_current(self.queue.recall, N_("Called {code} again."))
 
     def not_present(self) -> None:
-        self._on_current(self.queue.not_present, "{code} marked not present.")
+        self._on_current(self.queue.not_present, N_("{code} marked not present."))
 
     def start(self) -> None:
-        self._on_current(self.queue.start, "Serving {code}.")
+        self._on_current(self.queue.start, N_("Serving {code}."))
 
     def transfer(self) -> None:
         ticket = self.current_ticket()
