@@ -121,6 +121,7 @@ class LobbyCall:
     code: str
     desk: str
     called_at: datetime
+    calling: bool  # still being called (not yet at the desk)
 
 
 @dataclass(frozen=True)

@@ -331,21 +331,22 @@ class QueueService:
             now=self.ctx.now(),
         )
 
-    def lobby(self, limit: int = 8) -> list[LobbyCall]:
-        """The latest calls for the waiting-room screen: codes and desks, nothing else.
-        Needs no sign-in: the lobby screen runs unattended."""
+    def lobby(self, limit: int = 9) -> list[LobbyCall]:
+        """The latest calls for the waiting-room screen, newest first: codes and desks,
+        nothing else. Needs no sign-in: the lobby screen runs unattended."""
         point = self._lobby_point()
         with self.ctx.reading() as s:
             rows = s.execute(
                 select(QueueTicket.letter, QueueTicket.number, QueueTicket.desk,
-                       QueueTicket.called_at)
+                       QueueTicket.called_at, QueueTicket.state)
                 .where(QueueTicket.service_point_id == point,
                        QueueTicket.ticket_date == self.ctx.today(),
-                       QueueTicket.state.in_(ACTIVE), QueueTicket.called_at.is_not(None))
+                       QueueTicket.called_at.is_not(None), QueueTicket.desk.is_not(None))
                 .order_by(QueueTicket.called_at.desc()).limit(limit)
             ).all()
-        return [LobbyCall(rules.format_ticket(letter, number), desk or "", called)
-                for letter, number, desk, called in rows]
+        return [LobbyCall(rules.format_ticket(letter, number), desk or "", called,
+                          state is TicketState.CALLED)
+                for letter, number, desk, called, state in rows]
 
     def _lobby_point(self) -> str | None:
         if self.ctx.actor is not None:

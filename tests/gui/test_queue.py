@@ -172,3 +172,31 @@ def test_phone_contact_from_the_customer_card(qtbot, window):
     qtbot.waitUntil(lambda: card.visits_model.rowCount() == 1, timeout=5000)
     assert card.visits_model.rows[0].channel == "phone"
     assert card.visits_model.rows[0].minutes == 12
+
+
+def test_lobby_shows_calls_without_personal_data(qtbot, window):
+    from PySide6.QtWidgets import QLabel
+
+    from app.views.queue.lobby import LobbyWindow
+
+    clock = Clock()
+    page = signed_in_at_queue(qtbot, window, clock)
+    services = window.services
+    ids = [r.id for r in services.customers.page("").rows]
+    for customer_id in ids[:3]:
+        services.queue.register_walk_in(customer_id, "information")
+    first = services.queue.call_next()
+    services.queue.start(first.id)
+    second = services.queue.call_next()
+    lobby = LobbyWindow(services.queue, window.runner, chime=False)
+    qtbot.addWidget(lobby)
+    lobby.show()
+    lobby.start()
+    qtbot.waitUntil(lambda: lobby.big[0][0].text() == second.code, timeout=5000)
+    assert lobby.big[0][2].text() == "Tiski 1"
+    assert first.code in lobby.recent.text()
+    shown = " ".join(label.text() for label in lobby.findChildren(QLabel))
+    for name in ("Virtanen", "Mäkelä", "Aikio", "Guttorm", "Korhonen"):
+        assert name not in shown
+    lobby.close()
+    assert page is not None

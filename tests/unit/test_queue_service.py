@@ -130,8 +130,10 @@ def test_lobby_shows_codes_and_desks_only(desk):
     ticket = desk.queue.register_walk_in(ids[0], "information")
     desk.queue.call(ticket.id)
     calls = desk.queue.lobby()
-    assert [(c.code, c.desk) for c in calls] == [("A 001", "2")]
-    assert set(vars(calls[0])) == {"code", "desk", "called_at"}
+    assert [(c.code, c.desk, c.calling) for c in calls] == [("A 001", "2", True)]
+    assert set(vars(calls[0])) == {"code", "desk", "called_at", "calling"}
+    desk.queue.start(ticket.id)
+    assert [(c.code, c.calling) for c in desk.queue.lobby()] == [("A 001", False)]
 
 
 def test_phone_contact_recorded_without_ticket(desk):

@@ -36,6 +36,8 @@ class LobbyWindow(QWidget):
         self.title.setFont(self._font(0.05))
         layout.addWidget(self.title)
         self.grid = QGridLayout()
+        self.grid.setColumnStretch(3, 1)  # code, arrow and desk stay together on the left
+        self.grid.setHorizontalSpacing(60)
         layout.addLayout(self.grid, 3)
         self.big: list[tuple[QLabel, QLabel, QLabel]] = []
         for row in range(LATEST):
@@ -66,7 +68,7 @@ class LobbyWindow(QWidget):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Lobby display"))
-        self.title.setText(_("Now serving"))
+        self.title.setText(_("Now calling"))
         self.recent_title.setText(_("Last calls"))
         self.show_calls(self.calls)
 
@@ -83,14 +85,17 @@ class LobbyWindow(QWidget):
         self.runner.submit(self.queue.lobby, self.show_calls, lambda exc: None)
 
     def show_calls(self, calls: list[LobbyCall]) -> None:
+        """Large: those being called now. Small: the calls before them."""
         self.calls = calls
+        calling = [c for c in calls if c.calling][:LATEST]
         for i, (code, arrow, desk) in enumerate(self.big):
-            call = calls[i] if i < len(calls) else None
+            call = calling[i] if i < len(calling) else None
             code.setText(call.code if call else "")
             arrow.setVisible(call is not None)
             desk.setText(_("Desk {desk}").format(desk=call.desk) if call else "")
-        self.recent.setText("     ".join(
-            f"{c.code} → {c.desk}" for c in calls[LATEST:]))
+        earlier = [c for c in calls if c not in calling][:6]
+        self.recent_title.setVisible(bool(earlier))
+        self.recent.setText("     ".join(f"{c.code} → {c.desk}" for c in earlier))
         new = {(c.code, c.called_at.isoformat()) for c in calls}
         if self.chime and new - self._announced and self._announced:
             QApplication.beep()
