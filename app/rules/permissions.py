@@ -19,9 +19,14 @@ class Permission(StrEnum):
     QUEUE_REGISTER = "queue.register"
     QUEUE_SERVE = "queue.serve"
     VISIT_RECORD = "visit.record"
+    PLAN_READ = "plan.read"
+    PLAN_EDIT = "plan.edit"
+    PLAN_PRINT = "plan.print"
+    SYNC_RUN = "sync.run"
 
 
 _DESK = {
+    Permission.SYNC_RUN,
     Permission.CUSTOMER_READ,
     Permission.CUSTOMER_EDIT,
     Permission.CUSTOMER_REVEAL_HETU,
@@ -29,7 +34,14 @@ _DESK = {
     Permission.QUEUE_SERVE,
     Permission.VISIT_RECORD,
 }
-_COACH = _DESK | {Permission.CASE_NOTES_READ, Permission.CUSTOMER_ASSIGN_COACH}
+# The desk sees identity, contact and the queue, never plan content or case notes.
+_COACH = _DESK | {
+    Permission.CASE_NOTES_READ,
+    Permission.CUSTOMER_ASSIGN_COACH,
+    Permission.PLAN_READ,
+    Permission.PLAN_EDIT,
+    Permission.PLAN_PRINT,
+}
 _LEAD = _COACH | {Permission.AUDIT_READ}
 _ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD}
 
