@@ -58,3 +58,24 @@ def upgrade(engine: Engine, path: Path | None = None) -> Path | None:
         made = backup(path, f"before-{head_revision()}")
     command.upgrade(alembic_config(engine), "head")
     return made
+
+
+CENTRAL_SCRIPTS = Path(__file__).resolve().parent / "central"
+
+
+def upgrade_central(url: str) -> str:
+    """Create or upgrade the central schema; returns the revision it is at."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(CENTRAL_SCRIPTS))
+        cfg.attributes["engine"] = engine
+        command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"version_table": "alembic_version_central"})
+            return context.get_current_revision() or ""
+    finally:
+        engine.dispose()

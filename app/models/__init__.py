@@ -8,6 +8,7 @@ from app.models.local import LocalSetting, OutboxEntry
 from app.models.org import ServicePoint, Staff, StaffCredential, Team
 from app.models.plan import Plan, PlanAction, PlanGoal, PlanService, PlanVersion
 from app.models.service import Appointment, DeskDuty, QueueTicket, Visit
+from app.models.sync import SyncConflict
 
 __all__ = [
     "Appointment",
@@ -29,6 +30,7 @@ __all__ = [
     "ServicePoint",
     "Staff",
     "StaffCredential",
+    "SyncConflict",
     "Synced",
     "Team",
     "UnemploymentPeriod",

@@ -19,12 +19,19 @@ class OutboxEntry(Base):
     row_id: Mapped[str] = mapped_column(String(36), index=True)
     op: Mapped[str] = mapped_column(String(10))  # insert / update / delete
     fields: Mapped[str] = mapped_column(Text)  # JSON: changed fields and their new values
+    # JSON: the same fields' values before the edit; the central merge compares them
+    # with its current values to tell "changed only here" from a real conflict.
+    base_values: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     base_version: Mapped[int] = mapped_column(Integer)
     hlc: Mapped[str] = mapped_column(String(40))
     schema_version: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # pending -> (pushed: deleted) | rejected (failed central validation, kept and shown)
+    # | quarantined (failed repeatedly for other reasons, no longer retried on its own)
+    status: Mapped[str] = mapped_column(String(12), default="pending", server_default="pending",
+                                        index=True)
 
 
 class LocalSetting(Base):

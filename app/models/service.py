@@ -19,6 +19,9 @@ from app.rules.codes import (
 
 class QueueTicket(Synced, Base):
     __tablename__ = "queue_ticket"
+    # A state change carries these too, changed or not, so the central merge knows which
+    # desk and worker moved the ticket forward (forward-only merge, rules.queue).
+    __sync_together__ = {"state": ("leg", "desk", "served_by")}
     __table_args__ = (
         # The desk letter makes numbers unique without coordination between desks.
         Index("ix_ticket_number", "service_point_id", "ticket_date", "letter", "number",

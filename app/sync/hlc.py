@@ -27,8 +27,12 @@ class HybridClock:
             return format_hlc(self._last_ms, self._counter, self.node)
 
     def observe(self, remote: str) -> None:
-        """Advance past a timestamp seen from another node (on pull)."""
-        ms, counter, _node = parse_hlc(remote)
+        """Advance past a timestamp seen from another node (on pull). Rows that never
+        had one (seeded centrally) carry an empty value: nothing to learn from them."""
+        try:
+            ms, counter, _node = parse_hlc(remote)
+        except ValueError:
+            return
         with self._lock:
             wall = self._wall_ms()
             top = max(wall, self._last_ms, ms)

@@ -40,16 +40,19 @@ def _column_keys(obj: Synced) -> list[str]:
     return [attr.key for attr in inspect(obj).mapper.column_attrs]
 
 
-def _changed_fields(obj: Synced) -> dict[str, Any]:
+def _changed_fields(obj: Synced) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The changed fields' new values, and their values before the edit."""
     state = inspect(obj)
     changed: dict[str, Any] = {}
+    before: dict[str, Any] = {}
     for key in _column_keys(obj):
         if key in Synced.SYNC_COLUMNS:
             continue
         history = state.attrs[key].history
         if history.added:
             changed[key] = _jsonable(history.added[0])
-    return changed
+            before[key] = _jsonable(history.deleted[0]) if history.deleted else None
+    return changed, before
 
 
 def _all_fields(obj: Synced) -> dict[str, Any]:
@@ -88,9 +91,20 @@ def install(factory: sessionmaker[Session], clock: HybridClock, schema_version: 
         ]:
             if not isinstance(obj, Synced):
                 continue
-            fields = _all_fields(obj) if op == "insert" else _changed_fields(obj)
+            if op == "insert":
+                fields, before = _all_fields(obj), {}
+            else:
+                fields, before = _changed_fields(obj)
+                for key, together in getattr(type(obj), "__sync_together__", {}).items():
+                    if key in fields:
+                        for name in together:
+                            if name not in fields:
+                                fields[name] = before[name] = _jsonable(getattr(obj, name))
             if not fields:
                 continue
+            # Who and when travel with the change (not merged, never a conflict).
+            fields["updated_at"] = _jsonable(obj.updated_at)
+            fields["updated_by"] = obj.updated_by
             entries.append(
                 {
                     "mutation_id": str(uuid.uuid4()),
@@ -98,11 +112,13 @@ def install(factory: sessionmaker[Session], clock: HybridClock, schema_version: 
                     "row_id": obj.id,
                     "op": op,
                     "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
+                    "base_values": json.dumps(before, ensure_ascii=False, sort_keys=True),
                     "base_version": obj.version or 0,
                     "hlc": obj.hlc,
                     "schema_version": schema_version,
                     "created_at": utcnow(),
                     "attempts": 0,
+                    "status": "pending",
                 }
             )
         if entries:

@@ -1,0 +1,58 @@
+"""The central PostgreSQL schema: the synchronised tables without foreign keys (rows
+from many workstations arrive in any order, and each workstation sees only its scope),
+plus the sync bookkeeping. `row_tx`, the version bump and NOTIFY live in the migration
+(triggers); this module gives the Table objects the sync engine reads and writes."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import Column, DateTime, ForeignKeyConstraint, MetaData, String, Table, Text
+
+from app.models import Base
+from app.models.base import NAMING
+
+APPEND_ONLY = ("feedback", "audit_event")
+
+
+@cache
+def central_metadata() -> MetaData:
+    metadata = MetaData(naming_convention=NAMING)
+    for table in Base.metadata.sorted_tables:
+        if not getattr(_model_of(table.name), "__synced__", False):
+            continue
+        copy = table.to_metadata(metadata)
+        copy.constraints = {
+            c for c in copy.constraints if not isinstance(c, ForeignKeyConstraint)
+        }
+        for column in copy.columns:
+            column.foreign_keys.clear()
+    Table(
+        "applied_mutation",
+        metadata,
+        Column("mutation_id", String(36), primary_key=True),
+        Column("client_node", String(40), nullable=False),
+        Column("table_name", String(60), nullable=False),
+        Column("row_id", String(36), nullable=False),
+        Column("result", Text, nullable=False),  # JSON: outcome and message
+        Column("applied_at", DateTime(timezone=True), nullable=False),
+    )
+    return metadata
+
+
+def _model_of(table_name: str) -> type | None:
+    for mapper in Base.registry.mappers:
+        if mapper.class_.__tablename__ == table_name:
+            return mapper.class_
+    return None
+
+
+def central_table(name: str) -> Table:
+    return central_metadata().tables[name]
+
+
+def synced_central_tables() -> list[Table]:
+    """In dependency order (parents first), as the local schema orders them."""
+    names = [t.name for t in Base.metadata.sorted_tables]
+    md = central_metadata()
+    return [md.tables[n] for n in names if n in md.tables and n != "applied_mutation"]

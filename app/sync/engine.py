@@ -1,0 +1,66 @@
+"""SyncEngine: push then pull, for one workstation; headless (CLI, Qt controller, tests)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, create_engine, select
+
+from app.models import LocalSetting, ServicePoint
+from app.sync import pull as pull_mod
+from app.sync import push as push_mod
+
+POINT_KEY = "service_point"
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    pushed: int
+    conflicts: int
+    rejected: int
+    pulled: int
+    finished_at: datetime
+
+
+def central_engine(url: str) -> Engine:
+    # A short connect timeout: offline must be noticed quickly, not after minutes.
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+
+
+class SyncEngine:
+    def __init__(self, local: Engine, central: Engine, node: str,
+                 point_code: str | None = None,
+                 observe: Callable[[str], None] | None = None) -> None:
+        self.local, self.central, self.node = local, central, node
+        self.point_code = point_code
+        self.observe = observe
+        self.lock = threading.Lock()  # one sync at a time per workstation
+        self.stop = threading.Event()
+
+    def point_id(self) -> str:
+        """The workstation's service point: configured, else the only/first one."""
+        with self.local.connect() as conn:
+            code = self.point_code or conn.execute(select(LocalSetting.value).where(
+                LocalSetting.key == POINT_KEY)).scalar()
+        for engine in (self.local, self.central):
+            with engine.connect() as conn:
+                table = ServicePoint.__table__
+                stmt = select(table.c.id)
+                stmt = stmt.where(table.c.code == code) if code else stmt.order_by(
+                    table.c.code.desc())
+                found = conn.execute(stmt.limit(1)).scalar()
+            if found:
+                return found
+        raise LookupError("no service point known locally or centrally")
+
+    def sync_once(self, progress: pull_mod.Progress | None = None) -> SyncReport:
+        with self.lock:
+            pushed = push_mod.push(self.local, self.central, self.node)
+            pulled = pull_mod.pull(self.local, self.central, self.point_id(),
+                                   progress=progress, observe=self.observe,
+                                   should_stop=self.stop.is_set)
+            return SyncReport(pushed.sent, pushed.conflicts, pushed.rejected, pulled.rows,
+                              datetime.now(UTC))

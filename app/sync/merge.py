@@ -1,0 +1,66 @@
+"""The central merge of one outbox entry: pure decisions, no I/O.
+
+Per row: base version equal to the central version -> apply everything. Otherwise per
+field: unchanged centrally since the client's base -> apply; already the same -> nothing;
+different -> a conflict, the central value stays and the client's is kept for review.
+Queue tickets move forward only: their (leg, state) progress merges to the furthest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.rules import queue as queue_rules
+from app.rules.codes import TicketState
+
+META = ("updated_at", "updated_by")
+# Fields that move with a ticket's state; a stale state change brings none of them.
+TICKET_PROGRESS = {
+    "state", "leg", "called_at", "first_called_at", "service_started_at", "finished_at",
+    "desk", "served_by", "recalls", "transferred_to_staff", "transfer_note", "service_area",
+}
+
+
+@dataclass
+class Decision:
+    apply: dict[str, Any] = field(default_factory=dict)
+    conflicts: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # central, client
+
+    @property
+    def outcome(self) -> str:
+        return "conflict" if self.conflicts else "applied"
+
+
+def decide(
+    table: str,
+    central: dict[str, Any],
+    central_version: int,
+    patch: dict[str, Any],
+    base_values: dict[str, Any],
+    base_version: int,
+) -> Decision:
+    """`central` and `patch` hold JSON-comparable values."""
+    decision = Decision()
+    data = {k: v for k, v in patch.items() if k not in META}
+    if table == "queue_ticket" and "state" in data:
+        mine = (data.get("leg", central.get("leg", 0)), TicketState(data["state"]))
+        theirs = (central.get("leg", 0), TicketState(central["state"]))
+        furthest = queue_rules.merge(theirs, mine)
+        if furthest == mine and mine != theirs:
+            # Moving forward always applies its progress fields (the desk that advanced
+            # the ticket sends where and by whom, see QueueTicket.__sync_together__).
+            decision.apply.update({k: v for k, v in data.items() if k in TICKET_PROGRESS})
+        # Behind or level with the centre: the state decided there stands (for a level
+        # race, e.g. two desks calling the same ticket offline, the first push won).
+        data = {k: v for k, v in data.items() if k not in TICKET_PROGRESS}
+    for name, new in data.items():
+        current = central.get(name)
+        if central_version == base_version or current == base_values.get(name, current):
+            decision.apply[name] = new
+        elif current == new:
+            continue
+        else:
+            decision.conflicts[name] = (current, new)
+    if decision.apply:
+        decision.apply.update({k: patch[k] for k in META if k in patch})
+    return decision
