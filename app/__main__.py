@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     from app.views.application import build_demo_with_progress, build_main_window, make_application
 
     app = make_application(sys.argv[:1])
-    window, runner = build_main_window(app, services, settings.language, settings.text_scale)
+    window, runner = build_main_window(app, services, settings.language, settings.text_scale,
+                                       settings.central_url, settings.service_point)
 
     if args.screenshot:
         from app.views import screenshot
@@ -78,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         window.show()
     code = app.exec()
+    if window.sync is not None:
+        window.sync.stop()
     runner.wait()
     services.close()
     return code

@@ -97,6 +97,121 @@ def cmd_customer_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_central_init(args: argparse.Namespace) -> int:
+    from app.db.migrate import upgrade_central
+    from app.sync.engine import central_engine
+    from app.sync.seed import seed_central
+
+    try:
+        revision = upgrade_central(args.url)
+    except Exception as exc:
+        raise CliError(f"cannot create the central schema: {_first_line(exc)}") from exc
+    print(f"central schema at revision {revision}")
+    if args.seed_from:
+        services = _services(args.seed_from)
+        central = central_engine(args.url)
+        count = seed_central(services.ctx.engine, central)
+        print(f"seeded {count} rows from {args.seed_from}")
+        central.dispose()
+        services.close()
+    return 0
+
+
+def _engine_for(args: argparse.Namespace):
+    from app.sync.engine import SyncEngine, central_engine
+
+    services = _services(args.db, must_exist=False)  # a new workstation starts empty
+    engine = SyncEngine(services.ctx.engine, central_engine(args.central),
+                        services.ctx.clock.node, args.service_point,
+                        observe=services.ctx.clock.observe)
+    return services, engine
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    import threading
+
+    from sqlalchemy.exc import DBAPIError
+
+    from app.sync.listen import Listener
+
+    services, engine = _engine_for(args)
+
+    def once() -> None:
+        def progress(done: int, total: int) -> None:
+            print(f"\rpulled {done} / {total}", end="", file=sys.stderr, flush=True)
+
+        report = engine.sync_once(progress=progress)
+        print(f"\npushed {report.pushed} (conflicts {report.conflicts}, rejected "
+              f"{report.rejected}), pulled {report.pulled}", file=sys.stderr)
+
+    try:
+        once()
+    except (DBAPIError, OSError) as exc:
+        raise CliError(f"cannot reach the central database: {_first_line(exc)}") from exc
+    if args.once:
+        services.close()
+        return 0
+    wake = threading.Event()
+    code = _point_code(services, engine)
+    listener = Listener(args.central, [f"desk_{code.lower()}", "desk_all"],
+                        lambda _channel: wake.set())
+    listener.start()
+    try:
+        while True:
+            wake.wait(timeout=args.poll)
+            wake.clear()
+            try:
+                once()
+            except (DBAPIError, OSError) as exc:
+                print(f"offline: {_first_line(exc)}", file=sys.stderr)
+    except KeyboardInterrupt:
+        listener.stop()
+        services.close()
+        return 0
+
+
+def _point_code(services, engine) -> str:
+    from app.models import ServicePoint
+
+    with services.ctx.session_factory() as s:
+        return s.get(ServicePoint, engine.point_id()).code
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from app.sync.digest import central_digest, local_digest
+
+    if bool(args.db) == bool(args.central):
+        raise CliError("give either --db PATH or --central URL")
+    if args.db:
+        services = _services(args.db)
+        digests = local_digest(services.ctx.engine)
+        services.close()
+    else:
+        from app.sync.engine import central_engine
+
+        engine = central_engine(args.central)
+        point = None
+        if args.service_point:
+            from sqlalchemy import text
+
+            with engine.connect() as conn:
+                point = conn.execute(text("SELECT id FROM service_point WHERE code = :c"),
+                                     {"c": args.service_point}).scalar()
+            if point is None:
+                raise CliError(f"no service point {args.service_point!r} centrally")
+        try:
+            digests = central_digest(engine, point)
+        except Exception as exc:
+            raise CliError(f"cannot read the central database: {_first_line(exc)}") from exc
+        engine.dispose()
+    print(json.dumps(digests, indent=2, sort_keys=True))
+    return 0
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m app.cli",
                                      description="Rovaseutu desk administration")
@@ -118,6 +233,32 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     show.add_argument("--user", help="act as this staff member (default: an administrator)")
     show.set_defaults(func=cmd_customer_show)
+
+    central = commands.add_parser("central", help="the central PostgreSQL database")
+    central_commands = central.add_subparsers(dest="central_command", required=True)
+    init = central_commands.add_parser("init", help="create or upgrade the central schema")
+    init.add_argument("url", help="postgresql+psycopg://user:password@host/db")
+    init.add_argument("--seed-from", type=Path, metavar="PATH",
+                      help="copy a local database's rows into an empty central one")
+    init.set_defaults(func=cmd_central_init)
+
+    sync = commands.add_parser("sync", help="synchronise a local database with the centre")
+    sync.add_argument("--db", type=Path, required=True)
+    sync.add_argument("--central", required=True, metavar="URL")
+    sync.add_argument("--once", action="store_true", help="one push and pull, then exit")
+    sync.add_argument("--service-point", metavar="CODE",
+                      help="this workstation's service point (default: the configured one)")
+    sync.add_argument("--poll", type=float, default=20.0, help=argparse.SUPPRESS)
+    sync.set_defaults(func=cmd_sync)
+
+    db = commands.add_parser("db", help="database tools")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    digest = db_commands.add_parser("digest", help="SHA-256 per synchronised table")
+    digest.add_argument("--db", type=Path)
+    digest.add_argument("--central", metavar="URL")
+    digest.add_argument("--service-point", metavar="CODE",
+                        help="with --central: only what that service point's desks hold")
+    digest.set_defaults(func=cmd_digest)
     return parser
 
 

@@ -15,6 +15,7 @@ from app.services.auth import AuthService
 from app.services.context import AppContext
 from app.services.customers import CustomerService
 from app.services.queue import QueueService
+from app.services.sync import SyncService
 from app.services.visits import VisitService
 
 DEMO_MARKER = "demo_seed"
@@ -27,12 +28,13 @@ class Services:
     customers: CustomerService
     queue: QueueService
     visits: VisitService
+    sync: SyncService
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
         ctx = AppContext.open(path, workstation)
         return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx),
-                   queue=QueueService(ctx), visits=VisitService(ctx))
+                   queue=QueueService(ctx), visits=VisitService(ctx), sync=SyncService(ctx))
 
     def is_empty(self) -> bool:
         with self.ctx.session_factory() as s:

@@ -56,6 +56,23 @@ class SyncEngine:
                 return found
         raise LookupError("no service point known locally or centrally")
 
+    def point_code_now(self) -> str:
+        point_id = self.point_id()
+        with self.local.connect() as conn:
+            table = ServicePoint.__table__
+            code = conn.execute(select(table.c.code).where(table.c.id == point_id)).scalar()
+        return code or ""
+
+    def push_only(self) -> SyncReport:
+        """After a local write: send it now; pulling waits for a notification or poll.
+        With nothing pending this costs one local query."""
+        with self.lock:
+            if not push_mod.count_pending(self.local):
+                return SyncReport(0, 0, 0, 0, datetime.now(UTC))
+            pushed = push_mod.push(self.local, self.central, self.node)
+            return SyncReport(pushed.sent, pushed.conflicts, pushed.rejected, 0,
+                              datetime.now(UTC))
+
     def sync_once(self, progress: pull_mod.Progress | None = None) -> SyncReport:
         with self.lock:
             pushed = push_mod.push(self.local, self.central, self.node)

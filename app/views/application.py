@@ -13,6 +13,7 @@ from app import APP_NAME, __version__
 from app.i18n import _
 from app.services.registry import Services
 from app.views.main_window import MainWindow
+from app.views.sync.controller import SyncController
 from app.views.tasks import TaskRunner
 from app.views.translator import LanguageSwitcher
 
@@ -29,7 +30,8 @@ def make_application(argv: list[str]) -> QApplication:
 
 
 def build_main_window(
-    app: QApplication, services: Services, lang: str, text_scale: int = 100
+    app: QApplication, services: Services, lang: str, text_scale: int = 100,
+    central_url: str | None = None, service_point: str | None = None,
 ) -> tuple[MainWindow, TaskRunner]:
     runner = TaskRunner(app)
     switcher = LanguageSwitcher(app)
@@ -38,7 +40,22 @@ def build_main_window(
     window = MainWindow(services, runner, switcher, base, text_scale)
     if text_scale != 100:
         window.set_text_scale(text_scale)
+    if central_url:
+        window.attach_sync(start_sync(services, runner, central_url, service_point))
     return window, runner
+
+
+def start_sync(services: Services, runner: TaskRunner, central_url: str,
+               service_point: str | None) -> SyncController:
+    from app.sync.engine import SyncEngine, central_engine
+
+    ctx = services.ctx
+    engine = SyncEngine(ctx.engine, central_engine(central_url), ctx.clock.node,
+                        service_point, observe=ctx.clock.observe)
+    channels = ["desk_all"] + ([f"desk_{service_point.lower()}"] if service_point else [])
+    controller = SyncController(engine, services.sync, runner, central_url, channels, runner)
+    controller.start()
+    return controller
 
 
 def build_demo_with_progress(

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.config import TEXT_SCALES
-from app.i18n import N_, _
+from app.i18n import N_, _, format_number, format_time, ngettext
 from app.services.context import Actor
 from app.services.registry import Services
 from app.views.common import icon, label
@@ -29,6 +29,8 @@ from app.views.customers.page import CustomersPage
 from app.views.login import LoginView
 from app.views.queue.lobby import LobbyWindow
 from app.views.queue.page import QueuePage
+from app.views.sync.controller import SyncController
+from app.views.sync.page import SyncPage
 from app.views.tasks import TaskRunner
 from app.views.translator import LanguageSwitcher
 
@@ -36,6 +38,7 @@ from app.views.translator import LanguageSwitcher
 PAGES = (
     ("queue", N_("Queue"), "mdi6.account-clock"),
     ("customers", N_("Customers"), "mdi6.account-search"),
+    ("sync", N_("Synchronisation"), "mdi6.sync"),
 )
 ROW = {key: row for row, (key, _text, _icon) in enumerate(PAGES)}
 
@@ -98,8 +101,10 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.queue = QueuePage(self.services, self.runner)
         self.customers = CustomersPage(self.services, self.runner)
-        self.page_widgets: dict[str, Any] = {"queue": self.queue, "customers": self.customers}
-        self.counts: dict[str, int | None] = {"queue": None}
+        self.sync_page = SyncPage(self.services.sync, self.runner)
+        self.page_widgets: dict[str, Any] = {"queue": self.queue, "customers": self.customers,
+                                             "sync": self.sync_page}
+        self.counts: dict[str, int | None] = {"queue": None, "sync": None}
         self.queue.waiting_changed.connect(lambda n: self._set_count("queue", n))
         for key, _text, icon_name in PAGES:
             item = QListWidgetItem(icon(icon_name, self.nav), "")
@@ -149,6 +154,53 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.user_label.setObjectName("status_user")
         self.statusBar().addWidget(self.user_label, 1)
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("status_sync")
+        self.statusBar().addPermanentWidget(self.sync_label)
+        self.sync: SyncController | None = None
+
+    def attach_sync(self, controller: SyncController) -> None:
+        """Online mode: show the sync state, refresh pages when rows arrive."""
+        self.sync = controller
+        controller.state_changed.connect(self._show_sync)
+        controller.pulled.connect(self._rows_arrived)
+        self.sync_page.changed.connect(controller.sync_now)
+        self._show_sync()
+
+    def _rows_arrived(self, _count: int) -> None:
+        if self.actor is None:
+            return
+        if self.queue.started:
+            self.queue.refresh()
+        if self.pages.currentWidget() is self.sync_page:
+            self.sync_page.refresh()
+
+    def _show_sync(self) -> None:
+        sync = self.sync
+        if sync is None:
+            text = _("Local only: no central database configured")
+        else:
+            if sync.syncing and sync.last_sync is None:  # the first sync may take a while
+                parts = ["⟳ " + _("Syncing…")]
+            elif sync.online:
+                parts = ["● " + _("Online")]
+            else:
+                parts = ["○ " + _("Offline")]
+            waiting = sync.counts.pending
+            if waiting:
+                parts.append(ngettext("{n} change waiting", "{n} changes waiting", waiting)
+                             .format(n=format_number(waiting)))
+            if sync.last_sync is not None:
+                parts.append(_("synced {time}").format(time=format_time(sync.last_sync)))
+            problems = sync.counts.conflicts + sync.counts.rejected
+            if problems:
+                parts.append("⚠ " + ngettext("{n} to check", "{n} to check", problems)
+                             .format(n=format_number(problems)))
+            self._set_count("sync", problems)
+            text = "  ·  ".join(parts)
+        self.sync_label.setText(text)
+        self.sync_label.setAccessibleName(text)
+        self.sync_page.show_state(text)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Rovaseutu employment services"))
@@ -166,6 +218,8 @@ class MainWindow(QMainWindow):
         self.size_menu.setTitle(_("&Text size"))
         self.sign_out_action.setText(_("Sign &out"))
         self.lobby_action.setText(_("Open the &lobby display"))
+        if hasattr(self, "sync_label"):
+            self._show_sync()
         self.language_actions[i18n.current_language()].setChecked(True)
         self.size_actions[self.text_scale].setChecked(True)
         self._show_user()

@@ -64,6 +64,9 @@ class _Task(QRunnable):
 
 
 class TaskRunner(QObject):
+    # After each database task: the sync controller pushes what it may have written.
+    db_task_done = Signal()
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db_pool = QThreadPool(self)
@@ -79,7 +82,12 @@ class TaskRunner(QObject):
         *,
         io: bool = False,
     ) -> None:
-        courier = _Courier(on_done, on_error, self._couriers.discard)
+        def finished(courier: _Courier) -> None:
+            self._couriers.discard(courier)
+            if not io:
+                self.db_task_done.emit()
+
+        courier = _Courier(on_done, on_error, finished)
         self._couriers.add(courier)  # keep it alive until its result is delivered
         (self.io_pool if io else self.db_pool).start(_Task(fn, courier))
 

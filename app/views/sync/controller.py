@@ -1,0 +1,106 @@
+"""SyncController: runs the headless sync engine off the GUI thread, when something was
+written, when the central database notifies, and every 20 s; reports its state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.services.sync import SyncCounts, SyncService
+from app.sync.engine import SyncEngine, SyncReport
+from app.sync.listen import Listener
+from app.views.tasks import TaskRunner
+
+POLL_MS = 20000
+SOON_MS = 150  # coalesces a burst of writes into one push
+
+
+class SyncController(QObject):
+    state_changed = Signal()  # read .online, .syncing, .counts, .last_sync
+    pulled = Signal(int)  # rows pulled: pages refresh what they show
+    progress = Signal(int, int)
+    _notified = Signal()
+    _online = Signal(bool)
+
+    def __init__(self, engine: SyncEngine, service: SyncService, runner: TaskRunner,
+                 central_url: str, channels: list[str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine, self.service, self.runner = engine, service, runner
+        self.online: bool | None = None
+        self.syncing = False
+        self.again = False
+        self.counts = SyncCounts(0, 0, 0)
+        self.last_sync: datetime | None = None
+        self.last_error = ""
+        self.poll = QTimer(self)
+        self.poll.setInterval(POLL_MS)
+        self.poll.timeout.connect(self.sync_now)
+        self.soon = QTimer(self)
+        self.soon.setSingleShot(True)
+        self.soon.setInterval(SOON_MS)
+        self.soon.timeout.connect(lambda: self.sync_now(pull=False))
+        # The listener thread only emits; Qt queues the signal to the GUI thread.
+        self._notified.connect(self.sync_now)
+        self._online.connect(self._set_online)
+        self.listener = Listener(central_url, channels, lambda _c: self._notified.emit(),
+                                 self._online.emit)
+
+    def start(self) -> None:
+        self.listener.start()
+        self.poll.start()
+        self.runner.db_task_done.connect(self.soon.start)
+        self.sync_now()
+
+    def stop(self) -> None:
+        self.poll.stop()
+        self.listener.stop()
+        self.engine.stop.set()
+
+    def sync_now(self, pull: bool = True) -> None:
+        """Push what is waiting and (unless only a local write woke us) pull."""
+        if self.syncing:
+            self.again = self.again or pull
+            return
+        self.syncing = True
+        self.state_changed.emit()
+
+        def work() -> tuple[SyncReport, SyncCounts]:
+            if not pull:
+                return self.engine.push_only(), self.service.counts()
+            report = self.engine.sync_once(progress=lambda d, t: self.progress.emit(d, t))
+            self.listener.add_channel(f"desk_{self.engine.point_code_now().lower()}")
+            return report, self.service.counts()
+
+        self.runner.submit(work, self._done, self._failed, io=True)
+
+    def _done(self, result: tuple[SyncReport, SyncCounts]) -> None:
+        report, self.counts = result
+        self.syncing, self.last_error = False, ""
+        self.last_sync = report.finished_at
+        self._set_online(True)
+        if report.pulled:
+            self.pulled.emit(report.pulled)
+        self._next()
+
+    def _failed(self, exc: Exception) -> None:
+        self.syncing = False
+        self.last_error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        self._set_online(False)
+        self.runner.submit(self.service.counts, self._counted, lambda _e: None)
+        self._next()
+
+    def _counted(self, counts: SyncCounts) -> None:
+        self.counts = counts
+        self.state_changed.emit()
+
+    def _next(self) -> None:
+        self.state_changed.emit()
+        if self.again:
+            self.again = False
+            self.sync_now()
+
+    def _set_online(self, online: bool) -> None:
+        if online != self.online:
+            self.online = online
+            self.state_changed.emit()

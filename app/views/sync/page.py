@@ -1,0 +1,209 @@
+"""SyncPage: conflicts side by side for a worker to settle, and rejected changes."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import N_, _, format_datetime
+from app.services.sync import ConflictRow, RejectedRow, SyncService
+from app.views.common import icon
+from app.views.simple_model import SimpleTableModel
+from app.views.tasks import TaskRunner
+
+TABLE_NAMES = {
+    "customer": N_("Customer"), "queue_ticket": N_("Queue ticket"), "visit": N_("Visit"),
+    "appointment": N_("Appointment"), "plan_version": N_("Plan"), "staff": N_("Staff"),
+}
+
+
+def table_label(name: str) -> str:
+    return _(TABLE_NAMES[name]) if name in TABLE_NAMES else name
+
+
+def _table(name: str, model: SimpleTableModel) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def _fields_text(fields_json: str) -> str:
+    fields = json.loads(fields_json)
+    return ", ".join(f"{k}={v}" for k, v in fields.items() if k not in ("updated_at",
+                                                                       "updated_by"))
+
+
+class SyncPage(QWidget):
+    changed = Signal()
+
+    def __init__(self, service: SyncService, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sync_page")
+        self.service, self.runner = service, runner
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.state = QLabel()
+        self.state.setObjectName("sync_state")
+        self.state.setWordWrap(True)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.state)
+
+        self.conflict_box = QGroupBox()
+        inner = QVBoxLayout(self.conflict_box)
+        self.conflict_help = QLabel()
+        self.conflict_help.setWordWrap(True)
+        inner.addWidget(self.conflict_help)
+        self.conflicts = SimpleTableModel(
+            (N_("Record"), N_("Field"), N_("Central value"), N_("Value from a desk"),
+             N_("Desk"), N_("When")), self._conflict_cells, self)
+        self.conflict_table = _table("sync_conflicts", self.conflicts)
+        inner.addWidget(self.conflict_table)
+        buttons = QHBoxLayout()
+        self.keep_central = QPushButton()
+        self.keep_central.setObjectName("sync_keep_central")
+        self.keep_central.clicked.connect(lambda: self._resolve("central"))
+        self.keep_client = QPushButton()
+        self.keep_client.setObjectName("sync_keep_client")
+        self.keep_client.clicked.connect(lambda: self._resolve("client"))
+        buttons.addWidget(self.keep_central)
+        buttons.addWidget(self.keep_client)
+        buttons.addStretch(1)
+        inner.addLayout(buttons)
+        layout.addWidget(self.conflict_box, 1)
+
+        self.rejected_box = QGroupBox()
+        inner = QVBoxLayout(self.rejected_box)
+        self.rejected = SimpleTableModel(
+            (N_("When"), N_("Record"), N_("Change"), N_("Reason")), self._rejected_cells, self)
+        self.rejected_table = _table("sync_rejected", self.rejected)
+        inner.addWidget(self.rejected_table)
+        buttons = QHBoxLayout()
+        self.retry = QPushButton()
+        self.retry.setObjectName("sync_retry")
+        self.retry.clicked.connect(lambda: self._on_rejected(self.service.retry))
+        self.discard = QPushButton()
+        self.discard.setObjectName("sync_discard")
+        self.discard.clicked.connect(lambda: self._on_rejected(self.service.discard))
+        buttons.addWidget(self.retry)
+        buttons.addWidget(self.discard)
+        buttons.addStretch(1)
+        inner.addLayout(buttons)
+        layout.addWidget(self.rejected_box, 1)
+        self.message = QLabel()
+        self.message.setObjectName("sync_message")
+        layout.addWidget(self.message)
+        for table in (self.conflict_table, self.rejected_table):
+            table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.status_text = ""
+        self.retranslate()
+
+    @staticmethod
+    def _conflict_cells(row: ConflictRow) -> tuple[str, ...]:
+        return (table_label(row.table_name), row.field, row.central_value, row.client_value,
+                row.client_node, format_datetime(row.created_at))
+
+    @staticmethod
+    def _rejected_cells(row: RejectedRow) -> tuple[str, ...]:
+        reason = row.reason if row.status == "rejected" else _("Failed repeatedly: {reason}") \
+            .format(reason=row.reason)
+        return (format_datetime(row.created_at), table_label(row.table_name),
+                _fields_text(row.fields), reason)
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Synchronisation"))
+        self.conflict_box.setTitle(_("Conflicts to settle"))
+        self.conflict_help.setText(_(
+            "Two desks changed the same detail while apart. The central value is in use; "
+            "choose which one is right."))
+        self.keep_central.setText(_("Keep the &central value"))
+        self.keep_central.setIcon(icon("mdi6.server", self))
+        self.keep_client.setText(_("Use the &desk's value"))
+        self.keep_client.setIcon(icon("mdi6.monitor", self))
+        self.rejected_box.setTitle(_("Changes the central database refused"))
+        self.retry.setText(_("&Try again"))
+        self.discard.setText(_("D&iscard the change"))
+        for button in (self.keep_central, self.keep_client, self.retry, self.discard):
+            button.setAccessibleName(button.text().replace("&", ""))
+        self.conflict_table.setAccessibleName(_("Conflicts to settle"))
+        self.rejected_table.setAccessibleName(_("Changes the central database refused"))
+        self.conflicts.retranslate()
+        self.rejected.retranslate()
+        self.state.setText(self.status_text)
+        self._update_buttons()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def activate(self) -> None:
+        self.refresh()
+
+    def show_state(self, text: str) -> None:
+        self.status_text = text
+        self.state.setText(text)
+
+    def refresh(self) -> None:
+        self.runner.submit(lambda: (self.service.conflicts(), self.service.rejected()),
+                           self._show, self._failed)
+
+    def _show(self, rows: tuple[list[ConflictRow], list[RejectedRow]]) -> None:
+        self.conflicts.set_rows(rows[0])
+        self.rejected.set_rows(rows[1])
+        self._update_buttons()
+
+    def _selected(self, table: QTableView, model: SimpleTableModel):
+        rows = table.selectionModel().selectedRows()
+        return model.row_at(rows[0].row()) if rows else None
+
+    def _update_buttons(self, *_args: object) -> None:
+        has_conflict = self._selected(self.conflict_table, self.conflicts) is not None
+        self.keep_central.setEnabled(has_conflict)
+        self.keep_client.setEnabled(has_conflict)
+        has_rejected = self._selected(self.rejected_table, self.rejected) is not None
+        self.retry.setEnabled(has_rejected)
+        self.discard.setEnabled(has_rejected)
+
+    def _resolve(self, keep: str) -> None:
+        row = self._selected(self.conflict_table, self.conflicts)
+        if row is not None:
+            self.runner.submit(lambda: self.service.resolve(row.id, keep), self._done,
+                               self._failed)
+
+    def _on_rejected(self, action) -> None:
+        row = self._selected(self.rejected_table, self.rejected)
+        if row is not None:
+            self.runner.submit(lambda: action(row.seq), self._done, self._failed)
+
+    def _done(self, _result: object) -> None:
+        self.message.setText(_("Saved. The choice goes to the other desks with the next sync."))
+        self.refresh()
+        self.changed.emit()
+
+    def _failed(self, exc: Exception) -> None:
+        self.message.setText("⚠ " + _(getattr(exc, "message", str(exc))))
