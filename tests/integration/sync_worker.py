@@ -38,7 +38,7 @@ def main() -> None:
     engine = SyncEngine(services.ctx.engine, central_engine(url), f"worker-{letter}", "ROV")
     customers = [r.id for r in services.customers.page("").rows]
     while True:
-        ticket = services.queue.register_walk_in(rng.choice(customers + [None]), "information")
+        ticket = services.queue.register_walk_in(rng.choice([*customers, None]), "information")
         print(f"committed {ticket.id}", flush=True)
         if rng.random() < 0.3:
             engine.push_only()
