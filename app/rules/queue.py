@@ -34,6 +34,11 @@ class TransitionRefused(ValueError):
         self.message = message
 
 
+def default_letter(node: str) -> str:
+    """A letter for a workstation that has not chosen one, stable for its node id."""
+    return TICKET_LETTERS[int(node, 16) % len(TICKET_LETTERS)] if node else "A"
+
+
 def format_ticket(letter: str, number: int) -> str:
     """Readable aloud: 'A 012'."""
     return f"{letter} {number:03d}"

@@ -51,8 +51,11 @@ class QueueService:
     # --- this workstation -----------------------------------------------------------
 
     def workstation(self) -> tuple[str, str]:
-        """(desk name, ticket letter) of this workstation."""
-        return self.ctx.setting(DESK_KEY) or "1", self.ctx.setting(LETTER_KEY) or "A"
+        """(desk name, ticket letter) of this workstation. Until someone sets a letter,
+        it comes from the workstation's own node id, so that two new workstations rarely
+        share one; the desk dialog sets it for good."""
+        letter = self.ctx.setting(LETTER_KEY) or rules.default_letter(self.ctx.clock.node)
+        return self.ctx.setting(DESK_KEY) or "1", letter
 
     def set_workstation(self, desk: str, letter: str) -> None:
         desk, letter = desk.strip(), letter.strip().upper()

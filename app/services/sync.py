@@ -22,6 +22,7 @@ class ConflictRow:
     id: str
     table_name: str
     row_id: str
+    record_label: str
     field: str
     central_value: str
     client_value: str
@@ -71,8 +72,8 @@ class SyncService:
         with self.ctx.reading() as s:
             rows = s.scalars(select(SyncConflict).where(SyncConflict.status == "open")
                              .order_by(SyncConflict.updated_at))
-            return [ConflictRow(c.id, c.table_name, c.row_id, c.field,
-                                _shown(c.central_value), _shown(c.client_value),
+            return [ConflictRow(c.id, c.table_name, c.row_id, _record_label(s, c),
+                                c.field, _shown(c.central_value), _shown(c.client_value),
                                 c.client_node, c.updated_at) for c in rows]
 
     def resolve(self, conflict_id: str, keep: str) -> None:
@@ -130,3 +131,19 @@ def _model(table_name: str) -> type:
         if mapper.class_.__tablename__ == table_name:
             return mapper.class_
     raise NotFound(N_("Unknown kind of record."))
+
+
+def _record_label(s, conflict: SyncConflict) -> str:
+    """Which record, in words a worker recognises (a customer's name, a ticket code)."""
+    from app.models import Customer, QueueTicket
+    from app.rules.queue import format_ticket
+
+    if conflict.table_name == "customer":
+        customer = s.get(Customer, conflict.row_id)
+        if customer is not None:
+            return f"{customer.last_name}, {customer.first_names}"
+    if conflict.table_name == "queue_ticket":
+        ticket = s.get(QueueTicket, conflict.row_id)
+        if ticket is not None:
+            return format_ticket(ticket.letter, ticket.number)
+    return conflict.row_id[:8]

@@ -15,7 +15,7 @@ from app.views.tasks import TaskRunner
 
 # View name -> the demo account it signs in as (None: no sign-in needed).
 VIEWS = {"login": None, "queue": "desk", "lobby": None, "customers": "coach",
-         "customer": "coach"}
+         "customer": "coach", "sync": "coach"}
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -47,6 +47,9 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         settle(runner)
     if view == "lobby":
         return _lobby(runner, services, out)
+    if view == "sync":
+        window.nav.setCurrentRow(ROW["sync"])
+        settle(runner)
     if view in ("customers", "customer"):
         window.nav.setCurrentRow(ROW["customers"])
         settle(runner)

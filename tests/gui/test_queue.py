@@ -15,6 +15,7 @@ def signed_in_at_queue(qtbot, window, clock):
     window.login.password.setText("demo")
     qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.actor is not None, timeout=10000)
+    window.services.queue.set_workstation("1", "A")
     page = window.queue
     assert window.pages.currentWidget() is page
     qtbot.waitUntil(lambda: page.snapshot is not None and page.snapshot.duty is not None,

@@ -268,3 +268,27 @@ def assert_converged(central, *desks):
 
 def _unused() -> CustomerInput:  # keeps the import used for type readers
     return CustomerInput()
+
+
+def test_resolving_a_conflict_with_the_desks_value_reaches_every_desk(desks, central):
+    a = desks("a", seed=True)
+    card = a.sign_in().customers.create(
+        customer_input("Virtanen", "Matti", date(1990, 7, 1), 235))
+    a.sync()
+    b = desks("b")
+    b.sync()
+    _copy_credentials(a, b)
+    b.sign_in()
+    for desk, phone in ((a, "040 111 1111"), (b, "050 222 2222")):
+        form = desk.services.customers.edit_form(card.id)
+        form.phone = phone
+        desk.services.customers.update(card.id, form,
+                                       desk.services.customers.get(card.id).revision)
+    a.sync()
+    b.sync()
+    conflicts = b.services.sync.conflicts()
+    assert [(c.field, c.record_label) for c in conflicts] == [("phone", "Virtanen, Matti")]
+    b.services.sync.resolve(conflicts[0].id, "client")
+    assert_converged(central, a, b)
+    assert a.services.customers.get(card.id).phone == "050 222 2222"
+    assert a.services.sync.conflicts() == []

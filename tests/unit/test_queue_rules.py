@@ -91,3 +91,10 @@ def test_transfer_to_a_named_worker_is_theirs_only_and_other_services_are_skippe
 def test_median_wait():
     assert rules.median_minutes([]) is None
     assert rules.median_minutes([3, 9, 5]) == 5
+
+
+def test_default_letter_is_stable_per_workstation_and_valid():
+    assert rules.default_letter("00000000") == "A"
+    letters = {rules.default_letter(f"{n:08x}") for n in range(100)}
+    assert letters <= set(rules.TICKET_LETTERS) and len(letters) == len(rules.TICKET_LETTERS)
+    assert rules.default_letter("3fa2b9c1") == rules.default_letter("3fa2b9c1")

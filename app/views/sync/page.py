@@ -29,8 +29,22 @@ TABLE_NAMES = {
 }
 
 
+FIELD_NAMES = {
+    "phone": N_("Phone"), "email": N_("Email"), "first_names": N_("First names"),
+    "last_name": N_("Last name"), "street_address": N_("Address"),
+    "postal_code": N_("Postal code"), "post_office": N_("Post office"),
+    "language": N_("Service language"), "home_municipality": N_("Home municipality"),
+    "unemployed_since": N_("Unemployed since"), "coach_id": N_("Coach"),
+    "note": N_("Note"), "starts_at": N_("When"),
+}
+
+
 def table_label(name: str) -> str:
     return _(TABLE_NAMES[name]) if name in TABLE_NAMES else name
+
+
+def field_label(name: str) -> str:
+    return _(FIELD_NAMES[name]) if name in FIELD_NAMES else name
 
 
 def _table(name: str, model: SimpleTableModel) -> QTableView:
@@ -80,7 +94,7 @@ class SyncPage(QWidget):
         inner.addWidget(self.conflict_help)
         self.conflicts = SimpleTableModel(
             (N_("Record"), N_("Field"), N_("Central value"), N_("Value from a desk"),
-             N_("Desk"), N_("When")), self._conflict_cells, self)
+             N_("Workstation"), N_("When")), self._conflict_cells, self)
         self.conflict_table = _table("sync_conflicts", self.conflicts)
         inner.addWidget(self.conflict_table)
         buttons = QHBoxLayout()
@@ -124,8 +138,9 @@ class SyncPage(QWidget):
 
     @staticmethod
     def _conflict_cells(row: ConflictRow) -> tuple[str, ...]:
-        return (table_label(row.table_name), row.field, row.central_value, row.client_value,
-                row.client_node, format_datetime(row.created_at))
+        return (f"{table_label(row.table_name)}: {row.record_label}", field_label(row.field),
+                row.central_value, row.client_value, row.client_node,
+                format_datetime(row.created_at))
 
     @staticmethod
     def _rejected_cells(row: RejectedRow) -> tuple[str, ...]:
