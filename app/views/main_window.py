@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         """Online mode: show the sync state, refresh pages when rows arrive."""
         self.sync = controller
         controller.state_changed.connect(self._show_sync)
+        controller.progress.connect(self._show_first_sync)
         controller.pulled.connect(self._rows_arrived)
         self.sync_page.changed.connect(controller.sync_now)
         self._show_sync()
@@ -174,6 +175,12 @@ class MainWindow(QMainWindow):
             self.queue.refresh()
         if self.pages.currentWidget() is self.sync_page:
             self.sync_page.refresh()
+
+    def _show_first_sync(self, done: int, total: int) -> None:
+        """A new workstation's first sync can take a while: count it out."""
+        if self.sync is not None and self.sync.last_sync is None:
+            self.sync_label.setText("⟳ " + _("Syncing… {done} / {total}").format(
+                done=format_number(done), total=format_number(total)))
 
     def _show_sync(self) -> None:
         sync = self.sync

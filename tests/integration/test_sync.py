@@ -292,3 +292,32 @@ def test_resolving_a_conflict_with_the_desks_value_reaches_every_desk(desks, cen
     assert_converged(central, a, b)
     assert a.services.customers.get(card.id).phone == "050 222 2222"
     assert a.services.sync.conflicts() == []
+
+
+def test_interrupted_first_sync_resumes_where_it_stopped(desks, central):
+    from app.sync.pull import pull
+
+    a = desks("a", seed=True)
+    services = a.sign_in("admin")
+    from tests.factories import add_people
+
+    add_people(services)
+    a.sync()
+    b = desks("b")
+    point = a.engine.point_id()
+    pages = {"n": 0}
+
+    def stop_after_two_pages() -> bool:
+        pages["n"] += 1
+        return pages["n"] > 2
+
+    from app.sync.pull import remaining
+
+    in_scope = remaining(central, b.services.ctx.engine, point)
+    first = pull(b.services.ctx.engine, central, point, page=2, should_stop=stop_after_two_pages)
+    assert 0 < first.rows < in_scope  # stopped part way, as a closed laptop would
+    assert remaining(central, b.services.ctx.engine, point) == in_scope - first.rows
+    rest = pull(b.services.ctx.engine, central, point, page=2)
+    assert first.rows + rest.rows == in_scope  # resumed: nothing pulled twice, nothing missed
+    assert local_digest(b.services.ctx.engine, COMPARED) == central_digest(
+        central, point, COMPARED)
