@@ -62,3 +62,43 @@ def test_every_page_is_named_and_keyboard_reachable(qtbot, window):
     qtbot.waitUntil(lambda: window.customers.dialog is not None
                     and window.customers.dialog.isVisible(), timeout=5000)
     check_page(qtbot, window.customers.dialog, "customer dialog")
+
+
+def test_queue_sync_and_their_dialogs_are_named_and_reachable(qtbot, window):
+    from app.rules.codes import ServiceArea
+    from app.services.dto import StaffChoice
+    from app.views.main_window import ROW
+    from app.views.queue.arrival import ArrivalDialog
+    from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog
+
+    window.login.username.setText("coach")
+    window.login.password.setText("demo")
+    qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.queue.snapshot is not None, timeout=10000)
+    window.services.queue.register_walk_in(None, "information")
+    window.queue.refresh()
+    qtbot.waitUntil(lambda: window.queue.waiting_model.rowCount() == 1, timeout=5000)
+    window.queue.waiting_table.selectRow(0)
+    check_page(qtbot, window.shell, "queue")
+    areas = [a.value for a in ServiceArea]
+    staff = [StaffChoice("s1", "Pekka Ylitalo", True)]
+    for dialog, where in (
+        (ArrivalDialog(window.services.queue, window.services.customers, window.runner,
+                       areas, window), "arrival dialog"),
+        (VisitRecordDialog(areas, "information", "Waited 3 min", parent=window), "visit"),
+        (VisitRecordDialog(areas, "information", contact=True, parent=window), "contact"),
+        (TransferDialog(areas, "information", staff, window), "transfer dialog"),
+        (DeskDialog("1", "A", areas, set(), window), "desk dialog"),
+    ):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        check_page(qtbot, dialog, where)
+        dialog.close()
+    window.nav.setCurrentRow(ROW["sync"])
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.sync_page)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    check_page(qtbot, window.shell, "sync")
