@@ -51,5 +51,10 @@ screenshots: $(STAMP) compile-translations
 	  $(PY) -m app --db shots/demo.sqlite3 --demo --lang $$lang \
 	    --screenshot shots/$$view-$$lang.png --view $$view || exit 1; done; done
 
+# Performance against raw baselines (benchmarks/README.md); rows 5-6 need
+# DESK_BENCH_PG_URL pointing at a PostgreSQL role that may create databases.
+bench: $(DEVSTAMP) compile-translations
+	$(PY) -m benchmarks.run
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

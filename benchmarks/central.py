@@ -1,0 +1,232 @@
+"""PostgreSQL for the benchmarks: a scratch database per run, and the raw baselines
+(bare NOTIFY round trip; psycopg COPY plus SQLite executemany of the same rows).
+
+Only psycopg and sqlite3 here, no application code: these are the raw costs.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+ENV = "DESK_BENCH_PG_URL"
+
+try:  # psycopg comes with the development (or "central") extras; only 5 and 6 need it
+    import psycopg
+    from psycopg import sql
+except ImportError:  # pragma: no cover
+    psycopg = sql = None
+SKIP_TABLES = ("audit_event", "sync_conflict")  # written upwards only / local review
+
+# The application stores dates as ISO text in SQLite; do the same for the raw inserts
+# (and do not lean on sqlite3's default adapters, deprecated since Python 3.12).
+sqlite3.register_adapter(date, date.isoformat)
+sqlite3.register_adapter(datetime, lambda value: value.isoformat(" "))
+
+
+def url_from_env() -> str | None:
+    return os.environ.get(ENV) or None
+
+
+def psycopg_url(url: str) -> str:
+    """Any of postgresql://, postgresql+psycopg:// as a libpq connection string."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def sqlalchemy_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql+psycopg").render_as_string(
+        hide_password=False)
+
+
+@contextmanager
+def scratch_database(url: str) -> Iterator[str | None]:
+    """A throwaway database beside the one in `url` (the role needs CREATEDB); yields its
+    SQLAlchemy URL, or None when it cannot be created. Dropped afterwards."""
+    from sqlalchemy.engine import make_url
+
+    name = f"desk_bench_{os.getpid()}_{int(time.time())}"
+    try:
+        with psycopg.connect(psycopg_url(url), autocommit=True, connect_timeout=5) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error:
+        yield None
+        return
+    try:
+        yield make_url(sqlalchemy_url(url)).set(database=name).render_as_string(
+            hide_password=False)
+    finally:
+        with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+
+
+# --- 6. raw: NOTIFY from one connection, received by another ---------------------------
+
+
+def notify_round_trips(url: str, count: int) -> list[float]:
+    channel = f"desk_bench_{os.getpid()}"
+    conninfo = psycopg_url(url)
+    with psycopg.connect(conninfo, autocommit=True) as listener, \
+            psycopg.connect(conninfo, autocommit=True) as sender:
+        listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+        samples = []
+        for i in range(count + 3):
+            started = time.perf_counter()
+            sender.execute("SELECT pg_notify(%s, %s)", (channel, str(i)))
+            received = list(listener.notifies(timeout=5.0, stop_after=1))
+            elapsed = time.perf_counter() - started
+            if not received:
+                raise RuntimeError("a NOTIFY did not arrive within 5 s")
+            if i >= 3:  # the first ones warm up both connections
+                samples.append(elapsed)
+    return samples
+
+
+# --- 5. raw: COPY into / out of PostgreSQL, executemany into SQLite ---------------------
+
+
+@dataclass
+class TableRows:
+    name: str
+    columns: list[str]
+    types: list[str]  # PostgreSQL types for COPY
+    rows: list[tuple]
+
+
+def _pg_type(declared: str) -> str:
+    d = declared.upper()
+    if "BOOL" in d:
+        return "boolean"
+    if "INT" in d:
+        return "bigint"
+    if d.startswith("DATETIME") or "TIMESTAMP" in d:
+        return "timestamp"
+    if d == "DATE":
+        return "date"
+    if any(k in d for k in ("REAL", "FLOA", "DOUB", "NUMERIC", "DECIMAL")):
+        return "double precision"
+    return "text"
+
+
+def synced_tables(con: sqlite3.Connection) -> list[str]:
+    """Tables that synchronise (they carry `hlc`), in the file's creation order."""
+    names = [r[0] for r in con.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+    return [n for n in names if n not in SKIP_TABLES
+            and any(c[1] == "hlc" for c in con.execute(f'PRAGMA table_info("{n}")'))]
+
+
+def columns_of(con: sqlite3.Connection, table: str) -> tuple[list[str], list[str]]:
+    info = list(con.execute(f'PRAGMA table_info("{table}")'))
+    return [c[1] for c in info], [_pg_type(c[2]) for c in info]
+
+
+def read_tables(db: Path, ids: dict[str, list[str]] | None = None) -> list[TableRows]:
+    """All rows of the synchronised tables (or, with `ids`, those rows, one per id)."""
+    con = sqlite3.connect(db)
+    out = []
+    for table in (list(ids) if ids is not None else synced_tables(con)):
+        columns, types = columns_of(con, table)
+        select = f'SELECT {", ".join(columns)} FROM "{table}"'
+        if ids is None:
+            rows = con.execute(select).fetchall()
+        else:
+            by_id = {}
+            wanted = ids[table]
+            for start in range(0, len(wanted), 500):
+                chunk = sorted(set(wanted[start:start + 500]))
+                marks = ",".join("?" * len(chunk))
+                by_id.update((r[columns.index("id")], r) for r in con.execute(
+                    f"{select} WHERE id IN ({marks})", chunk))
+            rows = [by_id[i] for i in wanted if i in by_id]
+        out.append(TableRows(table, columns, types, rows))
+    con.close()
+    return out
+
+
+def create_raw_schema(url: str, schema: str, tables: Iterable[TableRows]) -> None:
+    with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+        for t in tables:
+            conn.execute(sql.SQL("CREATE TABLE {}.{} ({})").format(
+                sql.Identifier(schema), sql.Identifier(t.name),
+                sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(ty))
+                                   for c, ty in zip(t.columns, t.types, strict=True))))
+
+
+def drop_raw_schema(url: str, schema: str) -> None:
+    with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+def copy_in(url: str, schema: str, db: Path, ids: dict[str, list[str]] | None,
+            acknowledge: list[int] | None = None) -> tuple[float, int]:
+    """Raw push: read the rows from SQLite, COPY them into PostgreSQL in one transaction,
+    and (like a push's acknowledgement) one executemany over the outbox rows."""
+    started = time.perf_counter()
+    tables = read_tables(db, ids)
+    count = 0
+    with psycopg.connect(psycopg_url(url)) as conn, conn.cursor() as cur:
+        for t in tables:
+            statement = sql.SQL("COPY {}.{} ({}) FROM STDIN").format(
+                sql.Identifier(schema), sql.Identifier(t.name),
+                sql.SQL(", ").join(map(sql.Identifier, t.columns)))
+            with cur.copy(statement) as copy:
+                for row in t.rows:
+                    copy.write_row(row)
+            count += len(t.rows)
+        conn.commit()
+    if acknowledge:
+        con = sqlite3.connect(db)
+        with con:
+            con.executemany("UPDATE outbox SET attempts = attempts WHERE seq = ?",
+                            [(seq,) for seq in acknowledge])
+        con.close()
+    return time.perf_counter() - started, count
+
+
+def copy_out(url: str, schema: str, tables: list[TableRows], schema_from: Path,
+             target: Path) -> tuple[float, int]:
+    """Raw pull: COPY every row out of PostgreSQL (typed) and executemany it into a fresh
+    SQLite file made with the application's schema (WAL, synchronous=FULL, as the app)."""
+    source = sqlite3.connect(schema_from)
+    ddl = [r[0] for r in source.execute(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid")]
+    source.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    local = sqlite3.connect(target)
+    local.execute("PRAGMA journal_mode=WAL")
+    local.execute("PRAGMA synchronous=FULL")
+    for statement in ddl:
+        local.execute(statement)
+    local.commit()
+    started = time.perf_counter()
+    count = 0
+    with psycopg.connect(psycopg_url(url)) as conn, conn.cursor() as cur:
+        for t in tables:
+            statement = sql.SQL("COPY (SELECT {} FROM {}.{}) TO STDOUT").format(
+                sql.SQL(", ").join(map(sql.Identifier, t.columns)),
+                sql.Identifier(schema), sql.Identifier(t.name))
+            with cur.copy(statement) as copy:
+                copy.set_types(t.types)
+                rows = list(copy.rows())
+            marks = ", ".join("?" * len(t.columns))
+            with local:
+                local.executemany(
+                    f'INSERT INTO "{t.name}" ({", ".join(t.columns)}) VALUES ({marks})', rows)
+            count += len(rows)
+    elapsed = time.perf_counter() - started
+    local.close()
+    return elapsed, count
