@@ -5,17 +5,23 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 LOCAL_SCRIPTS = Path(__file__).resolve().parent / "local"
+# The newest local revision, so that an up-to-date database opens without loading
+# Alembic at all (a test checks it against the revision files).
+LOCAL_HEAD = "0004"
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(LOCAL_SCRIPTS))
     cfg.attributes["engine"] = engine
@@ -23,6 +29,8 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory(str(LOCAL_SCRIPTS))
     head = script.get_current_head()
     assert head is not None
@@ -31,7 +39,10 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        try:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError:  # no such table: a new database
+            return None
 
 
 def backup(path: Path, label: str) -> Path:
@@ -51,11 +62,13 @@ def backup(path: Path, label: str) -> Path:
 def upgrade(engine: Engine, path: Path | None = None) -> Path | None:
     """Bring the database to head. Returns the backup made, if an upgrade was needed."""
     current = current_revision(engine)
-    if current == head_revision():
+    if current == LOCAL_HEAD:
         return None
+    from alembic import command
+
     made = None
     if path is not None and path.exists() and current is not None:
-        made = backup(path, f"before-{head_revision()}")
+        made = backup(path, f"before-{LOCAL_HEAD}")
     command.upgrade(alembic_config(engine), "head")
     return made
 
@@ -65,6 +78,9 @@ CENTRAL_SCRIPTS = Path(__file__).resolve().parent / "central"
 
 def upgrade_central(url: str) -> str:
     """Create or upgrade the central schema; returns the revision it is at."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+    from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine
 
     engine = create_engine(url)

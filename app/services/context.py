@@ -50,7 +50,7 @@ class AppContext:
         self.now = now
         self.session_factory: sessionmaker[Session] = session_factory(engine)
         self.clock = HybridClock(self._node_id())
-        outbox.install(self.session_factory, self.clock, migrate.head_revision())
+        outbox.install(self.session_factory, self.clock, migrate.LOCAL_HEAD)
         self.actor: Actor | None = None
 
     @classmethod

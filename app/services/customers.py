@@ -44,6 +44,11 @@ def search_condition(query: str):
     compact = text.upper().replace(" ", "")
     if compact.isdigit():
         # Digits only: the start of a birth date (hetu) or of a customer number.
+        if len(compact) == 1:
+            # One digit matches a third of the register: walking the name index and
+            # stopping at a page is faster than sorting every match of two ranges.
+            return or_(func.substr(Customer.hetu, 1, 1) == compact,
+                       func.substr(Customer.customer_number, 1, 1) == compact)
         return or_(_prefix(Customer.hetu, compact), _prefix(Customer.customer_number, compact))
     if _HETU_PREFIX.match(compact):
         return _prefix(Customer.hetu, compact)
@@ -63,8 +68,12 @@ class CustomerService:
     # --- list and search -----------------------------------------------------------
 
     def _list_query(self, query: str) -> Select:
+        # Only the columns the list shows: whole entities cost twice as much per page.
         stmt = (
-            select(Customer, Coach.full_name, ServicePoint.code)
+            select(Customer.id, Customer.sort_name, Customer.customer_number,
+                   Customer.first_names, Customer.last_name, Customer.hetu,
+                   Customer.birth_date, Customer.language, Customer.unemployed_since,
+                   Coach.full_name, ServicePoint.code)
             .join(ServicePoint, ServicePoint.id == Customer.service_point_id)
             .outerjoin(Coach, Coach.id == Customer.coach_id)
             .where(Customer.deleted_at.is_(None))
@@ -86,19 +95,20 @@ class CustomerService:
             rows = s.execute(stmt).all()
         result = [
             CustomerRow(
-                id=c.id,
-                sort_key=c.sort_name,
-                customer_number=c.customer_number,
-                name=f"{c.last_name}, {c.first_names}",
-                hetu_masked=hetu_rules.masked(c.hetu),
-                birth_date=c.birth_date,
-                age=age(c.birth_date, today),
-                language=c.language,
+                id=row_id,
+                sort_key=sort_key,
+                customer_number=number,
+                name=f"{last}, {first}",
+                hetu_masked=hetu_rules.masked(hetu),
+                birth_date=born,
+                age=age(born, today),
+                language=language,
                 service_point_code=point,
                 coach_name=coach,
-                days_unemployed=days_unemployed(c.unemployed_since, today),
+                days_unemployed=days_unemployed(since, today),
             )
-            for c, coach, point in rows[:limit]
+            for (row_id, sort_key, number, first, last, hetu, born, language, since, coach,
+                 point) in rows[:limit]
         ]
         return CustomerPage(rows=result, has_more=len(rows) > limit)
 

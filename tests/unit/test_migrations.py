@@ -68,3 +68,7 @@ def test_enum_check_constraints_guard_the_schema(tmp_path):
             " version, hlc, updated_at) VALUES ('x','X','X','X','teleport','',0,'',"
             " '2026-01-01 00:00:00')"
         )
+
+
+def test_local_head_constant_matches_the_revision_files():
+    assert migrate.head_revision() == migrate.LOCAL_HEAD

@@ -52,11 +52,11 @@ class CustomerTableModel(QAbstractTableModel):
     # --- loading ----------------------------------------------------------------
 
     def set_query(self, query: str) -> None:
+        """A new search. The old rows stay until the first new page replaces them in
+        one reset: the list never flashes empty while typing."""
         self.generation += 1
         self.query = query
-        self.beginResetModel()
-        self.rows, self.has_more, self.total = [], False, None
-        self.endResetModel()
+        self.has_more, self.total = False, None
         self._load(after=None)
         self._count()
 
@@ -78,7 +78,11 @@ class CustomerTableModel(QAbstractTableModel):
             self._set_loading(False)
             if page is None:
                 return
-            if page.rows:
+            if after is None:
+                self.beginResetModel()
+                self.rows = list(page.rows)
+                self.endResetModel()
+            elif page.rows:
                 first = len(self.rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
                 self.rows.extend(page.rows)

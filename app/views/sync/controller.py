@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.services.sync import SyncCounts, SyncService
 from app.sync.engine import SyncEngine, SyncReport
-from app.sync.listen import Listener
 from app.views.tasks import TaskRunner
 
 POLL_MS = 20000
@@ -43,6 +42,8 @@ class SyncController(QObject):
         # The listener thread only emits; Qt queues the signal to the GUI thread.
         self._notified.connect(self.sync_now)
         self._online.connect(self._set_online)
+        from app.sync.listen import Listener  # psycopg: loaded only when online is used
+
         self.listener = Listener(central_url, channels, lambda _c: self._notified.emit(),
                                  self._online.emit)
 
