@@ -71,42 +71,76 @@ def push(local: Engine, central: Engine, node: str, batch: int = BATCH) -> PushR
             return total
 
 
+VALIDATION = (Rejected, IntegrityError, DataError, ValueError, KeyError)
+
+
+class _NeedsSavepoints(Exception):
+    """An entry failed validation in the fast path: redo the batch entry by entry."""
+
+
 def push_batch(central: Engine, entries: list[OutboxEntry], node: str,
                total: PushResult) -> dict[int, dict[str, Any]]:
-    """One central transaction: merge each entry, remember it, notify once per point."""
+    """One central transaction: merge each entry, remember it, notify once per point.
+
+    The usual batch has no invalid entry, so it runs without savepoints (one lookup of
+    the already applied ids, a read and a write per entry, one insert of the results).
+    If an entry fails validation, that transaction is rolled back and the batch redone
+    with a savepoint per entry, so the bad one is rejected and the rest still apply."""
+    try:
+        return _push_batch(central, entries, node, total, guarded=False)
+    except _NeedsSavepoints:
+        return _push_batch(central, entries, node, total, guarded=True)
+
+
+def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: PushResult,
+                guarded: bool) -> dict[int, dict[str, Any]]:
     results: dict[int, dict[str, Any]] = {}
+    counts = PushResult()
+    applied = central_table("applied_mutation")
     with central.begin() as conn:
+        stored = dict(conn.execute(
+            select(applied.c.mutation_id, applied.c.result)
+            .where(applied.c.mutation_id.in_([e.mutation_id for e in entries]))
+        ).all())
+        remembered: list[dict[str, Any]] = []
         points: set[str] = set()
         for entry in entries:
-            stored = conn.execute(
-                select(text("result")).select_from(text("applied_mutation"))
-                .where(text("mutation_id = :m")), {"m": entry.mutation_id}
-            ).scalar()
-            if stored is not None:
-                results[entry.seq] = json.loads(stored)
-                total.duplicates += 1
+            if entry.mutation_id in stored:
+                results[entry.seq] = json.loads(stored[entry.mutation_id])
+                counts.duplicates += 1
                 continue
-            savepoint = conn.begin_nested()
-            try:
-                result = apply(conn, entry, node, points)
-                savepoint.commit()
-            except (Rejected, IntegrityError, DataError, ValueError, KeyError) as exc:
-                savepoint.rollback()
-                result = {"outcome": "rejected", "reason": _reason(exc)}
-            conn.execute(insert(central_table("applied_mutation")), {
+            if guarded:
+                savepoint = conn.begin_nested()
+                try:
+                    result = apply(conn, entry, node, points)
+                    savepoint.commit()
+                except VALIDATION as exc:
+                    savepoint.rollback()
+                    result = {"outcome": "rejected", "reason": _reason(exc)}
+            else:
+                try:
+                    result = apply(conn, entry, node, points)
+                except VALIDATION as exc:
+                    raise _NeedsSavepoints from exc
+            remembered.append({
                 "mutation_id": entry.mutation_id, "client_node": node,
                 "table_name": entry.table_name, "row_id": entry.row_id,
                 "result": json.dumps(result), "applied_at": datetime.now(UTC)})
             results[entry.seq] = result
-            total.sent += 1
-            total.applied += result["outcome"] in ("applied", "conflict")
-            total.conflicts += result["outcome"] == "conflict"
-            total.rejected += result["outcome"] == "rejected"
+            counts.sent += 1
+            counts.applied += result["outcome"] in ("applied", "conflict")
+            counts.conflicts += result["outcome"] == "conflict"
+            counts.rejected += result["outcome"] == "rejected"
+        if remembered:
+            conn.execute(insert(applied), remembered)
         codes = _point_codes(conn, points)
         for code in sorted(codes) or ["all"]:
             conn.execute(text("SELECT pg_notify(:channel, :payload)"),
                          {"channel": f"desk_{code.lower()}", "payload": node})
-        total.points |= codes
+    # Counted only once the transaction committed.
+    for name in ("sent", "applied", "conflicts", "rejected", "duplicates"):
+        setattr(total, name, getattr(total, name) + getattr(counts, name))
+    total.points |= codes
     return results
 
 
