@@ -97,6 +97,22 @@ def cmd_customer_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_print(args: argparse.Namespace) -> int:
+    """The customer's current plan as a PDF (the latest accepted, else the draft)."""
+    from app.services.errors import ServiceError
+    from app.services.plans import print_plan_cli
+
+    services = _services(args.db)
+    try:
+        _act_as(services, args.user)
+        print(print_plan_cli(services, args.key, args.lang, args.out))
+    except ServiceError as exc:
+        raise CliError(_(exc.message)) from exc
+    finally:
+        services.close()
+    return 0
+
+
 def cmd_central_init(args: argparse.Namespace) -> int:
     from app.db.migrate import upgrade_central
     from app.sync.engine import central_engine
@@ -259,6 +275,17 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     show.add_argument("--user", help="act as this staff member (default: an administrator)")
     show.set_defaults(func=cmd_customer_show)
+
+    plan = commands.add_parser("plan", help="employment plans")
+    plan_commands = plan.add_subparsers(dest="plan_command", required=True)
+    print_plan = plan_commands.add_parser("print", help="print a customer's plan to PDF")
+    print_plan.add_argument("key", metavar="ID|HETU")
+    print_plan.add_argument("--db", type=Path, required=True)
+    print_plan.add_argument("--lang", choices=("fi", "sv", "en"),
+                            help="default: the customer's language")
+    print_plan.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    print_plan.add_argument("--user", help="act as this staff member")
+    print_plan.set_defaults(func=cmd_plan_print)
 
     central = commands.add_parser("central", help="the central PostgreSQL database")
     central_commands = central.add_subparsers(dest="central_command", required=True)

@@ -14,6 +14,7 @@ from app.models import Customer, LocalSetting
 from app.services.auth import AuthService
 from app.services.context import AppContext
 from app.services.customers import CustomerService
+from app.services.plans import PlanService
 from app.services.queue import QueueService
 from app.services.sync import SyncService
 from app.services.visits import VisitService
@@ -28,13 +29,15 @@ class Services:
     customers: CustomerService
     queue: QueueService
     visits: VisitService
+    plans: PlanService
     sync: SyncService
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
         ctx = AppContext.open(path, workstation)
         return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx),
-                   queue=QueueService(ctx), visits=VisitService(ctx), sync=SyncService(ctx))
+                   queue=QueueService(ctx), visits=VisitService(ctx), sync=SyncService(ctx),
+                   plans=PlanService(ctx))
 
     def is_empty(self) -> bool:
         with self.ctx.session_factory() as s:

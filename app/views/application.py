@@ -88,16 +88,20 @@ def build_demo_with_progress(
     )
     timer.start()
 
-    def finished(_result: object) -> None:
+    def dismiss() -> None:
+        # hide(), not close(): QProgressDialog's close emits canceled() and was seen
+        # to hang offscreen; the dialog has done its job either way.
         timer.stop()
-        dialog.reset()
-        dialog.close()
+        dialog.canceled.disconnect(cancel.set)
+        dialog.hide()
+        dialog.deleteLater()
         then()
 
+    def finished(_result: object) -> None:
+        dismiss()
+
     def failed(exc: Exception) -> None:
-        timer.stop()
-        dialog.close()
-        then()
+        dismiss()
 
     runner.submit(
         lambda: services.build_demo(seed=seed, scale=scale, progress=progress, cancel=cancel),

@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
 
     def signed_in(self, actor: Actor) -> None:
         self.actor = actor
+        self.customers.set_role(actor.role)
         self.login.reset()
         self.root.setCurrentWidget(self.shell)
         self.menuBar().setVisible(True)

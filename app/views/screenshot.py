@@ -15,7 +15,7 @@ from app.views.tasks import TaskRunner
 
 # View name -> the demo account it signs in as (None: no sign-in needed).
 VIEWS = {"login": None, "queue": "desk", "lobby": None, "customers": "coach",
-         "customer": "coach", "sync": "coach"}
+         "customer": "coach", "plan": "coach", "sync": "coach"}
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -50,10 +50,10 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
     if view == "sync":
         window.nav.setCurrentRow(ROW["sync"])
         settle(runner)
-    if view in ("customers", "customer"):
+    if view in ("customers", "customer", "plan"):
         window.nav.setCurrentRow(ROW["customers"])
         settle(runner)
-    if view == "customer":
+    if view in ("customer", "plan"):
         model = window.customers.model
         row = next((r for r in model.rows if r.coach_name and (r.days_unemployed or 0) > 100),
                    model.row_at(0))
@@ -62,6 +62,9 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
             return 1
         window.customers.open_customer(row.id)
         settle(runner)
+        if view == "plan":
+            window.customers.open_plan(row.id)
+            settle(runner)
     out.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(out))
     runner.wait()

@@ -28,6 +28,7 @@ class CustomerCardView(QWidget):
     edit_requested = Signal(str)
     reveal_requested = Signal(str)
     contact_requested = Signal(str)
+    plan_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,8 +60,13 @@ class CustomerCardView(QWidget):
         self.contact.clicked.connect(
             lambda: self.card and self.contact_requested.emit(self.card.id)
         )
+        self.plan = QPushButton()
+        self.plan.setObjectName("customer_plan")
+        shortcut(self, "Ctrl+L", self.plan)
+        self.plan.clicked.connect(lambda: self.card and self.plan_requested.emit(self.card.id))
         bar.addWidget(self.back)
         bar.addStretch(1)
+        bar.addWidget(self.plan)
         bar.addWidget(self.reveal)
         bar.addWidget(self.contact)
         bar.addWidget(self.edit)
@@ -127,6 +133,9 @@ class CustomerCardView(QWidget):
         self.reveal.setIcon(icon("mdi6.eye", self))
         self.reveal.setAccessibleName(_("Show identity code"))
         self.reveal.setToolTip(_("Showing the full identity code is recorded in the audit trail."))
+        self.plan.setText(_("Employment &plan (Ctrl+L)"))
+        self.plan.setIcon(icon("mdi6.file-document-edit", self))
+        self.plan.setAccessibleName(_("Employment plan"))
         self.contact.setText(_("&Record a contact… (Ctrl+R)"))
         self.contact.setIcon(icon("mdi6.phone-plus", self))
         self.contact.setAccessibleName(_("Record a phone or video contact"))

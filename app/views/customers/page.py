@@ -5,14 +5,16 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QWidget
 
 from app.i18n import _
-from app.rules.codes import ServiceArea
+from app.rules.codes import Role, ServiceArea
 from app.rules.customer import CustomerInput
+from app.rules.permissions import Permission, allowed
 from app.services.dto import CustomerCard, VisitRow
 from app.services.registry import Services
 from app.views.customers.card import CustomerCardView
 from app.views.customers.dialog import CustomerDialog
 from app.views.customers.list_view import CustomerListView
 from app.views.customers.table_model import CustomerTableModel
+from app.views.plans.editor import PlanEditor
 from app.views.queue.dialogs import VisitRecordDialog
 from app.views.tasks import TaskRunner
 
@@ -29,14 +31,19 @@ class CustomersPage(QStackedWidget):
         self.model = CustomerTableModel(service, runner, self)
         self.list_view = CustomerListView(self.model)
         self.card_view = CustomerCardView()
+        self.plan_view = PlanEditor(services.plans, runner)
+        self.plan_view.header.back_button.show()
+        self.plan_view.back_requested.connect(lambda: self.setCurrentWidget(self.card_view))
         self.addWidget(self.list_view)
         self.addWidget(self.card_view)
+        self.addWidget(self.plan_view)
         self.list_view.open_requested.connect(self.open_customer)
         self.list_view.new_requested.connect(self.new_customer)
         self.card_view.back_requested.connect(self.show_list)
         self.card_view.edit_requested.connect(self.edit_customer)
         self.card_view.reveal_requested.connect(self.reveal_hetu)
         self.card_view.contact_requested.connect(self.record_contact)
+        self.card_view.plan_requested.connect(self.open_plan)
         self.dialog: CustomerDialog | VisitRecordDialog | None = None
 
     def activate(self) -> None:
@@ -64,6 +71,15 @@ class CustomersPage(QStackedWidget):
                 self.card_view.show_visits(rows)
 
         self.runner.submit(lambda: self.visits.timeline(customer_id), shown, self._error)
+
+    def set_role(self, role: Role | None) -> None:
+        """Plan content is for coaches: the desk does not see the button (and the
+        service refuses it anyway)."""
+        self.card_view.plan.setVisible(role is not None and allowed(role, Permission.PLAN_READ))
+
+    def open_plan(self, customer_id: str) -> None:
+        self.plan_view.open_customer(customer_id)
+        self.setCurrentWidget(self.plan_view)
 
     def record_contact(self, customer_id: str) -> None:
         """A phone or video contact: recorded as a visit of its channel, no ticket."""

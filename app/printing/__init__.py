@@ -1,0 +1,1 @@
+"""ReportLab documents built from DTOs: pure `DTO -> bytes`, no Qt, no database."""

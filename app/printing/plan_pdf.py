@@ -1,0 +1,360 @@
+"""The printed employment plan: `render_plan(document, lang) -> bytes` (ReportLab platypus).
+
+Printed labels are gettext messages looked up in the document's language (the
+customer's), whatever the language of the user interface; dates go through Babel in
+the same language. Fonts are embedded (see `fonts`), so Sámi letters print and extract.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.i18n import N_, format_date, translate_in
+from app.printing import fonts
+from app.services import plan_templates as vocab
+from app.services.dto import PlanActionItem, PlanDocument
+
+PDF_LANG = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
+ACCENT = colors.HexColor("#1f4e79")
+RULE = colors.HexColor("#9aa9b8")
+SHADE = colors.HexColor("#e9eef4")
+MUTED = colors.HexColor("#4a4a4a")
+MARGIN = 20 * mm
+INSET = 6  # the frame's padding: page furniture lines up with the text
+HEADER_HEIGHT = 24 * mm
+FOOTER_HEIGHT = 14 * mm
+
+
+def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13.5)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", base, fontSize=8.5, leading=11, textColor=MUTED),
+        "cell": ParagraphStyle("cell", base, fontSize=9.5, leading=12),
+        "head": ParagraphStyle("head", base, fontName=bold, fontSize=9, leading=11.5),
+        "title": ParagraphStyle("title", base, fontName=bold, fontSize=17, leading=21,
+                                textColor=ACCENT, spaceAfter=2 * mm),
+        "h2": ParagraphStyle("h2", base, fontName=bold, fontSize=12, leading=15,
+                             textColor=ACCENT, spaceBefore=5 * mm, spaceAfter=2 * mm),
+        "right": ParagraphStyle("right", base, fontSize=8.5, leading=11, alignment=TA_RIGHT),
+    }
+
+
+class _Plan:
+    """Builds the story of one printed plan."""
+
+    def __init__(self, doc: PlanDocument, lang: str) -> None:
+        self.doc, self.lang = doc, lang
+        self.regular, self.bold = fonts.register()
+        self.st = _styles(self.regular, self.bold)
+        self.width = A4[0] - 2 * MARGIN - 2 * INSET
+
+    # --- small helpers --------------------------------------------------------------------
+
+    def t(self, msgid: str) -> str:
+        return translate_in(self.lang, msgid)
+
+    def date(self, value: date | datetime | None) -> str:
+        # A datetime is shown as its date in Helsinki (format_date converts it).
+        return format_date(value, lang=self.lang) if value else ""
+
+    def p(self, text: str, style: str = "body") -> Paragraph:
+        """A paragraph of plain text (never markup): user text is escaped."""
+        return Paragraph(escape(text).replace("\n", "<br/>"), self.st[style])
+
+    def style(self, *commands: tuple[Any, ...]) -> TableStyle:
+        # Tables set their cells' font even when every cell is a Paragraph; without our
+        # font here the page would reference an unembedded Helvetica.
+        return TableStyle([("FONTNAME", (0, 0), (-1, -1), self.regular), *commands])
+
+    def table(self, header: list[str], rows: list[list[Any]], widths: list[float]) -> Table:
+        data = [[Paragraph(escape(h), self.st["head"]) for h in header]]
+        data += [[c if not isinstance(c, str) else self.p(c, "cell") for c in row]
+                 for row in rows]
+        table = Table(data, colWidths=[w * self.width for w in widths], repeatRows=1)
+        table.setStyle(self.style(
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ))
+        return table
+
+    def heading(self, number: int, key: str) -> list[Any]:
+        # Keep a heading with the start of its section.
+        return [CondPageBreak(30 * mm),
+                Paragraph(f"{number}. {escape(self.t(vocab.SECTION_TITLES[key]))}",
+                          self.st["h2"])]
+
+    def none(self) -> Paragraph:
+        return self.p(self.t(N_("None recorded.")), "small")
+
+    # --- parts ----------------------------------------------------------------------------
+
+    def status_text(self) -> str:
+        doc = self.doc
+        if doc.status == "draft":
+            return self.t(N_("Draft – not yet accepted"))
+        text = self.t(N_("Accepted on {date}")).format(date=self.date(doc.accepted_at))
+        if doc.status == "superseded":
+            text += " · " + self.t(N_("superseded by a later version"))
+        return text
+
+    def identity(self) -> Table:
+        doc = self.doc
+        coach = ", ".join(p for p in (doc.coach_name, doc.coach_phone, doc.coach_email) if p)
+        rows = [
+            (self.t(N_("Customer")), doc.customer_name),
+            (self.t(N_("Identity code")), doc.customer_hetu or self.t(N_("none"))),
+            (self.t(N_("Customer number")), doc.customer_number),
+            (self.t(N_("Coach")), coach or "–"),
+            (self.t(N_("Version")), f"{doc.number} · {self.status_text()}"),
+        ]
+        data = [[self.p(k, "head"), self.p(v, "cell")] for k, v in rows]
+        table = Table(data, colWidths=[0.26 * self.width, 0.74 * self.width])
+        table.setStyle(self.style(
+            ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+            ("BACKGROUND", (0, 0), (0, -1), SHADE),
+            ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ))
+        return table
+
+    def goals(self) -> list[Any]:
+        c = self.doc.content
+        out: list[Any] = []
+        if c.summary:
+            out += [self.p(self.t(N_("Situation")), "head"), self.p(c.summary), Spacer(1, 2 * mm)]
+        if c.goals:
+            out.append(self.table(
+                [self.t(N_("Goal")), self.t(N_("Goal type"))],
+                [[g.text, self.t(vocab.GOAL_KINDS.get(g.kind, g.kind))] for g in c.goals],
+                [0.75, 0.25]))
+        return out or [self.none()]
+
+    def _action_text(self, action: PlanActionItem) -> str:
+        return action.text + (f" ({self.t(N_('done'))})" if action.done else "")
+
+    def customer_actions(self) -> list[Any]:
+        items = [a for a in self.doc.content.actions if a.actor == "customer"]
+        if not items:
+            return [self.none()]
+        return [self.table([self.t(N_("Action")), self.t(N_("Deadline"))],
+                           [[self._action_text(a), self.date(a.due_on)] for a in items],
+                           [0.80, 0.20])]
+
+    def partner_actions(self) -> list[Any]:
+        items = [a for a in self.doc.content.actions if a.actor != "customer"]
+        if not items:
+            return [self.none()]
+        return [self.table(
+            [self.t(N_("Who")), self.t(N_("Action")), self.t(N_("Deadline"))],
+            [[self.t(vocab.ACTORS.get(a.actor, a.actor)), self._action_text(a),
+              self.date(a.due_on)] for a in items],
+            [0.24, 0.56, 0.20])]
+
+    def services(self) -> list[Any]:
+        items = self.doc.content.services
+        if not items:
+            return [self.none()]
+        rows = []
+        for s in items:
+            name: Any = self.t(vocab.SERVICE_TYPES.get(s.service_type, s.service_type))
+            if s.note:
+                name = [self.p(name, "cell"), self.p(s.note, "small")]
+            dates = " – ".join(self.date(d) for d in (s.starts_on, s.ends_on) if d)
+            rows.append([name, s.provider, dates])
+        header = [self.t(N_("Service")), self.t(N_("Provider")), self.t(N_("When"))]
+        return [self.table(header, rows, [0.40, 0.30, 0.30])]
+
+    def obligation(self) -> list[Any]:
+        c, periods = self.doc.content, self.doc.periods
+        if c.applications_per_period is None:
+            return [self.none()]
+        if c.applications_per_period == 0:
+            out: list[Any] = [self.p(self.t(N_("You have no job-search obligation in this plan.")))]
+        else:
+            length = vocab.PERIOD_LENGTHS.get(c.period_months or 1, vocab.PERIOD_LENGTHS[1])
+            out = [self.p(self.t(N_(
+                "You apply for {n} jobs in each review period of {length}, starting on {date}. "
+                "Report your applications in the e-service by the end of each period.")).format(
+                    n=c.applications_per_period, length=self.t(length),
+                    date=self.date(c.obligation_starts_on)))]
+        if c.obligation_lowered_reason:
+            out += [Spacer(1, 1.5 * mm), self.p(
+                self.t(N_("Why the obligation is lower: {reason}")).format(
+                    reason=c.obligation_lowered_reason))]
+        if periods and c.applications_per_period:
+            out += [Spacer(1, 2 * mm), self.table(
+                [self.t(N_("Review period")), self.t(N_("From")), self.t(N_("To")),
+                 self.t(N_("Applications"))],
+                [[f"{p.number}.", self.date(p.starts_on), self.date(p.ends_on),
+                  str(p.applications)] for p in periods],
+                [0.25, 0.25, 0.25, 0.25])]
+        return out
+
+    def contact(self) -> list[Any]:
+        c = self.doc.content
+        rows = [(self.t(N_("How")), c.contact_method),
+                (self.t(N_("How often")), c.contact_frequency)]
+        rows = [(k, v) for k, v in rows if v]
+        if not rows:
+            return [self.none()]
+        return [self.p(f"{k}: {v}") for k, v in rows]
+
+    def review(self) -> list[Any]:
+        review = self.doc.content.next_review_on
+        if review is None:
+            return [self.none()]
+        return [self.p(self.t(N_("The plan is reviewed next on {date}, at the latest.")).format(
+            date=self.date(review)))]
+
+    def acceptance(self) -> list[Any]:
+        doc = self.doc
+        out: list[Any] = [Spacer(1, 6 * mm)]
+        if doc.status != "draft":
+            how = self.t(vocab.ACCEPTANCE.get(doc.accepted_how or "", doc.accepted_how or ""))
+            out.append(self.p(self.t(N_("Accepted on {date}: {how}. Recorded by {name}.")).format(
+                date=self.date(doc.accepted_at), how=how.lower(),
+                name=doc.accepted_by_name or "–")))
+        if doc.status == "draft" or doc.accepted_how == "signed":
+            out += [Spacer(1, 12 * mm), self.signatures()]
+        out += [Spacer(1, 6 * mm),
+                self.p(self.t(N_("Contact your coach if your situation changes.")), "small")]
+        return [KeepTogether(out)]
+
+    def signatures(self) -> Table:
+        line = "_" * 38
+        cells = [
+            [self.p(line, "small"), self.p(line, "small")],
+            [self.p(self.t(N_("Customer's signature")), "small"),
+             self.p(self.t(N_("Coach's signature")), "small")],
+            [self.p(self.doc.customer_name, "cell"), self.p(self.doc.coach_name, "cell")],
+            [Spacer(1, 8 * mm), Spacer(1, 8 * mm)],
+            [self.p(line, "small"), self.p(line, "small")],
+            [self.p(self.t(N_("Place and date")), "small") for _column in range(2)],
+        ]
+        table = Table(cells, colWidths=[0.5 * self.width, 0.5 * self.width])
+        table.setStyle(self.style(("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 1)))
+        return table
+
+    def story(self) -> list[Any]:
+        title = self.t(vocab.PLAN_TYPES.get(self.doc.plan_type, self.doc.plan_type))
+        story: list[Any] = [Paragraph(escape(title), self.st["title"]), self.identity()]
+        parts: dict[str, Callable[[], list[Any]]] = {
+            "goals": self.goals, "customer_actions": self.customer_actions,
+            "partner_actions": self.partner_actions, "services": self.services,
+            "obligation": self.obligation, "contact": self.contact, "review": self.review,
+        }
+        for number, (key, _title) in enumerate(vocab.SECTIONS, start=1):
+            story += self.heading(number, key) + parts[key]()
+        return story + self.acceptance()
+
+    # --- page furniture -------------------------------------------------------------------
+
+    def header(self, canvas: Canvas, _doc: Any) -> None:
+        d = self.doc
+        width, height = A4
+        top, left, right = height - 12 * mm, MARGIN + INSET, width - MARGIN - INSET
+        canvas.saveState()
+        canvas.setFillColor(ACCENT)
+        canvas.setFont(self.bold, 11)
+        canvas.drawString(left, top, self.t(N_("Rovaseutu employment area")))
+        canvas.setFillColor(MUTED)
+        canvas.setFont(self.regular, 8.5)
+        point = " · ".join(p for p in (d.service_point_name, d.service_point_address) if p)
+        canvas.drawString(left, top - 4.5 * mm, point)
+        title = self.t(vocab.PLAN_TYPES.get(d.plan_type, d.plan_type))
+        canvas.setFont(self.bold, 9)
+        canvas.setFillColor(colors.black)
+        canvas.drawRightString(right, top, title)
+        canvas.setFont(self.regular, 8.5)
+        canvas.drawRightString(right, top - 4.5 * mm,
+                               self.t(N_("Version {number}")).format(number=d.number) + " · "
+                               + self.status_text())
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.6)
+        canvas.line(left, top - 8 * mm, right, top - 8 * mm)
+        canvas.restoreState()
+
+    def footer(self, canvas: Canvas, page: int, pages: int) -> None:
+        left, right = MARGIN + INSET, A4[0] - MARGIN - INSET
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        canvas.line(left, 14 * mm, right, 14 * mm)
+        canvas.setFont(self.regular, 8.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(left, 9.5 * mm, self.t(N_("{name} · printed on {date}")).format(
+            name=self.doc.customer_name, date=format_date(self.doc.printed_at, lang=self.lang)))
+        canvas.drawRightString(right, 9.5 * mm,
+                               self.t(N_("Page {page} / {pages}")).format(page=page, pages=pages))
+        canvas.restoreState()
+
+
+def _numbered_canvas(draw: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+    """A canvas that holds its pages until the end, so each can say "page X / Y"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                draw(self, number, len(self._pages))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def render_plan(document: PlanDocument, lang: str) -> bytes:
+    """The printed plan as PDF bytes, every label in `lang` (fi, sv or en)."""
+    lang = vocab.print_language(lang)
+    plan = _Plan(document, lang)
+    buffer = io.BytesIO()
+    title = plan.t(vocab.PLAN_TYPES.get(document.plan_type, document.plan_type))
+    pdf = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+        topMargin=HEADER_HEIGHT, bottomMargin=FOOTER_HEIGHT + 6 * mm,
+        title=f"{title} – {document.customer_name}",
+        author=" – ".join(p for p in (plan.t(N_("Rovaseutu employment area")),
+                                      document.coach_name) if p),
+        subject=title, creator="Rovaseutu desk", lang=PDF_LANG[lang],
+        initialFontName=plan.regular, initialFontSize=10,
+    )
+    pdf.build(plan.story(), onFirstPage=plan.header, onLaterPages=plan.header,
+              canvasmaker=_numbered_canvas(plan.footer))
+    return buffer.getvalue()

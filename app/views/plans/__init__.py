@@ -1,0 +1,1 @@
+"""The employment plan editor: sections, autosaved drafts, acceptance, printing."""

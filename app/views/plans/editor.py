@@ -1,0 +1,443 @@
+"""PlanEditor: one customer's employment plan. Sections on the left, the chosen section's
+form on the right, the status and the actions on top. Drafts save themselves a second
+after typing stops (and at once when the editor is hidden or another plan is opened);
+accepted versions are read-only."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QHideEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import N_, _, format_time
+from app.services import plan_templates as vocab
+from app.services.dto import (
+    CustomerPlans,
+    DraftSaved,
+    PlanContent,
+    PlanDocument,
+    PlanVersionInfo,
+)
+from app.services.errors import Conflict, ServiceError, ValidationFailed
+from app.services.plans import PlanService, check_acceptance
+from app.views.common import icon
+from app.views.plans.dialogs import AcceptDialog, CompareDialog
+from app.views.plans.forms import ContactSection, ObligationSection, ReviewSection
+from app.views.plans.header import NewPlanPanel, PlanHeader
+from app.views.plans.sections import (
+    ActionsSection,
+    GoalsSection,
+    Section,
+    ServicesSection,
+    section_of,
+    today,
+)
+from app.views.tasks import TaskRunner
+
+AUTOSAVE_MS = 1000
+
+
+class DraftSaver:
+    """Saves one draft. Runs in the database thread, where it also keeps the draft's
+    revision: saves queued back to back chain correctly without asking the GUI."""
+
+    def __init__(self, plans: PlanService, version_id: str, revision: str) -> None:
+        self.plans, self.version_id, self.revision = plans, version_id, revision
+
+    def save(self, content: PlanContent) -> DraftSaved:
+        result = self.plans.save_draft(self.version_id, content, self.revision)
+        self.revision = result.revision
+        return result
+
+    def accept(self, how: str, when: Any, content: PlanContent) -> PlanVersionInfo:
+        return self.plans.accept(self.version_id, how, when, content, self.revision)
+
+
+def message_of(exc: Exception) -> str:
+    return _(exc.message) if isinstance(exc, ServiceError) else str(exc)
+
+
+class PlanEditor(QWidget):
+    loaded = Signal()  # a version (or the new-plan panel) is shown
+    saved = Signal()  # a draft save finished
+    back_requested = Signal()  # the header's back button (`header.back_button.show()`)
+
+    def __init__(self, plans: PlanService, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("plan_editor")
+        self.plans, self.runner = plans, runner
+        self.customer_id: str | None = None
+        self.overview: CustomerPlans | None = None
+        self.info: PlanVersionInfo | None = None
+        self.saver: DraftSaver | None = None
+        self.submitted: PlanContent | None = None  # the last content sent to be saved
+        self.in_flight = 0
+        self.loading = False
+        self.live_check = False  # after a refused acceptance, errors follow the typing
+        self.dialog: Any = None
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(AUTOSAVE_MS)
+        self.timer.timeout.connect(self.flush)
+        self._build()
+        self.retranslate()
+
+    # --- building ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        self.header = header = PlanHeader()
+        header.add_shortcuts(self)
+        header.back_button.clicked.connect(self.back_requested)
+        header.version_chosen.connect(self._version_chosen)
+        header.save_now.connect(self.flush)
+        header.new_plan_button.clicked.connect(self.new_plan)
+        header.new_draft_button.clicked.connect(self.new_draft)
+        header.accept_button.clicked.connect(self.accept_plan)
+        header.save_pdf_action.triggered.connect(self.save_pdf)
+        header.open_pdf_action.triggered.connect(self.open_pdf)
+        header.compare_button.clicked.connect(self.compare)
+        outer.addWidget(header)
+
+        self.body = QStackedWidget()
+        self.new_panel = NewPlanPanel()
+        self.new_panel.create_requested.connect(self.create_plan)
+        self.new_panel.cancel_requested.connect(
+            lambda: self.body.setCurrentWidget(self.editor if self.info else self.new_panel))
+        self.editor = QWidget()
+        columns = QHBoxLayout(self.editor)
+        columns.setContentsMargins(0, 0, 0, 0)
+        self.section_list = QListWidget()
+        self.section_list.setObjectName("plan_sections")
+        self.section_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.section_list.setWordWrap(True)
+        self.section_list.setSpacing(2)
+        self.pages = QStackedWidget()
+        self.sections: list[Section] = [
+            GoalsSection(), ActionsSection(partner=False), ActionsSection(partner=True),
+            ServicesSection(), ObligationSection(), ContactSection(), ReviewSection()]
+        for section in self.sections:
+            self.section_list.addItem(QListWidgetItem())
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            scroll.setWidget(section)
+            self.pages.addWidget(scroll)
+            section.changed.connect(self._edited)
+        self.section_by_key = {s.key: s for s in self.sections}
+        self.section_list.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.section_list.setCurrentRow(0)
+        columns.addWidget(self.section_list)
+        columns.addWidget(self.pages, 1)
+        self.loading_label = QLabel()
+        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for widget in (self.loading_label, self.new_panel, self.editor):
+            self.body.addWidget(widget)
+        outer.addWidget(self.body, 1)
+
+    def retranslate(self) -> None:
+        self.section_list.setAccessibleName(_("Sections of the plan"))
+        self.loading_label.setText(_("Loading…"))
+        for section in self.sections:
+            section.retranslate()
+        self._show_errors({})
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Leaving the page or closing the window: what was typed is saved now.
+        self.flush()
+        super().hideEvent(event)
+
+    # --- loading ----------------------------------------------------------------------
+
+    def open_customer(self, customer_id: str, prefer: str | None = None) -> None:
+        """Show the customer's plan: its draft, else its accepted version (or `prefer`)."""
+        self.flush()
+        if customer_id != self.customer_id:
+            self.info = self.saver = None
+            self.body.setCurrentWidget(self.loading_label)
+        self.customer_id = customer_id
+        self.runner.submit(lambda: self.plans.open_customer(customer_id),
+                           lambda o: self._opened(o, prefer), self._failed)
+
+    def _opened(self, overview: CustomerPlans, prefer: str | None) -> None:
+        if overview.customer_id != self.customer_id:
+            return  # another customer was opened meanwhile
+        self.overview = overview
+        if overview.current is None:
+            self.info = self.saver = None
+            self.new_panel.show_for(False)
+            self.body.setCurrentWidget(self.new_panel)
+            self.header.show_plan(overview, None)
+            self.loaded.emit()
+        elif prefer and prefer != overview.current.id:
+            self.load_version(prefer)
+        else:
+            self.show_version(overview.current)
+
+    def load_version(self, version_id: str) -> None:
+        self.flush()
+        self.runner.submit(lambda: self.plans.version(version_id), self.show_version,
+                           self._failed)
+
+    def show_version(self, info: PlanVersionInfo) -> None:
+        if info.customer_id != self.customer_id:
+            return
+        self.loading = True
+        self.info = info
+        self.saver = DraftSaver(self.plans, info.id, info.revision) if info.editable else None
+        for section in self.sections:
+            section.set_plan(info.plan_type, info.print_language)
+            section.set_content(info.content)
+            section.set_read_only(not info.editable)
+        self.loading = False
+        self.submitted = self.collect()
+        self.live_check = False
+        self.header.set_save_state(N_("Saves itself as you type") if info.editable else "")
+        self._show_errors({})
+        self.body.setCurrentWidget(self.editor)
+        self.header.show_plan(self.overview, info)
+        self.loaded.emit()
+
+    def _version_chosen(self, version_id: str) -> None:
+        if version_id and (self.info is None or version_id != self.info.id):
+            self.load_version(version_id)
+
+    # --- editing and autosave -----------------------------------------------------------
+
+    def collect(self) -> PlanContent:
+        values: dict[str, Any] = {}
+        for section in self.sections:
+            section.collect(values)
+        return PlanContent(**values)
+
+    def _edited(self) -> None:
+        if self.loading or self.info is None or not self.info.editable:
+            return
+        obligation = self.section_by_key["obligation"]
+        obligation.next_review = self.section_by_key["review"].review.date()  # type: ignore
+        obligation.update_preview()  # type: ignore[attr-defined]
+        self.timer.start()
+        self.header.set_save_state(N_("Unsaved changes…"))
+        self._show_errors(check_acceptance(self.collect(), today()) if self.live_check else {})
+
+    def has_unsaved_changes(self) -> bool:
+        editable = self.info is not None and self.info.editable
+        return self.timer.isActive() or self.in_flight > 0 or (
+            editable and self.collect() != self.submitted)
+
+    def flush(self) -> None:
+        """Save the draft now if it changed since it was last sent."""
+        self.timer.stop()
+        saver = self.saver
+        if saver is None or self.info is None or not self.info.editable:
+            return
+        content = self.collect()
+        if content == self.submitted:
+            return
+        self.submitted = content
+        self.in_flight += 1
+        self.header.set_save_state(N_("Saving…"))
+        self.runner.submit(lambda: saver.save(content), lambda r: self._saved(saver, r),
+                           lambda exc: self._save_failed(saver, exc))
+
+    def _saved(self, saver: DraftSaver, result: DraftSaved) -> None:
+        self.in_flight -= 1
+        if saver is self.saver and self.in_flight == 0 and not self.timer.isActive():
+            self.header.set_save_state(N_("All changes saved {time}"),
+                                       time=format_time(result.saved_at))
+            if not self.live_check:
+                self._show_errors({})
+        self.saved.emit()
+
+    def _save_failed(self, saver: DraftSaver, exc: Exception) -> None:
+        self.in_flight -= 1
+        if saver is not self.saver:
+            return
+        self.submitted = None  # the next edit (or Ctrl+S) tries again
+        if isinstance(exc, ValidationFailed):
+            self._show_errors(exc.errors)
+            self.header.set_save_state(N_("Not saved: check the marked fields."), True)
+        elif isinstance(exc, Conflict):
+            self.header.set_save_state(exc.message, True)
+        else:
+            self.header.set_save_state(N_("Not saved: {error}"), True, error=message_of(exc))
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        """Errors beside their fields, and a mark on each section that has some."""
+        marked = set()
+        for section in self.sections:
+            mine = {k: v for k, v in errors.items() if section_of(k) == section.key}
+            section.show_errors(mine)
+            if mine or section.local_errors():
+                marked.add(section.key)
+        for row, section in enumerate(self.sections):
+            item = self.section_list.item(row)
+            title = _(vocab.SECTION_TITLES[section.key])
+            flagged = section.key in marked
+            item.setText(f"{title}  ⚠" if flagged else title)
+            item.setIcon(icon("mdi6.alert-circle-outline" if flagged else "mdi6.circle-small",
+                              self))
+            item.setToolTip(_("Check this section") if flagged else "")
+        # As wide as the longest title (with room for the mark), long titles wrapping.
+        wanted = (self.section_list.sizeHintForColumn(0) + 2 * self.section_list.frameWidth()
+                  + self.fontMetrics().horizontalAdvance("  ⚠") + 8)
+        self.section_list.setFixedWidth(min(wanted, self.fontMetrics().averageCharWidth() * 44))
+
+    def _go_to(self, key: str | None) -> None:
+        if key in self.section_by_key:
+            self.section_list.setCurrentRow(self.sections.index(self.section_by_key[key]))
+
+    # --- plans and versions ---------------------------------------------------------------
+
+    def _failed(self, exc: Exception) -> None:
+        if self.body.currentWidget() is self.loading_label:
+            self.body.setCurrentWidget(self.editor if self.info else self.new_panel)
+        self.header.say("⚠ " + message_of(exc))
+
+    def new_plan(self) -> None:
+        self.flush()
+        self.new_panel.show_for(self.info is not None)
+        self.body.setCurrentWidget(self.new_panel)
+        self.new_panel.plan_type.setFocus()
+
+    def create_plan(self, plan_type: str) -> None:
+        customer_id = self.customer_id
+        if customer_id is None:
+            return
+
+        def created(info: PlanVersionInfo) -> None:
+            self.header.say(_("The first draft is ready: it saves itself as you type."))
+            self.open_customer(customer_id, prefer=info.id)
+
+        self.runner.submit(lambda: self.plans.create_plan(customer_id, plan_type), created,
+                           self._failed)
+
+    def new_draft(self) -> None:
+        info, customer_id = self.info, self.customer_id
+        if info is None or customer_id is None:
+            return
+
+        def started(draft: PlanVersionInfo) -> None:
+            self.header.say(_("Version {number} is a new draft based on version {base}.")
+                            .format(number=draft.row.number, base=info.row.number))
+            self.open_customer(customer_id, prefer=draft.id)
+
+        self.runner.submit(lambda: self.plans.start_new_draft(info.id), started, self._failed)
+
+    def accept_plan(self) -> None:
+        if self.info is None or not self.info.editable or self.saver is None:
+            return
+        dialog = AcceptDialog(today(), self)
+        saver, customer_id = self.saver, self.customer_id
+
+        def submit() -> None:
+            self.timer.stop()
+            content = self.collect()
+            how, when = dialog.value()
+            self.runner.submit(lambda: saver.accept(how, when, content), accepted, failed)
+
+        def accepted(info: PlanVersionInfo) -> None:
+            dialog.saved()
+            self.header.say(_("The plan is accepted. Print it for the customer with Ctrl+P."))
+            if customer_id is not None:
+                self.open_customer(customer_id, prefer=info.id)
+
+        def failed(exc: Exception) -> None:
+            if not isinstance(exc, ValidationFailed):
+                dialog.show_errors({}, message_of(exc))
+                return
+            own = {k: v for k, v in exc.errors.items() if k in ("how", "when")}
+            rest = {k: v for k, v in exc.errors.items() if k not in own}
+            if not rest:
+                dialog.show_errors(own)
+                return
+            dialog.reject()
+            self.live_check = True
+            self._show_errors(rest)
+            self._go_to(section_of(next(iter(rest))))
+            self.header.say("⚠ " + _("The plan cannot be accepted yet: see the sections "
+                                     "marked ⚠."))
+            self.flush()  # keep what was typed: the refused acceptance saved nothing
+
+        dialog.submit_handler = submit
+        self.dialog = dialog
+        dialog.open()
+
+    # --- printing and comparing ----------------------------------------------------------
+
+    def _print(self, purpose: str, path: Path, then: Callable[[Path], None]) -> None:
+        """The document from the database (audited), then the PDF off the GUI thread."""
+        if self.info is None:
+            return
+        self.flush()
+        version_id = self.info.id
+
+        def render(document: PlanDocument) -> None:
+            def write() -> Path:
+                path.write_bytes(self.plans.render(document))
+                return path
+
+            self.runner.submit(write, then, self._failed, io=True)
+
+        self.header.say(_("Preparing the PDF…"))
+        self.runner.submit(lambda: self.plans.print_document(version_id, purpose=purpose),
+                           render, self._failed)
+
+    def save_pdf(self) -> None:
+        if self.info is None:
+            return
+        suggested = f"{_(vocab.PLAN_TYPES[self.info.plan_type])} {self.info.row.number}.pdf"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the plan as PDF"), suggested, _("PDF documents (*.pdf)"))
+        if path:
+            self._print("save", Path(path),
+                        lambda p: self.header.say(_("Saved as {path}").format(path=p)))
+
+    def open_pdf(self) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="plan-"))
+
+        def opened(path: Path) -> None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            self.header.say(_("The plan is open in the PDF viewer."))
+
+        self._print("open", folder / "plan.pdf", opened)
+
+    def compare(self) -> None:
+        plan = self.header.plan_row()
+        if plan is None or self.info is None or len(plan.versions) < 2:
+            return
+        self.flush()
+        ids = [v.id for v in plan.versions]  # newest first
+        right = self.info.id
+        position = ids.index(right)
+        left = ids[position + 1] if position + 1 < len(ids) else ids[position - 1]
+
+        def run(a: str, b: str) -> None:
+            self.runner.submit(lambda: self.plans.compare(a, b), dialog.show_comparison,
+                               lambda exc: dialog.show_error(message_of(exc)))
+
+        dialog = CompareDialog(plan.versions, left, right, run, self)
+        self.dialog = dialog
+        dialog.open()
+        dialog.run()
