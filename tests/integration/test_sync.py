@@ -110,19 +110,7 @@ def test_two_desks_edit_offline_and_converge(desks, central):
 
 
 def test_same_field_gives_exactly_one_conflict_with_both_values(desks, central):
-    a = desks("a", seed=True)
-    card = a.sign_in().customers.create(
-        customer_input("Virtanen", "Matti", date(1990, 7, 1), 235))
-    a.sync()
-    b = desks("b")
-    b.sync()
-    _copy_credentials(a, b)
-    b.sign_in()
-    for desk, phone in ((a, "040 111 1111"), (b, "050 222 2222")):
-        form = desk.services.customers.edit_form(card.id)
-        form.phone = phone
-        desk.services.customers.update(card.id, form,
-                                       desk.services.customers.get(card.id).revision)
+    a, b, card = _two_desks_edit_the_same_phone(desks)
     a.sync()
     b.sync()
     a.sync()
@@ -241,6 +229,24 @@ def test_cursor_never_skips_a_slow_transaction(desks, central, pg_url):
     assert {"Slow team", "Fast team"} <= names
 
 
+def _two_desks_edit_the_same_phone(desks):
+    """Desk A registers a customer and both desks, apart, change the phone number."""
+    a = desks("a", seed=True)
+    card = a.sign_in().customers.create(
+        customer_input("Virtanen", "Matti", date(1990, 7, 1), 235))
+    a.sync()
+    b = desks("b")
+    b.sync()
+    _copy_credentials(a, b)
+    b.sign_in()
+    for desk, phone in ((a, "040 111 1111"), (b, "050 222 2222")):
+        form = desk.services.customers.edit_form(card.id)
+        form.phone = phone
+        desk.services.customers.update(card.id, form,
+                                       desk.services.customers.get(card.id).revision)
+    return a, b, card
+
+
 def _copy_credentials(a, b):
     """Sign-in verifiers are local only (the sign-in issue fetches them on first online
     sign-in); tests copy them across."""
@@ -271,19 +277,7 @@ def _unused() -> CustomerInput:  # keeps the import used for type readers
 
 
 def test_resolving_a_conflict_with_the_desks_value_reaches_every_desk(desks, central):
-    a = desks("a", seed=True)
-    card = a.sign_in().customers.create(
-        customer_input("Virtanen", "Matti", date(1990, 7, 1), 235))
-    a.sync()
-    b = desks("b")
-    b.sync()
-    _copy_credentials(a, b)
-    b.sign_in()
-    for desk, phone in ((a, "040 111 1111"), (b, "050 222 2222")):
-        form = desk.services.customers.edit_form(card.id)
-        form.phone = phone
-        desk.services.customers.update(card.id, form,
-                                       desk.services.customers.get(card.id).revision)
+    a, b, card = _two_desks_edit_the_same_phone(desks)
     a.sync()
     b.sync()
     conflicts = b.services.sync.conflicts()

@@ -25,10 +25,10 @@ class CustomersPage(QStackedWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("customers_page")
-        self.service = service = services.customers
+        self.service = services.customers
         self.visits = services.visits
         self.runner = runner
-        self.model = CustomerTableModel(service, runner, self)
+        self.model = CustomerTableModel(self.service, runner, self)
         self.list_view = CustomerListView(self.model)
         self.card_view = CustomerCardView()
         self.plan_view = PlanEditor(services.plans, runner)
