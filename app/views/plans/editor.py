@@ -5,6 +5,7 @@ accepted versions are read-only."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QHideEvent
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import N_, _, format_time
+from app.i18n import N_, _, format_time, ngettext
 from app.services import plan_templates as vocab
 from app.services.dto import (
     CustomerPlans,
@@ -36,6 +38,7 @@ from app.services.dto import (
 from app.services.errors import Conflict, ServiceError, ValidationFailed
 from app.services.plans import PlanService, check_acceptance
 from app.views.common import icon
+from app.views.pdf_printer import print_pdf
 from app.views.plans.dialogs import AcceptDialog, CompareDialog
 from app.views.plans.forms import ContactSection, ObligationSection, ReviewSection
 from app.views.plans.header import NewPlanPanel, PlanHeader
@@ -110,6 +113,7 @@ class PlanEditor(QWidget):
         header.new_plan_button.clicked.connect(self.new_plan)
         header.new_draft_button.clicked.connect(self.new_draft)
         header.accept_button.clicked.connect(self.accept_plan)
+        header.printer_action.triggered.connect(self.print_on_printer)
         header.save_pdf_action.triggered.connect(self.save_pdf)
         header.open_pdf_action.triggered.connect(self.open_pdf)
         header.compare_button.clicked.connect(self.compare)
@@ -413,6 +417,27 @@ class PlanEditor(QWidget):
         if path:
             self._print("save", Path(path),
                         lambda p: self.header.say(_("Saved as {path}").format(path=p)))
+
+    def print_on_printer(self) -> None:
+        """The system print dialog, then the plan's pages painted onto the printer."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        folder = Path(tempfile.mkdtemp(prefix="plan-"))
+
+        def sent(pages: int) -> None:
+            shutil.rmtree(folder, ignore_errors=True)
+            self.header.say(ngettext("Sent {n} page to the printer.",
+                                     "Sent {n} pages to the printer.", pages).format(n=pages))
+
+        def failed(exc: Exception) -> None:
+            shutil.rmtree(folder, ignore_errors=True)
+            self.header.say("⚠ " + _("Printing failed: {error}").format(error=exc))
+
+        def send(path: Path) -> None:
+            self.runner.submit(lambda: print_pdf(path, printer), sent, failed, io=True)
+
+        self._print("print", folder / "plan.pdf", send)
 
     def open_pdf(self) -> None:
         folder = Path(tempfile.mkdtemp(prefix="plan-"))
