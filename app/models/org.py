@@ -17,6 +17,10 @@ class ServicePoint(Synced, Base):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     municipality: Mapped[str] = mapped_column(String(60))
+    # Printed on plans and letters: where the customer comes to.
+    street_address: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    phone: Mapped[str | None] = mapped_column(String(40))
     mode: Mapped[ServicePointMode] = enum_column(ServicePointMode)
     # The service areas offered at the queue, comma separated (configurable per point).
     queue_services: Mapped[str] = mapped_column(String(400), default="")

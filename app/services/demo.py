@@ -113,6 +113,11 @@ SERVICE_POINTS = (
      "information,initial,finding_work,skills,work_ability,integration,employer"),
     ("RAN", "Ranua", "Ranua", ServicePointMode.APPOINTMENT, "information,initial,finding_work"),
 )
+# Demo addresses (street, postal code, phone): made up, in the right towns.
+POINT_ADDRESSES = {
+    "ROV": ("Koskikatu 25", "96200", "016 322 0000"),
+    "RAN": ("Keskustie 10", "97700", "016 355 0000"),
+}
 # Half-hour appointment slots: 8:00-11:00 and 12:00-16:00 (lunch between).
 SLOT_STARTS = tuple(8 * 60 + 30 * i for i in range(6)) + tuple(12 * 60 + 30 * i for i in range(8))
 APPOINTMENT_MINUTES = {
@@ -327,8 +332,10 @@ class _Demo:
         points = []
         for code, name, municipality, mode, queue in SERVICE_POINTS:
             self.points[code] = self.new_id()
+            street, postal_code, phone = POINT_ADDRESSES[code]
             points.append({"id": self.points[code], "code": code, "name": name,
-                           "municipality": municipality, "mode": mode,
+                           "municipality": municipality, "street_address": street,
+                           "postal_code": postal_code, "phone": phone, "mode": mode,
                            "queue_services": queue, **self.synced()})
         teams, staff = [], []
         names = _StaffNames(self.rng)

@@ -521,7 +521,7 @@ class PlanService:
                 coach_phone=(coach.phone or "") if coach else "",
                 coach_email=(coach.email or "") if coach else "",
                 service_point_name=point.name if point else "",
-                service_point_address=point.municipality if point else "",
+                service_point_address=_point_address(point),
                 plan_type=plan.plan_type.value, number=version.number,
                 status=version.status.value, accepted_how=version.accepted_how,
                 accepted_at=version.accepted_at, accepted_by_name=row.accepted_by_name,
@@ -723,3 +723,11 @@ def print_plan_cli(services: Any, key: str, lang: str | None, out_path: Path) ->
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(pdf)
     return out_path
+
+
+def _point_address(point: ServicePoint | None) -> str:
+    """'Koskikatu 25, 96200 Rovaniemi', or just the municipality when no address is set."""
+    if point is None:
+        return ""
+    town = " ".join(p for p in (point.postal_code, point.municipality) if p)
+    return ", ".join(p for p in (point.street_address, town) if p)

@@ -331,3 +331,14 @@ def test_reviews_due_feed_the_worklist(plans, customer_id):
     assert [(d.version_id, d.next_review_on) for d in due] == [(accepted.id, review)]
     assert due[0].customer_name == "Mäkelä, Aino Maria"
     assert due[0].period_ends_on == add_months(plans.ctx.today(), 1) - timedelta(days=1)
+
+
+def test_printed_plan_header_carries_the_service_point_address(signed_in):
+    from app.models import ServicePoint
+    from app.services.plans import _point_address
+
+    with signed_in.ctx.session_factory.begin() as s:
+        point = s.get(ServicePoint, "sp-rov")
+        assert _point_address(point) == "Rovaniemi"  # no address yet: the municipality
+        point.street_address, point.postal_code = "Koskikatu 25", "96200"
+        assert _point_address(point) == "Koskikatu 25, 96200 Rovaniemi"

@@ -9,12 +9,21 @@ config = context.config
 url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
 engine = config.attributes.get("engine") or create_engine(url)
 
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """row_tx and its index are made by the sync migration, not the models: autogenerate
+    must not propose dropping them."""
+    return not (name and "row_tx" in name)
+
+
 with engine.connect() as connection:
     context.configure(
         connection=connection,
         target_metadata=central_metadata(),
         compare_type=True,
         version_table="alembic_version_central",
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
