@@ -5,9 +5,17 @@ from __future__ import annotations
 from enum import StrEnum
 
 import qtawesome as qta
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableView,
+    QWidget,
+)
 
 from app.i18n import _
 from app.rules.codes import CUSTOMER_LANGUAGES, LABELS
@@ -78,3 +86,30 @@ def shortcut(scope: QWidget, keys: str, button: QAbstractButton) -> QShortcut:
     sc.activated.connect(lambda: button.isEnabled() and button.click())
     guard.shortcuts.append(sc)
     return sc
+
+
+def heading_label() -> QLabel:
+    """A page's title: larger and bold, scaled from the application font."""
+    heading = QLabel()
+    font = heading.font()
+    font.setPointSizeF(font.pointSizeF() * 1.4)
+    font.setBold(True)
+    heading.setFont(font)
+    return heading
+
+
+def list_table(name: str, model: QAbstractItemModel) -> QTableView:
+    """A read-only list of whole rows: one selected at a time, Tab leaves the table."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table

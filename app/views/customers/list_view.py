@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _, format_number, ngettext
-from app.views.common import icon, shortcut
+from app.views.common import heading_label, icon, shortcut
 from app.views.customers.table_model import CustomerTableModel, IdRole
 
 SEARCH_DELAY_MS = 200
@@ -61,11 +61,7 @@ class CustomerListView(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.heading = QLabel()
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.search = QLineEdit()
         self.search.setObjectName("customer_search")
         self.search.setClearButtonEnabled(True)

@@ -8,10 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -24,7 +22,7 @@ from app.i18n import N_, _, format_number, format_time
 from app.rules.codes import ServiceArea, TicketState
 from app.services.dto import QueueSnapshot, TicketRow
 from app.services.registry import Services
-from app.views.common import icon, label, shortcut
+from app.views.common import heading_label, icon, label, list_table, shortcut
 from app.views.queue.arrival import ArrivalDialog
 from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog
 from app.views.queue.models import ServingTableModel, WaitingTableModel, minutes_since
@@ -43,21 +41,6 @@ ACTIONS = (
     ("transfer", "mdi6.swap-horizontal", "F11", N_("T&ransfer…")),
     ("finish", "mdi6.check", "F12", N_("&Finish…")),
 )
-
-
-def _table(name: str, model: Any) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
-    table.setAlternatingRowColors(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 class QueuePage(QWidget):
@@ -87,11 +70,7 @@ class QueuePage(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.heading = QLabel()
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.duty_label = QLabel()
         self.duty_label.setObjectName("queue_duty")
         self.duty_label.setWordWrap(True)
@@ -113,10 +92,10 @@ class QueuePage(QWidget):
         self.waiting_model = WaitingTableModel(self)
         self.serving_model = ServingTableModel(self)
         self.waiting_box = QGroupBox()
-        self.waiting_table = _table("queue_waiting", self.waiting_model)
+        self.waiting_table = list_table("queue_waiting", self.waiting_model)
         QVBoxLayout(self.waiting_box).addWidget(self.waiting_table)
         self.serving_box = QGroupBox()
-        self.serving_table = _table("queue_serving", self.serving_model)
+        self.serving_table = list_table("queue_serving", self.serving_model)
         QVBoxLayout(self.serving_box).addWidget(self.serving_table)
         lists.addWidget(self.waiting_box, 1)
         lists.addWidget(self.serving_box, 1)

@@ -6,10 +6,8 @@ import json
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -19,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import N_, _, format_datetime
 from app.services.sync import ConflictRow, RejectedRow, SyncService
-from app.views.common import icon
+from app.views.common import heading_label, icon, list_table
 from app.views.simple_model import SimpleTableModel
 from app.views.tasks import TaskRunner
 
@@ -47,20 +45,6 @@ def field_label(name: str) -> str:
     return _(FIELD_NAMES[name]) if name in FIELD_NAMES else name
 
 
-def _table(name: str, model: SimpleTableModel) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
 def _fields_text(fields_json: str) -> str:
     fields = json.loads(fields_json)
     return ", ".join(f"{k}={v}" for k, v in fields.items() if k not in ("updated_at",
@@ -76,11 +60,7 @@ class SyncPage(QWidget):
         self.setObjectName("sync_page")
         self.service, self.runner = service, runner
         layout = QVBoxLayout(self)
-        self.heading = QLabel()
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading_label()
         self.state = QLabel()
         self.state.setObjectName("sync_state")
         self.state.setWordWrap(True)
@@ -95,7 +75,7 @@ class SyncPage(QWidget):
         self.conflicts = SimpleTableModel(
             (N_("Record"), N_("Field"), N_("Central value"), N_("Value from a desk"),
              N_("Workstation"), N_("When")), self._conflict_cells, self)
-        self.conflict_table = _table("sync_conflicts", self.conflicts)
+        self.conflict_table = list_table("sync_conflicts", self.conflicts)
         inner.addWidget(self.conflict_table)
         buttons = QHBoxLayout()
         self.keep_central = QPushButton()
@@ -114,7 +94,7 @@ class SyncPage(QWidget):
         inner = QVBoxLayout(self.rejected_box)
         self.rejected = SimpleTableModel(
             (N_("When"), N_("Record"), N_("Change"), N_("Reason")), self._rejected_cells, self)
-        self.rejected_table = _table("sync_rejected", self.rejected)
+        self.rejected_table = list_table("sync_rejected", self.rejected)
         inner.addWidget(self.rejected_table)
         buttons = QHBoxLayout()
         self.retry = QPushButton()
