@@ -8,10 +8,12 @@ from app.models.local import LocalSetting, OutboxEntry
 from app.models.org import ServicePoint, Staff, StaffCredential, Team
 from app.models.plan import Plan, PlanAction, PlanGoal, PlanService, PlanVersion
 from app.models.service import Appointment, DeskDuty, QueueTicket, Visit
+from app.models.settings import AreaSetting
 from app.models.sync import SyncConflict
 
 __all__ = [
     "Appointment",
+    "AreaSetting",
     "AuditEvent",
     "Base",
     "Customer",

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     PLAN_EDIT = "plan.edit"
     PLAN_PRINT = "plan.print"
     SYNC_RUN = "sync.run"
+    SETTINGS_EDIT = "settings.edit"
 
 
 _DESK = {
@@ -42,7 +43,7 @@ _COACH = _DESK | {
     Permission.PLAN_EDIT,
     Permission.PLAN_PRINT,
 }
-_LEAD = _COACH | {Permission.AUDIT_READ}
+_LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT}
 _ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD}
 
 MATRIX: dict[Role, frozenset[Permission]] = {

@@ -16,6 +16,7 @@ from app.services.context import AppContext
 from app.services.customers import CustomerService
 from app.services.plans import PlanService
 from app.services.queue import QueueService
+from app.services.settings import SettingsService
 from app.services.sync import SyncService
 from app.services.visits import VisitService
 
@@ -31,13 +32,14 @@ class Services:
     visits: VisitService
     plans: PlanService
     sync: SyncService
+    settings: SettingsService
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
         ctx = AppContext.open(path, workstation)
         return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx),
                    queue=QueueService(ctx), visits=VisitService(ctx), sync=SyncService(ctx),
-                   plans=PlanService(ctx))
+                   plans=PlanService(ctx), settings=SettingsService(ctx))
 
     def is_empty(self) -> bool:
         with self.ctx.session_factory() as s:

@@ -57,7 +57,7 @@ def scope(table: Table, point_id: str):
     c, name = table.c, table.name
     if name in NEVER_PULLED:
         return false()
-    if name in ("service_point", "team", "staff"):
+    if name in ("service_point", "team", "staff", "area_setting"):
         return true()
     tickets, appointments = central_table("queue_ticket"), central_table("appointment")
     customers = central_table("customer")

@@ -1,0 +1,27 @@
+"""The area settings a team lead or administrator can change, with their defaults.
+
+Values are JSON. A feature that needs a setting adds its key and default here (never a
+literal in the code that uses it) and reads it through services.settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # DOMAIN.md: caseload cap about 120 customers per coach (warn, do not forbid).
+    "caseload_cap": 120,
+    # Lock the session after this many idle minutes (security issue).
+    "idle_lock_minutes": 10,
+    # Feedback: ask "how likely would you recommend" (0-10) after the smiley scale.
+    "feedback_ask_recommend": True,
+    # Feedback figures per worker only with at least this many answers.
+    "feedback_min_answers_per_worker": 10,
+    # Worklist: customers not contacted in this many days.
+    "not_contacted_days": 60,
+}
+
+
+def default(key: str) -> Any:
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown area setting {key!r}")
+    return DEFAULTS[key]
