@@ -5,7 +5,12 @@ update  - extract messages.pot from the code (settings in pyproject.toml), merge
 compile - build the .mo files the application loads.
 check   - fail when the template is out of date with the code, or when any catalog has
           an untranslated or fuzzy message (the test suite runs this).
+missing OUT.json - write the messages still untranslated in fi or sv as JSON
+          {msgid: {"fi": "", "sv": "", "plural": msgid_plural or null}} for a translator.
+fill IN.json     - take translations back from such a file (plural forms as lists).
 """
+
+import json
 
 from __future__ import annotations
 
@@ -100,12 +105,59 @@ def problems() -> list[str]:
     return found
 
 
+def _untranslated(m) -> bool:
+    strings = m.string if isinstance(m.string, tuple) else (m.string,)
+    return bool(m.id) and (m.fuzzy or not all(strings))
+
+
+def write_missing(out: Path) -> int:
+    wanted: dict[str, dict] = {}
+    for lang in ("fi", "sv"):
+        with po_path(lang).open("rb") as fh:
+            for m in read_po(fh, locale=lang):
+                if _untranslated(m):
+                    key = m.id[0] if isinstance(m.id, tuple) else m.id
+                    entry = wanted.setdefault(key, {"fi": "", "sv": "", "plural": None})
+                    if isinstance(m.id, tuple):
+                        entry["plural"] = m.id[1]
+    out.write_text(json.dumps(wanted, ensure_ascii=False, indent=1), encoding="utf-8")
+    return len(wanted)
+
+
+def fill(source: Path) -> int:
+    given = json.loads(source.read_text(encoding="utf-8"))
+    filled = 0
+    for lang in ("fi", "sv"):
+        path = po_path(lang)
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        for m in catalog:
+            key = m.id[0] if isinstance(m.id, tuple) else m.id
+            text = given.get(key, {}).get(lang) if key else None
+            if not text or not _untranslated(m):
+                continue
+            if isinstance(m.id, tuple):
+                forms = text if isinstance(text, list) else [text, text]
+                m.string = tuple(forms[: catalog.num_plurals])
+            else:
+                m.string = text
+            m.flags.discard("fuzzy")
+            filled += 1
+        with path.open("wb") as fh:
+            write_po(fh, catalog, width=76, omit_header=False)
+    return filled
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
     if command == "update":
         update()
     elif command == "compile":
         compile_all()
+    elif command == "missing":
+        print(f"{write_missing(Path(argv[2]))} messages to translate")
+    elif command == "fill":
+        print(f"{fill(Path(argv[2]))} translations filled")
     elif command == "check":
         issues = problems()
         print("\n".join(issues) or "translations complete")
