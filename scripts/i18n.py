@@ -10,10 +10,9 @@ missing OUT.json - write the messages still untranslated in fi or sv as JSON
 fill IN.json     - take translations back from such a file (plural forms as lists).
 """
 
-import json
-
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
