@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import LANGUAGE_NAMES, LANGUAGES, N_, current_language, translate_in
+from app.i18n import LANGUAGE_NAMES, LANGUAGES, N_, current_language
 from app.services.feedback import FeedbackAnswer
 from app.views.common import FieldError
 from app.views.feedback.faces import FaceScale, big_button
+from app.views.feedback.texts import customer_text
 from app.views.tasks import TaskRunner
 
 CLOSE_AFTER_MS = 5000
@@ -47,6 +48,16 @@ class CustomerFeedbackWindow(QWidget):
         big = QFont(self.font())
         big.setPointSizeF(big.pointSizeF() * 1.5)
         self.setFont(big)
+        # The customer's choices must stand out plainly: the palette's highlight. (With a
+        # style sheet, sizes must be in it too: it overrides fonts set on the widgets.)
+        size = big.pointSizeF()
+        self.setStyleSheet(
+            f"QWidget {{ font-size: {size:.1f}pt; }}"
+            f" #customer_question, #customer_thanks {{ font-size: {size * 1.4:.1f}pt;"
+            " font-weight: bold; }"
+            " QToolButton:checked, QPushButton:checked { background-color: palette(highlight);"
+            " color: palette(highlighted-text); border: 2px solid palette(shadow);"
+            " border-radius: 4px; }")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(32, 24, 32, 24)
         langs = QHBoxLayout()
@@ -117,6 +128,7 @@ class CustomerFeedbackWindow(QWidget):
         self.wants_reply.setMinimumHeight(TOUCH)
         self.wants_reply.setStyleSheet(
             f"QCheckBox::indicator {{ width: {TOUCH // 2}px; height: {TOUCH // 2}px; }}")
+        self.wants_reply.setFont(big)  # a style sheet of its own drops the inherited font
         self.contact = QLineEdit()
         self.contact.setObjectName("customer_contact")
         self.contact.setMinimumHeight(TOUCH)
@@ -136,6 +148,7 @@ class CustomerFeedbackWindow(QWidget):
         self.skip = QPushButton()
         self.skip.setObjectName("customer_skip")
         self.skip.setMinimumHeight(TOUCH)
+        self.skip.setMinimumWidth(200)
         self.skip.clicked.connect(self.close)
         self.send = QPushButton()
         self.send.setObjectName("customer_send")
@@ -164,7 +177,7 @@ class CustomerFeedbackWindow(QWidget):
     def t(self, message: str) -> str:
         """In the customer's chosen language, whatever the worker's UI language (so this
         window ignores the application's LanguageChange)."""
-        return translate_in(self.lang, message)
+        return customer_text(self.lang, message)
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang

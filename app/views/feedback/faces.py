@@ -6,8 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QSizePolicy, QToolButton, QWidget
 
-from app.i18n import LANGUAGES, N_, translate_in
+from app.i18n import LANGUAGES, N_
 from app.views.common import icon
+from app.views.feedback.texts import customer_text
 
 SCORE_WORDS = {1: N_("Very poor"), 2: N_("Poor"), 3: N_("Neither good nor poor"),
                4: N_("Good"), 5: N_("Very good")}
@@ -17,7 +18,7 @@ FACES = {1: "mdi6.emoticon-frown-outline", 2: "mdi6.emoticon-sad-outline",
 
 
 def score_word(score: int, lang: str) -> str:
-    return translate_in(lang, SCORE_WORDS[score])
+    return customer_text(lang, SCORE_WORDS[score])
 
 
 def big_button(text: str = "", height: int = 64) -> QToolButton:
@@ -65,7 +66,12 @@ class FaceScale(QWidget):
         """The words under each face: one language, or several on their own lines."""
         for score, button in self.buttons.items():
             words = [score_word(score, lang) for lang in langs]
-            button.setText("\n".join(dict.fromkeys(words)))  # one line when all equal
+            lines = list(dict.fromkeys(words))  # one line when all are equal
+            button.setText("\n".join(lines))
+            # No taller than the face and words need: the style would put the words
+            # mid-way down a tall button, away from their face.
+            line = button.fontMetrics().height()
+            button.setMaximumHeight(button.iconSize().height() + (len(lines) + 1) * line + 24)
             button.setAccessibleName(" / ".join(dict.fromkeys(words)))
 
     def score(self) -> int | None:

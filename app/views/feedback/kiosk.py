@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import LANGUAGES, N_, _, translate_in
+from app.i18n import LANGUAGES, N_, _
 from app.services.auth import AuthService
 from app.services.feedback import FeedbackAnswer, FeedbackService, KioskPoint
 from app.views.common import icon
 from app.views.feedback.faces import FaceScale
 from app.views.feedback.pin import LeaveKioskDialog
+from app.views.feedback.texts import customer_text
 from app.views.tasks import TaskRunner
 
 THANKS_MS = 4000  # long enough to read, short enough for the next customer
@@ -32,7 +33,7 @@ THANKS = N_("Thank you for your feedback!")
 
 
 def _in_all(message: str) -> list[str]:
-    return [translate_in(lang, message) for lang in LANGUAGES]
+    return [customer_text(lang, message) for lang in LANGUAGES]
 
 
 class KioskWindow(QWidget):

@@ -14,9 +14,12 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -82,6 +85,13 @@ def score_text(score: int) -> str:
     return f"{score} – {_(SCORE_WORDS[score])}"
 
 
+def _stretch_first(table: QTableView) -> None:
+    """The group's name takes the width; the figures stay next to each other."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+
 class _Card(QFrame):
     """A key figure: a big number with its name under it."""
 
@@ -137,6 +147,8 @@ class FeedbackPage(QWidget):
             edit.setCalendarPopup(True)
             edit.dateChanged.connect(self._period_changed)
             lbl.setBuddy(edit)
+            lbl.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+            top.addSpacing(12)
             top.addWidget(lbl)
             top.addWidget(edit)
         layout.addLayout(top)
@@ -190,6 +202,7 @@ class FeedbackPage(QWidget):
         layout.addLayout(row)
         self.figure_model = SimpleTableModel(FIGURE_COLUMNS, self._figure_cells, self)
         self.figure_table = list_table("feedback_figures", self.figure_model)
+        _stretch_first(self.figure_table)
         layout.addWidget(self.figure_table, 1)
         self.figures_note = QLabel()
         self.figures_note.setWordWrap(True)
@@ -207,6 +220,7 @@ class FeedbackPage(QWidget):
             (N_("Worker"), *FIGURE_COLUMNS[1:]),
             lambda r: self._cells("worker", r), self)
         self.worker_table = list_table("feedback_workers", self.worker_model)
+        _stretch_first(self.worker_table)
         layout.addWidget(self.worker_table, 1)
         return tab
 
