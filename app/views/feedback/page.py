@@ -285,6 +285,9 @@ class FeedbackPage(QWidget):
         self.heading.setText(_("Customer feedback"))
         self.from_label.setText(_("&From"))
         self.to_label.setText(_("&To"))
+        for lbl in (self.from_label, self.to_label):
+            # Room for the whole word: the date edits beside them otherwise crowd it.
+            lbl.setMinimumWidth(lbl.fontMetrics().horizontalAdvance(lbl.text()) + 8)
         self.start.setAccessibleName(_("From"))
         self.end.setAccessibleName(_("To"))
         self.denied.setText(_("Feedback figures and comments are for coaches and team leads."))
