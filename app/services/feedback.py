@@ -305,23 +305,30 @@ class FeedbackService:
         stmt = (select(Feedback, ServicePoint.name)
                 .join(ServicePoint, ServicePoint.id == Feedback.service_point_id)
                 .where(*self._period(lo, hi), Feedback.comment.is_not(None)))
-        for word in nfc(text).split():
-            # SQLite's LIKE folds ASCII case only: lower() both sides for ä, ö and å.
-            stmt = stmt.where(func.lower(Feedback.comment).contains(word.lower(),
-                                                                     autoescape=True))
         if service_point_id:
             stmt = stmt.where(Feedback.service_point_id == service_point_id)
         if channel:
             stmt = stmt.where(Feedback.channel == Channel(channel))
         if max_score is not None:
             stmt = stmt.where(Feedback.score <= max_score)
-        stmt = stmt.order_by(Feedback.answered_at.desc()).limit(limit)
+        stmt = stmt.order_by(Feedback.answered_at.desc())
+        # The words are matched here, not in SQL: SQLite folds the case of ASCII only,
+        # and comments are Finnish and Swedish (PITKÄ must find pitkä). The period and
+        # the filters keep the rows read few (hundreds a year).
+        words = [w.casefold() for w in nfc(text).split()]
+        found: list[CommentRow] = []
         with self.ctx.reading() as s:
-            return [CommentRow(
-                id=f.id, answered_at=f.answered_at, score=f.score, recommend=f.recommend,
-                comment=f.comment or "", service_point=name, channel=f.channel.value,
-                service_area=f.service_area.value if f.service_area else None,
-            ) for f, name in s.execute(stmt).all()]
+            for f, name in s.execute(stmt):
+                folded = (f.comment or "").casefold()
+                if not all(w in folded for w in words):
+                    continue
+                found.append(CommentRow(
+                    id=f.id, answered_at=f.answered_at, score=f.score, recommend=f.recommend,
+                    comment=f.comment or "", service_point=name, channel=f.channel.value,
+                    service_area=f.service_area.value if f.service_area else None))
+                if len(found) >= limit:
+                    break
+        return found
 
     def service_points(self) -> list[KioskPoint]:
         with self.ctx.reading() as s:
