@@ -9,7 +9,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QGridLayout,
     QHBoxLayout,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, N_, current_language
 from app.services.feedback import FeedbackAnswer
 from app.views.common import FieldError
-from app.views.feedback.faces import FaceScale, big_button
+from app.views.feedback.faces import FaceScale, OneOf, big_button
 from app.views.feedback.texts import customer_text
 from app.views.tasks import TaskRunner
 
@@ -62,8 +61,8 @@ class CustomerFeedbackWindow(QWidget):
         outer.setContentsMargins(32, 24, 32, 24)
         langs = QHBoxLayout()
         langs.addStretch(1)
-        self.lang_group = QButtonGroup(self)
-        for code in LANGUAGES:
+        self.lang_group = OneOf(self)
+        for index, code in enumerate(LANGUAGES):
             button = QPushButton(LANGUAGE_NAMES[code])  # each language by its own name
             button.setObjectName(f"customer_lang_{code}")
             button.setCheckable(True)
@@ -71,7 +70,7 @@ class CustomerFeedbackWindow(QWidget):
             button.setMinimumHeight(TOUCH)
             button.setMinimumWidth(140)
             button.clicked.connect(lambda _c=False, c=code: self.set_lang(c))
-            self.lang_group.addButton(button)
+            self.lang_group.addButton(button, index)
             langs.addWidget(button)
         outer.addLayout(langs)
         self.pages = QStackedWidget()
@@ -99,7 +98,7 @@ class CustomerFeedbackWindow(QWidget):
         self.recommend_box = QWidget()
         grid = QGridLayout(self.recommend_box)
         grid.setContentsMargins(0, 0, 0, 0)
-        self.recommend = QButtonGroup(self)
+        self.recommend = OneOf(self)
         for n in range(11):
             button = big_button(str(n), TOUCH)
             button.setObjectName(f"recommend_{n}")
@@ -211,7 +210,7 @@ class CustomerFeedbackWindow(QWidget):
         score = self.faces.score()
         if score is None:
             return None
-        recommend = self.recommend.checkedId() if self.recommend_box.isVisible() else -1
+        recommend = self.recommend.chosen() if self.recommend_box.isVisible() else -1
         return FeedbackAnswer(
             score=score, recommend=recommend if recommend >= 0 else None,
             comment=self.comment.toPlainText(), wants_reply=self.wants_reply.isChecked(),

@@ -3,8 +3,8 @@ big touch targets, a face pictogram and words under it (never colour alone)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QSizePolicy, QToolButton, QWidget
+from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QSizePolicy, QToolButton, QWidget
 
 from app.i18n import LANGUAGES, N_
 from app.views.common import icon
@@ -19,6 +19,35 @@ FACES = {1: "mdi6.emoticon-frown-outline", 2: "mdi6.emoticon-sad-outline",
 
 def score_word(score: int, lang: str) -> str:
     return customer_text(lang, SCORE_WORDS[score])
+
+
+class OneOf(QObject):
+    """Checkable buttons of which one is chosen. Not a QButtonGroup: Tab skips the
+    unchecked buttons of a group, and every choice must be reachable with Tab."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.ids: dict[QAbstractButton, int] = {}
+
+    def addButton(self, button: QAbstractButton, id_: int) -> None:
+        self.ids[button] = id_
+        button.clicked.connect(lambda _c=False, i=id_: self.choose(i))
+
+    def buttons(self) -> list[QAbstractButton]:
+        return list(self.ids)
+
+    def button(self, id_: int) -> QAbstractButton | None:
+        return next((b for b, i in self.ids.items() if i == id_), None)
+
+    def id(self, button: QAbstractButton) -> int:
+        return self.ids[button]
+
+    def choose(self, chosen: int) -> None:
+        for button, id_ in self.ids.items():
+            button.setChecked(id_ == chosen)
+
+    def chosen(self) -> int:
+        return next((i for b, i in self.ids.items() if b.isChecked()), -1)
 
 
 def big_button(text: str = "", height: int = 64) -> QToolButton:
@@ -41,8 +70,7 @@ class FaceScale(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setSpacing(max(8, face_px // 6))
-        self.group = QButtonGroup(self)
-        self.group.setExclusive(True)
+        self.group = OneOf(self)
         self.buttons: dict[int, QToolButton] = {}
         for score in sorted(FACES):
             button = big_button(height=face_px + 3 * face_px // 4)
@@ -75,12 +103,8 @@ class FaceScale(QWidget):
             button.setAccessibleName(" / ".join(dict.fromkeys(words)))
 
     def score(self) -> int | None:
-        checked = self.group.checkedId()
+        checked = self.group.chosen()
         return checked if checked > 0 else None
 
     def clear(self) -> None:
-        button = self.group.checkedButton()
-        if button is not None:
-            self.group.setExclusive(False)
-            button.setChecked(False)
-            self.group.setExclusive(True)
+        self.group.choose(-1)

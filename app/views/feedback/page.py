@@ -291,9 +291,12 @@ class FeedbackPage(QWidget):
         self.start.setAccessibleName(_("From"))
         self.end.setAccessibleName(_("To"))
         self.denied.setText(_("Feedback figures and comments are for coaches and team leads."))
+        tables = (self.figure_table, self.worker_table, self.comment_table, self.reply_table)
         for index, text in enumerate((N_("Figures"), N_("Per worker"), N_("Comments"),
                                       N_("Reply requests"))):
             self.tabs.setTabText(index, _(text))
+            tables[index].setAccessibleName(_(text))
+        self.tabs.setAccessibleName(_("Customer feedback"))
         self.group_label.setText(_("&Group by"))
         self.group_by.setAccessibleName(_("Group by"))
         for i, (_key, text) in enumerate(DIMENSION_NAMES):
