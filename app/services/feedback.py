@@ -375,3 +375,31 @@ class FeedbackService:
                 row.handled_by = self.ctx.actor.staff_id  # type: ignore[union-attr]
             self.ctx.audit(s, "feedback.reply.handled", "feedback_reply_request", row.id)
 
+
+
+def _figures_dict(f: rules.Figures) -> dict[str, Any]:
+    def rounded(value: float | None, digits: int) -> float | None:
+        return None if value is None else round(value, digits)
+
+    return {"answers": f.answers, "satisfaction": rounded(f.satisfaction, 1),
+            "nps": rounded(f.nps, 1), "mean": rounded(f.mean, 2),
+            "recommend_answers": f.recommend_answers}
+
+
+def feedback_report(service: FeedbackService, start: date, end: date) -> dict[str, Any]:
+    """The figures of a period by every dimension and per worker (where allowed), as
+    plain data for `python -m app.cli feedback report`."""
+    if end < start:
+        raise ValidationFailed({"to": N_("The period ends before it starts.")})
+    report: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat()}
+    for dimension in ("service_point", "channel", "service_area", "week"):
+        table = service.figures(dimension, start, end)
+        report["total"] = _figures_dict(table.total)
+        report[dimension] = [{"key": r.key, "name": r.name, **_figures_dict(r.figures)}
+                             for r in table.rows]
+    workers = service.worker_figures(start, end)
+    report["workers"] = {
+        "minimum": workers.minimum, "hidden_answers": workers.hidden_answers,
+        "rows": [{"name": r.name or "other workers", **_figures_dict(r.figures)}
+                 for r in workers.rows]}
+    return report
