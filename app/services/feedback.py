@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.i18n import HELSINKI, N_
 from app.models import Feedback, FeedbackReplyRequest, ServicePoint, Staff, Team, Visit
 from app.rules import feedback as rules
-from app.rules.codes import Channel
+from app.rules.codes import Channel, ServicePointMode
 from app.rules.customer import nfc
 from app.rules.permissions import Permission
 from app.services.context import AppContext
@@ -160,14 +160,15 @@ class FeedbackService:
 
     def kiosk_point(self, code: str | None = None) -> KioskPoint:
         """The service point a kiosk stands at: the given code, else the signed-in
-        worker's, else the first one (a single-point installation)."""
+        worker's, else the first walk-in point (kiosks stand in walk-in lobbies)."""
         with self.ctx.reading() as s:
             stmt = select(ServicePoint).where(ServicePoint.deleted_at.is_(None))
             if code:
                 stmt = stmt.where(ServicePoint.code == code.upper())
             elif self.ctx.actor is not None:
                 stmt = stmt.where(ServicePoint.id == self.ctx.actor.service_point_id)
-            point = s.scalars(stmt.order_by(ServicePoint.code).limit(1)).first()
+            walk_in_first = case((ServicePoint.mode == ServicePointMode.WALK_IN, 0), else_=1)
+            point = s.scalars(stmt.order_by(walk_in_first, ServicePoint.code).limit(1)).first()
             if point is None:
                 raise NotFound(N_("The service point was not found."))
             return KioskPoint(id=point.id, code=point.code, name=point.name)
