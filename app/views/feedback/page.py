@@ -85,11 +85,11 @@ def score_text(score: int) -> str:
     return f"{score} – {_(SCORE_WORDS[score])}"
 
 
-def _stretch_first(table: QTableView) -> None:
-    """The group's name takes the width; the figures stay next to each other."""
+def _stretch(table: QTableView, column: int = 0) -> None:
+    """One column (the name, the comment) takes the width; the rest stay together."""
     header = table.horizontalHeader()
     header.setStretchLastSection(False)
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
 
 
 class _Card(QFrame):
@@ -202,7 +202,7 @@ class FeedbackPage(QWidget):
         layout.addLayout(row)
         self.figure_model = SimpleTableModel(FIGURE_COLUMNS, self._figure_cells, self)
         self.figure_table = list_table("feedback_figures", self.figure_model)
-        _stretch_first(self.figure_table)
+        _stretch(self.figure_table)
         layout.addWidget(self.figure_table, 1)
         self.figures_note = QLabel()
         self.figures_note.setWordWrap(True)
@@ -220,7 +220,7 @@ class FeedbackPage(QWidget):
             (N_("Worker"), *FIGURE_COLUMNS[1:]),
             lambda r: self._cells("worker", r), self)
         self.worker_table = list_table("feedback_workers", self.worker_model)
-        _stretch_first(self.worker_table)
+        _stretch(self.worker_table)
         layout.addWidget(self.worker_table, 1)
         return tab
 
@@ -252,6 +252,7 @@ class FeedbackPage(QWidget):
             self._comment_cells, self)
         self.comment_table = list_table("feedback_comments", self.comment_model)
         self.comment_table.setWordWrap(True)
+        _stretch(self.comment_table, 2)
         layout.addWidget(self.comment_table, 1)
         return tab
 
@@ -265,6 +266,7 @@ class FeedbackPage(QWidget):
             (N_("Answered"), N_("Score"), N_("Comment"), N_("Contact"), N_("Service point"),
              N_("Status")), self._reply_cells, self)
         self.reply_table = list_table("feedback_replies", self.reply_model)
+        _stretch(self.reply_table, 2)
         self.reply_table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.reply_table, 1)
         row = QHBoxLayout()
