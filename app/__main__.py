@@ -22,11 +22,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--demo-scale", type=float, default=1.0, help=argparse.SUPPRESS)
     parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
                         help="render a view offscreen to a PNG and exit")
-    parser.add_argument("--view", help="the view to render with --screenshot")
+    parser.add_argument("--view", help="the view to render with --screenshot; without it, "
+                        "'kiosk' opens the feedback kiosk full screen")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     args = parser.parse_args(argv)
     if args.screenshot and not args.view:
         parser.error("--screenshot needs --view")
+    if args.view and not args.screenshot and args.view != "kiosk":
+        parser.error("--view without --screenshot opens only 'kiosk'")
     return args
 
 
@@ -72,12 +75,17 @@ def main(argv: list[str] | None = None) -> int:
         return screenshot.run(app, window, runner, services, args.view, args.screenshot,
                               demo=args.demo, scale=args.demo_scale)
 
+    # The feedback kiosk stands at the configured service point (else the first one).
+    start = ((lambda: window.open_kiosk(settings.service_point)) if args.view == "kiosk"
+             else window.show)
     if args.demo and services.is_empty():
         window.progress = build_demo_with_progress(  # type: ignore[attr-defined]
-            runner, services, args.demo_scale, 1, window.demo_ready
+            runner, services, args.demo_scale, 1,
+            (lambda: (window.demo_ready(), start())) if args.view == "kiosk"
+            else window.demo_ready,
         )
     else:
-        window.show()
+        start()
     code = app.exec()
     if window.sync is not None:
         window.sync.stop()

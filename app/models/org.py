@@ -56,4 +56,6 @@ class StaffCredential(Base):
 
     staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"), primary_key=True)
     verifier: Mapped[str] = mapped_column(String(200))
+    # The kiosk PIN (argon2id too): a staff member's PIN lets them leave the kiosk.
+    pin_verifier: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -24,6 +24,9 @@ class Permission(StrEnum):
     PLAN_PRINT = "plan.print"
     SYNC_RUN = "sync.run"
     SETTINGS_EDIT = "settings.edit"
+    FEEDBACK_RECORD = "feedback.record"
+    FEEDBACK_READ = "feedback.read"
+    FEEDBACK_REPLY = "feedback.reply"
 
 
 _DESK = {
@@ -34,6 +37,7 @@ _DESK = {
     Permission.QUEUE_REGISTER,
     Permission.QUEUE_SERVE,
     Permission.VISIT_RECORD,
+    Permission.FEEDBACK_RECORD,
 }
 # The desk sees identity, contact and the queue, never plan content or case notes.
 _COACH = _DESK | {
@@ -42,6 +46,9 @@ _COACH = _DESK | {
     Permission.PLAN_READ,
     Permission.PLAN_EDIT,
     Permission.PLAN_PRINT,
+    # Feedback figures, comments and the reply to-do list: coaches and team leads.
+    Permission.FEEDBACK_READ,
+    Permission.FEEDBACK_REPLY,
 }
 _LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT}
 _ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD}

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from app.i18n import N_
 from app.models import ServicePoint, Staff, StaffCredential
+from app.rules.feedback import check_pin
 from app.services.context import Actor, AppContext
-from app.services.errors import SignInFailed
+from app.services.errors import NotSignedIn, SignInFailed, ValidationFailed
 
 _hasher = PasswordHasher()
 
@@ -67,6 +68,42 @@ class AuthService:
                 s.add(StaffCredential(staff_id=staff_id, verifier=hash_password(password)))
             else:
                 cred.verifier = hash_password(password)
+
+    # --- the kiosk PIN (local only, like the password verifier) ------------------------
+
+    def set_pin(self, pin: str) -> None:
+        """The signed-in worker's PIN for leaving the feedback kiosk."""
+        if self.ctx.actor is None:
+            raise NotSignedIn(N_("Sign in first."))
+        problem = check_pin(pin)
+        if problem:
+            raise ValidationFailed({"pin": problem})
+        with self.ctx.session_factory.begin() as s:
+            cred = s.get(StaffCredential, self.ctx.actor.staff_id)
+            if cred is None:
+                raise SignInFailed(N_("Sign in first."))
+            cred.pin_verifier = hash_password(pin)
+            self.ctx.audit(s, "kiosk_pin.set", "staff", self.ctx.actor.staff_id)
+
+    def verify_pin(self, username: str, pin: str) -> bool:
+        """Whether `pin` is this active staff member's kiosk PIN (audited either way).
+        The username picks the one verifier to check: argon2 is deliberately slow."""
+        username = username.strip().lower()
+        with self.ctx.session_factory.begin() as s:
+            row = s.execute(
+                select(Staff.id, StaffCredential.pin_verifier)
+                .join(StaffCredential, StaffCredential.staff_id == Staff.id)
+                .where(Staff.username == username, Staff.active.is_(True))
+            ).first()
+            staff_id = row[0] if row else None
+            verifier = row[1] if row and row[1] else _DUMMY
+            try:
+                ok = _hasher.verify(verifier, pin) and row is not None and bool(row[1])
+            except (VerificationError, InvalidHashError):
+                ok = False
+            self.ctx.audit(s, "kiosk.leave" if ok else "kiosk.leave_refused", "staff",
+                           staff_id)
+        return ok
 
 
 # Verified against for unknown usernames, so that timing does not reveal which exist.

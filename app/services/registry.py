@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from app.models import Customer, LocalSetting
 from app.services.auth import AuthService
 from app.services.context import AppContext
 from app.services.customers import CustomerService
+from app.services.feedback import FeedbackService
 from app.services.plans import PlanService
 from app.services.queue import QueueService
 from app.services.settings import SettingsService
@@ -33,6 +34,8 @@ class Services:
     plans: PlanService
     sync: SyncService
     settings: SettingsService
+    # Made from the others (so the constructor call above stays as it is).
+    feedback: FeedbackService = field(init=False)
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
@@ -40,6 +43,9 @@ class Services:
         return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx),
                    queue=QueueService(ctx), visits=VisitService(ctx), sync=SyncService(ctx),
                    plans=PlanService(ctx), settings=SettingsService(ctx))
+
+    def __post_init__(self) -> None:
+        self.feedback = FeedbackService(self.ctx, self.settings)
 
     def is_empty(self) -> bool:
         with self.ctx.session_factory() as s:

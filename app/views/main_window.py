@@ -26,6 +26,9 @@ from app.services.context import Actor
 from app.services.registry import Services
 from app.views.common import icon, label
 from app.views.customers.page import CustomersPage
+from app.views.feedback.kiosk import KioskWindow
+from app.views.feedback.page import FeedbackPage
+from app.views.feedback.pin import SetPinDialog
 from app.views.login import LoginView
 from app.views.queue.lobby import LobbyWindow
 from app.views.queue.page import QueuePage
@@ -39,6 +42,7 @@ PAGES = (
     ("queue", N_("Queue"), "mdi6.account-clock"),
     ("customers", N_("Customers"), "mdi6.account-search"),
     ("sync", N_("Synchronisation"), "mdi6.sync"),
+    ("feedback", N_("Feedback"), "mdi6.emoticon-happy-outline"),
 )
 ROW = {key: row for row, (key, _text, _icon) in enumerate(PAGES)}
 
@@ -105,6 +109,11 @@ class MainWindow(QMainWindow):
         self.page_widgets: dict[str, Any] = {"queue": self.queue, "customers": self.customers,
                                              "sync": self.sync_page}
         self.counts: dict[str, int | None] = {"queue": None, "sync": None}
+        self.feedback_page = FeedbackPage(self.services.feedback, self.runner)
+        self.page_widgets["feedback"] = self.feedback_page
+        self.feedback_page.open_replies_changed.connect(
+            lambda n: self._set_count("feedback", n))
+        self.kiosk: KioskWindow | None = None
         self.queue.waiting_changed.connect(lambda n: self._set_count("queue", n))
         for key, _text, icon_name in PAGES:
             item = QListWidgetItem(icon(icon_name, self.nav), "")
@@ -144,6 +153,12 @@ class MainWindow(QMainWindow):
         self.lobby_action = QAction(self)
         self.lobby_action.triggered.connect(self.open_lobby)
         self.view_menu.addAction(self.lobby_action)
+        self.kiosk_action = QAction(self)
+        self.kiosk_action.triggered.connect(lambda: self.open_kiosk())
+        self.view_menu.addAction(self.kiosk_action)
+        self.pin_action = QAction(self)
+        self.pin_action.triggered.connect(self.set_kiosk_pin)
+        self.view_menu.addAction(self.pin_action)
         self.view_menu.addSeparator()
         self.sign_out_action = QAction(self)
         self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
@@ -225,6 +240,8 @@ class MainWindow(QMainWindow):
         self.size_menu.setTitle(_("&Text size"))
         self.sign_out_action.setText(_("Sign &out"))
         self.lobby_action.setText(_("Open the &lobby display"))
+        self.kiosk_action.setText(_("Open the feedback &kiosk"))
+        self.pin_action.setText(_("Set kiosk &PIN…"))
         if hasattr(self, "sync_label"):
             self._show_sync()
         self.language_actions[i18n.current_language()].setChecked(True)
@@ -292,6 +309,50 @@ class MainWindow(QMainWindow):
             self.lobby.move(screens[-1].geometry().topLeft())
         self.lobby.showFullScreen()
         self.lobby.start()
+
+    def open_kiosk(self, point_code: str | None = None) -> None:
+        """The feedback kiosk, full screen. Opened by a worker, it signs them out first
+        (the kiosk faces customers); leaving it needs a staff member's PIN and returns
+        to the sign-in view. With no one signed in (`--view kiosk`) it opens directly."""
+        def opened(point: object) -> None:
+            if self.actor is not None:
+                self.sign_out()
+            self.kiosk = KioskWindow(self.services.feedback, self.services.auth, self.runner,
+                                     point)  # type: ignore[arg-type]
+            self.kiosk.left.connect(self._kiosk_left)
+            self.hide()
+            self.kiosk.showFullScreen()
+
+        def failed(exc: Exception) -> None:
+            self.statusBar().showMessage("⚠ " + _(getattr(exc, "message", str(exc))), 8000)
+            self.show()
+
+        self.runner.submit(lambda: self.services.feedback.kiosk_point(point_code), opened,
+                           failed)
+
+    def _kiosk_left(self) -> None:
+        self.kiosk = None
+        self.show_login()
+        self.show()
+
+    def set_kiosk_pin(self) -> None:
+        dialog = SetPinDialog(self)
+
+        def submit() -> None:
+            pin = dialog.value()
+
+            def failed(exc: Exception) -> None:
+                errors = getattr(exc, "errors", None)
+                dialog.show_error(_(next(iter(errors.values())) if errors
+                                    else getattr(exc, "message", str(exc))))
+
+            self.runner.submit(lambda: self.services.auth.set_pin(pin), lambda _r: (
+                dialog.saved(), self.statusBar().showMessage(_("Kiosk PIN saved."), 5000)),
+                failed)
+
+        dialog.submit_handler = submit
+        self.pin_dialog = dialog
+        dialog.open()
 
     def _show_page(self, row: int) -> None:
         if row < 0:

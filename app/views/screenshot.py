@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop
 from PySide6.QtWidgets import QApplication
@@ -16,6 +17,7 @@ from app.views.tasks import TaskRunner
 # View name -> the demo account it signs in as (None: no sign-in needed).
 VIEWS = {"login": None, "queue": "desk", "lobby": None, "customers": "coach",
          "customer": "coach", "plan": "coach", "sync": "coach"}
+VIEWS.update({"kiosk": None, "feedback": "lead", "feedback_customer": "desk"})
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -47,6 +49,11 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         settle(runner)
     if view == "lobby":
         return _lobby(runner, services, out)
+    if view in ("kiosk", "feedback_customer"):
+        return _feedback_window(runner, services, view, out)
+    if view == "feedback":
+        window.nav.setCurrentRow(ROW["feedback"])
+        settle(runner)
     if view == "sync":
         window.nav.setCurrentRow(ROW["sync"])
         settle(runner)
@@ -81,6 +88,31 @@ def _lobby(runner: TaskRunner, services: Services, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     ok = lobby.grab().save(str(out))
     lobby.close()
+    runner.wait()
+    services.close()
+    return 0 if ok else 1
+
+
+def _feedback_window(runner: TaskRunner, services: Services, view: str, out: Path) -> int:
+    """The kiosk, or the customer's feedback window at the end of a visit."""
+    from app.views.feedback.customer_window import CustomerFeedbackWindow
+    from app.views.feedback.kiosk import KioskWindow
+
+    if view == "kiosk":
+        widget: Any = KioskWindow(services.feedback, services.auth, runner,
+                                  services.feedback.kiosk_point())
+        widget.resize(1280, 800)
+    else:
+        widget = CustomerFeedbackWindow(lambda _a: None, runner, True)
+        widget.faces.buttons[4].click()
+        widget.resize(1000, 760)
+    widget.show()
+    settle(runner)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = widget.grab().save(str(out))
+    if view == "kiosk":
+        widget.leave()
+    widget.close()
     runner.wait()
     services.close()
     return 0 if ok else 1

@@ -135,12 +135,20 @@ class VisitRecordDialog(_FormDialog):
         self.reminder = QLabel()
         self.reminder.setWordWrap(True)
         self.layout_.addWidget(self.reminder)
+        # At the end of a visit at the desk: the customer's feedback window opens after.
+        self.offer_feedback = QCheckBox()
+        self.offer_feedback.setObjectName("visit_offer_feedback")
+        self.offer_feedback.setVisible(not contact)
+        self.layout_.addWidget(self.offer_feedback)
         self.finish_layout()
         self.retranslate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Record a contact") if self.contact else _("Finish the service"))
         self.retranslate_rows()
+        self.offer_feedback.setText(_("Offer &feedback to the customer"))
+        self.offer_feedback.setToolTip(_("Opens the feedback window facing the customer, on "
+                                         "the second screen if there is one."))
         if self.contact:
             for i in range(self.channel.count()):
                 self.channel.setItemText(i, label(Channel(self.channel.itemData(i))))

@@ -23,6 +23,7 @@ from app.rules.codes import ServiceArea, TicketState
 from app.services.dto import QueueSnapshot, TicketRow
 from app.services.registry import Services
 from app.views.common import heading_label, icon, label, list_table, shortcut
+from app.views.feedback.customer_window import CustomerFeedbackWindow
 from app.views.queue.arrival import ArrivalDialog
 from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog
 from app.views.queue.models import ServingTableModel, WaitingTableModel, minutes_since
@@ -349,7 +350,20 @@ class QueuePage(QWidget):
             served=format_number(minutes_since(ticket.service_started_at, now) or 0))
         dialog = VisitRecordDialog(self.point_services, ticket.service_area, times, parent=self)
         self._open(dialog, lambda: self.queue.finish(ticket.id, dialog.value()),
-                   _("{code} finished; the visit is recorded."))
+                   _("{code} finished; the visit is recorded."),
+                   then=lambda _r: dialog.offer_feedback.isChecked()
+                   and self.offer_feedback(ticket.id))
+
+    def offer_feedback(self, ticket_id: str) -> None:
+        """The customer's feedback window for the visit this ticket ended in."""
+        feedback = self.services.feedback
+        def show(ask: bool) -> None:
+            self.feedback_window = CustomerFeedbackWindow(
+                lambda answer: feedback.record_for_ticket(ticket_id, answer), self.runner,
+                bool(ask), parent=self)
+            self.feedback_window.place()
+
+        self.runner.submit(feedback.ask_recommend, show, self._failed)
 
     def new_arrival(self) -> None:
         dialog = ArrivalDialog(self.queue, self.services.customers, self.runner,
@@ -378,7 +392,8 @@ class QueuePage(QWidget):
 
         self._open(dialog, save, _("Desk settings saved."))
 
-    def _open(self, dialog: Any, work: Callable[[], Any], message: str) -> None:
+    def _open(self, dialog: Any, work: Callable[[], Any], message: str,
+              then: Callable[[Any], Any] | None = None) -> None:
         """Open a form dialog whose OK runs `work` off the GUI thread; errors stay in it."""
 
         def submit() -> None:
@@ -387,6 +402,8 @@ class QueuePage(QWidget):
                 code = getattr(result, "code", "")
                 self.message.setText(message.format(code=code))
                 self.refresh()
+                if then is not None:
+                    then(result)
 
             self.runner.submit(work, done, lambda exc: dialog.show_error(
                 _(getattr(exc, "message", str(exc)))))

@@ -1,0 +1,1 @@
+"""Customer feedback: the kiosk, the customer window at a visit, the feedback page."""
