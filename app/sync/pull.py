@@ -9,6 +9,7 @@ local edits are rebased: the central row is written, then the pending fields aga
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
     tuple_,
 )
@@ -150,10 +152,38 @@ def remaining(central: Engine, local: Engine, point_id: str) -> int:
     return total
 
 
+HORIZON_WAIT = 3.0  # seconds, at most, per pull
+
+
+def await_horizon(central: Engine, timeout: float = HORIZON_WAIT) -> bool:
+    """Wait briefly until every central transaction that was running when the pull began
+    has ended, so the pull sees everything committed before it began (a desk reads its
+    own push back at once). Transaction ids are cluster-wide, so any open transaction
+    holds the visibility horizon back, even one in another database; one held open for
+    longer than `timeout` only delays the newer rows until the next sync. True when the
+    horizon was reached."""
+    deadline = time.monotonic() + timeout
+    with central.connect() as conn:
+        horizon = conn.execute(text(
+            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text")).scalar()
+        conn.rollback()
+        while True:
+            reached = conn.execute(text(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= CAST(:h AS xid8)"),
+                {"h": horizon}).scalar()
+            conn.rollback()  # a fresh snapshot for the next look
+            if reached:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+
 def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
          progress: Progress | None = None, observe: Callable[[str], None] | None = None,
          should_stop: Callable[[], bool] | None = None) -> PullResult:
     result = PullResult()
+    await_horizon(central)
     total = remaining(central, local, point_id) if progress else 0
     for table in synced_central_tables():
         if table.name in NEVER_PULLED:
