@@ -164,12 +164,13 @@ def await_horizon(central: Engine, timeout: float = HORIZON_WAIT) -> bool:
     horizon was reached."""
     deadline = time.monotonic() + timeout
     with central.connect() as conn:
-        horizon = conn.execute(text(
-            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text")).scalar()
+        # A transaction id of our own: every transaction that started before has a lower
+        # one (a snapshot's xmax would not do: it only follows completed transactions).
+        horizon = conn.execute(text("SELECT pg_current_xact_id()::text")).scalar()
         conn.rollback()
         while True:
             reached = conn.execute(text(
-                "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= CAST(:h AS xid8)"),
+                "SELECT pg_snapshot_xmin(pg_current_snapshot()) > CAST(:h AS xid8)"),
                 {"h": horizon}).scalar()
             conn.rollback()  # a fresh snapshot for the next look
             if reached:
