@@ -24,6 +24,7 @@ class Permission(StrEnum):
     PLAN_PRINT = "plan.print"
     SYNC_RUN = "sync.run"
     SETTINGS_EDIT = "settings.edit"
+    REPORTS_READ = "reports.read"
 
 
 _DESK = {
@@ -44,6 +45,7 @@ _COACH = _DESK | {
     Permission.PLAN_PRINT,
 }
 _LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT}
+_LEAD |= {Permission.REPORTS_READ}  # knowledge-based management: leads and admins
 _ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD}
 
 MATRIX: dict[Role, frozenset[Permission]] = {

@@ -16,6 +16,7 @@ from app.services.context import AppContext
 from app.services.customers import CustomerService
 from app.services.plans import PlanService
 from app.services.queue import QueueService
+from app.services.reports import ReportService
 from app.services.settings import SettingsService
 from app.services.sync import SyncService
 from app.services.visits import VisitService
@@ -33,6 +34,11 @@ class Services:
     plans: PlanService
     sync: SyncService
     settings: SettingsService
+    reports: ReportService = None  # type: ignore[assignment]  # set in __post_init__
+
+    def __post_init__(self) -> None:
+        if self.reports is None:
+            self.reports = ReportService(self.ctx, self.settings)
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:

@@ -1,0 +1,143 @@
+"""SQL building blocks of the reports: the date range in UTC, local (Helsinki) time in
+SQLite, week and month buckets, and quantiles by window functions.
+
+Times are stored as naive UTC text. SQLite knows no time zones, so the local time is the
+UTC time plus +2 or +3 hours, chosen by a CASE over the summer-time periods of the years
+in the range (computed here from zoneinfo): the buckets stay in SQL, no row comes to
+Python just to be converted."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Float, Integer, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from app.i18n import HELSINKI
+from app.services.reports.model import ReportFilter
+
+
+def utc_bounds(f: ReportFilter) -> tuple[datetime, datetime]:
+    """[start, end) in UTC of the local dates date_from..date_to."""
+    start = datetime.combine(f.date_from, time(), HELSINKI).astimezone(UTC)
+    end = datetime.combine(f.date_to + timedelta(days=1), time(), HELSINKI).astimezone(UTC)
+    return start, end
+
+
+def summer_periods(first_year: int, last_year: int) -> list[tuple[datetime, datetime]]:
+    """The UTC [start, end) of each summer-time period (UTC+3) in the years."""
+    periods = []
+    for year in range(first_year, last_year + 1):
+        start = _transition(year, 3)
+        end = _transition(year, 10)
+        if start and end:
+            periods.append((start, end))
+    return periods
+
+
+def _transition(year: int, month: int) -> datetime | None:
+    """The UTC hour in `month` where Helsinki's UTC offset changes."""
+    probe = datetime(year, month, 1, tzinfo=UTC)
+    offset = probe.astimezone(HELSINKI).utcoffset()
+    while probe.month == month:
+        nxt = probe + timedelta(hours=1)
+        if nxt.astimezone(HELSINKI).utcoffset() != offset:
+            return nxt
+        probe = nxt
+    return None
+
+
+def local_day(column: Any, f: ReportFilter, *, years: tuple[int, int] | None = None
+              ) -> ColumnElement[float]:
+    """`column` (naive UTC text) as a local Helsinki Julian day number, in SQL.
+
+    The text is parsed once (julianday); the date functions below take the number as it
+    is, which makes the buckets several times cheaper than chaining datetime() calls."""
+    first, last = years or (f.date_from.year - 1, f.date_to.year + 1)
+    summer = [and_(column >= a, column < b) for a, b in summer_periods(first, last)]
+    shift: Any = literal(2 / 24)
+    if summer:
+        shift = case((or_(*summer), literal(3 / 24)), else_=literal(2 / 24))
+    return func.julianday(column, type_=Float) + shift
+
+
+def week_of(local: ColumnElement[float]) -> ColumnElement[str]:
+    """The Monday of the local time's week (ISO weeks start on Monday)."""
+    return func.date(local, "-6 days", "weekday 1", type_=String)
+
+
+def month_of(local: ColumnElement[float]) -> ColumnElement[str]:
+    return func.strftime("%Y-%m-01", local, type_=String)
+
+
+def hour_of(local: ColumnElement[float]) -> ColumnElement[int]:
+    return cast(func.strftime("%H", local), Integer)
+
+
+def weeks(f: ReportFilter) -> list[date]:
+    """Every Monday of the weeks the range touches: empty weeks show as zero."""
+    monday = f.date_from - timedelta(days=f.date_from.weekday())
+    out = []
+    while monday <= f.date_to:
+        out.append(monday)
+        monday += timedelta(days=7)
+    return out
+
+
+def months(f: ReportFilter) -> list[date]:
+    day = f.date_from.replace(day=1)
+    out = []
+    while day <= f.date_to:
+        out.append(day)
+        day = (day + timedelta(days=32)).replace(day=1)
+    return out
+
+
+def as_date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text[:10])
+
+
+def quantiles(session: Session, group: Any, value: Any, where: Sequence[Any],
+              probabilities: Sequence[float] = (0.5, 0.9)) -> dict[Any, tuple[int, list[float]]]:
+    """Per group: (count, the quantiles of `value`), linear interpolation between the
+    closest ranks (as statistics.quantiles(method="inclusive") and numpy's default).
+
+    A window function numbers each group's values in order; only the (at most two) rows
+    around each quantile's position come back from SQLite."""
+    inner = select(
+        group.label("g"), value.label("v"),
+        func.row_number().over(partition_by=group, order_by=value).label("rn"),
+        func.count().over(partition_by=group).label("n"),
+    ).where(*where, value.is_not(None)).subquery()
+    wanted = []
+    for p in probabilities:
+        position = (inner.c.n - 1) * p
+        low = cast(position, Integer)
+        wanted += [inner.c.rn == low + 1, inner.c.rn == low + 2]
+    rows = session.execute(select(inner.c.g, inner.c.n, inner.c.rn, inner.c.v)
+                           .where(or_(*wanted))).all()
+    ranked: dict[Any, dict[int, float]] = defaultdict(dict)
+    counts: dict[Any, int] = {}
+    for g, n, rn, v in rows:
+        ranked[g][rn] = float(v)
+        counts[g] = n
+    out = {}
+    for g, values in ranked.items():
+        n = counts[g]
+        figures = []
+        for p in probabilities:
+            position = (n - 1) * p
+            low = int(position)
+            lo_v = values[low + 1]
+            hi_v = values.get(low + 2, lo_v)
+            figures.append(lo_v + (hi_v - lo_v) * (position - low))
+        out[g] = (n, figures)
+    return out
+
+
+def share(part: float | int | None, whole: float | int | None) -> float | None:
+    return None if not whole else float(part or 0) / float(whole)
