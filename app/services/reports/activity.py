@@ -29,8 +29,7 @@ TOTAL_COLUMN = Column("total", N_("Total"), COUNT)
 
 
 def visit_filters(f: ReportFilter) -> list[Any]:
-    start, end = sql.utc_bounds(f)
-    where = [Visit.deleted_at.is_(None), Visit.started_at >= start, Visit.started_at < end]
+    where = [Visit.deleted_at.is_(None), *sql.in_range(Visit.started_at, f)]
     if f.service_point_id:
         where.append(Visit.service_point_id == f.service_point_id)
     if f.team_id:

@@ -32,9 +32,8 @@ CHART_WORKERS = 15
 
 
 def appointment_filters(f: ReportFilter) -> list[Any]:
-    start, end = sql.utc_bounds(f)
-    where = [Appointment.deleted_at.is_(None), Appointment.starts_at >= start,
-             Appointment.starts_at < end, Appointment.status.in_(CONCLUDED)]
+    where = [Appointment.deleted_at.is_(None), *sql.in_range(Appointment.starts_at, f),
+             Appointment.status.in_(CONCLUDED)]
     if f.service_point_id:
         where.append(Appointment.service_point_id == f.service_point_id)
     if f.team_id:

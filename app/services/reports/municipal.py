@@ -29,15 +29,24 @@ OTHER = Label(N_("Other municipalities"))
 def municipal_split(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
     # A visit counts for the customer's home municipality; an anonymous one for the
     # municipality of the service point where it happened.
-    municipality = func.coalesce(Customer.home_municipality, ServicePoint.municipality)
     minutes = func.sum(case((Visit.ended_at.is_not(None),
                              (func.julianday(Visit.ended_at)
                               - func.julianday(Visit.started_at)) * 1440.0), else_=0.0))
+    # Visits are summed per customer first: one customer lookup per customer, not one
+    # per visit (a customer who used both points appears twice; counted once below).
+    per = (select(Visit.customer_id.label("customer_id"),
+                  Visit.service_point_id.label("point_id"),
+                  func.count().label("visits"), minutes.label("minutes"))
+           .where(*visit_filters(f)).group_by(Visit.customer_id, Visit.service_point_id)
+           .subquery())
+    municipality = func.coalesce(Customer.home_municipality, ServicePoint.municipality)
     used = s.execute(
-        select(municipality, func.count(), minutes, func.count(Visit.customer_id.distinct()))
-        .join(ServicePoint, ServicePoint.id == Visit.service_point_id)
-        .outerjoin(Customer, Customer.id == Visit.customer_id)
-        .where(*visit_filters(f)).group_by(municipality)).all()
+        select(municipality, func.sum(per.c.visits), func.sum(per.c.minutes),
+               func.count(per.c.customer_id.distinct()))
+        .select_from(per)
+        .join(ServicePoint, ServicePoint.id == per.c.point_id)
+        .outerjoin(Customer, Customer.id == per.c.customer_id)
+        .group_by(municipality)).all()
     shares = cost_shares(inputs.statistics)
     names = list(shares)
     figures: dict[str, list[float]] = {name: [0, 0.0, 0] for name in [*names, OTHER]}

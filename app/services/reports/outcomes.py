@@ -38,9 +38,7 @@ def _count_if(condition: Any) -> Any:
 
 
 def feedback_filters(f: ReportFilter) -> list[Any]:
-    start, end = sql.utc_bounds(f)
-    where = [Feedback.deleted_at.is_(None), Feedback.answered_at >= start,
-             Feedback.answered_at < end]
+    where = [Feedback.deleted_at.is_(None), *sql.in_range(Feedback.answered_at, f)]
     if f.service_point_id:
         where.append(Feedback.service_point_id == f.service_point_id)
     if f.team_id:

@@ -13,7 +13,19 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -26,6 +38,22 @@ def utc_bounds(f: ReportFilter) -> tuple[datetime, datetime]:
     start = datetime.combine(f.date_from, time(), HELSINKI).astimezone(UTC)
     end = datetime.combine(f.date_to + timedelta(days=1), time(), HELSINKI).astimezone(UTC)
     return start, end
+
+
+# Above this many days a range selects a large part of a year's rows, and reading the
+# table straight through is several times faster than the started_at index plus a lookup
+# per row (measured on the scale-10 demo: 57 ms against 201 ms for twelve weeks).
+INDEX_DAYS = 28
+
+
+def in_range(column: Any, f: ReportFilter) -> list[Any]:
+    """`column` within the filter's dates, by the index only for short ranges: SQLite's
+    planner cannot tell how many rows a range holds, so it always takes the index. The
+    unary plus (`+visit.started_at`) is SQLite's documented way to leave it out."""
+    start, end = utc_bounds(f)
+    if (f.date_to - f.date_from).days > INDEX_DAYS:
+        column = literal_column(f"+{column.table.name}.{column.name}", column.type)
+    return [column >= start, column < end]
 
 
 def summer_periods(first_year: int, last_year: int) -> list[tuple[datetime, datetime]]:
