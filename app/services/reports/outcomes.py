@@ -125,7 +125,8 @@ def hundred_days(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTa
                         type_=String)
     month = func.strftime("%Y-%m-01", crossed, type_=String)
     coach = aliased(Staff)
-    where = [Customer.deleted_at.is_(None), Customer.unemployed_since.is_not(None),
+    where = [Customer.deleted_at.is_(None), Customer.active.is_(True),
+             Customer.unemployed_since.is_not(None),
              crossed >= f.date_from.isoformat(), crossed <= f.date_to.isoformat()]
     stmt = select(month, func.count()).where(*where).group_by(month)
     if f.service_point_id:
