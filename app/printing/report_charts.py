@@ -74,8 +74,11 @@ def draw(figure: Figure, table: ReportTable, style: ChartStyle, lang: str | None
              label=title(chart.reference_title or "", lang))
     _style_axes(ax, style)
     if len(series) > 1 or chart.reference is not None:
-        legend = ax.legend(loc="upper left", bbox_to_anchor=(0, 1.02, 1, 0.2), ncols=4,
-                           frameon=False, fontsize=8, mode="expand", borderaxespad=0)
+        entries = len(series) + (chart.reference is not None)
+        legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0),
+                           ncols=min(entries, 4 if entries != 4 else 2), frameon=False,
+                           fontsize=8, borderaxespad=0.3, handlelength=1.2,
+                           columnspacing=1.2)
         for text in legend.get_texts():
             text.set_color(style.text)
     figure.tight_layout()
