@@ -86,3 +86,26 @@ def test_export_is_audited(services):
     with services.ctx.reading() as s:
         assert s.scalar(select(AuditEvent.action).where(AuditEvent.entity == "report")) == \
             "report.export"
+
+
+def test_reports_pdf_reads_back_with_charts_and_figures(services):
+    from datetime import UTC, datetime
+
+    from pypdf import PdfReader
+
+    from app.printing.reports_pdf import ReportsDocument, render_reports
+
+    fx.build(services)
+    services.auth.sign_in("lead", "demo")
+    tables = tuple(services.reports.run_all(fx.NOVEMBER))
+    document = ReportsDocument("2.11.2026–15.11.2026 · Ranua · Osaaminen",
+                               (("Käynnit", "7"), ("Odotus", "15 min")),
+                               datetime(2026, 11, 24, 10, tzinfo=UTC), tables)
+    reader = PdfReader(io.BytesIO(render_reports(document, "sv")))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "2.11.2026–15.11.2026 · Ranua · Osaaminen" in text
+    for table in tables:
+        assert i18n.translate_in("sv", table.title) in text
+    assert "27,0" in text  # the 90th percentile of all waits, Swedish decimal comma
+    images = sum(len(page.images) for page in reader.pages)
+    assert images == len(tables)  # one chart per report
