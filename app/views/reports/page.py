@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -68,6 +70,7 @@ class ReportsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
         self.heading = heading_label()
+        layout.addWidget(self.heading)
         layout.addLayout(self._filter_bar())
         cards = QHBoxLayout()
         self.cards = {key: KeyFigureCard(key) for key, _t in FIGURES}
@@ -85,8 +88,6 @@ class ReportsPage(QWidget):
 
     def _filter_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        bar.addWidget(self.heading)
-        bar.addSpacing(16)
         self.from_label, self.to_label = QLabel(), QLabel()
         self.point_label, self.team_label = QLabel(), QLabel()
         self.date_from, self.date_to = QDateEdit(), QDateEdit()
@@ -106,10 +107,15 @@ class ReportsPage(QWidget):
         for combo in (self.point, self.team):
             combo.currentIndexChanged.connect(self._filters_changed)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            combo.setMaximumWidth(230)
+            combo.setMaximumWidth(200)
         for widget in (self.from_label, self.date_from, self.to_label, self.date_to,
                        self.date_error, self.point_label, self.point, self.team_label,
                        self.team):
+            if isinstance(widget, QLabel) and widget is not self.date_error:
+                # A crowded bar must squeeze the inputs, never cut a caption. The margin:
+                # Qt measures "To" kerned but draws a mnemonic caption unkerned.
+                widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+                widget.setContentsMargins(0, 0, 3, 0)
             bar.addWidget(widget)
         bar.addStretch(1)
         self.pdf_button = QPushButton()
@@ -144,11 +150,13 @@ class ReportsPage(QWidget):
         self.chart = ChartView()
         self.model = ReportTableModel(self)
         self.numbers = list_table("report_numbers", self.model)
+        self.numbers.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive)  # _fit_columns sets the widths
         beside.addWidget(self.chart)
         beside.addWidget(self.numbers)
         beside.setStretchFactor(0, 3)
         beside.setStretchFactor(1, 2)
-        beside.setSizes([520, 400])
+        beside.setSizes([480, 440])
         self.numbers.verticalHeader().setDefaultSectionSize(
             self.numbers.fontMetrics().height() + 6)
         column.addWidget(beside, 1)
@@ -331,12 +339,22 @@ class ReportsPage(QWidget):
         name = table.name if table else self.current_name()
         self.report_title.setText(_(REPORTS[name].title))
         self.model.set_table(table)
+        self._fit_columns()
         self.chart.show_table(table)
         self.note.setText(table.note_text(_) if table else "")
         self.note.setVisible(bool(table and table.note))
         self.statistics_button.setVisible(name == "municipal_split")
         for button in (self.csv_button, self.xlsx_button):
             button.setEnabled(table is not None)
+
+    def _fit_columns(self) -> None:
+        """Long team names would push the figures out of sight: names are cut at a
+        width (the full text is in the tooltip), figures fit their contents."""
+        self.numbers.resizeColumnsToContents()
+        limit = self.numbers.fontMetrics().averageCharWidth() * 22
+        for column in range(self.model.columnCount()):
+            if self.numbers.columnWidth(column) > limit:
+                self.numbers.setColumnWidth(column, limit)
 
     def filter_text(self) -> str:
         f = self.filter
