@@ -38,10 +38,11 @@ def visit_filters(f: ReportFilter) -> list[Any]:
 
 
 def _weekly(s: Session, f: ReportFilter, category: Any) -> dict[tuple[str, str], int]:
-    week = sql.week_of(sql.local_day(Visit.started_at, f))
+    week = sql.week_of(sql.local_day(Visit.started_at, f), f)
+    mondays = sql.weeks(f)
     rows = s.execute(select(week, category, func.count())
                      .where(*visit_filters(f)).group_by(week, category)).all()
-    return {(w, str(c)): n for w, c, n in rows}
+    return {(mondays[w].isoformat(), str(c)): n for w, c, n in rows}
 
 
 def _pivot(name: str, title: str, f: ReportFilter, counts: dict[tuple[str, str], int],
@@ -91,18 +92,19 @@ def walk_in_filters(f: ReportFilter) -> list[Any]:
 
 
 def waiting_times(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTable:
-    by_hour = sql.quantiles(s, arrival_hour(f), Visit.wait_minutes, walk_in_filters(f))
-    overall = sql.quantiles(s, sql.literal(0), Visit.wait_minutes, walk_in_filters(f))
-    rows = tuple((hour, n, median, p90)
-                 for hour, (n, (median, p90)) in sorted(by_hour.items()))
+    hours = sql.histograms(s, arrival_hour(f), Visit.wait_minutes, walk_in_filters(f))
+    rows = []
+    for hour, table in sorted(hours.items()):
+        n, (median, p90) = sql.quantiles_of(table, (0.5, 0.9))
+        rows.append((hour, n, median, p90))
     total = None
-    if overall:
-        n, (median, p90) = overall[0]
+    if hours:
+        n, (median, p90) = sql.quantiles_of(sql.merged(hours.values()), (0.5, 0.9))
         total = (Label(N_("All hours")), n, median, p90)
     return ReportTable(
         "waiting_times", N_("Walk-in waiting times by hour of arrival"),
         (Column("hour", N_("Hour"), HOUR), Column("walk_ins", N_("Walk-ins"), COUNT),
          Column("median", N_("Median wait (min)"), NUMBER),
          Column("p90", N_("90th percentile (min)"), NUMBER)),
-        rows, ChartSpec("lines", "hour", ("median", "p90")),
+        tuple(rows), ChartSpec("lines", "hour", ("median", "p90")),
         note=N_("Waits of walk-in visits from arrival to the first call."), total=total)

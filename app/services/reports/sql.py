@@ -8,8 +8,8 @@ Python just to be converted."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -31,6 +31,9 @@ from sqlalchemy.sql import ColumnElement
 
 from app.i18n import HELSINKI
 from app.services.reports.model import ReportFilter
+
+# date.toordinal() + this = the Julian day number at 00:00 of that date.
+JULIAN_OFFSET = 1721424.5
 
 
 def utc_bounds(f: ReportFilter) -> tuple[datetime, datetime]:
@@ -93,9 +96,12 @@ def local_day(column: Any, f: ReportFilter, *, years: tuple[int, int] | None = N
     return func.julianday(column, type_=Float) + shift
 
 
-def week_of(local: ColumnElement[float]) -> ColumnElement[str]:
-    """The Monday of the local time's week (ISO weeks start on Monday)."""
-    return func.date(local, "-6 days", "weekday 1", type_=String)
+def week_of(local: ColumnElement[float], f: ReportFilter) -> ColumnElement[int]:
+    """The week of the local time as a number: 0 is the week the range starts in
+    (weeks start on Monday). Arithmetic only, no date text per row: see `weeks`."""
+    first = weeks(f)[0]
+    midnight = first.toordinal() + JULIAN_OFFSET  # Julian day of that Monday 00:00
+    return cast((local - midnight) / 7, Integer)
 
 
 def month_of(local: ColumnElement[float]) -> ColumnElement[str]:
@@ -130,41 +136,59 @@ def as_date(text: str | None) -> date | None:
 
 
 def quantiles(session: Session, group: Any, value: Any, where: Sequence[Any],
-              probabilities: Sequence[float] = (0.5, 0.9)) -> dict[Any, tuple[int, list[float]]]:
+              probabilities: Sequence[float] = (0.5, 0.9)
+              ) -> dict[Any, tuple[int, list[float]]]:
     """Per group: (count, the quantiles of `value`), linear interpolation between the
     closest ranks (as statistics.quantiles(method="inclusive") and numpy's default).
 
-    A window function numbers each group's values in order; only the (at most two) rows
-    around each quantile's position come back from SQLite."""
-    inner = select(
-        group.label("g"), value.label("v"),
-        func.row_number().over(partition_by=group, order_by=value).label("rn"),
-        func.count().over(partition_by=group).label("n"),
-    ).where(*where, value.is_not(None)).subquery()
-    wanted = []
-    for p in probabilities:
-        position = (inner.c.n - 1) * p
-        low = cast(position, Integer)
-        wanted += [inner.c.rn == low + 1, inner.c.rn == low + 2]
-    rows = session.execute(select(inner.c.g, inner.c.n, inner.c.rn, inner.c.v)
-                           .where(or_(*wanted))).all()
-    ranked: dict[Any, dict[int, float]] = defaultdict(dict)
-    counts: dict[Any, int] = {}
-    for g, n, rn, v in rows:
-        ranked[g][rn] = float(v)
-        counts[g] = n
-    out = {}
-    for g, values in ranked.items():
-        n = counts[g]
-        figures = []
-        for p in probabilities:
-            position = (n - 1) * p
-            low = int(position)
-            lo_v = values[low + 1]
-            hi_v = values.get(low + 2, lo_v)
-            figures.append(lo_v + (hi_v - lo_v) * (position - low))
-        out[g] = (n, figures)
+    SQLite returns a frequency table (group, value, how many): waits are whole minutes,
+    so a year of walk-ins is a few hundred rows, and the ranks are walked here. Several
+    times faster than numbering every row with a window function."""
+    return {g: quantiles_of(h, probabilities)
+            for g, h in histograms(session, group, value, where).items()}
+
+
+def histograms(session: Session, group: Any, value: Any, where: Sequence[Any]
+               ) -> dict[Any, list[tuple[float, int]]]:
+    """Per group, the ascending frequency table of `value`: [(value, how many), ...]."""
+    rows = session.execute(
+        select(group, value, func.count()).where(*where, value.is_not(None))
+        .group_by(group, value).order_by(group, value)).all()
+    out: dict[Any, list[tuple[float, int]]] = defaultdict(list)
+    for g, v, n in rows:
+        out[g].append((float(v), n))
     return out
+
+
+def merged(tables: Iterable[list[tuple[float, int]]]) -> list[tuple[float, int]]:
+    """One frequency table of several (all hours of the day together)."""
+    counts: Counter[float] = Counter()
+    for table in tables:
+        for v, n in table:
+            counts[v] += n
+    return sorted(counts.items())
+
+
+def quantiles_of(histogram: list[tuple[float, int]], probabilities: Sequence[float]
+                 ) -> tuple[int, list[float]]:
+    """(count, quantiles) of the values of an ascending frequency table."""
+    total = sum(n for _v, n in histogram)
+
+    def at(rank: int) -> float:  # the value at a 0-based rank
+        seen = 0
+        for v, n in histogram:
+            seen += n
+            if rank < seen:
+                return v
+        return histogram[-1][0]
+
+    figures = []
+    for p in probabilities:
+        position = (total - 1) * p
+        low = int(position)
+        lo_v, hi_v = at(low), at(min(low + 1, total - 1))
+        figures.append(lo_v + (hi_v - lo_v) * (position - low))
+    return total, figures
 
 
 def share(part: float | int | None, whole: float | int | None) -> float | None:
