@@ -13,7 +13,6 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    CondPageBreak,
     Image,
     KeepTogether,
     Paragraph,
@@ -36,7 +35,7 @@ RULE = colors.HexColor("#9aa9b8")
 MARGIN = 14 * mm
 PAGE = landscape(A4)
 WIDTH = PAGE[0] - 2 * MARGIN
-CHART_SIZE = (11.0, 3.0)  # inches, drawn at 150 dpi, scaled to the text width
+CHART_SIZE = (11.0, 2.8)  # inches, drawn at 150 dpi, scaled to the text width
 
 
 @dataclass(frozen=True)
@@ -88,9 +87,7 @@ def render_reports(document: ReportsDocument, lang: str) -> bytes:
                                   ("TOPPADDING", (0, 0), (-1, -1), 4),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
         story += [grid, Spacer(1, 4 * mm)]
-    for index, table in enumerate(document.reports):
-        if index:
-            story.append(CondPageBreak(110 * mm))
+    for table in document.reports:
         story += _report(table, lang, styles)
     buffer = io.BytesIO()
     pdf = SimpleDocTemplate(
@@ -118,13 +115,15 @@ def _report(table: ReportTable, lang: str, styles: dict[str, ParagraphStyle]) ->
     if table.total:
         commands.append(("BACKGROUND", (0, len(body)), (-1, len(body)), SHADE))
     grid.setStyle(TableStyle(commands))
-    parts: list = [KeepTogether([Paragraph(escape(title(table.title, lang)), styles["h2"]),
-                                 chart, Spacer(1, 3 * mm)]), grid]
+    parts: list = [Paragraph(escape(title(table.title, lang)), styles["h2"]), chart,
+                   Spacer(1, 3 * mm), grid]
     if table.note:
         parts += [Spacer(1, 2 * mm),
                   Paragraph(escape(table.note_text(lambda m: translate_in(lang, m))),
                             styles["small"])]
-    return parts
+    # A report that fits a page moves to the next page whole; a longer one (sixty
+    # workers) splits, its header row repeated.
+    return [KeepTogether(parts), Spacer(1, 6 * mm)]
 
 
 def _widths(table: ReportTable) -> list[float]:
