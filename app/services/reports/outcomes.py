@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, and_, case, func, select
+from sqlalchemy import String, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.i18n import N_
@@ -170,7 +170,7 @@ def plans(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
     # The review falls due on the current accepted version; it is overdue while that
     # version is still the current one after its date.
     due_month = func.strftime("%Y-%m-01", PlanVersion.next_review_on, type_=String)
-    overdue = and_(PlanVersion.next_review_on < inputs.today)
+    overdue = PlanVersion.next_review_on < inputs.today
     due = {m: (n, late) for m, n, late in s.execute(_plan_scope(
         select(due_month, func.count(), _count_if(overdue))
         .where(PlanVersion.status == PlanStatus.ACCEPTED,

@@ -8,14 +8,12 @@ after the filters changed again is dropped (the generation counter)."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,12 +28,12 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.i18n import N_, _, format_date, format_number
-from app.printing.reports_pdf import ReportsDocument, render_reports
 from app.services.registry import Services
 from app.services.reports import REPORTS, KeyFigures, ReportFilter, ReportTable
 from app.services.reports.display import cell
 from app.services.reports.model import PERCENT, Column, FilterOptions
 from app.views.common import FieldError, heading_label, icon, list_table, shortcut
+from app.views.reports.exports import ExportActions
 from app.views.reports.statistics import StatisticsDialog
 from app.views.reports.widgets import ChartView, KeyFigureCard, ReportTableModel
 from app.views.tasks import TaskRunner
@@ -54,7 +52,7 @@ def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class ReportsPage(QWidget):
+class ReportsPage(ExportActions, QWidget):
     def __init__(self, services: Services, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -362,58 +360,6 @@ class ReportsPage(QWidget):
             return ""
         return "  ·  ".join((f"{format_date(f.date_from)}–{format_date(f.date_to)}",
                              self.point.currentText(), self.team.currentText()))
-
-    # --- exports --------------------------------------------------------------------
-
-    def ask_path(self, caption: str, suggested: str, kinds: str) -> str:
-        path, _filter = QFileDialog.getSaveFileName(self, caption, suggested, kinds)
-        return path
-
-    def export(self, fmt: str) -> None:
-        f, name = self.filter, self.current_name()
-        if f is None or self.table is None:
-            return
-        kinds = {"csv": _("CSV for Excel (*.csv)"), "xlsx": _("Excel workbooks (*.xlsx)")}
-        path = self.ask_path(_("Export the report"),
-                             f"{name}_{f.date_from}_{f.date_to}.{fmt}", kinds[fmt])
-        if not path:
-            return
-        self.message.setText(_("Exporting…"))
-
-        def write() -> str:
-            Path(path).write_bytes(self.reports.export(name, f, fmt))
-            return path
-
-        self.runner.submit(write, self._saved, self._failed)
-
-    def save_pdf(self) -> None:
-        f = self.filter
-        if f is None:
-            return
-        path = self.ask_path(_("Save the reports as PDF"),
-                             f"reports_{f.date_from}_{f.date_to}.pdf",
-                             _("PDF documents (*.pdf)"))
-        if not path:
-            return
-        self.message.setText(_("Preparing the PDF…"))
-        lang, filters, cards = i18n.current_language(), self.filter_text(), self.figure_texts()
-
-        def compute() -> ReportsDocument:
-            tables = tuple(self.reports.run_all(f))
-            self.reports.record_export("all", f, "pdf")
-            return ReportsDocument(filters, tuple(cards), self.services.ctx.now(), tables)
-
-        def render(document: ReportsDocument) -> None:
-            def write() -> str:
-                Path(path).write_bytes(render_reports(document, lang))
-                return path
-
-            self.runner.submit(write, self._saved, self._failed, io=True)
-
-        self.runner.submit(compute, render, self._failed)
-
-    def _saved(self, path: str) -> None:
-        self.message.setText(_("Saved as {path}").format(path=path))
 
     # --- the statistics behind the cost split ---------------------------------------
 
