@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -34,11 +35,11 @@ class Services:
     plans: PlanService
     sync: SyncService
     settings: SettingsService
-    reports: ReportService = None  # type: ignore[assignment]  # set in __post_init__
 
-    def __post_init__(self) -> None:
-        if self.reports is None:
-            self.reports = ReportService(self.ctx, self.settings)
+    @cached_property
+    def reports(self) -> ReportService:
+        # Not a field: a property cannot collide with fields other branches add above.
+        return ReportService(self.ctx, self.settings)
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
