@@ -113,6 +113,51 @@ def cmd_plan_print(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """One report over a date range as CSV or XLSX (see app.services.reports.export)."""
+    from app import i18n
+    from app.services.errors import ServiceError
+    from app.services.reports import ReportFilter
+
+    if args.date_to < args.date_from:
+        raise CliError("--to is before --from")
+    i18n.set_language(args.lang)
+    services = _services(args.db)
+    try:
+        _act_as(services, args.user)
+        data = services.reports.export(args.name, ReportFilter(args.date_from, args.date_to),
+                                       args.format)
+    except ServiceError as exc:
+        raise CliError(_(exc.message)) from exc
+    finally:
+        services.close()
+    args.out.write_bytes(data)
+    print(args.out)
+    return 0
+
+
+def _report_parser(commands) -> None:  # type: ignore[no-untyped-def]
+    from app.services.reports import REPORTS
+
+    names = "\n".join(f"  {name:20s} {spec.title}" for name, spec in REPORTS.items())
+    report = commands.add_parser(
+        "report", help="write one report as CSV or XLSX",
+        description="Write one report as CSV (UTF-8 with BOM, ';' separated, for Excel) or "
+                    "XLSX.", epilog="reports:\n" + names,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    report.add_argument("name", choices=list(REPORTS), metavar="NAME")
+    report.add_argument("--db", type=Path, required=True)
+    report.add_argument("--from", dest="date_from", type=date.fromisoformat, required=True,
+                        metavar="YYYY-MM-DD")
+    report.add_argument("--to", dest="date_to", type=date.fromisoformat, required=True,
+                        metavar="YYYY-MM-DD")
+    report.add_argument("--format", choices=("csv", "xlsx"), required=True)
+    report.add_argument("--out", type=Path, required=True, metavar="FILE")
+    report.add_argument("--lang", choices=("fi", "sv", "en"), default="fi")
+    report.add_argument("--user", help="act as this staff member (default: an administrator)")
+    report.set_defaults(func=cmd_report)
+
+
 def cmd_central_init(args: argparse.Namespace) -> int:
     from app.db.migrate import upgrade_central
     from app.sync.engine import central_engine
@@ -325,6 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
     print_plan.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     print_plan.add_argument("--user", help="act as this staff member")
     print_plan.set_defaults(func=cmd_plan_print)
+
+    _report_parser(commands)
 
     central = commands.add_parser("central", help="the central PostgreSQL database")
     central_commands = central.add_subparsers(dest="central_command", required=True)

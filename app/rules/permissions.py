@@ -27,6 +27,7 @@ class Permission(StrEnum):
     FEEDBACK_RECORD = "feedback.record"
     FEEDBACK_READ = "feedback.read"
     FEEDBACK_REPLY = "feedback.reply"
+    REPORTS_READ = "reports.read"
 
 
 _DESK = {
@@ -51,6 +52,7 @@ _COACH = _DESK | {
     Permission.FEEDBACK_REPLY,
 }
 _LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT}
+_LEAD |= {Permission.REPORTS_READ}  # knowledge-based management: leads and admins
 _ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD}
 
 MATRIX: dict[Role, frozenset[Permission]] = {

@@ -18,6 +18,17 @@ DEFAULTS: dict[str, Any] = {
     "feedback_min_answers_per_worker": 10,
     # Worklist: customers not contacted in this many days.
     "not_contacted_days": 60,
+    # Reports: the municipal cost split (plan, table 1 and the cost-split model: 50 % by
+    # working-age population, 50 % by broad unemployment). Table 1 gives no working-age
+    # column, so the labour force (työvoima) stands in until a team lead enters the
+    # working-age population of the year in the reports view.
+    "municipal_statistics": {
+        "year": 2023,
+        "municipalities": [
+            {"name": "Rovaniemi", "working_age": 31149, "broad_unemployment": 4381},
+            {"name": "Ranua", "working_age": 1375, "broad_unemployment": 227},
+        ],
+    },
 }
 
 

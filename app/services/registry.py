@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from app.services.customers import CustomerService
 from app.services.feedback import FeedbackService
 from app.services.plans import PlanService
 from app.services.queue import QueueService
+from app.services.reports import ReportService
 from app.services.settings import SettingsService
 from app.services.sync import SyncService
 from app.services.visits import VisitService
@@ -36,6 +38,11 @@ class Services:
     settings: SettingsService
     # Made from the others (so the constructor call above stays as it is).
     feedback: FeedbackService = field(init=False)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        # Not a field: a property cannot collide with fields other branches add above.
+        return ReportService(self.ctx, self.settings)
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:

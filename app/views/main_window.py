@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from app import i18n
 from app.config import TEXT_SCALES
 from app.i18n import N_, _, format_number, format_time, ngettext
+from app.rules.codes import Role
+from app.rules.permissions import Permission, allowed
 from app.services.context import Actor
 from app.services.registry import Services
 from app.views.common import icon, label
@@ -32,6 +34,7 @@ from app.views.feedback.pin import SetPinDialog
 from app.views.login import LoginView
 from app.views.queue.lobby import LobbyWindow
 from app.views.queue.page import QueuePage
+from app.views.reports.page import ReportsPage
 from app.views.sync.controller import SyncController
 from app.views.sync.page import SyncPage
 from app.views.tasks import TaskRunner
@@ -43,6 +46,7 @@ PAGES = (
     ("customers", N_("Customers"), "mdi6.account-search"),
     ("sync", N_("Synchronisation"), "mdi6.sync"),
     ("feedback", N_("Feedback"), "mdi6.emoticon-happy-outline"),
+    ("reports", N_("Reports"), "mdi6.chart-bar"),
 )
 ROW = {key: row for row, (key, _text, _icon) in enumerate(PAGES)}
 
@@ -108,6 +112,7 @@ class MainWindow(QMainWindow):
         self.sync_page = SyncPage(self.services.sync, self.runner)
         self.page_widgets: dict[str, Any] = {"queue": self.queue, "customers": self.customers,
                                              "sync": self.sync_page}
+        self.page_widgets["reports"] = ReportsPage(self.services, self.runner)
         self.counts: dict[str, int | None] = {"queue": None, "sync": None}
         self.feedback_page = FeedbackPage(self.services.feedback, self.runner)
         self.page_widgets["feedback"] = self.feedback_page
@@ -276,12 +281,17 @@ class MainWindow(QMainWindow):
     def signed_in(self, actor: Actor) -> None:
         self.actor = actor
         self.customers.set_role(actor.role)
+        self._show_reports_to(actor.role)
         self.login.reset()
         self.root.setCurrentWidget(self.shell)
         self.menuBar().setVisible(True)
         self._show_user()
         self.nav.setCurrentRow(0)
         self._show_page(0)
+
+    def _show_reports_to(self, role: Role) -> None:
+        """Reports are for team leads and administrators (Permission.REPORTS_READ)."""
+        self.nav.setRowHidden(ROW["reports"], not allowed(role, Permission.REPORTS_READ))
 
     def sign_out(self) -> None:
         self.actor = None

@@ -18,6 +18,7 @@ from app.views.tasks import TaskRunner
 VIEWS = {"login": None, "queue": "desk", "lobby": None, "customers": "coach",
          "customer": "coach", "plan": "coach", "sync": "coach"}
 VIEWS.update({"kiosk": None, "feedback": "lead", "feedback_customer": "desk"})
+VIEWS["reports"] = "lead"
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -56,6 +57,9 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         settle(runner)
     if view == "sync":
         window.nav.setCurrentRow(ROW["sync"])
+        settle(runner)
+    if view == "reports":
+        window.nav.setCurrentRow(ROW["reports"])
         settle(runner)
     if view in ("customers", "customer", "plan"):
         window.nav.setCurrentRow(ROW["customers"])

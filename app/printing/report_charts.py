@@ -1,0 +1,114 @@
+"""A report's chart drawn on a matplotlib Figure: the same drawing on screen (the view
+puts the figure in a FigureCanvasQTAgg) and on paper (rendered to PNG for the PDF).
+No pyplot: its global state is not safe off the GUI thread."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from app.services.reports.display import axis_label, header, title
+from app.services.reports.model import ReportTable
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """Colours as '#rrggbb': the view takes them from the Qt palette, print uses PRINT."""
+
+    series: tuple[str, ...]
+    text: str
+    background: str
+    grid: str
+    reference: str
+
+
+# Print: a calm, colour-blind-safe set (Okabe-Ito) that also reads in greyscale.
+PRINT = ChartStyle(series=("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+                           "#F0E442", "#000000"),
+                   text="#222222", background="#ffffff", grid="#d0d0d0", reference="#b00020")
+
+
+def draw(figure: Figure, table: ReportTable, style: ChartStyle, lang: str | None = None
+         ) -> None:
+    figure.clear()
+    figure.set_facecolor(style.background)
+    ax = figure.add_subplot()
+    ax.set_facecolor(style.background)
+    chart = table.chart
+    x_column = table.columns[table.column(chart.x)]
+    rows = table.rows[: chart.limit] if chart.limit else table.rows
+    labels = [axis_label(x_column, row[table.column(chart.x)], lang) for row in rows]
+    series = [(header(table.columns[table.column(key)], lang),
+               [row[table.column(key)] or 0 for row in rows]) for key in chart.series]
+    positions = list(range(len(rows)))
+    colours = [style.series[i % len(style.series)] for i in range(len(series))]
+    if chart.kind == "hbars":
+        _hbars(ax, positions, labels, series, colours)
+    elif chart.kind == "lines":
+        for (name, values), colour in zip(series, colours, strict=True):
+            ax.plot(positions, values, marker="o", label=name, color=colour, linewidth=2)
+    elif chart.kind == "stacked":
+        bottom = [0.0] * len(rows)
+        for (name, values), colour in zip(series, colours, strict=True):
+            ax.bar(positions, values, 0.7, bottom=bottom, label=name, color=colour)
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    else:
+        width = 0.8 / max(1, len(series))
+        for i, ((name, values), colour) in enumerate(zip(series, colours, strict=True)):
+            offset = (i - (len(series) - 1) / 2) * width
+            ax.bar([p + offset for p in positions], values, width, label=name, color=colour)
+    if chart.kind != "hbars":
+        ax.set_xticks(positions, labels, rotation=45 if len(rows) > 8 else 0,
+                      ha="right" if len(rows) > 8 else "center")
+    value_axis = ax.xaxis if chart.kind == "hbars" else ax.yaxis
+    if chart.percent:
+        value_axis.set_major_formatter(FuncFormatter(lambda v, _p: f"{100 * v:.0f} %"))
+    else:
+        value_axis.set_major_locator(MaxNLocator(integer=True))
+    if chart.reference is not None:
+        line = ax.axvline if chart.kind == "hbars" else ax.axhline
+        line(chart.reference, color=style.reference, linestyle="--", linewidth=1.5,
+             label=title(chart.reference_title or "", lang))
+    _style_axes(ax, style)
+    if len(series) > 1 or chart.reference is not None:
+        entries = len(series) + (chart.reference is not None)
+        legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0),
+                           ncols=min(entries, 4 if entries != 4 else 2), frameon=False,
+                           fontsize=8, borderaxespad=0.3, handlelength=1.2,
+                           columnspacing=1.2)
+        for text in legend.get_texts():
+            text.set_color(style.text)
+    figure.tight_layout()
+
+
+def _hbars(ax, positions, labels, series, colours) -> None:  # type: ignore[no-untyped-def]
+    name, values = series[0]
+    ax.barh(positions, values, 0.7, color=colours[0], label=name)
+    ax.set_yticks(positions, labels)
+    ax.invert_yaxis()  # the first row (the largest) on top
+
+
+def _style_axes(ax, style: ChartStyle) -> None:  # type: ignore[no-untyped-def]
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(style.grid)
+    ax.tick_params(colors=style.text, labelsize=8)
+    ax.grid(axis="both", color=style.grid, linewidth=0.5, alpha=0.7)
+    ax.set_axisbelow(True)
+
+
+def png(table: ReportTable, style: ChartStyle = PRINT, lang: str | None = None,
+        size: tuple[float, float] = (6.4, 3.0), dpi: int = 150) -> bytes:
+    """The chart as PNG (Agg renderer, no display needed)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = Figure(figsize=size, dpi=dpi)
+    FigureCanvasAgg(figure)
+    draw(figure, table, style, lang)
+    out = io.BytesIO()
+    figure.savefig(out, format="png", facecolor=style.background)
+    return out.getvalue()

@@ -1,0 +1,42 @@
+"""Every report by name, title and columns, in the order the view lists them; the CLI
+and the exports use the same names. (A test checks each report computes exactly this
+title and these columns.)"""
+
+from __future__ import annotations
+
+from app.i18n import N_
+from app.rules.codes import Channel, ServiceArea
+from app.services.reports import activity, appointments, municipal, outcomes
+from app.services.reports.model import ReportSpec
+
+_NO_SHOWS = ("appointments", "no_shows", "rate")
+
+REPORTS: dict[str, ReportSpec] = {
+    spec.name: spec for spec in (
+        ReportSpec("visits_by_point", N_("Visits per week by service point"),
+                   ("week", "total"), activity.visits_by_point),
+        ReportSpec("visits_by_channel", N_("Visits per week by channel"),
+                   ("week", *Channel, "total"), activity.visits_by_channel),
+        ReportSpec("visits_by_area", N_("Visits per week by service area"),
+                   ("week", *ServiceArea, "total"), activity.visits_by_area),
+        ReportSpec("waiting_times", N_("Walk-in waiting times by hour of arrival"),
+                   ("hour", "walk_ins", "median", "p90"), activity.waiting_times),
+        ReportSpec("no_shows_by_point", N_("No-show rate by service point"),
+                   ("service_point", *_NO_SHOWS), appointments.no_shows_by_point),
+        ReportSpec("no_shows_by_worker", N_("No-show rate by worker"),
+                   ("worker", "team", *_NO_SHOWS), appointments.no_shows_by_worker),
+        ReportSpec("feedback", N_("Customer feedback"),
+                   ("month", "answers", "mean", "satisfied", "nps", "nps_answers"),
+                   outcomes.feedback),
+        ReportSpec("caseloads", N_("Caseloads per coach"),
+                   ("coach", "team", "customers", "of_cap", "over_cap"), outcomes.caseloads),
+        ReportSpec("hundred_days", N_("Customers crossing 100 days of unemployment"),
+                   ("month", "customers"), outcomes.hundred_days),
+        ReportSpec("plans", N_("Plans made and reviews overdue"),
+                   ("month", "accepted", "new", "reviews_due", "overdue"), outcomes.plans),
+        ReportSpec("municipal_split", N_("Municipal split: cost share against actual use"),
+                   ("municipality", "cost_share", "visits", "visit_share", "staff_hours",
+                    "staff_share", "customers", "customer_share"),
+                   municipal.municipal_split),
+    )
+}

@@ -1,0 +1,88 @@
+"""The municipal split: the cost share from the statistics against actual use."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from app.i18n import N_
+from app.models import Customer, ServicePoint, Visit
+from app.rules.cost_split import cost_shares
+from app.services.reports import sql
+from app.services.reports.activity import visit_filters
+from app.services.reports.model import (
+    COUNT,
+    NUMBER,
+    PERCENT,
+    TEXT,
+    ChartSpec,
+    Column,
+    Label,
+    ReportFilter,
+    ReportInputs,
+    ReportTable,
+)
+
+OTHER = Label(N_("Other municipalities"))
+
+
+def municipal_split(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
+    # A visit counts for the customer's home municipality; an anonymous one for the
+    # municipality of the service point where it happened.
+    minutes = func.sum(case((Visit.ended_at.is_not(None),
+                             (func.julianday(Visit.ended_at)
+                              - func.julianday(Visit.started_at)) * 1440.0), else_=0.0))
+    # Visits are summed per customer first: one customer lookup per customer, not one
+    # per visit (a customer who used both points appears twice; counted once below).
+    per = (select(Visit.customer_id.label("customer_id"),
+                  Visit.service_point_id.label("point_id"),
+                  func.count().label("visits"), minutes.label("minutes"))
+           .where(*visit_filters(f)).group_by(Visit.customer_id, Visit.service_point_id)
+           .subquery())
+    municipality = func.coalesce(Customer.home_municipality, ServicePoint.municipality)
+    used = s.execute(
+        select(municipality, func.sum(per.c.visits), func.sum(per.c.minutes),
+               func.count(per.c.customer_id.distinct()))
+        .select_from(per)
+        .join(ServicePoint, ServicePoint.id == per.c.point_id)
+        .outerjoin(Customer, Customer.id == per.c.customer_id)
+        .group_by(municipality)).all()
+    shares = cost_shares(inputs.statistics)
+    names = list(shares)
+    figures: dict[str, list[float]] = {name: [0, 0.0, 0] for name in [*names, OTHER]}
+    for name, visits, mins, customers in used:
+        into = figures[name if name in shares else OTHER]
+        into[0] += visits
+        into[1] += float(mins or 0)
+        into[2] += customers
+    totals = [sum(v[i] for v in figures.values()) for i in range(3)]
+    rows = []
+    for name in [*names, OTHER]:
+        visits, mins, customers = figures[name]
+        if name == OTHER and not visits:
+            continue
+        rows.append((Label(name), shares.get(name), visits, sql.share(visits, totals[0]),
+                     mins / 60.0, sql.share(mins, totals[1]), customers,
+                     sql.share(customers, totals[2])))
+    year = inputs.statistics.get("year")
+    return ReportTable(
+        "municipal_split", N_("Municipal split: cost share against actual use"),
+        (Column("municipality", N_("Municipality"), TEXT),
+         Column("cost_share", N_("Cost share (%)"), PERCENT),
+         Column("visits", N_("Visits"), COUNT),
+         Column("visit_share", N_("Share of visits (%)"), PERCENT),
+         Column("staff_hours", N_("Staff time (h)"), NUMBER),
+         Column("staff_share", N_("Share of staff time (%)"), PERCENT),
+         Column("customers", N_("Customers"), COUNT),
+         Column("customer_share", N_("Share of customers (%)"), PERCENT)),
+        tuple(rows),
+        ChartSpec("bars", "municipality",
+                  ("cost_share", "visit_share", "staff_share", "customer_share"),
+                  percent=True),
+        note=N_("Cost share: 50 % by working-age population and 50 % by broad "
+                "unemployment (statistics of {year}, area settings). Use: visits, the "
+                "staff time of the visits and the customers served, by home "
+                "municipality."), note_args=(("year", str(year or "")),),
+        total=(Label(N_("Total")), sum(v for v in shares.values()) if shares else None,
+               totals[0], 1.0 if totals[0] else None, totals[1] / 60.0,
+               1.0 if totals[1] else None, totals[2], 1.0 if totals[2] else None))

@@ -1,0 +1,202 @@
+"""Feedback figures, caseloads against the cap, customers crossing 100 days, and plans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import String, case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.i18n import N_
+from app.models import Customer, Feedback, Plan, PlanVersion, Staff, Team
+from app.rules.codes import PlanStatus, Role
+from app.rules.unemployment import HUNDRED_DAY_MARK
+from app.services.reports import sql
+from app.services.reports.model import (
+    COUNT,
+    MONTH,
+    NUMBER,
+    PERCENT,
+    TEXT,
+    ChartSpec,
+    Column,
+    Label,
+    ReportFilter,
+    ReportInputs,
+    ReportTable,
+)
+
+MONTH_COLUMN = Column("month", N_("Month"), MONTH)
+CHART_COACHES = 20
+
+
+def _count_if(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+# --- feedback -------------------------------------------------------------------------
+
+
+def feedback_filters(f: ReportFilter) -> list[Any]:
+    where = [Feedback.deleted_at.is_(None), *sql.in_range(Feedback.answered_at, f)]
+    if f.service_point_id:
+        where.append(Feedback.service_point_id == f.service_point_id)
+    if f.team_id:
+        where.append(Feedback.team_id == f.team_id)
+    return where
+
+
+def feedback_figures() -> tuple[Any, ...]:
+    """answers, mean score, satisfied (4-5), recommend answers, promoters, detractors."""
+    return (func.count(), func.avg(Feedback.score), _count_if(Feedback.score >= 4),
+            func.count(Feedback.recommend), _count_if(Feedback.recommend >= 9),
+            _count_if(Feedback.recommend <= 6))
+
+
+def _feedback_row(first: Any, n: int, mean: float | None, satisfied: int | None,
+                  recommend: int, promoters: int | None, detractors: int | None) -> tuple:
+    # Net promoter score: % promoters (9-10) less % detractors (0-6), -100..100.
+    nps = (None if not recommend
+           else 100.0 * ((promoters or 0) - (detractors or 0)) / recommend)
+    return (first, n, None if mean is None else float(mean), sql.share(satisfied, n),
+            nps, recommend)
+
+
+def feedback(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTable:
+    month = sql.month_of(sql.local_day(Feedback.answered_at, f))
+    found = {m: rest for m, *rest in s.execute(
+        select(month, *feedback_figures()).where(*feedback_filters(f)).group_by(month))}
+    rows = tuple(_feedback_row(m, *found.get(m.isoformat(), (0, None, 0, 0, 0, 0)))
+                 for m in sql.months(f))
+    total = _feedback_row(Label(N_("Total")), *s.execute(
+        select(*feedback_figures()).where(*feedback_filters(f))).one())
+    return ReportTable(
+        "feedback", N_("Customer feedback"),
+        (MONTH_COLUMN, Column("answers", N_("Answers"), COUNT),
+         Column("mean", N_("Mean score (1–5)"), NUMBER),
+         Column("satisfied", N_("Satisfied, 4–5 (%)"), PERCENT),
+         Column("nps", N_("Net promoter score"), NUMBER),
+         Column("nps_answers", N_("Recommendation answers"), COUNT)),
+        rows, ChartSpec("bars", "month", ("satisfied",), percent=True),
+        note=N_("Net promoter score: the share of 9–10 answers less the share of 0–6 "
+                "answers to “would you recommend”, from −100 to 100."), total=total)
+
+
+# --- caseloads ------------------------------------------------------------------------
+
+
+def caseloads(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
+    customers = (select(Customer.coach_id, func.count().label("n"))
+                 .where(Customer.deleted_at.is_(None), Customer.active.is_(True))
+                 .group_by(Customer.coach_id).subquery())
+    where = [Staff.deleted_at.is_(None), Staff.active.is_(True), Staff.role == Role.COACH]
+    if f.service_point_id:
+        where.append(Staff.service_point_id == f.service_point_id)
+    if f.team_id:
+        where.append(Staff.team_id == f.team_id)
+    n = func.coalesce(customers.c.n, 0)
+    rows = s.execute(
+        select(Staff.full_name, Team.name, n)
+        .outerjoin(customers, customers.c.coach_id == Staff.id)
+        .outerjoin(Team, Team.id == Staff.team_id)
+        .where(*where).order_by(n.desc(), Staff.full_name)).all()
+    cap = inputs.caseload_cap
+    table = tuple((name, team or "", count, sql.share(count, cap), max(0, count - cap))
+                  for name, team, count in rows)
+    total = (Label(N_("Total")), "", sum(r[2] for r in table), None,
+             sum(r[4] for r in table))
+    return ReportTable(
+        "caseloads", N_("Caseloads per coach"),
+        (Column("coach", N_("Coach"), TEXT), Column("team", N_("Team"), TEXT),
+         Column("customers", N_("Customers"), COUNT),
+         Column("of_cap", N_("Of the cap (%)"), PERCENT),
+         Column("over_cap", N_("Over the cap"), COUNT)),
+        table, ChartSpec("hbars", "coach", ("customers",), reference=float(cap),
+                         reference_title=N_("Cap"), limit=CHART_COACHES),
+        note=N_("Active customers per coach today, against the caseload cap in the area "
+                "settings; the date range does not apply."), total=total)
+
+
+# --- 100 days -------------------------------------------------------------------------
+
+
+def hundred_days(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTable:
+    crossed = func.date(Customer.unemployed_since, f"+{HUNDRED_DAY_MARK - 1} days",
+                        type_=String)
+    month = func.strftime("%Y-%m-01", crossed, type_=String)
+    coach = aliased(Staff)
+    where = [Customer.deleted_at.is_(None), Customer.active.is_(True),
+             Customer.unemployed_since.is_not(None),
+             crossed >= f.date_from.isoformat(), crossed <= f.date_to.isoformat()]
+    stmt = select(month, func.count()).where(*where).group_by(month)
+    if f.service_point_id:
+        stmt = stmt.where(Customer.service_point_id == f.service_point_id)
+    if f.team_id:
+        stmt = stmt.join(coach, coach.id == Customer.coach_id).where(coach.team_id == f.team_id)
+    found = dict(s.execute(stmt).all())
+    rows = tuple((m, found.get(m.isoformat(), 0)) for m in sql.months(f))
+    return ReportTable(
+        "hundred_days", N_("Customers crossing 100 days of unemployment"),
+        (MONTH_COLUMN, Column("customers", N_("Customers"), COUNT)), rows,
+        ChartSpec("bars", "month", ("customers",)),
+        note=N_("Customers whose current unemployment reaches 100 days in the month: the "
+                "municipality's share of the benefit begins."),
+        total=(Label(N_("Total")), sum(r[1] for r in rows)))
+
+
+# --- plans ----------------------------------------------------------------------------
+
+
+def _plan_scope(stmt: Any, f: ReportFilter) -> Any:
+    stmt = stmt.join(Plan, Plan.id == PlanVersion.plan_id).where(
+        PlanVersion.deleted_at.is_(None), Plan.deleted_at.is_(None))
+    if f.service_point_id:
+        stmt = stmt.join(Customer, Customer.id == Plan.customer_id).where(
+            Customer.service_point_id == f.service_point_id)
+    if f.team_id:
+        coach = aliased(Staff)
+        stmt = stmt.join(coach, coach.id == Plan.coach_id).where(coach.team_id == f.team_id)
+    return stmt
+
+
+def plans(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
+    start, end = sql.utc_bounds(f)
+    accepted_month = sql.month_of(sql.local_day(PlanVersion.accepted_at, f))
+    made = {m: (n, new) for m, n, new in s.execute(_plan_scope(
+        select(accepted_month, func.count(), _count_if(PlanVersion.number == 1))
+        .where(PlanVersion.accepted_at >= start, PlanVersion.accepted_at < end,
+               PlanVersion.status.in_((PlanStatus.ACCEPTED, PlanStatus.SUPERSEDED)))
+        .group_by(accepted_month), f))}
+    # The review falls due on the current accepted version; it is overdue while that
+    # version is still the current one after its date.
+    due_month = func.strftime("%Y-%m-01", PlanVersion.next_review_on, type_=String)
+    overdue = PlanVersion.next_review_on < inputs.today
+    due = {m: (n, late) for m, n, late in s.execute(_plan_scope(
+        select(due_month, func.count(), _count_if(overdue))
+        .where(PlanVersion.status == PlanStatus.ACCEPTED,
+               PlanVersion.next_review_on >= f.date_from,
+               PlanVersion.next_review_on <= f.date_to)
+        .group_by(due_month), f))}
+    rows = tuple((m, *made.get(m.isoformat(), (0, 0)), *due.get(m.isoformat(), (0, 0)))
+                 for m in sql.months(f))
+    total = (Label(N_("Total")), *(sum(r[i] for r in rows) for i in range(1, 5)))
+    return ReportTable(
+        "plans", N_("Plans made and reviews overdue"),
+        (MONTH_COLUMN, Column("accepted", N_("Plans accepted"), COUNT),
+         Column("new", N_("First plans"), COUNT),
+         Column("reviews_due", N_("Reviews due"), COUNT),
+         Column("overdue", N_("Reviews overdue"), COUNT)),
+        rows, ChartSpec("bars", "month", ("accepted", "overdue")),
+        note=N_("Plans accepted in the month (first plans and new versions); reviews "
+                "falling due in the month and, of those, still not done today."),
+        total=total)
+
+
+def overdue_reviews(s: Session, f: ReportFilter, inputs: ReportInputs) -> int:
+    """Every review past its date today, whatever the range (a key figure)."""
+    return s.scalar(_plan_scope(
+        select(func.count()).select_from(PlanVersion)
+        .where(PlanVersion.status == PlanStatus.ACCEPTED,
+               PlanVersion.next_review_on < inputs.today), f)) or 0
+
+

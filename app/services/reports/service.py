@@ -1,0 +1,124 @@
+"""ReportService: the reports use case for team leads and administrators."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from app.i18n import N_
+from app.models import Appointment, ServicePoint, Staff, Team, Visit
+from app.rules.codes import AppointmentStatus
+from app.rules.cost_split import statistics_problem
+from app.rules.permissions import Permission
+from app.services.errors import ValidationFailed
+from app.services.reports import activity, appointments, export, outcomes, sql
+from app.services.reports.catalogue import REPORTS
+from app.services.reports.model import (
+    FilterOption,
+    FilterOptions,
+    KeyFigures,
+    ReportFilter,
+    ReportInputs,
+    ReportTable,
+)
+from app.services.settings import SettingsService
+
+STATISTICS_KEY = "municipal_statistics"
+DEFAULT_WEEKS = 12
+
+
+class ReportService:
+    def __init__(self, ctx: Any, settings: SettingsService) -> None:
+        self.ctx = ctx
+        self.settings = settings
+
+    def default_filter(self) -> ReportFilter:
+        """The last twelve weeks up to today: what a Monday look back needs."""
+        today = self.ctx.today()
+        monday = today - timedelta(days=today.weekday())
+        return ReportFilter(monday - timedelta(weeks=DEFAULT_WEEKS - 1), today)
+
+    def options(self) -> FilterOptions:
+        self.ctx.require(Permission.REPORTS_READ)
+        with self.ctx.reading() as s:
+            points = s.execute(select(ServicePoint.id, ServicePoint.name)
+                               .where(ServicePoint.deleted_at.is_(None))
+                               .order_by(ServicePoint.code)).all()
+            teams = s.execute(select(Team.id, Team.name).where(Team.deleted_at.is_(None))
+                              .order_by(Team.name)).all()
+        return FilterOptions(tuple(FilterOption(*p) for p in points),
+                             tuple(FilterOption(*t) for t in teams))
+
+    def inputs(self) -> ReportInputs:
+        return ReportInputs(today=self.ctx.today(),
+                            caseload_cap=int(self.settings.get("caseload_cap")),
+                            statistics=self.settings.get(STATISTICS_KEY))
+
+    def run(self, name: str, f: ReportFilter, inputs: ReportInputs | None = None
+            ) -> ReportTable:
+        self.ctx.require(Permission.REPORTS_READ)
+        _check_range(f)
+        inputs = inputs or self.inputs()
+        with self.ctx.reading() as s:
+            return REPORTS[name].compute(s, f, inputs)
+
+    def run_all(self, f: ReportFilter) -> list[ReportTable]:
+        inputs = self.inputs()
+        return [self.run(name, f, inputs) for name in REPORTS]
+
+    def key_figures(self, f: ReportFilter) -> KeyFigures:
+        self.ctx.require(Permission.REPORTS_READ)
+        _check_range(f)
+        inputs = self.inputs()
+        with self.ctx.reading() as s:
+            visits = s.scalar(select(func.count()).select_from(Visit)
+                              .where(*activity.visit_filters(f))) or 0
+            wait = sql.quantiles(s, sql.literal(0), Visit.wait_minutes,
+                                 activity.walk_in_filters(f), (0.5,))
+            answers, _mean, satisfied, *_rest = s.execute(
+                select(*outcomes.feedback_figures()).where(*outcomes.feedback_filters(f))
+            ).one()
+            due, missed = s.execute(
+                select(func.count(), func.sum(case(
+                    (Appointment.status == AppointmentStatus.NO_SHOW, 1), else_=0)))
+                .join(Staff, Staff.id == Appointment.staff_id)
+                .where(*appointments.appointment_filters(f))).one()
+            overdue = outcomes.overdue_reviews(s, f, inputs)
+        return KeyFigures(visits=visits, walk_in_median_wait=wait[0][1][0] if wait else None,
+                          satisfied_share=sql.share(satisfied, answers),
+                          feedback_answers=answers, no_show_rate=sql.share(missed, due),
+                          reviews_overdue=overdue)
+
+    # --- the municipal statistics (plan, table 1) -----------------------------------
+
+    def statistics(self) -> dict[str, Any]:
+        return self.settings.get(STATISTICS_KEY)
+
+    def set_statistics(self, statistics: dict[str, Any]) -> None:
+        problem = statistics_problem(statistics)
+        if problem:
+            raise ValidationFailed({"statistics": problem})
+        self.settings.set(STATISTICS_KEY, statistics)
+
+    # --- exports --------------------------------------------------------------------
+
+    def export(self, name: str, f: ReportFilter, fmt: str) -> bytes:
+        """One report as CSV or XLSX bytes, in the current language; audited."""
+        table = self.run(name, f)
+        data = export.to_csv(table) if fmt == "csv" else export.to_xlsx(table)
+        self.record_export(name, f, fmt)
+        return data
+
+    def record_export(self, name: str, f: ReportFilter, fmt: str) -> None:
+        with self.ctx.transaction(Permission.REPORTS_READ) as s:
+            self.ctx.audit(s, "report.export", "report", None, {
+                "report": name, "format": fmt, "from": f.date_from.isoformat(),
+                "to": f.date_to.isoformat(), "service_point": f.service_point_id,
+                "team": f.team_id})
+
+
+def _check_range(f: ReportFilter) -> None:
+    if f.date_to < f.date_from:
+        raise ValidationFailed({"date_to": N_("The end date is before the start date.")})

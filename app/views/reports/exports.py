@@ -1,0 +1,75 @@
+"""The reports page's exports: one report as CSV or XLSX, the whole page as PDF. The file
+is chosen in a dialog; computing, rendering and writing run in the task runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog
+
+from app import i18n
+from app.i18n import _
+from app.printing.reports_pdf import ReportsDocument, render_reports
+
+
+class ExportActions:
+    """Mixed into ReportsPage (which has reports, runner, filter, table, message)."""
+
+    reports: Any
+    runner: Any
+    services: Any
+    filter: Any
+    table: Any
+    message: Any
+
+    def ask_path(self, caption: str, suggested: str, kinds: str) -> str:
+        path, _filter = QFileDialog.getSaveFileName(self, caption, suggested,  # type: ignore[arg-type]
+                                                    kinds)
+        return path
+
+    def export(self, fmt: str) -> None:
+        f, name = self.filter, self.current_name()
+        if f is None or self.table is None:
+            return
+        kinds = {"csv": _("CSV for Excel (*.csv)"), "xlsx": _("Excel workbooks (*.xlsx)")}
+        path = self.ask_path(_("Export the report"),
+                             f"{name}_{f.date_from}_{f.date_to}.{fmt}", kinds[fmt])
+        if not path:
+            return
+        self.message.setText(_("Exporting…"))
+
+        def write() -> str:
+            Path(path).write_bytes(self.reports.export(name, f, fmt))
+            return path
+
+        self.runner.submit(write, self._saved, self._failed)
+
+    def save_pdf(self) -> None:
+        f = self.filter
+        if f is None:
+            return
+        path = self.ask_path(_("Save the reports as PDF"),
+                             f"reports_{f.date_from}_{f.date_to}.pdf",
+                             _("PDF documents (*.pdf)"))
+        if not path:
+            return
+        self.message.setText(_("Preparing the PDF…"))
+        lang, filters, cards = i18n.current_language(), self.filter_text(), self.figure_texts()
+
+        def compute() -> ReportsDocument:
+            tables = tuple(self.reports.run_all(f))
+            self.reports.record_export("all", f, "pdf")
+            return ReportsDocument(filters, tuple(cards), self.services.ctx.now(), tables)
+
+        def render(document: ReportsDocument) -> None:
+            def write() -> str:
+                Path(path).write_bytes(render_reports(document, lang))
+                return path
+
+            self.runner.submit(write, self._saved, self._failed, io=True)
+
+        self.runner.submit(compute, render, self._failed)
+
+    def _saved(self, path: str) -> None:
+        self.message.setText(_("Saved as {path}").format(path=path))

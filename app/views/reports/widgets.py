@@ -1,0 +1,136 @@
+"""The pieces of the reports page: key-figure cards, the table model over a computed
+report, and the chart canvas coloured from the Qt palette."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from app.printing.report_charts import ChartStyle, draw
+from app.services.reports.display import cell, header
+from app.services.reports.model import COUNT, HOUR, NUMBER, PERCENT, ReportTable
+
+Index = QModelIndex | QPersistentModelIndex
+NUMERIC = (COUNT, NUMBER, PERCENT, HOUR)
+
+
+class KeyFigureCard(QFrame):
+    """One figure a lead looks for first, large, with its name above it."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"figure_{name}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(2)
+        self.caption = QLabel()
+        self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.value = QLabel("–")
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.7)
+        font.setBold(True)
+        self.value.setFont(font)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+
+    def show_figure(self, caption: str, value: str) -> None:
+        self.caption.setText(caption)
+        self.value.setText(value)
+        self.setAccessibleName(f"{caption}: {value}")
+
+
+class ReportTableModel(QAbstractTableModel):
+    """A computed report's rows (and its total row, in bold), formatted with Babel."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.table: ReportTable | None = None
+        self.rows: list[tuple[Any, ...]] = []
+
+    def set_table(self, table: ReportTable | None) -> None:
+        self.beginResetModel()
+        self.table = table
+        self.rows = [] if table is None else [*table.rows, *([table.total] if table.total
+                                                             else [])]
+        self.endResetModel()
+
+    def retranslate(self) -> None:
+        self.set_table(self.table)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.table is None else len(self.table.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if (self.table is None or orientation != Qt.Orientation.Horizontal
+                or role != Qt.ItemDataRole.DisplayRole):
+            return None
+        return header(self.table.columns[section])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.table is None:
+            return None
+        column = self.table.columns[index.column()]
+        value = self.rows[index.row()][index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return cell(column, value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and self.table.total and \
+                index.row() == len(self.rows) - 1:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+def palette_style(palette: QPalette) -> ChartStyle:
+    """Chart colours from the palette: the highlight first, further series at hues
+    turned from it, so a dark or high-contrast theme carries into the chart."""
+    base = palette.color(QPalette.ColorRole.Highlight)
+    hue, sat, val = base.hsvHue(), max(base.hsvSaturation(), 120), max(base.value(), 150)
+    series = tuple(QColor.fromHsv((hue + step * 137) % 360, sat, val).name()
+                   for step in range(8))
+    background = palette.color(QPalette.ColorRole.Base)
+    dark = background.lightness() < 128
+    return ChartStyle(series=series,
+                      text=palette.color(QPalette.ColorRole.Text).name(),
+                      background=background.name(),
+                      grid=palette.color(QPalette.ColorRole.Mid).name(),
+                      reference="#ff8a80" if dark else "#b00020")
+
+
+class ChartView(FigureCanvasQTAgg):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Figure(figsize=(5, 3), dpi=100))
+        self.setParent(parent)
+        self.setObjectName("report_chart")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(360, 260)
+        self.table: ReportTable | None = None
+
+    def show_table(self, table: ReportTable | None) -> None:
+        self.table = table
+        self.redraw()
+
+    def redraw(self) -> None:
+        self.figure.clear()
+        if self.table is not None:
+            draw(self.figure, self.table, palette_style(self.palette()))
+        self.draw_idle()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.table is not None:
+            self.figure.tight_layout()
