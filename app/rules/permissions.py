@@ -24,6 +24,10 @@ class Permission(StrEnum):
     PLAN_PRINT = "plan.print"
     SYNC_RUN = "sync.run"
     SETTINGS_EDIT = "settings.edit"
+    CUSTOMER_BARRIERS = "customer.barriers"
+    CASELOAD_READ = "caseload.read"
+    CASELOAD_MANAGE = "caseload.manage"
+    CUSTOMER_IMPORT = "customer.import"
 
 
 _DESK = {
@@ -42,8 +46,13 @@ _COACH = _DESK | {
     Permission.PLAN_READ,
     Permission.PLAN_EDIT,
     Permission.PLAN_PRINT,
+    # Barriers name debt and health: coaches only, never the desk.
+    Permission.CUSTOMER_BARRIERS,
+    Permission.CASELOAD_READ,
 }
 _LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT}
+# Moving customers between coaches in bulk and importing registers: team leads and up.
+_LEAD |= {Permission.CASELOAD_MANAGE, Permission.CUSTOMER_IMPORT}
 _ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD}
 
 MATRIX: dict[Role, frozenset[Permission]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from app.i18n import HELSINKI
 from app.models import Customer, LocalSetting
 from app.services.auth import AuthService
+from app.services.clock import ClockService
+from app.services.coaching import CoachingService
 from app.services.context import AppContext
 from app.services.customers import CustomerService
 from app.services.plans import PlanService
@@ -33,6 +35,13 @@ class Services:
     plans: PlanService
     sync: SyncService
     settings: SettingsService
+    # Built from ctx (not constructor arguments), so other services' additions merge.
+    coaching: CoachingService = field(init=False)
+    clock: ClockService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.coaching = CoachingService(self.ctx)
+        self.clock = ClockService(self.ctx)
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
