@@ -22,8 +22,11 @@ from PySide6.QtWidgets import (
 from app import i18n
 from app.config import TEXT_SCALES
 from app.i18n import N_, _, format_number, format_time, ngettext
+from app.rules.permissions import Permission, allowed
 from app.services.context import Actor
 from app.services.registry import Services
+from app.views.coaching.caseload import CaseloadPage
+from app.views.coaching.today import TodayPage
 from app.views.common import icon, label
 from app.views.customers.page import CustomersPage
 from app.views.login import LoginView
@@ -36,8 +39,10 @@ from app.views.translator import LanguageSwitcher
 
 # The areas that exist; each issue that builds an area adds its page here.
 PAGES = (
+    ("today", N_("Today"), "mdi6.calendar-check"),
     ("queue", N_("Queue"), "mdi6.account-clock"),
     ("customers", N_("Customers"), "mdi6.account-search"),
+    ("caseload", N_("Caseloads"), "mdi6.account-group"),
     ("sync", N_("Synchronisation"), "mdi6.sync"),
 )
 ROW = {key: row for row, (key, _text, _icon) in enumerate(PAGES)}
@@ -105,6 +110,7 @@ class MainWindow(QMainWindow):
         self.page_widgets: dict[str, Any] = {"queue": self.queue, "customers": self.customers,
                                              "sync": self.sync_page}
         self.counts: dict[str, int | None] = {"queue": None, "sync": None}
+        self._add_coaching_pages()
         self.queue.waiting_changed.connect(lambda n: self._set_count("queue", n))
         for key, _text, icon_name in PAGES:
             item = QListWidgetItem(icon(icon_name, self.nav), "")
@@ -119,6 +125,27 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(keys), shell)
             shortcut.activated.connect(self.focus_search)
         return shell
+
+    def _add_coaching_pages(self) -> None:
+        """Today's worklist and the caseloads; a row opens the customer's card."""
+        self.today = TodayPage(self.services, self.runner)
+        self.caseload = CaseloadPage(self.services, self.runner)
+        self.page_widgets.update({"today": self.today, "caseload": self.caseload})
+        self.counts["today"] = None
+        self.today.count_changed.connect(lambda n: self._set_count("today", n))
+        self.today.open_customer.connect(self.open_customer)
+        self.caseload.open_customer.connect(self.open_customer)
+
+    def _coaching_start(self, actor: Actor) -> int:
+        """Coaches start from today's worklist; the desk (no caseload) from the queue."""
+        coaching = allowed(actor.role, Permission.CASELOAD_READ)
+        for key in ("today", "caseload"):
+            self.nav.setRowHidden(ROW[key], not coaching)
+        return ROW["today"] if coaching else ROW["queue"]
+
+    def open_customer(self, customer_id: str) -> None:
+        self.nav.setCurrentRow(ROW["customers"])
+        self.customers.open_customer(customer_id)
 
     def _build_menu(self) -> None:
         bar = self.menuBar()
@@ -259,12 +286,14 @@ class MainWindow(QMainWindow):
     def signed_in(self, actor: Actor) -> None:
         self.actor = actor
         self.customers.set_role(actor.role)
+        self.caseload.set_role(actor.role)
         self.login.reset()
         self.root.setCurrentWidget(self.shell)
         self.menuBar().setVisible(True)
         self._show_user()
-        self.nav.setCurrentRow(0)
-        self._show_page(0)
+        start = self._coaching_start(actor)
+        self.nav.setCurrentRow(start)
+        self._show_page(start)
 
     def sign_out(self) -> None:
         self.actor = None

@@ -16,6 +16,7 @@ from app.views.tasks import TaskRunner
 # View name -> the demo account it signs in as (None: no sign-in needed).
 VIEWS = {"login": None, "queue": "desk", "lobby": None, "customers": "coach",
          "customer": "coach", "plan": "coach", "sync": "coach"}
+VIEWS.update({"today": "coach", "caseload": "lead"})
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -49,6 +50,9 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         return _lobby(runner, services, out)
     if view == "sync":
         window.nav.setCurrentRow(ROW["sync"])
+        settle(runner)
+    if view in ("today", "caseload"):
+        window.nav.setCurrentRow(ROW[view])
         settle(runner)
     if view in ("customers", "customer", "plan"):
         window.nav.setCurrentRow(ROW["customers"])

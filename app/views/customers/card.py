@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _, format_date, format_number, ngettext
 from app.services.dto import CustomerCard, VisitRow
+from app.views.coaching.panel import CoachingPanel
 from app.views.common import icon, language_label, shortcut
 from app.views.customers.timeline import VisitTableModel
 
@@ -88,6 +89,8 @@ class CustomerCardView(QWidget):
         outer.addWidget(self.title)
         outer.addWidget(self.subtitle)
         outer.addWidget(self.situation)
+        self.coaching = CoachingPanel()
+        outer.addWidget(self.coaching)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -205,7 +208,9 @@ class CustomerCardView(QWidget):
     def _situation(card: CustomerCard) -> str:
         if card.days_unemployed is None:
             return _("Not unemployed.")
-        text = ngettext("Unemployed {n} day", "Unemployed {n} days", card.days_unemployed)
+        # Working days, as the statutory clock counts them (rules.clock).
+        text = ngettext("Unemployed {n} working day", "Unemployed {n} working days",
+                        card.days_unemployed)
         text = text.format(n=format_number(card.days_unemployed))
         if card.hundred_day_date is not None:
             if card.days_unemployed >= 100:
