@@ -137,11 +137,14 @@ class MainWindow(QMainWindow):
         self.caseload.open_customer.connect(self.open_customer)
 
     def _coaching_start(self, actor: Actor) -> int:
-        """Coaches start from today's worklist; the desk (no caseload) from the queue."""
+        """Everyone starts at the queue, as before; coaches see today's count on the
+        navigation at once. The desk (no caseload) does not see the coaching pages."""
         coaching = allowed(actor.role, Permission.CASELOAD_READ)
         for key in ("today", "caseload"):
             self.nav.setRowHidden(ROW[key], not coaching)
-        return ROW["today"] if coaching else ROW["queue"]
+        if coaching:
+            self.today.refresh()
+        return ROW["queue"]
 
     def open_customer(self, customer_id: str) -> None:
         self.nav.setCurrentRow(ROW["customers"])
