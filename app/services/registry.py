@@ -15,6 +15,7 @@ from app.services.auth import AuthService
 from app.services.clock import ClockService
 from app.services.coaching import CoachingService
 from app.services.context import AppContext
+from app.services.customer_import import CustomerImportService
 from app.services.customers import CustomerService
 from app.services.plans import PlanService
 from app.services.queue import QueueService
@@ -38,10 +39,12 @@ class Services:
     # Built from ctx (not constructor arguments), so other services' additions merge.
     coaching: CoachingService = field(init=False)
     clock: ClockService = field(init=False)
+    customer_import: CustomerImportService = field(init=False)
 
     def __post_init__(self) -> None:
         self.coaching = CoachingService(self.ctx)
         self.clock = ClockService(self.ctx)
+        self.customer_import = CustomerImportService(self.ctx)
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
