@@ -26,6 +26,7 @@ from app.rules.permissions import Permission, allowed
 from app.services.context import Actor
 from app.services.registry import Services
 from app.views.coaching.caseload import CaseloadPage
+from app.views.coaching.import_dialog import ImportDialog
 from app.views.coaching.today import TodayPage
 from app.views.common import icon, label
 from app.views.customers.page import CustomersPage
@@ -135,6 +136,17 @@ class MainWindow(QMainWindow):
         self.today.count_changed.connect(lambda n: self._set_count("today", n))
         self.today.open_customer.connect(self.open_customer)
         self.caseload.open_customer.connect(self.open_customer)
+        self.import_action = QAction(self)
+        self.import_action.triggered.connect(self.open_import)
+        self.import_dialog: ImportDialog | None = None
+
+    def open_import(self) -> None:
+        self.import_dialog = ImportDialog(self.services.customer_import, self.runner, self)
+        self.import_dialog.finished.connect(lambda _r: self.customers.model.refresh())
+        self.import_dialog.open()
+
+    def _retranslate_coaching(self) -> None:
+        self.import_action.setText(_("&Import customers…"))
 
     def _coaching_start(self, actor: Actor) -> int:
         """Everyone starts at the queue, as before; coaches see today's count on the
@@ -142,6 +154,7 @@ class MainWindow(QMainWindow):
         coaching = allowed(actor.role, Permission.CASELOAD_READ)
         for key in ("today", "caseload"):
             self.nav.setRowHidden(ROW[key], not coaching)
+        self.import_action.setVisible(allowed(actor.role, Permission.CUSTOMER_IMPORT))
         if coaching:
             self.today.refresh()
         return ROW["queue"]
@@ -174,6 +187,7 @@ class MainWindow(QMainWindow):
         self.lobby_action = QAction(self)
         self.lobby_action.triggered.connect(self.open_lobby)
         self.view_menu.addAction(self.lobby_action)
+        self.view_menu.addAction(self.import_action)
         self.view_menu.addSeparator()
         self.sign_out_action = QAction(self)
         self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
@@ -255,6 +269,7 @@ class MainWindow(QMainWindow):
         self.size_menu.setTitle(_("&Text size"))
         self.sign_out_action.setText(_("Sign &out"))
         self.lobby_action.setText(_("Open the &lobby display"))
+        self._retranslate_coaching()
         if hasattr(self, "sync_label"):
             self._show_sync()
         self.language_actions[i18n.current_language()].setChecked(True)
