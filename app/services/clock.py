@@ -137,8 +137,11 @@ class ClockService:
         for f in facts.values():
             items.extend(self._items(f, today, week_end, quiet_days, mark_window))
         order = list(WORK_KINDS)
-        return sorted(items, key=lambda i: (not i.overdue, i.due_on or today,
-                                            order.index(i.kind), i.name))
+        # Overdue first (oldest first), then by kind: this week's meetings, the 100-day
+        # mark, missing plans, and last those not heard of for longest.
+        return sorted(items, key=lambda i: (not i.overdue,
+                                            0 if i.overdue else order.index(i.kind),
+                                            i.due_on or today, i.name))
 
     def _items(self, f: Facts, today: date, week_end: date, quiet_days: int,
                mark_window: tuple[date, date] | None) -> list[WorkItem]:

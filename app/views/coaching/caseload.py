@@ -30,8 +30,8 @@ from app.views.tasks import TaskRunner
 
 def _coach_cells(row: CaseloadRow) -> list[str]:
     status = ("⚠ " + _("over the cap")) if row.over else _("within the cap")
-    return [row.full_name, row.team_name, row.service_point, format_number(row.active),
-            format_number(row.cap), status, format_number(row.many_barriers)]
+    return [row.full_name, row.team_name, format_number(row.active), status,
+            format_number(row.many_barriers), row.service_point]
 
 
 def _team_cells(team: tuple[str, int, int, int]) -> list[str]:
@@ -87,8 +87,8 @@ class CaseloadPage(QWidget):
         self.coach_box = QGroupBox()
         inner = QVBoxLayout(self.coach_box)
         self.coaches = CoachLoadModel(
-            (N_("Coach"), N_("Team"), N_("Service point"), N_("Active customers"), N_("Cap"),
-             N_("Status"), N_("3+ barriers")), _coach_cells, self)
+            (N_("Coach"), N_("Team"), N_("Active customers"), N_("Status"),
+             N_("3+ barriers"), N_("Service point")), _coach_cells, self)
         self.coach_table = list_table("caseload_coaches", self.coaches)
         self.coach_table.selectionModel().currentRowChanged.connect(self._coach_chosen)
         inner.addWidget(self.coach_table)
@@ -109,8 +109,8 @@ class CaseloadPage(QWidget):
         bottom.addWidget(self.team_box, 3)
         self.move_box = QGroupBox()
         move_layout = QVBoxLayout(self.move_box)
-        self.moves = SimpleTableModel((N_("From"), N_("To"), N_("Customers")), _move_cells,
-                                      self)
+        self.moves = SimpleTableModel((N_("From coach"), N_("To coach"), N_("Customers")),
+                                      _move_cells, self)
         self.move_table = list_table("caseload_moves", self.moves)
         move_layout.addWidget(self.move_table)
         self.apply_button = QPushButton()
@@ -135,7 +135,7 @@ class CaseloadPage(QWidget):
         right.addWidget(self.customer_table)
         split.addWidget(self.customer_box)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(1, 1)
         layout.addWidget(split, 1)
         self.dialog: ReasonDialog | None = None
         self.retranslate()
@@ -157,7 +157,9 @@ class CaseloadPage(QWidget):
     def show_data(self, data: Caseloads) -> None:
         self.data = data
         current = self._current_coach()
-        self.coaches.set_rows(data.coaches)
+        # Coaches above the cap first: they are what the page is for.
+        self.coaches.set_rows(sorted(data.coaches, key=lambda c: (not c.over, c.team_name,
+                                                                  c.full_name)))
         self.teams.set_rows(data.teams)
         self.moves.set_rows(data.suggestions)
         over = sum(1 for c in data.coaches if c.over)
@@ -171,7 +173,7 @@ class CaseloadPage(QWidget):
             parts.append(_("{n} without a coach").format(n=format_number(data.unassigned)))
         self.summary.setText("  ·  ".join(parts))
         self.apply_button.setEnabled(bool(data.suggestions))
-        ids = [c.staff_id for c in data.coaches]
+        ids = [c.staff_id for c in self.coaches.rows]
         row = ids.index(current) if current in ids else 0
         if data.coaches:
             self.coach_table.selectRow(row)
