@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -107,6 +107,7 @@ class CustomerCardView(QWidget):
             columns.addWidget(box, 1, Qt.AlignmentFlag.AlignTop)
         scroll.setWidget(body)
         outer.addWidget(scroll, 0)
+        self.details_scroll = scroll
         self.visits_title = QLabel()
         font = self.visits_title.font()
         font.setBold(True)
@@ -203,6 +204,14 @@ class CustomerCardView(QWidget):
             (_("Unemployed since"), format_date(card.unemployed_since) or "–"),
             (_("Partial work ability"), _("yes") if card.partial_work_ability else _("no")),
         ])
+        # The details stay readable above the visits (which scroll) on a 800-pixel screen;
+        # measured once the card is laid out (a hidden card's forms report no height).
+        QTimer.singleShot(0, self._fit_details)
+
+    def _fit_details(self) -> None:
+        body = self.details_scroll.widget()
+        body.layout().activate()
+        self.details_scroll.setMinimumHeight(min(body.sizeHint().height() + 4, 240))
 
     @staticmethod
     def _situation(card: CustomerCard) -> str:
