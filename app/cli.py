@@ -88,6 +88,7 @@ def cmd_customer_show(args: argparse.Namespace) -> int:
     except ServiceError as exc:
         raise CliError(exc.message) from exc
     data = dataclasses.asdict(card)
+    data.update(_clock_summary(services, card.id))
     if args.json:
         print(json.dumps(data, default=_json_default, ensure_ascii=False, indent=2))
     else:
@@ -95,6 +96,47 @@ def cmd_customer_show(args: argparse.Namespace) -> int:
             print(f"{key:26} {value}")
     services.close()
     return 0
+
+
+def _clock_summary(services, customer_id: str) -> dict[str, object]:
+    """Coach, groups and the statutory clock for `customer show` (working days)."""
+    clock = services.clock.customer_clock(customer_id)
+    return {
+        "coach": {"id": clock.coach_id, "name": clock.coach_name},
+        "groups": clock.groups,
+        "barriers": clock.barriers,
+        "days_unemployed": clock.days_unemployed,
+        "hundred_day_date": clock.hundred_day_date,
+        "deadlines": [dataclasses.asdict(d) for d in clock.deadlines],
+    }
+
+
+def cmd_customer_import(args: argparse.Namespace) -> int:
+    """Exit 0: every row imported; 1: some rows rejected; 2: the file unreadable."""
+    from app.services.customer_import import ImportFileError
+
+    services = _services(args.db)
+    try:
+        _act_as(services, args.user)
+        preview = services.customer_import.preview(args.file, update=args.update)
+    except ImportFileError as exc:
+        print(f"error: {args.file}: {exc.text(_)}", file=sys.stderr)
+        services.close()
+        return 2
+    for row in preview.rejected:
+        for problem in row.problems:
+            print(f"{args.file}:{row.line}: {problem.text(_)}", file=sys.stderr)
+    if args.dry_run:
+        created = sum(1 for r in preview.accepted if r.action == "new")
+        updated = len(preview.accepted) - created
+        print(f"dry run: would create {created}, update {updated}; "
+              f"rejected {len(preview.rejected)}")
+    else:
+        result = services.customer_import.commit(preview)
+        print(f"created {result.created}, updated {result.updated}, "
+              f"rejected {result.rejected}")
+    services.close()
+    return 1 if preview.rejected else 0
 
 
 def cmd_plan_print(args: argparse.Namespace) -> int:
@@ -359,6 +401,15 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     show.add_argument("--user", help="act as this staff member (default: an administrator)")
     show.set_defaults(func=cmd_customer_show)
+    imp = customer_commands.add_parser(
+        "import", help="import customers from a UTF-8 CSV file (columns: see README)")
+    imp.add_argument("file", type=Path, metavar="FILE.csv")
+    imp.add_argument("--db", type=Path, required=True)
+    imp.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    imp.add_argument("--update", action="store_true",
+                     help="update customers whose identity code is already registered")
+    imp.add_argument("--user", help="act as this staff member (default: an administrator)")
+    imp.set_defaults(func=cmd_customer_import)
 
     plan = commands.add_parser("plan", help="employment plans")
     plan_commands = plan.add_subparsers(dest="plan_command", required=True)

@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import Base, Synced, new_id, synced_tables, utcnow
+from app.models.coaching import CoachAssignment, CustomerBarrier
 from app.models.customer import Customer, CustomerNote, UnemploymentPeriod
 from app.models.feedback import Feedback, FeedbackReplyRequest
 from app.models.local import LocalSetting, OutboxEntry
@@ -16,7 +17,9 @@ __all__ = [
     "AreaSetting",
     "AuditEvent",
     "Base",
+    "CoachAssignment",
     "Customer",
+    "CustomerBarrier",
     "CustomerNote",
     "DeskDuty",
     "Feedback",

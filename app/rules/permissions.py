@@ -28,6 +28,10 @@ class Permission(StrEnum):
     FEEDBACK_READ = "feedback.read"
     FEEDBACK_REPLY = "feedback.reply"
     REPORTS_READ = "reports.read"
+    CUSTOMER_BARRIERS = "customer.barriers"
+    CASELOAD_READ = "caseload.read"
+    CASELOAD_MANAGE = "caseload.manage"
+    CUSTOMER_IMPORT = "customer.import"
 
 
 _DESK = {
@@ -50,9 +54,14 @@ _COACH = _DESK | {
     # Feedback figures, comments and the reply to-do list: coaches and team leads.
     Permission.FEEDBACK_READ,
     Permission.FEEDBACK_REPLY,
+    # Barriers name debt and health: coaches only, never the desk.
+    Permission.CUSTOMER_BARRIERS,
+    Permission.CASELOAD_READ,
 }
 _LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT}
 _LEAD |= {Permission.REPORTS_READ}  # knowledge-based management: leads and admins
+# Moving customers between coaches in bulk and importing registers: team leads and up.
+_LEAD |= {Permission.CASELOAD_MANAGE, Permission.CUSTOMER_IMPORT}
 _ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD}
 
 MATRIX: dict[Role, frozenset[Permission]] = {

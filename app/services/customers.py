@@ -11,9 +11,10 @@ from app.i18n import N_
 from app.models import Customer, ServicePoint, Staff, new_id
 from app.rules import customer as rules
 from app.rules import hetu as hetu_rules
+from app.rules.clock import days_unemployed, hundred_day_date
 from app.rules.customer import CustomerInput, nfc
 from app.rules.permissions import Permission
-from app.rules.unemployment import age, days_unemployed, hundred_day_date
+from app.rules.unemployment import age
 from app.services.context import AppContext
 from app.services.dto import CustomerCard, CustomerPage, CustomerRow
 from app.services.errors import Conflict, NotFound, ValidationFailed
@@ -283,6 +284,7 @@ class CustomerService:
             jobseeker_registered_on=c.jobseeker_registered_on,
             unemployed_since=c.unemployed_since,
             days_unemployed=days_unemployed(c.unemployed_since, today),
-            hundred_day_date=hundred_day_date(c.unemployed_since),
+            hundred_day_date=(mark.due_on if (mark := hundred_day_date(c.unemployed_since,
+                                                                        today)) else None),
             partial_work_ability=c.partial_work_ability,
         )

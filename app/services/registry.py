@@ -13,7 +13,10 @@ from sqlalchemy import func, select
 from app.i18n import HELSINKI
 from app.models import Customer, LocalSetting
 from app.services.auth import AuthService
+from app.services.clock import ClockService
+from app.services.coaching import CoachingService
 from app.services.context import AppContext
+from app.services.customer_import import CustomerImportService
 from app.services.customers import CustomerService
 from app.services.feedback import FeedbackService
 from app.services.plans import PlanService
@@ -44,15 +47,23 @@ class Services:
         # Not a field: a property cannot collide with fields other branches add above.
         return ReportService(self.ctx, self.settings)
 
+    # Built from ctx (not constructor arguments), so other services' additions merge.
+    coaching: CoachingService = field(init=False)
+    clock: ClockService = field(init=False)
+    customer_import: CustomerImportService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.feedback = FeedbackService(self.ctx, self.settings)
+        self.coaching = CoachingService(self.ctx)
+        self.clock = ClockService(self.ctx)
+        self.customer_import = CustomerImportService(self.ctx)
+
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
         ctx = AppContext.open(path, workstation)
         return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx),
                    queue=QueueService(ctx), visits=VisitService(ctx), sync=SyncService(ctx),
                    plans=PlanService(ctx), settings=SettingsService(ctx))
-
-    def __post_init__(self) -> None:
-        self.feedback = FeedbackService(self.ctx, self.settings)
 
     def is_empty(self) -> bool:
         with self.ctx.session_factory() as s:

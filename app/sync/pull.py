@@ -73,7 +73,8 @@ def scope(table: Table, point_id: str):
     my_customers = select(customers.c.id).where(here)
     if name == "customer":
         return c.id.in_(my_customers)
-    if name in ("unemployment_period", "customer_note", "plan"):
+    if name in ("unemployment_period", "customer_note", "plan", "customer_barrier",
+                "coach_assignment"):
         return c.customer_id.in_(my_customers)
     if name in ("visit", "appointment"):
         return or_(c.service_point_id == point_id, c.customer_id.in_(my_customers))

@@ -26,6 +26,9 @@ from app.rules.codes import Role
 from app.rules.permissions import Permission, allowed
 from app.services.context import Actor
 from app.services.registry import Services
+from app.views.coaching.caseload import CaseloadPage
+from app.views.coaching.import_dialog import ImportDialog
+from app.views.coaching.today import TodayPage
 from app.views.common import icon, label
 from app.views.customers.page import CustomersPage
 from app.views.feedback.kiosk import KioskWindow
@@ -42,8 +45,10 @@ from app.views.translator import LanguageSwitcher
 
 # The areas that exist; each issue that builds an area adds its page here.
 PAGES = (
+    ("today", N_("Today"), "mdi6.calendar-check"),
     ("queue", N_("Queue"), "mdi6.account-clock"),
     ("customers", N_("Customers"), "mdi6.account-search"),
+    ("caseload", N_("Caseloads"), "mdi6.account-group"),
     ("sync", N_("Synchronisation"), "mdi6.sync"),
     ("feedback", N_("Feedback"), "mdi6.emoticon-happy-outline"),
     ("reports", N_("Reports"), "mdi6.chart-bar"),
@@ -119,6 +124,7 @@ class MainWindow(QMainWindow):
         self.feedback_page.open_replies_changed.connect(
             lambda n: self._set_count("feedback", n))
         self.kiosk: KioskWindow | None = None
+        self._add_coaching_pages()
         self.queue.waiting_changed.connect(lambda n: self._set_count("queue", n))
         for key, _text, icon_name in PAGES:
             item = QListWidgetItem(icon(icon_name, self.nav), "")
@@ -133,6 +139,42 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(keys), shell)
             shortcut.activated.connect(self.focus_search)
         return shell
+
+    def _add_coaching_pages(self) -> None:
+        """Today's worklist and the caseloads; a row opens the customer's card."""
+        self.today = TodayPage(self.services, self.runner)
+        self.caseload = CaseloadPage(self.services, self.runner)
+        self.page_widgets.update({"today": self.today, "caseload": self.caseload})
+        self.counts["today"] = None
+        self.today.count_changed.connect(lambda n: self._set_count("today", n))
+        self.today.open_customer.connect(self.open_customer)
+        self.caseload.open_customer.connect(self.open_customer)
+        self.import_action = QAction(self)
+        self.import_action.triggered.connect(self.open_import)
+        self.import_dialog: ImportDialog | None = None
+
+    def open_import(self) -> None:
+        self.import_dialog = ImportDialog(self.services.customer_import, self.runner, self)
+        self.import_dialog.finished.connect(lambda _r: self.customers.model.refresh())
+        self.import_dialog.open()
+
+    def _retranslate_coaching(self) -> None:
+        self.import_action.setText(_("&Import customers…"))
+
+    def _coaching_start(self, actor: Actor) -> int:
+        """Everyone starts at the queue, as before; coaches see today's count on the
+        navigation at once. The desk (no caseload) does not see the coaching pages."""
+        coaching = allowed(actor.role, Permission.CASELOAD_READ)
+        for key in ("today", "caseload"):
+            self.nav.setRowHidden(ROW[key], not coaching)
+        self.import_action.setVisible(allowed(actor.role, Permission.CUSTOMER_IMPORT))
+        if coaching:
+            self.today.refresh()
+        return ROW["queue"]
+
+    def open_customer(self, customer_id: str) -> None:
+        self.nav.setCurrentRow(ROW["customers"])
+        self.customers.open_customer(customer_id)
 
     def _build_menu(self) -> None:
         bar = self.menuBar()
@@ -164,6 +206,7 @@ class MainWindow(QMainWindow):
         self.pin_action = QAction(self)
         self.pin_action.triggered.connect(self.set_kiosk_pin)
         self.view_menu.addAction(self.pin_action)
+        self.view_menu.addAction(self.import_action)
         self.view_menu.addSeparator()
         self.sign_out_action = QAction(self)
         self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
@@ -247,6 +290,7 @@ class MainWindow(QMainWindow):
         self.lobby_action.setText(_("Open the &lobby display"))
         self.kiosk_action.setText(_("Open the feedback &kiosk"))
         self.pin_action.setText(_("Set kiosk &PIN…"))
+        self._retranslate_coaching()
         if hasattr(self, "sync_label"):
             self._show_sync()
         self.language_actions[i18n.current_language()].setChecked(True)
@@ -282,12 +326,14 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self.customers.set_role(actor.role)
         self._show_reports_to(actor.role)
+        self.caseload.set_role(actor.role)
         self.login.reset()
         self.root.setCurrentWidget(self.shell)
         self.menuBar().setVisible(True)
         self._show_user()
-        self.nav.setCurrentRow(0)
-        self._show_page(0)
+        start = self._coaching_start(actor)
+        self.nav.setCurrentRow(start)
+        self._show_page(start)
 
     def _show_reports_to(self, role: Role) -> None:
         """Reports are for team leads and administrators (Permission.REPORTS_READ)."""

@@ -19,6 +19,7 @@ VIEWS = {"login": None, "queue": "desk", "lobby": None, "customers": "coach",
          "customer": "coach", "plan": "coach", "sync": "coach"}
 VIEWS.update({"kiosk": None, "feedback": "lead", "feedback_customer": "desk"})
 VIEWS["reports"] = "lead"
+VIEWS.update({"today": "coach", "caseload": "lead"})
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -60,6 +61,8 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         settle(runner)
     if view == "reports":
         window.nav.setCurrentRow(ROW["reports"])
+    if view in ("today", "caseload"):
+        window.nav.setCurrentRow(ROW[view])
         settle(runner)
     if view in ("customers", "customer", "plan"):
         window.nav.setCurrentRow(ROW["customers"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _, format_date, format_number, ngettext
 from app.services.dto import CustomerCard, VisitRow
+from app.views.coaching.panel import CoachingPanel
 from app.views.common import icon, language_label, shortcut
 from app.views.customers.timeline import VisitTableModel
 
@@ -88,6 +89,8 @@ class CustomerCardView(QWidget):
         outer.addWidget(self.title)
         outer.addWidget(self.subtitle)
         outer.addWidget(self.situation)
+        self.coaching = CoachingPanel()
+        outer.addWidget(self.coaching)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -104,6 +107,7 @@ class CustomerCardView(QWidget):
             columns.addWidget(box, 1, Qt.AlignmentFlag.AlignTop)
         scroll.setWidget(body)
         outer.addWidget(scroll, 0)
+        self.details_scroll = scroll
         self.visits_title = QLabel()
         font = self.visits_title.font()
         font.setBold(True)
@@ -200,12 +204,22 @@ class CustomerCardView(QWidget):
             (_("Unemployed since"), format_date(card.unemployed_since) or "–"),
             (_("Partial work ability"), _("yes") if card.partial_work_ability else _("no")),
         ])
+        # The details stay readable above the visits (which scroll) on a 800-pixel screen;
+        # measured once the card is laid out (a hidden card's forms report no height).
+        QTimer.singleShot(0, self._fit_details)
+
+    def _fit_details(self) -> None:
+        body = self.details_scroll.widget()
+        body.layout().activate()
+        self.details_scroll.setMinimumHeight(min(body.sizeHint().height() + 4, 240))
 
     @staticmethod
     def _situation(card: CustomerCard) -> str:
         if card.days_unemployed is None:
             return _("Not unemployed.")
-        text = ngettext("Unemployed {n} day", "Unemployed {n} days", card.days_unemployed)
+        # Working days, as the statutory clock counts them (rules.clock).
+        text = ngettext("Unemployed {n} working day", "Unemployed {n} working days",
+                        card.days_unemployed)
         text = text.format(n=format_number(card.days_unemployed))
         if card.hundred_day_date is not None:
             if card.days_unemployed >= 100:

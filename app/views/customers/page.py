@@ -10,6 +10,7 @@ from app.rules.customer import CustomerInput
 from app.rules.permissions import Permission, allowed
 from app.services.dto import CustomerCard, VisitRow
 from app.services.registry import Services
+from app.views.coaching.panel import CoachingController
 from app.views.customers.card import CustomerCardView
 from app.views.customers.dialog import CustomerDialog
 from app.views.customers.list_view import CustomerListView
@@ -45,6 +46,8 @@ class CustomersPage(QStackedWidget):
         self.card_view.contact_requested.connect(self.record_contact)
         self.card_view.plan_requested.connect(self.open_plan)
         self.dialog: CustomerDialog | VisitRecordDialog | None = None
+        self.coaching = CoachingController(self.card_view.coaching, services, runner, self,
+                                           self.open_customer)
 
     def activate(self) -> None:
         """Called when the page is shown: load the list the first time."""
@@ -63,6 +66,7 @@ class CustomersPage(QStackedWidget):
         self.setCurrentWidget(self.card_view)
         self.card_view.edit.setFocus()
         self.load_visits(card.id)
+        self.coaching.load(card.id)
 
     def load_visits(self, customer_id: str) -> None:
         def shown(rows: list[VisitRow]) -> None:
@@ -76,6 +80,7 @@ class CustomersPage(QStackedWidget):
         """Plan content is for coaches: the desk does not see the button (and the
         service refuses it anyway)."""
         self.card_view.plan.setVisible(role is not None and allowed(role, Permission.PLAN_READ))
+        self.coaching.set_role(role)
 
     def open_plan(self, customer_id: str) -> None:
         self.plan_view.open_customer(customer_id)

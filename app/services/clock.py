@@ -1,0 +1,181 @@
+"""The statutory clock of a customer and today's worklist of a coach.
+
+The dates come from `clock_facts.gather` (SQL aggregates over the coach's caseload or one
+customer); the deadlines from `rules.clock`. A coach has about 120 customers, so the
+rules run over those rows only, never over the register."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app.i18n import N_
+from app.models import Customer, Staff, UnemploymentPeriod
+from app.models.coaching import CustomerBarrier
+from app.rules import clock as rules
+from app.rules import groups as group_rules
+from app.rules.codes import BenefitType
+from app.rules.permissions import Permission
+from app.rules.statutory import rule_for
+from app.services.clock_facts import Facts, gather
+from app.services.coaching_dto import CustomerClock, DeadlineInfo, WorkItem
+from app.services.context import AppContext
+from app.services.errors import NotFound
+
+WORK_KINDS = {
+    "initial_interview": N_("Initial interview"),
+    "job_search_conversation": N_("Job-search conversation"),
+    "plan_review": N_("Plan review"),
+    "hundred_days": N_("Reaches 100 days"),
+    "no_plan": N_("No valid plan"),
+    "not_contacted": N_("Not contacted"),
+    "activation_plan": N_("Activation plan"),
+    "initial_phase": N_("Initial phase ends"),
+}
+HUNDRED_DAYS_AHEAD = 14  # the worklist shows who reaches 100 days within two weeks
+
+
+def end_of_week(today: date) -> date:
+    return today + timedelta(days=6 - today.weekday())
+
+
+def deadlines(f: Facts, today: date) -> tuple[list[DeadlineInfo], int]:
+    """The customer's upcoming (and overdue) statutory dates, and the supplementary
+    conversations the law requires in the initial phase."""
+    found: list[DeadlineInfo] = []
+    interview_on = f.interview_on or f.first_conversation_on
+    plan = rules.conversations(f.registered_on, interview_on, f.last_conversation_on, today)
+    if plan.initial_interview is not None:
+        found.append(DeadlineInfo("initial_interview", plan.initial_interview.due_on,
+                                  plan.initial_interview.rule.source))
+    elif plan.next_conversation is not None:
+        if plan.initial_phase_ends is not None and plan.initial_phase_ends >= today:
+            source = plan.supplementary_rule.source if plan.supplementary_rule else ""
+            found.append(DeadlineInfo("initial_phase", plan.initial_phase_ends, source,
+                                      str(plan.supplementary_required)))
+        found.append(DeadlineInfo("job_search_conversation", plan.next_conversation.due_on,
+                                  plan.next_conversation.rule.source))
+    periods = rules.review_periods(f.obligation_starts_on, f.period_months,
+                                   f.applications_per_period)
+    current = rules.current_review(periods, today)
+    review_on = f.plan_review_on
+    if review_on is not None:
+        found.append(DeadlineInfo("plan_review", rules.due(review_on),
+                                  rule_for("job_search_conversation_interval", today).source))
+    if current is not None:
+        found.append(DeadlineInfo(
+            "job_search_period", current.review_on,
+            rule_for("job_search_conversation_interval", today).source,
+            f"{current.applications}|{current.starts_on.isoformat()}|"
+            f"{current.ends_on.isoformat()}"))
+    return found, plan.supplementary_required
+
+
+class ClockService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def customer_clock(self, customer_id: str) -> CustomerClock:
+        """The clock of one customer (an audited read: it names groups and barriers)."""
+        today = self.ctx.today()
+        with self.ctx.transaction(Permission.CUSTOMER_READ) as s:
+            facts = gather(s, select(Customer.id).where(Customer.id == customer_id),
+                           self.ctx.now())
+            if customer_id not in facts:
+                raise NotFound(N_("The customer was not found."))
+            f = facts[customer_id]
+            coach = s.get(Staff, f.coach_id) if f.coach_id else None
+            spells = [rules.SubsidySpell(start, end) for start, end in s.execute(
+                select(UnemploymentPeriod.starts_on, UnemploymentPeriod.ends_on).where(
+                    UnemploymentPeriod.customer_id == customer_id,
+                    UnemploymentPeriod.deleted_at.is_(None),
+                    UnemploymentPeriod.benefit == BenefitType.LABOUR_MARKET_SUBSIDY))]
+            barriers = sorted(s.scalars(select(CustomerBarrier.barrier).where(
+                CustomerBarrier.customer_id == customer_id,
+                CustomerBarrier.deleted_at.is_(None))))
+            self.ctx.audit(s, "customer.clock", "customer", customer_id)
+        found, supplementary = deadlines(f, today)
+        activation = rules.activation_plan_due(f.born, spells, today)
+        if activation is not None:
+            found.append(DeadlineInfo("activation_plan", activation.due_on,
+                                      activation.rule.source, str(activation.paid_days),
+                                      approximate=True))
+        days = rules.days_unemployed(f.unemployed_since, today)
+        mark = rules.hundred_day_date(f.unemployed_since, today)
+        return CustomerClock(
+            customer_id=customer_id, coach_id=f.coach_id,
+            coach_name=coach.full_name if coach else None,
+            days_unemployed=days, hundred_day_date=mark.due_on if mark else None,
+            hundred_day_source=rule_for("hundred_day_mark", today).source,
+            groups=[g.value for g in group_rules.groups(
+                born=f.born, unemployed_since=f.unemployed_since, days_unemployed=days,
+                partial_work_ability=f.partial_work_ability,
+                first_permit_on=f.first_permit_on, barriers=len(barriers), today=today)],
+            barriers=barriers, deadlines=sorted(found, key=lambda d: d.due_on),
+            supplementary_required=supplementary, interview_held_on=f.interview_on,
+            last_conversation_on=f.last_conversation_on,
+        )
+
+    # --- today's worklist ---------------------------------------------------------------
+
+    def worklist(self, staff_id: str | None = None) -> list[WorkItem]:
+        """What the coach (default: the signed-in one) should act on this week."""
+        actor = self.ctx.require(Permission.CASELOAD_READ)
+        coach_id = staff_id or actor.staff_id
+        today, now = self.ctx.today(), self.ctx.now()
+        week_end = end_of_week(today)
+        quiet_days = int(self._setting("not_contacted_days"))
+        caseload = select(Customer.id).where(
+            Customer.coach_id == coach_id, Customer.active.is_(True),
+            Customer.deleted_at.is_(None))
+        with self.ctx.reading() as s:
+            facts = gather(s, caseload, now)
+        items: list[WorkItem] = []
+        mark_window = rules.since_range_reaching_mark(today, today + timedelta(
+            days=HUNDRED_DAYS_AHEAD))
+        for f in facts.values():
+            items.extend(self._items(f, today, week_end, quiet_days, mark_window))
+        order = list(WORK_KINDS)
+        # Overdue first (oldest first), then by kind: this week's meetings, the 100-day
+        # mark, missing plans, and last those not heard of for longest.
+        return sorted(items, key=lambda i: (not i.overdue,
+                                            0 if i.overdue else order.index(i.kind),
+                                            i.due_on or today, i.name))
+
+    def _items(self, f: Facts, today: date, week_end: date, quiet_days: int,
+               mark_window: tuple[date, date] | None) -> list[WorkItem]:
+        items = []
+        found, _supplementary = deadlines(f, today)
+        for d in found:
+            if d.key not in ("initial_interview", "job_search_conversation", "plan_review"):
+                continue
+            if d.due_on > week_end:
+                continue
+            booked = f.next_booked_on
+            if booked is not None and booked <= max(d.due_on, today + timedelta(days=14)):
+                continue  # already booked: nothing to do but hold it
+            items.append(WorkItem(f.id, f.name, d.key, d.due_on, d.due_on < today, d.source))
+        if f.unemployed_since and mark_window and (
+                mark_window[0] <= f.unemployed_since <= mark_window[1]):
+            mark = rules.hundred_day_date(f.unemployed_since, today)
+            assert mark is not None
+            items.append(WorkItem(f.id, f.name, "hundred_days", mark.due_on, False,
+                                  mark.rule.source))
+        registered_long = f.registered_on is not None and (
+            f.interview_on or f.first_conversation_on)
+        if not f.has_plan and registered_long:
+            items.append(WorkItem(f.id, f.name, "no_plan", None, False,
+                                  rule_for("initial_interview", today).source))
+        quiet_since = today - timedelta(days=quiet_days)
+        last = f.last_contact_on
+        if (last is not None and last < quiet_since) or (
+                last is None and f.registered_on is not None and f.registered_on < quiet_since):
+            items.append(WorkItem(f.id, f.name, "not_contacted", last, False, "",
+                                  detail=str((today - last).days) if last else ""))
+        return items
+
+    def _setting(self, key: str) -> object:
+        from app.services.settings import SettingsService
+
+        return SettingsService(self.ctx).get(key)

@@ -1,0 +1,129 @@
+"""The dates the statutory clock needs, gathered in SQL for a set of customers at once
+(a coach's caseload, or one customer): aggregates grouped by customer, restricted by the
+caller's condition, so no query walks the whole register in Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.i18n import HELSINKI
+from app.models import Appointment, Customer, CustomerNote, Plan, PlanVersion, Visit
+from app.models.coaching import CustomerBarrier
+from app.rules.codes import AppointmentStatus, AppointmentType, PlanStatus
+
+CONVERSATIONS = (AppointmentType.INITIAL_INTERVIEW, AppointmentType.JOB_SEARCH_CONVERSATION,
+                 AppointmentType.PLAN_REVIEW, AppointmentType.MULTI_PROFESSIONAL)
+
+
+@dataclass
+class Facts:
+    id: str
+    name: str
+    coach_id: str | None
+    born: date | None
+    registered_on: date | None
+    unemployed_since: date | None
+    partial_work_ability: bool
+    first_permit_on: date | None
+    interview_on: date | None = None
+    first_conversation_on: date | None = None
+    last_conversation_on: date | None = None
+    next_booked_on: date | None = None
+    last_contact_on: date | None = None
+    barriers: int = 0
+    plan_review_on: date | None = None
+    obligation_starts_on: date | None = None
+    period_months: int | None = None
+    applications_per_period: int | None = None
+    has_plan: bool = False
+
+
+def _day(value: datetime | str | None) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite's min()/max() return the stored text
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:  # stored as naive UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(HELSINKI).date()
+
+
+def gather(s: Session, customers: Select, now: datetime) -> dict[str, Facts]:
+    """`customers`: a select of customer ids (the caseload, or one id)."""
+    ids = customers
+    facts: dict[str, Facts] = {}
+    for row in s.execute(
+        select(Customer.id, Customer.last_name, Customer.first_names, Customer.coach_id,
+               Customer.birth_date, Customer.jobseeker_registered_on,
+               Customer.unemployed_since, Customer.partial_work_ability,
+               Customer.first_residence_permit_on)
+        .where(Customer.id.in_(ids))
+    ):
+        facts[row[0]] = Facts(row[0], f"{row[1]}, {row[2]}", *row[3:])
+    if not facts:
+        return facts
+    done = (Appointment.status == AppointmentStatus.DONE, Appointment.deleted_at.is_(None),
+            Appointment.customer_id.in_(ids))
+    for cid, interview in s.execute(
+        select(Appointment.customer_id, func.min(Appointment.starts_at))
+        .where(*done, Appointment.type == AppointmentType.INITIAL_INTERVIEW)
+        .group_by(Appointment.customer_id)
+    ):
+        facts[cid].interview_on = _day(interview)
+    for cid, first, last in s.execute(
+        select(Appointment.customer_id, func.min(Appointment.starts_at),
+               func.max(Appointment.starts_at))
+        .where(*done, Appointment.type.in_(CONVERSATIONS))
+        .group_by(Appointment.customer_id)
+    ):
+        facts[cid].first_conversation_on, facts[cid].last_conversation_on = _day(first), _day(
+            last)
+    for cid, booked in s.execute(
+        select(Appointment.customer_id, func.min(Appointment.starts_at))
+        .where(Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at >= now,
+               Appointment.deleted_at.is_(None), Appointment.type.in_(CONVERSATIONS),
+               Appointment.customer_id.in_(ids))
+        .group_by(Appointment.customer_id)
+    ):
+        facts[cid].next_booked_on = _day(booked)
+    contacts = [
+        select(Visit.customer_id, func.max(Visit.started_at))
+        .where(Visit.customer_id.in_(ids), Visit.deleted_at.is_(None))
+        .group_by(Visit.customer_id),
+        select(Appointment.customer_id, func.max(Appointment.starts_at))
+        .where(*done).group_by(Appointment.customer_id),
+        select(CustomerNote.customer_id, func.max(CustomerNote.written_at))
+        .where(CustomerNote.customer_id.in_(ids), CustomerNote.deleted_at.is_(None))
+        .group_by(CustomerNote.customer_id),
+    ]
+    for stmt in contacts:
+        for cid, at in s.execute(stmt):
+            day = _day(at)
+            current = facts[cid].last_contact_on
+            if day is not None and (current is None or day > current):
+                facts[cid].last_contact_on = day
+    for cid, count in s.execute(
+        select(CustomerBarrier.customer_id, func.count())
+        .where(CustomerBarrier.customer_id.in_(ids), CustomerBarrier.deleted_at.is_(None))
+        .group_by(CustomerBarrier.customer_id)
+    ):
+        facts[cid].barriers = count
+    # The latest accepted version of each customer's plans is the valid plan.
+    for cid, _accepted, review, starts, months, applications in s.execute(
+        select(Plan.customer_id, PlanVersion.accepted_at, PlanVersion.next_review_on,
+               PlanVersion.obligation_starts_on, PlanVersion.period_months,
+               PlanVersion.applications_per_period)
+        .join(PlanVersion, PlanVersion.plan_id == Plan.id)
+        .where(Plan.customer_id.in_(ids), PlanVersion.status == PlanStatus.ACCEPTED,
+               Plan.deleted_at.is_(None), PlanVersion.deleted_at.is_(None))
+        .order_by(Plan.customer_id, PlanVersion.accepted_at)
+    ):
+        f = facts[cid]
+        f.has_plan = True
+        f.plan_review_on, f.obligation_starts_on = review, starts
+        f.period_months, f.applications_per_period = months, applications
+    return facts

@@ -1,0 +1,270 @@
+"""Importing customers from a UTF-8 CSV file: every row checked with the register's own
+rules (rules.customer, rules.hetu), each bad row reported with its line and reason, the
+good rows imported; existing identity codes updated only when asked.
+
+Columns (a header row names them; order free): hetu, first_name, last_name, birth_date,
+home_municipality, language, phone, email, registered_on, unemployed_since,
+coach_username. Dates as 2026-11-24 or 24.11.2026."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.i18n import N_
+from app.models import CoachAssignment, Customer, Staff, new_id
+from app.rules import customer as rules
+from app.rules import hetu as hetu_rules
+from app.rules.customer import CustomerInput, nfc
+from app.rules.permissions import Permission
+from app.services.context import AppContext
+from app.services.errors import ServiceError
+
+COLUMNS = ("hetu", "first_name", "last_name", "birth_date", "home_municipality", "language",
+           "phone", "email", "registered_on", "unemployed_since", "coach_username")
+REQUIRED = ("first_name", "last_name")
+# The register's column sizes (models.customer): longer values are refused, not cut.
+LIMITS = {"first_name": 120, "last_name": 120, "home_municipality": 60, "language": 8,
+          "phone": 40, "email": 200, "coach_username": 64, "hetu": 11}
+CENTURY_SIGNS = "+-YXWVUABCDEF"
+IMPORT_REASON = "Tuonti tiedostosta"  # stored in the coach history: data, not UI text
+
+
+class ImportFileError(ServiceError):
+    """The file cannot be read at all (exit status 2)."""
+
+    def __init__(self, message: str, **values: str) -> None:
+        super().__init__(message)
+        self.values = values
+
+    def text(self, translate: Callable[[str], str]) -> str:
+        return translate(self.message).format(**self.values)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong in a row: the column, an untranslated message and its values."""
+
+    column: str
+    message: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def text(self, translate: Callable[[str], str]) -> str:
+        return f"{self.column}: " + translate(self.message).format(**dict(self.values))
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    hetu: str
+    name: str
+    action: str  # "new", "update", "reject"
+    problems: tuple[Problem, ...] = ()
+    data: CustomerInput | None = None
+    coach_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    rows: list[ImportRow] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.action == "reject"]
+
+    @property
+    def accepted(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.action != "reject"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    rejected: int
+
+
+def read_rows(raw: bytes) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) for each data row; ImportFileError when unreadable."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(N_("The file is not UTF-8 text.")) from exc
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportFileError(N_("The first row must name the columns; missing: {columns}."),
+                              columns=", ".join(missing))
+    reader.fieldnames = header
+    rows = []
+    try:
+        for row in reader:
+            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                continue
+            rows.append((reader.line_num, {k: (v or "") if isinstance(v, str) else ""
+                                           for k, v in row.items() if k}))
+    except csv.Error as exc:
+        raise ImportFileError(N_("The file is not valid CSV.")) from exc
+    return rows
+
+
+def parse_date(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def check_row(line: int, row: dict[str, str], today: date, coaches: dict[str, str],
+              ) -> ImportRow:
+    """One row against the rules; problems as "field: message" with untranslated ids."""
+    problems: list[Problem] = []
+    values = {c: nfc(row.get(c, "")) for c in COLUMNS}
+    for column, limit in LIMITS.items():
+        if len(values[column]) > limit:
+            problems.append(Problem(column, N_("Too long: at most {n} characters."),
+                                    (("n", str(limit)),)))
+            values[column] = ""
+    dates: dict[str, date | None] = {}
+    for column in ("birth_date", "registered_on", "unemployed_since"):
+        try:
+            dates[column] = parse_date(values[column])
+        except ValueError:
+            problems.append(Problem(column, N_("Not a date: use 2026-11-24 or 24.11.2026.")))
+            dates[column] = None
+    code = hetu_rules.normalise(values["hetu"])
+    if len(code) == 11 and code[6] not in CENTURY_SIGNS:
+        problems.append(Problem("hetu", N_("Unknown century sign in the identity code.")))
+        code = ""
+    data = CustomerInput(
+        first_names=values["first_name"], last_name=values["last_name"], hetu=code,
+        birth_date=dates["birth_date"], language=(values["language"] or "fi").lower(),
+        phone=values["phone"], email=values["email"],
+        home_municipality=values["home_municipality"] or "Rovaniemi",
+        jobseeker_registered_on=dates["registered_on"],
+        unemployed_since=dates["unemployed_since"],
+    )
+    checked = rules.validate(data, today)
+    flagged = {p.column for p in problems}
+    if "hetu" in flagged:
+        flagged.add("birth_date")  # "give the birth date" follows from the code's problem
+    for name, message in checked.errors.items():
+        column = _FIELDS.get(name, name)
+        if column not in flagged:  # one reason per column: the first is the real one
+            problems.append(Problem(column, message))
+    if checked.ok and code and dates["birth_date"] and checked.birth_date != dates["birth_date"]:
+        problems.append(Problem("birth_date",
+                                N_("The birth date differs from the identity code's.")))
+    coach_id = None
+    if values["coach_username"]:
+        coach_id = coaches.get(values["coach_username"].lower())
+        if coach_id is None:
+            problems.append(Problem("coach_username", N_("No such coach.")))
+    name = f"{values['last_name']}, {values['first_name']}"
+    return ImportRow(line, checked.hetu or code, name, "reject" if problems else "new",
+                     tuple(problems), data, coach_id)
+
+
+_FIELDS = {"first_names": "first_name", "jobseeker_registered_on": "registered_on"}
+
+
+class CustomerImportService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def preview(self, path: Path, update: bool = False) -> ImportPreview:
+        """Check every row (nothing is written)."""
+        self.ctx.require(Permission.CUSTOMER_IMPORT)
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise ImportFileError(N_("The file cannot be read: {reason}"),
+                                  reason=exc.strerror or str(exc)) from exc
+        rows = read_rows(raw)
+        today = self.ctx.today()
+        with self.ctx.reading() as s:
+            coaches = {u: i for u, i in s.execute(select(Staff.username, Staff.id).where(
+                Staff.active.is_(True), Staff.deleted_at.is_(None)))}
+            codes = [hetu_rules.normalise(r.get("hetu", "")) for _line, r in rows]
+            known = set(s.scalars(select(Customer.hetu).where(Customer.hetu.in_(
+                [c for c in codes if c]))))
+        checked, seen = [], {}
+        for line, row in rows:
+            result = check_row(line, row, today, coaches)
+            if result.action != "reject" and result.hetu:
+                if result.hetu in seen:
+                    result = replace(result, action="reject", problems=(Problem(
+                        "hetu", N_("Duplicate in the file (line {line})."),
+                        (("line", str(seen[result.hetu])),)),))
+                elif result.hetu in known:
+                    if update:
+                        result = replace(result, action="update")
+                    else:
+                        result = replace(result, action="reject", problems=(Problem(
+                            "hetu", N_("Already in the register (import with updating).")),))
+                seen.setdefault(result.hetu, line)
+            checked.append(result)
+        return ImportPreview(checked)
+
+    def commit(self, preview: ImportPreview) -> ImportResult:
+        """Write the accepted rows of a preview in one transaction (audited)."""
+        today = self.ctx.today()
+        created = updated = 0
+        with self.ctx.transaction(Permission.CUSTOMER_IMPORT) as s:
+            actor = self.ctx.require(Permission.CUSTOMER_IMPORT)
+            for row in preview.accepted:
+                assert row.data is not None
+                checked = rules.validate(row.data, today)
+                customer = None
+                if row.action == "update":
+                    customer = s.scalar(select(Customer).where(Customer.hetu == row.hetu))
+                if customer is None:
+                    customer = Customer(id=new_id(), service_point_id=actor.service_point_id)
+                    customer.customer_number = rules.customer_number(customer.id)
+                    s.add(customer)
+                    created += 1
+                else:
+                    updated += 1
+                _apply(customer, row.data, checked)
+                if row.coach_id and row.coach_id != customer.coach_id:
+                    s.flush()  # the customer row first: the history refers to it
+                    s.add(CoachAssignment(customer_id=customer.id, coach_id=row.coach_id,
+                                          previous_coach_id=customer.coach_id,
+                                          reason=IMPORT_REASON, assigned_at=self.ctx.now()))
+                    customer.coach_id = row.coach_id
+            s.flush()
+            self.ctx.audit(s, "customer.import", "customer", None,
+                           {"created": created, "updated": updated,
+                            "rejected": len(preview.rejected)})
+        return ImportResult(created, updated, len(preview.rejected))
+
+
+def _apply(customer: Customer, data: CustomerInput, checked: rules.Validated) -> None:
+    customer.first_names = nfc(data.first_names)
+    customer.last_name = nfc(data.last_name)
+    customer.sort_name = rules.sort_name(data.last_name, data.first_names)
+    customer.hetu = checked.hetu
+    customer.hetu_temporary = checked.hetu_temporary
+    customer.birth_date = checked.birth_date
+    customer.language = data.language
+    customer.phone = nfc(data.phone) or None
+    customer.email = nfc(data.email).lower() or None
+    customer.home_municipality = nfc(data.home_municipality)
+    customer.jobseeker_registered_on = data.jobseeker_registered_on
+    customer.unemployed_since = data.unemployed_since

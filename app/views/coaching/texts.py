@@ -1,0 +1,57 @@
+"""How the coaching views word the statutory clock: kinds of deadlines, groups, barriers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.i18n import N_, _, format_date, format_number, ngettext
+from app.rules.groups import BARRIER_LABELS, GROUP_LABELS, Barrier, Group
+from app.services.clock import WORK_KINDS
+from app.services.coaching_dto import DeadlineInfo
+
+DEADLINE_KINDS = {
+    **WORK_KINDS,
+    "job_search_period": N_("Job-search period review"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return _(DEADLINE_KINDS.get(kind, kind))
+
+
+def group_label(code: str) -> str:
+    return _(GROUP_LABELS[Group(code)])
+
+
+def barrier_label(code: str) -> str:
+    return _(BARRIER_LABELS[Barrier(code)])
+
+
+def source_tooltip(source: str) -> str:
+    return _("Source: {source}").format(source=source) if source else ""
+
+
+def deadline_text(d: DeadlineInfo, today: date) -> str:
+    """"Job-search conversation by 4.6.2026 (overdue)", with the kind's own details."""
+    when = format_date(d.due_on)
+    if d.key == "job_search_period" and d.detail:
+        count, starts, ends = d.detail.split("|")
+        text = ngettext("{n} application {start}–{end}, review by {date}",
+                        "{n} applications {start}–{end}, review by {date}", int(count))
+        text = text.format(n=format_number(int(count)),
+                           start=format_date(date.fromisoformat(starts)),
+                           end=format_date(date.fromisoformat(ends)), date=when)
+    elif d.key == "initial_phase":
+        text = _("ends {date}").format(date=when)
+        if d.detail and int(d.detail):
+            text += ", " + ngettext("{n} supplementary conversation",
+                                    "{n} supplementary conversations",
+                                    int(d.detail)).format(n=format_number(int(d.detail)))
+    elif d.key == "activation_plan":
+        text = _("due about {date} (estimated from the unemployment periods held here)"
+                 ).format(date=when)
+    else:
+        text = _("by {date}").format(date=when)
+    if d.due_on < today and d.key not in ("initial_phase", "activation_plan"):
+        text += " ⚠ " + _("overdue")
+    return f"{kind_label(d.key)}: {text}"
