@@ -206,7 +206,8 @@ class CustomerCardView(QWidget):
         ])
         # The details stay readable above the visits (which scroll) on a 800-pixel screen;
         # measured once the card is laid out (a hidden card's forms report no height).
-        QTimer.singleShot(0, self._fit_details)
+        # With the card as context: a card closed before the timer fires is not touched.
+        QTimer.singleShot(0, self, self._fit_details)
 
     def _fit_details(self) -> None:
         body = self.details_scroll.widget()
