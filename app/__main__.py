@@ -12,7 +12,7 @@ from app import __version__, config, i18n
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m app", description="Rovaseutu service-point desk application"
+        prog="desk" if getattr(sys, "frozen", False) else "python -m app", description="Rovaseutu service-point desk application"
     )
     parser.add_argument("--db", type=Path, help="local database file")
     parser.add_argument("--central", help="central PostgreSQL URL")
