@@ -16,6 +16,7 @@ from app.views.tasks import TaskRunner
 # View name -> the demo account it signs in as (None: no sign-in needed).
 VIEWS = {"login": None, "queue": "desk", "lobby": None, "customers": "coach",
          "customer": "coach", "plan": "coach", "sync": "coach"}
+VIEWS["first-run"] = None
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -47,6 +48,8 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         settle(runner)
     if view == "lobby":
         return _lobby(runner, services, out)
+    if view == "first-run":
+        return _first_run(window, runner, services, out)
     if view == "sync":
         window.nav.setCurrentRow(ROW["sync"])
         settle(runner)
@@ -81,6 +84,21 @@ def _lobby(runner: TaskRunner, services: Services, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     ok = lobby.grab().save(str(out))
     lobby.close()
+    runner.wait()
+    services.close()
+    return 0 if ok else 1
+
+
+def _first_run(window: MainWindow, runner: TaskRunner, services: Services, out: Path) -> int:
+    from app import config
+    from app.views.first_run import FirstRunDialog
+
+    dialog = FirstRunDialog(services.setup, runner, window.switcher, config.load())
+    dialog.show()
+    settle(runner)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = dialog.grab().save(str(out))
+    dialog.close()
     runner.wait()
     services.close()
     return 0 if ok else 1
