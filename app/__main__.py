@@ -43,6 +43,11 @@ def with_arguments(settings: config.Config, args: argparse.Namespace) -> config.
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The Windows bundle is a GUI program: started from the Start menu it has no console,
+    # and printing (--version, an error) to a missing stream must not crash it.
+    for stream in ("stdout", "stderr"):
+        if getattr(sys, stream) is None:
+            setattr(sys, stream, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

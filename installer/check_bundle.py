@@ -30,6 +30,7 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 def main(bundle: Path) -> int:
+    bundle = bundle.resolve()
     exe = bundle / ("desk.exe" if sys.platform == "win32" else "desk")
     if not exe.is_file():
         print(f"FAIL: no program at {exe}")
@@ -70,8 +71,9 @@ def main(bundle: Path) -> int:
     if unwanted:
         print(f"FAIL: unused Qt modules in the bundle: {', '.join(unwanted)}")
         return 1
-    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+    size = sum(p.lstat().st_size for p in bundle.rglob("*") if not p.is_symlink())
     print(f"ok: bundle {bundle} is {size // 2**20} MiB")
+    print("bundle: 6 passed, 0 failed")  # version, 2 screenshots, catalogs, Qt modules, size
     return 0
 
 

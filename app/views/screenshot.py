@@ -90,10 +90,11 @@ def _lobby(runner: TaskRunner, services: Services, out: Path) -> int:
 
 
 def _first_run(window: MainWindow, runner: TaskRunner, services: Services, out: Path) -> int:
-    from app import config
+    from app import config, i18n
     from app.views.first_run import FirstRunDialog
 
-    dialog = FirstRunDialog(services.setup, runner, window.switcher, config.load())
+    initial = config.load().with_(language=i18n.current_language())
+    dialog = FirstRunDialog(services.setup, runner, window.switcher, initial)
     dialog.show()
     settle(runner)
     out.parent.mkdir(parents=True, exist_ok=True)
