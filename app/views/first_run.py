@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -99,15 +100,22 @@ class FirstRunDialog(QDialog):
         self.test_ok = QLabel()
         self.test_ok.setObjectName("first_run_test_ok")
         self.test_ok.setWordWrap(True)
+        # Grows with its wrapped text, like the error label does.
+        self.test_ok.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.test_ok.hide()
         self.test_error = FieldError()
         self.test_error.setObjectName("first_run_test_error")
+        # The button and its result in one box, so the wrapped result has its own room.
+        test_box = QWidget()
+        test_column = QVBoxLayout(test_box)
+        test_column.setContentsMargins(0, 0, 0, 0)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
         test_row.addStretch(1)
-        central.addRow(test_row)
-        central.addRow(self.test_ok)
-        central.addRow(self.test_error)
+        test_column.addLayout(test_row)
+        test_column.addWidget(self.test_ok)
+        test_column.addWidget(self.test_error)
+        central.addRow(test_box)
         layout.addWidget(self.central_box)
 
         self.desk_box = QGroupBox()
@@ -264,10 +272,17 @@ class FirstRunDialog(QDialog):
                 text = _("✓ Connected (PostgreSQL {version}), but the database is not set "
                          "up yet: IT runs “central init” on it first.").format(
                              version=check.server_version.split()[0])
+            # Hidden while the text changes: a visible wrapped label keeps the height of
+            # its previous text ("Connecting…") and the new one would be clipped.
+            self.test_ok.hide()
             self.test_ok.setText(text)
             self.test_ok.show()
         elif self.test_button.isEnabled():
             self.test_ok.hide()
+        # Room for the wrapped message: recompute the layout now, then fit the dialog.
+        self.test_ok.updateGeometry()
+        self.layout().activate()
+        self.adjustSize()
 
     # --- saving ---------------------------------------------------------------------------
 
