@@ -7,7 +7,8 @@ DB     ?= $(HOME)/.local/share/Rovaseutu/desk.sqlite3
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast lint translations compile-translations screenshots clean bench
+.PHONY: run test test-fast lint translations compile-translations screenshots clean bench \
+        bundle bundle-tarball bundle-check
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +56,25 @@ screenshots: $(STAMP) compile-translations
 # DESK_BENCH_PG_URL pointing at a PostgreSQL role that may create databases.
 bench: $(DEVSTAMP) compile-translations
 	$(PY) -m benchmarks.run
+
+# The one-folder program in dist/desk/ (installer/desk.spec), no Python needed to run it.
+VERSION = $(shell $(PY) -c 'import app; print(app.__version__)')
+bundle: $(DEVSTAMP) compile-translations
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist \
+	  --workpath build/pyinstaller installer/desk.spec
+
+# The bundle, the .desktop file and the icon as one tarball for Linux workstations.
+bundle-tarball: bundle
+	rm -rf build/tarball && mkdir -p build/tarball/desk-$(VERSION)
+	cp -a dist/desk/. build/tarball/desk-$(VERSION)/
+	cp installer/linux/desk.desktop installer/linux/install.sh resources/icons/desk.png \
+	  build/tarball/desk-$(VERSION)/
+	tar -C build/tarball -czf dist/desk-$(VERSION)-linux-x86_64.tar.gz desk-$(VERSION)
+	@echo dist/desk-$(VERSION)-linux-x86_64.tar.gz
+
+# Starts the bundled program: its version, then the sign-in window rendered offscreen.
+bundle-check: bundle
+	$(PY) installer/check_bundle.py dist/desk
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -12,7 +12,8 @@ from app import __version__, config, i18n
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m app", description="Rovaseutu service-point desk application"
+        prog="desk" if getattr(sys, "frozen", False) else "python -m app",
+        description="Rovaseutu service-point desk application",
     )
     parser.add_argument("--db", type=Path, help="local database file")
     parser.add_argument("--central", help="central PostgreSQL URL")
@@ -33,7 +34,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def with_arguments(settings: config.Config, args: argparse.Namespace) -> config.Config:
+    """The command line overrides the settings files."""
+    if args.db:
+        settings = settings.with_(db_path=args.db)
+    if args.central:
+        settings = settings.with_(central_url=args.central)
+    if args.lang:
+        settings = settings.with_(language=args.lang)
+    return settings
+
+
 def main(argv: list[str] | None = None) -> int:
+    # The Windows bundle is a GUI program: started from the Start menu it has no console,
+    # and printing (--version, an error) to a missing stream must not crash it.
+    for stream in ("stdout", "stderr"):
+        if getattr(sys, stream) is None:
+            setattr(sys, stream, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -46,13 +63,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
 
-    settings = config.load()
-    if args.db:
-        settings = settings.with_(db_path=args.db)
-    if args.central:
-        settings = settings.with_(central_url=args.central)
-    if args.lang:
-        settings = settings.with_(language=args.lang)
+    # A workstation without any settings file asks for them first; never for a
+    # screenshot or the demo (nor in tests: they name a DESK_CONFIG, see app.config).
+    first_run = not args.screenshot and not args.demo and config.needs_first_run()
+    settings = with_arguments(config.load(), args)
     i18n.set_language(settings.language)
 
     from app.services.registry import Services
@@ -66,6 +80,17 @@ def main(argv: list[str] | None = None) -> int:
     from app.views.application import build_demo_with_progress, build_main_window, make_application
 
     app = make_application(sys.argv[:1])
+    if first_run:
+        from app.views.first_run import run_first_run
+
+        chosen = run_first_run(app, services, settings)
+        if chosen is None:  # cancelled: nothing saved, asked again next time
+            services.close()
+            return 0
+        settings = with_arguments(chosen, args)
+        i18n.set_language(settings.language)
+    if settings.ticket_letter:
+        services.setup.preset_letter(settings.ticket_letter)
     window, runner = build_main_window(app, services, settings.language, settings.text_scale,
                                        settings.central_url, settings.service_point)
 

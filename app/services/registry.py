@@ -23,6 +23,7 @@ from app.services.plans import PlanService
 from app.services.queue import QueueService
 from app.services.reports import ReportService
 from app.services.settings import SettingsService
+from app.services.setup import SetupService
 from app.services.sync import SyncService
 from app.services.visits import VisitService
 
@@ -64,6 +65,11 @@ class Services:
         return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx),
                    queue=QueueService(ctx), visits=VisitService(ctx), sync=SyncService(ctx),
                    plans=PlanService(ctx), settings=SettingsService(ctx))
+
+    @property
+    def setup(self) -> SetupService:
+        """The workstation's first-run setup (stateless, so made on demand)."""
+        return SetupService(self.ctx)
 
     def is_empty(self) -> bool:
         with self.ctx.session_factory() as s:

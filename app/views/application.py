@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -25,8 +27,20 @@ def make_application(argv: list[str]) -> QApplication:
     app.setOrganizationName("Rovaniemi")
     if not QStyleFactory.keys() or app.style().name().lower() == "windows":
         app.setStyle("Fusion")
-    app.setWindowIcon(QIcon.fromTheme("system-users"))
+    icon_file = application_icon_file()
+    app.setWindowIcon(QIcon(str(icon_file)) if icon_file else QIcon.fromTheme("system-users"))
     return app  # type: ignore[return-value]
+
+
+def application_icon_file() -> Path | None:
+    """resources/icons/desk.png in the source tree, or in the bundle's folder."""
+    here = Path(__file__).resolve().parent.parent
+    bundle = getattr(sys, "_MEIPASS", None)
+    for base in ([Path(bundle)] if bundle else []) + [here.parent, here]:
+        candidate = base / "resources" / "icons" / "desk.png"
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def build_main_window(

@@ -20,6 +20,7 @@ VIEWS = {"login": None, "queue": "desk", "lobby": None, "customers": "coach",
 VIEWS.update({"kiosk": None, "feedback": "lead", "feedback_customer": "desk"})
 VIEWS["reports"] = "lead"
 VIEWS.update({"today": "coach", "caseload": "lead"})
+VIEWS["first-run"] = None
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -56,6 +57,8 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
     if view == "feedback":
         window.nav.setCurrentRow(ROW["feedback"])
         settle(runner)
+    if view == "first-run":
+        return _first_run(window, runner, services, out)
     if view == "sync":
         window.nav.setCurrentRow(ROW["sync"])
         settle(runner)
@@ -120,6 +123,17 @@ def _feedback_window(runner: TaskRunner, services: Services, view: str, out: Pat
     if view == "kiosk":
         widget.leave()
     widget.close()
+def _first_run(window: MainWindow, runner: TaskRunner, services: Services, out: Path) -> int:
+    from app import config, i18n
+    from app.views.first_run import FirstRunDialog
+
+    initial = config.load().with_(language=i18n.current_language())
+    dialog = FirstRunDialog(services.setup, runner, window.switcher, initial)
+    dialog.show()
+    settle(runner)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = dialog.grab().save(str(out))
+    dialog.close()
     runner.wait()
     services.close()
     return 0 if ok else 1

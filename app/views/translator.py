@@ -44,3 +44,9 @@ class LanguageSwitcher:
         # Reinstalling ours makes Qt post LanguageChange even when qtbase did not change.
         self.app.removeTranslator(self.gettext)
         self.app.installTranslator(self.gettext)
+
+    def detach(self) -> None:
+        """Remove this switcher's translators (a dialog shown before the main window,
+        whose own switcher takes over)."""
+        self.app.removeTranslator(self.qtbase)
+        self.app.removeTranslator(self.gettext)
