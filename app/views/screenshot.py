@@ -123,6 +123,11 @@ def _feedback_window(runner: TaskRunner, services: Services, view: str, out: Pat
     if view == "kiosk":
         widget.leave()
     widget.close()
+    runner.wait()
+    services.close()
+    return 0 if ok else 1
+
+
 def _first_run(window: MainWindow, runner: TaskRunner, services: Services, out: Path) -> int:
     from app import config, i18n
     from app.views.first_run import FirstRunDialog
