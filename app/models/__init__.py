@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import Base, Synced, new_id, synced_tables, utcnow
+from app.models.calendar import CalendarOverride, WorkingHours
 from app.models.customer import Customer, CustomerNote, UnemploymentPeriod
 from app.models.feedback import Feedback, FeedbackReplyRequest
 from app.models.local import LocalSetting, OutboxEntry
@@ -16,6 +17,7 @@ __all__ = [
     "AreaSetting",
     "AuditEvent",
     "Base",
+    "CalendarOverride",
     "Customer",
     "CustomerNote",
     "DeskDuty",
@@ -37,6 +39,7 @@ __all__ = [
     "Team",
     "UnemploymentPeriod",
     "Visit",
+    "WorkingHours",
     "new_id",
     "synced_tables",
     "utcnow",

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     PLAN_PRINT = "plan.print"
     SYNC_RUN = "sync.run"
     SETTINGS_EDIT = "settings.edit"
+    APPOINTMENT_BOOK = "appointment.book"
 
 
 _DESK = {
@@ -34,6 +35,7 @@ _DESK = {
     Permission.QUEUE_REGISTER,
     Permission.QUEUE_SERVE,
     Permission.VISIT_RECORD,
+    Permission.APPOINTMENT_BOOK,
 }
 # The desk sees identity, contact and the queue, never plan content or case notes.
 _COACH = _DESK | {

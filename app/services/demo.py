@@ -71,6 +71,7 @@ from app.rules.codes import (
 )
 from app.rules.customer import customer_number, sort_name
 from app.services import demo_names as words
+from app.services.demo_appointments import add_calendar
 
 DEMO_PASSWORD = "demo"
 DEMO_ACCOUNTS: dict[str, Role] = {
@@ -168,6 +169,7 @@ def build_demo(engine: Engine, *, seed: int = 1, scale: float = 1.0,
         if queue_now is not None:
             demo.queue_now, demo.queue_any_day = queue_now, True
         summary = demo.run(writer)
+        add_calendar(conn, demo.today, seed)
         writer.check_cancel()
     return summary
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.i18n import HELSINKI
 from app.models import Customer, LocalSetting
+from app.services.appointments import AppointmentService
 from app.services.auth import AuthService
 from app.services.context import AppContext
 from app.services.customers import CustomerService
@@ -33,13 +34,15 @@ class Services:
     plans: PlanService
     sync: SyncService
     settings: SettingsService
+    appointments: AppointmentService = None  # type: ignore[assignment]
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
         ctx = AppContext.open(path, workstation)
         return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx),
                    queue=QueueService(ctx), visits=VisitService(ctx), sync=SyncService(ctx),
-                   plans=PlanService(ctx), settings=SettingsService(ctx))
+                   plans=PlanService(ctx), settings=SettingsService(ctx),
+                   appointments=AppointmentService(ctx))
 
     def is_empty(self) -> bool:
         with self.ctx.session_factory() as s:
