@@ -377,9 +377,16 @@ class AppointmentService:
                 address = "\n".join(x for x in (c.street_address, town) if x)
             self.ctx.audit(s, "appointment.letter", "appointment", a.id, {"lang": chosen})
             return AppointmentLetter(
-                chosen, customer_name(c), address, a.type.value, a.channel.value,
+                chosen, f"{c.first_names} {c.last_name}" if c else "", address, a.type.value, a.channel.value,
                 a.starts_at, a.ends_at, staff.full_name, staff.phone, point.name,
                 point_address(point), point.phone, a.room, a.video_link, self.ctx.now())
+
+    @staticmethod
+    def render_letter(letter: AppointmentLetter) -> bytes:
+        """The letter as PDF bytes (pure: run it off the GUI thread, in the io pool)."""
+        from app.printing.appointment_letter import render_letter
+
+        return render_letter(letter)
 
     # --- helpers ----------------------------------------------------------------------
 
