@@ -98,6 +98,14 @@ class AppointmentService:
                 select(ServicePoint).where(ServicePoint.deleted_at.is_(None))
                 .order_by(ServicePoint.name))]
 
+    def teams(self) -> list[tuple[str, str]]:
+        self.ctx.require(Permission.APPOINTMENT_BOOK)
+        from app.models import Team
+
+        with self.ctx.reading() as s:
+            return [(t.id, t.name) for t in s.scalars(
+                select(Team).where(Team.deleted_at.is_(None)).order_by(Team.name))]
+
     def calendar(self, first: date, last: date, staff_ids: list[str] | None = None,
                  service_point_id: str | None = None) -> CalendarData:
         """Working hours, holidays and appointments of some workers over some days
@@ -377,7 +385,8 @@ class AppointmentService:
                 address = "\n".join(x for x in (c.street_address, town) if x)
             self.ctx.audit(s, "appointment.letter", "appointment", a.id, {"lang": chosen})
             return AppointmentLetter(
-                chosen, f"{c.first_names} {c.last_name}" if c else "", address, a.type.value, a.channel.value,
+                chosen, f"{c.first_names} {c.last_name}" if c else "", address,
+                a.type.value, a.channel.value,
                 a.starts_at, a.ends_at, staff.full_name, staff.phone, point.name,
                 point_address(point), point.phone, a.room, a.video_link, self.ctx.now())
 

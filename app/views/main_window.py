@@ -24,6 +24,7 @@ from app.config import TEXT_SCALES
 from app.i18n import N_, _, format_number, format_time, ngettext
 from app.services.context import Actor
 from app.services.registry import Services
+from app.views.appointments.page import AppointmentsPage
 from app.views.common import icon, label
 from app.views.customers.page import CustomersPage
 from app.views.login import LoginView
@@ -38,6 +39,7 @@ from app.views.translator import LanguageSwitcher
 PAGES = (
     ("queue", N_("Queue"), "mdi6.account-clock"),
     ("customers", N_("Customers"), "mdi6.account-search"),
+    ("appointments", N_("Calendar"), "mdi6.calendar-month"),
     ("sync", N_("Synchronisation"), "mdi6.sync"),
 )
 ROW = {key: row for row, (key, _text, _icon) in enumerate(PAGES)}
@@ -104,6 +106,8 @@ class MainWindow(QMainWindow):
         self.sync_page = SyncPage(self.services.sync, self.runner)
         self.page_widgets: dict[str, Any] = {"queue": self.queue, "customers": self.customers,
                                              "sync": self.sync_page}
+        self.appointments = AppointmentsPage(self.services, self.runner)
+        self.page_widgets["appointments"] = self.appointments
         self.counts: dict[str, int | None] = {"queue": None, "sync": None}
         self.queue.waiting_changed.connect(lambda n: self._set_count("queue", n))
         for key, _text, icon_name in PAGES:
@@ -269,6 +273,7 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         self.actor = None
         self.queue.signed_out()
+        self.appointments.signed_out()
         self.runner.submit(self._end_duty_and_sign_out)
         self.customers.show_list()
         self.show_login()
