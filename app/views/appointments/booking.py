@@ -298,9 +298,9 @@ class BookingDialog(_FormDialog):
             kwargs["team_id"] = who[len(ANY_TEAM):]
         else:
             kwargs["staff_id"] = who
-        start = min(self.chosen_start(), datetime.now(HELSINKI) + timedelta(days=365))
-        if self.mode == "rebook":
-            start = datetime.now(HELSINKI)
+        now = self.services.ctx.now()
+        start = now if self.mode == "rebook" else min(self.chosen_start(),
+                                                       now + timedelta(days=365))
 
         def shown(rows: list[SlotRow]) -> None:
             self.slots.clear()

@@ -213,6 +213,7 @@ class AppointmentsPage(QWidget):
             self.load()
             return
         self.started = True
+        self.anchor = cols.weekday_on_or_after(self.services.ctx.today())
         actor = self.services.ctx.actor
 
         def loaded(result: tuple) -> None:
