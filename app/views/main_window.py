@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
                                              "sync": self.sync_page}
         self.appointments = AppointmentsPage(self.services, self.runner)
         self.page_widgets["appointments"] = self.appointments
+        self.customers.book_requested.connect(self.book_for_customer)
         self.counts: dict[str, int | None] = {"queue": None, "sync": None}
         self.queue.waiting_changed.connect(lambda n: self._set_count("queue", n))
         for key, _text, icon_name in PAGES:
@@ -307,6 +308,11 @@ class MainWindow(QMainWindow):
         page = self.page_widgets[key]
         self.pages.setCurrentWidget(page)
         page.activate()
+
+    def book_for_customer(self, customer_id: str, name: str) -> None:
+        """From the customer card: the calendar, with the booking dialog for them."""
+        self.nav.setCurrentRow(ROW["appointments"])
+        self.appointments.book_when_ready((customer_id, name))
 
     def focus_search(self) -> None:
         if self.actor is None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from app.i18n import HELSINKI
 from app.models import WorkingHours
 from app.rules import booking as rules
+from app.services.appointment_dto import BookingInput
 from app.views.main_window import ROW
 from tests.factories import Clock
 
@@ -184,3 +185,33 @@ def test_keyboard_navigation_between_days_and_weeks(qtbot, window, calendar):
     assert grid.cursor_column().title == "Liisa Lead"
     assert all(c.holiday == "Joulupäivä" and not c.periods for c in grid.columns)
     assert page.range_label.text().startswith("perjantai 25.")
+
+
+def test_calendar_and_its_dialogs_are_named_and_reachable(qtbot, window, calendar, tmp_path):
+    from tests.gui.test_accessibility import check_page
+
+    page = calendar
+    check_page(qtbot, window.shell, "calendar")
+    press(qtbot, window, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
+    page.dialog.activateWindow()
+    qtbot.waitUntil(page.dialog.isActiveWindow, timeout=2000)
+    check_page(qtbot, page.dialog, "booking dialog")
+    page.dialog.reject()
+    # Reminders for the next working day, exported in the background as UTF-8 CSV.
+    appointments = window.services.appointments
+    customer = window.services.customers.page("guttorm").rows[0].id
+    appointments.book(BookingInput(customer, "staff-coach", "plan_review", "phone",
+                                   datetime(2026, 11, 25, 12, tzinfo=HELSINKI), 45))
+    page.reminders()
+    dialog = page.dialog
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+    assert dialog.chosen_day() == date(2026, 11, 25)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+    check_page(qtbot, dialog, "reminders dialog")
+    out = tmp_path / "muistutukset.csv"
+    dialog.write(out)
+    qtbot.waitUntil(lambda: out.exists() and str(out) in dialog.status.text(), timeout=5000)
+    text = out.read_text(encoding="utf-8")
+    assert "Guttorm, Máret Čuovga" in text and "12:00" in text

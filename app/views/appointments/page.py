@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -65,6 +64,7 @@ class AppointmentsPage(QWidget):
         self.started = False
         self.dialog: Any = None
         self.history: list[AppointmentRow] = []
+        self.pending_customer: tuple[str, str] | None = None
         self.letters = LetterActions(self.service, runner, self, self.say)
         self._build()
         self.retranslate()
@@ -77,14 +77,13 @@ class AppointmentsPage(QWidget):
         self.heading = heading_label()
         top.addWidget(self.heading)
         self.day_button, self.week_button = QPushButton(), QPushButton()
-        self.modes = QButtonGroup(self)
+        # Not an exclusive QButtonGroup: Tab would then skip the unchecked button.
         for button, mode, key in ((self.day_button, "day", "Ctrl+1"),
                                   (self.week_button, "week", "Ctrl+2")):
             button.setObjectName(f"appointments_{mode}_view")
             button.setCheckable(True)
             button.clicked.connect(lambda _c=False, m=mode: self.set_mode(m))
             shortcut(self, key, button)
-            self.modes.addButton(button)
             top.addWidget(button)
         self.week_button.setChecked(True)
         self.prev_button, self.today_button, self.next_button = (QPushButton() for _i in range(3))
@@ -150,7 +149,7 @@ class AppointmentsPage(QWidget):
             button.setIcon(icon(icon_name, self))
             button.setStyleSheet("text-align: left; padding: 4px 8px;")
             shortcut(self, key, button)
-            button.clicked.connect(getattr(self, name))
+            button.clicked.connect(lambda _c=False, n=name: getattr(self, n)())
             side.addWidget(button)
             self.buttons[name] = button
         side.addStretch(1)
@@ -250,6 +249,9 @@ class AppointmentsPage(QWidget):
             elif prefer:  # reception: the whole service point's day
                 self.set_mode("day", load=False)
             self._filter_changed()
+            if self.pending_customer is not None:
+                customer, self.pending_customer = self.pending_customer, None
+                self.book(customer)
 
         self.runner.submit(lambda: self.service.workers(point_id), loaded, self._failed)
 
@@ -325,7 +327,8 @@ class AppointmentsPage(QWidget):
 
     def set_mode(self, mode: str, load: bool = True) -> None:
         self.mode = mode
-        (self.day_button if mode == "day" else self.week_button).setChecked(True)
+        self.day_button.setChecked(mode == "day")
+        self.week_button.setChecked(mode == "week")
         if load:
             self._rebuild()
         else:
@@ -462,6 +465,13 @@ class AppointmentsPage(QWidget):
         dialog = self._dialog("book", customer=customer)
         dialog.submit_handler = lambda: self._submit_booking(dialog, None)
         dialog.open()
+
+    def book_when_ready(self, customer: tuple[str, str]) -> None:
+        """Book for a customer once the calendar's workers are loaded (first visit)."""
+        if self.workers:
+            self.book(customer)
+        else:
+            self.pending_customer = customer
 
     def _submit_booking(self, dialog: BookingDialog, rebook_of: str | None) -> None:
         data = dialog.value()
