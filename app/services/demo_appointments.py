@@ -2,7 +2,7 @@
 
 Hours match the demo's appointment slots (8.00-16.00, lunch 11.00-12.00); a few coaches
 work shorter Fridays, one has a day off next week, and Ranua opens on the next holiday
-that falls on a weekday (so the calendar shows an overridden holiday)."""
+that falls on a weekday outside December (so the calendar shows an overridden holiday)."""
 
 from __future__ import annotations
 
@@ -46,8 +46,9 @@ def add_calendar(conn: Connection, today: date, seed: int = 1) -> None:
                           "service_point_id": None, "staff_id": rng.choice(coaches),
                           "note": "Koulutuspäivä", **stamp})
     ranua = conn.execute(select(ServicePoint.id).where(ServicePoint.code == "RAN")).scalar()
+    # Not over Christmas (the eves are closed everywhere): Epiphany or a later holiday.
     weekday_holidays = [d for d in holidays_between(today, today + timedelta(days=370))
-                        if d.weekday() < 5]
+                        if d.weekday() < 5 and d.month != 12]
     if ranua and weekday_holidays:
         overrides.append({"id": _id(rng), "day": weekday_holidays[0], "kind": "open",
                           "service_point_id": ranua, "staff_id": None,

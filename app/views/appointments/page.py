@@ -109,6 +109,7 @@ class AppointmentsPage(QWidget):
                                  (self.worker_label, self.worker_combo, "worker")):
             combo.setObjectName(f"appointments_{name}")
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMaximumWidth(320)
             lbl.setBuddy(combo)
             filters.addSpacing(8)
             filters.addWidget(lbl)
