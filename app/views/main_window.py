@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
             self.queue.refresh()
         if self.pages.currentWidget() is self.sync_page:
             self.sync_page.refresh()
+        if self.pages.currentWidget() is self.appointments:
+            self.appointments.load()
 
     def _show_first_sync(self, done: int, total: int) -> None:
         """A new workstation's first sync can take a while: count it out."""
