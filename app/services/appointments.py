@@ -474,8 +474,10 @@ class AppointmentService:
         at the service point."""
         whose = Appointment.staff_id.in_(staff_ids)
         if room and point:
+            # Every roomed appointment there: rules.check_booking compares the rooms
+            # casefolded (SQLite's lower() knows only ASCII, and rooms have ä and ö).
             whose = or_(whose, and_(Appointment.service_point_id == point,
-                                    func.lower(Appointment.room) == room.casefold()))
+                                    Appointment.room.is_not(None)))
         rows = s.scalars(select(Appointment).where(
             whose, Appointment.status.in_(tuple(rules.HOLDING)),
             Appointment.deleted_at.is_(None),

@@ -49,7 +49,7 @@ def booking(svc, start, staff=COACH, customer=0, minutes=60, **kw):
 
 def test_book_and_refuse_double_booking(appt):
     a = appt.appointments
-    row = a.book(booking(appt, local(2026, 11, 25, 9), room="Huone 2"))
+    row = a.book(booking(appt, local(2026, 11, 25, 9), room="Neuvotteluhuone Äijä"))
     assert row.status == "booked" and row.staff_name == "Pekka Ylitalo"
     with pytest.raises(BookingError) as worker_taken:
         a.book(booking(appt, local(2026, 11, 25, 9, 30), customer=1))
@@ -57,7 +57,7 @@ def test_book_and_refuse_double_booking(appt):
     assert worker_taken.value.args_ == {"start": "9.00", "end": "10.00"}
     with pytest.raises(BookingError) as room_taken:
         a.book(booking(appt, local(2026, 11, 25, 9), staff="staff-lead", customer=1,
-                       room="huone 2"))
+                       room="neuvotteluhuone  äijä"))
     assert "{room}" in room_taken.value.message
     # The same time with another worker in another room is fine.
     a.book(booking(appt, local(2026, 11, 25, 9), staff="staff-lead", customer=1, room="3"))
