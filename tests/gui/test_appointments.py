@@ -215,3 +215,44 @@ def test_calendar_and_its_dialogs_are_named_and_reachable(qtbot, window, calenda
     qtbot.waitUntil(lambda: out.exists() and str(out) in dialog.status.text(), timeout=5000)
     text = out.read_text(encoding="utf-8")
     assert "Guttorm, Máret Čuovga" in text and "12:00" in text
+
+
+def test_customer_card_lists_appointments_books_and_saves_the_letter(qtbot, window, calendar,
+                                                                     tmp_path):
+    from pypdf import PdfReader
+
+    services = window.services
+    customer = services.customers.page("guttorm").rows[0]
+    past = services.appointments.book(BookingInput(
+        customer.id, "staff-coach", "job_search_conversation", "service_point",
+        datetime(2026, 11, 24, 8, tzinfo=HELSINKI), 45))
+    page = calendar
+    page.clock.advance(60)
+    services.appointments.mark_no_show(past.id)
+    upcoming = services.appointments.book(BookingInput(
+        customer.id, "staff-coach", "plan_review", "service_point",
+        datetime(2026, 11, 26, 12, tzinfo=HELSINKI), 45, room="Huone 3"))
+    window.nav.setCurrentRow(ROW["customers"])
+    window.customers.open_customer(customer.id)
+    section = window.customers.card_view.appointments
+    qtbot.waitUntil(lambda: section.model.rowCount() == 2, timeout=5000)
+    assert [r.id for r in section.model.rows] == [upcoming.id, past.id]  # upcoming first
+    assert section.counts == (1, 1)
+    assert section.save_letter.isEnabled()  # the upcoming one is selected
+
+    out = tmp_path / "kirje.pdf"
+    done = []
+    from app.views.appointments.letter import LetterActions
+
+    LetterActions(services.appointments, window.runner, window, section.say).write(
+        upcoming.id, out, done.append)
+    qtbot.waitUntil(lambda: done == [out], timeout=10000)
+    text = PdfReader(str(out)).pages[0].extract_text()
+    assert "Huone 3" in text and "torstai 26. marraskuuta 2026" in text
+
+    qtbot.mouseClick(section.book, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
+    assert window.pages.currentWidget() is page
+    assert page.dialog.customer_id == customer.id
+    assert page.dialog.customer_label.text() == customer.name
+    page.dialog.reject()

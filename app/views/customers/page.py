@@ -81,7 +81,7 @@ class CustomersPage(QStackedWidget):
 
     def _wire_appointments(self, services: Services) -> None:
         self.appointments = services.appointments
-        self.now = services.ctx.now
+        self.now = lambda: services.ctx.now()  # looked up each time: tests set the clock
         section = self.card_view.appointments
         letters = LetterActions(services.appointments, self.runner, self, section.say)
         section.save_letter_requested.connect(letters.save)
