@@ -317,26 +317,8 @@ class AppointmentService:
         """No-shows per worker and per service point among appointments due from
         `date_from` to `date_to` (inclusive): held, arrived or missed ones, not cancelled."""
         self.ctx.require(Permission.APPOINTMENT_BOOK)
-        due = (S.DONE, S.ARRIVED, S.NO_SHOW)
-        missed = func.sum(case((Appointment.status == S.NO_SHOW, 1), else_=0))
-        where = [Appointment.status.in_(due), Appointment.deleted_at.is_(None),
-                 Appointment.starts_at >= rules.at(date_from, 0),
-                 Appointment.starts_at < rules.at(date_to + timedelta(days=1), 0)]
-        if service_point_id:
-            where.append(Appointment.service_point_id == service_point_id)
         with self.ctx.reading() as s:
-            per_point = s.execute(
-                select(ServicePoint.id, ServicePoint.name, func.count(), missed)
-                .join(ServicePoint, ServicePoint.id == Appointment.service_point_id)
-                .where(*where).group_by(ServicePoint.id, ServicePoint.name)
-                .order_by(ServicePoint.name)).all()
-            per_staff = s.execute(
-                select(Staff.id, Staff.full_name, func.count(), missed)
-                .join(Staff, Staff.id == Appointment.staff_id)
-                .where(*where).group_by(Staff.id, Staff.full_name)
-                .order_by(Staff.full_name)).all()
-        return ([NoShowRate("service_point", i, n, c, m or 0) for i, n, c, m in per_point]
-                + [NoShowRate("staff", i, n, c, m or 0) for i, n, c, m in per_staff])
+            return no_show_rates(s, date_from, date_to, service_point_id)
 
     def reminders(self, day: date, service_point_id: str | None = None) -> list[ReminderRow]:
         """Booked appointments on `day` with the customers' phone numbers (audited)."""
@@ -527,3 +509,29 @@ def reminders_csv(rows: list[ReminderRow]) -> str:
                          r.type, r.channel, r.staff_name, r.service_point_name, r.room or "",
                          r.video_link or "", r.appointment_id])
     return out.getvalue()
+
+
+def no_show_rates(s: Session, date_from: date, date_to: date,
+                  service_point_id: str | None = None) -> list[NoShowRate]:
+    """No-shows per service point, then per worker, among appointments due from
+    `date_from` to `date_to` (local days, inclusive): held, arrived or missed, never
+    cancelled. Two GROUP BY queries; for the reports, in the caller's session."""
+    due = (S.DONE, S.ARRIVED, S.NO_SHOW)
+    missed = func.sum(case((Appointment.status == S.NO_SHOW, 1), else_=0))
+    where = [Appointment.status.in_(due), Appointment.deleted_at.is_(None),
+             Appointment.starts_at >= rules.at(date_from, 0),
+             Appointment.starts_at < rules.at(date_to + timedelta(days=1), 0)]
+    if service_point_id:
+        where.append(Appointment.service_point_id == service_point_id)
+    per_point = s.execute(
+        select(ServicePoint.id, ServicePoint.name, func.count(), missed)
+        .join(ServicePoint, ServicePoint.id == Appointment.service_point_id)
+        .where(*where).group_by(ServicePoint.id, ServicePoint.name)
+        .order_by(ServicePoint.name)).all()
+    per_staff = s.execute(
+        select(Staff.id, Staff.full_name, func.count(), missed)
+        .join(Staff, Staff.id == Appointment.staff_id)
+        .where(*where).group_by(Staff.id, Staff.full_name)
+        .order_by(Staff.full_name)).all()
+    return ([NoShowRate("service_point", i, n, c, m or 0) for i, n, c, m in per_point]
+            + [NoShowRate("staff", i, n, c, m or 0) for i, n, c, m in per_staff])

@@ -193,6 +193,11 @@ class CalendarGrid(QWidget):
             self._paint_column_body(p, column, rect, pal)
             # Header: the worker or the day, and a holiday's name under it.
             head = QRect(rect.left(), 0, rect.width(), header)
+            if self.now is not None and column.day == self.now.astimezone(
+                    at(column.day, 0).tzinfo).date():
+                today = QColor(pal.color(QPalette.ColorRole.Highlight))
+                today.setAlpha(50)  # today's column stands out (its title says so too)
+                p.fillRect(head, today)
             p.setPen(text)
             p.setFont(bold)
             p.drawText(head.adjusted(4, 4, -4, 0),
