@@ -13,6 +13,7 @@ from app.i18n import HELSINKI, N_, _, format_date, format_datetime, format_time
 from app.rules.booking import at
 from app.rules.codes import AppointmentStatus, AppointmentType, Channel
 from app.services.appointment_dto import AppointmentRow, CalendarWorker
+from app.services.appointments import AppointmentService
 from app.services.registry import Services
 from app.views.appointments import columns as cols
 from app.views.appointments.booking import BookingDialog, message_of
@@ -40,17 +41,8 @@ class CalendarActions:
     anchor: Any
     dialog: Any
 
-    def load(self) -> None: ...
-    def say(self, text: str) -> None: ...
-    def _failed(self, exc: Exception) -> None: ...
-    def _go_to(self, row: AppointmentRow) -> None: ...
-
-    @property
-    def service(self):
-        return self.services.appointments
-
-    def selected(self) -> AppointmentRow | None:
-        return self.grid.cursor_appointment()
+    service: AppointmentService
+    # And the page's methods load(), selected(), say(), _failed() and _go_to().
 
     def _show_appointment(self, row: AppointmentRow | None) -> None:
         now = self.services.ctx.now()
