@@ -150,6 +150,11 @@ class AppointmentsPage(CalendarActions, QWidget):
             button.clicked.connect(lambda _c=False, n=name: getattr(self, n)())
             side.addWidget(button)
             self.buttons[name] = button
+        self.legend = QLabel()
+        self.legend.setObjectName("appointments_legend")
+        self.legend.setWordWrap(True)
+        side.addSpacing(12)
+        side.addWidget(self.legend)
         side.addStretch(1)
         panel = QWidget()
         panel.setLayout(side)
@@ -169,6 +174,10 @@ class AppointmentsPage(CalendarActions, QWidget):
 
     def retranslate(self) -> None:
         self.heading.setText(_("Calendar"))
+        self.legend.setText(_("White: working time. Grey: outside working hours and lunch. "
+                              "Hatched: a public holiday, closed. Dashed border: no-show. "
+                              "Icons: a group at the service point, a phone, a camera for "
+                              "video."))
         self.day_button.setText(_("Day (Ctrl+1)"))
         self.week_button.setText(_("Week (Ctrl+2)"))
         self.prev_button.setText("◀ " + _("Previous week"))
