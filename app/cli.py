@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app import __version__
+from app.cli_appointments import add_commands as add_appointment_commands
 from app.i18n import _
 
 
@@ -470,6 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--service-point", metavar="CODE",
                         help="with --central: only what that service point's desks hold")
     digest.set_defaults(func=cmd_digest)
+    add_appointment_commands(commands)
     return parser
 
 

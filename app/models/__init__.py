@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import Base, Synced, new_id, synced_tables, utcnow
+from app.models.calendar import CalendarOverride, WorkingHours
 from app.models.coaching import CoachAssignment, CustomerBarrier
 from app.models.customer import Customer, CustomerNote, UnemploymentPeriod
 from app.models.feedback import Feedback, FeedbackReplyRequest
@@ -17,6 +18,7 @@ __all__ = [
     "AreaSetting",
     "AuditEvent",
     "Base",
+    "CalendarOverride",
     "CoachAssignment",
     "Customer",
     "CustomerBarrier",
@@ -40,6 +42,7 @@ __all__ = [
     "Team",
     "UnemploymentPeriod",
     "Visit",
+    "WorkingHours",
     "new_id",
     "synced_tables",
     "utcnow",

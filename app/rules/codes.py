@@ -146,3 +146,18 @@ PRIORITY_REASONS: dict[str, str] = {
     "accessibility": N_("Accessibility need"),
     "other": N_("Other reason"),
 }
+
+# Appointment types and statuses (the calendar, the customer card, the letter).
+APPOINTMENT_LABELS: dict[StrEnum, str] = {
+    AppointmentType.INITIAL_INTERVIEW: N_("Initial interview"),
+    AppointmentType.JOB_SEARCH_CONVERSATION: N_("Job-search conversation"),
+    AppointmentType.PLAN_REVIEW: N_("Plan review"),
+    AppointmentType.MULTI_PROFESSIONAL: N_("Multi-professional meeting"),
+    AppointmentType.OTHER: N_("Other appointment"),
+    AppointmentStatus.BOOKED: N_("Booked"),
+    AppointmentStatus.ARRIVED: N_("Arrived"),
+    AppointmentStatus.DONE: N_("Held"),
+    AppointmentStatus.NO_SHOW: N_("No-show"),
+    AppointmentStatus.CANCELLED: N_("Cancelled"),
+}
+LABELS.update(APPOINTMENT_LABELS)

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     CASELOAD_READ = "caseload.read"
     CASELOAD_MANAGE = "caseload.manage"
     CUSTOMER_IMPORT = "customer.import"
+    APPOINTMENT_BOOK = "appointment.book"
 
 
 _DESK = {
@@ -43,6 +44,7 @@ _DESK = {
     Permission.QUEUE_SERVE,
     Permission.VISIT_RECORD,
     Permission.FEEDBACK_RECORD,
+    Permission.APPOINTMENT_BOOK,
 }
 # The desk sees identity, contact and the queue, never plan content or case notes.
 _COACH = _DESK | {

@@ -71,6 +71,7 @@ from app.rules.codes import (
 )
 from app.rules.customer import customer_number, sort_name
 from app.services import demo_names as words
+from app.services.demo_appointments import add_calendar
 from app.services.demo_coaching import add_coaching
 from app.services.demo_feedback import add_demo_pins
 
@@ -172,6 +173,7 @@ def build_demo(engine: Engine, *, seed: int = 1, scale: float = 1.0,
         summary = demo.run(writer)
         add_demo_pins(conn)
         add_coaching(conn, seed, demo.today)
+        add_calendar(conn, demo.today, seed)
         writer.check_cancel()
     return summary
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from app.i18n import HELSINKI
 from app.models import Customer, LocalSetting
+from app.services.appointments import AppointmentService
 from app.services.auth import AuthService
 from app.services.clock import ClockService
 from app.services.coaching import CoachingService
@@ -30,41 +29,29 @@ from app.services.visits import VisitService
 DEMO_MARKER = "demo_seed"
 
 
-@dataclass
 class Services:
-    ctx: AppContext
-    auth: AuthService
-    customers: CustomerService
-    queue: QueueService
-    visits: VisitService
-    plans: PlanService
-    sync: SyncService
-    settings: SettingsService
-    # Made from the others (so the constructor call above stays as it is).
-    feedback: FeedbackService = field(init=False)
+    """Every service over one context. Each is made from the context (and the settings
+    where it reads area settings), so adding a service is one line here."""
 
-    @cached_property
-    def reports(self) -> ReportService:
-        # Not a field: a property cannot collide with fields other branches add above.
-        return ReportService(self.ctx, self.settings)
-
-    # Built from ctx (not constructor arguments), so other services' additions merge.
-    coaching: CoachingService = field(init=False)
-    clock: ClockService = field(init=False)
-    customer_import: CustomerImportService = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.feedback = FeedbackService(self.ctx, self.settings)
-        self.coaching = CoachingService(self.ctx)
-        self.clock = ClockService(self.ctx)
-        self.customer_import = CustomerImportService(self.ctx)
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.auth = AuthService(ctx)
+        self.customers = CustomerService(ctx)
+        self.queue = QueueService(ctx)
+        self.visits = VisitService(ctx)
+        self.plans = PlanService(ctx)
+        self.sync = SyncService(ctx)
+        self.settings = SettingsService(ctx)
+        self.appointments = AppointmentService(ctx)
+        self.coaching = CoachingService(ctx)
+        self.clock = ClockService(ctx)
+        self.customer_import = CustomerImportService(ctx)
+        self.feedback = FeedbackService(ctx, self.settings)
+        self.reports = ReportService(ctx, self.settings)
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
-        ctx = AppContext.open(path, workstation)
-        return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx),
-                   queue=QueueService(ctx), visits=VisitService(ctx), sync=SyncService(ctx),
-                   plans=PlanService(ctx), settings=SettingsService(ctx))
+        return cls(AppContext.open(path, workstation))
 
     @property
     def setup(self) -> SetupService:

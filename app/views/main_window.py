@@ -26,6 +26,7 @@ from app.rules.codes import Role
 from app.rules.permissions import Permission, allowed
 from app.services.context import Actor
 from app.services.registry import Services
+from app.views.appointments.page import AppointmentsPage
 from app.views.coaching.caseload import CaseloadPage
 from app.views.coaching.import_dialog import ImportDialog
 from app.views.coaching.today import TodayPage
@@ -47,11 +48,12 @@ from app.views.translator import LanguageSwitcher
 PAGES = (
     ("today", N_("Today"), "mdi6.calendar-check"),
     ("queue", N_("Queue"), "mdi6.account-clock"),
+    ("appointments", N_("Calendar"), "mdi6.calendar-month"),
     ("customers", N_("Customers"), "mdi6.account-search"),
     ("caseload", N_("Caseloads"), "mdi6.account-group"),
-    ("sync", N_("Synchronisation"), "mdi6.sync"),
     ("feedback", N_("Feedback"), "mdi6.emoticon-happy-outline"),
     ("reports", N_("Reports"), "mdi6.chart-bar"),
+    ("sync", N_("Synchronisation"), "mdi6.sync"),
 )
 ROW = {key: row for row, (key, _text, _icon) in enumerate(PAGES)}
 
@@ -118,6 +120,9 @@ class MainWindow(QMainWindow):
         self.page_widgets: dict[str, Any] = {"queue": self.queue, "customers": self.customers,
                                              "sync": self.sync_page}
         self.page_widgets["reports"] = ReportsPage(self.services, self.runner)
+        self.appointments = AppointmentsPage(self.services, self.runner)
+        self.page_widgets["appointments"] = self.appointments
+        self.customers.book_requested.connect(self.book_for_customer)
         self.counts: dict[str, int | None] = {"queue": None, "sync": None}
         self.feedback_page = FeedbackPage(self.services.feedback, self.runner)
         self.page_widgets["feedback"] = self.feedback_page
@@ -238,6 +243,8 @@ class MainWindow(QMainWindow):
             self.queue.refresh()
         if self.pages.currentWidget() is self.sync_page:
             self.sync_page.refresh()
+        if self.pages.currentWidget() is self.appointments:
+            self.appointments.load()
 
     def _show_first_sync(self, done: int, total: int) -> None:
         """A new workstation's first sync can take a while: count it out."""
@@ -342,6 +349,7 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         self.actor = None
         self.queue.signed_out()
+        self.appointments.signed_out()
         self.runner.submit(self._end_duty_and_sign_out)
         self.customers.show_list()
         self.show_login()
@@ -419,6 +427,11 @@ class MainWindow(QMainWindow):
         page = self.page_widgets[key]
         self.pages.setCurrentWidget(page)
         page.activate()
+
+    def book_for_customer(self, customer_id: str, name: str) -> None:
+        """From the customer card: the calendar, with the booking dialog for them."""
+        self.nav.setCurrentRow(ROW["appointments"])
+        self.appointments.book_when_ready((customer_id, name))
 
     def focus_search(self) -> None:
         if self.actor is None:

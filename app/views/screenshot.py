@@ -21,6 +21,8 @@ VIEWS.update({"kiosk": None, "feedback": "lead", "feedback_customer": "desk"})
 VIEWS["reports"] = "lead"
 VIEWS.update({"today": "coach", "caseload": "lead"})
 VIEWS["first-run"] = None
+# The calendar: a coach's own week; the day of the Ranua service point at reception.
+VIEWS.update({"appointments": "coach", "appointments-day": "desk"})
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -67,6 +69,8 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
     if view in ("today", "caseload"):
         window.nav.setCurrentRow(ROW[view])
         settle(runner)
+    if view.startswith("appointments"):
+        _appointments(window, runner, day=view == "appointments-day")
     if view in ("customers", "customer", "plan"):
         window.nav.setCurrentRow(ROW["customers"])
         settle(runner)
@@ -87,6 +91,19 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
     runner.wait()
     services.close()
     return 0 if ok else 1
+
+
+def _appointments(window: MainWindow, runner: TaskRunner, day: bool) -> None:
+    window.nav.setCurrentRow(ROW["appointments"])
+    settle(runner)
+    page = window.appointments
+    if day:  # Ranua works by appointment: its whole day fits the window
+        page.point_combo.setCurrentIndex(max(0, page.point_combo.findText("Ranua")))
+        page._point_changed()
+        settle(runner)
+        page.set_mode("day")
+    page.navigate("today", 0)
+    settle(runner)
 
 
 def _lobby(runner: TaskRunner, services: Services, out: Path) -> int:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _, format_date, format_number, ngettext
 from app.services.dto import CustomerCard, VisitRow
+from app.views.appointments.customer_section import CustomerAppointmentsView
 from app.views.coaching.panel import CoachingPanel
 from app.views.common import icon, language_label, shortcut
 from app.views.customers.timeline import VisitTableModel
@@ -126,6 +127,8 @@ class CustomerCardView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         outer.addWidget(self.visits, 1)
+        self.appointments = CustomerAppointmentsView()  # filled by the customers page
+        outer.addWidget(self.appointments)
 
     def retranslate(self) -> None:
         self.back.setText(_("← Back to the list (Alt+Left)"))

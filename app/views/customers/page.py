@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QWidget
 
 from app.i18n import _
@@ -10,6 +11,7 @@ from app.rules.customer import CustomerInput
 from app.rules.permissions import Permission, allowed
 from app.services.dto import CustomerCard, VisitRow
 from app.services.registry import Services
+from app.views.appointments.letter import LetterActions
 from app.views.coaching.panel import CoachingController
 from app.views.customers.card import CustomerCardView
 from app.views.customers.dialog import CustomerDialog
@@ -21,6 +23,7 @@ from app.views.tasks import TaskRunner
 
 
 class CustomersPage(QStackedWidget):
+    book_requested = Signal(str, str)  # customer id, name: book in the calendar
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
@@ -48,6 +51,7 @@ class CustomersPage(QStackedWidget):
         self.dialog: CustomerDialog | VisitRecordDialog | None = None
         self.coaching = CoachingController(self.card_view.coaching, services, runner, self,
                                            self.open_customer)
+        self._wire_appointments(services)
 
     def activate(self) -> None:
         """Called when the page is shown: load the list the first time."""
@@ -67,6 +71,7 @@ class CustomersPage(QStackedWidget):
         self.card_view.edit.setFocus()
         self.load_visits(card.id)
         self.coaching.load(card.id)
+        self.load_appointments(card.id)
 
     def load_visits(self, customer_id: str) -> None:
         def shown(rows: list[VisitRow]) -> None:
@@ -75,6 +80,28 @@ class CustomersPage(QStackedWidget):
                 self.card_view.show_visits(rows)
 
         self.runner.submit(lambda: self.visits.timeline(customer_id), shown, self._error)
+
+    # --- the card's appointments (issue 4) ----------------------------------------------
+
+    def _wire_appointments(self, services: Services) -> None:
+        self.appointments = services.appointments
+        self.now = lambda: services.ctx.now()  # looked up each time: tests set the clock
+        section = self.card_view.appointments
+        letters = LetterActions(services.appointments, self.runner, self, section.say)
+        section.save_letter_requested.connect(letters.save)
+        section.print_letter_requested.connect(letters.print)
+        section.book_requested.connect(
+            lambda: self.card_view.card and self.book_requested.emit(
+                self.card_view.card.id, self.card_view.card.name))
+
+    def load_appointments(self, customer_id: str) -> None:
+        def shown(rows: list) -> None:
+            card = self.card_view.card
+            if card is not None and card.id == customer_id:
+                self.card_view.appointments.show_rows(rows, self.now())
+
+        self.runner.submit(lambda: self.appointments.for_customer(customer_id), shown,
+                           self._error)
 
     def set_role(self, role: Role | None) -> None:
         """Plan content is for coaches: the desk does not see the button (and the

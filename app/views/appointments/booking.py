@@ -1,0 +1,367 @@
+"""BookingDialog: book, reschedule or rebook an appointment.
+
+Customer search, type (sets the default length), channel (video asks for the link,
+at the service point an optional room), who (a worker, or any worker of a team or of
+the service point), the time, and a list of the first free slots: choosing one fills in
+the worker and the time. For an initial interview the statutory deadline is shown (its
+source in the tooltip) and a slot after it is warned about."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from app.i18n import HELSINKI, N_, _, format_date, format_datetime, format_time
+from app.rules.booking import DEFAULT_MINUTES
+from app.rules.codes import AppointmentType, Channel
+from app.services.appointment_dto import (
+    AppointmentRow,
+    BookingInput,
+    CalendarWorker,
+    DeadlineInfo,
+    SlotRow,
+)
+from app.services.registry import Services
+from app.views.common import FieldError, icon, label, shortcut
+from app.views.queue.dialogs import _FormDialog
+from app.views.tasks import TaskRunner
+
+SEARCH_DELAY_MS = 200
+ANY_POINT, ANY_TEAM = "point:", "team:"
+
+
+def message_of(exc: Exception) -> str:
+    text = _(getattr(exc, "message", str(exc)))
+    args = getattr(exc, "args_", None)
+    return text.format(**args) if args else text
+
+
+class BookingDialog(_FormDialog):
+    """`mode` is "book", "reschedule" (of `original`) or "rebook" (after a no-show)."""
+
+    def __init__(self, services: Services, runner: TaskRunner, workers: list[CalendarWorker],
+                 teams: list[tuple[str, str]], service_point: tuple[str, str],
+                 start: datetime, staff_id: str | None = None, mode: str = "book",
+                 original: AppointmentRow | None = None, customer: tuple[str, str] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("booking_dialog", parent)
+        self.services, self.runner, self.mode, self.original = services, runner, mode, original
+        self.workers = workers
+        self.customer_id: str | None = customer[0] if customer else None
+        self.deadline: DeadlineInfo | None = None
+        self.slot_staff: str | None = None
+        self.search_generation = 0
+        self.errors: dict[str, FieldError] = {}
+
+        self.customer_label = QLabel(customer[1] if customer else "")
+        self.customer_label.setObjectName("booking_customer_chosen")
+        font = self.customer_label.font()
+        font.setBold(True)
+        self.customer_label.setFont(font)
+        self.search = QLineEdit()
+        self.results = QListWidget()
+        self.results.setObjectName("booking_customer_results")
+        self.results.setMaximumHeight(110)
+        self.results.itemActivated.connect(self._customer_chosen)
+        self.results.currentItemChanged.connect(lambda item, _old: self._customer_chosen(item))
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(SEARCH_DELAY_MS)
+        self.timer.timeout.connect(self._run_search)
+        self.search.textEdited.connect(lambda _t: self.timer.start())
+        fixed_customer = customer is not None
+        if not fixed_customer:
+            self.add_row(N_("Search &customer"), self.search, "booking_customer_search")
+            self.form.addRow("", self.results)
+        self.add_row(N_("Customer"), self.customer_label, "booking_customer")
+        self._error_row("customer")
+        self.deadline_label = QLabel()
+        self.deadline_label.setObjectName("booking_deadline")
+        self.deadline_label.setWordWrap(True)
+        self.deadline_label.hide()
+        self.form.addRow("", self.deadline_label)
+
+        self.type = QComboBox()
+        for t in AppointmentType:
+            self.type.addItem("", t.value)
+        self.add_row(N_("&Type"), self.type, "booking_type")
+        self.minutes = QSpinBox()
+        self.minutes.setRange(5, 8 * 60)
+        self.minutes.setSingleStep(15)
+        self.add_row(N_("&Length (min)"), self.minutes, "booking_minutes")
+        self._error_row("minutes")
+        self.channel = QComboBox()
+        for c in Channel:
+            self.channel.addItem("", c.value)
+        self.add_row(N_("C&hannel"), self.channel, "booking_channel")
+        self.video_link = QLineEdit()
+        self.video_link.setPlaceholderText("https://")
+        self.add_row(N_("&Video link"), self.video_link, "booking_video_link")
+        self._error_row("video_link")
+        self.room = QLineEdit()
+        self.room.setMaxLength(40)
+        self.add_row(N_("&Room (optional)"), self.room, "booking_room")
+
+        self.who = QComboBox()
+        point_id, point_name = service_point
+        self.who.addItem("", ANY_POINT + point_id)
+        self.point_name = point_name
+        self.teams = [(tid, name) for tid, name in teams
+                      if any(w.team_id == tid for w in workers)]
+        for tid, _name in self.teams:
+            self.who.addItem("", ANY_TEAM + tid)
+        for w in workers:
+            self.who.addItem(w.name, w.id)
+        self.add_row(N_("&Worker"), self.who, "booking_worker")
+        self._error_row("staff")
+        self.when = QDateTimeEdit()
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("d.M.yyyy H.mm")
+        self.add_row(N_("&Starts"), self.when, "booking_start")
+        self._error_row("starts_at")
+
+        finder = QWidget()
+        row = QHBoxLayout(finder)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.find_button = QPushButton()
+        self.find_button.setObjectName("booking_find_slots")
+        self.find_button.clicked.connect(self.find_slots)
+        shortcut(self, "Ctrl+F", self.find_button)
+        row.addWidget(self.find_button)
+        row.addStretch(1)
+        self.form.addRow("", finder)
+        self.slots = QListWidget()
+        self.slots.setMinimumHeight(150)
+        self.slots.currentItemChanged.connect(lambda item, _old: self._slot_chosen(item))
+        self.slots.itemActivated.connect(lambda _item: self._submit())
+        self.add_row(N_("First &free slots"), self.slots, "booking_slots")
+
+        self.reason = QLineEdit()
+        if mode == "reschedule":
+            self.add_row(N_("&Reason for moving"), self.reason, "booking_reason")
+            self._error_row("reason")
+        self.finish_layout()
+
+        # Initial values.
+        if original is not None:
+            self.type.setCurrentIndex(max(0, self.type.findData(original.type)))
+            self.channel.setCurrentIndex(max(0, self.channel.findData(original.channel)))
+            self.room.setText(original.room or "")
+            self.video_link.setText(original.video_link or "")
+            minutes = round((original.ends_at - original.starts_at).total_seconds() / 60)
+            self.minutes.setValue(minutes)
+            staff_id = staff_id or original.staff_id
+        else:
+            self._type_changed()
+        if mode == "reschedule":
+            for widget in (self.type, self.channel, self.minutes):
+                widget.setEnabled(False)
+        if staff_id is not None and self.who.findData(staff_id) >= 0:
+            self.who.setCurrentIndex(self.who.findData(staff_id))
+        local = start.astimezone(HELSINKI)
+        self.when.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
+                                        QTime(local.hour, local.minute)))
+        self.type.currentIndexChanged.connect(lambda _i: self._type_changed())
+        self.channel.currentIndexChanged.connect(lambda _i: self._channel_changed())
+        self.when.dateTimeChanged.connect(lambda _d: self._show_deadline())
+        self.who.currentIndexChanged.connect(lambda _i: self._who_changed())
+        self._channel_changed()
+        self.retranslate()
+        if self.customer_id:
+            self._load_deadline()
+        if mode == "rebook":
+            self.find_slots()
+
+    # --- building helpers -----------------------------------------------------------------
+
+    def _error_row(self, name: str) -> None:
+        error = FieldError()
+        error.setObjectName(f"booking_error_{name}")
+        self.errors[name] = error
+        self.form.addRow("", error)
+
+    def retranslate(self) -> None:
+        titles = {"book": _("Book an appointment"), "reschedule": _("Move the appointment"),
+                  "rebook": _("Book a new time after a no-show")}
+        self.setWindowTitle(titles[self.mode])
+        self.retranslate_rows()
+        for i in range(self.type.count()):
+            self.type.setItemText(i, label(AppointmentType(self.type.itemData(i))))
+        for i in range(self.channel.count()):
+            self.channel.setItemText(i, label(Channel(self.channel.itemData(i))))
+        self.who.setItemText(0, _("Any worker at {point}").format(point=self.point_name))
+        for i, (_tid, name) in enumerate(self.teams, 1):
+            self.who.setItemText(i, _("Any worker of the team {team}").format(team=name))
+        self.search.setPlaceholderText(_("Name, identity code or customer number"))
+        self.find_button.setText(_("Find the first free slots (Ctrl+F)"))
+        self.find_button.setIcon(icon("mdi6.calendar-search", self))
+        self.find_button.setAccessibleName(_("Find the first free slots"))
+        self.results.setAccessibleName(_("Customers found"))
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(_("Move") if self.mode == "reschedule" else _("Book"))
+        if not self.customer_label.text():
+            self.customer_label.setText(_("none chosen"))
+        self._show_deadline()
+
+    # --- reactions -----------------------------------------------------------------------
+
+    def _type_changed(self) -> None:
+        kind = AppointmentType(self.type.currentData())
+        self.minutes.setValue(DEFAULT_MINUTES[kind])
+        self._show_deadline()
+
+    def _channel_changed(self) -> None:
+        channel = self.channel.currentData()
+        self.video_link.setEnabled(channel == Channel.VIDEO.value)
+        self.room.setEnabled(channel == Channel.SERVICE_POINT.value)
+
+    def _who_changed(self) -> None:
+        self.slot_staff = None
+        self.slots.clear()
+
+    def _run_search(self) -> None:
+        query = self.search.text().strip()
+        self.search_generation += 1
+        generation = self.search_generation
+        if len(query) < 2:
+            self.results.clear()
+            return
+
+        def shown(page) -> None:
+            if generation != self.search_generation:
+                return  # a newer search is on its way
+            self.results.clear()
+            for row in page.rows:
+                item = QListWidgetItem(f"{row.name}  ·  {row.hetu_masked}  ·  "
+                                       f"{row.customer_number}")
+                item.setData(Qt.ItemDataRole.UserRole, (row.id, row.name))
+                self.results.addItem(item)
+
+        self.runner.submit(lambda: self.services.customers.page(query, limit=8), shown,
+                           lambda exc: self.show_error(message_of(exc)))
+
+    def _customer_chosen(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        self.customer_id, name = item.data(Qt.ItemDataRole.UserRole)
+        self.customer_label.setText(name)
+        self.errors["customer"].show_message("")
+        self._load_deadline()
+
+    def _load_deadline(self) -> None:
+        customer_id = self.customer_id
+
+        def shown(info: DeadlineInfo | None) -> None:
+            if customer_id == self.customer_id:
+                self.deadline = info
+                self._show_deadline()
+
+        self.runner.submit(lambda: self.services.appointments.deadline(customer_id), shown)
+
+    def _show_deadline(self) -> None:
+        info = self.deadline
+        initial = self.type.currentData() == AppointmentType.INITIAL_INTERVIEW.value
+        if info is None or not initial:
+            self.deadline_label.hide()
+            return
+        text = _("Initial interview due by {due} ({n} working days from registration on "
+                 "{registered}).").format(due=format_date(info.due_on), n=info.working_days,
+                                          registered=format_date(info.registered_on))
+        if self.chosen_start().astimezone(HELSINKI).date() > info.due_on:
+            text = "⚠ " + text + " " + _("The chosen time is after the deadline.")
+        self.deadline_label.setText(text)
+        self.deadline_label.setToolTip(_("Source: {source}").format(source=info.source))
+        self.deadline_label.setAccessibleDescription(info.source)
+        self.deadline_label.show()
+
+    def find_slots(self) -> None:
+        who = self.who.currentData()
+        minutes = self.minutes.value()
+        kwargs: dict[str, str] = {}
+        if who.startswith(ANY_POINT):
+            kwargs["service_point_id"] = who[len(ANY_POINT):]
+        elif who.startswith(ANY_TEAM):
+            kwargs["team_id"] = who[len(ANY_TEAM):]
+        else:
+            kwargs["staff_id"] = who
+        now = self.services.ctx.now()
+        start = now if self.mode == "rebook" else min(self.chosen_start(),
+                                                       now + timedelta(days=365))
+
+        def shown(rows: list[SlotRow]) -> None:
+            self.slots.clear()
+            for row in rows:
+                text = f"{format_datetime(row.starts_at, 'EEE d.M. H.mm')}–" \
+                       f"{format_time(row.ends_at)}  ·  {row.staff_name}"
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, row)
+                self.slots.addItem(item)
+            if not rows:
+                self.slots.addItem(_("No free slots in the next three months."))
+            else:
+                self.slots.setCurrentRow(0)
+                self.slots.setFocus()
+
+        self.runner.submit(
+            lambda: self.services.appointments.find_slots(minutes, start, count=10, **kwargs),
+            shown, lambda exc: self.show_error(message_of(exc)))
+
+    def _slot_chosen(self, item: QListWidgetItem | None) -> None:
+        row = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if not isinstance(row, SlotRow):
+            return
+        local = row.starts_at.astimezone(HELSINKI)
+        self.when.blockSignals(True)
+        self.when.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
+                                        QTime(local.hour, local.minute)))
+        self.when.blockSignals(False)
+        self.slot_staff = row.staff_id
+        self._show_deadline()
+
+    # --- values ---------------------------------------------------------------------------
+
+    def chosen_start(self) -> datetime:
+        value = self.when.dateTime()
+        d, t = value.date(), value.time()
+        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=HELSINKI)
+
+    def chosen_staff(self) -> str:
+        who = self.who.currentData() or ""
+        if who.startswith((ANY_POINT, ANY_TEAM)):
+            return self.slot_staff or ""
+        return who
+
+    def value(self) -> BookingInput:
+        return BookingInput(
+            customer_id=self.customer_id or "", staff_id=self.chosen_staff(),
+            type=self.type.currentData(), channel=self.channel.currentData(),
+            starts_at=self.chosen_start(), minutes=self.minutes.value(),
+            room=self.room.text() if self.room.isEnabled() else "",
+            video_link=self.video_link.text() if self.video_link.isEnabled() else "")
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        self.buttons.setEnabled(True)
+        for name, widget in self.errors.items():
+            widget.show_message(_(errors[name]) if name in errors else "")
+        rest = [msg for name, msg in errors.items() if name not in self.errors]
+        self.error.show_message(" ".join(_(m) for m in rest) or _(
+            "Check the highlighted fields."))
+
+    def clear_errors(self) -> None:
+        for widget in self.errors.values():
+            widget.show_message("")
+

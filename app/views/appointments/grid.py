@@ -1,0 +1,402 @@
+"""CalendarGrid: a painted day or week grid of half-hour rows and one column per worker
+(day view) or per day (week view).
+
+Working time is drawn on the base colour, time outside it shaded, holidays hatched and
+named; appointments are blocks with time, customer, type, a channel icon and a status
+word (never colour alone). The keyboard cursor is a cell (column, half hour); the page
+decides what the navigation keys mean (see AppointmentsPage.navigate)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.i18n import _, format_time
+from app.rules.booking import at
+from app.rules.codes import AppointmentStatus, AppointmentType, Channel
+from app.services.appointment_dto import AppointmentRow
+from app.views.common import icon, label
+
+ROW_MINUTES = 30
+CHANNEL_ICONS = {Channel.SERVICE_POINT.value: "mdi6.account-group",
+                 Channel.PHONE.value: "mdi6.phone", Channel.VIDEO.value: "mdi6.video"}
+HIDDEN = {AppointmentStatus.CANCELLED.value}
+
+
+@dataclass
+class Column:
+    day: date
+    title: str
+    staff_id: str | None  # the worker (day view, or a one-worker week)
+    periods: tuple[tuple[int, int], ...]
+    holiday: str | None = None  # the holiday's name; hatched unless opened
+    closed: str | None = None  # why nobody is bookable, shown in the column
+    appointments: list[AppointmentRow] = field(default_factory=list)
+
+
+def minute_of(instant: datetime) -> int:
+    local = instant.astimezone(at(date(2000, 1, 1), 0).tzinfo)
+    return local.hour * 60 + local.minute
+
+
+class CalendarGrid(QWidget):
+    navigate = Signal(str, int)  # "day", "week", "slot", "worker", "today", "edge"
+    activated = Signal()  # Enter or double-click on the cursor cell
+    cursor_moved = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("calendar_grid")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.columns: list[Column] = []
+        self.first_minute, self.last_minute = 8 * 60, 16 * 60
+        self.col, self.slot = 0, 0
+        self.now: datetime | None = None
+        self.min_column = 118
+
+    # --- data and cursor --------------------------------------------------------------
+
+    def set_columns(self, columns: list[Column], now: datetime) -> None:
+        self.columns, self.now = columns, now
+        starts, ends = [8 * 60], [16 * 60]
+        for c in columns:
+            starts += [a for a, _b in c.periods]
+            ends += [b for _a, b in c.periods]
+            for r in c.appointments:
+                if r.status not in HIDDEN:
+                    starts.append(minute_of(r.starts_at))
+                    ends.append(minute_of(r.ends_at) or 24 * 60)
+        self.first_minute = min(starts) // 60 * 60
+        self.last_minute = min(24 * 60, -(-max(ends) // 60) * 60)
+        self.col = min(self.col, max(0, len(columns) - 1))
+        self.slot = min(self.slot, self.rows - 1)
+        self.updateGeometry()
+        self.update()
+        self.cursor_moved.emit()
+
+    @property
+    def rows(self) -> int:
+        return max(1, (self.last_minute - self.first_minute) // ROW_MINUTES)
+
+    def set_cursor(self, col: int, slot: int | None = None) -> None:
+        self.col = max(0, min(col, len(self.columns) - 1))
+        if slot is not None:
+            self.slot = max(0, min(slot, self.rows - 1))
+        self.update()
+        self.cursor_moved.emit()
+
+    def slot_for_minute(self, minute: int) -> int:
+        return max(0, min(self.rows - 1, (minute - self.first_minute) // ROW_MINUTES))
+
+    def cursor_minute(self) -> int:
+        return self.first_minute + self.slot * ROW_MINUTES
+
+    def cursor_column(self) -> Column | None:
+        return self.columns[self.col] if 0 <= self.col < len(self.columns) else None
+
+    def cursor_appointment(self) -> AppointmentRow | None:
+        column = self.cursor_column()
+        if column is None:
+            return None
+        start = self.cursor_minute()
+        for r in column.appointments:
+            if r.status in HIDDEN:
+                continue
+            a, b = minute_of(r.starts_at), minute_of(r.ends_at) or 24 * 60
+            if a < start + ROW_MINUTES and start < b:
+                return r
+        return None
+
+    def describe_cursor(self) -> str:
+        """The cell in words, for the status line and screen readers."""
+        column = self.cursor_column()
+        if column is None:
+            return _("No calendar to show.")
+        when = format_time(at(column.day, self.cursor_minute()))
+        parts = [column.title, when]
+        appointment = self.cursor_appointment()
+        if appointment is not None:
+            parts += [appointment.customer_name, label(AppointmentType(appointment.type)),
+                      label(AppointmentStatus(appointment.status))]
+        elif column.holiday and not column.periods:
+            parts.append(column.holiday)
+        elif not any(a <= self.cursor_minute() < b for a, b in column.periods):
+            parts.append(_("outside working hours"))
+        else:
+            parts.append(_("free"))
+        return "  ·  ".join(p for p in parts if p)
+
+    # --- geometry -------------------------------------------------------------------------
+
+    def _metrics(self) -> tuple[int, int, int]:
+        fm = QFontMetrics(self.font())
+        gutter = fm.horizontalAdvance("00.00") + 14
+        header = fm.height() * 2 + 12
+        row = max(26, fm.height() * 2 + 4)
+        return gutter, header, row
+
+    def sizeHint(self) -> QSize:
+        gutter, header, row = self._metrics()
+        return QSize(gutter + self.min_column * max(1, len(self.columns)),
+                     header + row * self.rows + 2)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def _column_rect(self, index: int) -> QRect:
+        gutter, header, row = self._metrics()
+        width = (self.width() - gutter) / max(1, len(self.columns))
+        left = gutter + round(index * width)
+        right = gutter + round((index + 1) * width)
+        return QRect(left, header, right - left, row * self.rows)
+
+    def _y(self, minute: int) -> float:
+        _g, header, row = self._metrics()
+        return header + (minute - self.first_minute) / ROW_MINUTES * row
+
+    def cell_rect(self, col: int, slot: int) -> QRect:
+        rect = self._column_rect(col)
+        _g, _h, row = self._metrics()
+        return QRect(rect.left(), rect.top() + slot * row, rect.width(), row)
+
+    # --- painting ----------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        gutter, header, row = self._metrics()
+        p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Window))
+        text = pal.color(QPalette.ColorRole.WindowText)
+        grid = pal.color(QPalette.ColorRole.Mid)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        fm = QFontMetrics(self.font())
+        for index, column in enumerate(self.columns):
+            rect = self._column_rect(index)
+            self._paint_column_body(p, column, rect, pal)
+            # Header: the worker or the day, and a holiday's name under it.
+            head = QRect(rect.left(), 0, rect.width(), header)
+            if self.now is not None and column.day == self.now.astimezone(
+                    at(column.day, 0).tzinfo).date():
+                today = QColor(pal.color(QPalette.ColorRole.Highlight))
+                today.setAlpha(50)  # today's column stands out (its title says so too)
+                p.fillRect(head, today)
+            p.setPen(text)
+            p.setFont(bold)
+            p.drawText(head.adjusted(4, 4, -4, 0),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                       QFontMetrics(bold).elidedText(column.title, Qt.TextElideMode.ElideRight,
+                                                     head.width() - 8))
+            p.setFont(self.font())
+            sub = column.holiday or column.closed or ""
+            if column.holiday and column.periods:
+                sub = _("{holiday} – open").format(holiday=column.holiday)
+            if sub:
+                p.drawText(head.adjusted(4, 4 + fm.height(), -4, 0),
+                           Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                           fm.elidedText(sub, Qt.TextElideMode.ElideRight, head.width() - 8))
+        # Hour lines and the time gutter.
+        for r in range(self.rows + 1):
+            y = header + r * row
+            minute = self.first_minute + r * ROW_MINUTES
+            line = QColor(grid)
+            if minute % 60:
+                line.setAlpha(90)
+            p.setPen(QPen(line, 1))
+            p.drawLine(gutter, y, self.width(), y)
+            if r < self.rows:
+                p.setPen(text)
+                p.drawText(QRect(0, y + 2, gutter - 6, row), Qt.AlignmentFlag.AlignRight
+                           | Qt.AlignmentFlag.AlignTop, f"{minute // 60}.{minute % 60:02d}")
+        p.setPen(QPen(grid, 1))
+        for index in range(len(self.columns) + 1):
+            x = self._column_rect(index).left() if index < len(self.columns) else self.width() - 1
+            p.drawLine(x, 0, x, header + row * self.rows)
+        for index, column in enumerate(self.columns):
+            self._paint_appointments(p, column, self._column_rect(index), pal)
+        self._paint_now(p, pal)
+        self._paint_cursor(p, pal)
+        p.end()
+
+    def _paint_column_body(self, p: QPainter, column: Column, rect: QRect,
+                           pal: QPalette) -> None:
+        outside = QColor(pal.color(QPalette.ColorRole.Window)).darker(108)
+        p.fillRect(rect, outside)
+        for a, b in column.periods:
+            top, bottom = self._y(a), self._y(b)
+            p.fillRect(QRectF(rect.left(), top, rect.width(), bottom - top),
+                       pal.color(QPalette.ColorRole.Base))
+        if column.holiday and not column.periods:
+            hatch = QColor(pal.color(QPalette.ColorRole.Mid))
+            p.fillRect(rect, QBrush(hatch, Qt.BrushStyle.BDiagPattern))
+        if not column.periods and (column.holiday or column.closed):
+            note = column.holiday or column.closed or ""
+            fm = QFontMetrics(self.font())
+            box = fm.boundingRect(QRect(rect.left() + 6, 0, rect.width() - 12, 400),
+                                  Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignHCenter,
+                                  note)
+            box.moveTop(rect.top() + 12)
+            box.adjust(-4, -3, 4, 3)
+            p.fillRect(box, pal.color(QPalette.ColorRole.Window))
+            p.setPen(pal.color(QPalette.ColorRole.WindowText))
+            p.drawText(box, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignCenter, note)
+
+    def _paint_appointments(self, p: QPainter, column: Column, rect: QRect,
+                            pal: QPalette) -> None:
+        shown = sorted((r for r in column.appointments if r.status not in HIDDEN),
+                       key=lambda r: r.starts_at)
+        lanes: list[datetime] = []  # end of the last block in each lane
+        placed: list[tuple[AppointmentRow, int]] = []
+        for r in shown:
+            lane = next((i for i, end in enumerate(lanes) if end <= r.starts_at), None)
+            if lane is None:
+                lanes.append(r.ends_at)
+                lane = len(lanes) - 1
+            else:
+                lanes[lane] = r.ends_at
+            placed.append((r, lane))
+        width = (rect.width() - 6) / max(1, len(lanes))
+        highlight = pal.color(QPalette.ColorRole.Highlight)
+        text = pal.color(QPalette.ColorRole.Text)
+        fm = QFontMetrics(self.font())
+        bold = QFont(self.font())
+        bold.setBold(True)
+        selected = self.cursor_appointment()
+        for r, lane in placed:
+            top = self._y(minute_of(r.starts_at))
+            bottom = self._y(minute_of(r.ends_at) or 24 * 60)
+            box = QRectF(rect.left() + 3 + lane * width, top + 1, width - 2, bottom - top - 2)
+            fill = QColor(highlight)
+            fill.setAlpha(45 if r.status == AppointmentStatus.BOOKED.value else 20)
+            p.fillRect(box, pal.color(QPalette.ColorRole.Base))
+            p.fillRect(box, fill)
+            pen = QPen(highlight, 2.5 if selected is not None and selected.id == r.id else 1)
+            if r.status == AppointmentStatus.NO_SHOW.value:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.drawRoundedRect(box, 3, 3)
+            inner = box.adjusted(5, 2, -4, -2).toRect()
+            ico = icon(CHANNEL_ICONS.get(r.channel, "mdi6.calendar"), self)
+            size = fm.height()
+            ico.paint(p, QRect(inner.right() - size, inner.top(), size, size))
+            times = f"{format_time(r.starts_at)}–{format_time(r.ends_at)}"
+            who = r.customer_name or _("(no customer)")
+            lines = [(times, self.font(), inner.width() - size - 2),
+                     (who, bold, inner.width()),
+                     (label(AppointmentType(r.type)), self.font(), inner.width())]
+            if inner.height() < 3 * fm.height():  # a short block: time and name on one line
+                lines = [(f"{format_time(r.starts_at)} {who}", bold, inner.width() - size - 2),
+                         (label(AppointmentType(r.type)), self.font(), inner.width())]
+            if r.status != AppointmentStatus.BOOKED.value:
+                lines.insert(1, ("▸ " + label(AppointmentStatus(r.status)), bold,
+                                 inner.width() - size - 2))
+            elif r.room:
+                lines.append((r.room, self.font(), inner.width()))
+            p.save()
+            p.setClipRect(inner)
+            p.setPen(text)
+            y = inner.top()
+            for content, font, avail in lines:
+                if y + fm.height() > inner.bottom() + 3:
+                    break
+                p.setFont(font)
+                elided = QFontMetrics(font).elidedText(content, Qt.TextElideMode.ElideRight,
+                                                       max(10, avail))
+                p.drawText(QRect(inner.left(), y, avail, fm.height()),
+                           Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
+                y += fm.height()
+            p.restore()
+
+    def _paint_now(self, p: QPainter, pal: QPalette) -> None:
+        if self.now is None:
+            return
+        local = self.now.astimezone(at(date(2000, 1, 1), 0).tzinfo)
+        minute = local.hour * 60 + local.minute
+        if not self.first_minute <= minute <= self.last_minute:
+            return
+        for index, column in enumerate(self.columns):
+            if column.day == local.date():
+                rect = self._column_rect(index)
+                y = round(self._y(minute))
+                p.setPen(QPen(pal.color(QPalette.ColorRole.Link), 2))
+                p.drawLine(rect.left(), y, rect.right(), y)
+
+    def _paint_cursor(self, p: QPainter, pal: QPalette) -> None:
+        if not self.columns:
+            return
+        cell = self.cell_rect(self.col, self.slot).adjusted(1, 1, -1, -1)
+        pen = QPen(pal.color(QPalette.ColorRole.Highlight), 3 if self.hasFocus() else 1.5)
+        pen.setStyle(Qt.PenStyle.SolidLine if self.hasFocus() else Qt.PenStyle.DotLine)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(cell)
+
+    # --- input ------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        K = Qt.Key
+        moves = {
+            K.Key_Left: ("worker", -1) if ctrl else ("day", -1),
+            K.Key_Right: ("worker", 1) if ctrl else ("day", 1),
+            K.Key_Up: ("slot", -1), K.Key_Down: ("slot", 1),
+            K.Key_PageUp: ("week", -1), K.Key_PageDown: ("week", 1),
+            K.Key_Home: ("edge", -1), K.Key_End: ("edge", 1),
+            K.Key_T: ("today", 0),
+        }
+        if key in (K.Key_Return, K.Key_Enter):
+            self.activated.emit()
+        elif key in moves and not (key == K.Key_T and mods & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)):
+            self.navigate.emit(*moves[key])
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def _cell_at(self, pos: QPoint) -> tuple[int, int] | None:
+        gutter, header, row = self._metrics()
+        if pos.x() < gutter or pos.y() < header or not self.columns:
+            return None
+        for index in range(len(self.columns)):
+            if self._column_rect(index).left() <= pos.x() <= self._column_rect(index).right():
+                return index, min(self.rows - 1, (pos.y() - header) // row)
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        cell = self._cell_at(event.position().toPoint())
+        if cell is not None:
+            self.set_cursor(*cell)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        cell = self._cell_at(event.position().toPoint())
+        if cell is not None:
+            self.set_cursor(*cell)
+            self.activated.emit()
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.update()

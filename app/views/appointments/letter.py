@@ -1,0 +1,67 @@
+"""Saving and printing an appointment letter, from the calendar and the customer card.
+
+The letter's data is read (and the print audited) in the database pool; the PDF is
+rendered and written in the io pool; nothing of it runs on the GUI thread."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from app.i18n import _, ngettext
+from app.services.appointment_dto import AppointmentLetter
+from app.services.appointments import AppointmentService
+from app.views.pdf_printer import print_pdf
+from app.views.tasks import TaskRunner
+
+
+class LetterActions:
+    def __init__(self, service: AppointmentService, runner: TaskRunner, parent: QWidget,
+                 say: Callable[[str], None]) -> None:
+        self.service, self.runner, self.parent, self.say = service, runner, parent, say
+
+    def _failed(self, exc: Exception) -> None:
+        self.say("⚠ " + _("The letter could not be made: {error}").format(
+            error=_(getattr(exc, "message", str(exc)))))
+
+    def write(self, appointment_id: str, path: Path, then: Callable[[Path], None]) -> None:
+        def render(letter: AppointmentLetter) -> None:
+            def work() -> Path:
+                path.write_bytes(self.service.render_letter(letter))
+                return path
+
+            self.runner.submit(work, then, self._failed, io=True)
+
+        self.say(_("Preparing the letter…"))
+        self.runner.submit(lambda: self.service.letter(appointment_id), render, self._failed)
+
+    def save(self, appointment_id: str) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self.parent, _("Save the appointment letter as PDF"), _("appointment letter.pdf"),
+            _("PDF documents (*.pdf)"))
+        if path:
+            self.write(appointment_id, Path(path),
+                       lambda p: self.say(_("Saved as {path}").format(path=p)))
+
+    def print(self, appointment_id: str) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self.parent).exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        folder = Path(tempfile.mkdtemp(prefix="letter-"))
+
+        def sent(pages: int) -> None:
+            shutil.rmtree(folder, ignore_errors=True)
+            self.say(ngettext("Sent {n} page to the printer.", "Sent {n} pages to the printer.",
+                              pages).format(n=pages))
+
+        def failed(exc: Exception) -> None:
+            shutil.rmtree(folder, ignore_errors=True)
+            self.say("⚠ " + _("Printing failed: {error}").format(error=exc))
+
+        self.write(appointment_id, folder / "letter.pdf", lambda p: self.runner.submit(
+            lambda: print_pdf(p, printer), sent, failed, io=True))

@@ -1,0 +1,416 @@
+"""AppointmentsPage: the day and week calendar with booking and the appointment actions.
+
+Keys on the grid: ←/→ previous/next working day, Ctrl+←/→ between workers (day view),
+↑/↓ half hours, PgUp/PgDn weeks, Home/End first/last row, T today, Enter books the
+free cell or goes to the chosen appointment's actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import HELSINKI, N_, _, format_date
+from app.services.appointment_dto import AppointmentRow, CalendarData, CalendarWorker
+from app.services.registry import Services
+from app.views.appointments import columns as cols
+from app.views.appointments.actions import CalendarActions
+from app.views.appointments.booking import message_of
+from app.views.appointments.grid import ROW_MINUTES, CalendarGrid
+from app.views.appointments.letter import LetterActions
+from app.views.common import heading_label, icon, shortcut
+from app.views.tasks import TaskRunner
+
+# (attribute, icon, shortcut, text)
+ACTIONS = (
+    ("book", "mdi6.calendar-plus", "F2", N_("&Book… (F2)")),
+    ("check_in", "mdi6.account-check", "F5", N_("Check &in (F5)")),
+    ("no_show", "mdi6.account-cancel", "F6", N_("&No-show and rebook… (F6)")),
+    ("reschedule", "mdi6.calendar-arrow-right", "F7", N_("&Move… (F7)")),
+    ("cancel", "mdi6.calendar-remove", "F8", N_("Ca&ncel… (F8)")),
+    ("save_letter", "mdi6.file-pdf-box", "Ctrl+S", N_("Save &letter… (Ctrl+S)")),
+    ("print_letter", "mdi6.printer", "Ctrl+P", N_("&Print letter… (Ctrl+P)")),
+    ("reminders", "mdi6.phone-message", "Ctrl+M", N_("&Reminders… (Ctrl+M)")),
+)
+
+
+class AppointmentsPage(CalendarActions, QWidget):
+    def __init__(self, services: Services, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("appointments_page")
+        self.services, self.service, self.runner = services, services.appointments, runner
+        self.mode = "week"
+        self.anchor = cols.weekday_on_or_after(services.ctx.today())
+        self.points: list[tuple[str, str]] = []
+        self.teams: list[tuple[str, str]] = []
+        self.workers: list[CalendarWorker] = []
+        self.data: CalendarData | None = None
+        self.cursor_staff: str | None = None
+        self.started = False
+        self.dialog: Any = None
+        self.history: list[AppointmentRow] = []
+        self.pending_customer: tuple[str, str] | None = None
+        self.letters = LetterActions(self.service, runner, self, self.say)
+        self._build()
+        self.retranslate()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.heading = heading_label()
+        top.addWidget(self.heading)
+        self.day_button, self.week_button = QPushButton(), QPushButton()
+        # Not an exclusive QButtonGroup: Tab would then skip the unchecked button.
+        for button, mode, key in ((self.day_button, "day", "Ctrl+1"),
+                                  (self.week_button, "week", "Ctrl+2")):
+            button.setObjectName(f"appointments_{mode}_view")
+            button.setCheckable(True)
+            button.clicked.connect(lambda _c=False, m=mode: self.set_mode(m))
+            shortcut(self, key, button)
+            top.addWidget(button)
+        self.week_button.setChecked(True)
+        self.prev_button, self.today_button, self.next_button = (QPushButton() for _i in range(3))
+        for button, name, step in ((self.prev_button, "prev", -1), (self.today_button, "today", 0),
+                                   (self.next_button, "next", 1)):
+            button.setObjectName(f"appointments_{name}")
+            button.clicked.connect(lambda _c=False, s=step: self.navigate(
+                "today" if s == 0 else "week", s))
+            top.addWidget(button)
+        self.range_label = QLabel()
+        self.range_label.setObjectName("appointments_range")
+        font = self.range_label.font()
+        font.setBold(True)
+        self.range_label.setFont(font)
+        top.addWidget(self.range_label, 1)
+        layout.addLayout(top)
+
+        filters = QHBoxLayout()
+        self.point_label, self.team_label, self.worker_label = QLabel(), QLabel(), QLabel()
+        self.point_combo, self.team_combo, self.worker_combo = (QComboBox() for _i in range(3))
+        for lbl, combo, name in ((self.point_label, self.point_combo, "point"),
+                                 (self.team_label, self.team_combo, "team"),
+                                 (self.worker_label, self.worker_combo, "worker")):
+            combo.setObjectName(f"appointments_{name}")
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMaximumWidth(320)
+            lbl.setBuddy(combo)
+            filters.addSpacing(8)
+            filters.addWidget(lbl)
+            filters.addWidget(combo)
+        filters.addStretch(1)
+        self.point_combo.activated.connect(lambda _i: self._point_changed())
+        self.team_combo.activated.connect(lambda _i: self._filter_changed())
+        self.worker_combo.activated.connect(lambda _i: self._filter_changed())
+        layout.addLayout(filters)
+
+        body = QHBoxLayout()
+        self.grid = CalendarGrid()
+        self.grid.navigate.connect(self.navigate)
+        self.grid.activated.connect(self.activate_cursor)
+        self.grid.cursor_moved.connect(self._cursor_moved)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("appointments_scroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.grid)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        body.addWidget(self.scroll, 1)
+
+        side = QVBoxLayout()
+        self.details_box = QGroupBox()
+        details_layout = QVBoxLayout(self.details_box)
+        self.details = QLabel()
+        self.details.setObjectName("appointments_details")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        details_layout.addWidget(self.details)
+        side.addWidget(self.details_box)
+        self.buttons: dict[str, QPushButton] = {}
+        for name, icon_name, key, _text in ACTIONS:
+            button = QPushButton()
+            button.setObjectName(f"appointments_{name}")
+            button.setIcon(icon(icon_name, self))
+            button.setStyleSheet("text-align: left; padding: 4px 8px;")
+            shortcut(self, key, button)
+            button.clicked.connect(lambda _c=False, n=name: getattr(self, n)())
+            side.addWidget(button)
+            self.buttons[name] = button
+        self.legend = QLabel()
+        self.legend.setObjectName("appointments_legend")
+        self.legend.setWordWrap(True)
+        side.addSpacing(12)
+        side.addWidget(self.legend)
+        side.addStretch(1)
+        panel = QWidget()
+        panel.setLayout(side)
+        panel.setFixedWidth(270)
+        body.addWidget(panel)
+        layout.addLayout(body, 1)
+
+        bottom = QHBoxLayout()
+        self.cursor_label = QLabel()
+        self.cursor_label.setObjectName("appointments_cursor")
+        self.message = QLabel()
+        self.message.setObjectName("appointments_message")
+        self.message.setWordWrap(True)
+        bottom.addWidget(self.cursor_label, 1)
+        bottom.addWidget(self.message, 1)
+        layout.addLayout(bottom)
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Calendar"))
+        self.legend.setText(_("White: working time. Grey: outside working hours and lunch. "
+                              "Hatched: a public holiday, closed. Dashed border: no-show. "
+                              "Icons: a group at the service point, a phone, a camera for "
+                              "video."))
+        self.day_button.setText(_("Day (Ctrl+1)"))
+        self.week_button.setText(_("Week (Ctrl+2)"))
+        self.prev_button.setText("◀ " + _("Previous week"))
+        self.prev_button.setAccessibleName(_("Previous week (Page Up)"))
+        self.prev_button.setToolTip(_("Page Up"))
+        self.today_button.setText(_("Today (T)"))
+        self.today_button.setAccessibleName(_("Today"))
+        self.next_button.setText(_("Next week") + " ▶")
+        self.next_button.setAccessibleName(_("Next week (Page Down)"))
+        self.next_button.setToolTip(_("Page Down"))
+        self.point_label.setText(_("&Service point"))
+        self.team_label.setText(_("&Team"))
+        self.worker_label.setText(_("W&orker"))
+        for combo, name in ((self.point_combo, _("Service point")), (self.team_combo, _("Team")),
+                            (self.worker_combo, _("Worker"))):
+            combo.setAccessibleName(name)
+        self.grid.setAccessibleName(_("Calendar: arrows move between days and half hours, "
+                                      "Page Up and Page Down between weeks, T goes to today, "
+                                      "Enter books or opens"))
+        self.details_box.setTitle(_("Appointment"))
+        for name, _icon, _key, text in ACTIONS:
+            self.buttons[name].setText(_(text))
+            self.buttons[name].setAccessibleName(_(text).replace("&", "").split(" (")[0])
+        self._fill_filter_texts()
+        self._show_range()
+        self._cursor_moved()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self._rebuild()
+        super().changeEvent(event)
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def activate(self) -> None:
+        """Shown: the first time, load the choices and this worker's (or point's) week."""
+        if self.started:
+            self.load()
+            return
+        self.started = True
+        self.anchor = cols.weekday_on_or_after(self.services.ctx.today())
+        actor = self.services.ctx.actor
+
+        def loaded(result: tuple) -> None:
+            self.points, self.teams = result
+            self.point_combo.clear()
+            for point_id, name in self.points:
+                self.point_combo.addItem(name, point_id)
+            if actor is not None:
+                self.point_combo.setCurrentIndex(
+                    max(0, self.point_combo.findData(actor.service_point_id)))
+            self._point_changed(prefer=actor.staff_id if actor else None)
+
+        self.runner.submit(lambda: (self.service.service_points(), self.service.teams()),
+                           loaded, self._failed)
+
+    def signed_out(self) -> None:
+        self.started = False
+        self.data = None
+        self.grid.set_columns([], self.services.ctx.now())
+
+    def _point_changed(self, prefer: str | None = None) -> None:
+        point_id = self.point_combo.currentData()
+
+        def loaded(workers: list[CalendarWorker]) -> None:
+            self.workers = workers
+            self.team_combo.clear()
+            self.team_combo.addItem("", None)
+            for team_id, name in self.teams:
+                if any(w.team_id == team_id for w in workers):
+                    self.team_combo.addItem(name, team_id)
+            self._fill_workers()
+            if prefer and self.worker_combo.findData(prefer) >= 0:
+                self.worker_combo.setCurrentIndex(self.worker_combo.findData(prefer))
+            elif prefer:  # reception: the whole service point's day
+                self.set_mode("day", load=False)
+            self._filter_changed()
+            if self.pending_customer is not None:
+                customer, self.pending_customer = self.pending_customer, None
+                self.book(customer)
+
+        self.runner.submit(lambda: self.service.workers(point_id), loaded, self._failed)
+
+    def _fill_workers(self) -> None:
+        team = self.team_combo.currentData()
+        current = self.worker_combo.currentData()
+        self.worker_combo.clear()
+        self.worker_combo.addItem("", None)
+        for w in self.workers:
+            if team is None or w.team_id == team:
+                self.worker_combo.addItem(w.name, w.id)
+        self.worker_combo.setCurrentIndex(max(0, self.worker_combo.findData(current)))
+        self._fill_filter_texts()
+
+    def _fill_filter_texts(self) -> None:
+        if self.team_combo.count():
+            self.team_combo.setItemText(0, _("All teams"))
+        if self.worker_combo.count():
+            self.worker_combo.setItemText(0, _("All workers"))
+
+    def _filter_changed(self) -> None:
+        if self.sender() is self.team_combo:
+            self._fill_workers()
+        self.load()
+
+    def shown_staff(self) -> list[str]:
+        chosen = self.worker_combo.currentData()
+        if chosen:
+            return [chosen]
+        team = self.team_combo.currentData()
+        return [w.id for w in self.workers if team is None or w.team_id == team]
+
+    def load(self) -> None:
+        if not self.workers and self.point_combo.currentData() is None:
+            return
+        days = cols.week_days(self.anchor)
+        staff = self.shown_staff()
+
+        def shown(data: CalendarData) -> None:
+            self.data = data
+            self._rebuild()
+
+        self.runner.submit(lambda: self.service.calendar(days[0], days[-1], staff), shown,
+                           self._failed)
+
+    def _rebuild(self) -> None:
+        data = self.data
+        self._show_range()
+        if data is None:
+            return
+        slot = self.grid.slot
+        if self.mode == "day":
+            columns = cols.day_columns(data, self.anchor)
+            ids = [c.staff_id for c in columns]
+            col = ids.index(self.cursor_staff) if self.cursor_staff in ids else 0
+        else:
+            columns = cols.week_columns(data, self.anchor)
+            col = self.anchor.weekday()
+        self.grid.set_columns(columns, self.services.ctx.now())
+        self.grid.set_cursor(col, slot)
+
+    def _show_range(self) -> None:
+        if self.mode == "day":
+            text = format_date(self.anchor, "full")
+        else:
+            days = cols.week_days(self.anchor)
+            text = _("Week {week}: {first}–{last}").format(
+                week=self.anchor.isocalendar().week, first=format_date(days[0]),
+                last=format_date(days[-1]))
+        self.range_label.setText(text)
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def set_mode(self, mode: str, load: bool = True) -> None:
+        self.mode = mode
+        self.day_button.setChecked(mode == "day")
+        self.week_button.setChecked(mode == "week")
+        if load:
+            self._rebuild()
+        else:
+            self._show_range()
+        self.grid.setFocus()
+
+    def navigate(self, kind: str, delta: int) -> None:
+        before = cols.week_days(self.anchor)[0]
+        if kind == "day":
+            self.anchor = cols.step_weekday(self.anchor, delta)
+        elif kind == "week":
+            self.anchor = cols.step_weekday(self.anchor, 5 * delta)
+        elif kind == "today":
+            self.anchor = cols.weekday_on_or_after(self.services.ctx.today())
+            now = self.services.ctx.now().astimezone(HELSINKI)
+            self.grid.slot = self.grid.slot_for_minute(now.hour * 60 + now.minute)
+        elif kind == "slot":
+            self.grid.set_cursor(self.grid.col, self.grid.slot + delta)
+            return
+        elif kind == "edge":
+            self.grid.set_cursor(self.grid.col, 0 if delta < 0 else self.grid.rows - 1)
+            return
+        elif kind == "worker":
+            if self.mode == "day":
+                self.grid.set_cursor(self.grid.col + delta)
+                column = self.grid.cursor_column()
+                self.cursor_staff = column.staff_id if column else None
+            return
+        if cols.week_days(self.anchor)[0] != before:
+            self._show_range()
+            self.load()
+        else:
+            self._rebuild()
+
+    def _cursor_moved(self) -> None:
+        text = self.grid.describe_cursor()
+        self.cursor_label.setText(text)
+        self.grid.setAccessibleDescription(text)
+        column = self.grid.cursor_column()
+        if column is not None:
+            if self.mode == "week":
+                self.anchor = column.day
+            elif column.staff_id:
+                self.cursor_staff = column.staff_id
+        self._show_appointment(self.grid.cursor_appointment())
+
+    def selected(self) -> AppointmentRow | None:
+        return self.grid.cursor_appointment()
+
+    def activate_cursor(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.book()
+            return
+        for name in ("check_in", "no_show", "reschedule", "save_letter"):
+            if self.buttons[name].isEnabled():
+                self.buttons[name].setFocus()
+                return
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _go_to(self, row: AppointmentRow) -> None:
+        """Show the week (and cell) of an appointment that was just booked or moved."""
+        local = row.starts_at.astimezone(HELSINKI)
+        self.anchor = local.date()
+        self.cursor_staff = row.staff_id
+        self.grid.slot = max(0, (local.hour * 60 + local.minute - self.grid.first_minute)
+                             // ROW_MINUTES)
+        self._show_range()
+        self.load()
+        self.grid.setFocus()
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setAccessibleName(text)
+
+    def _failed(self, exc: Exception) -> None:
+        self.say("⚠ " + message_of(exc))

@@ -1,0 +1,51 @@
+"""`python -m app.cli appointment letter|reminders` on a small demo database."""
+
+import csv
+import io
+import sqlite3
+from datetime import date
+
+from pypdf import PdfReader
+
+from app import cli
+from app.services.appointments import REMINDER_COLUMNS
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_letter_and_reminders(capsys, tmp_path):
+    db = str(tmp_path / "d.sqlite3")
+    assert run(capsys, "demo", "--db", db, "--scale", "0.02")[0] == 0
+    with sqlite3.connect(db) as conn:
+        appointment_id, starts = conn.execute(
+            "SELECT id, starts_at FROM appointment WHERE status = 'booked' "
+            "ORDER BY starts_at LIMIT 1").fetchone()
+        hours = conn.execute("SELECT count(*) FROM working_hours").fetchone()[0]
+        staff = conn.execute("SELECT count(*) FROM staff").fetchone()[0]
+    assert hours == 5 * staff  # every demo worker has working hours, Monday to Friday
+
+    out = tmp_path / "kirje.pdf"
+    code, printed, _err = run(capsys, "appointment", "letter", appointment_id, "--db", db,
+                              "--out", str(out), "--lang", "sv")
+    assert code == 0 and printed.strip() == str(out)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert any(day in text for day in ("måndag", "tisdag", "onsdag", "torsdag", "fredag"))
+
+    day = date.fromisoformat(starts[:10])
+    csv_path = tmp_path / "r.csv"
+    code, printed, _err = run(capsys, "appointment", "reminders", "--db", db, "--date",
+                              day.isoformat(), "--out", str(csv_path))
+    assert code == 0 and "written" in printed
+    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"))))
+    assert tuple(rows[0]) == REMINDER_COLUMNS and len(rows) > 1
+
+    code, _out, err = run(capsys, "appointment", "letter", "nope", "--db", db, "--out",
+                          str(out))
+    assert code == 1 and "error:" in err
+    code, _out, err = run(capsys, "appointment", "reminders", "--db", db, "--date",
+                          day.isoformat(), "--out", str(csv_path), "--service-point", "XX")
+    assert code == 1 and "RAN" in err
