@@ -363,6 +363,7 @@ class QueuePage(QWidget):
     def offer_feedback(self, ticket_id: str) -> None:
         """The customer's feedback window for the visit this ticket ended in."""
         feedback = self.services.feedback
+
         def show(ask: bool) -> None:
             self.feedback_window = CustomerFeedbackWindow(
                 lambda answer: feedback.record_for_ticket(ticket_id, answer), self.runner,
