@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         return screenshot.run(app, window, runner, services, args.view, args.screenshot,
                               demo=args.demo, scale=args.demo_scale)
 
-    # The feedback kiosk stands at the configured service point (else the first one).
+    # The feedback kiosk stands at the configured service point (else a walk-in point).
     start = ((lambda: window.open_kiosk(settings.service_point)) if args.view == "kiosk"
              else window.show)
     if args.demo and services.is_empty():

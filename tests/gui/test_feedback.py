@@ -161,3 +161,27 @@ def test_desk_role_sees_no_feedback_figures(qtbot, window):
     window.nav.setCurrentRow(ROW["feedback"])
     assert window.feedback_page.denied.isVisible()
     assert not window.feedback_page.content.isVisible()
+
+
+def test_kiosk_pauses_after_too_many_wrong_pins(qtbot, window):
+    from app.views.feedback.kiosk import MAX_TRIES, KioskWindow
+
+    services = window.services
+    kiosk = KioskWindow(services.feedback, services.auth, window.runner,
+                        services.feedback.kiosk_point("ROV"))
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    kiosk.ask_pin()
+    dialog = kiosk.dialog
+    dialog.username.setText("coach")
+    button = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    for attempt in range(MAX_TRIES):
+        dialog.pin.setText("0000")
+        qtbot.waitUntil(button.isEnabled, timeout=5000)
+        ok(qtbot, dialog)
+        qtbot.waitUntil(lambda a=attempt: kiosk.wrong_tries == a + 1 or kiosk.wrong_tries == 0,
+                        timeout=10000)
+    qtbot.waitUntil(lambda: not button.isEnabled() and "30" in dialog.error.text(),
+                    timeout=5000)
+    assert kiosk.isVisible()
+    kiosk.leave()

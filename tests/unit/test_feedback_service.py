@@ -4,9 +4,12 @@ summed in SQL; per-worker figures only with enough answers; comments; reply to-d
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.models import AuditEvent, Feedback, FeedbackReplyRequest, ServicePoint, Staff
+from app.rules import feedback as rules
 from app.rules.codes import Channel, Role, ServiceArea, ServicePointMode
 from app.services.dto import VisitInput
 from app.services.errors import PermissionDenied, ValidationFailed
@@ -244,3 +247,31 @@ def test_kiosk_pin(services):
     assert not services.auth.verify_pin("coach", "1234")
     assert not services.auth.verify_pin("lead", "4321")  # the lead has no PIN yet
     assert not services.auth.verify_pin("nobody", "4321")
+
+
+ANSWER = st.tuples(st.sampled_from(["sp-rov", "sp-ran"]), st.sampled_from(list(Channel)),
+                   st.integers(0, 6 * 24 * 60), st.integers(1, 5),
+                   st.one_of(st.none(), st.integers(0, 10)))
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(ANSWER, max_size=30))
+def test_sql_sums_agree_with_the_rules_on_any_answers(signed_in, answers):
+    with signed_in.ctx.session_factory.begin() as s:
+        s.execute(Feedback.__table__.delete())  # a fresh fixture for each example
+    start = local(MON, 0)
+    add_answers(signed_in, [(p, c, None, None, start + timedelta(minutes=m), score, rec, None)
+                            for p, c, m, score, rec in answers])
+    expected = rules.figures(rules.tally([a[3] for a in answers], [a[4] for a in answers]))
+    for dimension in ("service_point", "channel", "week"):
+        table = signed_in.feedback.figures(dimension, MON, MON + timedelta(days=6))
+        assert table.total == expected
+        assert sum(r.figures.answers for r in table.rows) == len(answers)
+    for channel in Channel:
+        mine = [a for a in answers if a[1] is channel]
+        rows = {r.key: r.figures for r in signed_in.feedback.figures(
+            "channel", MON, MON + timedelta(days=6)).rows}
+        if mine:
+            assert rows[channel.value] == rules.figures(rules.tally(
+                [a[3] for a in mine], [a[4] for a in mine]))

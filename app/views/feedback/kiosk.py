@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -27,6 +28,8 @@ from app.views.feedback.texts import customer_text
 from app.views.tasks import TaskRunner
 
 THANKS_MS = 4000  # long enough to read, short enough for the next customer
+PIN_DIALOG_MS = 60000  # a PIN dialog opened by mistake closes by itself
+MAX_TRIES, LOCKOUT_MS = 5, 30000  # wrong PINs in a row, then a pause
 QUESTION = N_("How did we serve you today?")
 TAP = N_("Tap a face. Your answer is anonymous.")
 THANKS = N_("Thank you for your feedback!")
@@ -48,6 +51,7 @@ class KioskWindow(QWidget):
         self.feedback, self.auth, self.runner, self.point = feedback, auth, runner, point
         self.dialog: LeaveKioskDialog | None = None
         self._leaving = False
+        self.wrong_tries = 0
         height = self._screen_height()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(height // 20, height // 30, height // 20, height // 30)
@@ -79,9 +83,9 @@ class KioskWindow(QWidget):
             ask_layout.addWidget(q)
             self.questions.append(q)
         ask_layout.addSpacing(height // 30)
-        self.faces = FaceScale(face_px=max(64, height // 7), checkable=False)
+        self.faces = FaceScale(face_px=max(64, int(height / 5.5)), checkable=False)
         self.faces.setObjectName("kiosk_faces")
-        self.faces.setFont(self._font(height * 0.022))
+        self.faces.setFont(self._font(height * 0.027))
         self.faces.chosen.connect(self.answer)
         ask_layout.addWidget(self.faces, 1)
         self.tap = QLabel()
@@ -184,14 +188,24 @@ class KioskWindow(QWidget):
 
         def checked(ok: bool) -> None:
             if not ok:
+                self.wrong_tries += 1
                 dialog.buttons.setEnabled(True)
                 dialog.refused()
+                if self.wrong_tries >= MAX_TRIES:
+                    # Guessing a short PIN takes long: a pause after a few wrong ones.
+                    ok_button = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+                    ok_button.setEnabled(False)
+                    dialog.show_error(_("Too many wrong PINs. Try again in 30 seconds."))
+                    QTimer.singleShot(LOCKOUT_MS, dialog, lambda: ok_button.setEnabled(True))
+                    self.wrong_tries = 0
                 return
+            self.wrong_tries = 0
             dialog.saved()
             self.leave()
 
         dialog.submit_handler = submit
         self.dialog = dialog
+        QTimer.singleShot(PIN_DIALOG_MS, dialog, dialog.reject)
         dialog.open()
 
     def leave(self) -> None:

@@ -57,6 +57,7 @@ class QueuePage(QWidget):
         self.point_services: list[str] = []
         self.started = False
         self.dialog: Any = None
+        self.offers_feedback = False
         self._build()
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MS)
@@ -349,14 +350,20 @@ class QueuePage(QWidget):
             wait=format_number(minutes_since(ticket.arrived_at, ticket.called_at or now) or 0),
             served=format_number(minutes_since(ticket.service_started_at, now) or 0))
         dialog = VisitRecordDialog(self.point_services, ticket.service_area, times, parent=self)
+        dialog.offer_feedback.setChecked(self.offers_feedback)  # as at the last visit
+
+        def then(_result: Any) -> None:
+            self.offers_feedback = dialog.offer_feedback.isChecked()
+            if self.offers_feedback:
+                self.offer_feedback(ticket.id)
+
         self._open(dialog, lambda: self.queue.finish(ticket.id, dialog.value()),
-                   _("{code} finished; the visit is recorded."),
-                   then=lambda _r: dialog.offer_feedback.isChecked()
-                   and self.offer_feedback(ticket.id))
+                   _("{code} finished; the visit is recorded."), then=then)
 
     def offer_feedback(self, ticket_id: str) -> None:
         """The customer's feedback window for the visit this ticket ended in."""
         feedback = self.services.feedback
+
         def show(ask: bool) -> None:
             self.feedback_window = CustomerFeedbackWindow(
                 lambda answer: feedback.record_for_ticket(ticket_id, answer), self.runner,
