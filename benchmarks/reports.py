@@ -7,6 +7,7 @@ Prints a table; timings are reported, never asserted."""
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sqlite3
 import statistics
@@ -55,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     year = ReportFilter(twelve_weeks.date_to - timedelta(days=364), twelve_weeks.date_to)
     inputs = services.reports.inputs()
     print(f"database: {source}")
+    # How fast this machine is right now: one bare pass over the visit table.
+    bare = _median_ms(lambda: raw.execute("SELECT count(*), sum(length(topics)) FROM visit")
+                      .fetchall(), args.repeats)
+    print(f"bare scan of the visit table: {bare:.1f} ms (load {os.getloadavg()[0]:.1f})")
     print(f"{'report':22s} {'range':9s} {'app ms':>8s} {'raw ms':>8s} {'ratio':>6s}")
     worst = 0.0
     for label, f in (("12 weeks", twelve_weeks), ("year", year)):

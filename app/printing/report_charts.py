@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from app.services.reports.display import axis_label, header, title
+from app.i18n import current_language
+from app.services.reports.display import axis_label, format_decimal, header, title
 from app.services.reports.model import ReportTable
 
 
@@ -34,6 +35,8 @@ PRINT = ChartStyle(series=("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"
 def draw(figure: Figure, table: ReportTable, style: ChartStyle, lang: str | None = None
          ) -> None:
     figure.clear()
+    # Constrained layout makes room for the legend and the rotated labels.
+    figure.set_layout_engine("constrained")
     figure.set_facecolor(style.background)
     ax = figure.add_subplot()
     ax.set_facecolor(style.background)
@@ -64,10 +67,14 @@ def draw(figure: Figure, table: ReportTable, style: ChartStyle, lang: str | None
         ax.set_xticks(positions, labels, rotation=45 if len(rows) > 8 else 0,
                       ha="right" if len(rows) > 8 else "center")
     value_axis = ax.xaxis if chart.kind == "hbars" else ax.yaxis
+    language = lang or current_language()
     if chart.percent:
-        value_axis.set_major_formatter(FuncFormatter(lambda v, _p: f"{100 * v:.0f} %"))
+        value_axis.set_major_formatter(FuncFormatter(
+            lambda v, _p: format_decimal(100 * v, "0", language) + " %"))
     else:
         value_axis.set_major_locator(MaxNLocator(integer=True))
+        value_axis.set_major_formatter(FuncFormatter(
+            lambda v, _p: format_decimal(v, "#,##0", language)))
     if chart.reference is not None:
         line = ax.axvline if chart.kind == "hbars" else ax.axhline
         line(chart.reference, color=style.reference, linestyle="--", linewidth=1.5,
@@ -75,13 +82,21 @@ def draw(figure: Figure, table: ReportTable, style: ChartStyle, lang: str | None
     _style_axes(ax, style)
     if len(series) > 1 or chart.reference is not None:
         entries = len(series) + (chart.reference is not None)
-        legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0),
-                           ncols=min(entries, 4 if entries != 4 else 2), frameon=False,
-                           fontsize=8, borderaxespad=0.3, handlelength=1.2,
-                           columnspacing=1.2)
+        handles, names = ax.get_legend_handles_labels()
+        if chart.kind == "stacked":  # the legend lists the stack top down
+            handles, names = handles[::-1], names[::-1]
+        # A few series read best in a row above the plot; many (seven service areas)
+        # beside it on paper, under it in the narrower view, never off the edge.
+        if entries <= 3:
+            place = {"loc": "outside upper left", "ncols": entries}
+        elif figure.get_figwidth() >= 8:
+            place = {"loc": "outside right upper", "ncols": 1}
+        else:
+            place = {"loc": "outside lower center", "ncols": 2}
+        legend = figure.legend(handles, names, **place, frameon=False, fontsize=8,
+                               handlelength=1.2, columnspacing=1.2)
         for text in legend.get_texts():
             text.set_color(style.text)
-    figure.tight_layout()
 
 
 def _hbars(ax, positions, labels, series, colours) -> None:  # type: ignore[no-untyped-def]

@@ -109,3 +109,21 @@ def test_reports_pdf_reads_back_with_charts_and_figures(services):
     assert "27,0" in text  # the 90th percentile of all waits, Swedish decimal comma
     images = sum(len(page.images) for page in reader.pages)
     assert images == len(tables)  # one chart per report
+
+
+def test_an_empty_area_still_charts_exports_and_prints(services):
+    from datetime import UTC, datetime
+
+    from app.printing.report_charts import png
+    from app.printing.reports_pdf import ReportsDocument, render_reports
+
+    services.auth.sign_in("lead", "demo")
+    tables = tuple(services.reports.run_all(fx.NOVEMBER))
+    for table in tables:
+        assert png(table).startswith(b"\x89PNG")
+        to_csv(table)
+        to_xlsx(table)
+    figures = services.reports.key_figures(fx.NOVEMBER)
+    assert (figures.visits, figures.walk_in_median_wait, figures.no_show_rate) == (0, None, None)
+    pdf = render_reports(ReportsDocument("", (), datetime(2026, 11, 24, tzinfo=UTC), tables), "fi")
+    assert pdf.startswith(b"%PDF")

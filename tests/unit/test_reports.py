@@ -195,3 +195,15 @@ def test_quantiles_interpolate_like_statistics(values):
     if len(values) > 1:
         expected = statistics.quantiles(values, n=10, method="inclusive")[8]
         assert p90 == pytest.approx(expected)
+
+
+def test_weeks_across_the_end_of_summer_time(area):
+    # Sunday 25.10.2026 0.30 is summer time (21.30 UTC on Saturday); Monday 26.10. 0.30
+    # is winter time (22.30 UTC on Sunday): one visit in each week.
+    with area.ctx.session_factory.begin() as s:
+        for vid, day in (("v-sun", 25), ("v-mon", 26)):
+            s.add(fx._visit(vid, None, "sp-rov", fx.Channel.PHONE, False, fx.A.INFORMATION,
+                            "staff-desk", "team-1", fx.local(day, 0, 30, month=10), 5))
+    table = run(area, "visits_by_point", date_from=date(2026, 10, 19),
+                date_to=date(2026, 11, 1))
+    assert rows(table) == [(date(2026, 10, 19), 0, 1, 1), (date(2026, 10, 26), 0, 2, 2)]

@@ -36,8 +36,8 @@ def appointment_filters(f: ReportFilter) -> list[Any]:
              Appointment.status.in_(CONCLUDED)]
     if f.service_point_id:
         where.append(Appointment.service_point_id == f.service_point_id)
-    if f.team_id:
-        where.append(Staff.team_id == f.team_id)
+    if f.team_id:  # the worker's team; a subquery, so no join per appointment
+        where.append(Appointment.staff_id.in_(select(Staff.id).where(Staff.team_id == f.team_id)))
     return where
 
 
@@ -52,12 +52,13 @@ def _columns(first: Column, *more: Column) -> tuple[Column, ...]:
 
 
 def no_shows_by_point(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTable:
+    per = (select(Appointment.service_point_id.label("point_id"), func.count().label("n"),
+                  _no_show().label("missed"))
+           .where(*appointment_filters(f)).group_by(Appointment.service_point_id).subquery())
     rows = s.execute(
-        select(ServicePoint.name, func.count(), _no_show())
-        .join(ServicePoint, ServicePoint.id == Appointment.service_point_id)
-        .join(Staff, Staff.id == Appointment.staff_id)
-        .where(*appointment_filters(f))
-        .group_by(ServicePoint.id, ServicePoint.name).order_by(ServicePoint.code)).all()
+        select(ServicePoint.name, per.c.n, per.c.missed)
+        .join(ServicePoint, ServicePoint.id == per.c.point_id)
+        .order_by(ServicePoint.code)).all()
     table = tuple((name, n, miss, sql.share(miss, n)) for name, n, miss in rows)
     n, miss = sum(r[1] for r in table), sum(r[2] for r in table)
     return ReportTable("no_shows_by_point", N_("No-show rate by service point"),
@@ -67,15 +68,14 @@ def no_shows_by_point(s: Session, f: ReportFilter, _inputs: ReportInputs) -> Rep
 
 
 def no_shows_by_worker(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTable:
-    n = func.count()
-    missed = _no_show()
+    per = (select(Appointment.staff_id.label("staff_id"), func.count().label("n"),
+                  _no_show().label("missed"))
+           .where(*appointment_filters(f)).group_by(Appointment.staff_id).subquery())
     rows = s.execute(
-        select(Staff.full_name, Team.name, n, missed)
-        .join(Staff, Staff.id == Appointment.staff_id)
+        select(Staff.full_name, Team.name, per.c.n, per.c.missed)
+        .join(Staff, Staff.id == per.c.staff_id)
         .outerjoin(Team, Team.id == Staff.team_id)
-        .where(*appointment_filters(f))
-        .group_by(Staff.id, Staff.full_name, Team.name)
-        .order_by((missed * 1.0 / n).desc(), Staff.full_name)).all()
+        .order_by((per.c.missed * 1.0 / per.c.n).desc(), Staff.full_name)).all()
     table = tuple((name, team or "", count, miss, sql.share(miss, count))
                   for name, team, count, miss in rows)
     count, miss = sum(r[2] for r in table), sum(r[3] for r in table)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from app.i18n import N_
-from app.models import Appointment, ServicePoint, Staff, Team, Visit
+from app.models import Appointment, ServicePoint, Team, Visit
 from app.rules.codes import AppointmentStatus
 from app.rules.cost_split import statistics_problem
 from app.rules.permissions import Permission
@@ -83,7 +83,6 @@ class ReportService:
             due, missed = s.execute(
                 select(func.count(), func.sum(case(
                     (Appointment.status == AppointmentStatus.NO_SHOW, 1), else_=0)))
-                .join(Staff, Staff.id == Appointment.staff_id)
                 .where(*appointments.appointment_filters(f))).one()
             overdue = outcomes.overdue_reviews(s, f, inputs)
         return KeyFigures(visits=visits, walk_in_median_wait=wait[0][1][0] if wait else None,

@@ -88,7 +88,9 @@ def local_day(column: Any, f: ReportFilter, *, years: tuple[int, int] | None = N
 
     The text is parsed once (julianday); the date functions below take the number as it
     is, which makes the buckets several times cheaper than chaining datetime() calls."""
-    first, last = years or (f.date_from.year - 1, f.date_to.year + 1)
+    # Only the years of the range: every instant in it falls in them (no summer time at
+    # New Year), and each period left out is two comparisons less per row.
+    first, last = years or (f.date_from.year, f.date_to.year)
     summer = [and_(column >= a, column < b) for a, b in summer_periods(first, last)]
     shift: Any = literal(2 / 24)
     if summer:

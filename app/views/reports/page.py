@@ -110,10 +110,8 @@ class ReportsPage(ExportActions, QWidget):
                        self.date_error, self.point_label, self.point, self.team_label,
                        self.team):
             if isinstance(widget, QLabel) and widget is not self.date_error:
-                # A crowded bar must squeeze the inputs, never cut a caption. The margin:
-                # Qt measures "To" kerned but draws a mnemonic caption unkerned.
+                # A crowded bar must squeeze the inputs, never cut a caption.
                 widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
-                widget.setContentsMargins(0, 0, 3, 0)
             bar.addWidget(widget)
         bar.addStretch(1)
         self.pdf_button = QPushButton()
@@ -189,6 +187,10 @@ class ReportsPage(ExportActions, QWidget):
         self.to_label.setText(_("&To"))
         self.point_label.setText(_("Service &point"))
         self.team_label.setText(_("T&eam"))
+        for caption in (self.from_label, self.to_label, self.point_label, self.team_label):
+            # Qt measures "To" kerned but draws a caption with a mnemonic unkerned.
+            plain = caption.text().replace("&", "")
+            caption.setFixedWidth(caption.fontMetrics().horizontalAdvance(plain + "  "))
         self.date_from.setAccessibleName(_("From"))
         self.date_to.setAccessibleName(_("To"))
         self.point.setAccessibleName(_("Service point"))

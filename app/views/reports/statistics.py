@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _
+from app.i18n import _, babel_locale, current_language
+from app.rules.cost_split import cost_shares
+from app.services.reports.display import format_decimal
 from app.views.common import FieldError
 from app.views.tasks import TaskRunner
 
@@ -50,6 +52,7 @@ class StatisticsDialog(QDialog):
         grid.addWidget(QLabel(_("Working-age population")), 1, 1)
         grid.addWidget(QLabel(_("Broad unemployment")), 1, 2)
         self.fields: list[tuple[QSpinBox, QSpinBox]] = []
+        locale = QLocale(babel_locale())  # "31 149" in Finnish, not "31,149"
         for row, municipality in enumerate(statistics.get("municipalities", []), 2):
             name = municipality["name"]
             grid.addWidget(QLabel(name), row, 0)
@@ -60,13 +63,19 @@ class StatisticsDialog(QDialog):
                 spin = QSpinBox()
                 spin.setObjectName(f"statistics_{key}_{row - 2}")
                 spin.setRange(0, 10_000_000)
+                spin.setLocale(locale)
                 spin.setGroupSeparatorShown(True)
+                spin.valueChanged.connect(self._show_shares)
                 spin.setValue(int(municipality[key]))
                 spin.setAccessibleName(f"{name}: {title}")
                 grid.addWidget(spin, row, column)
                 pair.append(spin)
             self.fields.append((pair[0], pair[1]))
         layout.addLayout(grid)
+        self.shares = QLabel()
+        self.shares.setObjectName("statistics_shares")
+        layout.addWidget(self.shares)
+        self._show_shares()
         self.error = FieldError()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -74,6 +83,14 @@ class StatisticsDialog(QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _show_shares(self) -> None:
+        if len(self.fields) != len(self.names) or not hasattr(self, "shares"):
+            return  # still being built
+        shares = cost_shares(self.value())
+        self.shares.setText(_("Cost share: {shares}").format(shares=", ".join(
+            f"{name} {format_decimal(100 * share, '0.0', current_language())} %"
+            for name, share in shares.items())))
 
     def value(self) -> dict[str, Any]:
         return {"year": self.year.value(), "municipalities": [

@@ -130,7 +130,3 @@ class ChartView(FigureCanvasQTAgg):
             draw(self.figure, self.table, palette_style(self.palette()))
         self.draw_idle()
 
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        if self.table is not None:
-            self.figure.tight_layout()
