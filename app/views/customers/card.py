@@ -209,8 +209,7 @@ class CustomerCardView(QWidget):
         ])
         # The details stay readable above the visits (which scroll) on a 800-pixel screen;
         # measured once the card is laid out (a hidden card's forms report no height).
-        # With the card as context: a card closed before the timer fires is not touched.
-        QTimer.singleShot(0, self, self._fit_details)
+        QTimer.singleShot(0, self, self._fit_details)  # dropped if the card is deleted
 
     def _fit_details(self) -> None:
         body = self.details_scroll.widget()
