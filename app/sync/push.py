@@ -17,7 +17,9 @@ from sqlalchemy.exc import (
     IntegrityError,
     InterfaceError,
     OperationalError,
+    ProgrammingError,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from app.db.central_schema import APPEND_ONLY, central_table
 from app.models import OutboxEntry, ServicePoint
@@ -145,6 +147,36 @@ def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: P
 
 
 def apply(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) -> dict:
+    try:
+        if entry.table_name in APPEND_ONLY:
+            return _append(conn, entry, points)
+        return _merge(conn, entry, node, points)
+    except ProgrammingError as exc:
+        # The signed-in staff member's role may not write this row (grants, row-level
+        # security): the entry is kept, with the reason, like any other rejection.
+        if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            raise Rejected(_reason(exc)) from exc
+        raise
+
+
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def _append(conn: Connection, entry: OutboxEntry, points: set[str]) -> dict:
+    """Append-only rows (audit, feedback): no role may lock or update them centrally, and
+    the same row sent again is harmless."""
+    if entry.op != "insert":
+        raise Rejected(f"{entry.table_name} rows are append-only")
+    table = central_table(entry.table_name)
+    values = decode(table, json.loads(entry.fields))
+    values.update(id=entry.row_id, hlc=entry.hlc)
+    conn.execute(pg_insert(table).values(**values).on_conflict_do_nothing(
+        index_elements=["id"]))
+    _note_point(points, values)
+    return {"outcome": "applied"}
+
+
+def _merge(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) -> dict:
     table = central_table(entry.table_name)
     fields: dict[str, Any] = json.loads(entry.fields)
     base_values: dict[str, Any] = json.loads(entry.base_values or "{}")
@@ -159,10 +191,6 @@ def apply(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) -> 
         conn.execute(insert(table), values)
         _note_point(points, values)
         return {"outcome": "applied"}
-    if entry.table_name in APPEND_ONLY:
-        if entry.op == "insert":
-            return {"outcome": "applied"}  # the same row again: harmless
-        raise Rejected(f"{entry.table_name} rows are append-only")
     central = {k: to_json(v) for k, v in row.items() if k != "row_tx"}
     decision = merge.decide(entry.table_name, central, row["version"], fields, base_values,
                             entry.base_version)
