@@ -17,6 +17,7 @@ from app.services.customers import CustomerService
 from app.services.plans import PlanService
 from app.services.queue import QueueService
 from app.services.settings import SettingsService
+from app.services.staff import StaffService
 from app.services.sync import SyncService
 from app.services.visits import VisitService
 
@@ -33,13 +34,15 @@ class Services:
     plans: PlanService
     sync: SyncService
     settings: SettingsService
+    staff: StaffService | None = None
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
         ctx = AppContext.open(path, workstation)
         return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx),
                    queue=QueueService(ctx), visits=VisitService(ctx), sync=SyncService(ctx),
-                   plans=PlanService(ctx), settings=SettingsService(ctx))
+                   plans=PlanService(ctx), settings=SettingsService(ctx),
+                   staff=StaffService(ctx))
 
     def is_empty(self) -> bool:
         with self.ctx.session_factory() as s:

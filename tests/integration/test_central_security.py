@@ -207,3 +207,56 @@ def test_an_unknown_login_sees_no_personal_data(world, pg_url):
         engine.dispose()
     finally:
         drop_login_role(world.admin_engine, user)
+
+
+def test_staff_add_creates_the_role_and_its_owner_syncs_with_it(pg_url, tmp_path,
+                                                                  monkeypatch):
+    """`staff add --central` makes a PostgreSQL LOGIN role in the right group; the new
+    staff member's own connection then pushes and pulls within their scope."""
+    import io
+
+    from app import cli
+    from app.services.registry import Services
+    from app.sync.engine import SyncEngine
+    from tests.factories import customer_input, seed_org
+
+    upgrade_central(pg_url)
+    admin = central_engine(pg_url)
+    db = tmp_path / "ws.sqlite3"
+    services = Services.open(db, "ws")
+    seed_org(services)
+    SyncEngine(services.ctx.engine, admin, "ws", "ROV").sync_once()  # the org, centrally
+    services.close()
+    user = f"t{uuid.uuid4().hex[:8]}_desk"
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    try:
+        assert cli.main(["staff", "add", user, "--full-name", "Tiina Tiski", "--role", "desk",
+                         "--service-point", "ROV", "--db", str(db), "--central", pg_url,
+                         "--password-stdin"]) == 0
+        with admin.connect() as conn:
+            assert conn.execute(text(
+                "SELECT pg_has_role(:u, 'desk_desk', 'MEMBER') "
+                "AND NOT pg_has_role(:u, 'desk_coach', 'MEMBER')"), {"u": user}).scalar()
+            assert conn.execute(text("SELECT role FROM staff WHERE username = :u"),
+                                {"u": user}).scalar() == "desk"
+        own = central_engine(make_url(pg_url).set(username=user, password=PASSWORD)
+                             .render_as_string(hide_password=False))
+        services = Services.open(db, "ws")
+        services.auth.sign_in(user, PASSWORD)
+        card = services.customers.create(customer_input("Mäkelä", "Aino",
+                                                        datetime(1985, 3, 12).date(), 124))
+        report = SyncEngine(services.ctx.engine, own, "ws", "ROV").sync_once()
+        assert report.pushed >= 2 and report.rejected == 0  # the customer and the audit
+        with own.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM customer WHERE id = :i"),
+                                {"i": card.id}).scalar() == 1
+            assert conn.execute(text("SELECT count(*) FROM audit_event")).scalar() == 0
+        with admin.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM audit_event WHERE staff_id = "
+                                     "(SELECT id FROM staff WHERE username = :u)"),
+                                {"u": user}).scalar() >= 1
+        own.dispose()
+        services.close()
+    finally:
+        drop_login_role(admin, user)
+        admin.dispose()
