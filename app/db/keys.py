@@ -3,9 +3,10 @@ Credential Manager, macOS Keychain, the Secret Service on Linux).
 
 One random 256-bit key per user account of the workstation, generated on first use; it
 is handed to SQLCipher as a raw key (no passphrase derivation on every connection).
-Where no keyring exists (a headless build machine), the key goes into a file next to the
-database readable by its owner only, with a warning: the file is still encrypted, but
-the key lies beside it, so production workstations must have a keyring."""
+Where no keyring exists (a headless build machine), the key goes into a file in the
+user's configuration directory (or DESK_KEY_FILE) readable by its owner only, with a
+warning: the database is still encrypted, but the key lies on the same disk, so
+production workstations must have a keyring."""
 
 from __future__ import annotations
 
@@ -36,11 +37,16 @@ def database_key(path: Path) -> str:
     except NoKeyringError:
         return _key_file(path)
     except KeyringError as exc:  # a locked or broken keyring: say so, do not guess
-        raise RuntimeError(f"the keyring holding the database key is unavailable: {exc}")
+        raise RuntimeError(f"the keyring holding the database key is unavailable: {exc}") from exc
 
 
-def key_file_path(path: Path) -> Path:
-    return path.with_name(path.name + ".key")
+def key_file_path(path: Path | None = None) -> Path:
+    configured = os.environ.get("DESK_KEY_FILE")
+    if configured:
+        return Path(configured)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("rovaseutu-desk", appauthor=False)) / "database.key"
 
 
 def _key_file(path: Path) -> str:
@@ -53,6 +59,7 @@ def _key_file(path: Path) -> str:
     print(f"warning: no keyring on this machine; the database key is kept in {file}",
           file=sys.stderr)
     key = secrets.token_hex(32)
+    file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(key + "\n")

@@ -13,9 +13,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from app.services.registry import Services
-from tests import memory_keyring
 from app.sync import push as push_mod
 from app.sync.engine import SyncEngine, central_engine
+from tests import memory_keyring
 
 
 def main() -> None:

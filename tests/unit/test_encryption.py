@@ -68,14 +68,16 @@ def test_a_plain_database_is_encrypted_when_opened(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if "before-encryption" in p.name) == []
 
 
-def test_without_a_keyring_the_key_file_is_private(tmp_path):
+def test_without_a_keyring_the_key_file_is_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("DESK_KEY_FILE", str(tmp_path / "conf" / "database.key"))
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
         engine = local_engine(tmp_path / "k.sqlite3")
         migrate.upgrade(engine, tmp_path / "k.sqlite3")
         engine.dispose()
-        key_file = key_file_path(tmp_path / "k.sqlite3")
+        key_file = key_file_path()
+        assert key_file.parent == tmp_path / "conf"
         assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
         again = local_engine(tmp_path / "k.sqlite3")  # the same key again
         assert migrate.current_revision(again) == migrate.LOCAL_HEAD
