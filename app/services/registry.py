@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.i18n import HELSINKI
 from app.models import Customer, LocalSetting
+from app.services.audit import AuditService
 from app.services.auth import AuthService
 from app.services.context import AppContext
 from app.services.customers import CustomerService
@@ -35,14 +36,17 @@ class Services:
     sync: SyncService
     settings: SettingsService
     staff: StaffService | None = None
+    audit: AuditService | None = None
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
         ctx = AppContext.open(path, workstation)
-        return cls(ctx=ctx, auth=AuthService(ctx), customers=CustomerService(ctx),
+        auth = AuthService(ctx)
+        return cls(ctx=ctx, auth=auth, customers=CustomerService(ctx),
                    queue=QueueService(ctx), visits=VisitService(ctx), sync=SyncService(ctx),
                    plans=PlanService(ctx), settings=SettingsService(ctx),
-                   staff=StaffService(ctx))
+                   staff=StaffService(ctx),
+                   audit=AuditService(ctx, lambda: auth.session_url))
 
     def is_empty(self) -> bool:
         with self.ctx.session_factory() as s:
