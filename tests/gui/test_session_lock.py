@@ -35,6 +35,7 @@ def visible_text() -> str:
 
 def open_card(qtbot, window, text="guttorm"):
     search = window.customers.list_view.search
+    search.clear()
     qtbot.keyClicks(search, text)
     model = window.customers.model
     qtbot.waitUntil(lambda: model.rowCount() == 1 and model.query == text, timeout=5000)
@@ -85,3 +86,26 @@ def test_sign_out_from_the_lock_screen(qtbot, window):
     qtbot.mouseClick(window.lock_view.sign_out_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.root.currentWidget() is window.login, timeout=5000)
     assert window.actor is None and not window.idle.timer.isActive()
+
+
+def test_a_team_lead_sees_the_access_log_on_the_card(qtbot, window):
+    sign_in(qtbot, window, "coach")
+    first_id = open_card(qtbot, window).card.id
+    assert not window.customers.card_view.access_log.isVisible()  # coaches: no button
+    window.sign_out()
+    sign_in(qtbot, window, "lead")
+    window.customers.open_customer(first_id)
+    card = window.customers.card_view
+    qtbot.waitUntil(lambda: window.customers.currentWidget() is card and card.card is not None
+                    and card.card.id == first_id, timeout=5000)
+    assert card.access_log.isVisible()
+    qtbot.mouseClick(card.access_log, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(window.customers, "access_dialog", None) is not None,
+                    timeout=5000)
+    dialog = window.customers.access_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    shown = [[dialog.model.index(r, c).data() for c in range(4)]
+             for r in range(dialog.model.rowCount())]
+    assert any(row[1] == "Pekka Ylitalo" for row in shown)  # the coach opened it
+    assert any(row[1] == "Liisa Lead" for row in shown)  # this very opening
+    dialog.reject()

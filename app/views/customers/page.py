@@ -27,6 +27,7 @@ class CustomersPage(QStackedWidget):
         self.setObjectName("customers_page")
         self.service = services.customers
         self.visits = services.visits
+        self.audit = services.audit
         self.runner = runner
         self.model = CustomerTableModel(self.service, runner, self)
         self.list_view = CustomerListView(self.model)
@@ -44,6 +45,7 @@ class CustomersPage(QStackedWidget):
         self.card_view.reveal_requested.connect(self.reveal_hetu)
         self.card_view.contact_requested.connect(self.record_contact)
         self.card_view.plan_requested.connect(self.open_plan)
+        self.card_view.access_log_requested.connect(self.open_access_log)
         self.dialog: CustomerDialog | VisitRecordDialog | None = None
 
     def activate(self) -> None:
@@ -76,6 +78,19 @@ class CustomersPage(QStackedWidget):
         """Plan content is for coaches: the desk does not see the button (and the
         service refuses it anyway)."""
         self.card_view.plan.setVisible(role is not None and allowed(role, Permission.PLAN_READ))
+        self.card_view.access_log.setVisible(
+            role is not None and allowed(role, Permission.AUDIT_READ))
+
+    def open_access_log(self, customer_id: str) -> None:
+        from app.views.customers.access_log import AccessLogDialog
+
+        def shown(rows: list) -> None:
+            card = self.card_view.card
+            name = card.name if card else ""
+            self.access_dialog = AccessLogDialog(name, rows, self)
+            self.access_dialog.open()
+
+        self.runner.submit(lambda: self.audit.access_log(customer_id), shown, self._error)
 
     def open_plan(self, customer_id: str) -> None:
         self.plan_view.open_customer(customer_id)
