@@ -250,6 +250,33 @@ def cmd_point_services(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_customer_extract(args: argparse.Namespace) -> int:
+    """Right of access: everything held on one customer, as JSON or PDF (by --out)."""
+    from app.services.errors import ServiceError
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".json", ".pdf"):
+        raise CliError("--out must end in .json or .pdf")
+    services = _services(args.db)
+    try:
+        _act_as(services, args.user)
+        key = services.customers.find(args.key).id
+        extract = services.rights.extract(key)
+    except ServiceError as exc:
+        raise CliError(_(exc.message)) from exc
+    finally:
+        services.close()
+    if suffix == ".json":
+        args.out.write_text(json.dumps(extract, ensure_ascii=False, indent=2),
+                            encoding="utf-8")
+    else:
+        from app.printing.extract_pdf import render_extract
+
+        args.out.write_bytes(render_extract(extract, args.lang))
+    print(args.out)
+    return 0
+
+
 def cmd_staff_add(args: argparse.Namespace) -> int:
     """The application account (Staff row, local verifier) and, with --central, the
     staff member's own PostgreSQL LOGIN role in their role's group; the new row is
@@ -323,6 +350,15 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     show.add_argument("--user", help="act as this staff member (default: an administrator)")
     show.set_defaults(func=cmd_customer_show)
+
+    extract = customer_commands.add_parser(
+        "extract", help="right of access: everything held on one customer")
+    extract.add_argument("key", metavar="ID|HETU")
+    extract.add_argument("--db", type=Path, required=True)
+    extract.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.json")
+    extract.add_argument("--lang", choices=("fi", "sv", "en"), default="fi")
+    extract.add_argument("--user", help="act as this staff member (default: an administrator)")
+    extract.set_defaults(func=cmd_customer_extract)
 
     plan = commands.add_parser("plan", help="employment plans")
     plan_commands = plan.add_subparsers(dest="plan_command", required=True)

@@ -24,6 +24,8 @@ class Permission(StrEnum):
     PLAN_PRINT = "plan.print"
     SYNC_RUN = "sync.run"
     SETTINGS_EDIT = "settings.edit"
+    CUSTOMER_EXTRACT = "customer.extract"  # right of access: everything held on one person
+    CUSTOMER_ERASE = "customer.erase"  # erasure when the retention period has ended
 
 
 _DESK = {
@@ -43,8 +45,9 @@ _COACH = _DESK | {
     Permission.PLAN_EDIT,
     Permission.PLAN_PRINT,
 }
-_LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT}
-_ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD}
+_LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT,
+                  Permission.CUSTOMER_EXTRACT}
+_ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD, Permission.CUSTOMER_ERASE}
 
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.DESK: frozenset(_DESK),

@@ -17,6 +17,7 @@ from app.services.context import AppContext
 from app.services.customers import CustomerService
 from app.services.plans import PlanService
 from app.services.queue import QueueService
+from app.services.rights import RightsService
 from app.services.settings import SettingsService
 from app.services.staff import StaffService
 from app.services.sync import SyncService
@@ -37,6 +38,7 @@ class Services:
     settings: SettingsService
     staff: StaffService | None = None
     audit: AuditService | None = None
+    rights: RightsService | None = None
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:
@@ -46,7 +48,8 @@ class Services:
                    queue=QueueService(ctx), visits=VisitService(ctx), sync=SyncService(ctx),
                    plans=PlanService(ctx), settings=SettingsService(ctx),
                    staff=StaffService(ctx),
-                   audit=AuditService(ctx, lambda: auth.session_url))
+                   audit=AuditService(ctx, lambda: auth.session_url),
+                   rights=RightsService(ctx))
 
     def is_empty(self) -> bool:
         with self.ctx.session_factory() as s:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import (
 
 from app.db.central_schema import APPEND_ONLY, central_table
 from app.models import OutboxEntry, ServicePoint
+from app.rules import erasure as erasure_rules
 from app.sync import merge
 from app.sync.values import decode, to_json
 
@@ -200,6 +201,17 @@ def _merge(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) ->
         values.update(id=entry.row_id, hlc=entry.hlc)
         conn.execute(insert(table), values)
         _note_point(points, values)
+        return {"outcome": "applied"}
+    if entry.table_name in erasure_rules.GUARDED and row["deleted_at"] is not None and (
+            entry.table_name != "customer" or row["erased_at"] is not None):
+        # An erased customer's data (or a removed row of it) never comes back.
+        raise Rejected("the row was removed centrally (erased or deleted)")
+    if entry.table_name == "customer" and fields.get("erased_at"):
+        # An erasure wins outright: no merge, no conflict row keeping the old values.
+        values = decode(table, fields)
+        values["hlc"] = max(entry.hlc, row["hlc"] or "")
+        conn.execute(update(table).where(table.c.id == entry.row_id).values(**values))
+        _note_point(points, dict(row))
         return {"outcome": "applied"}
     central = {k: to_json(v) for k, v in row.items() if k != "row_tx"}
     decision = merge.decide(entry.table_name, central, row["version"], fields, base_values,

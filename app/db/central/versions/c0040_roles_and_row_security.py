@@ -14,7 +14,10 @@ cluster, a concurrent migration): they are created only when missing and never d
 """
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
+
+from app.db.erasure_ddl import central_trigger_sql
 
 revision: str = "c0040"
 down_revision: str | Sequence[str] | None = "c0003"
@@ -110,7 +113,7 @@ SECURITY DEFINER SET search_path = public, pg_temp AS $$
                     false)
 $$;
 """
-FUNCTION_NAMES = ("desk_staff_id()", "desk_staff_role()", "desk_staff_point()",
+FUNCTION_NAMES = ("desk_erase_customer()", "desk_staff_id()", "desk_staff_role()", "desk_staff_point()",
                   "desk_sees_all()", "desk_case_worker()", "desk_customer_visible(text)",
                   "desk_plan_visible(text)", "desk_version_visible(text)")
 
@@ -128,6 +131,13 @@ def _ensure_role(name: str, attributes: str = "NOLOGIN") -> None:
 
 
 def upgrade() -> None:
+    # Erasure at the end of the retention period: the marker, and the trigger that
+    # scrubs every dependent row centrally (app/rules/erasure.py says what).
+    op.add_column("customer", sa.Column("erased_at", sa.DateTime(), nullable=True))
+    op.execute(central_trigger_sql())
+    op.execute("CREATE TRIGGER customer_erased AFTER INSERT OR UPDATE OF erased_at "
+               "ON customer FOR EACH ROW WHEN (NEW.erased_at IS NOT NULL) "
+               "EXECUTE FUNCTION desk_erase_customer()")
     for group in GROUPS:
         _ensure_role(group)
     _ensure_role(OWNER)
@@ -189,4 +199,6 @@ def downgrade() -> None:
     """)
     for fn in reversed(FUNCTION_NAMES):
         op.execute(f"DROP FUNCTION IF EXISTS {fn}")
+    op.execute("DROP TRIGGER IF EXISTS customer_erased ON customer")
+    op.drop_column("customer", "erased_at")
     # The cluster-wide roles stay: other databases on the cluster may use them.
