@@ -277,6 +277,25 @@ def cmd_customer_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_customer_erase(args: argparse.Namespace) -> int:
+    """Erase an inactive customer's personal data once the retention period has ended;
+    the next sync carries the erasure to the centre and every workstation."""
+    from app.services.errors import ServiceError
+
+    services = _services(args.db)
+    try:
+        _act_as(services, args.user)
+        key = services.customers.find(args.key).id
+        ends = services.rights.retention_ends(key)
+        services.rights.erase(key)
+    except ServiceError as exc:
+        raise CliError(_(exc.message)) from exc
+    finally:
+        services.close()
+    print(f"erased {key} (retention ended {ends.isoformat()})")
+    return 0
+
+
 def cmd_staff_add(args: argparse.Namespace) -> int:
     """The application account (Staff row, local verifier) and, with --central, the
     staff member's own PostgreSQL LOGIN role in their role's group; the new row is
@@ -359,6 +378,13 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--lang", choices=("fi", "sv", "en"), default="fi")
     extract.add_argument("--user", help="act as this staff member (default: an administrator)")
     extract.set_defaults(func=cmd_customer_extract)
+
+    erase = customer_commands.add_parser(
+        "erase", help="erase an inactive customer's data after the retention period")
+    erase.add_argument("key", metavar="ID|HETU")
+    erase.add_argument("--db", type=Path, required=True)
+    erase.add_argument("--user", help="act as this administrator")
+    erase.set_defaults(func=cmd_customer_erase)
 
     plan = commands.add_parser("plan", help="employment plans")
     plan_commands = plan.add_subparsers(dest="plan_command", required=True)

@@ -99,3 +99,13 @@ def test_erasure_leaves_nothing_of_the_person_on_this_workstation(clocked):
     with services.ctx.session_factory() as s:
         entries = s.scalars(select(OutboxEntry).where(OutboxEntry.row_id == customer)).all()
     assert any("erased_at" in json.loads(e.fields) for e in entries)
+
+
+def test_cli_erases_only_after_the_retention_period(clocked, tmp_path, capsys):
+    services, _clock, customer = clocked
+    db = str(tmp_path / "desk.sqlite3")
+    services.auth.sign_in("admin", "demo")
+    mark_inactive(services, customer)
+    services.close()
+    assert cli.main(["customer", "erase", customer, "--db", db]) == 1
+    assert "retention" in capsys.readouterr().err
