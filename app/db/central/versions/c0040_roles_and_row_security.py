@@ -180,6 +180,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS customer_erased ON customer")
+    op.drop_column("customer", "erased_at")
     op.execute("DROP POLICY IF EXISTS desk_append ON audit_event")
     op.execute("DROP POLICY IF EXISTS desk_read ON audit_event")
     op.execute("ALTER TABLE audit_event DISABLE ROW LEVEL SECURITY")
@@ -199,6 +201,4 @@ def downgrade() -> None:
     """)
     for fn in reversed(FUNCTION_NAMES):
         op.execute(f"DROP FUNCTION IF EXISTS {fn}")
-    op.execute("DROP TRIGGER IF EXISTS customer_erased ON customer")
-    op.drop_column("customer", "erased_at")
     # The cluster-wide roles stay: other databases on the cluster may use them.
