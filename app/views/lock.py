@@ -59,7 +59,8 @@ class LockView(QWidget):
         outer.addStretch(1)
         box = QFrame()
         box.setFrameShape(QFrame.Shape.StyledPanel)
-        box.setMaximumWidth(460)
+        box.setMinimumWidth(440)  # the wrapped text needs the width to get its height
+        box.setMaximumWidth(520)
         inner = QVBoxLayout(box)
         inner.setContentsMargins(32, 28, 32, 28)
         self.title = QLabel()
