@@ -4,6 +4,7 @@ rights.py) with every row and field, in the requested language. Pure data -> byt
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -13,7 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.i18n import N_, translate_in
+from app.i18n import N_, format_datetime, translate_in
 from app.printing import fonts
 
 PDF_LANG = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
@@ -50,7 +51,9 @@ def render_extract(extract: dict[str, Any], lang: str = "fi") -> bytes:
         Paragraph(escape(title), h1),
         Paragraph(escape(t("Everything held on this customer by the employment services, "
                            "made on {made_at} by {made_by}.").format(
-                               made_at=extract["made_at"], made_by=extract["made_by"])),
+                               made_at=format_datetime(datetime.fromisoformat(
+                                   extract["made_at"]), lang=lang),
+                               made_by=extract["made_by"])),
                   body),
     ]
     for name, rows in extract["sections"].items():
