@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from app.models import CustomerNote, PlanGoal
 from app.rules.codes import NoteKind
+from app.rules.permissions import Permission
 from app.services.dto import VisitInput
 from tests.factories import customer_input
 
@@ -20,8 +21,7 @@ def make_customer(services) -> str:
     card = services.customers.create(customer_input(
         "Guttorm", "Máret Čuovga", date(2001, 5, 30), 456, phone="040 765 4321",
         email="guttorm@example.fi"))
-    with services.ctx.transaction(__import__("app.rules.permissions", fromlist=["x"])
-                                  .Permission.CUSTOMER_EDIT) as s:
+    with services.ctx.transaction(Permission.CUSTOMER_EDIT) as s:
         s.add_all([
             CustomerNote(customer_id=card.id, kind=NoteKind.WORK_ABILITY,
                          text="Selkävaiva rajoittaa", written_at=services.ctx.now()),
@@ -29,8 +29,7 @@ def make_customer(services) -> str:
                          text="Soittaa mieluummin aamulla", written_at=services.ctx.now()),
         ])
     info = services.plans.create_plan(card.id, "employment")
-    with services.ctx.transaction(__import__("app.rules.permissions", fromlist=["x"])
-                                  .Permission.PLAN_EDIT) as s:
+    with services.ctx.transaction(Permission.PLAN_EDIT) as s:
         s.add(PlanGoal(plan_version_id=info.row.id, kind="work",
                        text="Kokiksi Rovaniemelle", position=0))
     services.visits.record_contact(card.id, "phone", VisitInput(
@@ -40,7 +39,6 @@ def make_customer(services) -> str:
 
 def mark_inactive(services, customer_id: str) -> None:
     from app.models import Customer
-    from app.rules.permissions import Permission
 
     with services.ctx.transaction(Permission.CUSTOMER_EDIT) as s:
         s.get(Customer, customer_id).active = False
