@@ -109,3 +109,18 @@ def test_a_team_lead_sees_the_access_log_on_the_card(qtbot, window):
     assert any(row[1] == "Pekka Ylitalo" for row in shown)  # the coach opened it
     assert any(row[1] == "Liisa Lead" for row in shown)  # this very opening
     dialog.reject()
+
+
+def test_repeated_wrong_passwords_ask_to_wait(qtbot, window):
+    login = window.login
+    for attempt in range(4):
+        login.username.setText("coach")
+        login.password.setText(f"wrong-{attempt}")
+        qtbot.mouseClick(login.button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(login.button.isEnabled, timeout=10000)
+    import re
+
+    text = login.error.text()  # the placeholder filled in, not the wrong-password text
+    assert re.search(r"\b\d+ s\b", text) and "{" not in text, text
+    assert "Käyttäjätunnus tai salasana on väärin" not in text
+    assert window.actor is None
