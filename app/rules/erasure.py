@@ -21,7 +21,9 @@ CUSTOMER = {
 }
 
 # (table, how a row belongs to the customer, scrubbed columns). Visits, tickets and
-# appointments stay for the statistics, without the person and without free text.
+# appointments stay for the statistics, without free text; their link to the customer
+# stays too (it points at the scrubbed record), so that the central triggers can scrub
+# a late edit or a new row that a desk made offline before the erasure reached it.
 SCRUB: list[tuple[str, str, dict[str, Any]]] = [
     ("unemployment_period", "customer", {"ends_on": None, "deleted_at": NOW}),
     ("customer_note", "customer", {"text": "", "deleted_at": NOW}),
@@ -33,11 +35,10 @@ SCRUB: list[tuple[str, str, dict[str, Any]]] = [
                               "deleted_at": NOW}),
     ("plan", "customer", {"deleted_at": NOW}),
     ("visit", "customer", {"topics": None, "outcome": None, "follow_up": None,
-                           "note": None, "customer_id": None}),
+                           "note": None}),
     ("queue_ticket", "customer", {"note": None, "transfer_note": None,
-                                  "priority_reason": None, "customer_id": None}),
-    ("appointment", "customer", {"video_link": None, "cancel_reason": None,
-                                 "customer_id": None}),
+                                  "priority_reason": None}),
+    ("appointment", "customer", {"video_link": None, "cancel_reason": None}),
 ]
 # Rows of these tables, once tombstoned, refuse further edits centrally (push).
 GUARDED = ("customer", "unemployment_period", "customer_note", "plan", "plan_version",

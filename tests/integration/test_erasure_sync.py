@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.models import OutboxEntry
+from app.models import CustomerNote, OutboxEntry
+from app.rules.codes import NoteKind
+from app.rules.permissions import Permission
+from app.services.dto import VisitInput
 from tests.customer_data import leftovers, make_customer, mark_inactive
 from tests.factories import Clock
 from tests.integration.test_sync import _copy_credentials, central, desks  # noqa: F401
 
 NEW_PHONE = "040 999 8888"
+LATE_VISIT = "Myöhäinen käynti"
+LATE_NOTE = "Myöhäinen muistiinpano"
 
 
 def test_an_erasure_reaches_every_workstation(desks, central):  # noqa: F811
@@ -32,6 +37,12 @@ def test_an_erasure_reaches_every_workstation(desks, central):  # noqa: F811
     form = services.customers.edit_form(customer)
     form.phone = NEW_PHONE
     services.customers.update(customer, form, services.customers.get(customer).revision)
+    # ...and adds rows for them offline: a contact with a note, a case note.
+    services.visits.record_contact(customer, "phone", VisitInput(
+        "finding_work", note=LATE_VISIT), 10)
+    with services.ctx.transaction(Permission.CUSTOMER_EDIT) as s:
+        s.add(CustomerNote(customer_id=customer, kind=NoteKind.GENERAL, text=LATE_NOTE,
+                           written_at=services.ctx.now()))
 
     admin = a.services
     admin.auth.sign_out()
@@ -51,7 +62,11 @@ def test_an_erasure_reaches_every_workstation(desks, central):  # noqa: F811
         found = conn.exec_driver_sql(
             "SELECT count(*) FROM customer_note WHERE deleted_at IS NULL").scalar()
         assert found == 0
-    with b.services.ctx.engine.connect() as conn:
-        from tests.customer_data import everything_text
+    from tests.customer_data import everything_text
 
-        assert NEW_PHONE not in everything_text(conn)
+    for engine in (a.services.ctx.engine, b.services.ctx.engine, c.services.ctx.engine,
+                   central):
+        with engine.connect() as conn:
+            found = everything_text(conn)
+        for late in (NEW_PHONE, LATE_VISIT, LATE_NOTE):
+            assert late not in found, (late, engine.url)

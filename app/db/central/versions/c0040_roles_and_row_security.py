@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.db.erasure_ddl import central_trigger_sql
+from app.db.erasure_ddl import central_trigger_sql, guard_functions
 
 revision: str = "c0040"
 down_revision: str | Sequence[str] | None = "c0003"
@@ -138,6 +138,9 @@ def upgrade() -> None:
     op.execute("CREATE TRIGGER customer_erased AFTER INSERT OR UPDATE OF erased_at "
                "ON customer FOR EACH ROW WHEN (NEW.erased_at IS NOT NULL) "
                "EXECUTE FUNCTION desk_erase_customer()")
+    for _name, create, trigger in guard_functions():
+        op.execute(create)
+        op.execute(trigger)
     for group in GROUPS:
         _ensure_role(group)
     _ensure_role(OWNER)
@@ -151,7 +154,7 @@ def upgrade() -> None:
             END LOOP;
         END $$;
     """)
-    for fn in FUNCTION_NAMES:
+    for fn in FUNCTION_NAMES + tuple(name for name, _c, _t in guard_functions()):
         op.execute(f"ALTER FUNCTION {fn} OWNER TO {OWNER}")
     op.execute(f"GRANT USAGE ON SCHEMA public TO {EVERYONE}")
     # Baseline for every table (also those later migrations add: default privileges),
@@ -181,6 +184,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS customer_erased ON customer")
+    for name, _create, _trigger in guard_functions():
+        op.execute(f"DROP FUNCTION IF EXISTS {name} CASCADE")
     op.drop_column("customer", "erased_at")
     op.execute("DROP POLICY IF EXISTS desk_append ON audit_event")
     op.execute("DROP POLICY IF EXISTS desk_read ON audit_event")
