@@ -48,7 +48,8 @@ translations: $(STAMP)
 
 screenshots: $(STAMP) compile-translations
 	mkdir -p shots
-	for lang in fi sv; do for view in login customers customer; do \
+	for lang in fi sv; do for view in login queue today appointments appointments-day customers customer \
+	    caseload plan feedback reports sync kiosk first-run; do \
 	  $(PY) -m app --db shots/demo.sqlite3 --demo --lang $$lang \
 	    --screenshot shots/$$view-$$lang.png --view $$view || exit 1; done; done
 

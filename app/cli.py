@@ -338,6 +338,100 @@ def cmd_point_services(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_customer_extract(args: argparse.Namespace) -> int:
+    """Right of access: everything held on one customer, as JSON or PDF (by --out)."""
+    from app.services.errors import ServiceError
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".json", ".pdf"):
+        raise CliError("--out must end in .json or .pdf")
+    services = _services(args.db)
+    try:
+        _act_as(services, args.user)
+        key = services.customers.find(args.key).id
+        extract = services.rights.extract(key)
+    except ServiceError as exc:
+        raise CliError(_(exc.message)) from exc
+    finally:
+        services.close()
+    if suffix == ".json":
+        args.out.write_text(json.dumps(extract, ensure_ascii=False, indent=2),
+                            encoding="utf-8")
+    else:
+        from app.printing.extract_pdf import render_extract
+
+        args.out.write_bytes(render_extract(extract, args.lang))
+    print(args.out)
+    return 0
+
+
+def cmd_customer_erase(args: argparse.Namespace) -> int:
+    """Erase an inactive customer's personal data once the retention period has ended;
+    the next sync carries the erasure to the centre and every workstation."""
+    from app.services.errors import ServiceError
+
+    services = _services(args.db)
+    try:
+        _act_as(services, args.user)
+        key = services.customers.find(args.key).id
+        ends = services.rights.retention_ends(key)
+        services.rights.erase(key)
+    except ServiceError as exc:
+        raise CliError(_(exc.message)) from exc
+    finally:
+        services.close()
+    print(f"erased {key} (retention ended {ends.isoformat()})")
+    return 0
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    """The application account (Staff row, local verifier) and, with --central, the
+    staff member's own PostgreSQL LOGIN role in their role's group; the new row is
+    pushed at once so the central row-level security knows the new role."""
+    import getpass
+
+    from app.rules.codes import Role
+    from app.services.errors import ServiceError, ValidationFailed
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"password for {args.username}: ")
+        if getpass.getpass("again: ") != password:
+            raise CliError("the passwords differ")
+    services = _services(args.db)
+    central = None
+    try:
+        if services.staff.has_staff():
+            _act_as(services, args.user)
+        if args.central:
+            from app.sync.engine import central_engine
+
+            central = central_engine(args.central)
+        account = services.staff.add(args.username, args.full_name, Role(args.role),
+                                     args.service_point, password, central)
+        if central is not None:
+            from app.sync.push import push
+
+            push(services.ctx.engine, central, services.ctx.clock.node)
+    except ValidationFailed as exc:
+        raise CliError("; ".join(f"{k}: {_(v)}" for k, v in exc.errors.items())) from exc
+    except ServiceError as exc:
+        raise CliError(_(exc.message)) from exc
+    except Exception as exc:
+        if central is None or not hasattr(exc, "orig"):
+            raise
+        raise CliError(f"central database: {_first_line(exc)}") from exc
+    finally:
+        if central is not None:
+            central.dispose()
+        services.close()
+    where = "and PostgreSQL role " if account.central_role else ""
+    print(f"staff member {account.username} ({account.role.value}, "
+          f"{account.service_point_code}) {where}created")
+    return 0
+
+
 def _first_line(exc: BaseException) -> str:
     return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
 
@@ -412,6 +506,22 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--user", help="act as this staff member (default: an administrator)")
     imp.set_defaults(func=cmd_customer_import)
 
+    extract = customer_commands.add_parser(
+        "extract", help="right of access: everything held on one customer")
+    extract.add_argument("key", metavar="ID|HETU")
+    extract.add_argument("--db", type=Path, required=True)
+    extract.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.json")
+    extract.add_argument("--lang", choices=("fi", "sv", "en"), default="fi")
+    extract.add_argument("--user", help="act as this staff member (default: an administrator)")
+    extract.set_defaults(func=cmd_customer_extract)
+
+    erase = customer_commands.add_parser(
+        "erase", help="erase an inactive customer's data after the retention period")
+    erase.add_argument("key", metavar="ID|HETU")
+    erase.add_argument("--db", type=Path, required=True)
+    erase.add_argument("--user", help="act as this administrator")
+    erase.set_defaults(func=cmd_customer_erase)
+
     plan = commands.add_parser("plan", help="employment plans")
     plan_commands = plan.add_subparsers(dest="plan_command", required=True)
     print_plan = plan_commands.add_parser("print", help="print a customer's plan to PDF")
@@ -462,6 +572,21 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--json", action="store_true")
     report.add_argument("--user", help="act as this staff member (default: an administrator)")
     report.set_defaults(func=cmd_feedback_report)
+    staff = commands.add_parser("staff", help="staff accounts")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_commands.add_parser(
+        "add", help="create a staff account (and with --central its PostgreSQL role)")
+    add.add_argument("username")
+    add.add_argument("--full-name", required=True)
+    add.add_argument("--role", required=True, choices=("desk", "coach", "team_lead", "admin"))
+    add.add_argument("--service-point", required=True, metavar="CODE")
+    add.add_argument("--db", type=Path, required=True)
+    add.add_argument("--central", metavar="URL",
+                     help="an administrator's connection (CREATEROLE) to the central database")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of standard input")
+    add.add_argument("--user", help="act as this administrator")
+    add.set_defaults(func=cmd_staff_add)
 
     db = commands.add_parser("db", help="database tools")
     db_commands = db.add_subparsers(dest="db_command", required=True)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from app.db.engine import raw_connect  # keyed: the local files are encrypted
+
 ENV = "DESK_BENCH_PG_URL"
 
 try:  # psycopg comes with the development (or "central") extras; only 5 and 6 need it
@@ -26,8 +28,9 @@ SKIP_TABLES = ("audit_event", "sync_conflict")  # written upwards only / local r
 
 # The application stores dates as ISO text in SQLite; do the same for the raw inserts
 # (and do not lean on sqlite3's default adapters, deprecated since Python 3.12).
-sqlite3.register_adapter(date, date.isoformat)
-sqlite3.register_adapter(datetime, lambda value: value.isoformat(" "))
+for _module in (sqlite3, __import__("sqlcipher3")):
+    _module.register_adapter(date, date.isoformat)
+    _module.register_adapter(datetime, lambda value: value.isoformat(" "))
 
 
 def url_from_env() -> str | None:
@@ -133,7 +136,7 @@ def columns_of(con: sqlite3.Connection, table: str) -> tuple[list[str], list[str
 
 def read_tables(db: Path, ids: dict[str, list[str]] | None = None) -> list[TableRows]:
     """All rows of the synchronised tables (or, with `ids`, those rows, one per id)."""
-    con = sqlite3.connect(db)
+    con = raw_connect(db)
     out = []
     for table in (list(ids) if ids is not None else synced_tables(con)):
         columns, types = columns_of(con, table)
@@ -187,7 +190,7 @@ def copy_in(url: str, schema: str, db: Path, ids: dict[str, list[str]] | None,
             count += len(t.rows)
         conn.commit()
     if acknowledge:
-        con = sqlite3.connect(db)
+        con = raw_connect(db)
         with con:
             con.executemany("UPDATE outbox SET attempts = attempts WHERE seq = ?",
                             [(seq,) for seq in acknowledge])
@@ -199,14 +202,14 @@ def copy_out(url: str, schema: str, tables: list[TableRows], schema_from: Path,
              target: Path) -> tuple[float, int]:
     """Raw pull: COPY every row out of PostgreSQL (typed) and executemany it into a fresh
     SQLite file made with the application's schema (WAL, synchronous=FULL, as the app)."""
-    source = sqlite3.connect(schema_from)
+    source = raw_connect(schema_from)
     ddl = [r[0] for r in source.execute(
         "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
         "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid")]
     source.close()
     for suffix in ("", "-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
-    local = sqlite3.connect(target)
+    local = raw_connect(target)
     local.execute("PRAGMA journal_mode=WAL")
     local.execute("PRAGMA synchronous=FULL")
     for statement in ddl:

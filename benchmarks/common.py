@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -14,6 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from app.db.engine import raw_connect  # keyed: the local files are encrypted
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -162,7 +163,7 @@ def demo_db(scale: float, log: Callable[[str], None] = print) -> Path:
     )
     if proc.returncode != 0:
         raise RuntimeError(f"demo build failed:\n{proc.stderr[-2000:]}")
-    con = sqlite3.connect(partial)  # fold the WAL in, so that one file is the database
+    con = raw_connect(partial)  # fold the WAL in, so that one file is the database
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
     partial.rename(path)

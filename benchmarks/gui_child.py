@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import sqlite3
 import statistics
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QAbstractSlider, QTableView
 from sqlalchemy import event
 
+from app.db.engine import raw_connect  # keyed: the local files are encrypted
 from app.services.registry import Services
 from app.views.application import build_main_window, make_application
 from app.views.main_window import ROW
@@ -71,7 +71,7 @@ class Bench:
         self.qapp = make_application(["bench"])
         self.window, self.runner = build_main_window(self.qapp, self.services, "fi")
         self.window.show()
-        self.raw = sqlite3.connect(db)
+        self.raw = raw_connect(db)
         self.window.sign_in("coach", "demo")
         wait_until(lambda: self.window.actor is not None)
         self.window.nav.setCurrentRow(ROW["customers"])
@@ -282,7 +282,7 @@ class RawModel(QAbstractTableModel):
 
     def __init__(self, db: Path, sqls) -> None:
         super().__init__()
-        self.con = sqlite3.connect(db)
+        self.con = raw_connect(db)
         self.first_sql, self.first_params, after, self.sql, self.params = sqls
         self.positions = [self.params.index(after[0]), self.params.index(after[1])]
         cursor = self.con.execute(self.first_sql, self.first_params)

@@ -10,10 +10,10 @@ list (what a worker who scrolls to the end holds).
 from __future__ import annotations
 
 import gc
-import sqlite3
 import sys
 from pathlib import Path
 
+from app.db.engine import raw_connect  # keyed: the local files are encrypted
 from benchmarks.common import emit, read_rss_kib
 from benchmarks.qt import drain, wait_until
 
@@ -56,7 +56,7 @@ def run_bare(db: Path) -> dict:
     from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
     qapp = QApplication(["bench"])
-    con = sqlite3.connect(db)
+    con = raw_connect(db)
     rows = con.execute("SELECT last_name, first_names, hetu, birth_date, customer_number, "
                        "service_point_id, unemployed_since FROM customer "
                        "ORDER BY sort_name, id LIMIT 200").fetchall()

@@ -10,12 +10,12 @@ import argparse
 import dataclasses
 import io
 import re
-import sqlite3
 import time
 from datetime import date, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from app.db.engine import raw_connect  # keyed: the local files are encrypted
 from benchmarks.common import emit, median, summary
 
 PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
@@ -27,7 +27,7 @@ def pages(pdf: bytes) -> int:
 
 def candidates(db: Path, limit: int = 15) -> list[str]:
     """Plan versions with the most content first (a long plan prints on more pages)."""
-    con = sqlite3.connect(db)
+    con = raw_connect(db)
     rows = con.execute(
         "SELECT v.id FROM plan_version v WHERE v.deleted_at IS NULL ORDER BY "
         "(SELECT count(*) FROM plan_action a WHERE a.plan_version_id = v.id) * 3 + "

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sqlite3
 import threading
 import time
 import traceback
 from pathlib import Path
 
+from app.db.engine import raw_connect  # keyed: the local files are encrypted
 from benchmarks import central as raw
 from benchmarks.common import emit, summary
 
@@ -51,7 +51,7 @@ def day_of_changes(services, scale: float) -> dict[str, int]:
     record, phone contacts and customer edits (demo rates: ~15 walk-ins per scale unit)."""
     from app.services.dto import VisitInput
 
-    con = sqlite3.connect(services.ctx.engine.url.database)
+    con = raw_connect(services.ctx.engine.url.database)
     customers = [r[0] for r in con.execute(
         "SELECT c.id FROM customer c JOIN service_point p ON p.id = c.service_point_id "
         "WHERE p.code = ? AND c.deleted_at IS NULL ORDER BY c.customer_number LIMIT ?",
@@ -78,7 +78,7 @@ def day_of_changes(services, scale: float) -> dict[str, int]:
 
 
 def pending_outbox(db: Path) -> list[tuple[int, str, str]]:
-    con = sqlite3.connect(db)
+    con = raw_connect(db)
     rows = con.execute("SELECT seq, table_name, row_id FROM outbox WHERE status = 'pending' "
                        "ORDER BY seq").fetchall()
     con.close()

@@ -10,6 +10,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pytest
 
 from app import i18n
+from tests import memory_keyring
+
+# The local databases are encrypted; their key comes from this in-memory keyring.
+memory_keyring.install()
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 LOCAL_SCRIPTS = Path(__file__).resolve().parent / "local"
 # The newest local revision, so that an up-to-date database opens without loading
 # Alembic at all (a test checks it against the revision files).
-LOCAL_HEAD = "0010"
+
+LOCAL_HEAD = "0040"
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
@@ -45,18 +46,34 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
-def backup(path: Path, label: str) -> Path:
-    """A consistent copy through SQLite's backup API (safe with WAL, unlike a file copy)."""
+def backup(path: Path, label: str, key: str | None = None) -> Path:
+    """A consistent copy through SQLite's backup API (safe with WAL, unlike a file copy),
+    or for an encrypted database an export encrypted with the same key."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.stem}.{label}.{stamp}.bak{path.suffix}")
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
+    from app.db.engine import export_encrypted, raw_connect
+
+    if key is None:
+        src, dst = sqlite3.connect(path), sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        return target
+    # Encrypted: an encrypted copy under the same key (a consistent export).
+    src = raw_connect(path, key)
     try:
-        src.backup(dst)
+        export_encrypted(src, target, key)
     finally:
-        dst.close()
         src.close()
     return target
+
+
+def engine_key(engine: Engine) -> str | None:
+    """The SQLCipher key an engine opens its file with (x'…' in the URL), if any."""
+    password = engine.url.password
+    return password[2:-1] if password and password.startswith("x'") else None
 
 
 def upgrade(engine: Engine, path: Path | None = None) -> Path | None:
@@ -68,7 +85,7 @@ def upgrade(engine: Engine, path: Path | None = None) -> Path | None:
 
     made = None
     if path is not None and path.exists() and current is not None:
-        made = backup(path, f"before-{LOCAL_HEAD}")
+        made = backup(path, f"before-{LOCAL_HEAD}", engine_key(engine))
     command.upgrade(alembic_config(engine), "head")
     return made
 

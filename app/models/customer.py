@@ -45,6 +45,9 @@ class Customer(Synced, Base):
     first_residence_permit_on: Mapped[date | None] = mapped_column(Date)
     partial_work_ability: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when the retention period ended and the personal data was erased (scrubbed
+    # here and, by the central trigger and every pulling workstation, in dependent rows).
+    erased_at: Mapped[datetime | None]
 
 
 class UnemploymentPeriod(Synced, Base):

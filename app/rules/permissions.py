@@ -33,6 +33,8 @@ class Permission(StrEnum):
     CASELOAD_MANAGE = "caseload.manage"
     CUSTOMER_IMPORT = "customer.import"
     APPOINTMENT_BOOK = "appointment.book"
+    CUSTOMER_EXTRACT = "customer.extract"  # right of access: everything held on one person
+    CUSTOMER_ERASE = "customer.erase"  # erasure when the retention period has ended
 
 
 _DESK = {
@@ -60,11 +62,12 @@ _COACH = _DESK | {
     Permission.CUSTOMER_BARRIERS,
     Permission.CASELOAD_READ,
 }
-_LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT}
+_LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT,
+                  Permission.CUSTOMER_EXTRACT}
 _LEAD |= {Permission.REPORTS_READ}  # knowledge-based management: leads and admins
 # Moving customers between coaches in bulk and importing registers: team leads and up.
 _LEAD |= {Permission.CASELOAD_MANAGE, Permission.CUSTOMER_IMPORT}
-_ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD}
+_ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD, Permission.CUSTOMER_ERASE}
 
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.DESK: frozenset(_DESK),

@@ -12,6 +12,9 @@ DEFAULTS: dict[str, Any] = {
     "caseload_cap": 120,
     # Lock the session after this many idle minutes (security issue).
     "idle_lock_minutes": 10,
+    # A customer's personal data may be erased this many years after the last activity
+    # (the customer marked inactive first); the area's records policy sets the figure.
+    "retention_years": 5,
     # Feedback: ask "how likely would you recommend" (0-10) after the smiley scale.
     "feedback_ask_recommend": True,
     # Feedback figures per worker only with at least this many answers.

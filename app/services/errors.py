@@ -34,4 +34,11 @@ class Conflict(ServiceError):
 
 
 class SignInFailed(ServiceError):
-    pass
+    """`params` fill the translated message's {placeholders}."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.params = params
+
+    def text(self, translate) -> str:  # type: ignore[no-untyped-def]
+        return translate(self.message).format(**self.params)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.i18n import HELSINKI
 from app.models import Customer, LocalSetting
 from app.services.appointments import AppointmentService
+from app.services.audit import AuditService
 from app.services.auth import AuthService
 from app.services.clock import ClockService
 from app.services.coaching import CoachingService
@@ -21,8 +22,10 @@ from app.services.feedback import FeedbackService
 from app.services.plans import PlanService
 from app.services.queue import QueueService
 from app.services.reports import ReportService
+from app.services.rights import RightsService
 from app.services.settings import SettingsService
 from app.services.setup import SetupService
+from app.services.staff import StaffService
 from app.services.sync import SyncService
 from app.services.visits import VisitService
 
@@ -48,6 +51,10 @@ class Services:
         self.customer_import = CustomerImportService(ctx)
         self.feedback = FeedbackService(ctx, self.settings)
         self.reports = ReportService(ctx, self.settings)
+        self.staff = StaffService(ctx)
+        self.rights = RightsService(ctx)
+        # The access log reads the central trail with the signed-in person's own role.
+        self.audit = AuditService(ctx, lambda: self.auth.session_url)
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:

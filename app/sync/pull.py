@@ -232,6 +232,12 @@ def apply_page(local: Engine, table: Table, rows: list[dict]) -> None:
                 )
                 conn.execute(stmt, values)
                 _rebase(conn, table, [r["id"] for r in rows])
+                if table.name == "customer":  # erased centrally: scrub this copy too
+                    from app.sync.erasure import scrub_local
+
+                    erased = [r for r in rows if r.get("erased_at")]
+                    for r in erased:
+                        scrub_local(conn, [r["id"]], r["erased_at"])
                 conn.execute(
                     sqlite_insert(LocalSetting.__table__)
                     .values(key=_cursor_key(table.name), value=f"{last['_tx']}|{last['id']}")

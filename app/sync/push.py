@@ -17,10 +17,12 @@ from sqlalchemy.exc import (
     IntegrityError,
     InterfaceError,
     OperationalError,
+    ProgrammingError,
 )
 
 from app.db.central_schema import APPEND_ONLY, central_table
 from app.models import OutboxEntry, ServicePoint
+from app.rules import erasure as erasure_rules
 from app.sync import merge
 from app.sync.values import decode, to_json
 
@@ -116,7 +118,8 @@ def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: P
                     savepoint.commit()
                 except VALIDATION as exc:
                     savepoint.rollback()
-                    result = {"outcome": "rejected", "reason": _reason(exc)}
+                    result = ({"outcome": "applied"} if _already_appended(entry, exc)
+                              else {"outcome": "rejected", "reason": _reason(exc)})
             else:
                 try:
                     result = apply(conn, entry, node, points)
@@ -145,6 +148,46 @@ def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: P
 
 
 def apply(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) -> dict:
+    try:
+        if entry.table_name in APPEND_ONLY:
+            return _append(conn, entry, points)
+        return _merge(conn, entry, node, points)
+    except ProgrammingError as exc:
+        # The signed-in staff member's role may not write this row (grants, row-level
+        # security): the entry is kept, with the reason, like any other rejection.
+        if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            raise Rejected(_reason(exc)) from exc
+        raise
+
+
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def _append(conn: Connection, entry: OutboxEntry, points: set[str]) -> dict:
+    """Append-only rows (audit, feedback): no role may lock or update them centrally, and
+    the same row sent again is harmless."""
+    if entry.op != "insert":
+        raise Rejected(f"{entry.table_name} rows are append-only")
+    table = central_table(entry.table_name)
+    values = decode(table, json.loads(entry.fields))
+    values.update(id=entry.row_id, hlc=entry.hlc)
+    # A plain INSERT: ON CONFLICT would also need the row to pass the SELECT policy,
+    # which the audit trail grants only to team leads. The same row sent again (say,
+    # after `central init --seed-from`) fails as a duplicate: see _already_appended.
+    conn.execute(insert(table), values)
+    _note_point(points, values)
+    return {"outcome": "applied"}
+
+
+def _already_appended(entry: OutboxEntry, exc: Exception) -> bool:
+    return (entry.table_name in APPEND_ONLY and isinstance(exc, IntegrityError)
+            and getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION)
+
+
+UNIQUE_VIOLATION = "23505"
+
+
+def _merge(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) -> dict:
     table = central_table(entry.table_name)
     fields: dict[str, Any] = json.loads(entry.fields)
     base_values: dict[str, Any] = json.loads(entry.base_values or "{}")
@@ -159,10 +202,17 @@ def apply(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) -> 
         conn.execute(insert(table), values)
         _note_point(points, values)
         return {"outcome": "applied"}
-    if entry.table_name in APPEND_ONLY:
-        if entry.op == "insert":
-            return {"outcome": "applied"}  # the same row again: harmless
-        raise Rejected(f"{entry.table_name} rows are append-only")
+    if entry.table_name in erasure_rules.GUARDED and row["deleted_at"] is not None and (
+            entry.table_name != "customer" or row["erased_at"] is not None):
+        # An erased customer's data (or a removed row of it) never comes back.
+        raise Rejected("the row was removed centrally (erased or deleted)")
+    if entry.table_name == "customer" and fields.get("erased_at"):
+        # An erasure wins outright: no merge, no conflict row keeping the old values.
+        values = decode(table, fields)
+        values["hlc"] = max(entry.hlc, row["hlc"] or "")
+        conn.execute(update(table).where(table.c.id == entry.row_id).values(**values))
+        _note_point(points, dict(row))
+        return {"outcome": "applied"}
     central = {k: to_json(v) for k, v in row.items() if k != "row_tx"}
     decision = merge.decide(entry.table_name, central, row["version"], fields, base_values,
                             entry.base_version)

@@ -54,8 +54,14 @@ def build_main_window(
     window = MainWindow(services, runner, switcher, base, text_scale)
     if text_scale != 100:
         window.set_text_scale(text_scale)
+    services.auth.central_url = central_url
     if central_url:
-        window.attach_sync(start_sync(services, runner, central_url, service_point))
+        from app.sync.central_login import has_credentials
+
+        if has_credentials(central_url):  # development: one shared account, sync at once
+            window.attach_sync(start_sync(services, runner, central_url, service_point))
+        else:  # each session syncs with the signed-in staff member's own role
+            window.sync_starter = lambda url: start_sync(services, runner, url, service_point)
     return window, runner
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
@@ -35,6 +36,7 @@ from app.views.customers.page import CustomersPage
 from app.views.feedback.kiosk import KioskWindow
 from app.views.feedback.page import FeedbackPage
 from app.views.feedback.pin import SetPinDialog
+from app.views.lock import IdleWatcher, LockView
 from app.views.login import LoginView
 from app.views.queue.lobby import LobbyWindow
 from app.views.queue.page import QueuePage
@@ -83,6 +85,7 @@ class MainWindow(QMainWindow):
         self.root.addWidget(self.login)
         self.shell = self._build_shell()
         self.root.addWidget(self.shell)
+        self._build_lock()
         self._build_menu()
         self._build_status_bar()
         self.resize(1280, 800)
@@ -180,6 +183,17 @@ class MainWindow(QMainWindow):
     def open_customer(self, customer_id: str) -> None:
         self.nav.setCurrentRow(ROW["customers"])
         self.customers.open_customer(customer_id)
+    def _build_lock(self) -> None:
+        self.lock_view = LockView()
+        self.lock_view.unlock_requested.connect(self.unlock)
+        self.lock_view.sign_out_requested.connect(self.sign_out)
+        self.root.addWidget(self.lock_view)
+        self.idle = IdleWatcher(self)
+        self.idle.idle.connect(self.lock_session)
+        QApplication.instance().installEventFilter(self.idle)
+        self.hidden_windows: list[QWidget] = []
+        # Online with personal credentials: the sync starts once someone signs in.
+        self.sync_starter: Callable[[str], SyncController] | None = None
 
     def _build_menu(self) -> None:
         bar = self.menuBar()
@@ -217,6 +231,10 @@ class MainWindow(QMainWindow):
         self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.sign_out_action.triggered.connect(self.sign_out)
         self.view_menu.addAction(self.sign_out_action)
+        self.lock_action = QAction(self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self.lock_action.triggered.connect(self.lock_session)
+        self.view_menu.addAction(self.lock_action)
 
     def _build_status_bar(self) -> None:
         self.user_label = QLabel()
@@ -234,6 +252,17 @@ class MainWindow(QMainWindow):
         controller.progress.connect(self._show_first_sync)
         controller.pulled.connect(self._rows_arrived)
         self.sync_page.changed.connect(controller.sync_now)
+        self._show_sync()
+
+    def _detach_sync(self) -> None:
+        """Signing out ends the session's own sync (it runs with that person's role)."""
+        controller, self.sync = self.sync, None
+        controller.stop()
+        for signal, slot in ((controller.state_changed, self._show_sync),
+                             (controller.progress, self._show_first_sync),
+                             (controller.pulled, self._rows_arrived),
+                             (self.sync_page.changed, controller.sync_now)):
+            signal.disconnect(slot)
         self._show_sync()
 
     def _rows_arrived(self, _count: int) -> None:
@@ -294,6 +323,7 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(_("&Language"))
         self.size_menu.setTitle(_("&Text size"))
         self.sign_out_action.setText(_("Sign &out"))
+        self.lock_action.setText(_("Loc&k the session"))
         self.lobby_action.setText(_("Open the &lobby display"))
         self.kiosk_action.setText(_("Open the feedback &kiosk"))
         self.pin_action.setText(_("Set kiosk &PIN…"))
@@ -323,7 +353,7 @@ class MainWindow(QMainWindow):
 
     def sign_in(self, username: str, password: str) -> None:
         def failed(exc: Exception) -> None:
-            self.login.failed(_(getattr(exc, "message", str(exc))))
+            self.login.failed(_error_text(exc))
 
         self.runner.submit(
             lambda: self.services.auth.sign_in(username, password), self.signed_in, failed
@@ -341,13 +371,64 @@ class MainWindow(QMainWindow):
         start = self._coaching_start(actor)
         self.nav.setCurrentRow(start)
         self._show_page(start)
+        self._start_session_services()
 
     def _show_reports_to(self, role: Role) -> None:
         """Reports are for team leads and administrators (Permission.REPORTS_READ)."""
         self.nav.setRowHidden(ROW["reports"], not allowed(role, Permission.REPORTS_READ))
 
+    def _start_session_services(self) -> None:
+        """Online with personal credentials: the sync starts with this person's login;
+        the idle lock with the area's setting."""
+        url = self.services.auth.session_url
+        if self.sync_starter is not None and url and self.sync is None:
+            self.attach_sync(self.sync_starter(url))
+        self.runner.submit(lambda: self.services.settings.get("idle_lock_minutes"),
+                           self._start_idle_watch, lambda _exc: self._start_idle_watch(10))
+
+    def _start_idle_watch(self, minutes: object) -> None:
+        if self.actor is not None and isinstance(minutes, int | float) and minutes > 0:
+            self.idle.start(float(minutes))
+
+    def lock_session(self) -> None:
+        """Idle: replace the pages with the lock view and hide every other window of the
+        application (dialogs with customer data), until the password is given again."""
+        if self.actor is None or self.root.currentWidget() is self.lock_view:
+            return
+        self.idle.stop()
+        self.hidden_windows = [w for w in QApplication.topLevelWidgets()
+                               if w is not self and w.isVisible() and w.isWindow()
+                               and not w.objectName().startswith("lobby")]
+        for window in self.hidden_windows:
+            window.hide()
+        self.root.setCurrentWidget(self.lock_view)
+        self.shell.hide()
+        self.menuBar().setVisible(False)
+        self.lock_view.show_for(self.actor.full_name)
+        self.runner.submit(self.services.auth.lock)
+
+    def unlock(self, password: str) -> None:
+        self.runner.submit(lambda: self.services.auth.unlock(password), self._unlocked,
+                           lambda exc: self.lock_view.failed(_error_text(exc)))
+
+    def _unlocked(self, _result: object) -> None:
+        if self.actor is None:
+            return
+        self.root.setCurrentWidget(self.shell)
+        self.menuBar().setVisible(True)
+        for window in self.hidden_windows:
+            window.show()
+        self.hidden_windows = []
+        self.idle.timer.start()
+
     def sign_out(self) -> None:
         self.actor = None
+        self.idle.stop()
+        for window in self.hidden_windows:
+            window.close()
+        self.hidden_windows = []
+        if self.sync_starter is not None and self.sync is not None:
+            self._detach_sync()
         self.queue.signed_out()
         self.appointments.signed_out()
         self.runner.submit(self._end_duty_and_sign_out)
@@ -465,3 +546,10 @@ class MainWindow(QMainWindow):
                 )
             )
         )
+
+
+def _error_text(exc: Exception) -> str:
+    text = getattr(exc, "text", None)
+    if callable(text):
+        return text(_)
+    return _(getattr(exc, "message", str(exc)))

@@ -23,6 +23,7 @@ VIEWS.update({"today": "coach", "caseload": "lead"})
 VIEWS["first-run"] = None
 # The calendar: a coach's own week; the day of the Ranua service point at reception.
 VIEWS.update({"appointments": "coach", "appointments-day": "desk"})
+VIEWS |= {"lock": "coach", "access-log": "lead"}  # security: the idle lock, the access log
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -71,10 +72,10 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         settle(runner)
     if view.startswith("appointments"):
         _appointments(window, runner, day=view == "appointments-day")
-    if view in ("customers", "customer", "plan"):
+    if view in ("customers", "customer", "plan", "lock", "access-log"):
         window.nav.setCurrentRow(ROW["customers"])
         settle(runner)
-    if view in ("customer", "plan"):
+    if view in ("customer", "plan", "lock", "access-log"):
         model = window.customers.model
         row = next((r for r in model.rows if r.coach_name and (r.days_unemployed or 0) > 100),
                    model.row_at(0))
@@ -86,6 +87,18 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         if view == "plan":
             window.customers.open_plan(row.id)
             settle(runner)
+        if view == "lock":
+            window.lock_session()
+            settle(runner)
+        if view == "access-log":
+            window.customers.open_access_log(row.id)
+            settle(runner)
+            dialog = window.customers.access_dialog
+            out.parent.mkdir(parents=True, exist_ok=True)
+            ok = dialog.grab().save(str(out))
+            runner.wait()
+            services.close()
+            return 0 if ok else 1
     out.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(out))
     runner.wait()

@@ -47,16 +47,23 @@ def pg_server_url():
     os.chmod(tmp, 0o777)
     data = tmp / "data"
     port = 55432 + os.getpid() % 1000
+    # Passwords checked over TCP (as in production): the sign-in tests need a server
+    # that can say no.
+    pwfile = tmp / "pw"
+    pwfile.write_text("desk-test\n")
+    os.chmod(pwfile, 0o644)
     try:
-        subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust",
-                                     "-U", "postgres"]), check=True, capture_output=True)
+        subprocess.run(_as_postgres([str(bin_dir / "initdb"), "-D", str(data),
+                                     "--auth-local=trust", "--auth-host=scram-sha-256",
+                                     f"--pwfile={pwfile}", "-U", "postgres"]),
+                       check=True, capture_output=True)
         subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-o",
                                      f"'-p {port} -k {tmp} -c listen_addresses=127.0.0.1'",
                                      "-l", str(tmp / "log"), "start"]),
                        check=True, capture_output=True)
     except (subprocess.CalledProcessError, OSError) as exc:
         _unavailable(f"could not start a throwaway server: {exc}")
-    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    yield f"postgresql+psycopg://postgres:desk-test@127.0.0.1:{port}/postgres"
     subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
                    capture_output=True)
     shutil.rmtree(tmp, ignore_errors=True)

@@ -15,11 +15,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from app.services.registry import Services
 from app.sync import push as push_mod
 from app.sync.engine import SyncEngine, central_engine
+from tests import memory_keyring
 
 
 def main() -> None:
     db, url, letter, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     rng = random.Random(seed)
+    memory_keyring.install()  # the test's key, through DESK_TEST_DB_KEY
     pause = float(os.environ.get("DESK_FAULT_PAUSE_AFTER_COMMIT", "0"))
     if pause:
         # Widen the window between the central commit and the local acknowledgement,

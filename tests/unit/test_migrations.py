@@ -6,7 +6,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 
 from app.db import migrate
-from app.db.engine import local_engine
+from app.db.engine import local_engine, raw_connect
 
 
 def revisions():
@@ -34,7 +34,7 @@ def test_each_earlier_version_upgrades_with_backup(tmp_path):
             assert backup is not None and backup.exists()
         assert migrate.current_revision(engine) == migrate.head_revision()
         engine.dispose()
-        value = sqlite3.connect(path).execute(
+        value = raw_connect(path).execute(
             "SELECT value FROM local_setting WHERE key='marker'"
         ).fetchone()
         assert value == ("kept",)

@@ -31,6 +31,7 @@ class CustomerCardView(QWidget):
     reveal_requested = Signal(str)
     contact_requested = Signal(str)
     plan_requested = Signal(str)
+    access_log_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,8 +67,14 @@ class CustomerCardView(QWidget):
         self.plan.setObjectName("customer_plan")
         shortcut(self, "Ctrl+L", self.plan)
         self.plan.clicked.connect(lambda: self.card and self.plan_requested.emit(self.card.id))
+        self.access_log = QPushButton()
+        self.access_log.setObjectName("customer_access_log")
+        self.access_log.setVisible(False)  # team leads only: see CustomersPage.set_role
+        self.access_log.clicked.connect(
+            lambda: self.card and self.access_log_requested.emit(self.card.id))
         bar.addWidget(self.back)
         bar.addStretch(1)
+        bar.addWidget(self.access_log)
         bar.addWidget(self.plan)
         bar.addWidget(self.reveal)
         bar.addWidget(self.contact)
@@ -140,6 +147,9 @@ class CustomerCardView(QWidget):
         self.reveal.setIcon(icon("mdi6.eye", self))
         self.reveal.setAccessibleName(_("Show identity code"))
         self.reveal.setToolTip(_("Showing the full identity code is recorded in the audit trail."))
+        self.access_log.setText(_("Access log"))
+        self.access_log.setIcon(icon("mdi6.shield-search", self))
+        self.access_log.setAccessibleName(_("Access log: who has looked at this customer"))
         self.plan.setText(_("Employment &plan (Ctrl+L)"))
         self.plan.setIcon(icon("mdi6.file-document-edit", self))
         self.plan.setAccessibleName(_("Employment plan"))

@@ -31,6 +31,7 @@ class CustomersPage(QStackedWidget):
         self.setObjectName("customers_page")
         self.service = services.customers
         self.visits = services.visits
+        self.audit = services.audit
         self.runner = runner
         self.model = CustomerTableModel(self.service, runner, self)
         self.list_view = CustomerListView(self.model)
@@ -48,6 +49,7 @@ class CustomersPage(QStackedWidget):
         self.card_view.reveal_requested.connect(self.reveal_hetu)
         self.card_view.contact_requested.connect(self.record_contact)
         self.card_view.plan_requested.connect(self.open_plan)
+        self.card_view.access_log_requested.connect(self.open_access_log)
         self.dialog: CustomerDialog | VisitRecordDialog | None = None
         self.coaching = CoachingController(self.card_view.coaching, services, runner, self,
                                            self.open_customer)
@@ -108,6 +110,19 @@ class CustomersPage(QStackedWidget):
         service refuses it anyway)."""
         self.card_view.plan.setVisible(role is not None and allowed(role, Permission.PLAN_READ))
         self.coaching.set_role(role)
+        self.card_view.access_log.setVisible(
+            role is not None and allowed(role, Permission.AUDIT_READ))
+
+    def open_access_log(self, customer_id: str) -> None:
+        from app.views.customers.access_log import AccessLogDialog
+
+        def shown(rows: list) -> None:
+            card = self.card_view.card
+            name = card.name if card else ""
+            self.access_dialog = AccessLogDialog(name, rows, self)
+            self.access_dialog.open()
+
+        self.runner.submit(lambda: self.audit.access_log(customer_id), shown, self._error)
 
     def open_plan(self, customer_id: str) -> None:
         self.plan_view.open_customer(customer_id)

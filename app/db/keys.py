@@ -1,0 +1,66 @@
+"""The local database's encryption key, kept in the operating system's keyring (Windows
+Credential Manager, macOS Keychain, the Secret Service on Linux).
+
+One random 256-bit key per user account of the workstation, generated on first use; it
+is handed to SQLCipher as a raw key (no passphrase derivation on every connection).
+Where no keyring exists (a headless build machine), the key goes into a file in the
+user's configuration directory (or DESK_KEY_FILE) readable by its owner only, with a
+warning: the database is still encrypted, but the key lies on the same disk, so
+production workstations must have a keyring."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+SERVICE = "rovaseutu-desk"
+ENTRY = "local-database-key"
+
+
+def _valid(key: str | None) -> bool:
+    return bool(key) and len(key) == 64 and all(c in "0123456789abcdef" for c in key)
+
+
+def database_key(path: Path) -> str:
+    """The key (64 hex digits) for the database at `path`, created when missing."""
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
+    try:
+        key = keyring.get_password(SERVICE, ENTRY)
+        if not _valid(key):
+            key = secrets.token_hex(32)
+            keyring.set_password(SERVICE, ENTRY, key)
+        return key  # type: ignore[return-value]
+    except NoKeyringError:
+        return _key_file(path)
+    except KeyringError as exc:  # a locked or broken keyring: say so, do not guess
+        raise RuntimeError(f"the keyring holding the database key is unavailable: {exc}") from exc
+
+
+def key_file_path(path: Path | None = None) -> Path:
+    configured = os.environ.get("DESK_KEY_FILE")
+    if configured:
+        return Path(configured)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("rovaseutu-desk", appauthor=False)) / "database.key"
+
+
+def _key_file(path: Path) -> str:
+    file = key_file_path(path)
+    if file.exists():
+        key = file.read_text(encoding="ascii").strip()
+        if _valid(key):
+            return key
+        raise RuntimeError(f"{file} does not hold a database key")
+    print(f"warning: no keyring on this machine; the database key is kept in {file}",
+          file=sys.stderr)
+    key = secrets.token_hex(32)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(key + "\n")
+    return key

@@ -1,0 +1,48 @@
+"""What erasing a customer's personal data scrubs, as data: the customer's own columns
+and, per dependent table, how a row belongs to the customer and which columns go. The
+local scrub (app/sync/erasure.py) and the central trigger (app/db/erasure_ddl.py) are
+both made from it, so every copy is scrubbed alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NOW: Any = object()  # "the time of the erasure": deleted_at
+
+# The customer row keeps its id, service point and statistics-only flags; everything
+# that identifies or describes the person goes. first/last name: the CHECK wants text.
+CUSTOMER = {
+    "hetu": None, "first_names": "-", "last_name": "-", "sort_name": "-",
+    "birth_date": None, "phone": None, "email": None, "street_address": None,
+    "postal_code": None, "post_office": None, "home_municipality": "-", "coach_id": None,
+    "jobseeker_registered_on": None, "unemployed_since": None,
+    "first_residence_permit_on": None, "interpreter_needed": False,
+    "partial_work_ability": False, "active": False, "deleted_at": NOW,
+}
+
+# (table, how a row belongs to the customer, scrubbed columns). Visits, tickets and
+# appointments stay for the statistics, without free text; their link to the customer
+# stays too (it points at the scrubbed record), so that the central triggers can scrub
+# a late edit or a new row that a desk made offline before the erasure reached it.
+SCRUB: list[tuple[str, str, dict[str, Any]]] = [
+    ("unemployment_period", "customer", {"ends_on": None, "deleted_at": NOW}),
+    ("customer_note", "customer", {"text": "", "deleted_at": NOW}),
+    ("plan_goal", "version", {"text": "", "deleted_at": NOW}),
+    ("plan_action", "version", {"text": "", "due_on": None, "deleted_at": NOW}),
+    ("plan_service", "version", {"provider": None, "note": None, "deleted_at": NOW}),
+    ("plan_version", "plan", {"obligation_lowered_reason": None, "contact_method": None,
+                              "contact_frequency": None, "summary": None,
+                              "deleted_at": NOW}),
+    ("plan", "customer", {"deleted_at": NOW}),
+    ("visit", "customer", {"topics": None, "outcome": None, "follow_up": None,
+                           "note": None}),
+    ("queue_ticket", "customer", {"note": None, "transfer_note": None,
+                                  "priority_reason": None}),
+    ("appointment", "customer", {"video_link": None, "cancel_reason": None}),
+    ("customer_barrier", "customer", {"deleted_at": NOW}),
+]
+# Rows of these tables, once tombstoned, refuse further edits centrally (push).
+GUARDED = ("customer", "unemployment_period", "customer_note", "plan", "plan_version",
+           "plan_goal", "plan_action", "plan_service", "customer_barrier")
+
+
