@@ -102,7 +102,7 @@ class CaseloadPage(QWidget):
         self.team_box = QGroupBox()
         team_layout = QVBoxLayout(self.team_box)
         self.teams = SimpleTableModel(
-            (N_("Team"), N_("Coaches"), N_("Active customers"), N_("Capacity"), N_("Room")),
+            (N_("Team"), N_("Coaches"), N_("Active customers"), N_("Capacity"), N_("Free places")),
             _team_cells, self)
         self.team_table = list_table("caseload_teams", self.teams)
         team_layout.addWidget(self.team_table)
