@@ -71,7 +71,7 @@ class CoachingPanel(QGroupBox):
         self.save_barriers.setObjectName("customer_save_barriers")
         grid.addWidget(self.save_barriers, (len(Barrier) + 1) // 2, 1,
                        Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(self.barrier_box, 2)
+        layout.addWidget(self.barrier_box, 2, Qt.AlignmentFlag.AlignTop)
         self.retranslate()
 
     def checked(self) -> set[str]:
@@ -108,7 +108,9 @@ class CoachingPanel(QGroupBox):
             f"{r.coach_name or '–'} · {r.reason}" for r in rows))
 
     def retranslate(self) -> None:
-        self.setTitle(_("Coaching and the statutory clock"))
+        # The card shows the panel in a tab of this name: no second title inside it.
+        self.setAccessibleName(_("Coaching and the statutory clock"))
+        self.setFlat(True)
         self.barrier_box.setTitle(_("Barriers to employment"))
         for code, check in self.checks.items():
             check.setText(barrier_label(code))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -98,7 +99,6 @@ class CustomerCardView(QWidget):
         outer.addWidget(self.subtitle)
         outer.addWidget(self.situation)
         self.coaching = CoachingPanel()
-        outer.addWidget(self.coaching)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -116,11 +116,20 @@ class CustomerCardView(QWidget):
         scroll.setWidget(body)
         outer.addWidget(scroll, 0)
         self.details_scroll = scroll
+        # Coaching, visits and appointments share one tabbed area, so the card fits an
+        # 800-pixel screen and each list gets the height it needs.
+        self.sections = QTabWidget()
+        self.sections.setObjectName("customer_sections")
+        self.sections.setDocumentMode(True)
+        self.sections.addTab(self.coaching, "")
+        visits_tab = QWidget()
+        visits_layout = QVBoxLayout(visits_tab)
+        visits_layout.setContentsMargins(0, 4, 0, 0)
         self.visits_title = QLabel()
         font = self.visits_title.font()
         font.setBold(True)
         self.visits_title.setFont(font)
-        outer.addWidget(self.visits_title)
+        visits_layout.addWidget(self.visits_title)
         self.visits_model = VisitTableModel(self)
         self.visits = QTableView()
         self.visits.setObjectName("customer_visits")
@@ -133,9 +142,11 @@ class CustomerCardView(QWidget):
         header = self.visits.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        outer.addWidget(self.visits, 1)
+        visits_layout.addWidget(self.visits, 1)
+        self.sections.addTab(visits_tab, "")
         self.appointments = CustomerAppointmentsView()  # filled by the customers page
-        outer.addWidget(self.appointments)
+        self.sections.addTab(self.appointments, "")
+        outer.addWidget(self.sections, 1)
 
     def retranslate(self) -> None:
         self.back.setText(_("← Back to the list (Alt+Left)"))
@@ -158,6 +169,9 @@ class CustomerCardView(QWidget):
         self.contact.setAccessibleName(_("Record a phone or video contact"))
         self.visits.setAccessibleName(_("Visits and contacts"))
         self.visits_title.setText(_("Visits and contacts"))
+        self.sections.setTabText(0, _("Coaching and the statutory clock"))
+        self.sections.setTabText(1, _("Visits and contacts"))
+        self.sections.setTabText(2, _("Appointments"))
         self.visits_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
         self.groups["identity"][0].setTitle(_("Personal details"))
         self.groups["contact"][0].setTitle(_("Contact"))
