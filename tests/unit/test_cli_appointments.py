@@ -2,12 +2,13 @@
 
 import csv
 import io
-import sqlite3
 from datetime import date
+from pathlib import Path
 
 from pypdf import PdfReader
 
 from app import cli
+from app.db.engine import local_engine
 from app.services.appointments import REMINDER_COLUMNS
 
 
@@ -20,12 +21,14 @@ def run(capsys, *argv):
 def test_letter_and_reminders(capsys, tmp_path):
     db = str(tmp_path / "d.sqlite3")
     assert run(capsys, "demo", "--db", db, "--scale", "0.02")[0] == 0
-    with sqlite3.connect(db) as conn:
-        appointment_id, starts = conn.execute(
+    engine = local_engine(Path(db))  # the file is encrypted: opened with its key
+    with engine.connect() as conn:
+        appointment_id, starts = conn.exec_driver_sql(
             "SELECT id, starts_at FROM appointment WHERE status = 'booked' "
             "ORDER BY starts_at LIMIT 1").fetchone()
-        hours = conn.execute("SELECT count(*) FROM working_hours").fetchone()[0]
-        staff = conn.execute("SELECT count(*) FROM staff").fetchone()[0]
+        hours = conn.exec_driver_sql("SELECT count(*) FROM working_hours").fetchone()[0]
+        staff = conn.exec_driver_sql("SELECT count(*) FROM staff").fetchone()[0]
+    engine.dispose()
     assert hours == 5 * staff  # every demo worker has working hours, Monday to Friday
 
     out = tmp_path / "kirje.pdf"
