@@ -57,17 +57,9 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         return _lobby(runner, services, out)
     if view in ("kiosk", "feedback_customer"):
         return _feedback_window(runner, services, view, out)
-    if view == "feedback":
-        window.nav.setCurrentRow(ROW["feedback"])
-        settle(runner)
     if view == "first-run":
         return _first_run(window, runner, services, out)
-    if view == "sync":
-        window.nav.setCurrentRow(ROW["sync"])
-        settle(runner)
-    if view == "reports":
-        window.nav.setCurrentRow(ROW["reports"])
-    if view in ("today", "caseload"):
+    if view in ("feedback", "sync", "reports", "today", "caseload"):  # a page as it opens
         window.nav.setCurrentRow(ROW[view])
         settle(runner)
     if view.startswith("appointments"):
