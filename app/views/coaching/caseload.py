@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -29,7 +30,7 @@ from app.views.tasks import TaskRunner
 
 
 def _coach_cells(row: CaseloadRow) -> list[str]:
-    status = ("⚠ " + _("over the cap")) if row.over else _("within the cap")
+    status = ("⚠ " + _("over the cap")) if row.over else ""  # only what needs attention
     return [row.full_name, row.team_name, format_number(row.active), status,
             format_number(row.many_barriers), row.service_point]
 
@@ -134,9 +135,18 @@ class CaseloadPage(QWidget):
         self.customer_table.doubleClicked.connect(self._open)
         right.addWidget(self.customer_table)
         split.addWidget(self.customer_box)
-        split.setStretchFactor(0, 3)
+        split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 1)
         layout.addWidget(split, 1)
+        # Names take the room that is left (elided), figures keep their width: no
+        # sideways scrolling at 1280 pixels.
+        for table, stretch in ((self.coach_table, 1), (self.team_table, 0),
+                               (self.move_table, 0), (self.customer_table, 0)):
+            header = table.horizontalHeader()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+            table.setTextElideMode(Qt.TextElideMode.ElideRight)
+            table.setWordWrap(False)
         self.dialog: ReasonDialog | None = None
         self.retranslate()
 
