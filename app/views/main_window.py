@@ -36,11 +36,11 @@ from app.views.customers.page import CustomersPage
 from app.views.feedback.kiosk import KioskWindow
 from app.views.feedback.page import FeedbackPage
 from app.views.feedback.pin import SetPinDialog
+from app.views.lazy_page import LazyPage
 from app.views.lock import IdleWatcher, LockView
 from app.views.login import LoginView
 from app.views.queue.lobby import LobbyWindow
 from app.views.queue.page import QueuePage
-from app.views.reports.page import ReportsPage
 from app.views.sync.controller import SyncController
 from app.views.sync.page import SyncPage
 from app.views.tasks import TaskRunner
@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.sync_page = SyncPage(self.services.sync, self.runner)
         self.page_widgets: dict[str, Any] = {"queue": self.queue, "customers": self.customers,
                                              "sync": self.sync_page}
-        self.page_widgets["reports"] = ReportsPage(self.services, self.runner)
+        self.page_widgets["reports"] = LazyPage(self._reports_page)
         self.appointments = AppointmentsPage(self.services, self.runner)
         self.page_widgets["appointments"] = self.appointments
         self.customers.book_requested.connect(self.book_for_customer)
@@ -372,6 +372,11 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(start)
         self._show_page(start)
         self._start_session_services()
+
+    def _reports_page(self) -> QWidget:
+        from app.views.reports.page import ReportsPage  # matplotlib: only when opened
+
+        return ReportsPage(self.services, self.runner)
 
     def _show_reports_to(self, role: Role) -> None:
         """Reports are for team leads and administrators (Permission.REPORTS_READ)."""
