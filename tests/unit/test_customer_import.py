@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from app import cli
+from app import cli, i18n
 from app.models import CoachAssignment, Customer
 from app.rules import hetu
 
@@ -28,11 +28,11 @@ BAD = {
 EXPECTED = {
     "bad checksum": "hetu: Tarkistusmerkki ei täsmää",
     "future birth date": "hetu: Syntymäaika on tulevaisuudessa",
-    "unknown century sign": "hetu: Unknown century sign",
-    "duplicate in the file": "hetu: Duplicate in the file (line 2)",
-    "unknown coach": "coach_username: No such coach",
-    "malformed date": "birth_date: Not a date",
-    "over-long field": "first_name: Too long: at most 120 characters",
+    "unknown century sign": "hetu: Henkilötunnuksen välimerkki on tuntematon",
+    "duplicate in the file": "hetu: Kaksoiskappale tiedostossa (rivi 2)",
+    "unknown coach": "coach_username: Omavalmentajaa ei löytynyt",
+    "malformed date": "birth_date: Ei päivämäärä",
+    "over-long field": "first_name: Liian pitkä: enintään 120 merkkiä",
 }
 
 
@@ -73,7 +73,7 @@ def test_every_kind_of_bad_row_is_reported_and_good_rows_kept(services, tmp_path
     # Again: the identity code is now in the register; --update updates it instead.
     csv.write_text(HEADER + GOOD.replace("Aino", "Aino Maria"), encoding="utf-8")
     code, _out, err = run(capsys, "customer", "import", csv, "--db", db)
-    assert code == 1 and "Already in the register" in err
+    assert code == 1 and "Jo rekisterissä" in err
     code, out, _err = run(capsys, "customer", "import", csv, "--db", db, "--update")
     assert code == 0 and out.startswith("created 0, updated 1, rejected 0")
     code, out, _err = run(capsys, "customer", "show", "131052-308T", "--db", db, "--json")
@@ -85,6 +85,7 @@ def test_every_kind_of_bad_row_is_reported_and_good_rows_kept(services, tmp_path
 
 
 def test_an_unreadable_file_exits_2(services, tmp_path, capsys):
+    i18n.set_language("en")  # the messages are checked in English
     services.close()
     db = tmp_path / "desk.sqlite3"
     code, _out, err = run(capsys, "customer", "import", tmp_path / "none.csv", "--db", db)

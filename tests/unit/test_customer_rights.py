@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from app import cli
+from app import cli, i18n
 from app.services.errors import Conflict, PermissionDenied
 from tests.customer_data import SECRETS, leftovers, make_customer, mark_inactive
 from tests.factories import Clock
@@ -102,6 +102,7 @@ def test_erasure_leaves_nothing_of_the_person_on_this_workstation(clocked):
 
 
 def test_cli_erases_only_after_the_retention_period(clocked, tmp_path, capsys):
+    i18n.set_language("en")  # the messages are checked in English
     services, _clock, customer = clocked
     db = str(tmp_path / "desk.sqlite3")
     services.auth.sign_in("admin", "demo")
