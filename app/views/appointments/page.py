@@ -27,6 +27,7 @@ from app.services.registry import Services
 from app.views.appointments import columns as cols
 from app.views.appointments.actions import CalendarActions
 from app.views.appointments.booking import message_of
+from app.views.appointments.calendar_settings import CalendarSettingsActions
 from app.views.appointments.grid import ROW_MINUTES, CalendarGrid
 from app.views.appointments.letter import LetterActions
 from app.views.common import heading_label, icon, shortcut
@@ -42,10 +43,12 @@ ACTIONS = (
     ("save_letter", "mdi6.file-pdf-box", "Ctrl+S", N_("Save &letter… (Ctrl+S)")),
     ("print_letter", "mdi6.printer", "Ctrl+P", N_("&Print letter… (Ctrl+P)")),
     ("reminders", "mdi6.phone-message", "Ctrl+M", N_("&Reminders… (Ctrl+M)")),
+    ("working_hours", "mdi6.clock-edit-outline", "Ctrl+H", N_("&Working hours… (Ctrl+H)")),
+    ("exceptions", "mdi6.calendar-star", "Ctrl+E", N_("&Holidays and exceptions… (Ctrl+E)")),
 )
 
 
-class AppointmentsPage(CalendarActions, QWidget):
+class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
     def __init__(self, services: Services, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
