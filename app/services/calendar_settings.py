@@ -9,15 +9,17 @@ is then a day off, because no row applies any more."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.i18n import N_
-from app.models import CalendarOverride, ServicePoint, Staff, WorkingHours
+from app.models import Appointment, CalendarOverride, ServicePoint, Staff, WorkingHours
 from app.rules import booking as rules
+from app.rules.codes import AppointmentStatus
 from app.rules.permissions import Permission, allowed
 from app.rules.workdays import holiday_name, holidays_between
 from app.services.context import AppContext
@@ -48,6 +50,9 @@ class WeekHours:
     days: tuple[DayHours, ...]  # always seven, Monday first
     since: date | None  # when the latest of them took effect
     next_change: date | None  # a change already saved for a later day
+    # Booked appointments from `on` on that the saved hours leave outside working time
+    # (set by set_working_hours: someone has to move them).
+    outside: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class OverrideRow:
     staff_id: str | None
     staff_name: str | None
     note: str | None
+    booked: int = 0  # booked appointments on a day just closed (set by add_override)
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,13 @@ class CalendarSettingsService:
                 "from": valid_from.isoformat(),
                 "days": {str(d.weekday): [d.start, d.end, d.lunch_start, d.lunch_end]
                          for d in days if d.start is not None}})
-            return self._week(s, staff, valid_from)
+            week = self._week(s, staff, valid_from)
+            worker = rules.Worker(staff.id, staff.service_point_id, tuple(
+                rules.Hours(d.weekday, d.start, d.end, d.lunch_start, d.lunch_end, valid_from)
+                for d in days if d.start is not None and d.end is not None))
+            outside = sum(1 for a in self._booked(s, staff_id, valid_from, None)
+                          if not _within(worker, a))
+            return replace(week, outside=outside)
 
     # --- exceptions -------------------------------------------------------------------
 
@@ -175,10 +187,14 @@ class CalendarSettingsService:
             self.ctx.audit(s, "calendar_override.add", "calendar_override", row.id, {
                 "day": day.isoformat(), "kind": kind, "service_point": service_point_id,
                 "staff": staff_id})
-            return next(r for r in self._override_rows(s, day, day) if r.id == row.id)
+            saved = next(r for r in self._override_rows(s, day, day) if r.id == row.id)
+            if kind == rules.DAY_OFF and staff_id:
+                saved = replace(saved, booked=len(self._booked(s, staff_id, day, day)))
+            return saved
 
-    def remove_override(self, override_id: str) -> None:
-        """Take an exception back (tombstoned, so every desk's calendar follows)."""
+    def remove_override(self, override_id: str) -> int:
+        """Take an exception back (tombstoned, so every desk's calendar follows). Returns
+        how many booked appointments are left on a holiday closed again."""
         with self.ctx.transaction(Permission.CALENDAR_MANAGE) as s:
             row = s.get(CalendarOverride, override_id)
             if row is None or row.deleted_at is not None:
@@ -186,6 +202,11 @@ class CalendarSettingsService:
             row.deleted_at = self.ctx.now()
             self.ctx.audit(s, "calendar_override.remove", "calendar_override", row.id, {
                 "day": row.day.isoformat(), "kind": row.kind})
+            if row.kind != rules.OPEN:
+                return 0
+            whose = (Appointment.staff_id == row.staff_id if row.staff_id
+                     else Appointment.service_point_id == row.service_point_id)
+            return len(self._booked(s, None, row.day, row.day, whose))
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -195,6 +216,18 @@ class CalendarSettingsService:
         if staff is None or staff.deleted_at is not None:
             raise ValidationFailed({"staff": N_("The worker was not found.")})
         return staff
+
+    @staticmethod
+    def _booked(s: Session, staff_id: str | None, first: date, last: date | None,
+                whose: Any = None) -> list[Appointment]:
+        """Booked appointments of the worker (or `whose`) from `first` to `last`."""
+        stmt = select(Appointment).where(
+            Appointment.status == AppointmentStatus.BOOKED, Appointment.deleted_at.is_(None),
+            Appointment.starts_at >= rules.at(first, 0),
+            Appointment.staff_id == staff_id if whose is None else whose)
+        if last is not None:
+            stmt = stmt.where(Appointment.starts_at < rules.at(last + timedelta(days=1), 0))
+        return list(s.scalars(stmt))
 
     @staticmethod
     def _rows(s: Session, staff_id: str) -> list[WorkingHours]:
@@ -232,6 +265,14 @@ class CalendarSettingsService:
                 .order_by(CalendarOverride.day, CalendarOverride.kind))
         return [OverrideRow(o.id, o.day, o.kind, o.service_point_id, point, o.staff_id,
                             person, o.note) for o, point, person in s.execute(stmt)]
+
+
+def _within(worker: rules.Worker, appointment: Appointment) -> bool:
+    day, start = rules.local_minute(appointment.starts_at)
+    end_day, end = rules.local_minute(appointment.ends_at)
+    hours = rules.hours_on(worker, day)
+    return hours is not None and end_day == day and any(
+        a <= start and end <= b for a, b in rules.open_periods(hours))
 
 
 def _equal(column, value: str | None):  # type: ignore[no-untyped-def]

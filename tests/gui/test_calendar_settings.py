@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime
 import pytest
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QDialogButtonBox
+from sqlalchemy import select
 
 from app.i18n import HELSINKI
-from app.models import WorkingHours
+from app.models import Customer, WorkingHours
 from app.rules import booking as rules
+from app.services.appointment_dto import BookingInput
 from app.views.main_window import ROW
 from tests.factories import Clock
 
@@ -59,6 +61,12 @@ def lead_calendar(qtbot, window):
 
 def test_a_coach_changes_their_own_hours(qtbot, window, coach_calendar):
     page = coach_calendar
+    with window.services.ctx.session_factory() as s:
+        customer = s.scalars(select(Customer.id)).first()
+    # Booked on Friday 4.12., a day the coach is about to stop working on.
+    window.services.appointments.book(BookingInput(
+        customer, "staff-coach", "plan_review", "phone",
+        datetime(2026, 12, 4, 9, tzinfo=HELSINKI), 45))
     shortcut(qtbot, window, Qt.Key.Key_H)
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
     dialog = page.dialog
@@ -86,7 +94,7 @@ def test_a_coach_changes_their_own_hours(qtbot, window, coach_calendar):
     tuesday.end.setTime(QTime(16, 0))
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
-    assert "Pekka Ylitalo" in page.message.text()
+    assert "Pekka Ylitalo" in page.message.text() and "⚠ 1 " in page.message.text()
     saved = window.services.calendar_settings.working_hours("staff-coach", date(2026, 11, 30))
     assert saved.days[0].end == 15 * 60 and saved.days[4].start is None
     # This week is as it was; next week the calendar shows Friday closed.

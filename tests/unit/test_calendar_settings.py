@@ -177,3 +177,25 @@ def test_bad_exceptions_are_refused_by_field(cal, day, kind, kw, key):
     with pytest.raises(ValidationFailed) as bad:
         svc.add_override(day, kind, **kw)
     assert key in bad.value.errors
+
+
+def test_booked_appointments_left_outside_are_counted(cal):
+    from tests.factories import add_people
+    from tests.unit.test_appointment_service import booking
+
+    cal.auth.sign_in("lead", "demo")
+    cal.people = add_people(cal)
+    a = cal.appointments
+    a.book(booking(cal, datetime(2026, 12, 4, 14, tzinfo=HELSINKI)))  # Friday 14-15
+    a.book(booking(cal, datetime(2026, 12, 2, 9, tzinfo=HELSINKI), customer=1))  # Wed 9-10
+    svc = cal.calendar_settings
+    # Shorter Fridays (8-13) from 30.11.: the Friday 14.00 appointment is left outside.
+    days = [*week()[:4], DayHours(4, 8 * H, 13 * H), *week()[5:]]
+    assert svc.set_working_hours(COACH, days, date(2026, 11, 30)).outside == 1
+    assert svc.set_working_hours(COACH, week(), date(2026, 11, 30)).outside == 0
+    off = svc.add_override(date(2026, 12, 2), "day_off", staff_id=COACH)
+    assert off.booked == 1
+    opened = svc.add_override(date(2026, 12, 24), "open", service_point_id="sp-rov")
+    a.book(booking(cal, datetime(2026, 12, 24, 9, tzinfo=HELSINKI), customer=2))
+    assert svc.remove_override(opened.id) == 1
+    assert svc.remove_override(off.id) == 0

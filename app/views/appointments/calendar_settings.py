@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import N_, _, format_date
+from app.i18n import N_, _, format_date, ngettext
 from app.rules.booking import DAY_OFF, OPEN
 from app.services.appointment_dto import CalendarWorker
 from app.services.calendar_settings import (
@@ -242,6 +242,15 @@ def _cells(e: Entry) -> list[str]:
             (e.override.note if e.override else None) or ""]
 
 
+def booked_warning(booked: int) -> str:
+    """Appointments already booked on a day that is now closed: someone moves them."""
+    if not booked:
+        return ""
+    return " ⚠ " + ngettext("{n} appointment is booked on that day: move it.",
+                            "{n} appointments are booked on that day: move them.",
+                            booked).format(n=booked)
+
+
 class ExceptionsDialog(QDialog):
     """The year's holidays and the calendar's exceptions, with the actions that open a
     holiday at a service point, give a worker a day off, or take an exception back."""
@@ -427,8 +436,9 @@ class ExceptionsDialog(QDialog):
         def done(row: OverrideRow) -> None:
             self._busy(False)
             self.note.clear()
-            self.status.setText(_("Saved: {day}, {what}.").format(
-                day=format_date(row.day), what=describe(Entry(row.day, None, row))))
+            text = _("Saved: {day}, {what}.").format(
+                day=format_date(row.day), what=describe(Entry(row.day, None, row)))
+            self.status.setText(text + booked_warning(row.booked))
             if self.year.value() != row.day.year:
                 self.year.setValue(row.day.year)
             self.load(keep=row.id)
@@ -445,10 +455,10 @@ class ExceptionsDialog(QDialog):
         override: Any = entry.override
         self._busy(True)
 
-        def done(_r: None) -> None:
+        def done(booked: int) -> None:
             self._busy(False)
             self.status.setText(_("Removed: {day}, {what}.").format(
-                day=format_date(entry.day), what=describe(entry)))
+                day=format_date(entry.day), what=describe(entry)) + booked_warning(booked))
             self.load()
             self.changed()
 
@@ -496,8 +506,15 @@ class CalendarSettingsActions:
 
                 def done(saved: WeekHours) -> None:
                     dialog.saved()
-                    self.say(_("Working hours of {name} saved from {day} on.").format(  # type: ignore[attr-defined]
-                        name=saved.staff_name, day=format_date(saved.on)))
+                    text = _("Working hours of {name} saved from {day} on.").format(
+                        name=saved.staff_name, day=format_date(saved.on))
+                    if saved.outside:
+                        text += " ⚠ " + ngettext(
+                            "{n} booked appointment is now outside the working hours: "
+                            "move it.",
+                            "{n} booked appointments are now outside the working hours: "
+                            "move them.", saved.outside).format(n=saved.outside)
+                    self.say(text)  # type: ignore[attr-defined]
                     self.load()  # type: ignore[attr-defined]
 
                 self.runner.submit(
