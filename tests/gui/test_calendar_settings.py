@@ -106,6 +106,15 @@ def test_a_coach_changes_their_own_hours(qtbot, window, coach_calendar):
     friday_day = next(d for d in page.data.worker_days if d.day == date(2026, 12, 4))
     assert friday_day.periods == () and friday_day.closed_reason
 
+    # Opened again, the dialog shows the saved change, from its day on.
+    page.dialog = None
+    shortcut(qtbot, window, Qt.Key.Key_H)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
+    again = page.dialog
+    assert again.valid_from.date() == QDate(2026, 11, 30)
+    assert again.days[0].end.time() == QTime(15, 0) and not again.days[4].works.isChecked()
+    again.reject()
+
 
 def test_a_lead_opens_a_holiday_and_gives_a_day_off(qtbot, window, lead_calendar):
     page = lead_calendar

@@ -135,7 +135,7 @@ class WorkingHoursDialog(_FormDialog):
         self.summary.setObjectName("hours_summary")
         self.summary.setWordWrap(True)
         self.layout_.insertWidget(0, self.summary)
-        self.valid_from = QDateEdit(_qdate(max(today, hours.next_change or today)))
+        self.valid_from = QDateEdit(_qdate(max(today, hours.on)))
         self.valid_from.setCalendarPopup(True)
         self.valid_from.setDisplayFormat("d.M.yyyy")
         self.valid_from.setMinimumDate(_qdate(today))
@@ -167,11 +167,13 @@ class WorkingHoursDialog(_FormDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(_("Working hours: {name}").format(name=self.hours.staff_name))
         self.retranslate_rows()
-        lines = [_("{name}'s working hours in force on {day}.").format(
-            name=self.hours.staff_name, day=format_date(self.hours.on))]
-        if self.hours.next_change:
-            lines.append(_("A change is already saved from {day} on; saving again replaces "
-                           "it.").format(day=format_date(self.hours.next_change)))
+        if self.hours.on > self.today:
+            lines = [_("{name}'s working hours as already changed from {day} on; saving "
+                       "from that day replaces the change.").format(
+                name=self.hours.staff_name, day=format_date(self.hours.on))]
+        else:
+            lines = [_("{name}'s working hours in force on {day}.").format(
+                name=self.hours.staff_name, day=format_date(self.hours.on))]
         if not self.editable:
             lines.append(_("You may change only your own working hours."))
         lines.append(_("The change takes effect on the chosen day; the earlier hours are "
@@ -524,8 +526,13 @@ class CalendarSettingsActions:
             dialog.submit_handler = submit
             dialog.open()
 
-        self.runner.submit(lambda: service.working_hours(staff_id), loaded,
-                           self._failed)  # type: ignore[attr-defined]
+        def latest() -> WeekHours:
+            # A change already saved for a later day is what the person edits further.
+            hours = service.working_hours(staff_id)
+            return service.working_hours(staff_id, hours.next_change) \
+                if hours.next_change else hours
+
+        self.runner.submit(latest, loaded, self._failed)  # type: ignore[attr-defined]
 
     def exceptions(self) -> None:
         self.dialog = ExceptionsDialog(
