@@ -156,7 +156,8 @@ def test_a_lead_opens_a_holiday_and_gives_a_day_off(qtbot, window, lead_calendar
     assert "Pekka Ylitalo" in dialog.day_off_button.text()
     qtbot.mouseClick(dialog.day_off_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.year.value() == 2026 and dialog.selected() is not None
-                    and dialog.selected().override is not None, timeout=5000)
+                    and dialog.selected().override is not None
+                    and dialog.selected().override.kind == "day_off", timeout=5000)
     assert first_slot(services, "staff-coach", date(2026, 12, 2)).date() == date(2026, 12, 3)
     assert dialog.remove.isEnabled()
     qtbot.mouseClick(dialog.remove, Qt.MouseButton.LeftButton)
@@ -173,3 +174,17 @@ def test_a_coach_sees_the_exceptions_but_cannot_change_them(qtbot, window, coach
     qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=5000)
     assert not dialog.add_box.isEnabled() and not dialog.remove.isEnabled()
     dialog.reject()
+
+
+def test_the_calendars_context_menu_opens_the_settings(qtbot, window, coach_calendar):
+    page = coach_calendar
+    menu = page.context_menu()
+    names = [a.objectName() for a in menu.actions() if not a.isSeparator()]
+    assert names[-2:] == ["appointments_menu_working_hours", "appointments_menu_exceptions"]
+    action = next(a for a in menu.actions() if a.objectName().endswith("working_hours"))
+    assert action.isEnabled()
+    action.trigger()
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
+    assert page.dialog.objectName() == "working_hours_dialog"
+    page.dialog.reject()
+    menu.deleteLater()

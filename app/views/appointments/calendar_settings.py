@@ -391,6 +391,9 @@ class ExceptionsDialog(QDialog):
 
     def load(self, keep: str | None = None) -> None:
         year = self.year.value()
+        if self.year_data is not None and self.year_data.year != year:
+            self.model.set_rows([])  # never act on another year's row meanwhile
+            self._name_actions()
 
         def shown(data: YearCalendar) -> None:
             if data.year != self.year.value():

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -125,6 +126,8 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
         self.grid.navigate.connect(self.navigate)
         self.grid.activated.connect(self.activate_cursor)
         self.grid.cursor_moved.connect(self._cursor_moved)
+        self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.grid.customContextMenuRequested.connect(lambda _pos: self._show_context_menu())
         self.scroll = QScrollArea()
         self.scroll.setObjectName("appointments_scroll")
         self.scroll.setWidgetResizable(True)
@@ -397,6 +400,24 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
             if self.buttons[name].isEnabled():
                 self.buttons[name].setFocus()
                 return
+
+    def context_menu(self) -> QMenu:
+        """The side panel's actions at the cursor (a right click, the Menu key)."""
+        menu = QMenu(self)
+        menu.setObjectName("appointments_menu")
+        for name, _icon, _key, _text in ACTIONS:
+            if name == "working_hours":
+                menu.addSeparator()  # the calendar's settings, apart from the appointment's
+            button = self.buttons[name]
+            action = menu.addAction(button.icon(), button.text())
+            action.setObjectName(f"appointments_menu_{name}")
+            action.setEnabled(button.isEnabled())
+            action.triggered.connect(button.click)
+        return menu
+
+    def _show_context_menu(self) -> None:
+        rect = self.grid.cell_rect(self.grid.col, self.grid.slot)
+        self.context_menu().popup(self.grid.mapToGlobal(rect.center()))
 
     # --- helpers ----------------------------------------------------------------------------
 
