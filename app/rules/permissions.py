@@ -35,6 +35,7 @@ class Permission(StrEnum):
     APPOINTMENT_BOOK = "appointment.book"
     CUSTOMER_EXTRACT = "customer.extract"  # right of access: everything held on one person
     CUSTOMER_ERASE = "customer.erase"  # erasure when the retention period has ended
+    CALENDAR_MANAGE = "calendar.manage"  # anyone's working hours, holidays and days off
 
 
 _DESK = {
@@ -67,6 +68,7 @@ _LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT,
 _LEAD |= {Permission.REPORTS_READ}  # knowledge-based management: leads and admins
 # Moving customers between coaches in bulk and importing registers: team leads and up.
 _LEAD |= {Permission.CASELOAD_MANAGE, Permission.CUSTOMER_IMPORT}
+_LEAD |= {Permission.CALENDAR_MANAGE}  # a worker changes only their own hours
 _ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD, Permission.CUSTOMER_ERASE}
 
 MATRIX: dict[Role, frozenset[Permission]] = {

@@ -13,6 +13,7 @@ from app.models import Customer, LocalSetting
 from app.services.appointments import AppointmentService
 from app.services.audit import AuditService
 from app.services.auth import AuthService
+from app.services.calendar_settings import CalendarSettingsService
 from app.services.clock import ClockService
 from app.services.coaching import CoachingService
 from app.services.context import AppContext
@@ -53,6 +54,7 @@ class Services:
         self.reports = ReportService(ctx, self.settings)
         self.staff = StaffService(ctx)
         self.rights = RightsService(ctx)
+        self.calendar_settings = CalendarSettingsService(ctx)
         # The access log reads the central trail with the signed-in person's own role.
         self.audit = AuditService(ctx, lambda: self.auth.session_url)
 

@@ -24,6 +24,7 @@ VIEWS["first-run"] = None
 # The calendar: a coach's own week; the day of the Ranua service point at reception.
 VIEWS.update({"appointments": "coach", "appointments-day": "desk"})
 VIEWS |= {"lock": "coach", "access-log": "lead"}  # security: the idle lock, the access log
+VIEWS |= {"working-hours": "coach", "holidays": "lead"}  # the calendar's settings dialogs
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -62,6 +63,8 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
     if view in ("feedback", "sync", "reports", "today", "caseload"):  # a page as it opens
         window.nav.setCurrentRow(ROW[view])
         settle(runner)
+    if view in ("working-hours", "holidays"):
+        return _calendar_settings(window, runner, services, view, out)
     if view.startswith("appointments"):
         _appointments(window, runner, day=view == "appointments-day")
     if view in ("customers", "customer", "plan", "lock", "access-log"):
@@ -109,6 +112,23 @@ def _appointments(window: MainWindow, runner: TaskRunner, day: bool) -> None:
         page.set_mode("day")
     page.navigate("today", 0)
     settle(runner)
+
+
+def _calendar_settings(window: MainWindow, runner: TaskRunner, services: Services, view: str,
+                       out: Path) -> int:
+    _appointments(window, runner, day=False)
+    page = window.appointments
+    page.working_hours() if view == "working-hours" else page.exceptions()
+    settle(runner)
+    if view == "working-hours":
+        page.dialog.adjustSize()
+        settle(runner)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = page.dialog.grab().save(str(out))
+    page.dialog.close()
+    runner.wait()
+    services.close()
+    return 0 if ok else 1
 
 
 def _lobby(runner: TaskRunner, services: Services, out: Path) -> int:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -27,6 +28,7 @@ from app.services.registry import Services
 from app.views.appointments import columns as cols
 from app.views.appointments.actions import CalendarActions
 from app.views.appointments.booking import message_of
+from app.views.appointments.calendar_settings import CalendarSettingsActions
 from app.views.appointments.grid import ROW_MINUTES, CalendarGrid
 from app.views.appointments.letter import LetterActions
 from app.views.common import heading_label, icon, shortcut
@@ -42,10 +44,12 @@ ACTIONS = (
     ("save_letter", "mdi6.file-pdf-box", "Ctrl+S", N_("Save &letter… (Ctrl+S)")),
     ("print_letter", "mdi6.printer", "Ctrl+P", N_("&Print letter… (Ctrl+P)")),
     ("reminders", "mdi6.phone-message", "Ctrl+M", N_("&Reminders… (Ctrl+M)")),
+    ("working_hours", "mdi6.clock-edit-outline", "Ctrl+H", N_("&Working hours… (Ctrl+H)")),
+    ("exceptions", "mdi6.calendar-star", "Ctrl+E", N_("&Holidays and exceptions… (Ctrl+E)")),
 )
 
 
-class AppointmentsPage(CalendarActions, QWidget):
+class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
     def __init__(self, services: Services, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +126,8 @@ class AppointmentsPage(CalendarActions, QWidget):
         self.grid.navigate.connect(self.navigate)
         self.grid.activated.connect(self.activate_cursor)
         self.grid.cursor_moved.connect(self._cursor_moved)
+        self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.grid.customContextMenuRequested.connect(lambda _pos: self._show_context_menu())
         self.scroll = QScrollArea()
         self.scroll.setObjectName("appointments_scroll")
         self.scroll.setWidgetResizable(True)
@@ -394,6 +400,24 @@ class AppointmentsPage(CalendarActions, QWidget):
             if self.buttons[name].isEnabled():
                 self.buttons[name].setFocus()
                 return
+
+    def context_menu(self) -> QMenu:
+        """The side panel's actions at the cursor (a right click, the Menu key)."""
+        menu = QMenu(self)
+        menu.setObjectName("appointments_menu")
+        for name, _icon, _key, _text in ACTIONS:
+            if name == "working_hours":
+                menu.addSeparator()  # the calendar's settings, apart from the appointment's
+            button = self.buttons[name]
+            action = menu.addAction(button.icon(), button.text())
+            action.setObjectName(f"appointments_menu_{name}")
+            action.setEnabled(button.isEnabled())
+            action.triggered.connect(button.click)
+        return menu
+
+    def _show_context_menu(self) -> None:
+        rect = self.grid.cell_rect(self.grid.col, self.grid.slot)
+        self.context_menu().popup(self.grid.mapToGlobal(rect.center()))
 
     # --- helpers ----------------------------------------------------------------------------
 
