@@ -15,33 +15,37 @@ from functools import cache
 
 import holidays
 
+# The holidays package's language codes for the application's languages.
+_LANGUAGES = {"fi": "fi", "sv": "sv_FI", "en": "en_US"}
 # Closed although not public holidays in the holidays package's sense (see above).
-_EVES = {(12, 24): "Jouluaatto"}
+_CHRISTMAS_EVE = {"fi": "Jouluaatto", "sv": "Julafton", "en": "Christmas Eve"}
+_MIDSUMMER_EVE = {"fi": "Juhannusaatto", "sv": "Midsommarafton", "en": "Midsummer Eve"}
 
 
 @cache
-def _finnish_holidays(year: int) -> dict[date, str]:
-    days = dict(holidays.Finland(years=year, language="fi").items())
-    for (month, day), name in _EVES.items():
-        days.setdefault(date(year, month, day), name)
+def _finnish_holidays(year: int, lang: str = "fi") -> dict[date, str]:
+    lang = lang if lang in _LANGUAGES else "fi"
+    days = dict(holidays.Finland(years=year, language=_LANGUAGES[lang]).items())
+    days.setdefault(date(year, 12, 24), _CHRISTMAS_EVE[lang])
     # Midsummer Eve: the Friday between 19 and 25 June.
     for day in range(19, 26):
         eve = date(year, 6, day)
         if eve.weekday() == 4:
-            days.setdefault(eve, "Juhannusaatto")
+            days.setdefault(eve, _MIDSUMMER_EVE[lang])
     return days
 
 
-def holiday_name(day: date) -> str | None:
-    """The Finnish name of the holiday on `day`, or None on an ordinary day."""
-    return _finnish_holidays(day.year).get(day)
+def holiday_name(day: date, lang: str = "fi") -> str | None:
+    """The name of the holiday on `day` in `lang` (fi, sv, en), or None on an ordinary
+    day."""
+    return _finnish_holidays(day.year, lang).get(day)
 
 
-def holidays_between(first: date, last: date) -> dict[date, str]:
-    """Every holiday from `first` to `last` inclusive, by date."""
+def holidays_between(first: date, last: date, lang: str = "fi") -> dict[date, str]:
+    """Every holiday from `first` to `last` inclusive, by date, named in `lang`."""
     found: dict[date, str] = {}
     for year in range(first.year, last.year + 1):
-        for day, name in _finnish_holidays(year).items():
+        for day, name in _finnish_holidays(year, lang).items():
             if first <= day <= last:
                 found[day] = name
     return dict(sorted(found.items()))

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from app.i18n import N_
+from app.i18n import N_, current_language
 from app.models import (
     Appointment,
     CalendarOverride,
@@ -113,7 +113,7 @@ class AppointmentService(AppointmentOutputs):
                 Appointment.staff_id.in_([w.id for w in staff]),
                 Appointment.starts_at < rules.at(last + timedelta(days=1), 0),
                 Appointment.ends_at > rules.at(first, 0)))
-        days = tuple(CalendarDay(d, holiday_name(d), any(
+        days = tuple(CalendarDay(d, holiday_name(d, current_language()), any(
             o.day == d and o.kind == rules.OPEN for o in overrides))
             for d in iter_days(first, last))
         worker_days = []

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.i18n import N_
+from app.i18n import N_, current_language
 from app.models import Appointment, CalendarOverride, ServicePoint, Staff, WorkingHours
 from app.rules import booking as rules
 from app.rules.codes import AppointmentStatus
@@ -143,7 +143,7 @@ class CalendarSettingsService:
         first, last = date(year, 1, 1), date(year, 12, 31)
         with self.ctx.reading() as s:
             overrides = self._override_rows(s, first, last)
-        return YearCalendar(year, tuple(holidays_between(first, last).items()),
+        return YearCalendar(year, tuple(holidays_between(first, last, current_language()).items()),
                             tuple(overrides))
 
     def add_override(self, day: date, kind: str, service_point_id: str | None = None,
