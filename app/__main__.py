@@ -25,6 +25,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="render a view offscreen to a PNG and exit")
     parser.add_argument("--view", help="the view to render with --screenshot; without it, "
                         "'kiosk' opens the feedback kiosk full screen")
+    parser.add_argument("--setup", action="store_true",
+                        help="show the workstation settings dialog of the first start again")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     args = parser.parse_args(argv)
     if args.screenshot and not args.view:
@@ -65,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # A workstation without any settings file asks for them first; never for a
     # screenshot or the demo (nor in tests: they name a DESK_CONFIG, see app.config).
-    first_run = not args.screenshot and not args.demo and config.needs_first_run()
+    # --setup shows the same dialog again (a moved workstation, a new central address).
+    first_run = (not args.screenshot and not args.demo
+                 and (args.setup or config.needs_first_run()))
     settings = with_arguments(config.load(), args)
     i18n.set_language(settings.language)
 
@@ -100,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         return screenshot.run(app, window, runner, services, args.view, args.screenshot,
                               demo=args.demo, scale=args.demo_scale)
 
+    # Language and text size chosen in the Settings menu are kept for the next start.
+    window.remember_preference = lambda key, value: config.save_user({key: value})
     # The feedback kiosk stands at the configured service point (else a walk-in point).
     start = ((lambda: window.open_kiosk(settings.service_point)) if args.view == "kiosk"
              else window.show)

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.feedback_page.open_replies_changed.connect(
             lambda n: self._set_count("feedback", n))
         self.kiosk: KioskWindow | None = None
+        self.remember_preference: Callable[[str, str], None] | None = None
         self._add_coaching_pages()
         self.queue.waiting_changed.connect(lambda n: self._set_count("queue", n))
         for key, _text, icon_name in PAGES:
@@ -528,8 +529,17 @@ class MainWindow(QMainWindow):
 
     def set_language(self, lang: str) -> None:
         self.switcher.switch(lang)
+        self._remember("language", lang)
+
+    def _remember(self, key: str, value: str) -> None:
+        """Keep a choice from the Settings menu for the next start (the user's settings
+        file), when the composition root gave a place to keep it (not in tests)."""
+        if self.remember_preference is not None:
+            keep = self.remember_preference
+            self.runner.submit(lambda: keep(key, value), None, lambda _exc: None, io=True)
 
     def set_text_scale(self, scale: int) -> None:
+        self._remember("text_scale", str(scale))
         self.text_scale = scale
         app = QApplication.instance()
         font = app.font()

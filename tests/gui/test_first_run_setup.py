@@ -189,3 +189,32 @@ def test_test_connection_tells_an_unknown_host(qtbot, dialog):
 def test_test_connection_needs_an_address(qtbot, dialog):
     dialog.test_button.click()
     assert i18n._(MESSAGES[Failure.ADDRESS]) in dialog.test_error.text()
+
+
+def test_setup_shows_the_dialog_again_on_a_configured_workstation(qapp, fresh_machine):
+    site = fresh_machine / "etc" / "desk.ini"
+    site.parent.mkdir()
+    site.write_text("[desk]\nservice_point = RAN\nlanguage = fi\n", encoding="utf-8")
+    shown = []
+
+    def cancel(dlg: FirstRunDialog) -> None:
+        shown.append(dlg.windowTitle())
+        dlg.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+
+    _when(lambda: QApplication.activeModalWidget()
+          if isinstance(QApplication.activeModalWidget(), FirstRunDialog) else None,
+          cancel, [0])
+    assert main(["--db", str(fresh_machine / "desk.sqlite3"), "--setup"]) == 0
+    assert shown  # asked although a settings file exists
+    assert config.load().service_point == "RAN"  # cancelled: nothing changed
+
+
+def test_the_language_chosen_in_the_menu_is_kept(qtbot, window):
+    kept = []
+    window.remember_preference = lambda key, value: kept.append((key, value))
+    window.set_language("sv")
+    window.set_text_scale(125)
+    qtbot.waitUntil(lambda: len(kept) == 2, timeout=5000)
+    assert sorted(kept) == [("language", "sv"), ("text_scale", "125")]
+    window.set_language("fi")
+    window.set_text_scale(100)
