@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -18,13 +17,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from app.i18n import N_, format_date, format_time, translate_in
 from app.printing import fonts
+from app.printing.style import ACCENT, MUTED, PDF_LANG, RULE, SHADE
 from app.rules.codes import APPOINTMENT_LABELS, AppointmentType
 from app.services.appointment_dto import AppointmentLetter
 
-PDF_LANG = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
-ACCENT = colors.HexColor("#1f4e79")
-SHADE = colors.HexColor("#e9eef4")
-RULE = colors.HexColor("#9aa9b8")
 MARGIN = 22 * mm
 
 # What to bring, by type: the papers each meeting actually uses.
@@ -64,7 +60,7 @@ def render_letter(letter: AppointmentLetter) -> bytes:
     regular, bold = fonts.register()
     body = ParagraphStyle("body", fontName=regular, fontSize=10.5, leading=14.5)
     small = ParagraphStyle("small", body, fontSize=8.5, leading=11,
-                           textColor=colors.HexColor("#4a4a4a"))
+                           textColor=MUTED)
     head = ParagraphStyle("head", body, fontName=bold)
     title = ParagraphStyle("title", body, fontName=bold, fontSize=18, leading=23,
                            textColor=ACCENT, spaceAfter=3 * mm)

@@ -16,8 +16,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from app.i18n import N_, format_datetime, translate_in
 from app.printing import fonts
+from app.printing.style import PDF_LANG
 
-PDF_LANG = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 SECTIONS = {
     "customer": N_("Personal details"),
     "unemployment_period": N_("Unemployment periods"),

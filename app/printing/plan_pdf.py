@@ -31,14 +31,10 @@ from reportlab.platypus import (
 
 from app.i18n import N_, format_date, translate_in
 from app.printing import fonts
+from app.printing.style import ACCENT, MUTED, PDF_LANG, RULE, SHADE
 from app.services import plan_templates as vocab
 from app.services.dto import PlanActionItem, PlanDocument
 
-PDF_LANG = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
-ACCENT = colors.HexColor("#1f4e79")
-RULE = colors.HexColor("#9aa9b8")
-SHADE = colors.HexColor("#e9eef4")
-MUTED = colors.HexColor("#4a4a4a")
 MARGIN = 20 * mm
 INSET = 6  # the frame's padding: page furniture lines up with the text
 HEADER_HEIGHT = 24 * mm

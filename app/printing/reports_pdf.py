@@ -25,13 +25,10 @@ from reportlab.platypus import (
 from app.i18n import N_, format_datetime, translate_in
 from app.printing import fonts
 from app.printing.report_charts import png
+from app.printing.style import ACCENT, MUTED, PDF_LANG, RULE, SHADE
 from app.services.reports.display import header, text_rows, title
 from app.services.reports.model import COUNT, NUMBER, PERCENT, ReportTable
 
-PDF_LANG = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
-ACCENT = colors.HexColor("#1f4e79")
-SHADE = colors.HexColor("#e9eef4")
-RULE = colors.HexColor("#9aa9b8")
 MARGIN = 14 * mm
 PAGE = landscape(A4)
 WIDTH = PAGE[0] - 2 * MARGIN
@@ -55,7 +52,7 @@ def render_reports(document: ReportsDocument, lang: str) -> bytes:
     styles = {
         "body": base,
         "small": ParagraphStyle("small", base, fontSize=8, leading=10,
-                                textColor=colors.HexColor("#4a4a4a")),
+                                textColor=MUTED),
         "cell": ParagraphStyle("cell", base, fontSize=7.5, leading=9),
         "head": ParagraphStyle("head", base, fontName=bold, fontSize=7.5, leading=9),
         "title": ParagraphStyle("title", base, fontName=bold, fontSize=16, leading=20,
