@@ -29,6 +29,21 @@ ACTIONS = {
     "plan.print": N_("Printed the plan"),
     "visit.record": N_("Recorded a contact"),
     "audit.read": N_("Read the access log"),
+    "customer.clock": N_("Looked at the statutory clock"),
+    "customer.barriers": N_("Changed the barriers to employment"),
+    "customer.assign_coach": N_("Changed the coach"),
+    "customer.import": N_("Imported from a file"),
+    "appointment.list": N_("Looked at the appointments"),
+    "appointment.book": N_("Booked an appointment"),
+    "appointment.reschedule": N_("Moved an appointment"),
+    "appointment.cancel": N_("Cancelled an appointment"),
+    "appointment.check_in": N_("Checked in for an appointment"),
+    "appointment.no_show": N_("Marked a no-show"),
+    "appointment.letter": N_("Printed an appointment letter"),
+    "queue.register": N_("Registered a queue ticket"),
+    "queue.call": N_("Called from the queue"),
+    "queue.transfer": N_("Transferred in the queue"),
+    "queue.finish": N_("Finished a queue visit"),
 }
 HEADERS = (N_("When"), N_("Who"), N_("What"), N_("Workstation"))
 Index = QModelIndex | QPersistentModelIndex
