@@ -69,6 +69,9 @@ class World:
                               note("n-wa", "c-rov", "work_ability"),
                               note("n-ran", "c-ran", "work_ability")],
             "plan": [_row(id="p-rov", customer_id="c-rov", plan_type="employment")],
+            # Barriers name debt and health: case work, like the notes.
+            "customer_barrier": [_row(id="b-rov", customer_id="c-rov", barrier="debt"),
+                                 _row(id="b-ran", customer_id="c-ran", barrier="health")],
             "plan_version": [_row(id="pv-rov", plan_id="p-rov", number=1, status="draft")],
             "plan_goal": [_row(id="pg-rov", plan_version_id="pv-rov", kind="work",
                                text="Kokki", position=0)],
@@ -132,7 +135,7 @@ NEW_AUDIT = ("INSERT INTO audit_event (id, at, workstation, action, entity, upda
 def test_the_desk_sees_identity_and_the_queue_not_case_work(world):
     assert world.ids("desk", "customer") == ["c-rov"]  # its own service point only
     assert world.ids("desk", "customer_note") == []  # neither general nor work ability
-    for table in ("plan", "plan_version", "plan_goal"):
+    for table in ("plan", "plan_version", "plan_goal", "customer_barrier"):
         assert world.ids("desk", table) == []
     assert world.ids("desk", "audit_event") == []
     assert len(world.ids("desk", "staff")) == 5
@@ -141,6 +144,9 @@ def test_the_desk_sees_identity_and_the_queue_not_case_work(world):
     assert "row-level security" in denied(world, "desk", NEW_CUSTOMER, id="c-new2",
                                           number="2002", point="sp-ran")
     assert "permission denied" in denied(world, "desk", NEW_NOTE, id="n-x", cid="c-rov")
+    assert "permission denied" in denied(
+        world, "desk", "INSERT INTO customer_barrier (id, customer_id, barrier, updated_at) "
+        "VALUES ('b-x', 'c-rov', 'age', now())")
     assert "permission denied" in denied(world, "desk",
                                          "UPDATE staff SET full_name = 'x'")
     assert world.run("desk", "UPDATE customer SET phone = '040' WHERE id = 'c-ran'") == 0
@@ -150,6 +156,8 @@ def test_a_coach_works_with_the_customers_of_their_service_point(world):
     assert world.ids("coach", "customer") == ["c-ran-mine", "c-rov"]  # point + coached
     assert world.ids("coach", "customer_note") == ["n-gen", "n-wa"]
     assert world.ids("coach", "plan_goal") == ["pg-rov"]
+    assert world.ids("coach", "customer_barrier") == ["b-rov"]
+    assert world.ids("ran_coach", "customer_barrier") == ["b-ran"]
     assert world.ids("ran_coach", "customer") == ["c-ran", "c-ran-mine"]
     assert world.ids("ran_coach", "customer_note") == ["n-ran"]
     assert world.ids("ran_coach", "plan") == []
