@@ -104,7 +104,7 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _tally_columns() -> list[Any]:
+def tally_columns() -> list[Any]:
     """The sums of rules.Tally, in its field order, as SQL aggregates."""
     rec = Feedback.recommend
     return [
@@ -117,7 +117,8 @@ def _tally_columns() -> list[Any]:
     ]
 
 
-def _tally(values: tuple[Any, ...]) -> rules.Tally:
+def tally_of(values: Any) -> rules.Tally:
+    """The Tally of one row of tally_columns() (SUM gives NULL over no rows)."""
     return rules.Tally(*(int(v or 0) for v in values))
 
 
@@ -228,9 +229,9 @@ class FeedbackService:
                 rows = self._weeks(s, lo, hi)
             else:
                 key, name = self._group(dimension)
-                stmt = select(key, name, *_tally_columns()).select_from(Feedback)
+                stmt = select(key, name, *tally_columns()).select_from(Feedback)
                 stmt = self._join(stmt, dimension).where(*self._period(lo, hi))
-                rows = [(str(k or ""), n or "", _tally(v))
+                rows = [(str(k or ""), n or "", tally_of(v))
                         for k, n, *v in s.execute(stmt.group_by(key, name)).all()]
         rows.sort(key=lambda r: (r[0] == "", r[1] or r[0]))
         total = sum((t for _k, _n, t in rows), rules.Tally())
@@ -263,11 +264,11 @@ class FeedbackService:
         """ISO weeks of local time. SQLite has no ISO week (before 3.46) and no time
         zones, so SQL sums per UTC hour and the hours are folded into local weeks here."""
         hour = func.strftime("%Y-%m-%d %H", Feedback.answered_at)
-        stmt = (select(hour, *_tally_columns()).where(*self._period(lo, hi)).group_by(hour))
+        stmt = (select(hour, *tally_columns()).where(*self._period(lo, hi)).group_by(hour))
         weeks: dict[str, rules.Tally] = defaultdict(rules.Tally)
         for bucket, *values in s.execute(stmt).all():
             at = datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=UTC)
-            weeks[iso_week(at.astimezone(HELSINKI).date())] += _tally(values)
+            weeks[iso_week(at.astimezone(HELSINKI).date())] += tally_of(values)
         return [(week, week, t) for week, t in weeks.items()]
 
     def worker_figures(self, start: date, end: date) -> WorkerFigures:
@@ -277,12 +278,12 @@ class FeedbackService:
         self.ctx.require(Permission.FEEDBACK_READ)
         minimum = int(self.settings.get("feedback_min_answers_per_worker"))
         lo, hi = period_bounds(start, end)
-        stmt = (select(Feedback.staff_id, Staff.full_name, *_tally_columns())
+        stmt = (select(Feedback.staff_id, Staff.full_name, *tally_columns())
                 .join(Staff, Staff.id == Feedback.staff_id)
                 .where(*self._period(lo, hi))
                 .group_by(Feedback.staff_id, Staff.full_name))
         with self.ctx.reading() as s:
-            per_worker = [(k, n, _tally(v)) for k, n, *v in s.execute(stmt).all()]
+            per_worker = [(k, n, tally_of(v)) for k, n, *v in s.execute(stmt).all()]
         shown = sorted((r for r in per_worker if rules.worker_visible(r[2].answers, minimum)),
                        key=lambda r: r[1])
         rest = [r for r in per_worker if not rules.worker_visible(r[2].answers, minimum)]

@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session, aliased
 
 from app.i18n import N_
 from app.models import Customer, Feedback, Plan, PlanVersion, Staff, Team
+from app.rules import feedback as feedback_rules
 from app.rules.codes import PlanStatus, Role
 from app.rules.unemployment import HUNDRED_DAY_MARK
+from app.services.feedback import tally_columns, tally_of
 from app.services.reports import sql
 from app.services.reports.model import (
     COUNT,
@@ -46,30 +48,22 @@ def feedback_filters(f: ReportFilter) -> list[Any]:
     return where
 
 
-def feedback_figures() -> tuple[Any, ...]:
-    """answers, mean score, satisfied (4-5), recommend answers, promoters, detractors."""
-    return (func.count(), func.avg(Feedback.score), _count_if(Feedback.score >= 4),
-            func.count(Feedback.recommend), _count_if(Feedback.recommend >= 9),
-            _count_if(Feedback.recommend <= 6))
-
-
-def _feedback_row(first: Any, n: int, mean: float | None, satisfied: int | None,
-                  recommend: int, promoters: int | None, detractors: int | None) -> tuple:
-    # Net promoter score: % promoters (9-10) less % detractors (0-6), -100..100.
-    nps = (None if not recommend
-           else 100.0 * ((promoters or 0) - (detractors or 0)) / recommend)
-    return (first, n, None if mean is None else float(mean), sql.share(satisfied, n),
-            nps, recommend)
+def _feedback_row(first: Any, sums: Any) -> tuple:
+    """A report row from one row of the feedback service's SQL tally, with the figures
+    as rules.feedback defines them (satisfaction as a share, NPS -100..100)."""
+    figures = feedback_rules.figures(tally_of(sums))
+    satisfied = None if figures.satisfaction is None else figures.satisfaction / 100
+    return (first, figures.answers, figures.mean, satisfied, figures.nps,
+            figures.recommend_answers)
 
 
 def feedback(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTable:
     month = sql.month_of(sql.local_day(Feedback.answered_at, f))
-    found = {m: rest for m, *rest in s.execute(
-        select(month, *feedback_figures()).where(*feedback_filters(f)).group_by(month))}
-    rows = tuple(_feedback_row(m, *found.get(m.isoformat(), (0, None, 0, 0, 0, 0)))
-                 for m in sql.months(f))
-    total = _feedback_row(Label(N_("Total")), *s.execute(
-        select(*feedback_figures()).where(*feedback_filters(f))).one())
+    found = {m: sums for m, *sums in s.execute(
+        select(month, *tally_columns()).where(*feedback_filters(f)).group_by(month))}
+    rows = tuple(_feedback_row(m, found.get(m.isoformat(), ())) for m in sql.months(f))
+    total = _feedback_row(Label(N_("Total")), s.execute(
+        select(*tally_columns()).where(*feedback_filters(f))).one())
     return ReportTable(
         "feedback", N_("Customer feedback"),
         (MONTH_COLUMN, Column("answers", N_("Answers"), COUNT),

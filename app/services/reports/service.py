@@ -13,6 +13,7 @@ from app.rules.codes import AppointmentStatus
 from app.rules.cost_split import statistics_problem
 from app.rules.permissions import Permission
 from app.services.errors import ValidationFailed
+from app.services.feedback import tally_columns, tally_of
 from app.services.reports import activity, appointments, export, outcomes, sql
 from app.services.reports.catalogue import REPORTS
 from app.services.reports.model import (
@@ -77,17 +78,16 @@ class ReportService:
                               .where(*activity.visit_filters(f))) or 0
             wait = sql.quantiles(s, sql.literal(0), Visit.wait_minutes,
                                  activity.walk_in_filters(f), (0.5,))
-            answers, _mean, satisfied, *_rest = s.execute(
-                select(*outcomes.feedback_figures()).where(*outcomes.feedback_filters(f))
-            ).one()
+            feedback = tally_of(s.execute(
+                select(*tally_columns()).where(*outcomes.feedback_filters(f))).one())
             due, missed = s.execute(
                 select(func.count(), func.sum(case(
                     (Appointment.status == AppointmentStatus.NO_SHOW, 1), else_=0)))
                 .where(*appointments.appointment_filters(f))).one()
             overdue = outcomes.overdue_reviews(s, f, inputs)
         return KeyFigures(visits=visits, walk_in_median_wait=wait[0][1][0] if wait else None,
-                          satisfied_share=sql.share(satisfied, answers),
-                          feedback_answers=answers, no_show_rate=sql.share(missed, due),
+                          satisfied_share=sql.share(feedback.satisfied, feedback.answers),
+                          feedback_answers=feedback.answers, no_show_rate=sql.share(missed, due),
                           reviews_overdue=overdue)
 
     # --- the municipal statistics (plan, table 1) -----------------------------------
