@@ -22,6 +22,7 @@ from app.services.coaching_dto import (
     SuggestedMove,
 )
 from app.services.context import AppContext
+from app.services.customers import live_customer
 from app.services.errors import NotFound, ValidationFailed
 
 # Team leads coach too in some teams, but the caseload cap is about coaches.
@@ -52,7 +53,7 @@ class CoachingService:
         if unknown:
             raise ValidationFailed({"barriers": N_("Unknown barrier.")})
         with self.ctx.transaction(Permission.CUSTOMER_BARRIERS) as s:
-            self._customer(s, customer_id)
+            live_customer(s, customer_id)
             existing = {row.barrier: row for row in s.scalars(
                 select(CustomerBarrier).where(CustomerBarrier.customer_id == customer_id))}
             now = self.ctx.now()
@@ -95,7 +96,7 @@ class CoachingService:
         if len(reason) > REASON_LIMIT:
             raise ValidationFailed({"reason": N_("At most 400 characters.")})
         with self.ctx.transaction(Permission.CUSTOMER_ASSIGN_COACH) as s:
-            customer = self._customer(s, customer_id)
+            customer = live_customer(s, customer_id)
             if coach_id is not None:
                 coach = s.get(Staff, coach_id)
                 if coach is None or not coach.active or coach.role not in COACH_ROLES:
@@ -246,10 +247,4 @@ class CoachingService:
 
         return int(SettingsService(self.ctx).get("caseload_cap"))
 
-    @staticmethod
-    def _customer(s: Session, customer_id: str) -> Customer:
-        customer = s.get(Customer, customer_id)
-        if customer is None or customer.deleted_at is not None:
-            raise NotFound(N_("The customer was not found."))
-        return customer
 

@@ -62,6 +62,15 @@ def search_condition(query: str):
     )
 
 
+def live_customer(s: Session, customer_id: str) -> Customer:
+    """The customer, unless unknown or tombstoned (then NotFound): every service that
+    works on one customer looks them up through this."""
+    customer = s.get(Customer, customer_id)
+    if customer is None or customer.deleted_at is not None:
+        raise NotFound(N_("The customer was not found."))
+    return customer
+
+
 class CustomerService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -152,14 +161,14 @@ class CustomerService:
 
     def reveal_hetu(self, customer_id: str) -> str:
         with self.ctx.transaction(Permission.CUSTOMER_REVEAL_HETU) as s:
-            customer = self._get(s, customer_id)
+            customer = live_customer(s, customer_id)
             self.ctx.audit(s, "customer.reveal_hetu", "customer", customer_id)
             return customer.hetu or ""
 
     def edit_form(self, customer_id: str) -> CustomerInput:
         """The stored values as form input (the full identity code is an audited read)."""
         with self.ctx.transaction(Permission.CUSTOMER_EDIT) as s:
-            c = self._get(s, customer_id)
+            c = live_customer(s, customer_id)
             self.ctx.audit(s, "customer.open_edit", "customer", customer_id)
             return CustomerInput(
                 first_names=c.first_names,
@@ -205,7 +214,7 @@ class CustomerService:
         if not checked.ok:
             raise ValidationFailed(checked.errors)
         with self.ctx.transaction(Permission.CUSTOMER_EDIT) as s:
-            customer = self._get(s, customer_id)
+            customer = live_customer(s, customer_id)
             if customer.hlc != revision:
                 raise Conflict(N_("Someone else changed this customer meanwhile. Reopen it."))
             self._refuse_duplicate_hetu(s, checked.hetu, customer_id)
@@ -247,15 +256,9 @@ class CustomerService:
         customer.jobseeker_registered_on = data.jobseeker_registered_on
         customer.unemployed_since = data.unemployed_since
 
-    @staticmethod
-    def _get(s: Session, customer_id: str) -> Customer:
-        customer = s.get(Customer, customer_id)
-        if customer is None or customer.deleted_at is not None:
-            raise NotFound(N_("The customer was not found."))
-        return customer
 
     def _card(self, s: Session, customer_id: str) -> CustomerCard:
-        c = self._get(s, customer_id)
+        c = live_customer(s, customer_id)
         point = s.get(ServicePoint, c.service_point_id)
         coach = s.get(Staff, c.coach_id) if c.coach_id else None
         today = self.ctx.today()

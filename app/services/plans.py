@@ -36,6 +36,7 @@ from app.rules.customer import nfc
 from app.rules.permissions import Permission
 from app.services import plan_templates as vocab
 from app.services.context import AppContext
+from app.services.customers import live_customer
 from app.services.dto import (
     CompareLine,
     CompareSection,
@@ -327,7 +328,7 @@ class PlanService:
         """The customer's plans and the version to show: the draft, else the accepted one,
         of the newest plan (audited: plan content is a read of the customer's record)."""
         with self.ctx.transaction(Permission.PLAN_READ) as s:
-            customer = self._customer(s, customer_id)
+            customer = live_customer(s, customer_id)
             plans = self._plan_rows(s, customer_id)
             current = None
             if plans:
@@ -379,7 +380,7 @@ class PlanService:
         if plan_type not in vocab.PLAN_TYPES:
             raise ValidationFailed({"plan_type": N_("Choose the type of the plan.")})
         with self.ctx.transaction(Permission.PLAN_EDIT) as s:
-            customer = self._customer(s, customer_id)
+            customer = live_customer(s, customer_id)
             if s.scalar(select(Plan.id).where(Plan.customer_id == customer_id,
                                               Plan.plan_type == PlanType(plan_type),
                                               Plan.deleted_at.is_(None))):
@@ -503,7 +504,7 @@ class PlanService:
             version = self._version(s, version_id)
             plan = s.get(Plan, version.plan_id)
             assert plan is not None
-            customer = self._customer(s, plan.customer_id)
+            customer = live_customer(s, plan.customer_id)
             lang = lang or vocab.print_language(customer.language)
             if lang not in vocab.PRINT_LANGUAGES:
                 raise ServiceError(N_("Plans are printed in Finnish, Swedish or English."))
@@ -563,12 +564,6 @@ class PlanService:
 
     # --- helpers ------------------------------------------------------------------------
 
-    @staticmethod
-    def _customer(s: Session, customer_id: str) -> Customer:
-        customer = s.get(Customer, customer_id)
-        if customer is None or customer.deleted_at is not None:
-            raise NotFound(N_("The customer was not found."))
-        return customer
 
     @staticmethod
     def _version(s: Session, version_id: str) -> PlanVersion:
