@@ -37,7 +37,7 @@ from app.services.appointment_dto import (
 )
 from app.services.registry import Services
 from app.views.common import FieldError, icon, label, shortcut
-from app.views.queue.dialogs import _FormDialog
+from app.views.form_dialog import FormDialog
 from app.views.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 200
@@ -50,7 +50,7 @@ def message_of(exc: Exception) -> str:
     return text.format(**args) if args else text
 
 
-class BookingDialog(_FormDialog):
+class BookingDialog(FormDialog):
     """`mode` is "book", "reschedule" (of `original`) or "rebook" (after a no-show)."""
 
     def __init__(self, services: Services, runner: TaskRunner, workers: list[CalendarWorker],

@@ -42,7 +42,7 @@ from app.services.calendar_settings import (
 from app.services.errors import ValidationFailed
 from app.views.appointments.booking import message_of
 from app.views.common import FieldError, list_table
-from app.views.queue.dialogs import _FormDialog
+from app.views.form_dialog import FormDialog
 from app.views.simple_model import SimpleTableModel
 from app.views.tasks import TaskRunner
 
@@ -124,7 +124,7 @@ class _DayRow:
             edit.setAccessibleName(_(text).format(day=name))
 
 
-class WorkingHoursDialog(_FormDialog):
+class WorkingHoursDialog(FormDialog):
     """A worker's week: Monday to Sunday with times, in force from a chosen day on."""
 
     def __init__(self, hours: WeekHours, today: date, editable: bool,

@@ -24,12 +24,12 @@ from app.rules.codes import AppointmentType, Channel
 from app.services.appointment_dto import ReminderRow
 from app.services.appointments import AppointmentService
 from app.views.common import FieldError, icon, label, list_table
-from app.views.queue.dialogs import _FormDialog
+from app.views.form_dialog import FormDialog
 from app.views.simple_model import SimpleTableModel
 from app.views.tasks import TaskRunner
 
 
-class ReasonDialog(_FormDialog):
+class ReasonDialog(FormDialog):
     """Why an appointment is cancelled: the reason is kept with the history."""
 
     def __init__(self, summary: str, parent: QWidget | None = None) -> None:

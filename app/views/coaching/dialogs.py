@@ -6,10 +6,10 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from app.i18n import N_, _, format_number
 from app.services.coaching_dto import CoachOption
-from app.views.queue.dialogs import _FormDialog
+from app.views.form_dialog import FormDialog
 
 
-class ReasonDialog(_FormDialog):
+class ReasonDialog(FormDialog):
     """Confirms a change of coaches and asks its reason (kept in the history)."""
 
     def __init__(self, title: str, text: str, default_reason: str,
@@ -26,7 +26,7 @@ class ReasonDialog(_FormDialog):
         self.retranslate()
 
 
-class AssignCoachDialog(_FormDialog):
+class AssignCoachDialog(FormDialog):
     def __init__(self, coaches: list[CoachOption], current: str | None, cap: int,
                  parent: QWidget | None = None) -> None:
         super().__init__("assign_coach_dialog", parent)

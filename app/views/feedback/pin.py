@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from app.i18n import N_, _
 from app.rules.feedback import MAX_PIN_LENGTH
-from app.views.queue.dialogs import _FormDialog
+from app.views.form_dialog import FormDialog
 
 
 def _pin_field() -> QLineEdit:
@@ -19,7 +19,7 @@ def _pin_field() -> QLineEdit:
     return field
 
 
-class SetPinDialog(_FormDialog):
+class SetPinDialog(FormDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("set_pin_dialog", parent)
         self.intro = QLabel()
@@ -49,7 +49,7 @@ class SetPinDialog(_FormDialog):
         return self.pin.text()
 
 
-class LeaveKioskDialog(_FormDialog):
+class LeaveKioskDialog(FormDialog):
     """A staff member's username and kiosk PIN; a wrong one keeps the kiosk open."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -2,90 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.i18n import N_, _
 from app.rules.codes import Channel, ServiceArea, VisitOutcome
 from app.services.dto import StaffChoice, VisitInput
-from app.views.common import FieldError, label
-
-
-class _FormDialog(QDialog):
-    """A form whose labels are buddies (so fields have names and mnemonics) and which
-    keeps what was typed when saving fails."""
-
-    def __init__(self, object_name: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setObjectName(object_name)
-        self.layout_ = QVBoxLayout(self)
-        self.form = QFormLayout()
-        self.layout_.addLayout(self.form)
-        self.rows: list[tuple[QLabel, QWidget, str]] = []
-        self.error = FieldError()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.setObjectName(f"{object_name}_buttons")
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(460)
-        # Set by the caller: saves in the background, then calls `saved()` or
-        # `show_error()`; the dialog stays open (with what was typed) until it succeeds.
-        self.submit_handler: Callable[[], None] | None = None
-
-    def _submit(self) -> None:
-        if self.submit_handler is None:
-            self.accept()
-            return
-        self.error.show_message("")
-        self.buttons.setEnabled(False)
-        self.submit_handler()
-
-    def saved(self) -> None:
-        self.buttons.setEnabled(True)
-        self.accept()
-
-    def add_row(self, text: str, widget: QWidget, name: str) -> None:
-        widget.setObjectName(name)
-        lbl = QLabel()
-        lbl.setBuddy(widget)
-        self.rows.append((lbl, widget, text))
-        self.form.addRow(lbl, widget)
-
-    def finish_layout(self) -> None:
-        self.layout_.addWidget(self.error)
-        self.layout_.addWidget(self.buttons)
-
-    def retranslate_rows(self) -> None:
-        for lbl, widget, text in self.rows:
-            lbl.setText(_(text))
-            widget.setAccessibleName(_(text).replace("&", ""))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def retranslate(self) -> None:
-        self.retranslate_rows()
-
-    def show_error(self, message: str) -> None:
-        self.buttons.setEnabled(True)
-        self.error.show_message(message)
+from app.views.common import label
+from app.views.form_dialog import FormDialog
 
 
 def _fill_services(combo: QComboBox, services: list[str], current: str | None) -> None:
@@ -95,7 +27,7 @@ def _fill_services(combo: QComboBox, services: list[str], current: str | None) -
         combo.setCurrentIndex(max(0, combo.findData(current)))
 
 
-class VisitRecordDialog(_FormDialog):
+class VisitRecordDialog(FormDialog):
     """The visit record: at the end of a service, or for a phone or video contact
     (`contact=True` adds the channel and the length)."""
 
@@ -171,7 +103,7 @@ class VisitRecordDialog(_FormDialog):
         )
 
 
-class TransferDialog(_FormDialog):
+class TransferDialog(FormDialog):
     def __init__(self, services: list[str], current_service: str, staff: list[StaffChoice],
                  parent: QWidget | None = None) -> None:
         super().__init__("transfer_dialog", parent)
@@ -204,7 +136,7 @@ class TransferDialog(_FormDialog):
         return self.service.currentData(), self.worker.currentData(), self.note.text()
 
 
-class DeskDialog(_FormDialog):
+class DeskDialog(FormDialog):
     """This workstation's desk and ticket letter, and the services this worker calls."""
 
     def __init__(self, desk: str, letter: str, services: list[str], mine: set[str],

@@ -1,0 +1,82 @@
+"""The form dialog every small dialog builds on: labelled rows, an error line, OK and
+Cancel, and a submit handler that keeps what was typed until saving succeeds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from app.views.common import FieldError
+
+
+class FormDialog(QDialog):
+    """A form whose labels are buddies (so fields have names and mnemonics) and which
+    keeps what was typed when saving fails."""
+
+    def __init__(self, object_name: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.layout_ = QVBoxLayout(self)
+        self.form = QFormLayout()
+        self.layout_.addLayout(self.form)
+        self.rows: list[tuple[QLabel, QWidget, str]] = []
+        self.error = FieldError()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.setObjectName(f"{object_name}_buttons")
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(460)
+        # Set by the caller: saves in the background, then calls `saved()` or
+        # `show_error()`; the dialog stays open (with what was typed) until it succeeds.
+        self.submit_handler: Callable[[], None] | None = None
+
+    def _submit(self) -> None:
+        if self.submit_handler is None:
+            self.accept()
+            return
+        self.error.show_message("")
+        self.buttons.setEnabled(False)
+        self.submit_handler()
+
+    def saved(self) -> None:
+        self.buttons.setEnabled(True)
+        self.accept()
+
+    def add_row(self, text: str, widget: QWidget, name: str) -> None:
+        widget.setObjectName(name)
+        lbl = QLabel()
+        lbl.setBuddy(widget)
+        self.rows.append((lbl, widget, text))
+        self.form.addRow(lbl, widget)
+
+    def finish_layout(self) -> None:
+        self.layout_.addWidget(self.error)
+        self.layout_.addWidget(self.buttons)
+
+    def retranslate_rows(self) -> None:
+        for lbl, widget, text in self.rows:
+            lbl.setText(_(text))
+            widget.setAccessibleName(_(text).replace("&", ""))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.retranslate_rows()
+
+    def show_error(self, message: str) -> None:
+        self.buttons.setEnabled(True)
+        self.error.show_message(message)
