@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from app import __version__, config, i18n
+from app.i18n import _
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -73,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = with_arguments(config.load(), args)
     i18n.set_language(settings.language)
 
+    if not (first_run or args.screenshot or args.view == "kiosk"):
+        return start_behind_sign_in(args, settings)
+
     from app.services.registry import Services
 
     try:
@@ -104,24 +109,90 @@ def main(argv: list[str] | None = None) -> int:
         return screenshot.run(app, window, runner, services, args.view, args.screenshot,
                               demo=args.demo, scale=args.demo_scale)
 
-    # Language and text size chosen in the Settings menu are kept for the next start.
-    window.remember_preference = lambda key, value: config.save_user({key: value})
+    window.remember_preference = remember_preference
     # The feedback kiosk stands at the configured service point (else a walk-in point).
     start = ((lambda: window.open_kiosk(settings.service_point)) if args.view == "kiosk"
              else window.show)
     if args.demo and services.is_empty():
         window.progress = build_demo_with_progress(  # type: ignore[attr-defined]
-            runner, services, args.demo_scale, 1,
-            (lambda: (window.demo_ready(), start())) if args.view == "kiosk"
-            else window.demo_ready,
-        )
+            runner, services, args.demo_scale, 1, lambda: (window.demo_ready(), start()))
     else:
         start()
+    return run_until_closed(app, window, runner, lambda: services)
+
+
+def remember_preference(key: str, value: str) -> None:
+    """Language and text size chosen in the Settings menu are kept for the next start."""
+    config.save_user({key: value})
+
+
+def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> int:
+    """The everyday start: the sign-in view paints first, with nothing but Qt and the
+    translations loaded; the database opens and the rest of the program is imported in
+    the database thread meanwhile, and the pages are built behind the sign-in view when
+    it is ready. A sign-in given before that waits for it (MainWindow.pending_sign_in)."""
+    from app.views.application import (
+        build_demo_with_progress,
+        connect_central,
+        make_application,
+        sign_in_window,
+    )
+
+    app = make_application(sys.argv[:1])
+    window, runner = sign_in_window(app, settings.language, settings.text_scale)
+    window.remember_preference = remember_preference
+    opened: dict[str, object] = {}
+
+    def open_services() -> tuple[object, bool, bool]:
+        from app.views.main_window import preload
+
+        preload()
+        from app.services.registry import Services
+
+        services = Services.open(settings.db_path, settings.workstation)
+        opened["services"] = services  # closed at the end even if the window never attached
+        if settings.ticket_letter:
+            services.setup.preset_letter(settings.ticket_letter)
+        return services, services.is_demo(), services.is_empty()
+
+    def ready(result: tuple) -> None:
+        services, demo, empty = result
+
+        def attach(demo: bool) -> None:
+            window.attach_soon(services, demo, lambda: connect_central(
+                window, services, runner, settings.central_url, settings.service_point))
+
+        if args.demo and empty:  # first run of the demo: fill it, then show its accounts
+            window.progress = build_demo_with_progress(  # type: ignore[attr-defined]
+                runner, services, args.demo_scale, 1, lambda: attach(True))
+        else:
+            attach(demo)
+
+    def failed(exc: Exception) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        message = _("The local database {path} cannot be opened: {error}").format(
+            path=settings.db_path, error=exc)
+        print(f"error: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
+        if app.platformName() != "offscreen":  # no one to close a message box there
+            QMessageBox.critical(window, _("Rovaseutu employment services"), message)
+        app.exit(1)
+
+    window.show()
+    runner.submit(open_services, ready, failed)
+    return run_until_closed(app, window, runner, lambda: opened.get("services"))
+
+
+def run_until_closed(app, window, runner, services: Callable[[], object]) -> int:
+    """The event loop; then stop the sync, let the database thread finish and close the
+    services (`services()` gives them, or None if they never opened)."""
     code = app.exec()
     if window.sync is not None:
         window.sync.stop()
     runner.wait()
-    services.close()
+    opened = services()
+    if opened is not None:
+        opened.close()  # type: ignore[attr-defined]
     return code
 
 

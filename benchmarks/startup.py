@@ -9,13 +9,14 @@ import time
 from pathlib import Path
 
 from benchmarks.common import ROOT, Result, child_env, median, ratio, summary
-from benchmarks.startup_child import MARK
+from benchmarks.startup_child import MARK, READY
 
 TARGET_RATIO = 2.0
 
 
 def one_start(mode: str, db: Path | None) -> tuple[float, dict]:
-    """Seconds from spawning the process to the window's first paint, and its stages."""
+    """Seconds from spawning the process to the window's first paint, and its stages
+    (for the app, "ready_after_spawn": to the database open and the pages built)."""
     args = [sys.executable, "-m", "benchmarks.startup_child", mode]
     if db is not None:
         args.append(str(db))
@@ -28,6 +29,11 @@ def one_start(mode: str, db: Path | None) -> tuple[float, dict]:
         if line.startswith(MARK):
             elapsed = time.perf_counter() - started
             stages = json.loads(line[len(MARK):])
+            if mode == "bare":
+                break
+        elif line.startswith(READY):
+            stages = json.loads(line[len(READY):])
+            stages["ready_after_spawn"] = time.perf_counter() - started
             break
     try:
         _out, err = proc.communicate(timeout=60)
@@ -56,7 +62,9 @@ def run(db: Path, runs: int) -> Result:
         app=app_s * 1000, raw=bare_s * 1000, ratio=r,
         target=f"≤ {TARGET_RATIO:g}× bare window",
         status="PASS" if r is not None and r <= TARGET_RATIO else "MISS",
-        note=f"median of {runs} starts; raw = bare PySide6 QMainWindow",
+        note=(f"median of {runs} starts; raw = bare PySide6 QMainWindow. Ready behind the "
+              f"sign-in view (database open, pages built) after "
+              f"{stage_medians.get('ready_after_spawn', float('nan')) * 1000:.0f} ms"),
         details={"app_s": summary(app_times), "bare_s": summary(bare_times),
                  "app_stages_s_since_interpreter_up": stage_medians},
     )

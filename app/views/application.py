@@ -6,6 +6,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -13,11 +14,13 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QStyleFactory
 
 from app import APP_NAME, __version__
 from app.i18n import _
-from app.services.registry import Services
 from app.views.main_window import MainWindow
-from app.views.sync.controller import SyncController
 from app.views.tasks import TaskRunner
 from app.views.translator import LanguageSwitcher
+
+if TYPE_CHECKING:
+    from app.services.registry import Services
+    from app.views.sync.controller import SyncController
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -47,13 +50,30 @@ def build_main_window(
     app: QApplication, services: Services, lang: str, text_scale: int = 100,
     central_url: str | None = None, service_point: str | None = None,
 ) -> tuple[MainWindow, TaskRunner]:
+    """The whole window at once, over services already open (tests, screenshots, the
+    first-run paths). A normal start uses `sign_in_window` and `attach_services`."""
+    window, runner = sign_in_window(app, lang, text_scale)
+    window.attach(services, services.is_demo())
+    connect_central(window, services, runner, central_url, service_point)
+    return window, runner
+
+
+def sign_in_window(app: QApplication, lang: str,
+                   text_scale: int = 100) -> tuple[MainWindow, TaskRunner]:
+    """The window with only its sign-in view: nothing here touches the database or
+    imports the services, so it paints at once (start-up, benchmarks/README.md)."""
     runner = TaskRunner(app)
     switcher = LanguageSwitcher(app)
     switcher.switch(lang)
     base = QGuiApplication.font().pointSizeF()
-    window = MainWindow(services, runner, switcher, base, text_scale)
+    window = MainWindow(None, runner, switcher, base, text_scale)
     if text_scale != 100:
         window.set_text_scale(text_scale)
+    return window, runner
+
+
+def connect_central(window: MainWindow, services: Services, runner: TaskRunner,
+                    central_url: str | None, service_point: str | None) -> None:
     services.auth.central_url = central_url
     if central_url:
         from app.sync.central_login import has_credentials
@@ -62,12 +82,12 @@ def build_main_window(
             window.attach_sync(start_sync(services, runner, central_url, service_point))
         else:  # each session syncs with the signed-in staff member's own role
             window.sync_starter = lambda url: start_sync(services, runner, url, service_point)
-    return window, runner
 
 
 def start_sync(services: Services, runner: TaskRunner, central_url: str,
                service_point: str | None) -> SyncController:
     from app.sync.engine import SyncEngine, central_engine
+    from app.views.sync.controller import SyncController
 
     ctx = services.ctx
     engine = SyncEngine(ctx.engine, central_engine(central_url), ctx.clock.node,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-import qtawesome as qta
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
@@ -30,7 +29,12 @@ def language_label(code: str) -> str:
 
 
 def icon(name: str, widget: QWidget | None = None) -> QIcon:
-    """An icon from the icon font, coloured from the palette (high contrast works)."""
+    """An icon from the icon font, coloured from the palette (high contrast works).
+
+    qtawesome is imported here, not at the top: the sign-in view paints before it is
+    needed (start-up, benchmarks/README.md)."""
+    import qtawesome as qta
+
     color = None
     if widget is not None:
         color = widget.palette().color(widget.foregroundRole())

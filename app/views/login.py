@@ -27,6 +27,8 @@ class LoginView(QWidget):
         super().__init__(parent)
         self.setObjectName("login_view")
         self.demo_hint = demo_hint
+        # The icon font loads after the first paint (start-up); see show_icons.
+        self.with_icons = False
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         box = QFrame()
@@ -96,11 +98,16 @@ class LoginView(QWidget):
         self.password.setAccessibleName(_("Password"))
         self.language.setAccessibleName(_("Language"))
         self.button.setText(_("Sign in"))
-        self.button.setIcon(icon("mdi6.login", self))
+        if self.with_icons:
+            self.button.setIcon(icon("mdi6.login", self))
         self.button.setAccessibleName(_("Sign in"))
         self.hint.setText(
             _("Demo accounts: desk, coach, lead and admin; the password is “demo”.")
         )
+
+    def show_icons(self) -> None:
+        self.with_icons = True
+        self.button.setIcon(icon("mdi6.login", self))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,26 +26,44 @@ from app.config import TEXT_SCALES
 from app.i18n import N_, _, format_number, format_time, ngettext
 from app.rules.codes import Role
 from app.rules.permissions import Permission, allowed
-from app.services.context import Actor
-from app.services.registry import Services
-from app.views.appointments.page import AppointmentsPage
-from app.views.coaching.caseload import CaseloadPage
-from app.views.coaching.import_dialog import ImportDialog
-from app.views.coaching.today import TodayPage
 from app.views.common import icon, label
-from app.views.customers.page import CustomersPage
-from app.views.feedback.kiosk import KioskWindow
-from app.views.feedback.page import FeedbackPage
-from app.views.feedback.pin import SetPinDialog
-from app.views.lazy_page import LazyPage
 from app.views.lock import IdleWatcher, LockView
 from app.views.login import LoginView
-from app.views.queue.lobby import LobbyWindow
-from app.views.queue.page import QueuePage
-from app.views.sync.controller import SyncController
-from app.views.sync.page import SyncPage
 from app.views.tasks import TaskRunner
 from app.views.translator import LanguageSwitcher
+
+if TYPE_CHECKING:
+    from app.services.context import Actor
+    from app.services.registry import Services
+    from app.views.feedback.kiosk import KioskWindow
+    from app.views.sync.controller import SyncController
+
+# What the services import (SQLAlchemy, the models, the rules, the holidays): no Qt, so
+# it can be imported off the GUI thread while the sign-in view shows (start-up,
+# benchmarks/README.md). Qt's own modules (qtawesome, the pages) are imported on the GUI
+# thread when the pages are built: PySide6 crashes when a worker thread loads one of its
+# extension modules while the event loop runs.
+SERVICE_MODULES = ("app.services.registry", "app.sync.values")
+# What the pages import on top of that, one module per turn of the event loop (see
+# attach_soon); each takes some tens of milliseconds, qtawesome (with the Qt modules
+# qtpy loads) a few hundred.
+SHELL_MODULES = (
+    "qtawesome",
+    "app.views.queue.page",
+    "app.views.customers.page",
+    "app.views.appointments.page",
+    "app.views.coaching.today",
+    "app.views.coaching.caseload",
+    "app.views.feedback.page",
+    "app.views.sync.page",
+)
+
+
+def preload() -> None:
+    """Import the services; run in a worker thread while the sign-in view shows."""
+    for name in SERVICE_MODULES:
+        importlib.import_module(name)
+
 
 # The areas that exist; each issue that builds an area adds its page here.
 PAGES = (
@@ -61,9 +80,14 @@ ROW = {key: row for row, (key, _text, _icon) in enumerate(PAGES)}
 
 
 class MainWindow(QMainWindow):
+    """The one window. Built in two steps so that the sign-in view paints at once: the
+    constructor makes the sign-in view and the status bar; `attach` (with the opened
+    services) builds the pages, the lock and the menu. Given services, the constructor
+    does both (tests, screenshots, the first-run paths)."""
+
     def __init__(
         self,
-        services: Services,
+        services: Services | None,
         runner: TaskRunner,
         switcher: LanguageSwitcher,
         base_point_size: float,
@@ -71,26 +95,67 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
-        self.services = services
+        self.services: Services = None  # type: ignore[assignment]  # set by attach
         self.runner = runner
         self.switcher = switcher
         self.base_point_size = base_point_size
         self.text_scale = text_scale
         self.actor: Actor | None = None
+        self.shell: QWidget | None = None
+        self.remember_preference: Callable[[str, str], None] | None = None
+        # A sign-in asked for before the database is open waits here (start-up).
+        self.pending_sign_in: tuple[str, str] | None = None
         self.root = QStackedWidget()
         self.setCentralWidget(self.root)
-        self.login = LoginView(services.is_demo())
+        self.login = LoginView(False)
         self.login.sign_in_requested.connect(self.sign_in)
         self.login.language_requested.connect(self.set_language)
         self.root.addWidget(self.login)
-        self.shell = self._build_shell()
-        self.root.addWidget(self.shell)
-        self._build_lock()
-        self._build_menu()
         self._build_status_bar()
         self.resize(1280, 800)
         self.retranslate()
         self.show_login()
+        if services is not None:
+            self.attach(services, services.is_demo())
+
+    def attach(self, services: Services, demo: bool) -> None:
+        """The database is open: build everything behind the sign-in view. `demo` shows
+        the demo accounts under the sign-in form."""
+        self.services = services
+        self.login.hint.setVisible(demo)
+        self.login.show_icons()
+        self.shell = self._build_shell()
+        self.root.addWidget(self.shell)
+        self._build_lock()
+        self._build_menu()
+        self.retranslate()
+        self.menuBar().setVisible(self.actor is not None)
+        self._show_sync()
+        if self.pending_sign_in is not None:
+            username, password = self.pending_sign_in
+            self.pending_sign_in = None
+            self.sign_in(username, password)
+
+    def attach_soon(self, services: Services, demo: bool,
+                    then: Callable[[], None] | None = None) -> None:
+        """`attach`, after importing the pages' modules one per turn of the event loop,
+        so that what is typed into the sign-in view meanwhile shows as it is typed."""
+        waiting = list(SHELL_MODULES)
+
+        def step() -> None:
+            if waiting:
+                importlib.import_module(waiting.pop(0))
+                QTimer.singleShot(0, step)
+                return
+            self.attach(services, demo)
+            if then is not None:
+                then()
+
+        QTimer.singleShot(0, step)
+
+    @property
+    def attached(self) -> bool:
+        return self.shell is not None
 
     # --- building -------------------------------------------------------------------
 
@@ -117,6 +182,13 @@ class MainWindow(QMainWindow):
         self.nav.setMinimumWidth(170)
         self.nav.setMaximumWidth(210)
         self.pages = QStackedWidget()
+        from app.views.appointments.page import AppointmentsPage
+        from app.views.customers.page import CustomersPage
+        from app.views.feedback.page import FeedbackPage
+        from app.views.lazy_page import LazyPage
+        from app.views.queue.page import QueuePage
+        from app.views.sync.page import SyncPage
+
         self.queue = QueuePage(self.services, self.runner)
         self.customers = CustomersPage(self.services, self.runner)
         self.sync_page = SyncPage(self.services.sync, self.runner)
@@ -132,7 +204,6 @@ class MainWindow(QMainWindow):
         self.feedback_page.open_replies_changed.connect(
             lambda n: self._set_count("feedback", n))
         self.kiosk: KioskWindow | None = None
-        self.remember_preference: Callable[[str, str], None] | None = None
         self._add_coaching_pages()
         self.queue.waiting_changed.connect(lambda n: self._set_count("queue", n))
         for key, _text, icon_name in PAGES:
@@ -151,6 +222,9 @@ class MainWindow(QMainWindow):
 
     def _add_coaching_pages(self) -> None:
         """Today's worklist and the caseloads; a row opens the customer's card."""
+        from app.views.coaching.caseload import CaseloadPage
+        from app.views.coaching.today import TodayPage
+
         self.today = TodayPage(self.services, self.runner)
         self.caseload = CaseloadPage(self.services, self.runner)
         self.page_widgets.update({"today": self.today, "caseload": self.caseload})
@@ -160,9 +234,11 @@ class MainWindow(QMainWindow):
         self.caseload.open_customer.connect(self.open_customer)
         self.import_action = QAction(self)
         self.import_action.triggered.connect(self.open_import)
-        self.import_dialog: ImportDialog | None = None
+        self.import_dialog: QWidget | None = None
 
     def open_import(self) -> None:
+        from app.views.coaching.import_dialog import ImportDialog
+
         self.import_dialog = ImportDialog(self.services.customer_import, self.runner, self)
         self.import_dialog.finished.connect(lambda _r: self.customers.model.refresh())
         self.import_dialog.open()
@@ -311,6 +387,11 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Rovaseutu employment services"))
+        self._show_user()
+        if self.attached:
+            self._retranslate_shell()
+
+    def _retranslate_shell(self) -> None:
         self.app_title.setText(_("Rovaseutu employment services"))
         self.search_button.setText(_("Search customer… (Ctrl+K)"))
         self.search_button.setIcon(icon("mdi6.magnify", self))
@@ -329,11 +410,9 @@ class MainWindow(QMainWindow):
         self.kiosk_action.setText(_("Open the feedback &kiosk"))
         self.pin_action.setText(_("Set kiosk &PIN…"))
         self._retranslate_coaching()
-        if hasattr(self, "sync_label"):
-            self._show_sync()
+        self._show_sync()
         self.language_actions[i18n.current_language()].setChecked(True)
         self.size_actions[self.text_scale].setChecked(True)
-        self._show_user()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -353,6 +432,10 @@ class MainWindow(QMainWindow):
         self.login.reset()
 
     def sign_in(self, username: str, password: str) -> None:
+        if not self.attached:  # the database is still opening: sign in once it is
+            self.pending_sign_in = (username, password)
+            return
+
         def failed(exc: Exception) -> None:
             self.login.failed(_error_text(exc))
 
@@ -453,6 +536,8 @@ class MainWindow(QMainWindow):
 
     def open_lobby(self) -> None:
         """The waiting-room screen, full screen on a second monitor when there is one."""
+        from app.views.queue.lobby import LobbyWindow
+
         self.lobby = LobbyWindow(self.services.queue, self.runner)
         screens = QApplication.screens()
         if len(screens) > 1:
@@ -465,6 +550,8 @@ class MainWindow(QMainWindow):
         """The feedback kiosk, full screen. Opened by a worker, it signs them out first
         (the kiosk faces customers); leaving it needs a staff member's PIN and returns
         to the sign-in view. With no one signed in (`--view kiosk`) it opens directly."""
+        from app.views.feedback.kiosk import KioskWindow
+
         def opened(point: object) -> None:
             if self.actor is not None:
                 self.sign_out()
@@ -487,6 +574,8 @@ class MainWindow(QMainWindow):
         self.show()
 
     def set_kiosk_pin(self) -> None:
+        from app.views.feedback.pin import SetPinDialog
+
         dialog = SetPinDialog(self)
 
         def submit() -> None:

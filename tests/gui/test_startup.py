@@ -1,0 +1,78 @@
+"""The everyday start: the sign-in view shows before the database and the pages exist,
+and nothing typed or asked for meanwhile is lost (app.__main__.start_behind_sign_in)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from app.views.application import connect_central, sign_in_window
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_sign_in_view_needs_neither_the_database_nor_the_services():
+    """What paints first imports no SQLAlchemy, no models, no icon font: that is what
+    keeps the start near a bare Qt window (benchmark 1)."""
+    probe = ("import sys, app.__main__, app.views.application\n"
+             "heavy = [m for m in ('sqlalchemy', 'app.models', 'app.services.registry',\n"
+             "         'qtawesome', 'matplotlib', 'psycopg') if m in sys.modules]\n"
+             "print(','.join(heavy))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_a_sign_in_given_before_the_database_is_open_goes_through_after(qapp, qtbot,
+                                                                         services):
+    window, runner = sign_in_window(qapp, "fi")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.root.currentWidget() is window.login and not window.attached
+    assert not window.menuBar().isVisible()
+    # Typed and submitted while the services are still opening.
+    qtbot.keyClicks(window.login.username, "coach")
+    qtbot.keyClicks(window.login.password, "demo")
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    assert window.pending_sign_in == ("coach", "demo")
+    assert window.actor is None
+    done = []
+    window.attach_soon(services, services.is_demo(), lambda: (
+        connect_central(window, services, runner, None, None), done.append(True)))
+    qtbot.waitUntil(lambda: bool(done), timeout=10000)
+    qtbot.waitUntil(lambda: window.actor is not None, timeout=10000)
+    assert window.actor.username == "coach"
+    assert window.root.currentWidget() is window.shell
+    assert window.menuBar().isVisible()
+    assert window.login.hint.isVisible() == services.is_demo()
+    runner.wait()
+
+
+def test_the_language_can_be_changed_before_the_pages_exist(qapp, qtbot, services):
+    window, runner = sign_in_window(qapp, "fi")
+    qtbot.addWidget(window)
+    window.show()
+    fi_button = window.login.button.text()
+    window.set_language("sv")
+    qtbot.waitUntil(lambda: window.login.button.text() != fi_button)
+    window.attach(services, False)
+    # The pages built afterwards speak the language chosen before them.
+    assert window.nav.item(0).text() == "I dag"
+    window.switcher.switch("fi")
+    runner.wait()
+
+
+def test_a_database_that_cannot_be_opened_ends_the_start_with_the_reason(tmp_path):
+    not_a_file = tmp_path / "desk.sqlite3"
+    not_a_file.mkdir()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "DESK_CONFIG": str(tmp_path / "none.ini"), "DESK_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "app", "--db", str(not_a_file)], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"cannot open the database {not_a_file}" in result.stderr
