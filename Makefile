@@ -53,8 +53,9 @@ screenshots: $(STAMP) compile-translations
 	  $(PY) -m app --db shots/demo.sqlite3 --demo --lang $$lang \
 	    --screenshot shots/$$view-$$lang.png --view $$view || exit 1; done; done
 
-# Performance against raw baselines (benchmarks/README.md); rows 5-6 need
-# DESK_BENCH_PG_URL pointing at a PostgreSQL role that may create databases.
+# Performance against raw baselines (benchmarks/README.md). Rows 5-6 use the PostgreSQL
+# of DESK_BENCH_PG_URL (a role that may create databases), else DESK_TEST_PG_URL, else a
+# throwaway server started for the run (tests/pg_server.py).
 bench: $(DEVSTAMP) compile-translations
 	$(PY) -m benchmarks.run
 

@@ -10,7 +10,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +34,28 @@ for _module in (sqlite3, __import__("sqlcipher3")):
 
 
 def url_from_env() -> str | None:
-    return os.environ.get(ENV) or None
+    """The server named for the benchmarks, else the one named for the tests (CI)."""
+    return os.environ.get(ENV) or os.environ.get("DESK_TEST_PG_URL") or None
+
+
+@contextmanager
+def server() -> Iterator[tuple[str | None, str]]:
+    """A PostgreSQL server for 5 and 6, and where it comes from: the one named in the
+    environment, else a throwaway server started here for the run (tests/pg_server.py),
+    else (None, why not)."""
+    named = url_from_env()
+    if named:
+        yield named, "named in " + (ENV if os.environ.get(ENV) else "DESK_TEST_PG_URL")
+        return
+    from tests.pg_server import Unavailable, throwaway_server
+
+    with ExitStack() as stack:
+        try:
+            url, source = (stack.enter_context(throwaway_server()),
+                           "a throwaway server started for this run")
+        except Unavailable as exc:
+            url, source = None, f"needs PostgreSQL: set {ENV}, or install it ({exc})"
+        yield url, source
 
 
 def psycopg_url(url: str) -> str:

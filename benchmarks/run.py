@@ -203,16 +203,23 @@ def sync_results(data: dict, app_missing: str | None) -> list[Result]:
 
 
 def bench_sync(db: Path, plan: Plan, work: Path) -> list[Result]:
-    url = central.url_from_env()
-    if url is not None and central.psycopg is None:
+    if central.psycopg is None:
         raise Skipped("psycopg is not installed (pip install -e '.[dev]')")
-    if url is None:
-        reason = (f"needs PostgreSQL: set {central.ENV}=postgresql://USER:PASSWORD@HOST/DB "
-                  "(a role with CREATEDB; a scratch database is made and dropped)")
-        return [Result(key=k, title=t, status="SKIP", note=reason, higher_is_better=h)
-                for k, t, h in (("first_sync", "5a. First sync of a new workstation", True),
-                                ("push_day", "5b. Push a day of one office's changes", True),
-                                ("walk_in", "6. Walk-in to another desk (p95)", False))]
+    with central.server() as (url, source):
+        if url is None:
+            return [Result(key=k, title=t, status="SKIP", note=source, higher_is_better=h)
+                    for k, t, h in (("first_sync", "5a. First sync of a new workstation", True),
+                                    ("push_day", "5b. Push a day of one office's changes",
+                                     True),
+                                    ("walk_in", "6. Walk-in to another desk (p95)", False))]
+        PG_SOURCE.append(source)
+        return sync_on(url, db, plan, work)
+
+
+PG_SOURCE: list[str] = []  # where the PostgreSQL server of this run came from (meta)
+
+
+def sync_on(url: str, db: Path, plan: Plan, work: Path) -> list[Result]:
     app_missing = None
     try:
         what = "synchronisation"
@@ -294,7 +301,7 @@ def meta(args: argparse.Namespace, scale: float, started: float) -> dict:
         "sqlalchemy": sqlalchemy.__version__, "sqlite": __import__("sqlite3").sqlite_version,
         "machine": f"{platform.machine()} {platform.system()} {platform.release()}",
         "cpus": __import__("os").cpu_count(),
-        "postgresql": bool(central.url_from_env()),
+        "postgresql": PG_SOURCE[0] if PG_SOURCE else None,
     }
 
 
