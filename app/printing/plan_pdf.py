@@ -7,6 +7,7 @@ the same language. Fonts are embedded (see `fonts`), so Sámi letters print and 
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -39,8 +41,14 @@ MARGIN = 20 * mm
 INSET = 6  # the frame's padding: page furniture lines up with the text
 HEADER_HEIGHT = 24 * mm
 FOOTER_HEIGHT = 14 * mm
+PADDING = 6  # ReportLab's default left and right padding of a table cell
+# A table cell holds a Paragraph only where it must wrap (or collapse white space): a
+# plain string in the cell's font is drawn at the same place (the first baseline one font
+# size below the padding, one leading per line) at a fraction of the layout cost.
+_FIT_SLACK = 0.5  # points: closer to the edge than this, let a Paragraph decide
 
 
+@functools.cache
 def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13.5)
     return {
@@ -83,12 +91,34 @@ class _Plan:
         # font here the page would reference an unembedded Helvetica.
         return TableStyle([("FONTNAME", (0, 0), (-1, -1), self.regular), *commands])
 
+    def cell(self, text: str, style: str, width: float) -> str | Paragraph:
+        """`text` in a table cell `width` points wide: the plain string where it prints on
+        one line as it stands (the table's font commands from `font` give it the style),
+        else a Paragraph that wraps it."""
+        st = self.st[style]
+        if (text and text.isprintable() and text == text.strip() and "  " not in text
+                and stringWidth(text, st.fontName, st.fontSize)
+                <= width - 2 * PADDING - _FIT_SLACK):
+            return text
+        return self.p(text, style)
+
+    def font(self, style: str, start: tuple[int, int], stop: tuple[int, int],
+             ) -> list[tuple[Any, ...]]:
+        """Table style commands that draw plain-string cells like Paragraphs in `style`."""
+        st = self.st[style]
+        return [("FONT", start, stop, st.fontName, st.fontSize, st.leading),
+                ("TEXTCOLOR", start, stop, st.textColor)]
+
     def table(self, header: list[str], rows: list[list[Any]], widths: list[float]) -> Table:
-        data = [[Paragraph(escape(h), self.st["head"]) for h in header]]
-        data += [[c if not isinstance(c, str) else self.p(c, "cell") for c in row]
-                 for row in rows]
-        table = Table(data, colWidths=[w * self.width for w in widths], repeatRows=1)
+        columns = [w * self.width for w in widths]
+        data: list[list[Any]] = [
+            [self.cell(h, "head", w) for h, w in zip(header, columns, strict=True)]]
+        data += [[self.cell(c, "cell", w) if isinstance(c, str) else c
+                  for c, w in zip(row, columns, strict=True)] for row in rows]
+        table = Table(data, colWidths=columns, repeatRows=1)
         table.setStyle(self.style(
+            *self.font("head", (0, 0), (-1, 0)),
+            *self.font("cell", (0, 1), (-1, -1)),
             ("BACKGROUND", (0, 0), (-1, 0), SHADE),
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
             ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
@@ -128,9 +158,13 @@ class _Plan:
             (self.t(N_("Coach")), coach or "–"),
             (self.t(N_("Version")), f"{doc.number} · {self.status_text()}"),
         ]
-        data = [[self.p(k, "head"), self.p(v, "cell")] for k, v in rows]
-        table = Table(data, colWidths=[0.26 * self.width, 0.74 * self.width])
+        columns = [0.26 * self.width, 0.74 * self.width]
+        data = [[self.cell(k, "head", columns[0]), self.cell(v, "cell", columns[1])]
+                for k, v in rows]
+        table = Table(data, colWidths=columns)
         table.setStyle(self.style(
+            *self.font("head", (0, 0), (0, -1)),
+            *self.font("cell", (1, 0), (1, -1)),
             ("BOX", (0, 0), (-1, -1), 0.6, RULE),
             ("BACKGROUND", (0, 0), (0, -1), SHADE),
             ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
@@ -245,17 +279,24 @@ class _Plan:
 
     def signatures(self) -> Table:
         line = "_" * 38
+        half = 0.5 * self.width
+
+        def small(text: str) -> str | Paragraph:
+            return self.cell(text, "small", half)
+
         cells = [
-            [self.p(line, "small"), self.p(line, "small")],
-            [self.p(self.t(N_("Customer's signature")), "small"),
-             self.p(self.t(N_("Coach's signature")), "small")],
-            [self.p(self.doc.customer_name, "cell"), self.p(self.doc.coach_name, "cell")],
+            [small(line), small(line)],
+            [small(self.t(N_("Customer's signature"))), small(self.t(N_("Coach's signature")))],
+            [self.cell(self.doc.customer_name, "cell", half),
+             self.cell(self.doc.coach_name, "cell", half)],
             [Spacer(1, 8 * mm), Spacer(1, 8 * mm)],
-            [self.p(line, "small"), self.p(line, "small")],
-            [self.p(self.t(N_("Place and date")), "small") for _column in range(2)],
+            [small(line), small(line)],
+            [small(self.t(N_("Place and date"))) for _column in range(2)],
         ]
-        table = Table(cells, colWidths=[0.5 * self.width, 0.5 * self.width])
-        table.setStyle(self.style(("LEFTPADDING", (0, 0), (-1, -1), 0),
+        table = Table(cells, colWidths=[half, half])
+        table.setStyle(self.style(*self.font("small", (0, 0), (-1, -1)),
+                                  *self.font("cell", (0, 2), (-1, 2)),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1)))
         return table
