@@ -72,6 +72,7 @@ class _Plan:
         self.regular, self.bold = fonts.register()
         self.st = _styles(self.regular, self.bold)
         self.width = A4[0] - 2 * MARGIN - 2 * INSET
+        self._dates: dict[date, str] = {}  # Babel formats each date once per document
 
     # --- small helpers --------------------------------------------------------------------
 
@@ -80,7 +81,12 @@ class _Plan:
 
     def date(self, value: date | datetime | None) -> str:
         # A datetime is shown as its date in Helsinki (format_date converts it).
-        return format_date(value, lang=self.lang) if value else ""
+        if not value:
+            return ""
+        text = self._dates.get(value)
+        if text is None:
+            text = self._dates[value] = format_date(value, lang=self.lang)
+        return text
 
     def p(self, text: str, style: str = "body") -> Paragraph:
         """A paragraph of plain text (never markup): user text is escaped."""
@@ -139,6 +145,7 @@ class _Plan:
 
     # --- parts ----------------------------------------------------------------------------
 
+    @functools.cached_property
     def status_text(self) -> str:
         doc = self.doc
         if doc.status == "draft":
@@ -156,7 +163,7 @@ class _Plan:
             (self.t(N_("Identity code")), doc.customer_hetu or self.t(N_("none"))),
             (self.t(N_("Customer number")), doc.customer_number),
             (self.t(N_("Coach")), coach or "–"),
-            (self.t(N_("Version")), f"{doc.number} · {self.status_text()}"),
+            (self.t(N_("Version")), f"{doc.number} · {self.status_text}"),
         ]
         columns = [0.26 * self.width, 0.74 * self.width]
         data = [[self.cell(k, "head", columns[0]), self.cell(v, "cell", columns[1])]
@@ -334,7 +341,7 @@ class _Plan:
         canvas.setFont(self.regular, 8.5)
         canvas.drawRightString(right, top - 4.5 * mm,
                                self.t(N_("Version {number}")).format(number=d.number) + " · "
-                               + self.status_text())
+                               + self.status_text)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(left, top - 8 * mm, right, top - 8 * mm)
@@ -349,7 +356,7 @@ class _Plan:
         canvas.setFont(self.regular, 8.5)
         canvas.setFillColor(MUTED)
         canvas.drawString(left, 9.5 * mm, self.t(N_("{name} · printed on {date}")).format(
-            name=self.doc.customer_name, date=format_date(self.doc.printed_at, lang=self.lang)))
+            name=self.doc.customer_name, date=self.date(self.doc.printed_at)))
         canvas.drawRightString(right, 9.5 * mm,
                                self.t(N_("Page {page} / {pages}")).format(page=page, pages=pages))
         canvas.restoreState()
