@@ -23,6 +23,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
+    Flowable,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -42,10 +43,32 @@ INSET = 6  # the frame's padding: page furniture lines up with the text
 HEADER_HEIGHT = 24 * mm
 FOOTER_HEIGHT = 14 * mm
 PADDING = 6  # ReportLab's default left and right padding of a table cell
-# A table cell holds a Paragraph only where it must wrap (or collapse white space): a
-# plain string in the cell's font is drawn at the same place (the first baseline one font
-# size below the padding, one leading per line) at a fraction of the layout cost.
+# Text is a Paragraph only where it must wrap (or collapse white space). A line that fits
+# is a plain string in a table cell (in the cell's font) or a `_Line` in the flow: drawn at
+# the same place (the first baseline one font size below the top, one leading per line)
+# at a fraction of the layout cost. tests/unit/test_plan_pdf.py compares the pages.
 _FIT_SLACK = 0.5  # points: closer to the edge than this, let a Paragraph decide
+
+
+class _Line(Flowable):
+    """One line of plain text drawn where a Paragraph in `style` would draw it (the
+    baseline one font size below its top, one leading high, the style's space before and
+    after) without a Paragraph's markup parsing and line breaking. Only for text that
+    `_Plan.fits` on the line."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text, self.style = text, style
+
+    def wrap(self, availWidth: float, _availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, self.style.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        st, canvas = self.style, self.canv
+        canvas.setFont(st.fontName, st.fontSize, st.leading)
+        canvas.setFillColor(st.textColor)
+        canvas.drawString(0, st.leading - st.fontSize, self.text)
 
 
 @functools.cache
@@ -88,9 +111,24 @@ class _Plan:
             text = self._dates[value] = format_date(value, lang=self.lang)
         return text
 
-    def p(self, text: str, style: str = "body") -> Paragraph:
+    def fits(self, text: str, style: str, width: float) -> bool:
+        """Whether `text` prints on one line `width` points wide exactly as it stands (a
+        Paragraph would collapse repeated or edge white space and break it)."""
+        st = self.st[style]
+        return bool(text) and text.isprintable() and text == text.strip() \
+            and "  " not in text \
+            and stringWidth(text, st.fontName, st.fontSize) <= width - _FIT_SLACK
+
+    def para(self, text: str, style: str = "body") -> Paragraph:
         """A paragraph of plain text (never markup): user text is escaped."""
         return Paragraph(escape(text).replace("\n", "<br/>"), self.st[style])
+
+    def p(self, text: str, style: str = "body", width: float | None = None) -> Flowable:
+        """Plain text (never markup) in `style`, `width` points wide (the frame's by
+        default): a `_Line` where it fits on one, else a Paragraph that wraps it."""
+        if self.fits(text, style, self.width if width is None else width):
+            return _Line(text, self.st[style])
+        return self.para(text, style)
 
     def style(self, *commands: tuple[Any, ...]) -> TableStyle:
         # Tables set their cells' font even when every cell is a Paragraph; without our
@@ -101,12 +139,9 @@ class _Plan:
         """`text` in a table cell `width` points wide: the plain string where it prints on
         one line as it stands (the table's font commands from `font` give it the style),
         else a Paragraph that wraps it."""
-        st = self.st[style]
-        if (text and text.isprintable() and text == text.strip() and "  " not in text
-                and stringWidth(text, st.fontName, st.fontSize)
-                <= width - 2 * PADDING - _FIT_SLACK):
+        if self.fits(text, style, width - 2 * PADDING):
             return text
-        return self.p(text, style)
+        return self.para(text, style)
 
     def font(self, style: str, start: tuple[int, int], stop: tuple[int, int],
              ) -> list[tuple[Any, ...]]:
@@ -137,10 +172,9 @@ class _Plan:
     def heading(self, number: int, key: str) -> list[Any]:
         # Keep a heading with the start of its section.
         return [CondPageBreak(30 * mm),
-                Paragraph(f"{number}. {escape(self.t(vocab.SECTION_TITLES[key]))}",
-                          self.st["h2"])]
+                self.p(f"{number}. {self.t(vocab.SECTION_TITLES[key])}", "h2")]
 
-    def none(self) -> Paragraph:
+    def none(self) -> Flowable:
         return self.p(self.t(N_("None recorded.")), "small")
 
     # --- parts ----------------------------------------------------------------------------
@@ -218,15 +252,17 @@ class _Plan:
         items = self.doc.content.services
         if not items:
             return [self.none()]
+        widths = [0.40, 0.30, 0.30]
+        inner = widths[0] * self.width - 2 * PADDING  # the name column inside its padding
         rows = []
         for s in items:
             name: Any = self.t(vocab.SERVICE_TYPES.get(s.service_type, s.service_type))
             if s.note:
-                name = [self.p(name, "cell"), self.p(s.note, "small")]
+                name = [self.p(name, "cell", inner), self.p(s.note, "small", inner)]
             dates = " – ".join(self.date(d) for d in (s.starts_on, s.ends_on) if d)
             rows.append([name, s.provider, dates])
         header = [self.t(N_("Service")), self.t(N_("Provider")), self.t(N_("When"))]
-        return [self.table(header, rows, [0.40, 0.30, 0.30])]
+        return [self.table(header, rows, widths)]
 
     def obligation(self) -> list[Any]:
         c, periods = self.doc.content, self.doc.periods
@@ -310,7 +346,7 @@ class _Plan:
 
     def story(self) -> list[Any]:
         title = self.t(vocab.PLAN_TYPES.get(self.doc.plan_type, self.doc.plan_type))
-        story: list[Any] = [Paragraph(escape(title), self.st["title"]), self.identity()]
+        story: list[Any] = [self.p(title, "title"), self.identity()]
         parts: dict[str, Callable[[], list[Any]]] = {
             "goals": self.goals, "customer_actions": self.customer_actions,
             "partner_actions": self.partner_actions, "services": self.services,
