@@ -7,6 +7,7 @@ the same language. Fonts are embedded (see `fonts`), so Sámi letters print and 
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from datetime import date, datetime
@@ -18,9 +19,11 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
+    Flowable,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -39,8 +42,36 @@ MARGIN = 20 * mm
 INSET = 6  # the frame's padding: page furniture lines up with the text
 HEADER_HEIGHT = 24 * mm
 FOOTER_HEIGHT = 14 * mm
+PADDING = 6  # ReportLab's default left and right padding of a table cell
+# Text is a Paragraph only where it must wrap (or collapse white space). A line that fits
+# is a plain string in a table cell (in the cell's font) or a `_Line` in the flow: drawn at
+# the same place (the first baseline one font size below the top, one leading per line)
+# at a fraction of the layout cost. tests/unit/test_plan_pdf.py compares the pages.
+_FIT_SLACK = 0.5  # points: closer to the edge than this, let a Paragraph decide
 
 
+class _Line(Flowable):
+    """One line of plain text drawn where a Paragraph in `style` would draw it (the
+    baseline one font size below its top, one leading high, the style's space before and
+    after) without a Paragraph's markup parsing and line breaking. Only for text that
+    `_Plan.fits` on the line."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text, self.style = text, style
+
+    def wrap(self, availWidth: float, _availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, self.style.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        st, canvas = self.style, self.canv
+        canvas.setFont(st.fontName, st.fontSize, st.leading)
+        canvas.setFillColor(st.textColor)
+        canvas.drawString(0, st.leading - st.fontSize, self.text)
+
+
+@functools.cache
 def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13.5)
     return {
@@ -64,6 +95,7 @@ class _Plan:
         self.regular, self.bold = fonts.register()
         self.st = _styles(self.regular, self.bold)
         self.width = A4[0] - 2 * MARGIN - 2 * INSET
+        self._dates: dict[date, str] = {}  # Babel formats each date once per document
 
     # --- small helpers --------------------------------------------------------------------
 
@@ -72,23 +104,62 @@ class _Plan:
 
     def date(self, value: date | datetime | None) -> str:
         # A datetime is shown as its date in Helsinki (format_date converts it).
-        return format_date(value, lang=self.lang) if value else ""
+        if not value:
+            return ""
+        text = self._dates.get(value)
+        if text is None:
+            text = self._dates[value] = format_date(value, lang=self.lang)
+        return text
 
-    def p(self, text: str, style: str = "body") -> Paragraph:
+    def fits(self, text: str, style: str, width: float) -> bool:
+        """Whether `text` prints on one line `width` points wide exactly as it stands (a
+        Paragraph would collapse repeated or edge white space and break it)."""
+        st = self.st[style]
+        return bool(text) and text.isprintable() and text == text.strip() \
+            and "  " not in text \
+            and stringWidth(text, st.fontName, st.fontSize) <= width - _FIT_SLACK
+
+    def para(self, text: str, style: str = "body") -> Paragraph:
         """A paragraph of plain text (never markup): user text is escaped."""
         return Paragraph(escape(text).replace("\n", "<br/>"), self.st[style])
+
+    def p(self, text: str, style: str = "body", width: float | None = None) -> Flowable:
+        """Plain text (never markup) in `style`, `width` points wide (the frame's by
+        default): a `_Line` where it fits on one, else a Paragraph that wraps it."""
+        if self.fits(text, style, self.width if width is None else width):
+            return _Line(text, self.st[style])
+        return self.para(text, style)
 
     def style(self, *commands: tuple[Any, ...]) -> TableStyle:
         # Tables set their cells' font even when every cell is a Paragraph; without our
         # font here the page would reference an unembedded Helvetica.
         return TableStyle([("FONTNAME", (0, 0), (-1, -1), self.regular), *commands])
 
+    def cell(self, text: str, style: str, width: float) -> str | Paragraph:
+        """`text` in a table cell `width` points wide: the plain string where it prints on
+        one line as it stands (the table's font commands from `font` give it the style),
+        else a Paragraph that wraps it."""
+        if self.fits(text, style, width - 2 * PADDING):
+            return text
+        return self.para(text, style)
+
+    def font(self, style: str, start: tuple[int, int], stop: tuple[int, int],
+             ) -> list[tuple[Any, ...]]:
+        """Table style commands that draw plain-string cells like Paragraphs in `style`."""
+        st = self.st[style]
+        return [("FONT", start, stop, st.fontName, st.fontSize, st.leading),
+                ("TEXTCOLOR", start, stop, st.textColor)]
+
     def table(self, header: list[str], rows: list[list[Any]], widths: list[float]) -> Table:
-        data = [[Paragraph(escape(h), self.st["head"]) for h in header]]
-        data += [[c if not isinstance(c, str) else self.p(c, "cell") for c in row]
-                 for row in rows]
-        table = Table(data, colWidths=[w * self.width for w in widths], repeatRows=1)
+        columns = [w * self.width for w in widths]
+        data: list[list[Any]] = [
+            [self.cell(h, "head", w) for h, w in zip(header, columns, strict=True)]]
+        data += [[self.cell(c, "cell", w) if isinstance(c, str) else c
+                  for c, w in zip(row, columns, strict=True)] for row in rows]
+        table = Table(data, colWidths=columns, repeatRows=1)
         table.setStyle(self.style(
+            *self.font("head", (0, 0), (-1, 0)),
+            *self.font("cell", (0, 1), (-1, -1)),
             ("BACKGROUND", (0, 0), (-1, 0), SHADE),
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
             ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
@@ -101,14 +172,14 @@ class _Plan:
     def heading(self, number: int, key: str) -> list[Any]:
         # Keep a heading with the start of its section.
         return [CondPageBreak(30 * mm),
-                Paragraph(f"{number}. {escape(self.t(vocab.SECTION_TITLES[key]))}",
-                          self.st["h2"])]
+                self.p(f"{number}. {self.t(vocab.SECTION_TITLES[key])}", "h2")]
 
-    def none(self) -> Paragraph:
+    def none(self) -> Flowable:
         return self.p(self.t(N_("None recorded.")), "small")
 
     # --- parts ----------------------------------------------------------------------------
 
+    @functools.cached_property
     def status_text(self) -> str:
         doc = self.doc
         if doc.status == "draft":
@@ -126,11 +197,15 @@ class _Plan:
             (self.t(N_("Identity code")), doc.customer_hetu or self.t(N_("none"))),
             (self.t(N_("Customer number")), doc.customer_number),
             (self.t(N_("Coach")), coach or "–"),
-            (self.t(N_("Version")), f"{doc.number} · {self.status_text()}"),
+            (self.t(N_("Version")), f"{doc.number} · {self.status_text}"),
         ]
-        data = [[self.p(k, "head"), self.p(v, "cell")] for k, v in rows]
-        table = Table(data, colWidths=[0.26 * self.width, 0.74 * self.width])
+        columns = [0.26 * self.width, 0.74 * self.width]
+        data = [[self.cell(k, "head", columns[0]), self.cell(v, "cell", columns[1])]
+                for k, v in rows]
+        table = Table(data, colWidths=columns)
         table.setStyle(self.style(
+            *self.font("head", (0, 0), (0, -1)),
+            *self.font("cell", (1, 0), (1, -1)),
             ("BOX", (0, 0), (-1, -1), 0.6, RULE),
             ("BACKGROUND", (0, 0), (0, -1), SHADE),
             ("LINEBELOW", (0, 0), (-1, -2), 0.3, RULE),
@@ -177,15 +252,17 @@ class _Plan:
         items = self.doc.content.services
         if not items:
             return [self.none()]
+        widths = [0.40, 0.30, 0.30]
+        inner = widths[0] * self.width - 2 * PADDING  # the name column inside its padding
         rows = []
         for s in items:
             name: Any = self.t(vocab.SERVICE_TYPES.get(s.service_type, s.service_type))
             if s.note:
-                name = [self.p(name, "cell"), self.p(s.note, "small")]
+                name = [self.p(name, "cell", inner), self.p(s.note, "small", inner)]
             dates = " – ".join(self.date(d) for d in (s.starts_on, s.ends_on) if d)
             rows.append([name, s.provider, dates])
         header = [self.t(N_("Service")), self.t(N_("Provider")), self.t(N_("When"))]
-        return [self.table(header, rows, [0.40, 0.30, 0.30])]
+        return [self.table(header, rows, widths)]
 
     def obligation(self) -> list[Any]:
         c, periods = self.doc.content, self.doc.periods
@@ -245,24 +322,31 @@ class _Plan:
 
     def signatures(self) -> Table:
         line = "_" * 38
+        half = 0.5 * self.width
+
+        def small(text: str) -> str | Paragraph:
+            return self.cell(text, "small", half)
+
         cells = [
-            [self.p(line, "small"), self.p(line, "small")],
-            [self.p(self.t(N_("Customer's signature")), "small"),
-             self.p(self.t(N_("Coach's signature")), "small")],
-            [self.p(self.doc.customer_name, "cell"), self.p(self.doc.coach_name, "cell")],
+            [small(line), small(line)],
+            [small(self.t(N_("Customer's signature"))), small(self.t(N_("Coach's signature")))],
+            [self.cell(self.doc.customer_name, "cell", half),
+             self.cell(self.doc.coach_name, "cell", half)],
             [Spacer(1, 8 * mm), Spacer(1, 8 * mm)],
-            [self.p(line, "small"), self.p(line, "small")],
-            [self.p(self.t(N_("Place and date")), "small") for _column in range(2)],
+            [small(line), small(line)],
+            [small(self.t(N_("Place and date"))) for _column in range(2)],
         ]
-        table = Table(cells, colWidths=[0.5 * self.width, 0.5 * self.width])
-        table.setStyle(self.style(("LEFTPADDING", (0, 0), (-1, -1), 0),
+        table = Table(cells, colWidths=[half, half])
+        table.setStyle(self.style(*self.font("small", (0, 0), (-1, -1)),
+                                  *self.font("cell", (0, 2), (-1, 2)),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1)))
         return table
 
     def story(self) -> list[Any]:
         title = self.t(vocab.PLAN_TYPES.get(self.doc.plan_type, self.doc.plan_type))
-        story: list[Any] = [Paragraph(escape(title), self.st["title"]), self.identity()]
+        story: list[Any] = [self.p(title, "title"), self.identity()]
         parts: dict[str, Callable[[], list[Any]]] = {
             "goals": self.goals, "customer_actions": self.customer_actions,
             "partner_actions": self.partner_actions, "services": self.services,
@@ -293,7 +377,7 @@ class _Plan:
         canvas.setFont(self.regular, 8.5)
         canvas.drawRightString(right, top - 4.5 * mm,
                                self.t(N_("Version {number}")).format(number=d.number) + " · "
-                               + self.status_text())
+                               + self.status_text)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.6)
         canvas.line(left, top - 8 * mm, right, top - 8 * mm)
@@ -308,7 +392,7 @@ class _Plan:
         canvas.setFont(self.regular, 8.5)
         canvas.setFillColor(MUTED)
         canvas.drawString(left, 9.5 * mm, self.t(N_("{name} · printed on {date}")).format(
-            name=self.doc.customer_name, date=format_date(self.doc.printed_at, lang=self.lang)))
+            name=self.doc.customer_name, date=self.date(self.doc.printed_at)))
         canvas.drawRightString(right, 9.5 * mm,
                                self.t(N_("Page {page} / {pages}")).format(page=page, pages=pages))
         canvas.restoreState()
