@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 # benchmarks/README.md). Qt's own modules (qtawesome, the pages) are imported on the GUI
 # thread when the pages are built: PySide6 crashes when a worker thread loads one of its
 # extension modules while the event loop runs.
-SERVICE_MODULES = ("app.services.registry", "app.sync.values")
+SERVICE_MODULES = ("app.services.registry",)
 # What the pages import on top of that, one module per turn of the event loop (see
 # attach_soon); each takes some tens of milliseconds, qtawesome (with the Qt modules
 # qtpy loads) a few hundred.
