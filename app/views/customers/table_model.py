@@ -14,6 +14,20 @@ from app.views.tasks import TaskRunner
 IdRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 
+# The first page is small so that the first screen comes fast; once the worker scrolls
+# on, larger pages cost fewer round trips to the database thread and fewer relayouts.
+FIRST_PAGE = 200
+MORE_PAGE = 1000
+
+# data() is asked for every role of every visible cell on each paint: plain ints compare
+# faster than the enum members.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ID = int(IdRole)
+_SORT = int(SortRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_NUMERIC = (2, 5)
+
 COLUMNS = (
     N_("Name"),
     N_("Identity code"),
@@ -48,6 +62,8 @@ class CustomerTableModel(QAbstractTableModel):
         self.generation = 0
         self.loading = False
         self.total: int | None = None
+        # Display strings of the rows painted so far, by position (formatted once).
+        self._shown: dict[int, tuple[str, ...]] = {}
 
     # --- loading ----------------------------------------------------------------
 
@@ -70,7 +86,9 @@ class CustomerTableModel(QAbstractTableModel):
         def fetch() -> CustomerPage | None:
             if generation != self.generation:  # superseded while queued: skip the query
                 return None
-            return self.service.page(query, after)
+            if after is None:
+                return self.service.page(query, None, FIRST_PAGE)
+            return self.service.page(query, after, MORE_PAGE)
 
         def arrived(page: CustomerPage | None) -> None:
             if generation != self.generation:
@@ -81,6 +99,7 @@ class CustomerTableModel(QAbstractTableModel):
             if after is None:
                 self.beginResetModel()
                 self.rows = list(page.rows)
+                self._shown = {}
                 self.endResetModel()
             elif page.rows:
                 first = len(self.rows)
@@ -136,41 +155,50 @@ class CustomerTableModel(QAbstractTableModel):
             return _(COLUMNS[section])
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if role == IdRole:
-            return row.id
-        if role == SortRole:
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role == _DISPLAY:
+            if not index.isValid():
+                return None
+            position = index.row()
+            shown = self._shown.get(position)
+            if shown is None:
+                shown = self._shown[position] = self._display(self.rows[position])
+            return shown[index.column()]
+        if role == _ALIGNMENT:
+            return _RIGHT if index.column() in _NUMERIC else None
+        if role == _ID:
+            return self.rows[index.row()].id if index.isValid() else None
+        if role == _SORT and index.isValid():
+            row = self.rows[index.row()]
             return (row.sort_key, row.hetu_masked, row.age, row.customer_number,
                     row.coach_name or "", row.days_unemployed or 0,
-                    row.service_point_code)[column]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 5):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    row.service_point_code)[index.column()]
         return None
 
     @staticmethod
-    def _display(row: CustomerRow, column: int) -> str:
-        if column == 0:
-            return row.name
-        if column == 1:
-            return row.hetu_masked or (
-                _("born {date}").format(date=format_date(row.birth_date)) if row.birth_date
+    def _display(row: CustomerRow) -> tuple[str, ...]:
+        """The seven cells of a row as shown (Babel formats and translations)."""
+        born, age, days = row.birth_date, row.age, row.days_unemployed
+        return (
+            row.name,
+            row.hetu_masked or (
+                _("born {date}").format(date=format_date(born)) if born
                 else _("no identity code")
-            )
-        if column == 2:
-            return "" if row.age is None else format_number(row.age)
-        if column == 3:
-            return row.customer_number
-        if column == 4:
-            return row.coach_name or _("no coach")
-        if column == 5:
-            return "" if row.days_unemployed is None else format_number(row.days_unemployed)
-        return row.service_point_code
+            ),
+            "" if age is None else format_number(age),
+            row.customer_number,
+            row.coach_name or _("no coach"),
+            "" if days is None else format_number(days),
+            row.service_point_code,
+        )
+
+    def retranslate(self) -> None:
+        """The language changed: format the shown rows again."""
+        self._shown = {}
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
 
     def row_at(self, position: int) -> CustomerRow | None:
         return self.rows[position] if 0 <= position < len(self.rows) else None
