@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from app.rules.clock import days_unemployed
 from app.rules.unemployment import age
 
 
@@ -34,6 +33,10 @@ class CustomerRow(NamedTuple):
     @property
     def days_unemployed(self) -> int | None:
         """Working days (the statutory clock), like the card shows."""
+        # Imported here: the clock loads the holiday calendars (~35 ms), and this module
+        # is imported by views and printing that may never show a list row.
+        from app.rules.clock import days_unemployed
+
         return days_unemployed(self.unemployed_since, self.as_of)
 
 
