@@ -94,33 +94,29 @@ class CustomerService:
     def page(
         self, query: str = "", after: tuple[str, str] | None = None, limit: int = PAGE_SIZE
     ) -> CustomerPage:
-        """One keyset page ordered by name: `after` is the last row's (sort_key, id)."""
+        """One keyset page ordered by name: `after` is the last row's (sort_key, id).
+
+        Read with Core on a connection (no ORM session: nothing here is an entity) into
+        plain tuples; age and days unemployed are left to the rows that are shown."""
         self.ctx.require(Permission.CUSTOMER_READ)
         stmt = self._list_query(query)
         if after is not None:
             stmt = stmt.where(tuple_(Customer.sort_name, Customer.id) > tuple_(*after))
         stmt = stmt.order_by(Customer.sort_name, Customer.id).limit(limit + 1)
         today = self.ctx.today()
-        with self.ctx.reading() as s:
-            rows = s.execute(stmt).all()
+        with self.ctx.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        has_more = len(rows) > limit
+        if has_more:
+            del rows[limit:]
+        masked, row = hetu_rules.masked, CustomerRow
         result = [
-            CustomerRow(
-                id=row_id,
-                sort_key=sort_key,
-                customer_number=number,
-                name=f"{last}, {first}",
-                hetu_masked=hetu_rules.masked(hetu),
-                birth_date=born,
-                age=age(born, today),
-                language=language,
-                service_point_code=point,
-                coach_name=coach,
-                days_unemployed=days_unemployed(since, today),
-            )
+            row(row_id, sort_key, number, f"{last}, {first}", masked(hetu), born, language,
+                point, coach, since, today)
             for (row_id, sort_key, number, first, last, hetu, born, language, since, coach,
-                 point) in rows[:limit]
+                 point) in rows
         ]
-        return CustomerPage(rows=result, has_more=len(rows) > limit)
+        return CustomerPage(rows=result, has_more=has_more)
 
     def count(self, query: str = "") -> int:
         self.ctx.require(Permission.CUSTOMER_READ)

@@ -1,14 +1,18 @@
-"""Plain frozen dataclasses handed to the views (never ORM objects)."""
+"""Plain frozen dataclasses (and tuples) handed to the views (never ORM objects)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
+
+from app.rules.unemployment import age
 
 
-@dataclass(frozen=True)
-class CustomerRow:
-    """One row of the customer list."""
+class CustomerRow(NamedTuple):
+    """One row of the customer list: a plain tuple, because the list holds tens of
+    thousands of them. Age and days unemployed are counted to `as_of` (the day the row
+    was read) when asked for, so only the rows that are shown pay for them."""
 
     id: str
     sort_key: str
@@ -16,11 +20,24 @@ class CustomerRow:
     name: str
     hetu_masked: str
     birth_date: date | None
-    age: int | None
     language: str
     service_point_code: str
     coach_name: str | None
-    days_unemployed: int | None
+    unemployed_since: date | None
+    as_of: date
+
+    @property
+    def age(self) -> int | None:
+        return age(self.birth_date, self.as_of)
+
+    @property
+    def days_unemployed(self) -> int | None:
+        """Working days (the statutory clock), like the card shows."""
+        # Imported here: the clock loads the holiday calendars (~35 ms), and this module
+        # is imported by views and printing that may never show a list row.
+        from app.rules.clock import days_unemployed
+
+        return days_unemployed(self.unemployed_since, self.as_of)
 
 
 @dataclass(frozen=True)

@@ -135,3 +135,18 @@ def test_desk_role_cannot_read_case_notes_permission(services):
     services.auth.sign_in("desk", "demo")
     with pytest.raises(PermissionDenied):
         services.ctx.require(Permission.CASE_NOTES_READ)
+
+
+def test_list_rows_agree_with_the_card(signed_in):
+    """Age and days unemployed are counted when a row asks for them, to the day the
+    page was read: the same figures the customer card shows."""
+    add_people(signed_in)
+    page = signed_in.customers.page("")
+    assert page.rows
+    for row in page.rows:
+        card = signed_in.customers.get(row.id)
+        assert row.as_of == signed_in.ctx.today()
+        assert (row.name, row.hetu_masked, row.customer_number) == (
+            f"{card.last_name}, {card.first_names}", card.hetu_masked, card.customer_number)
+        assert (row.age, row.days_unemployed) == (card.age, card.days_unemployed)
+        assert row.unemployed_since == card.unemployed_since

@@ -115,7 +115,7 @@ class CustomerListView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 6)
+            self.model.retranslate()  # headers, and the rows' translated and formatted cells
         super().changeEvent(event)
 
     def eventFilter(self, watched, event) -> bool:
