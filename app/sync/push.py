@@ -460,28 +460,58 @@ def _read_rows(conn: Connection, items: list[_Item]) -> dict[tuple[str, str], An
     return rows
 
 
+# Writes no other row's check or trigger reads, and whose own checks read no other row:
+# they may go in any order, so they are sent grouped by statement (executemany).
+# Appended rows (audit, feedback) and changes of a queue ticket or a desk duty (their
+# policies look at the row's own service point; their links are sensitive, see above).
+_INERT_UPDATES = frozenset({"queue_ticket", "desk_duty"})
+
+
+def _inert(plan: Planned) -> bool:
+    name = plan.table.name
+    if name in APPEND_ONLY:
+        return True
+    return plan.kind == "update" and name in _INERT_UPDATES and not plan.conflicts
+
+
 def _run_writes(conn: Connection, plans: list[Planned]) -> None:
-    """The writes of `plans`, in order, in one pipeline (no round trip per statement)."""
+    """The writes of `plans` in one pipeline (no round trip per statement): in outbox
+    order, runs of one statement as one executemany; the inert ones grouped after them."""
     dialect = conn.dialect
-    statements: list[tuple[str, dict[str, Any]]] = []
+    ordered: list[tuple[str, list[dict[str, Any]]]] = []
+    inert: dict[str, list[dict[str, Any]]] = {}
+
+    def add(sql: str, params: dict[str, Any], grouped: bool) -> None:
+        if grouped:
+            inert.setdefault(sql, []).append(params)
+        elif ordered and ordered[-1][0] == sql:
+            ordered[-1][1].append(params)
+        else:
+            ordered.append((sql, [params]))
+
     for plan in plans:
-        statements.append(_statement(dialect, plan.table, plan.kind, plan.row_id,
-                                     plan.values))
+        grouped = _inert(plan)
+        add(*_statement(dialect, plan.table, plan.kind, plan.row_id, plan.values), grouped)
         for conflict in plan.conflicts:
-            statements.append(_statement(dialect, central_table("sync_conflict"), "insert",
-                                         conflict["id"], conflict))
-    if not statements:
+            add(*_statement(dialect, central_table("sync_conflict"), "insert",
+                            conflict["id"], conflict), False)
+    runs = ordered + list(inert.items())
+    if not runs:
         return
     raw = conn.connection.dbapi_connection
+    sql = ""
     try:
         with raw.pipeline(), raw.cursor() as cursor:  # type: ignore[union-attr]
-            for sql, params in statements:
-                cursor.execute(sql, params)
+            for sql, params in runs:
+                if len(params) == 1:
+                    cursor.execute(sql, params[0])
+                else:
+                    cursor.executemany(sql, params)
     except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
         invalidated = dialect.is_disconnect(exc, raw, None)
         if invalidated:
             conn.invalidate(exc)
-        raise DBAPIError.instance(sql, params, exc, psycopg.Error,
+        raise DBAPIError.instance(sql, None, exc, psycopg.Error,
                                   connection_invalidated=invalidated) from exc
 
 
