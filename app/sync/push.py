@@ -158,8 +158,10 @@ def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: P
             counts.applied += result["outcome"] in ("applied", "conflict")
             counts.conflicts += result["outcome"] == "conflict"
             counts.rejected += result["outcome"] == "rejected"
-        if remembered:
+        if remembered and guarded:
             conn.execute(insert(applied), remembered)
+        elif remembered:
+            _run_writes(conn, [Planned(applied, "", "insert", r, {}, {}) for r in remembered])
         codes = _point_codes(conn, points)
         for code in sorted(codes) or ["all"]:
             conn.execute(text("SELECT pg_notify(:channel, :payload)"),
@@ -469,7 +471,7 @@ _INERT_UPDATES = frozenset({"queue_ticket", "desk_duty"})
 
 def _inert(plan: Planned) -> bool:
     name = plan.table.name
-    if name in APPEND_ONLY:
+    if name in APPEND_ONLY or name == "applied_mutation":
         return True
     return plan.kind == "update" and name in _INERT_UPDATES and not plan.conflicts
 
@@ -506,8 +508,12 @@ def _run_writes(conn: Connection, plans: list[Planned]) -> None:
                 if len(params) == 1:
                     cursor.execute(sql, params[0])
                 else:
-                    cursor.executemany(sql, params)
-    except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                    cursor.executemany(sql, params)  # type: ignore[arg-type]
+    except psycopg.errors.PipelineAborted as exc:  # not the cause: never a disconnection
+        raise DBAPIError(sql, None, exc) from exc
+    except psycopg.Error as exc:
+        # As SQLAlchemy would raise it (IntegrityError, OperationalError, ...), so that
+        # push() and the fallback above tell the network from the entry.
         invalidated = dialect.is_disconnect(exc, raw, None)
         if invalidated:
             conn.invalidate(exc)
