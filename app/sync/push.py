@@ -105,6 +105,8 @@ def push_batch(central: Engine, entries: list[OutboxEntry], node: str,
     one pipeline, one insert of the results: see apply_set). If anything in it fails, that
     transaction is rolled back and the batch redone with a savepoint per entry, so a bad
     entry is rejected and the rest still apply."""
+    if central.dialect.driver != "psycopg":  # the set-based writes use its pipeline
+        return _push_batch(central, entries, node, total, guarded=True)
     try:
         return _push_batch(central, entries, node, total, guarded=False)
     except _NeedsSavepoints:
