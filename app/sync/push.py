@@ -163,7 +163,7 @@ def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: P
         if remembered and guarded:
             conn.execute(insert(applied), remembered)
         elif remembered:
-            _run_writes(conn, [Planned(applied, "", "insert", r, {}, {}) for r in remembered])
+            _remember(conn, remembered)
         codes = _point_codes(conn, points)
         for code in sorted(codes) or ["all"]:
             conn.execute(text("SELECT pg_notify(:channel, :payload)"),
@@ -173,6 +173,18 @@ def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: P
         setattr(total, name, getattr(total, name) + getattr(counts, name))
     total.points |= codes
     return results
+
+
+_REMEMBER = (
+    "INSERT INTO applied_mutation (mutation_id, client_node, table_name, row_id, result, "
+    "applied_at) SELECT * FROM unnest(%s::VARCHAR[], %s::VARCHAR[], %s::VARCHAR[], "
+    "%s::VARCHAR[], %s::TEXT[], %s::TIMESTAMPTZ[])")
+
+
+def _remember(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """The results of a set-based batch: one statement (arrays unnested), not one per row."""
+    columns = ("mutation_id", "client_node", "table_name", "row_id", "result", "applied_at")
+    conn.exec_driver_sql(_REMEMBER, tuple([row[c] for row in rows] for c in columns))
 
 
 def apply(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) -> dict:
@@ -473,7 +485,7 @@ _INERT_UPDATES = frozenset({"queue_ticket", "desk_duty"})
 
 def _inert(plan: Planned) -> bool:
     name = plan.table.name
-    if name in APPEND_ONLY or name == "applied_mutation":
+    if name in APPEND_ONLY:
         return True
     return plan.kind == "update" and name in _INERT_UPDATES and not plan.conflicts
 
