@@ -326,7 +326,8 @@ def _note_point(points: set[str], values: dict[str, Any]) -> None:
 #
 # The same merge as entry by entry, with far fewer round trips: the rows of a batch are
 # read with one `SELECT ... WHERE id = ANY(...) FOR UPDATE` per table, merged in Python
-# (plan_merge, as above) and written in outbox order in one psycopg pipeline.
+# (plan_merge, as above) and written in one psycopg pipeline, in outbox order except for
+# the inert writes (see _inert), which go grouped per statement.
 #
 # Read before written is only the same as entry by entry when no write of the batch
 # changes what another entry reads. So:
@@ -340,6 +341,8 @@ def _note_point(points: set[str], values: dict[str, Any]) -> None:
 #   version a row belongs to), a change of a unique column (another row's write could then
 #   fail or pass depending on order), and every entry of a table outside SET_TABLES
 #   (staff, service points, settings: rare, and read by the policies).
+# A write that turns out to change such a column although its entry did not look like it
+# (an insert of a row that exists centrally) sends the batch entry by entry (_Unsafe).
 # What remains can only widen what later entries see (a new row, a new ticket making a
 # customer visible), so a read made earlier than entry by entry can only fail, never pass
 # differently; and any failure (a rejection, a constraint, a privilege) rolls the batch
