@@ -1,6 +1,7 @@
 """Push: outbox entries in order, one central transaction per batch, idempotent by
-mutation id. Each entry is merged in its own savepoint, so one bad entry is rejected
-(and kept, with its reason) without losing the rest of the batch."""
+mutation id. A batch is merged set-based (apply_set); if any entry of it fails, the batch
+is redone with each entry in its own savepoint, so one bad entry is rejected (and kept,
+with its reason) without losing the rest of the batch."""
 
 from __future__ import annotations
 
@@ -8,9 +9,24 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, text, update
+import psycopg
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    UniqueConstraint,
+    any_,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import (
     DataError,
     DBAPIError,
@@ -84,10 +100,13 @@ def push_batch(central: Engine, entries: list[OutboxEntry], node: str,
                total: PushResult) -> dict[int, dict[str, Any]]:
     """One central transaction: merge each entry, remember it, notify once per point.
 
-    The usual batch has no invalid entry, so it runs without savepoints (one lookup of
-    the already applied ids, a read and a write per entry, one insert of the results).
-    If an entry fails validation, that transaction is rolled back and the batch redone
-    with a savepoint per entry, so the bad one is rejected and the rest still apply."""
+    The usual batch has no invalid entry, so it runs set-based without savepoints (one
+    lookup of the already applied ids, a locked read per table and round, the writes in
+    one pipeline, one insert of the results: see apply_set). If anything in it fails, that
+    transaction is rolled back and the batch redone with a savepoint per entry, so a bad
+    entry is rejected and the rest still apply."""
+    if central.dialect.driver != "psycopg":  # the set-based writes use its pipeline
+        return _push_batch(central, entries, node, total, guarded=True)
     try:
         return _push_batch(central, entries, node, total, guarded=False)
     except _NeedsSavepoints:
@@ -102,16 +121,28 @@ def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: P
     with central.begin() as conn:
         stored = dict(conn.execute(
             select(applied.c.mutation_id, applied.c.result)
-            .where(applied.c.mutation_id.in_([e.mutation_id for e in entries]))
+            .where(applied.c.mutation_id == any_(bindparam("ids", type_=ARRAY(String)))),
+            {"ids": [e.mutation_id for e in entries]},
         ).all())
         remembered: list[dict[str, Any]] = []
         points: set[str] = set()
+        fresh = [e for e in entries if e.mutation_id not in stored]
+        applied_now: dict[int, dict[str, Any]] = {}
+        if not guarded:
+            try:
+                applied_now = apply_set(conn, fresh, node, points)
+            except (OperationalError, InterfaceError):
+                raise  # the network or the server: the batch is retried as is
+            except Exception as exc:  # redone entry by entry, whose outcome stands
+                raise _NeedsSavepoints from exc
         for entry in entries:
             if entry.mutation_id in stored:
                 results[entry.seq] = json.loads(stored[entry.mutation_id])
                 counts.duplicates += 1
                 continue
-            if guarded:
+            if not guarded:
+                result = applied_now[entry.seq]
+            else:
                 savepoint = conn.begin_nested()
                 try:
                     result = apply(conn, entry, node, points)
@@ -120,11 +151,6 @@ def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: P
                     savepoint.rollback()
                     result = ({"outcome": "applied"} if _already_appended(entry, exc)
                               else {"outcome": "rejected", "reason": _reason(exc)})
-            else:
-                try:
-                    result = apply(conn, entry, node, points)
-                except VALIDATION as exc:
-                    raise _NeedsSavepoints from exc
             remembered.append({
                 "mutation_id": entry.mutation_id, "client_node": node,
                 "table_name": entry.table_name, "row_id": entry.row_id,
@@ -134,8 +160,10 @@ def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: P
             counts.applied += result["outcome"] in ("applied", "conflict")
             counts.conflicts += result["outcome"] == "conflict"
             counts.rejected += result["outcome"] == "rejected"
-        if remembered:
+        if remembered and guarded:
             conn.execute(insert(applied), remembered)
+        elif remembered:
+            _remember(conn, remembered)
         codes = _point_codes(conn, points)
         for code in sorted(codes) or ["all"]:
             conn.execute(text("SELECT pg_notify(:channel, :payload)"),
@@ -145,6 +173,18 @@ def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: P
         setattr(total, name, getattr(total, name) + getattr(counts, name))
     total.points |= codes
     return results
+
+
+_REMEMBER = (
+    "INSERT INTO applied_mutation (mutation_id, client_node, table_name, row_id, result, "
+    "applied_at) SELECT * FROM unnest(%s::VARCHAR[], %s::VARCHAR[], %s::VARCHAR[], "
+    "%s::VARCHAR[], %s::TEXT[], %s::TIMESTAMPTZ[])")
+
+
+def _remember(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """The results of a set-based batch: one statement (arrays unnested), not one per row."""
+    columns = ("mutation_id", "client_node", "table_name", "row_id", "result", "applied_at")
+    conn.exec_driver_sql(_REMEMBER, tuple([row[c] for row in rows] for c in columns))
 
 
 def apply(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) -> dict:
@@ -166,17 +206,14 @@ INSUFFICIENT_PRIVILEGE = "42501"
 def _append(conn: Connection, entry: OutboxEntry, points: set[str]) -> dict:
     """Append-only rows (audit, feedback): no role may lock or update them centrally, and
     the same row sent again is harmless."""
-    if entry.op != "insert":
-        raise Rejected(f"{entry.table_name} rows are append-only")
-    table = central_table(entry.table_name)
-    values = decode(table, json.loads(entry.fields))
-    values.update(id=entry.row_id, hlc=entry.hlc)
+    plan = plan_append(entry, central_table(entry.table_name),
+                       json.loads(entry.fields))
     # A plain INSERT: ON CONFLICT would also need the row to pass the SELECT policy,
     # which the audit trail grants only to team leads. The same row sent again (say,
     # after `central init --seed-from`) fails as a duplicate: see _already_appended.
-    conn.execute(insert(table), values)
-    _note_point(points, values)
-    return {"outcome": "applied"}
+    _execute(conn, plan)
+    _note_point(points, plan.point)
+    return plan.result
 
 
 def _already_appended(entry: OutboxEntry, exc: Exception) -> bool:
@@ -189,19 +226,47 @@ UNIQUE_VIOLATION = "23505"
 
 def _merge(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) -> dict:
     table = central_table(entry.table_name)
-    fields: dict[str, Any] = json.loads(entry.fields)
-    base_values: dict[str, Any] = json.loads(entry.base_values or "{}")
     row = conn.execute(
         select(table).where(table.c.id == entry.row_id).with_for_update()
     ).mappings().first()
+    plan = plan_merge(entry, table, json.loads(entry.fields),
+                      json.loads(entry.base_values or "{}"), node, row)
+    _execute(conn, plan)
+    _note_point(points, plan.point)
+    return plan.result
+
+
+@dataclass
+class Planned:
+    """What one entry does centrally, decided from the central row as it was read: the
+    write (an insert or an update of the row), the conflict rows, the result, and the
+    values whose service point is notified."""
+    table: Any
+    row_id: str
+    kind: str  # "insert" | "update"
+    values: dict[str, Any]
+    result: dict[str, Any]
+    point: dict[str, Any]
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+
+
+def plan_append(entry: OutboxEntry, table: Any, fields: dict[str, Any]) -> Planned:
+    if entry.op != "insert":
+        raise Rejected(f"{entry.table_name} rows are append-only")
+    values = decode(table, fields)
+    values.update(id=entry.row_id, hlc=entry.hlc)
+    return Planned(table, entry.row_id, "insert", values, {"outcome": "applied"}, values)
+
+
+def plan_merge(entry: OutboxEntry, table: Any, fields: dict[str, Any],
+               base_values: dict[str, Any], node: str, row: Any) -> Planned:
+    """The merge of one entry into the central row `row` (None: there is none)."""
     if row is None:
         if entry.op != "insert":
             raise Rejected("the row does not exist centrally")
         values = decode(table, fields)
         values.update(id=entry.row_id, hlc=entry.hlc)
-        conn.execute(insert(table), values)
-        _note_point(points, values)
-        return {"outcome": "applied"}
+        return Planned(table, entry.row_id, "insert", values, {"outcome": "applied"}, values)
     if entry.table_name in erasure_rules.GUARDED and row["deleted_at"] is not None and (
             entry.table_name != "customer" or row["erased_at"] is not None):
         # An erased customer's data (or a removed row of it) never comes back.
@@ -210,9 +275,8 @@ def _merge(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) ->
         # An erasure wins outright: no merge, no conflict row keeping the old values.
         values = decode(table, fields)
         values["hlc"] = max(entry.hlc, row["hlc"] or "")
-        conn.execute(update(table).where(table.c.id == entry.row_id).values(**values))
-        _note_point(points, dict(row))
-        return {"outcome": "applied"}
+        return Planned(table, entry.row_id, "update", values, {"outcome": "applied"},
+                       dict(row))
     central = {k: to_json(v) for k, v in row.items() if k != "row_tx"}
     decision = merge.decide(entry.table_name, central, row["version"], fields, base_values,
                             entry.base_version)
@@ -220,18 +284,28 @@ def _merge(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) ->
     # Always touch the row: the client then pulls back the merged central state, also
     # when its values lost (which is what makes every copy converge).
     values["hlc"] = max(entry.hlc, row["hlc"] or "")
-    conn.execute(update(table).where(table.c.id == entry.row_id).values(**values))
-    for name, (central_value, client_value) in decision.conflicts.items():
-        _record_conflict(conn, entry, node, name, central_value, client_value, row)
-    _note_point(points, dict(row))
-    return {"outcome": decision.outcome, "conflicts": sorted(decision.conflicts)}
+    conflicts = [_conflict_row(entry, node, name, central_value, client_value, row)
+                 for name, (central_value, client_value) in decision.conflicts.items()]
+    return Planned(table, entry.row_id, "update", values,
+                   {"outcome": decision.outcome, "conflicts": sorted(decision.conflicts)},
+                   dict(row), conflicts)
 
 
-def _record_conflict(conn: Connection, entry: OutboxEntry, node: str, name: str,
-                     central_value: Any, client_value: Any, row: Any) -> None:
-    conflicts = central_table("sync_conflict")
+def _execute(conn: Connection, plan: Planned) -> None:
+    """One entry's statements, one by one (the per-entry path)."""
+    table = plan.table
+    if plan.kind == "insert":
+        conn.execute(insert(table), plan.values)
+    else:
+        conn.execute(update(table).where(table.c.id == plan.row_id).values(**plan.values))
+    for conflict in plan.conflicts:
+        conn.execute(insert(central_table("sync_conflict")), conflict)
+
+
+def _conflict_row(entry: OutboxEntry, node: str, name: str, central_value: Any,
+                  client_value: Any, row: Any) -> dict[str, Any]:
     now = datetime.now(UTC)
-    conn.execute(insert(conflicts), {
+    return {
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{entry.mutation_id}/{name}")),
         "table_name": entry.table_name, "row_id": entry.row_id, "field": name,
         "central_value": json.dumps(central_value, ensure_ascii=False),
@@ -239,13 +313,275 @@ def _record_conflict(conn: Connection, entry: OutboxEntry, node: str, name: str,
         "client_node": node, "client_hlc": entry.hlc,
         "service_point_id": row.get("service_point_id") if hasattr(row, "get") else None,
         "status": "open", "hlc": entry.hlc, "updated_at": now, "version": 1,
-    })
+    }
 
 
 def _note_point(points: set[str], values: dict[str, Any]) -> None:
     point = values.get("service_point_id")
     if point:
         points.add(str(point))
+
+
+# --- The set-based batch --------------------------------------------------------------
+#
+# The same merge as entry by entry, with far fewer round trips: the rows of a batch are
+# read with one `SELECT ... WHERE id = ANY(...) FOR UPDATE` per table, merged in Python
+# (plan_merge, as above) and written in one psycopg pipeline, in outbox order except for
+# the inert writes (see _inert), which go grouped per statement.
+#
+# Read before written is only the same as entry by entry when no write of the batch
+# changes what another entry reads. So:
+# - An entry for a row that an earlier entry of the batch also wrote waits for the next
+#   round ("generation"), which reads the row again after the earlier writes (the version
+#   bump, triggers): entries of one row apply in outbox order on the row as it is then.
+# - An entry whose write can change how other rows read or check is applied on its own,
+#   between the entries before and after it (a "barrier"): the erasure of a customer (its
+#   trigger scrubs and tombstones dependent rows), a change of a column that row-level
+#   security or the erasure guards read from another row (the customer, point, plan or
+#   version a row belongs to), a change of a unique column (another row's write could then
+#   fail or pass depending on order), and every entry of a table outside SET_TABLES
+#   (staff, service points, settings: rare, and read by the policies).
+# A write that turns out to change such a column although its entry did not look like it
+# (an insert of a row that exists centrally) sends the batch entry by entry (_Unsafe).
+# What remains can only widen what later entries see (a new row, a new ticket making a
+# customer visible), so a read made earlier than entry by entry can only fail, never pass
+# differently; and any failure (a rejection, a constraint, a privilege) rolls the batch
+# back and redoes it entry by entry with savepoints, whose outcome then stands.
+
+SET_TABLES = frozenset({
+    "customer", "unemployment_period", "customer_note", "plan", "plan_version",
+    "plan_goal", "plan_action", "plan_service", "customer_barrier", "visit",
+    "queue_ticket", "appointment", "desk_duty", *APPEND_ONLY,
+})
+# Columns other rows' policies and erasure guards read (who a row belongs to).
+LINKS = frozenset({"customer_id", "service_point_id", "coach_id", "plan_id",
+                   "plan_version_id", "erased_at"})
+
+
+@cache
+def _sensitive(name: str) -> frozenset[str]:
+    table = central_table(name)
+    unique = {c.name for c in table.columns if c.unique}
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            unique |= {c.name for c in constraint.columns}
+    for index in table.indexes:
+        if index.unique:
+            unique |= {c.name for c in index.columns}
+    return frozenset((unique | LINKS) - {"id"})
+
+
+@dataclass
+class _Item:
+    entry: OutboxEntry
+    table: Any
+    fields: dict[str, Any]
+    base_values: dict[str, Any]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.entry.table_name, self.entry.row_id
+
+
+def _is_barrier(item: _Item) -> bool:
+    name, entry = item.entry.table_name, item.entry
+    if name in APPEND_ONLY:
+        return False
+    if name not in SET_TABLES:
+        return True
+    if name == "customer" and item.fields.get("erased_at"):
+        return True
+    return entry.op != "insert" and not _sensitive(name).isdisjoint(item.fields)
+
+
+def apply_set(conn: Connection, entries: list[OutboxEntry], node: str,
+              points: set[str]) -> dict[int, dict[str, Any]]:
+    """Merge `entries` (none applied before) set-based; the result per outbox seq. Raises
+    on the first entry that would be rejected or fail: the caller redoes the batch entry
+    by entry."""
+    results: dict[int, dict[str, Any]] = {}
+    items = [_Item(e, central_table(e.table_name), json.loads(e.fields),
+                   json.loads(e.base_values or "{}")) for e in entries]
+    segment: list[_Item] = []
+    for item in items:
+        if _is_barrier(item):
+            _apply_segment(conn, segment, node, points, results, alone=False)
+            _apply_segment(conn, [item], node, points, results, alone=True)
+            segment = []
+        else:
+            segment.append(item)
+    _apply_segment(conn, segment, node, points, results, alone=False)
+    return results
+
+
+class _Unsafe(Exception):
+    """A write that other entries of its segment may depend on: redo entry by entry."""
+
+
+def _apply_segment(conn: Connection, items: list[_Item], node: str, points: set[str],
+                   results: dict[int, dict[str, Any]], alone: bool) -> None:
+    alone = alone or len(items) == 1
+    generations: list[list[_Item]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for item in items:
+        n = seen.get(item.key, 0)
+        seen[item.key] = n + 1
+        if n == len(generations):
+            generations.append([])
+        generations[n].append(item)
+    for generation in generations:
+        rows = _read_rows(conn, [i for i in generation
+                                 if i.entry.table_name not in APPEND_ONLY])
+        plans = []
+        for item in generation:  # outbox order
+            entry = item.entry
+            if entry.table_name in APPEND_ONLY:
+                plan = plan_append(entry, item.table, item.fields)
+            else:
+                row = rows.get(item.key)
+                plan = plan_merge(entry, item.table, item.fields, item.base_values, node, row)
+                if not alone and plan.kind == "update" and _changes_sensitive(plan, row):
+                    raise _Unsafe(f"{entry.table_name}: {sorted(plan.values)}")
+            plans.append(plan)
+            results[entry.seq] = plan.result
+            _note_point(points, plan.point)
+        _run_writes(conn, plans)
+
+
+def _changes_sensitive(plan: Planned, row: Any) -> bool:
+    """Does this update change a column that other rows' checks read (see above)?"""
+    name = plan.table.name
+    for column in _sensitive(name).intersection(plan.values):
+        value = plan.values[column]
+        if column == "erased_at" and value is not None:
+            return True  # its trigger runs on every write of the column
+        if to_json(value) != to_json(row[column]):
+            return True
+    return False
+
+
+@cache
+def _select_for_update(name: str) -> Any:
+    table = central_table(name)
+    return (select(table).where(table.c.id == any_(bindparam("ids", type_=ARRAY(String))))
+            .order_by(table.c.id).with_for_update())
+
+
+def _read_rows(conn: Connection, items: list[_Item]) -> dict[tuple[str, str], Any]:
+    """The central rows of `items`, locked: one statement per table."""
+    ids: dict[str, list[str]] = {}
+    for item in items:
+        ids.setdefault(item.entry.table_name, []).append(item.entry.row_id)
+    rows: dict[tuple[str, str], Any] = {}
+    for name, row_ids in ids.items():
+        for row in conn.execute(_select_for_update(name), {"ids": row_ids}).mappings():
+            rows[(name, row["id"])] = row
+    return rows
+
+
+# Writes no other row's check or trigger reads, and whose own checks read no other row:
+# they may go in any order, so they are sent grouped by statement (executemany).
+# Appended rows (audit, feedback) and changes of a queue ticket or a desk duty (their
+# policies look at the row's own service point; their links are sensitive, see above).
+_INERT_UPDATES = frozenset({"queue_ticket", "desk_duty"})
+
+
+def _inert(plan: Planned) -> bool:
+    name = plan.table.name
+    if name in APPEND_ONLY:
+        return True
+    return plan.kind == "update" and name in _INERT_UPDATES and not plan.conflicts
+
+
+def _run_writes(conn: Connection, plans: list[Planned]) -> None:
+    """The writes of `plans` in one pipeline (no round trip per statement): in outbox
+    order, runs of one statement as one executemany; the inert ones grouped after them."""
+    dialect = conn.dialect
+    ordered: list[tuple[str, list[dict[str, Any]]]] = []
+    inert: dict[str, list[dict[str, Any]]] = {}
+
+    def add(sql: str, params: dict[str, Any], grouped: bool) -> None:
+        if grouped:
+            inert.setdefault(sql, []).append(params)
+        elif ordered and ordered[-1][0] == sql:
+            ordered[-1][1].append(params)
+        else:
+            ordered.append((sql, [params]))
+
+    for plan in plans:
+        grouped = _inert(plan)
+        add(*_statement(dialect, plan.table, plan.kind, plan.row_id, plan.values), grouped)
+        for conflict in plan.conflicts:
+            add(*_statement(dialect, central_table("sync_conflict"), "insert",
+                            conflict["id"], conflict), False)
+    runs = ordered + list(inert.items())
+    if not runs:
+        return
+    raw = conn.connection.dbapi_connection
+    sql = ""
+    try:
+        with raw.pipeline(), raw.cursor() as cursor:  # type: ignore[union-attr]
+            for sql, params in runs:
+                if len(params) == 1:
+                    cursor.execute(sql, params[0])
+                else:
+                    cursor.executemany(sql, params)  # type: ignore[arg-type]
+    except psycopg.errors.PipelineAborted as exc:  # not the cause: never a disconnection
+        raise DBAPIError(sql, None, exc) from exc
+    except psycopg.Error as exc:
+        # As SQLAlchemy would raise it (IntegrityError, OperationalError, ...), so that
+        # push() and the fallback above tell the network from the entry.
+        invalidated = dialect.is_disconnect(exc, raw, None)
+        if invalidated:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(sql, None, exc, psycopg.Error,
+                                  connection_invalidated=invalidated) from exc
+
+
+def _statement(dialect: Any, table: Any, kind: str, row_id: str,
+               values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The SQL and bind values SQLAlchemy would send for `insert(table)` with `values`
+    (column defaults included) or `update(table).where(id == row_id).values(values)`."""
+    if kind == "insert":
+        values = dict(values)
+        for column in _defaulted(table):
+            if column.name not in values:
+                default = column.default
+                values[column.name] = default.arg(None) if default.is_callable else default.arg
+    sql, processors = _compiled(dialect, table, kind, tuple(values))
+    params = {k: (processors[k](v) if processors.get(k) else v) for k, v in values.items()}
+    if kind == "update":
+        params["_row_id"] = row_id
+    return sql, params
+
+
+@cache
+def _defaulted(table: Any) -> tuple[Any, ...]:
+    columns = tuple(c for c in table.columns if c.default is not None)
+    if any(not (c.default.is_scalar or c.default.is_callable) for c in columns):
+        raise _Unsafe(f"{table.name}: a column default SQLAlchemy computes in SQL")
+    return columns
+
+
+_COMPILED: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
+
+
+def _compiled(dialect: Any, table: Any, kind: str,
+              columns: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    key = (dialect.name, table.name, kind, columns)
+    found = _COMPILED.get(key)
+    if found is None:
+        if kind == "insert":
+            compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+        else:
+            compiled = update(table).where(table.c.id == bindparam("_row_id")).compile(
+                dialect=dialect, column_keys=list(columns))
+        names = set(compiled.params) - {"_row_id"}
+        if names != set(columns):
+            raise _Unsafe(f"{table.name}: {sorted(names ^ set(columns))}")
+        processors = {c: table.c[c].type._cached_bind_processor(dialect) for c in columns}
+        found = _COMPILED[key] = (str(compiled), processors)
+    return found
 
 
 def _point_codes(conn: Connection, point_ids: set[str]) -> set[str]:

@@ -118,13 +118,20 @@ def test_connection_cut_mid_batch_rolls_back_and_retries(tmp_path, central, monk
             raise OperationalError("INSERT", {}, Exception("server closed the connection"))
         return original(conn, entry, node, points)
 
+    def flaky_writes(conn, plans):  # the set-based batch: cut after part of its writes
+        original_writes(conn, plans[:2])
+        raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    original_writes = push_mod._run_writes
     monkeypatch.setattr(push_mod, "apply", flaky)
+    monkeypatch.setattr(push_mod, "_run_writes", flaky_writes)
     with pytest.raises(OperationalError):
         desk.sync()
     with central.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM customer WHERE last_name = 'Testi'")
                             ).scalar() == 0  # nothing of the cut batch was kept
     monkeypatch.setattr(push_mod, "apply", original)
+    monkeypatch.setattr(push_mod, "_run_writes", original_writes)
     assert_converged(central, desk)
     with central.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM customer WHERE last_name = 'Testi'")
