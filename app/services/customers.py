@@ -53,13 +53,20 @@ def search_condition(query: str):
         return or_(_prefix(Customer.hetu, compact), _prefix(Customer.customer_number, compact))
     if _HETU_PREFIX.match(compact):
         return _prefix(Customer.hetu, compact)
-    if any(ch.isdigit() for ch in compact) and _NUMBER_PREFIX.match(compact):
+    number = None
+    if _NUMBER_PREFIX.match(compact):
         number = compact if "-" in compact or len(compact) <= 4 else compact[:4] + "-" + compact[4:]
-        return _prefix(Customer.customer_number, number)
+        if any(ch.isdigit() for ch in compact):
+            return _prefix(Customer.customer_number, number)
     tokens = text.casefold().split()
-    return and_(
+    names = and_(
         *(Customer.sort_name.like("%" + _like_escape(t) + "%", escape="\\") for t in tokens)
     )
+    if number is not None and ("-" in compact or len(compact) == 8):
+        # Letters only in a number's shape: one number in about thirty has no digit
+        # ("ABCD-EFGH"), and "ANNE-MA" may as well be the start of a hyphenated name.
+        return or_(_prefix(Customer.customer_number, number), names)
+    return names
 
 
 def live_customer(s: Session, customer_id: str) -> Customer:

@@ -117,6 +117,23 @@ def test_search_by_name_hetu_and_number(signed_in):
     assert signed_in.customers.count("") == 5 and signed_in.customers.count("zz%") == 0
 
 
+def test_a_customer_number_without_digits_is_found_and_so_are_hyphenated_names(signed_in):
+    """One number in about thirty is letters only (Crockford base32, 'ABCD-EFGH')."""
+    from sqlalchemy import update
+
+    from app.models import Customer
+
+    ids = add_people(signed_in)
+    with signed_in.ctx.engine.begin() as conn:
+        conn.execute(update(Customer).where(Customer.id == ids[1])
+                     .values(customer_number="ABCD-EFGH"))
+    for typed in ("ABCD-EFGH", "abcd-efgh", "ABCDEFGH", "ABCD-EF"):
+        assert [r.id for r in signed_in.customers.page(typed).rows] == [ids[1]], typed
+    anna = signed_in.customers.create(customer_input("Kuusela", "Anne-Mari", date(1991, 2, 3),
+                                                     456))
+    assert [r.id for r in signed_in.customers.page("anne-ma").rows] == [anna.id]
+
+
 def test_keyset_pages_cover_everything_once(signed_in):
     add_people(signed_in)
     seen, after = [], None
