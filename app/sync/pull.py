@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -146,7 +149,9 @@ class _TablePlan:
     erased_at: int | None
 
 
-def _plan(central: Engine, local: Engine, table: Table, point_id: str) -> _TablePlan:
+@lru_cache(maxsize=256)
+def _plan(central: Dialect, local: Dialect, table: Table, point_id: str) -> _TablePlan:
+    """Per engine pair (their dialects), table and service point: the same for every pull."""
     local_table = Base.metadata.tables[table.name]
     columns = tuple(c.name for c in local_table.columns if c.name in table.c)
     stmt = (
@@ -161,8 +166,8 @@ def _plan(central: Engine, local: Engine, table: Table, point_id: str) -> _Table
         .order_by(_row_tx(table), table.c.id)
         .limit(bindparam("page_limit", type_=Integer()))
     )
-    compiled = stmt.compile(dialect=central.dialect)
-    quote = local.dialect.identifier_preparer.quote
+    compiled = stmt.compile(dialect=central)
+    quote = local.identifier_preparer.quote
     names = ", ".join(quote(n) for n in columns)
     marks = ", ".join("?" for _ in columns)
     assignments = ", ".join(f"{quote(n)} = excluded.{quote(n)}" for n in columns if n != "id")
@@ -170,7 +175,7 @@ def _plan(central: Engine, local: Engine, table: Table, point_id: str) -> _Table
               f"ON CONFLICT ({quote('id')}) DO UPDATE SET {assignments}")
     converters = []
     for i, name in enumerate(columns):
-        convert = stored_value(local_table.c[name], local.dialect, table.c[name], central.dialect)
+        convert = stored_value(local_table.c[name], local, table.c[name], central)
         if convert is not None:
             converters.append((i, convert))
     return _TablePlan(
@@ -310,34 +315,66 @@ def await_horizon(central: Engine, timeout: float = HORIZON_WAIT) -> bool:
 def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
          progress: Progress | None = None, observe: Callable[[str], None] | None = None,
          should_stop: Callable[[], bool] | None = None) -> PullResult:
+    """Page by page, table by table. While a full page is written locally, the next one is
+    already fetched on a second thread: it starts from that page's last row, which is the
+    cursor the page's transaction stores. A page fetched and not written (a stop, an
+    error) changes nothing: the next pull starts again from the stored cursor."""
     result = PullResult()
     await_horizon(central)
     total = remaining(central, local, point_id) if progress else 0
-    for table in synced_central_tables():
-        if table.name in NEVER_PULLED:
-            continue
-        plan = _plan(central, local, table, point_id)
-        while True:
+    with (local.connect() as lconn, _page_cache(lconn),
+          ThreadPoolExecutor(1, thread_name_prefix="pull-fetch") as fetcher):
+        for table in synced_central_tables():
+            if table.name in NEVER_PULLED:
+                continue
             if should_stop is not None and should_stop():
                 return result
-            with local.connect() as lconn:
-                cursor = read_cursor(lconn, table.name)
-            rows = _fetch(central, plan, cursor, page)
-            if not rows:
-                break
-            apply_page(local, plan, rows)
-            result.rows += len(rows)
-            result.pages += 1
-            if observe is not None and plan.hlc_at is not None:
-                at = plan.hlc_at
-                stamps = [r[at] for r in rows if r[at]]
-                if stamps:
-                    observe(max(stamps))
-            if progress is not None:
-                progress(result.rows, max(total, result.rows))
-            if len(rows) < page:
-                break
+            plan = _plan(central.dialect, local.dialect, table, point_id)
+            cursor = read_cursor(lconn, table.name)
+            lconn.rollback()  # no read transaction held while pages are written
+            fetching: Future[list[tuple]] | None = fetcher.submit(
+                _fetch, central, plan, cursor, page)
+            while fetching is not None:
+                rows = fetching.result()
+                if not rows:
+                    break
+                fetching = None
+                if len(rows) == page:  # more may follow
+                    last = rows[-1]
+                    fetching = fetcher.submit(
+                        _fetch, central, plan, (last[-1], last[plan.id_at]), page)
+                apply_page(lconn, plan, rows)
+                result.rows += len(rows)
+                result.pages += 1
+                if observe is not None and plan.hlc_at is not None:
+                    at = plan.hlc_at
+                    stamps = [r[at] for r in rows if r[at]]
+                    if stamps:
+                        observe(max(stamps))
+                if progress is not None:
+                    progress(result.rows, max(total, result.rows))
+                if fetching is not None and should_stop is not None and should_stop():
+                    return result
     return result
+
+
+PULL_CACHE_KIB = 32 * 1024
+
+
+@contextmanager
+def _page_cache(conn: Connection) -> Iterator[None]:
+    """A larger SQLite page cache on the pull's connection while it pulls: a first sync
+    inserts into indexes keyed by random ids, and with the default cache (a few MiB)
+    nearly every insert reads back, and decrypts, an index page it wrote a page ago."""
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{PULL_CACHE_KIB}")
+    conn.commit()
+    try:
+        yield
+    finally:
+        conn.rollback()
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+        conn.commit()
 
 
 def _stored(plan: _TablePlan, rows: list[tuple]) -> list[tuple]:
@@ -351,36 +388,35 @@ def _stored(plan: _TablePlan, rows: list[tuple]) -> list[tuple]:
     return list(zip(*values[:width], strict=True))
 
 
-def apply_page(local: Engine, plan: _TablePlan, rows: list[tuple]) -> None:
+def apply_page(conn: Connection, plan: _TablePlan, rows: list[tuple]) -> None:
     """Upsert a page, rebase pending local edits, and move the cursor: one transaction.
     Foreign keys are not checked here: a row may point outside this workstation's scope."""
     table = plan.table
     values = _stored(plan, rows)
     last = rows[-1]
     position = f"{last[-1]}|{last[plan.id_at]}"
-    with local.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, as required
-        conn.commit()
-        try:
-            with conn.begin():
-                conn.exec_driver_sql(plan.upsert_sql, values)
-                _rebase(conn, table, [r[plan.id_at] for r in rows])
-                if plan.erased_at is not None:  # erased centrally: scrub this copy too
-                    from app.sync.erasure import scrub_local
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, as required
+    conn.commit()
+    try:
+        with conn.begin():
+            conn.exec_driver_sql(plan.upsert_sql, values)
+            _rebase(conn, table, [r[plan.id_at] for r in rows])
+            if plan.erased_at is not None:  # erased centrally: scrub this copy too
+                from app.sync.erasure import scrub_local
 
-                    at = plan.erased_at
-                    for r in rows:
-                        if r[at]:
-                            erased = r[at] if r[at].tzinfo else r[at].replace(tzinfo=UTC)
-                            scrub_local(conn, [r[plan.id_at]], erased)
-                conn.execute(
-                    sqlite_insert(LocalSetting.__table__)
-                    .values(key=_cursor_key(table.name), value=position)
-                    .on_conflict_do_update(index_elements=["key"], set_={"value": position})
-                )
-        finally:
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-            conn.commit()
+                at = plan.erased_at
+                for r in rows:
+                    if r[at]:
+                        erased = r[at] if r[at].tzinfo else r[at].replace(tzinfo=UTC)
+                        scrub_local(conn, [r[plan.id_at]], erased)
+            conn.execute(
+                sqlite_insert(LocalSetting.__table__)
+                .values(key=_cursor_key(table.name), value=position)
+                .on_conflict_do_update(index_elements=["key"], set_={"value": position})
+            )
+    finally:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.commit()
 
 
 def _rebase(conn: Connection, table: Table, ids: list[str]) -> None:
