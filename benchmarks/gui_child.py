@@ -191,10 +191,15 @@ class Bench:
         return max(1, self.table.viewport().height() // height)
 
     def keyset_sql(self) -> tuple[str, tuple, tuple[str, str], str, tuple]:
-        first_sql, first_params = self.captured(lambda: self.services.customers.page(""))
-        page = self.services.customers.page("")
+        """The model's statements with its page sizes (a small first page, larger ones
+        after it), so that the raw reading pages exactly as the model does."""
+        from app.views.customers.table_model import FIRST_PAGE, MORE_PAGE
+
+        customers = self.services.customers
+        first_sql, first_params = self.captured(lambda: customers.page("", None, FIRST_PAGE))
+        page = customers.page("", None, FIRST_PAGE)
         after = (page.rows[-1].sort_key, page.rows[-1].id)
-        sql, params = self.captured(lambda: self.services.customers.page("", after))
+        sql, params = self.captured(lambda: customers.page("", after, MORE_PAGE))
         return first_sql, first_params, after, sql, params
 
     def raw_pages(self, max_rows: int, sqls) -> tuple[float, int]:
