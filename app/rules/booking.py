@@ -224,6 +224,8 @@ def find_slots(workers: Sequence[Worker], busy: Iterable[Busy],
         if b.staff_id in by_worker:
             by_worker[b.staff_id].append(b)
     first_day, first_minute = local_minute(start)
+    if start.second or start.microsecond:  # "from now" at 8:00:30 is from 8:01 on
+        first_minute += 1
     found: list[Slot] = []
     for offset in range(horizon_days + 1):
         day = first_day + timedelta(days=offset)

@@ -18,7 +18,8 @@ def test_pages_after_the_first_append_every_row_once(qtbot, window, monkeypatch)
     sign_in(qtbot, window)
     model = window.customers.model
     model.refresh()
-    qtbot.waitUntil(lambda: not model.loading and model.rowCount() == 2, timeout=5000)
+    # The table itself may ask for the next pages at once, to fill its viewport.
+    qtbot.waitUntil(lambda: not model.loading and model.rowCount() >= 2, timeout=5000)
     while model.canFetchMore():
         model.fetchMore()
         qtbot.waitUntil(lambda: not model.loading, timeout=5000)
