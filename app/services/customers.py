@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from sqlalchemy import Select, and_, func, inspect, or_, select, tuple_
+from sqlalchemy import Connection, Select, and_, func, inspect, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from app.i18n import N_
@@ -36,9 +37,10 @@ def _prefix(column, prefix: str):
     return and_(column >= prefix, column < prefix + "\uffff")
 
 
-def search_condition(query: str):
+def search_condition(query: str, is_number: Callable[[str], bool] = lambda _prefix: False):
     """What a search box query means: an identity-code prefix, a customer number, or
-    name fragments that must all occur in "last first" (in any order)."""
+    name fragments that must all occur in "last first" (in any order). `is_number` says
+    whether some customer number starts so (for letters that could be either)."""
     text = nfc(query)
     if not text:
         return None
@@ -62,11 +64,21 @@ def search_condition(query: str):
     names = and_(
         *(Customer.sort_name.like("%" + _like_escape(t) + "%", escape="\\") for t in tokens)
     )
-    if number is not None and ("-" in compact or len(compact) == 8):
-        # Letters only in a number's shape: one number in about thirty has no digit
-        # ("ABCD-EFGH"), and "ANNE-MA" may as well be the start of a hyphenated name.
-        return or_(_prefix(Customer.customer_number, number), names)
+    if number is not None and "-" in compact and " " not in text and is_number(number):
+        # Letters only in a number's printed shape: one number in about thirty has no
+        # digit ("ABCD-EFGH"), and "ANNE-MA" may as well be the start of a hyphenated
+        # name. Asked first through the number's index (a fraction of a millisecond):
+        # one OR of both would read every customer row (300 ms at 46 000 customers).
+        return _prefix(Customer.customer_number, number)
     return names
+
+
+def _number_exists(conn: Connection) -> Callable[[str], bool]:
+    def exists(prefix: str) -> bool:
+        stmt = select(Customer.id).where(_prefix(Customer.customer_number, prefix)).limit(1)
+        return conn.execute(stmt).first() is not None
+
+    return exists
 
 
 def live_customer(s: Session, customer_id: str) -> Customer:
@@ -84,7 +96,7 @@ class CustomerService:
 
     # --- list and search -----------------------------------------------------------
 
-    def _list_query(self, query: str) -> Select:
+    def _list_query(self, query: str, conn: Connection) -> Select:
         # Only the columns the list shows: whole entities cost twice as much per page.
         stmt = (
             select(Customer.id, Customer.sort_name, Customer.customer_number,
@@ -95,7 +107,7 @@ class CustomerService:
             .outerjoin(Coach, Coach.id == Customer.coach_id)
             .where(Customer.deleted_at.is_(None))
         )
-        condition = search_condition(query)
+        condition = search_condition(query, _number_exists(conn))
         return stmt if condition is None else stmt.where(condition)
 
     def page(
@@ -106,12 +118,12 @@ class CustomerService:
         Read with Core on a connection (no ORM session: nothing here is an entity) into
         plain tuples; age and days unemployed are left to the rows that are shown."""
         self.ctx.require(Permission.CUSTOMER_READ)
-        stmt = self._list_query(query)
-        if after is not None:
-            stmt = stmt.where(tuple_(Customer.sort_name, Customer.id) > tuple_(*after))
-        stmt = stmt.order_by(Customer.sort_name, Customer.id).limit(limit + 1)
         today = self.ctx.today()
         with self.ctx.engine.connect() as conn:
+            stmt = self._list_query(query, conn)
+            if after is not None:
+                stmt = stmt.where(tuple_(Customer.sort_name, Customer.id) > tuple_(*after))
+            stmt = stmt.order_by(Customer.sort_name, Customer.id).limit(limit + 1)
             rows = conn.execute(stmt).all()
         has_more = len(rows) > limit
         if has_more:
@@ -128,10 +140,10 @@ class CustomerService:
     def count(self, query: str = "") -> int:
         self.ctx.require(Permission.CUSTOMER_READ)
         stmt = select(func.count()).select_from(Customer).where(Customer.deleted_at.is_(None))
-        condition = search_condition(query)
-        if condition is not None:
-            stmt = stmt.where(condition)
         with self.ctx.reading() as s:
+            condition = search_condition(query, _number_exists(s.connection()))
+            if condition is not None:
+                stmt = stmt.where(condition)
             return s.scalar(stmt) or 0
 
     # --- one customer -------------------------------------------------------------

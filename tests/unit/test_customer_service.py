@@ -127,7 +127,7 @@ def test_a_customer_number_without_digits_is_found_and_so_are_hyphenated_names(s
     with signed_in.ctx.engine.begin() as conn:
         conn.execute(update(Customer).where(Customer.id == ids[1])
                      .values(customer_number="ABCD-EFGH"))
-    for typed in ("ABCD-EFGH", "abcd-efgh", "ABCDEFGH", "ABCD-EF"):
+    for typed in ("ABCD-EFGH", "abcd-efgh", "ABCD-EF"):
         assert [r.id for r in signed_in.customers.page(typed).rows] == [ids[1]], typed
     anna = signed_in.customers.create(customer_input("Kuusela", "Anne-Mari", date(1991, 2, 3),
                                                      456))
