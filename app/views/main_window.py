@@ -118,9 +118,10 @@ class MainWindow(QMainWindow):
         if services is not None:
             self.attach(services, services.is_demo())
 
-    def attach(self, services: Services, demo: bool) -> None:
+    def attach(self, services: Services, demo: bool, resume_sign_in: bool = True) -> None:
         """The database is open: build everything behind the sign-in view. `demo` shows
-        the demo accounts under the sign-in form."""
+        the demo accounts under the sign-in form. A sign-in given meanwhile is carried
+        out now, unless `resume_sign_in` is False (then by resume_sign_in())."""
         self.services = services
         self.login.hint.setVisible(demo)
         self.login.show_icons()
@@ -131,6 +132,10 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.menuBar().setVisible(self.actor is not None)
         self._show_sync()
+        if resume_sign_in:
+            self.resume_sign_in()
+
+    def resume_sign_in(self) -> None:
         if self.pending_sign_in is not None:
             username, password = self.pending_sign_in
             self.pending_sign_in = None
@@ -139,7 +144,9 @@ class MainWindow(QMainWindow):
     def attach_soon(self, services: Services, demo: bool,
                     then: Callable[[], None] | None = None) -> None:
         """`attach`, after importing the pages' modules one per turn of the event loop,
-        so that what is typed into the sign-in view meanwhile shows as it is typed."""
+        so that what is typed into the sign-in view meanwhile shows as it is typed.
+        `then` runs before a waiting sign-in is carried out: it connects the central
+        database, which an online sign-in needs (AuthService.central_url)."""
         waiting = list(SHELL_MODULES)
 
         def step() -> None:
@@ -147,9 +154,10 @@ class MainWindow(QMainWindow):
                 importlib.import_module(waiting.pop(0))
                 QTimer.singleShot(0, step)
                 return
-            self.attach(services, demo)
+            self.attach(services, demo, resume_sign_in=False)
             if then is not None:
                 then()
+            self.resume_sign_in()
 
         QTimer.singleShot(0, step)
 
