@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.i18n import N_, current_language
@@ -128,6 +128,18 @@ class AppointmentService(AppointmentOutputs):
             tuple(CalendarWorker(x.id, x.full_name, x.service_point_id, x.team_id)
                   for x in staff),
             tuple(worker_days), tuple(rows))
+
+    def still_to_come_today(self) -> int:
+        """The signed-in worker's appointments of today not yet over and still booked
+        (neither arrived, cancelled nor missed): the count on the navigation."""
+        actor = self.ctx.require(Permission.APPOINTMENT_BOOK)
+        now = self.ctx.now()
+        tomorrow = rules.at(self.ctx.today() + timedelta(days=1), 0)
+        with self.ctx.reading() as s:
+            return s.scalar(select(func.count()).select_from(Appointment).where(
+                Appointment.staff_id == actor.staff_id,
+                Appointment.status == AppointmentStatus.BOOKED,
+                Appointment.ends_at > now, Appointment.starts_at < tomorrow)) or 0
 
     def get(self, appointment_id: str) -> AppointmentRow:
         self.ctx.require(Permission.APPOINTMENT_BOOK)

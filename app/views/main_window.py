@@ -206,7 +206,9 @@ class MainWindow(QMainWindow):
         self.appointments = AppointmentsPage(self.services, self.runner)
         self.page_widgets["appointments"] = self.appointments
         self.customers.book_requested.connect(self.book_for_customer)
-        self.counts: dict[str, int | None] = {"queue": None, "sync": None}
+        self.counts: dict[str, int | None] = {"queue": None, "sync": None,
+                                              "appointments": None}
+        self.appointments.count_changed.connect(lambda n: self._set_count("appointments", n))
         self.feedback_page = FeedbackPage(self.services.feedback, self.runner)
         self.page_widgets["feedback"] = self.feedback_page
         self.feedback_page.open_replies_changed.connect(
@@ -359,6 +361,8 @@ class MainWindow(QMainWindow):
             self.sync_page.refresh()
         if self.pages.currentWidget() is self.appointments:
             self.appointments.load()
+        else:
+            self.appointments.refresh_count()
 
     def _show_first_sync(self, done: int, total: int) -> None:
         """A new workstation's first sync can take a while: count it out."""
@@ -464,6 +468,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(start)
         self._show_page(start)
         self._start_session_services()
+        self.appointments.refresh_count()
 
     def _reports_page(self) -> QWidget:
         from app.views.reports.page import ReportsPage  # matplotlib: only when opened
@@ -528,6 +533,7 @@ class MainWindow(QMainWindow):
             self._detach_sync()
         self.queue.signed_out()
         self.appointments.signed_out()
+        self._set_count("appointments", 0)
         self.runner.submit(self._end_duty_and_sign_out)
         self.customers.show_list()
         self.show_login()

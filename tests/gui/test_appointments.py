@@ -67,9 +67,14 @@ def book_here(qtbot, window, page, search, key=Qt.Key.Key_Return):
     return dialog
 
 
+def nav_text(window):
+    return window.nav.item(ROW["appointments"]).text()
+
+
 def test_book_refuse_double_booking_and_check_in(qtbot, window, calendar):
     page = calendar
     assert page.mode == "week" and page.grid.cursor_column().staff_id == "staff-coach"
+    assert nav_text(window) == "Kalenteri"  # nothing booked for today yet
     qtbot.keyClick(page.grid, Qt.Key.Key_T)
     assert cursor_at(page, 8)
     qtbot.keyClick(page.grid, Qt.Key.Key_Down)
@@ -82,6 +87,8 @@ def test_book_refuse_double_booking_and_check_in(qtbot, window, calendar):
     booked = page.grid.cursor_appointment()
     assert booked.customer_name.startswith("Virtanen") and booked.type == "initial_interview"
     assert "Virtanen" in page.details.text()
+    # The navigation counts the worker's appointments still to come today.
+    qtbot.waitUntil(lambda: nav_text(window) == "Kalenteri  1", timeout=5000)
 
     # 9.30 is inside the 9.00-10.00 interview: refused, and the dialog keeps its input.
     qtbot.keyClick(page.grid, Qt.Key.Key_Down)
@@ -108,6 +115,7 @@ def test_book_refuse_double_booking_and_check_in(qtbot, window, calendar):
     assert first.code in page.message.text()
     qtbot.waitUntil(lambda: page.grid.cursor_appointment() is not None
                     and page.grid.cursor_appointment().status == "arrived", timeout=5000)
+    qtbot.waitUntil(lambda: nav_text(window) == "Kalenteri", timeout=5000)  # arrived
     assert not page.buttons["check_in"].isEnabled()
 
 

@@ -174,3 +174,19 @@ def test_deadline_follows_the_statutory_rule(appt):
     assert "380/2023" in info.source
     assert appt.appointments.deadline(appt.people[1]) is None
     assert timedelta(days=0) < info.due_on - info.registered_on
+
+
+def test_still_to_come_today_counts_my_booked_appointments_not_yet_over(appt):
+    a = appt.appointments  # signed in as the coach; now Tue 24.11. 8.00
+    first = a.book(booking(appt, local(2026, 11, 24, 9)))
+    second = a.book(booking(appt, local(2026, 11, 24, 12), customer=1))
+    third = a.book(booking(appt, local(2026, 11, 24, 14), customer=2))
+    a.book(booking(appt, local(2026, 11, 25, 9), customer=3))  # tomorrow
+    a.book(booking(appt, local(2026, 11, 24, 9), staff="staff-lead", customer=4))  # not mine
+    assert a.still_to_come_today() == 3
+    appt.clock.advance(121)  # 10.01: the first is over
+    assert a.still_to_come_today() == 2 and a.get(first.id).status == "booked"
+    appt.clock.advance(115)  # 11.56
+    a.check_in(second.id)
+    a.cancel(third.id, "The customer found work.")
+    assert a.still_to_come_today() == 0

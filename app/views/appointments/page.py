@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -50,6 +50,9 @@ ACTIONS = (
 
 
 class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
+    # The signed-in worker's appointments still to come today (the navigation's count).
+    count_changed = Signal(int)
+
     def __init__(self, services: Services, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -297,7 +300,12 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
         team = self.team_combo.currentData()
         return [w.id for w in self.workers if team is None or w.team_id == team]
 
+    def refresh_count(self) -> None:
+        self.runner.submit(self.service.still_to_come_today, self.count_changed.emit,
+                           lambda _exc: None)  # signed out meanwhile: nothing to count
+
     def load(self) -> None:
+        self.refresh_count()  # every change in the calendar reloads it
         if not self.workers and self.point_combo.currentData() is None:
             return
         days = cols.week_days(self.anchor)
