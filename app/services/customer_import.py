@@ -24,6 +24,7 @@ from app.rules import hetu as hetu_rules
 from app.rules.customer import CustomerInput, nfc
 from app.rules.permissions import Permission
 from app.services.context import AppContext
+from app.services.customers import apply_identity_and_contact
 from app.services.errors import ServiceError
 
 COLUMNS = ("hetu", "first_name", "last_name", "birth_date", "home_municipality", "language",
@@ -241,7 +242,7 @@ class CustomerImportService:
                     created += 1
                 else:
                     updated += 1
-                _apply(customer, row.data, checked)
+                apply_identity_and_contact(customer, row.data, checked)
                 if row.coach_id and row.coach_id != customer.coach_id:
                     s.flush()  # the customer row first: the history refers to it
                     s.add(CoachAssignment(customer_id=customer.id, coach_id=row.coach_id,
@@ -253,18 +254,3 @@ class CustomerImportService:
                            {"created": created, "updated": updated,
                             "rejected": len(preview.rejected)})
         return ImportResult(created, updated, len(preview.rejected))
-
-
-def _apply(customer: Customer, data: CustomerInput, checked: rules.Validated) -> None:
-    customer.first_names = nfc(data.first_names)
-    customer.last_name = nfc(data.last_name)
-    customer.sort_name = rules.sort_name(data.last_name, data.first_names)
-    customer.hetu = checked.hetu
-    customer.hetu_temporary = checked.hetu_temporary
-    customer.birth_date = checked.birth_date
-    customer.language = data.language
-    customer.phone = nfc(data.phone) or None
-    customer.email = nfc(data.email).lower() or None
-    customer.home_municipality = nfc(data.home_municipality)
-    customer.jobseeker_registered_on = data.jobseeker_registered_on
-    customer.unemployed_since = data.unemployed_since

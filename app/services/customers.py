@@ -81,6 +81,24 @@ def _number_exists(conn: Connection) -> Callable[[str], bool]:
     return exists
 
 
+def apply_identity_and_contact(customer: Customer, data: CustomerInput,
+                               checked: rules.Validated) -> None:
+    """What the customer form and the import both set. The import's file has no address
+    or interpreter columns, so an import that updates a customer keeps those."""
+    customer.first_names = nfc(data.first_names)
+    customer.last_name = nfc(data.last_name)
+    customer.sort_name = rules.sort_name(data.last_name, data.first_names)
+    customer.hetu = checked.hetu
+    customer.hetu_temporary = checked.hetu_temporary
+    customer.birth_date = checked.birth_date
+    customer.language = data.language
+    customer.phone = nfc(data.phone) or None
+    customer.email = nfc(data.email).lower() or None
+    customer.home_municipality = nfc(data.home_municipality)
+    customer.jobseeker_registered_on = data.jobseeker_registered_on
+    customer.unemployed_since = data.unemployed_since
+
+
 def live_customer(s: Session, customer_id: str) -> Customer:
     """The customer, unless unknown or tombstoned (then NotFound): every service that
     works on one customer looks them up through this."""
@@ -254,22 +272,11 @@ class CustomerService:
 
     @staticmethod
     def _apply(customer: Customer, data: CustomerInput, checked: rules.Validated) -> None:
-        customer.first_names = nfc(data.first_names)
-        customer.last_name = nfc(data.last_name)
-        customer.sort_name = rules.sort_name(data.last_name, data.first_names)
-        customer.hetu = checked.hetu
-        customer.hetu_temporary = checked.hetu_temporary
-        customer.birth_date = checked.birth_date
-        customer.language = data.language
+        apply_identity_and_contact(customer, data, checked)
         customer.interpreter_needed = data.interpreter_needed
-        customer.phone = nfc(data.phone) or None
-        customer.email = nfc(data.email).lower() or None
         customer.street_address = nfc(data.street_address) or None
         customer.postal_code = nfc(data.postal_code) or None
         customer.post_office = nfc(data.post_office) or None
-        customer.home_municipality = nfc(data.home_municipality)
-        customer.jobseeker_registered_on = data.jobseeker_registered_on
-        customer.unemployed_since = data.unemployed_since
 
 
     def _card(self, s: Session, customer_id: str) -> CustomerCard:
