@@ -160,9 +160,10 @@ class CaseloadPage(QWidget):
         self.coach_table.setFocus()
 
     def refresh(self) -> None:
-        cap = self.services.settings.get("caseload_cap")
-        self.runner.submit(lambda: self.services.coaching.caseloads(int(cap)), self.show_data,
-                           self._failed)
+        services = self.services
+        self.runner.submit(
+            lambda: services.coaching.caseloads(int(services.settings.get("caseload_cap"))),
+            self.show_data, self._failed)
 
     def show_data(self, data: Caseloads) -> None:
         self.data = data

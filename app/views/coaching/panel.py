@@ -173,9 +173,8 @@ class CoachingController:
         customer_id = self.customer_id
         if customer_id is None:
             return
-        cap = int(self.services.settings.get("caseload_cap"))
-
-        def opened(coaches: list[CoachOption]) -> None:
+        def opened(result: tuple[list[CoachOption], int]) -> None:
+            coaches, cap = result
             current = self.panel.clock.coach_id if self.panel.clock else None
             dialog = AssignCoachDialog(coaches, current, cap, self.parent)
 
@@ -190,7 +189,10 @@ class CoachingController:
             self.dialog = dialog
             dialog.open()
 
-        self.runner.submit(self.services.coaching.coaches, opened, self._error)
+        services = self.services
+        self.runner.submit(lambda: (services.coaching.coaches(),
+                                    int(services.settings.get("caseload_cap"))),
+                           opened, self._error)
 
     def _error(self, exc: Exception) -> None:
         QMessageBox.warning(self.parent, _("Something went wrong"),
