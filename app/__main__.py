@@ -144,9 +144,8 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
     opened: dict[str, object] = {}
 
     def open_services() -> tuple[object, bool, bool]:
-        from app.views.main_window import preload
-
-        preload()
+        # SQLAlchemy, the models and the services, imported here in the database thread
+        # (they hold no Qt); the pages' Qt modules follow on the GUI thread (attach_soon).
         from app.services.registry import Services
 
         services = Services.open(settings.db_path, settings.workstation)

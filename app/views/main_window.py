@@ -38,15 +38,11 @@ if TYPE_CHECKING:
     from app.views.feedback.kiosk import KioskWindow
     from app.views.sync.controller import SyncController
 
-# What the services import (SQLAlchemy, the models, the rules, the holidays): no Qt, so
-# it can be imported off the GUI thread while the sign-in view shows (start-up,
-# benchmarks/README.md). Qt's own modules (qtawesome, the pages) are imported on the GUI
-# thread when the pages are built: PySide6 crashes when a worker thread loads one of its
-# extension modules while the event loop runs.
-SERVICE_MODULES = ("app.services.registry",)
-# What the pages import on top of that, one module per turn of the event loop (see
-# attach_soon); each takes some tens of milliseconds, qtawesome (with the Qt modules
-# qtpy loads) a few hundred.
+# What the pages import on top of the services (which start_behind_sign_in imports in
+# the database thread: they hold no Qt), one module per turn of the event loop (see
+# attach_soon); each takes some tens of milliseconds, qtawesome (with the Qt modules qtpy
+# loads) a few hundred. They are imported on the GUI thread: PySide6 crashes when a
+# worker thread loads one of its extension modules while the event loop runs.
 SHELL_MODULES = (
     "qtawesome",
     "app.views.queue.page",
@@ -57,12 +53,6 @@ SHELL_MODULES = (
     "app.views.feedback.page",
     "app.views.sync.page",
 )
-
-
-def preload() -> None:
-    """Import the services; run in a worker thread while the sign-in view shows."""
-    for name in SERVICE_MODULES:
-        importlib.import_module(name)
 
 
 # The areas that exist; each issue that builds an area adds its page here.
