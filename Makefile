@@ -7,7 +7,7 @@ DB     ?= $(HOME)/.local/share/Rovaseutu/desk.sqlite3
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast lint translations compile-translations screenshots clean bench \
+.PHONY: run test test-fast test-dates lint translations compile-translations screenshots clean bench \
         bundle bundle-tarball bundle-check
 
 $(PY):
@@ -36,6 +36,17 @@ test: $(DEVSTAMP) compile-translations
 
 test-fast: $(DEVSTAMP) compile-translations
 	$(PY) -m pytest -q -x tests/unit
+
+# The unit and GUI tests with the clock moved (libfaketime: `apt-get install faketime`), so a
+# time bomb fails now rather than on its day: a 29 February, 23.50 in Helsinki on New
+# Year's Eve, and a day years ahead. Monotonic time stays real (Qt's timers).
+FAKE_DAYS = "2028-02-29 10:00:00" "2026-12-31 21:50:00" "2033-06-15 07:30:00"
+test-dates: $(DEVSTAMP) compile-translations
+	@for when in $(FAKE_DAYS); do \
+	  echo "== tests on $$when UTC"; \
+	  TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$$when" \
+	    $(PY) -m pytest -q -p no:cacheprovider tests/unit tests/gui || exit 1; \
+	done
 
 lint: $(DEVSTAMP)
 	$(VENV)/bin/ruff check .

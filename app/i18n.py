@@ -8,6 +8,7 @@ must be defined at import time are marked with `N_()` and translated where shown
 from __future__ import annotations
 
 import gettext
+import io
 import threading
 from datetime import date, datetime
 from pathlib import Path
@@ -29,20 +30,41 @@ _catalogs: dict[str, gettext.NullTranslations] = {}
 
 
 def translations_dir() -> Path:
-    """The folder with `<lang>/LC_MESSAGES/messages.mo` (source tree or bundle)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "translations", here / "translations"):
-        if candidate.is_dir():
-            return candidate
-    return here.parent / "translations"
+    """The folder with `<lang>/LC_MESSAGES/messages.po` (and `.mo`): inside the package, so
+    every install path (`pip install .`, `-e .`, the bundle) carries it."""
+    return Path(__file__).resolve().parent / "translations"
+
+
+def _load(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog when it is current; else the `.po` compiled in memory (and
+    the `.mo` written beside it when the folder is writable), so a checkout installed
+    without `make` still speaks Finnish. English msgids are the fallback."""
+    folder = translations_dir() / lang / "LC_MESSAGES"
+    po, mo = folder / "messages.po", folder / "messages.mo"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    if not po.is_file():
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    try:
+        mo.write_bytes(buffer.getvalue())
+    except OSError:
+        pass  # a read-only install: compiled again at the next start, in memory
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
 def _catalog(lang: str) -> gettext.NullTranslations:
     with _lock:
         if lang not in _catalogs:
-            _catalogs[lang] = gettext.translation(
-                "messages", translations_dir(), languages=[lang], fallback=True
-            )
+            _catalogs[lang] = _load(lang)
         return _catalogs[lang]
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-TRANSLATIONS = ROOT / "translations"
+TRANSLATIONS = ROOT / "app" / "translations"
 POT = TRANSLATIONS / "messages.pot"
 LANGS = ("fi", "sv", "en")
 
@@ -32,7 +32,7 @@ def pybabel(*args: str) -> None:
 
 
 def extract(target: Path) -> None:
-    pybabel("extract", "-F", str(ROOT / "translations" / "babel.cfg"), "-k", "N_",
+    pybabel("extract", "-F", str(ROOT / "app" / "translations" / "babel.cfg"), "-k", "N_",
             "-k", "ngettext:1,2", "-k", "translate:1c,2", "--no-location", "--sort-output",
             "--omit-header", "-o", str(target), "app")
 

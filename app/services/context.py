@@ -49,8 +49,11 @@ class AppContext:
         self.workstation = workstation or "workstation"
         self.now = now
         self.session_factory: sessionmaker[Session] = session_factory(engine)
-        self.clock = HybridClock(self._node_id())
-        outbox.install(self.session_factory, self.clock, migrate.LOCAL_HEAD)
+        # Every stamp goes through the context clock (read at each call: tests set it).
+        self.clock = HybridClock(self._node_id(),
+                                 lambda: int(self.now().timestamp() * 1000))
+        outbox.install(self.session_factory, self.clock, migrate.LOCAL_HEAD,
+                       lambda: self.now())
         self.actor: Actor | None = None
 
     @classmethod

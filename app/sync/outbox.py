@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from collections.abc import Callable
+
 from app.models import OutboxEntry, Synced, new_id, utcnow
 from app.sync.hlc import HybridClock
 
@@ -63,22 +65,29 @@ def _all_fields(obj: Synced) -> dict[str, Any]:
     }
 
 
-def install(factory: sessionmaker[Session], clock: HybridClock, schema_version: str) -> None:
-    """Attach the outbox recorder to every session the factory makes."""
+def install(
+    factory: sessionmaker[Session],
+    clock: HybridClock,
+    schema_version: str,
+    now: Callable[[], datetime] = utcnow,
+) -> None:
+    """Attach the outbox recorder to every session the factory makes. `now` is the
+    context's clock: every stamp (updated_at, the entry's created_at) comes from it, so a
+    test or a replay that sets the clock sees the same times the services see."""
 
     def stamp(session: Session, _ctx: Any, _instances: Any) -> None:
         actor = session.info.get(ACTOR_KEY)
-        now = utcnow()
+        stamp_at = now()
         for obj in session.new:
             if isinstance(obj, Synced):
                 if obj.id is None:
                     obj.id = new_id()
-                obj.hlc, obj.updated_at, obj.updated_by = clock.now(), now, actor
+                obj.hlc, obj.updated_at, obj.updated_by = clock.now(), stamp_at, actor
         for obj in session.dirty:
             if isinstance(obj, Synced) and session.is_modified(obj, include_collections=False):
                 if getattr(type(obj), "__append_only__", False):
                     raise AppendOnlyViolation(f"{type(obj).__tablename__} rows never change")
-                obj.hlc, obj.updated_at, obj.updated_by = clock.now(), now, actor
+                obj.hlc, obj.updated_at, obj.updated_by = clock.now(), stamp_at, actor
         for obj in session.deleted:
             if isinstance(obj, Synced):
                 # A hard delete cannot be synchronised; set deleted_at (a tombstone).
@@ -86,6 +95,7 @@ def install(factory: sessionmaker[Session], clock: HybridClock, schema_version: 
 
     def record(session: Session, _ctx: Any) -> None:
         entries = []
+        created_at = now()
         for obj, op in [(o, "insert") for o in session.new] + [
             (o, "update") for o in session.dirty
         ]:
@@ -116,7 +126,7 @@ def install(factory: sessionmaker[Session], clock: HybridClock, schema_version: 
                     "base_version": obj.version or 0,
                     "hlc": obj.hlc,
                     "schema_version": schema_version,
-                    "created_at": utcnow(),
+                    "created_at": created_at,
                     "attempts": 0,
                     "status": "pending",
                 }

@@ -30,7 +30,7 @@ def test_every_message_has_the_same_placeholders_in_each_language():
 
     pattern = re.compile(r"\{[a-z_]+\}")
     for lang in ("fi", "sv", "en"):
-        path = ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
+        path = ROOT / "app" / "translations" / lang / "LC_MESSAGES" / "messages.po"
         with path.open("rb") as fh:
             for m in read_po(fh, locale=lang):
                 if not m.id:
