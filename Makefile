@@ -31,6 +31,7 @@ run: $(STAMP) compile-translations
 
 test: $(DEVSTAMP) compile-translations
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
@@ -90,4 +91,4 @@ bundle-check: bundle
 	$(PY) installer/check_bundle.py dist/desk
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from app import __version__, config, i18n
+from app.diagnostics import logsetup
 from app.i18n import _
+
+log = logging.getLogger("app.main")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -30,6 +34,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--setup", action="store_true",
                         help="show the workstation settings dialog of the first start again")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--diagnostics", action="store_true",
+                        help="print versions, paths, the local database's state and the "
+                        "central address for IT support, then exit (no window)")
+    parser.add_argument("--log-level", type=str.upper, choices=logsetup.LEVELS,
+                        help="the diagnostics log's level (default INFO, or DESK_LOG_LEVEL)")
     args = parser.parse_args(argv)
     if args.screenshot and not args.view:
         parser.error("--screenshot needs --view")
@@ -52,10 +61,48 @@ def with_arguments(settings: config.Config, args: argparse.Namespace) -> config.
 def main(argv: list[str] | None = None) -> int:
     # The Windows bundle is a GUI program: started from the Start menu it has no console,
     # and printing (--version, an error) to a missing stream must not crash it.
+    console = sys.stdout is not None
     for stream in ("stdout", "stderr"):
         if getattr(sys, stream) is None:
             setattr(sys, stream, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.diagnostics:
+        return print_diagnostics(args, console)
+    logs = logsetup.configure(args.log_level)
+    try:
+        return _start(args)
+    except Exception as exc:  # before or after the event loop: logged, then reported
+        logsetup.log_unexpected(exc, "start-up")
+        raise
+    finally:
+        logs.close()
+
+
+def print_diagnostics(args: argparse.Namespace, console: bool = True) -> int:
+    """`--diagnostics`: the report for IT support (app.diagnostics.report); no window.
+    The Windows bundle has no console: there it goes to diagnostics.txt in the log
+    folder instead."""
+    from app.diagnostics import report
+
+    try:
+        import PySide6
+        from PySide6.QtCore import qVersion
+
+        qt: tuple[str, str] | None = (PySide6.__version__, qVersion())
+    except ImportError:
+        qt = None
+    settings = with_arguments(config.load(), args)
+    text = report.render(report.collect(settings, qt))
+    if console:
+        print(text, end="")
+        return 0
+    folder = config.log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "diagnostics.txt").write_text(text, encoding="utf-8")
+    return 0
+
+
+def _start(args: argparse.Namespace) -> int:
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from app.views import screenshot
@@ -74,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
                  and (args.setup or config.needs_first_run()))
     settings = with_arguments(config.load(), args)
     i18n.set_language(settings.language)
+    log.info("database %s, central database %s, language %s", settings.db_path,
+             "configured" if settings.central_url else "not configured", settings.language)
 
     if not (first_run or args.screenshot or args.view == "kiosk"):
         return start_behind_sign_in(args, settings)
@@ -84,11 +133,13 @@ def main(argv: list[str] | None = None) -> int:
         services = Services.open(settings.db_path, settings.workstation)
     except Exception as exc:
         print(f"error: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
+        log.error("cannot open the database %s", settings.db_path, exc_info=exc)
         return 1
 
     from app.views.application import build_demo_with_progress, build_main_window, make_application
 
     app = make_application(sys.argv[:1])
+    report_errors_in_dialogs(app)
     if first_run:
         from app.views.first_run import run_first_run
 
@@ -114,11 +165,21 @@ def main(argv: list[str] | None = None) -> int:
     start = ((lambda: window.open_kiosk(settings.service_point)) if args.view == "kiosk"
              else window.show)
     if args.demo and services.is_empty():
-        window.progress = build_demo_with_progress(  # type: ignore[attr-defined]
+        window.progress = build_demo_with_progress(  # type: ignore[attr-defined]  # kept on the window only to keep the dialog alive
             runner, services, args.demo_scale, 1, lambda: (window.demo_ready(), start()))
     else:
         start()
     return run_until_closed(app, window, runner, lambda: services)
+
+
+def report_errors_in_dialogs(app: object) -> None:
+    """Qt's warnings into the log; unexpected errors into one dialog (until exit)."""
+    from app.views.error_dialog import install_error_reporting
+
+    undo = install_error_reporting(app)  # type: ignore[arg-type]  # app is typed object here; it is the QApplication
+    setup = logsetup.active()
+    if setup is not None:
+        setup.on_close(undo)
 
 
 def remember_preference(key: str, value: str) -> None:
@@ -139,6 +200,7 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
     )
 
     app = make_application(sys.argv[:1])
+    report_errors_in_dialogs(app)
     window, runner = sign_in_window(app, settings.language, settings.text_scale)
     window.remember_preference = remember_preference
     opened: dict[str, object] = {}
@@ -162,7 +224,7 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
                 window, services, runner, settings.central_url, settings.service_point))
 
         if args.demo and empty:  # first run of the demo: fill it, then show its accounts
-            window.progress = build_demo_with_progress(  # type: ignore[attr-defined]
+            window.progress = build_demo_with_progress(  # type: ignore[attr-defined]  # kept on the window only to keep the dialog alive
                 runner, services, args.demo_scale, 1, lambda: attach(True))
         else:
             attach(demo)
@@ -173,6 +235,7 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
         message = _("The local database {path} cannot be opened: {error}").format(
             path=settings.db_path, error=exc)
         print(f"error: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
+        log.error("cannot open the database %s", settings.db_path, exc_info=exc)
         if app.platformName() != "offscreen":  # no one to close a message box there
             QMessageBox.critical(window, _("Rovaseutu employment services"), message)
         app.exit(1)
@@ -191,7 +254,7 @@ def run_until_closed(app, window, runner, services: Callable[[], object]) -> int
     runner.wait()
     opened = services()
     if opened is not None:
-        opened.close()  # type: ignore[attr-defined]
+        opened.close()  # type: ignore[attr-defined]  # services() is typed object; it is the opened Services
     return code
 
 

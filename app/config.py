@@ -20,6 +20,7 @@ import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_config_dir, user_data_dir
 
@@ -32,6 +33,13 @@ TEXT_SCALES = (100, 125, 150)
 def data_dir() -> Path:
     override = os.environ.get("DESK_DATA_DIR")
     return Path(override) if override else Path(user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def log_dir() -> Path:
+    """The diagnostics log's folder (desk.log, crash.log): `logs` in the data folder, or
+    DESK_LOG_DIR (tests, IT collecting logs elsewhere)."""
+    override = os.environ.get("DESK_LOG_DIR")
+    return Path(override) if override else data_dir() / "logs"
 
 
 def config_file() -> Path:
@@ -80,8 +88,8 @@ class Config:
     # none of its own: see SetupService.preset_letter).
     ticket_letter: str | None = None
 
-    def with_(self, **changes: object) -> Config:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_(self, **changes: Any) -> Config:
+        return replace(self, **changes)
 
 
 def default_db_path() -> Path:

@@ -7,8 +7,10 @@ must be defined at import time are marked with `N_()` and translated where shown
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import io
+import re
 import threading
 from datetime import date, datetime
 from pathlib import Path
@@ -53,10 +55,8 @@ def _load(lang: str) -> gettext.NullTranslations:
         catalog = read_po(fh, locale=lang)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    try:
+    with contextlib.suppress(OSError):  # read-only: compiled again next start, in memory
         mo.write_bytes(buffer.getvalue())
-    except OSError:
-        pass  # a read-only install: compiled again at the next start, in memory
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 
@@ -115,6 +115,19 @@ def format_date(value: date | None, fmt: str = "short", lang: str | None = None)
     if isinstance(value, datetime):
         value = to_local(value).date()
     return babel_dates.format_date(value, fmt, locale=babel_locale(lang))
+
+
+def parse_date(text: str) -> date | None:
+    """A date typed in a form: the Finnish and Swedish short date, d.m.yyyy; None when
+    empty; ValueError when not a date."""
+    text = text.strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    if not match:
+        raise ValueError(text)
+    day, month, year = (int(g) for g in match.groups())
+    return date(year, month, day)
 
 
 def format_datetime(value: datetime | None, fmt: str = "short", lang: str | None = None) -> str:

@@ -130,7 +130,7 @@ def read_rss_kib(pid: str = "self") -> dict[str, int]:
 def _demo_fingerprint() -> str:
     """Changes when the demo generator or the local schema changes: rebuild then."""
     digest = hashlib.sha256()
-    sources = [ROOT / "app/services/demo.py", ROOT / "app/services/demo_names.py"]
+    sources = sorted((ROOT / "app/demo").glob("*.py"))
     sources += sorted((ROOT / "app/db/local/versions").glob("*.py"))
     for path in sources:
         if path.exists():

@@ -95,7 +95,7 @@ class Bench:
         service.page = timed_page  # this instance only, inside this benchmark process
 
     def idle(self) -> None:
-        wait_until(lambda: self.model.generation > 0 and not self.model.loading
+        wait_until(lambda: self.model.started and not self.model.loading
                    and not self.runner.busy)
         drain()
 

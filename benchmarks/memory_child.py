@@ -37,7 +37,7 @@ def run_app(db: Path) -> dict:
     wait_until(lambda: window.actor is not None)
     window.nav.setCurrentRow(ROW["customers"])
     model = window.customers.model
-    wait_until(lambda: model.generation > 0 and not model.loading and not runner.busy)
+    wait_until(lambda: model.started and not model.loading and not runner.busy)
     window.customers.list_view.table.viewport().repaint()
     opened = settle_rss()
     while model.canFetchMore():

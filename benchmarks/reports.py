@@ -37,8 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
 
+    from app.dto.reports import ReportFilter
     from app.services.registry import Services
-    from app.services.reports import REPORTS, ReportFilter
+    from app.services.reports import REPORTS
 
     source = args.db or demo_db(args.scale)
     work = Path(tempfile.mkdtemp(prefix="bench-reports-")) / "demo.sqlite3"

@@ -49,7 +49,7 @@ def copy_db(source: Path, target: Path) -> Path:
 def day_of_changes(services, scale: float) -> dict[str, int]:
     """What one office does in a day, through the services: walk-ins served with a visit
     record, phone contacts and customer edits (demo rates: ~15 walk-ins per scale unit)."""
-    from app.services.dto import VisitInput
+    from app.dto.visits import VisitInput
 
     con = raw_connect(services.ctx.engine.url.database)
     customers = [r[0] for r in con.execute(

@@ -1,10 +1,17 @@
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests never touch the real user's settings or data.
 os.environ.setdefault("DESK_CONFIG", str(Path("/nonexistent/desk.ini")))
+# Nor its log folder: main() of the program and of the CLI log to DESK_LOG_DIR.
+if "DESK_LOG_DIR" not in os.environ:
+    os.environ["DESK_LOG_DIR"] = tempfile.mkdtemp(prefix="desk-test-logs-")
+    atexit.register(shutil.rmtree, os.environ["DESK_LOG_DIR"], True)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pytest

@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlalchemy import text
 
+from app.dto.visits import VisitInput
 from app.models import CustomerNote, PlanGoal
 from app.rules.codes import NoteKind
 from app.rules.permissions import Permission
-from app.services.dto import VisitInput
 from tests.factories import customer_input
 
 SECRETS = ("Guttorm", "Máret", "300501A456", "guttorm@example.fi", "040 765 4321",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from app.dto.reports import ReportFilter
 from app.i18n import HELSINKI
 from app.models import (
     Appointment,
@@ -28,7 +29,6 @@ from app.rules.codes import (
     ServicePointMode,
 )
 from app.services.registry import Services
-from app.services.reports import ReportFilter
 
 TODAY = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 NOVEMBER = ReportFilter(date(2026, 11, 2), date(2026, 11, 15))

@@ -14,13 +14,14 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import TypeGuard
 
 SERVICE = "rovaseutu-desk"
 ENTRY = "local-database-key"
 
 
-def _valid(key: str | None) -> bool:
-    return bool(key) and len(key) == 64 and all(c in "0123456789abcdef" for c in key)
+def _valid(key: str | None) -> TypeGuard[str]:
+    return key is not None and len(key) == 64 and all(c in "0123456789abcdef" for c in key)
 
 
 def database_key(path: Path) -> str:
@@ -30,14 +31,31 @@ def database_key(path: Path) -> str:
 
     try:
         key = keyring.get_password(SERVICE, ENTRY)
-        if not _valid(key):
-            key = secrets.token_hex(32)
-            keyring.set_password(SERVICE, ENTRY, key)
-        return key  # type: ignore[return-value]
+        if _valid(key):
+            return key
+        key = secrets.token_hex(32)
+        keyring.set_password(SERVICE, ENTRY, key)
+        return key
     except NoKeyringError:
         return _key_file(path)
     except KeyringError as exc:  # a locked or broken keyring: say so, do not guess
         raise RuntimeError(f"the keyring holding the database key is unavailable: {exc}") from exc
+
+
+def stored_key(path: Path) -> str | None:
+    """The key kept for the database at `path`, or None when there is none; unlike
+    `database_key` it never makes one (`--diagnostics` must change nothing)."""
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
+    try:
+        key = keyring.get_password(SERVICE, ENTRY)
+    except NoKeyringError:
+        file = key_file_path(path)
+        key = file.read_text(encoding="ascii").strip() if file.exists() else None
+    except KeyringError as exc:
+        raise RuntimeError(f"the keyring holding the database key is unavailable: {exc}") from exc
+    return key if _valid(key) else None
 
 
 def key_file_path(path: Path | None = None) -> Path:

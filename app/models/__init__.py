@@ -8,10 +8,10 @@ from app.models.customer import Customer, CustomerNote, UnemploymentPeriod
 from app.models.feedback import Feedback, FeedbackReplyRequest
 from app.models.local import LocalSetting, OutboxEntry
 from app.models.org import ServicePoint, Staff, StaffCredential, Team
-from app.models.plan import Plan, PlanAction, PlanGoal, PlanService, PlanVersion
-from app.models.service import Appointment, DeskDuty, QueueTicket, Visit
+from app.models.plan import Plan, PlanAction, PlanGoal, PlannedService, PlanVersion
 from app.models.settings import AreaSetting
 from app.models.sync import SyncConflict
+from app.models.visit import Appointment, DeskDuty, QueueTicket, Visit
 
 __all__ = [
     "Appointment",
@@ -31,8 +31,8 @@ __all__ = [
     "Plan",
     "PlanAction",
     "PlanGoal",
-    "PlanService",
     "PlanVersion",
+    "PlannedService",
     "QueueTicket",
     "ServicePoint",
     "Staff",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator
+from sqlalchemy import DateTime, Integer, MetaData, String, Table, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -47,6 +47,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime()}
 
+    if TYPE_CHECKING:
+        # Every model here is declared on a Table (none is mapped to a join or a select),
+        # so `Model.__table__` is a Table: SQLAlchemy types it as the wider FromClause.
+        __table__: ClassVar[Table]
+
 
 class Synced:
     """Columns every synchronised table carries (ARCHITECTURE.md, Data).
@@ -58,6 +63,9 @@ class Synced:
     __synced__ = True
     # Tables whose rows are never updated after insert (feedback, audit).
     __append_only__ = False
+    if TYPE_CHECKING:
+        # Every model that mixes this in is a Base subclass with its own table name.
+        __tablename__: str
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -62,7 +62,7 @@ class PlanAction(Synced, Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class PlanService(Synced, Base):
+class PlannedService(Synced, Base):
     __tablename__ = "plan_service"
 
     plan_version_id: Mapped[str] = mapped_column(ForeignKey("plan_version.id"), index=True)

@@ -15,11 +15,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.dto.appointments import AppointmentLetter
 from app.i18n import N_, format_date, format_time, translate_in
 from app.printing import fonts
 from app.printing.style import ACCENT, MUTED, PDF_LANG, RULE, SHADE
 from app.rules.codes import APPOINTMENT_LABELS, AppointmentType
-from app.services.appointment_dto import AppointmentLetter
 
 MARGIN = 22 * mm
 

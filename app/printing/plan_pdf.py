@@ -32,11 +32,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.dto.plans import PlanActionItem, PlanDocument
 from app.i18n import N_, format_date, translate_in
 from app.printing import fonts
 from app.printing.style import ACCENT, MUTED, PDF_LANG, RULE, SHADE
-from app.services import plan_templates as vocab
-from app.services.dto import PlanActionItem, PlanDocument
+from app.rules import plan_vocabulary as vocab
 
 MARGIN = 20 * mm
 INSET = 6  # the frame's padding: page furniture lines up with the text
@@ -327,7 +327,7 @@ class _Plan:
         def small(text: str) -> str | Paragraph:
             return self.cell(text, "small", half)
 
-        cells = [
+        cells: list[list[str | Flowable]] = [
             [small(line), small(line)],
             [small(self.t(N_("Customer's signature"))), small(self.t(N_("Coach's signature")))],
             [self.cell(self.doc.customer_name, "cell", half),
@@ -408,7 +408,7 @@ def _numbered_canvas(draw: Callable[[Canvas, int, int], None]) -> type[Canvas]:
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # private in ReportLab, so not in its stubs
 
         def save(self) -> None:
             for number, state in enumerate(self._pages, start=1):

@@ -5,14 +5,17 @@ No pyplot: its global state is not safe off the GUI thread."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from app.dto.report_display import axis_label, format_decimal, header, title
+from app.dto.reports import ReportTable
 from app.i18n import current_language
-from app.services.reports.display import axis_label, format_decimal, header, title
-from app.services.reports.model import ReportTable
 
 
 @dataclass(frozen=True)
@@ -87,26 +90,28 @@ def draw(figure: Figure, table: ReportTable, style: ChartStyle, lang: str | None
             handles, names = handles[::-1], names[::-1]
         # A few series read best in a row above the plot; many (seven service areas)
         # beside it on paper, under it in the narrower view, never off the edge.
+        loc: Literal["outside upper left", "outside right upper", "outside lower center"]
         if entries <= 3:
-            place = {"loc": "outside upper left", "ncols": entries}
+            loc, ncols = "outside upper left", entries
         elif figure.get_figwidth() >= 8:
-            place = {"loc": "outside right upper", "ncols": 1}
+            loc, ncols = "outside right upper", 1
         else:
-            place = {"loc": "outside lower center", "ncols": 2}
-        legend = figure.legend(handles, names, **place, frameon=False, fontsize=8,
-                               handlelength=1.2, columnspacing=1.2)
+            loc, ncols = "outside lower center", 2
+        legend = figure.legend(handles, names, loc=loc, ncols=ncols, frameon=False,
+                               fontsize=8, handlelength=1.2, columnspacing=1.2)
         for text in legend.get_texts():
             text.set_color(style.text)
 
 
-def _hbars(ax, positions, labels, series, colours) -> None:  # type: ignore[no-untyped-def]
+def _hbars(ax: Axes, positions: Sequence[int], labels: Sequence[str],
+           series: Sequence[tuple[str, Sequence[float]]], colours: Sequence[str]) -> None:
     name, values = series[0]
     ax.barh(positions, values, 0.7, color=colours[0], label=name)
     ax.set_yticks(positions, labels)
     ax.invert_yaxis()  # the first row (the largest) on top
 
 
-def _style_axes(ax, style: ChartStyle) -> None:  # type: ignore[no-untyped-def]
+def _style_axes(ax: Axes, style: ChartStyle) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):

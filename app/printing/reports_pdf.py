@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -22,12 +24,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.dto.report_display import header, text_rows, title
+from app.dto.reports import COUNT, NUMBER, PERCENT, ReportTable
 from app.i18n import N_, format_datetime, translate_in
 from app.printing import fonts
 from app.printing.report_charts import png
 from app.printing.style import ACCENT, MUTED, PDF_LANG, RULE, SHADE
-from app.services.reports.display import header, text_rows, title
-from app.services.reports.model import COUNT, NUMBER, PERCENT, ReportTable
 
 MARGIN = 14 * mm
 PAGE = landscape(A4)
@@ -42,7 +44,7 @@ class ReportsDocument:
 
     filters: str  # "1.9.2026–28.11.2026 · Rovaniemi – Osaamo · every team"
     key_figures: tuple[tuple[str, str], ...]  # (title, value) as shown on the cards
-    generated_at: object  # datetime
+    generated_at: datetime
     reports: tuple[ReportTable, ...]
 
 
@@ -104,10 +106,11 @@ def _report(table: ReportTable, lang: str, styles: dict[str, ParagraphStyle]) ->
     body = [[Paragraph(escape(v), styles["cell"]) for v in row]
             for row in text_rows(table, lang)]
     grid = Table([head, *body], repeatRows=1, colWidths=_widths(table))
-    commands = [("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
+    commands: list[tuple[Any, ...]] = [
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
     commands += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i, n in enumerate(numeric) if n]
     if table.total:
         commands.append(("BACKGROUND", (0, len(body)), (-1, len(body)), SHADE))

@@ -195,9 +195,9 @@ def free_starts(hours: Hours, day: date, taken: Sequence[Busy], minutes: int,
     """Start minutes on `day` where `minutes` fit in working time without touching
     anything `taken` (the worker's holding appointments that day)."""
     taken_minutes = []
-    for b in taken:
-        b_day, b_start = local_minute(b.starts_at)
-        e_day, b_end = local_minute(b.ends_at)
+    for busy in taken:
+        b_day, b_start = local_minute(busy.starts_at)
+        e_day, b_end = local_minute(busy.ends_at)
         if b_day > day or e_day < day:
             continue
         taken_minutes.append((b_start if b_day == day else 0, b_end if e_day == day else 1440))

@@ -12,11 +12,11 @@ from pathlib import Path
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from app.dto.appointments import AppointmentLetter, NoShowRate, ReminderRow
 from app.models import Appointment, Customer, ServicePoint, Staff
 from app.rules import booking as rules
 from app.rules.codes import AppointmentStatus
 from app.rules.permissions import Permission
-from app.services.appointment_dto import AppointmentLetter, NoShowRate, ReminderRow
 from app.services.context import AppContext
 
 S = AppointmentStatus

@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.dto.appointments import (
+    AppointmentRow,
+    BookingInput,
+    CalendarData,
+    CalendarDay,
+    CalendarWorker,
+    DeadlineInfo,
+    SlotRow,
+    WorkerDay,
+)
 from app.i18n import N_, current_language
 from app.models import (
     Appointment,
@@ -28,16 +38,6 @@ from app.rules.codes import AppointmentStatus, AppointmentType, Channel, Service
 from app.rules.permissions import Permission
 from app.rules.statutory import initial_interview_deadline
 from app.rules.workdays import holiday_name, iter_days
-from app.services.appointment_dto import (
-    AppointmentRow,
-    BookingInput,
-    CalendarData,
-    CalendarDay,
-    CalendarWorker,
-    DeadlineInfo,
-    SlotRow,
-    WorkerDay,
-)
 from app.services.appointment_outputs import (  # noqa: F401
     REMINDER_COLUMNS,
     AppointmentOutputs,
@@ -55,11 +55,7 @@ TYPE_AREA = {AppointmentType.INITIAL_INTERVIEW: ServiceArea.INITIAL}
 
 
 class BookingError(ServiceError):
-    """A refused booking; `args_` fill the message's placeholders in the view."""
-
-    def __init__(self, message: str, **args: str) -> None:
-        super().__init__(message)
-        self.args_ = args
+    """A refused booking (its values fill the message's placeholders)."""
 
 
 class AppointmentService(AppointmentOutputs):
@@ -385,7 +381,7 @@ class AppointmentService(AppointmentOutputs):
               room: str | None = None, point: str | None = None) -> list[rules.Busy]:
         """Holding appointments overlapping [start, end) of the workers, or of the room
         at the service point."""
-        whose = Appointment.staff_id.in_(staff_ids)
+        whose: ColumnElement[bool] = Appointment.staff_id.in_(staff_ids)
         if room and point:
             # Every roomed appointment there: rules.check_booking compares the rooms
             # casefolded (SQLite's lower() knows only ASCII, and rooms have ä and ö).

@@ -9,6 +9,9 @@ and then lock the account for a while (app/rules/signin.py)."""
 
 from __future__ import annotations
 
+import logging
+from typing import NoReturn
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -23,6 +26,8 @@ from app.sync import central_login
 from app.sync.central_login import Login
 
 _hasher = PasswordHasher()
+# Staff ids and roles only: a name typed into the username field may be a password.
+log = logging.getLogger(__name__)
 
 
 def hash_password(password: str) -> str:
@@ -84,6 +89,8 @@ class AuthService:
         with self.ctx.session_factory.begin() as s:
             self.ctx.audit(s, "sign_in", "staff", staff.id,
                            {"online": self.online_sign_in})
+        log.info("signed in: staff %s, role %s, service point %s, %s", staff.id, staff.role,
+                 point.code, "online" if self.online_sign_in else "offline")
         return actor
 
     def _check_online(self, username: str, password: str) -> Login | None:
@@ -136,11 +143,12 @@ class AuthService:
             raise SignInFailed(N_("Too many failed attempts: wait {seconds} s and try "
                                   "again."), seconds=max(1, round(left.total_seconds())))
 
-    def _failed(self, username: str) -> None:
+    def _failed(self, username: str) -> NoReturn:
         now = self.ctx.now()
         failures = signin.after_failure(self._failures(username), now)
         with self.ctx.session_factory.begin() as s:
             s.merge(LocalSetting(key=_failure_key(username), value=failures.encode()))
+        log.info("sign-in refused (%d failed attempts in a row)", failures.count)
         if signin.is_locked(failures, now):
             raise SignInFailed(N_("Too many failed attempts: the account is locked on this "
                                   "workstation for {minutes} min."),

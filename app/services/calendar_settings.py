@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from app.i18n import N_, current_language
 from app.models import Appointment, CalendarOverride, ServicePoint, Staff, WorkingHours
@@ -275,7 +275,7 @@ def _within(worker: rules.Worker, appointment: Appointment) -> bool:
         a <= start and end <= b for a, b in rules.open_periods(hours))
 
 
-def _equal(column, value: str | None):  # type: ignore[no-untyped-def]
+def _equal(column: QueryableAttribute[str | None], value: str | None) -> ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
 
 

@@ -5,6 +5,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.dto.coaching import (
+    AssignmentRow,
+    CaseloadCustomer,
+    CaseloadRow,
+    Caseloads,
+    CoachOption,
+    SuggestedMove,
+)
 from app.i18n import N_
 from app.models import Customer, ServicePoint, Staff, Team
 from app.models.coaching import CoachAssignment, CustomerBarrier, barrier_id
@@ -13,14 +21,6 @@ from app.rules.codes import Role
 from app.rules.customer import nfc
 from app.rules.groups import MANY_BARRIERS, Barrier
 from app.rules.permissions import Permission
-from app.services.coaching_dto import (
-    AssignmentRow,
-    CaseloadCustomer,
-    CaseloadRow,
-    Caseloads,
-    CoachOption,
-    SuggestedMove,
-)
 from app.services.context import AppContext
 from app.services.customers import live_customer
 from app.services.errors import NotFound, ValidationFailed

@@ -76,6 +76,13 @@ class AppContext:
 
     # --- the one mechanism for use cases -------------------------------------------
 
+    @property
+    def signed_in(self) -> Actor:
+        """The actor, for code that runs after `require` or `transaction` checked one."""
+        if self.actor is None:
+            raise NotSignedIn(N_("Sign in first."))
+        return self.actor
+
     def require(self, permission: Permission) -> Actor:
         if self.actor is None:
             raise NotSignedIn(N_("Sign in first."))

@@ -40,13 +40,6 @@ IMPORT_REASON = "Tuonti tiedostosta"  # stored in the coach history: data, not U
 class ImportFileError(ServiceError):
     """The file cannot be read at all (exit status 2)."""
 
-    def __init__(self, message: str, **values: str) -> None:
-        super().__init__(message)
-        self.values = values
-
-    def text(self, translate: Callable[[str], str]) -> str:
-        return translate(self.message).format(**self.values)
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -205,7 +198,8 @@ class CustomerImportService:
             codes = [hetu_rules.normalise(r.get("hetu", "")) for _line, r in rows]
             known = set(s.scalars(select(Customer.hetu).where(Customer.hetu.in_(
                 [c for c in codes if c]))))
-        checked, seen = [], {}
+        checked: list[ImportRow] = []
+        seen: dict[str, int] = {}  # hetu -> the line it first came on
         for line, row in rows:
             result = check_row(line, row, today, coaches)
             if result.action != "reject" and result.hetu:

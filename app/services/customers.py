@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Select, and_, func, inspect, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
+from app.dto.customers import CustomerCard, CustomerPage, CustomerRow
 from app.i18n import N_
 from app.models import Customer, ServicePoint, Staff, new_id
 from app.rules import customer as rules
@@ -17,7 +18,6 @@ from app.rules.customer import CustomerInput, nfc
 from app.rules.permissions import Permission
 from app.rules.unemployment import age
 from app.services.context import AppContext
-from app.services.dto import CustomerCard, CustomerPage, CustomerRow
 from app.services.errors import Conflict, NotFound, ValidationFailed
 
 PAGE_SIZE = 200
@@ -145,7 +145,7 @@ class CustomerService:
             rows = conn.execute(stmt).all()
         has_more = len(rows) > limit
         if has_more:
-            del rows[limit:]
+            rows = rows[:limit]
         masked, row = hetu_rules.masked, CustomerRow
         result = [
             row(row_id, sort_key, number, f"{last}, {first}", masked(hetu), born, language,

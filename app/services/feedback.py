@@ -374,7 +374,7 @@ class FeedbackService:
                 raise NotFound(N_("The reply request was not found."))
             if row.handled_at is None:
                 row.handled_at = self.ctx.now()
-                row.handled_by = self.ctx.actor.staff_id  # type: ignore[union-attr]
+                row.handled_by = self.ctx.signed_in.staff_id
             self.ctx.audit(s, "feedback.reply.handled", "feedback_reply_request", row.id)
 
 

@@ -19,25 +19,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.i18n import HELSINKI, N_, current_language, format_date, translate_in
-from app.models import (
-    AuditEvent,
-    Customer,
-    Plan,
-    PlanAction,
-    PlanGoal,
-    PlanVersion,
-    ServicePoint,
-    Staff,
-)
-from app.models import PlanService as PlannedService  # this module's PlanService is the use cases
-from app.rules.codes import PlanStatus, PlanType
-from app.rules.customer import nfc
-from app.rules.permissions import Permission
-from app.services import plan_templates as vocab
-from app.services.context import AppContext
-from app.services.customers import live_customer
-from app.services.dto import (
+from app.dto.plans import (
     CompareLine,
     CompareSection,
     CustomerPlans,
@@ -54,6 +36,24 @@ from app.services.dto import (
     PlanVersionRow,
     ReviewPeriod,
 )
+from app.i18n import HELSINKI, N_, current_language, format_date, translate_in
+from app.models import (
+    AuditEvent,
+    Customer,
+    Plan,
+    PlanAction,
+    PlanGoal,
+    PlannedService,
+    PlanVersion,
+    ServicePoint,
+    Staff,
+)
+from app.rules import plan_vocabulary as vocab
+from app.rules.codes import PlanStatus, PlanType
+from app.rules.customer import nfc
+from app.rules.permissions import Permission
+from app.services.context import AppContext
+from app.services.customers import live_customer
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 
 # The rules of the job-search model that plans use (DOMAIN.md): settings, not literals.
@@ -388,7 +388,7 @@ class PlanService:
                     "The customer already has a plan of this type: start a new version of it.")})
             today = self.ctx.today()
             plan = Plan(customer_id=customer_id, plan_type=PlanType(plan_type),
-                        coach_id=customer.coach_id or self.ctx.actor.staff_id)  # type: ignore
+                        coach_id=customer.coach_id or self.ctx.signed_in.staff_id)
             s.add(plan)
             s.flush()
             version = PlanVersion(
@@ -450,7 +450,7 @@ class PlanService:
                 earlier.status = PlanStatus.SUPERSEDED
             version.status = PlanStatus.ACCEPTED
             version.accepted_how = how
-            version.accepted_by = self.ctx.actor.staff_id  # type: ignore[union-attr]
+            version.accepted_by = self.ctx.signed_in.staff_id
             version.accepted_at = (self.ctx.now() if when == today else
                                    datetime.combine(when, time(12), HELSINKI))
             s.flush()
@@ -582,7 +582,7 @@ class PlanService:
         recent = s.scalar(select(AuditEvent.id).where(
             AuditEvent.entity == "plan_version", AuditEvent.entity_id == version_id,
             AuditEvent.action == "plan.edit",
-            AuditEvent.staff_id == self.ctx.actor.staff_id,  # type: ignore[union-attr]
+            AuditEvent.staff_id == self.ctx.signed_in.staff_id,
             AuditEvent.at >= self.ctx.now() - AUDIT_COALESCE).limit(1))
         if recent is None:
             self.ctx.audit(s, "plan.edit", "plan_version", version_id)

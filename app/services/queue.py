@@ -11,21 +11,14 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
+from app.dto.queue import DutyInfo, LobbyCall, QueueSnapshot, QueueStats, StaffChoice, TicketRow
+from app.dto.visits import VisitInput
 from app.i18n import N_
 from app.models import Customer, DeskDuty, LocalSetting, QueueTicket, Staff
 from app.rules import queue as rules
 from app.rules.codes import ServiceArea, TicketState, VisitOutcome
 from app.rules.permissions import Permission
 from app.services.context import AppContext
-from app.services.dto import (
-    DutyInfo,
-    LobbyCall,
-    QueueSnapshot,
-    QueueStats,
-    StaffChoice,
-    TicketRow,
-    VisitInput,
-)
 from app.services.errors import NotFound, ServiceError
 from app.services.visits import new_visit
 
@@ -103,7 +96,7 @@ class QueueService:
     def _point_services(self, s: Session) -> list[str]:
         from app.models import ServicePoint
 
-        point = s.get(ServicePoint, self.ctx.actor.service_point_id)  # type: ignore[union-attr]
+        point = s.get(ServicePoint, self.ctx.signed_in.service_point_id)
         configured = [c for c in (point.queue_services or "").split(",") if c] if point else []
         return configured or [a.value for a in ServiceArea]
 
@@ -118,7 +111,7 @@ class QueueService:
     def _on_duty(self, s: Session) -> set[str]:
         return set(s.scalars(
             select(DeskDuty.staff_id).where(
-                DeskDuty.service_point_id == self.ctx.actor.service_point_id,  # type: ignore[union-attr]
+                DeskDuty.service_point_id == self.ctx.signed_in.service_point_id,
                 DeskDuty.ended_at.is_(None),
                 DeskDuty.started_at >= self._day_start(),
             )
@@ -136,7 +129,7 @@ class QueueService:
             on_duty = self._on_duty(s)
             rows = s.execute(
                 select(Staff.id, Staff.full_name)
-                .where(Staff.service_point_id == self.ctx.actor.service_point_id,  # type: ignore[union-attr]
+                .where(Staff.service_point_id == self.ctx.signed_in.service_point_id,
                        Staff.active.is_(True))
                 .order_by(Staff.full_name)
             ).all()
@@ -206,7 +199,7 @@ class QueueService:
     def call(self, ticket_id: str) -> TicketRow:
         """Call this one, whatever the order."""
         with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
-            duty = self._open_duty(s, self.ctx.actor.staff_id)  # type: ignore[union-attr]
+            duty = self._open_duty(s, self.ctx.signed_in.staff_id)
             desk = duty.desk if duty else self.workstation()[0]
             return self._call(s, ticket_id, desk)
 
@@ -218,7 +211,7 @@ class QueueService:
         ticket.called_at = now
         ticket.first_called_at = ticket.first_called_at or now
         ticket.desk = desk
-        ticket.served_by = self.ctx.actor.staff_id  # type: ignore[union-attr]
+        ticket.served_by = self.ctx.signed_in.staff_id
         self.ctx.audit(s, "queue.call", "queue_ticket", ticket.id)
         s.flush()
         return self._row(s, ticket.id)
@@ -244,7 +237,7 @@ class QueueService:
                 ticket.state, ticket.finished_at = TicketState.LEFT, now
             elif action == "start":
                 ticket.state, ticket.service_started_at = TicketState.SERVING, now
-                ticket.served_by = self.ctx.actor.staff_id  # type: ignore[union-attr]
+                ticket.served_by = self.ctx.signed_in.staff_id
             self.ctx.audit(s, f"queue.{action}", "queue_ticket", ticket.id)
             s.flush()
             return self._row(s, ticket.id)
@@ -349,7 +342,8 @@ class QueueService:
             ).all()
         return [LobbyCall(rules.format_ticket(letter, number), desk or "", called,
                           state is TicketState.CALLED)
-                for letter, number, desk, called, state in rows]
+                for letter, number, desk, called, state in rows
+                if called is not None]  # always: the query asks for called tickets only
 
     def _lobby_point(self) -> str | None:
         if self.ctx.actor is not None:
@@ -366,12 +360,12 @@ class QueueService:
     # --- helpers ---------------------------------------------------------------------------
 
     def _today(self) -> tuple:
-        return (QueueTicket.service_point_id == self.ctx.actor.service_point_id,  # type: ignore[union-attr]
+        return (QueueTicket.service_point_id == self.ctx.signed_in.service_point_id,
                 QueueTicket.ticket_date == self.ctx.today())
 
     def _ticket(self, s: Session, ticket_id: str) -> QueueTicket:
         ticket = s.get(QueueTicket, ticket_id)
-        if ticket is None or ticket.service_point_id != self.ctx.actor.service_point_id:  # type: ignore[union-attr]
+        if ticket is None or ticket.service_point_id != self.ctx.signed_in.service_point_id:
             raise NotFound(N_("The ticket was not found."))
         return ticket
 

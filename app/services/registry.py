@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.i18n import HELSINKI
-from app.models import Customer, LocalSetting
+from app.models import Customer
 from app.services.appointments import AppointmentService
 from app.services.audit import AuditService
 from app.services.auth import AuthService
 from app.services.calendar_settings import CalendarSettingsService
-from app.services.clock import ClockService
 from app.services.coaching import CoachingService
 from app.services.context import AppContext
 from app.services.customer_import import CustomerImportService
@@ -27,10 +23,18 @@ from app.services.rights import RightsService
 from app.services.settings import SettingsService
 from app.services.setup import SetupService
 from app.services.staff import StaffService
+from app.services.statutory_clock import StatutoryClockService
 from app.services.sync import SyncService
 from app.services.visits import VisitService
+from app.sync.outbox import collect_written_tables
 
+# Written by app.demo when it fills the database; read by is_demo().
 DEMO_MARKER = "demo_seed"
+
+# `with tables_written() as tables:` around service calls collects the names of the
+# synchronised tables they wrote on this thread (each outbox entry's table): after a
+# write the views show again only what changed, without knowing of SQLAlchemy.
+tables_written = collect_written_tables
 
 
 class Services:
@@ -48,7 +52,7 @@ class Services:
         self.settings = SettingsService(ctx)
         self.appointments = AppointmentService(ctx)
         self.coaching = CoachingService(ctx)
-        self.clock = ClockService(ctx)
+        self.clock = StatutoryClockService(ctx)
         self.customer_import = CustomerImportService(ctx)
         self.feedback = FeedbackService(ctx, self.settings)
         self.reports = ReportService(ctx, self.settings)
@@ -73,27 +77,6 @@ class Services:
 
     def is_demo(self) -> bool:
         return self.ctx.setting(DEMO_MARKER) is not None
-
-    def build_demo(
-        self,
-        seed: int = 1,
-        scale: float = 1.0,
-        progress: Callable[[str, float], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> object:
-        """Fill an empty database with the demo area (see services.demo)."""
-        from app.services.demo import build_demo
-
-        local_now = self.ctx.now().astimezone(HELSINKI)
-        summary = build_demo(
-            self.ctx.engine, seed=seed, scale=scale, progress=progress, cancel=cancel,
-            today=local_now.date(), queue_now=local_now.hour * 60 + local_now.minute,
-        )
-        with self.ctx.session_factory.begin() as s:
-            s.merge(LocalSetting(key=DEMO_MARKER, value=f"{seed}:{scale}"))
-        with self.ctx.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")  # statistics for the planner after a bulk load
-        return summary
 
     def close(self) -> None:
         self.ctx.engine.dispose()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,10 +18,11 @@ from sqlalchemy import URL, create_engine, make_url, select, text
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from app.i18n import N_
+from app.i18n import N_, _
 from app.models import LocalSetting, ServicePoint
 from app.rules.queue import TICKET_LETTERS
 from app.services.context import AppContext
+from app.services.errors import ServiceError
 from app.services.queue import LETTER_KEY
 
 log = logging.getLogger(__name__)
@@ -52,10 +54,19 @@ MESSAGES = {
 }
 
 
-class CentralCheckFailed(Exception):
+class CentralCheckFailed(ServiceError):
+    """Which step of reaching the central database failed; `detail` is what the server
+    (or the network) said, in its own words, shown under the message."""
+
     def __init__(self, failure: Failure, detail: str = "") -> None:
         super().__init__(MESSAGES[failure])
-        self.failure, self.message, self.detail = failure, MESSAGES[failure], detail
+        self.failure, self.detail = failure, detail
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        translate = translate or _
+        said = ("\n" + translate(N_("The server said: {detail}")).format(detail=self.detail[:300])
+                if self.detail else "")
+        return super().text(translate) + said
 
 
 @dataclass(frozen=True)

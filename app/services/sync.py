@@ -91,10 +91,10 @@ class SyncService:
                 if row is None:
                     raise NotFound(N_("The record no longer exists on this workstation."))
                 table = Base.metadata.tables[conflict.table_name]
-                value = decode(table, {conflict.field: json.loads(conflict.client_value)})
+                value = decode(table, {conflict.field: json.loads(conflict.client_value or "null")})
                 setattr(row, conflict.field, value[conflict.field])
             conflict.status, conflict.resolution = "resolved", keep
-            conflict.resolved_by = self.ctx.actor.staff_id  # type: ignore[union-attr]
+            conflict.resolved_by = self.ctx.signed_in.staff_id
             conflict.resolved_at = self.ctx.now()
             self.ctx.audit(s, "sync.resolve", conflict.table_name, conflict.row_id,
                            {"field": conflict.field, "kept": keep})
@@ -126,7 +126,7 @@ class SyncService:
             s.delete(entry)
 
 
-def _model(table_name: str) -> type:
+def _model(table_name: str) -> type[Base]:
     for mapper in Base.registry.mappers:
         if mapper.class_.__tablename__ == table_name:
             return mapper.class_

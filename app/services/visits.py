@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app.dto.visits import VisitInput, VisitRow
 from app.i18n import N_
 from app.models import Customer, Staff, Visit
 from app.rules.codes import Channel, ServiceArea
@@ -13,7 +14,6 @@ from app.rules.customer import nfc
 from app.rules.permissions import Permission
 from app.rules.queue import minutes_between
 from app.services.context import Actor, AppContext
-from app.services.dto import VisitInput, VisitRow
 from app.services.errors import NotFound, ValidationFailed
 
 
@@ -53,7 +53,7 @@ class VisitService:
             if s.get(Customer, customer_id) is None:
                 raise NotFound(N_("The customer was not found."))
             end = self.ctx.now()
-            visit = new_visit(self.ctx.actor, customer_id, channel, record,  # type: ignore[arg-type]
+            visit = new_visit(self.ctx.signed_in, customer_id, channel, record,
                               started_at=end - timedelta(minutes=minutes), ended_at=end)
             s.add(visit)
             s.flush()

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, create_engine, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.models import LocalSetting, ServicePoint
 from app.sync import pull as pull_mod
 from app.sync import push as push_mod
 
+log = logging.getLogger(__name__)
+
 POINT_KEY = "service_point"
+# When a push and pull last both succeeded (ISO time, UTC): for `--diagnostics`.
+LAST_SYNC_KEY = "last_sync_success"
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,16 @@ class SyncReport:
 def central_engine(url: str) -> Engine:
     # A short connect timeout: offline must be noticed quickly, not after minutes.
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+
+
+class NoServicePoint(LookupError):
+    """The workstation's service point is known neither here nor centrally: a setting is
+    missing (the centre has no service points yet, or the code given names none)."""
+
+    def __init__(self, code: str | None) -> None:
+        super().__init__(f"no service point {code!r} locally or centrally" if code
+                         else "no service point known locally or centrally")
+        self.code = code
 
 
 class SyncEngine:
@@ -54,7 +70,7 @@ class SyncEngine:
                 found = conn.execute(stmt.limit(1)).scalar()
             if found:
                 return found
-        raise LookupError("no service point known locally or centrally")
+        raise NoServicePoint(code)
 
     def point_code_now(self) -> str:
         point_id = self.point_id()
@@ -79,5 +95,16 @@ class SyncEngine:
             pulled = pull_mod.pull(self.local, self.central, self.point_id(),
                                    progress=progress, observe=self.observe,
                                    should_stop=self.stop.is_set)
-            return SyncReport(pushed.sent, pushed.conflicts, pushed.rejected, pulled.rows,
-                              datetime.now(UTC))
+            report = SyncReport(pushed.sent, pushed.conflicts, pushed.rejected, pulled.rows,
+                                datetime.now(UTC))
+            self._remember_success(report.finished_at)
+            log.info("synchronised: %d pushed, %d conflicts, %d rejected, %d pulled",
+                     report.pushed, report.conflicts, report.rejected, report.pulled)
+            return report
+
+    def _remember_success(self, at: datetime) -> None:
+        value = at.isoformat(timespec="seconds")
+        with self.local.begin() as conn:
+            conn.execute(sqlite_insert(LocalSetting.__table__)
+                         .values(key=LAST_SYNC_KEY, value=value)
+                         .on_conflict_do_update(index_elements=["key"], set_={"value": value}))

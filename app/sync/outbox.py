@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import enum
 import json
+import threading
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from collections.abc import Callable
-
 from app.models import OutboxEntry, Synced, new_id, utcnow
 from app.sync.hlc import HybridClock
 
 ACTOR_KEY = "actor_id"
+# The tables written on this thread inside `collect_written_tables()` (see there).
+_written = threading.local()
 
 
 class AppendOnlyViolation(RuntimeError):
@@ -65,6 +68,22 @@ def _all_fields(obj: Synced) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def collect_written_tables() -> Iterator[set[str]]:
+    """The names of the synchronised tables that the code inside the block writes on this
+    thread, filled in as each flush appends its outbox entries: what a view shows again
+    after a write (app.views.operations)."""
+    outer = getattr(_written, "tables", None)
+    tables: set[str] = set()
+    _written.tables = tables
+    try:
+        yield tables
+    finally:
+        _written.tables = outer
+        if outer is not None:
+            outer.update(tables)
+
+
 def install(
     factory: sessionmaker[Session],
     clock: HybridClock,
@@ -80,7 +99,7 @@ def install(
         stamp_at = now()
         for obj in session.new:
             if isinstance(obj, Synced):
-                if obj.id is None:
+                if not obj.id:  # None (typed str) until the flush fills in the default
                     obj.id = new_id()
                 obj.hlc, obj.updated_at, obj.updated_by = clock.now(), stamp_at, actor
         for obj in session.dirty:
@@ -101,6 +120,7 @@ def install(
         ]:
             if not isinstance(obj, Synced):
                 continue
+            before: dict[str, Any]
             if op == "insert":
                 fields, before = _all_fields(obj), {}
             else:
@@ -133,6 +153,9 @@ def install(
             )
         if entries:
             session.connection().execute(insert(OutboxEntry), entries)
+            collector = getattr(_written, "tables", None)
+            if collector is not None:
+                collector.update(entry["table_name"] for entry in entries)
 
     event.listen(factory, "before_flush", stamp)
     event.listen(factory, "after_flush", record)

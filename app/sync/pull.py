@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,7 +63,7 @@ Progress = Callable[[int, int], None]  # rows done, rows in all
 class _Xid8(UserDefinedType):
     cache_ok = True
 
-    def get_col_spec(self) -> str:
+    def get_col_spec(self, **kw: Any) -> str:
         return "xid8"
 
 
@@ -243,7 +243,7 @@ def stored_value(local_column: Column, local_dialect: Dialect, central_column: C
 
 
 def _fetch(central: Engine, plan: _TablePlan, cursor: tuple[str, str],
-           limit: int) -> list[tuple]:
+           limit: int) -> Sequence[tuple]:
     """Plain tuples, the plan's columns then `_tx`, as the driver returns them."""
     params = {**plan.select_params, "cursor_tx": cursor[0], "cursor_id": cursor[1],
               "page_limit": limit}
@@ -264,7 +264,7 @@ def _row_tx(table: Table):
 class _Text(UserDefinedType):
     cache_ok = True
 
-    def get_col_spec(self) -> str:
+    def get_col_spec(self, **kw: Any) -> str:
         return "text"
 
 
@@ -332,7 +332,7 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
             plan = _plan(central.dialect, local.dialect, table, point_id)
             cursor = read_cursor(lconn, table.name)
             lconn.rollback()  # no read transaction held while pages are written
-            fetching: Future[list[tuple]] | None = fetcher.submit(
+            fetching: Future[Sequence[tuple]] | None = fetcher.submit(
                 _fetch, central, plan, cursor, page)
             while fetching is not None:
                 rows = fetching.result()
@@ -366,7 +366,7 @@ def _page_cache(conn: Connection) -> Iterator[None]:
     """A larger SQLite page cache on the pull's connection while it pulls: a first sync
     inserts into indexes keyed by random ids, and with the default cache (a few MiB)
     nearly every insert reads back, and decrypts, an index page it wrote a page ago."""
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     conn.exec_driver_sql(f"PRAGMA cache_size=-{PULL_CACHE_KIB}")
     conn.commit()
     try:
@@ -377,18 +377,18 @@ def _page_cache(conn: Connection) -> Iterator[None]:
         conn.commit()
 
 
-def _stored(plan: _TablePlan, rows: list[tuple]) -> list[tuple]:
+def _stored(plan: _TablePlan, rows: Sequence[tuple]) -> list[tuple]:
     """The rows as the local table stores them, without the trailing `_tx`."""
     width = len(plan.columns)
     if not plan.converters:
         return [r[:width] for r in rows]
-    values = list(zip(*rows, strict=True))
+    values: list[Sequence[Any]] = list(zip(*rows, strict=True))
     for i, convert in plan.converters:
         values[i] = [None if v is None else convert(v) for v in values[i]]
     return list(zip(*values[:width], strict=True))
 
 
-def apply_page(conn: Connection, plan: _TablePlan, rows: list[tuple]) -> None:
+def apply_page(conn: Connection, plan: _TablePlan, rows: Sequence[tuple]) -> None:
     """Upsert a page, rebase pending local edits, and move the cursor: one transaction.
     Foreign keys are not checked here: a row may point outside this workstation's scope."""
     table = plan.table

@@ -517,21 +517,26 @@ def _run_writes(conn: Connection, plans: list[Planned]) -> None:
     runs = ordered + list(inert.items())
     if not runs:
         return
-    raw = conn.connection.dbapi_connection
+    # driver_connection (typed Any) rather than dbapi_connection: SQLAlchemy's DB-API
+    # Protocol does not fit psycopg's Connection, so mypy would take the isinstance()
+    # below for impossible and skip the rest of the function unchecked.
+    raw = conn.connection.driver_connection
+    if not isinstance(raw, psycopg.Connection):  # the psycopg dialect's own connection
+        raise TypeError(f"the push needs a psycopg connection, not {type(raw).__name__}")
     sql = ""
     try:
-        with raw.pipeline(), raw.cursor() as cursor:  # type: ignore[union-attr]
+        with raw.pipeline(), raw.cursor() as cursor:
             for sql, params in runs:
                 if len(params) == 1:
                     cursor.execute(sql, params[0])
                 else:
-                    cursor.executemany(sql, params)  # type: ignore[arg-type]
+                    cursor.executemany(sql, params)
     except psycopg.errors.PipelineAborted as exc:  # not the cause: never a disconnection
         raise DBAPIError(sql, None, exc) from exc
     except psycopg.Error as exc:
         # As SQLAlchemy would raise it (IntegrityError, OperationalError, ...), so that
         # push() and the fallback above tell the network from the entry.
-        invalidated = dialect.is_disconnect(exc, raw, None)
+        invalidated = dialect.is_disconnect(exc, conn.connection.dbapi_connection, None)  # type: ignore[arg-type]  # SQLAlchemy's DBAPIModule.Error: no driver's errors subclass it
         if invalidated:
             conn.invalidate(exc)
         raise DBAPIError.instance(sql, None, exc, psycopg.Error,

@@ -12,9 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QProgressDialog, QStyleFactory
 
-from app import APP_NAME, __version__
+from app import APP_NAME, __version__, demo
 from app.i18n import _
 from app.views.main_window import MainWindow
+from app.views.operations import QueryOp, report_failure
 from app.views.tasks import TaskRunner
 from app.views.translator import LanguageSwitcher
 
@@ -32,7 +33,7 @@ def make_application(argv: list[str]) -> QApplication:
         app.setStyle("Fusion")
     icon_file = application_icon_file()
     app.setWindowIcon(QIcon(str(icon_file)) if icon_file else QIcon.fromTheme("system-users"))
-    return app  # type: ignore[return-value]
+    return app  # type: ignore[return-value]  # instance() is typed QCoreApplication; it is the QApplication made here
 
 
 def application_icon_file() -> Path | None:
@@ -142,11 +143,11 @@ def build_demo_with_progress(
 
     def failed(exc: Exception) -> None:
         dismiss()
+        if not cancel.is_set():  # cancelled is no failure
+            report_failure(exc, None)
 
-    runner.submit(
-        lambda: services.build_demo(seed=seed, scale=scale, progress=progress, cancel=cancel),
-        finished,
-        failed,
-    )
+    QueryOp(runner, None,  # no parent: `then` must run whatever becomes of the dialog
+            lambda: demo.fill(services, seed=seed, scale=scale, progress=progress, cancel=cancel),
+            success=finished).failure(failed).run_in_background()
     dialog.show()
     return dialog

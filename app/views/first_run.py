@@ -43,6 +43,7 @@ from app.services.setup import (
     split_central_url,
 )
 from app.views.common import FieldError, icon
+from app.views.operations import QueryOp, error_message
 from app.views.tasks import TaskRunner
 from app.views.translator import LanguageSwitcher
 
@@ -57,7 +58,9 @@ class FirstRunDialog(QDialog):
         self.setup, self.runner, self.switcher = setup, runner, switcher
         self.rows: list[tuple[QLabel, QWidget, str]] = []
         self.known_points: dict[str, str] = {}
-        self.last_check: CentralCheck | CentralCheckFailed | None = None
+        # The last test's result, or why it failed (shown again in a new language).
+        self.last_check: CentralCheck | None = None
+        self.check_failure: CentralCheckFailed | None = None
         layout = QVBoxLayout(self)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -149,7 +152,8 @@ class FirstRunDialog(QDialog):
             self.point.setEditText(initial.service_point)
         self.saved_path: str | None = None
         self.retranslate()
-        self.runner.submit(self.setup.service_points, self._add_points)
+        QueryOp(self.runner, self, self.setup.service_points, success=self._add_points) \
+            .quietly().run_in_background()
 
     # --- building ---------------------------------------------------------------------
 
@@ -201,8 +205,7 @@ class FirstRunDialog(QDialog):
         try:
             address = split_central_url(url)
         except CentralCheckFailed as exc:
-            self.last_check = exc
-            self._show_check()
+            self._check_failed(exc)
             return False
         self.host.setText(address.host)
         self.port.setValue(address.port)
@@ -226,43 +229,44 @@ class FirstRunDialog(QDialog):
     def test_connection(self) -> None:
         address = self.address()
         if address is None or not address.host or not address.database:
-            self.last_check = CentralCheckFailed(Failure.ADDRESS)
-            self._show_check()
+            self._check_failed(CentralCheckFailed(Failure.ADDRESS))
             return
-        self.last_check = None
+        self.last_check = self.check_failure = None
         self.test_button.setEnabled(False)
         self.test_error.show_message("")
         self.test_ok.setText(_("Connecting…"))
         self.test_ok.show()
-        self.runner.submit(lambda: check_central(address), self._checked, self._check_failed,
-                           io=True)
+        QueryOp(self.runner, self, lambda: check_central(address), success=self._checked) \
+            .on(CentralCheckFailed, self._check_failed).in_io_pool().run_in_background()
 
     def _checked(self, result: CentralCheck) -> None:
         if not self.isVisible():  # closed while the server was being asked
             return
-        self.last_check = result
+        self.last_check, self.check_failure = result, None
         self.test_button.setEnabled(True)
         self._add_points(result.service_points)
         self._show_check()
 
-    def _check_failed(self, exc: Exception) -> None:
-        if not self.isVisible():
-            return
+    def _check_failed(self, failure: CentralCheckFailed) -> None:
+        """Which step failed, kept to be shown again in another language."""
+        self.last_check, self.check_failure = None, failure
         self.test_button.setEnabled(True)
-        self.last_check = exc if isinstance(exc, CentralCheckFailed) else CentralCheckFailed(
-            Failure.OTHER, str(exc))
         self._show_check()
+
+    def show_error(self, text: str) -> None:
+        """The test failed unexpectedly (the error dialog tells more)."""
+        self.last_check = self.check_failure = None
+        self.test_button.setEnabled(True)
+        self.test_ok.hide()
+        self.test_error.show_message(text)
 
     def _show_check(self) -> None:
         """The last test's result in the current language (it survives a switch)."""
         check = self.last_check
-        if isinstance(check, CentralCheckFailed):
+        if self.check_failure is not None:
             self.test_ok.hide()
-            text = _(check.message)
-            if check.detail:
-                text += "\n" + _("The server said: {detail}").format(detail=check.detail[:300])
-            self.test_error.show_message(text)
-        elif isinstance(check, CentralCheck):
+            self.test_error.show_message(error_message(self.check_failure))
+        elif check is not None:
             self.test_error.show_message("")
             if check.initialised:
                 text = _("✓ Connected (PostgreSQL {version}); service points there: "

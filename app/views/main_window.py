@@ -26,9 +26,11 @@ from app.config import TEXT_SCALES
 from app.i18n import N_, _, format_number, format_time, ngettext
 from app.rules.codes import Role
 from app.rules.permissions import Permission, allowed
+from app.services.errors import ValidationFailed
 from app.views.common import icon, label
 from app.views.lock import IdleWatcher, LockView
 from app.views.login import LoginView
+from app.views.operations import QueryOp, WriteOp
 from app.views.tasks import TaskRunner
 from app.views.translator import LanguageSwitcher
 
@@ -438,12 +440,8 @@ class MainWindow(QMainWindow):
             self.pending_sign_in = (username, password)
             return
 
-        def failed(exc: Exception) -> None:
-            self.login.failed(_error_text(exc))
-
-        self.runner.submit(
-            lambda: self.services.auth.sign_in(username, password), self.signed_in, failed
-        )
+        WriteOp(self.runner, self.login, lambda: self.services.auth.sign_in(username, password),
+                success=self.signed_in).errors_to(self.login.failed).run_in_background()
 
     def signed_in(self, actor: Actor) -> None:
         self.actor = actor
@@ -475,8 +473,9 @@ class MainWindow(QMainWindow):
         url = self.services.auth.session_url
         if self.sync_starter is not None and url and self.sync is None:
             self.attach_sync(self.sync_starter(url))
-        self.runner.submit(lambda: self.services.settings.get("idle_lock_minutes"),
-                           self._start_idle_watch, lambda _exc: self._start_idle_watch(10))
+        QueryOp(self.runner, self, lambda: self.services.settings.get("idle_lock_minutes"),
+                success=self._start_idle_watch) \
+            .failure(lambda _exc: self._start_idle_watch(10)).run_in_background()
 
     def _start_idle_watch(self, minutes: object) -> None:
         if self.actor is not None and isinstance(minutes, int | float) and minutes > 0:
@@ -497,11 +496,11 @@ class MainWindow(QMainWindow):
         self.shell.hide()
         self.menuBar().setVisible(False)
         self.lock_view.show_for(self.actor.full_name)
-        self.runner.submit(self.services.auth.lock)
+        WriteOp(self.runner, self, self.services.auth.lock).quietly().run_in_background()
 
     def unlock(self, password: str) -> None:
-        self.runner.submit(lambda: self.services.auth.unlock(password), self._unlocked,
-                           lambda exc: self.lock_view.failed(_error_text(exc)))
+        WriteOp(self.runner, self.lock_view, lambda: self.services.auth.unlock(password),
+                success=self._unlocked).errors_to(self.lock_view.failed).run_in_background()
 
     def _unlocked(self, _result: object) -> None:
         if self.actor is None:
@@ -524,7 +523,7 @@ class MainWindow(QMainWindow):
         self.queue.signed_out()
         self.appointments.signed_out()
         self._set_count("appointments", 0)
-        self.runner.submit(self._end_duty_and_sign_out)
+        WriteOp(self.runner, self, self._end_duty_and_sign_out).quietly().run_in_background()
         self.customers.show_list()
         self.show_login()
         self._show_user()
@@ -560,17 +559,17 @@ class MainWindow(QMainWindow):
             if self.actor is not None:
                 self.sign_out()
             self.kiosk = KioskWindow(self.services.feedback, self.services.auth, self.runner,
-                                     point)  # type: ignore[arg-type]
+                                     point)  # type: ignore[arg-type]  # kiosk_point() returns a KioskPoint; QueryOp's success is typed object
             self.kiosk.left.connect(self._kiosk_left)
             self.hide()
             self.kiosk.showFullScreen()
 
-        def failed(exc: Exception) -> None:
-            self.statusBar().showMessage("⚠ " + _(getattr(exc, "message", str(exc))), 8000)
+        def failed(text: str) -> None:
+            self.statusBar().showMessage("⚠ " + text, 8000)
             self.show()
 
-        self.runner.submit(lambda: self.services.feedback.kiosk_point(point_code), opened,
-                           failed)
+        QueryOp(self.runner, self, lambda: self.services.feedback.kiosk_point(point_code),
+                success=opened).errors_to(failed).run_in_background()
 
     def _kiosk_left(self) -> None:
         self.kiosk = None
@@ -585,14 +584,15 @@ class MainWindow(QMainWindow):
         def submit() -> None:
             pin = dialog.value()
 
-            def failed(exc: Exception) -> None:
-                errors = getattr(exc, "errors", None)
-                dialog.show_error(_(next(iter(errors.values())) if errors
-                                    else getattr(exc, "message", str(exc))))
+            def saved(_result: object) -> None:
+                dialog.saved()
+                self.statusBar().showMessage(_("Kiosk PIN saved."), 5000)
 
-            self.runner.submit(lambda: self.services.auth.set_pin(pin), lambda _r: (
-                dialog.saved(), self.statusBar().showMessage(_("Kiosk PIN saved."), 5000)),
-                failed)
+            WriteOp(self.runner, dialog, lambda: self.services.auth.set_pin(pin),
+                    success=saved) \
+                .on(ValidationFailed,
+                    lambda exc: dialog.show_error(_(next(iter(exc.errors.values()))))) \
+                .run_in_background()
 
         dialog.submit_handler = submit
         self.pin_dialog = dialog
@@ -629,7 +629,8 @@ class MainWindow(QMainWindow):
         file), when the composition root gave a place to keep it (not in tests)."""
         if self.remember_preference is not None:
             keep = self.remember_preference
-            self.runner.submit(lambda: keep(key, value), None, lambda _exc: None, io=True)
+            QueryOp(self.runner, self, lambda: keep(key, value)).in_io_pool().quietly() \
+                .run_in_background()
 
     def set_text_scale(self, scale: int) -> None:
         self._remember("text_scale", str(scale))
@@ -655,9 +656,3 @@ class MainWindow(QMainWindow):
             )
         )
 
-
-def _error_text(exc: Exception) -> str:
-    text = getattr(exc, "text", None)
-    if callable(text):
-        return text(_)
-    return _(getattr(exc, "message", str(exc)))

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop
 from PySide6.QtWidgets import QApplication
 
+from app import demo as demo_area
 from app.services.registry import Services
 from app.views.main_window import ROW, MainWindow
 from app.views.queue.lobby import LobbyWindow
@@ -43,7 +44,7 @@ def settle(runner: TaskRunner, ms: int = 20000) -> None:
 def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Services,
         view: str, out: Path, demo: bool = False, scale: float = 1.0) -> int:
     if demo and services.is_empty():
-        services.build_demo(scale=scale)
+        demo_area.fill(services, scale=scale)
     window.demo_ready()
     settle(runner)
     account = VIEWS[view]

@@ -66,6 +66,9 @@ class _Task(QRunnable):
 class TaskRunner(QObject):
     # After each database task: the sync controller pushes what it may have written.
     db_task_done = Signal()
+    # After a write (app.views.operations.WriteOp): the names of the tables it wrote, so
+    # that each page shows again only what changed (operations.refresh_on_change).
+    tables_changed = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -65,8 +65,8 @@ def test_every_page_is_named_and_keyboard_reachable(qtbot, window):
 
 
 def test_queue_sync_and_their_dialogs_are_named_and_reachable(qtbot, window):
+    from app.dto.queue import StaffChoice
     from app.rules.codes import ServiceArea
-    from app.services.dto import StaffChoice
     from app.views.main_window import ROW
     from app.views.queue.arrival import ArrivalDialog
     from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog

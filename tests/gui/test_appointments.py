@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from app.dto.appointments import BookingInput
 from app.i18n import HELSINKI
 from app.models import WorkingHours
 from app.rules import booking as rules
-from app.services.appointment_dto import BookingInput
 from app.views.main_window import ROW
 from tests.factories import Clock
 

@@ -9,10 +9,10 @@ from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import select
 
+from app.dto.appointments import BookingInput
 from app.i18n import HELSINKI, _
 from app.models import Customer, WorkingHours
 from app.rules import booking as rules
-from app.services.appointment_dto import BookingInput
 from app.views.main_window import ROW
 from tests.factories import Clock
 

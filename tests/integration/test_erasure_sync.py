@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.dto.visits import VisitInput
 from app.models import CustomerNote, OutboxEntry
 from app.rules.codes import NoteKind
 from app.rules.permissions import Permission
-from app.services.dto import VisitInput
 from tests.customer_data import leftovers, make_customer, mark_inactive
 from tests.factories import Clock
 from tests.integration.test_sync import _copy_credentials, central, desks  # noqa: F401

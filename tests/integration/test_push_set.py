@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from app.db.central_schema import central_table
+from app.dto.visits import VisitInput
 from app.models import OutboxEntry, synced_tables
-from app.services.dto import VisitInput
 from app.sync import push as push_mod
 from app.sync.digest import central_digest
 from app.sync.engine import central_engine

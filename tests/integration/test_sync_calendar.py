@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from app.dto.appointments import BookingInput
 from app.i18n import HELSINKI
 from app.rules import booking as rules
-from app.services.appointment_dto import BookingInput
 from app.services.appointments import BookingError
 from app.sync.digest import central_digest, local_digest
 from tests.factories import Clock, customer_input

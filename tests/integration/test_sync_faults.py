@@ -172,7 +172,7 @@ def test_chaos_of_several_desks_converges(tmp_path, central):
                     elif ticket.state == "called":
                         services.queue.start(ticket.id)
                     else:
-                        from app.services.dto import VisitInput
+                        from app.dto.visits import VisitInput
 
                         services.queue.finish(ticket.id, VisitInput(ticket.service_area))
                 except Exception:

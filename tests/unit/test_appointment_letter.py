@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from pypdf import PdfReader
 
+from app.dto.appointments import AppointmentLetter
 from app.i18n import translate_in
 from app.printing.appointment_letter import BRING, render_letter
-from app.services.appointment_dto import AppointmentLetter
 
 # Babel's own words for the date: proof the letter's dates are in the letter's language.
 DATE_WORDS = {"fi": ("tiistai", "marraskuuta", "10.00–11.00"),

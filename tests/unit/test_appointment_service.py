@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from app.dto.appointments import BookingInput
 from app.i18n import HELSINKI
 from app.models import CalendarOverride, WorkingHours
 from app.rules import booking as rules
 from app.rules.codes import ServiceArea
-from app.services.appointment_dto import BookingInput
 from app.services.appointments import REMINDER_COLUMNS, BookingError, reminders_csv
 from app.services.errors import ServiceError, ValidationFailed
 from tests.factories import Clock, add_people
@@ -54,7 +54,7 @@ def test_book_and_refuse_double_booking(appt):
     with pytest.raises(BookingError) as worker_taken:
         a.book(booking(appt, local(2026, 11, 25, 9, 30), customer=1))
     assert worker_taken.value.message == "The worker already has an appointment {start}–{end}."
-    assert worker_taken.value.args_ == {"start": "9.00", "end": "10.00"}
+    assert worker_taken.value.params == {"start": "9.00", "end": "10.00"}
     with pytest.raises(BookingError) as room_taken:
         a.book(booking(appt, local(2026, 11, 25, 9), staff="staff-lead", customer=1,
                        room="neuvotteluhuone  äijä"))

@@ -15,7 +15,7 @@ def run(capsys, *argv):
 
 def test_missing_database_is_a_clear_error(capsys, tmp_path):
     code, _out, err = run(capsys, "customer", "show", "x", "--db", str(tmp_path / "no.db"))
-    assert code == 1 and "no database" in err
+    assert code == 2 and "no database" in err
 
 
 def test_demo_then_show_then_digest(capsys, tmp_path):
@@ -36,7 +36,7 @@ def test_demo_then_show_then_digest(capsys, tmp_path):
     digests = json.loads(out)
     assert code == 0 and len(digests["customer"]) == 64
     code, _out, err = run(capsys, "db", "digest")
-    assert code == 1 and "either --db" in err
+    assert code == 2 and "either --db" in err
 
 
 def test_service_point_services(capsys, tmp_path):
@@ -48,7 +48,7 @@ def test_service_point_services(capsys, tmp_path):
                           "--db", db)
     assert code == 0 and out.strip() == "information,skills"
     code, _out, err = run(capsys, "service-point", "services", "RAN", "teleport", "--db", db)
-    assert code == 1 and "unknown services" in err
+    assert code == 2 and "unknown services" in err
 
 
 def test_bad_arguments_exit_non_zero():

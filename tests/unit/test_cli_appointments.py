@@ -48,7 +48,7 @@ def test_letter_and_reminders(capsys, tmp_path):
 
     code, _out, err = run(capsys, "appointment", "letter", "nope", "--db", db, "--out",
                           str(out))
-    assert code == 1 and "error:" in err
+    assert code == 2 and "error:" in err  # no such appointment: the operator's mistake
     code, _out, err = run(capsys, "appointment", "reminders", "--db", db, "--date",
                           day.isoformat(), "--out", str(csv_path), "--service-point", "XX")
-    assert code == 1 and "RAN" in err
+    assert code == 2 and "RAN" in err

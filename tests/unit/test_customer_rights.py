@@ -62,7 +62,7 @@ def test_cli_writes_the_extract_as_json_and_pdf(clocked, tmp_path, capsys):
     for secret in ("Guttorm", "Máret Čuovga", "Selkävaiva rajoittaa", "Kokiksi Rovaniemelle"):
         assert secret in pdf, secret
     assert cli.main(["customer", "extract", customer, "--db", db, "--out",
-                     str(tmp_path / "x.txt")]) == 1
+                     str(tmp_path / "x.txt")]) == 2
     capsys.readouterr()
 
 

@@ -14,14 +14,14 @@ from sqlalchemy import Engine, text
 
 from app.db.engine import local_engine
 from app.db.migrate import upgrade
-from app.rules import hetu as hetu_rules
-from app.services.demo import (
+from app.demo.area import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     DemoCancelled,
     DemoSummary,
     build_demo,
 )
+from app.rules import hetu as hetu_rules
 
 TODAY = date(2025, 11, 12)  # a Wednesday, so today's queue exists
 SUNDAY = date(2025, 11, 16)

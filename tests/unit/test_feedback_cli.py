@@ -36,10 +36,10 @@ def test_feedback_report(capsys, tmp_path):
 
     code, _out, err = run(capsys, "feedback", "report", "--db", db, "--from", "2026-12-01",
                           "--to", "2026-11-30")
-    assert code == 1 and "error" in err
+    assert code == 2 and "error" in err  # the operator's mistake
     code, _out, err = run(capsys, "feedback", "report", "--db", db, "--from", "1.12.2026",
                           "--to", "2026-11-30")
-    assert code == 1 and "YYYY-MM-DD" in err
+    assert code == 2 and "YYYY-MM-DD" in err
     code, _out, err = run(capsys, "feedback", "report", "--db", db, "--from", "2026-11-01",
                           "--to", "2026-11-30", "--user", "desk")
     assert code == 1 and err

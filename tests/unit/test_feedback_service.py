@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from app.dto.visits import VisitInput
 from app.models import AuditEvent, Feedback, FeedbackReplyRequest, ServicePoint, Staff
 from app.rules import feedback as rules
 from app.rules.codes import Channel, Role, ServiceArea, ServicePointMode
-from app.services.dto import VisitInput
 from app.services.errors import PermissionDenied, ValidationFailed
 from app.services.feedback import FeedbackAnswer
 from tests.factories import Clock, add_people

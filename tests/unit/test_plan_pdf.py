@@ -9,16 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
+from app.dto.plans import PlanActionItem, PlanContent, PlanDocument, PlanGoalItem, PlanServiceItem
 from app.i18n import catalog_has, translate_in
 from app.printing.plan_pdf import render_plan
-from app.services import plan_templates as vocab
-from app.services.dto import (
-    PlanActionItem,
-    PlanContent,
-    PlanDocument,
-    PlanGoalItem,
-    PlanServiceItem,
-)
+from app.rules import plan_vocabulary as vocab
 from app.services.plans import PlanService, review_periods
 from tests.factories import customer_input
 

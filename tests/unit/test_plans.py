@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.dto.plans import PlanActionItem, PlanContent, PlanGoalItem, PlanServiceItem
 from app.models import AuditEvent, OutboxEntry, PlanGoal, PlanVersion
-from app.services.dto import PlanActionItem, PlanContent, PlanGoalItem, PlanServiceItem
 from app.services.errors import Conflict, PermissionDenied, ValidationFailed
 from app.services.plans import (
     PlanService,

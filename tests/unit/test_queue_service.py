@@ -1,9 +1,9 @@
 import pytest
 from sqlalchemy import select
 
+from app.dto.visits import VisitInput
 from app.models import QueueTicket, Visit
 from app.rules.codes import TicketState
-from app.services.dto import VisitInput
 from app.services.errors import ServiceError
 from tests.factories import Clock, add_people
 

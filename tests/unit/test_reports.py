@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert
 from sqlalchemy.orm import Session
 
+from app.dto.reports import ReportFilter
 from app.services.errors import PermissionDenied, ValidationFailed
-from app.services.reports import REPORTS, ReportFilter, sql
+from app.services.reports import REPORTS, sql
 from tests import report_fixture as fx
 
 STATS = {"year": 2024, "municipalities": [

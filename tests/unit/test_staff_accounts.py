@@ -58,14 +58,14 @@ def test_staff_add_creates_an_account_that_can_sign_in(tmp_path, monkeypatch, ca
 ])
 def test_staff_add_refuses_bad_input(tmp_path, monkeypatch, capsys, args, message):
     open_services(tmp_path).close()
-    assert _add(monkeypatch, tmp_path / "desk.sqlite3", *args) == 1
+    assert _add(monkeypatch, tmp_path / "desk.sqlite3", *args) == 2  # the operator's mistake
     assert message in capsys.readouterr().err
 
 
 def test_staff_add_refuses_a_short_password(tmp_path, monkeypatch, capsys):
     open_services(tmp_path).close()
     assert _add(monkeypatch, tmp_path / "desk.sqlite3", "new", "--full-name", "X", "--role",
-                "desk", "--service-point", "ROV", password="short") == 1
+                "desk", "--service-point", "ROV", password="short") == 2
     assert "password" in capsys.readouterr().err
 
 

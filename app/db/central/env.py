@@ -6,8 +6,13 @@ from sqlalchemy import create_engine
 from app.db.central_schema import central_metadata
 
 config = context.config
-url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
-engine = config.attributes.get("engine") or create_engine(url)
+engine = config.attributes.get("engine")
+if engine is None:
+    url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no database: pass an engine or a url in the config's attributes "
+                           "(app.db.migrate passes the engine) or set sqlalchemy.url")
+    engine = create_engine(url)
 
 
 

@@ -9,7 +9,11 @@ engine = config.attributes.get("engine")
 if engine is None:
     from sqlalchemy import create_engine
 
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no database: pass an engine in the config's attributes "
+                           "(app.db.migrate does) or set sqlalchemy.url")
+    engine = create_engine(url)
 
 with engine.connect() as connection:
     context.configure(

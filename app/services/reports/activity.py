@@ -7,11 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.i18n import N_
-from app.models import ServicePoint, Visit
-from app.rules.codes import LABELS, Channel, ServiceArea
-from app.services.reports import sql
-from app.services.reports.model import (
+from app.dto.reports import (
     COUNT,
     HOUR,
     NUMBER,
@@ -23,6 +19,10 @@ from app.services.reports.model import (
     ReportInputs,
     ReportTable,
 )
+from app.i18n import N_
+from app.models import ServicePoint, Visit
+from app.rules.codes import LABELS, Channel, ServiceArea
+from app.services.reports import sql
 
 WEEK_COLUMN = Column("week", N_("Week starting"), WEEK)
 TOTAL_COLUMN = Column("total", N_("Total"), COUNT)
@@ -47,7 +47,7 @@ def _weekly(s: Session, f: ReportFilter, category: Any) -> dict[tuple[str, str],
 
 def _pivot(name: str, title: str, f: ReportFilter, counts: dict[tuple[str, str], int],
            categories: list[tuple[str, Column]]) -> ReportTable:
-    rows = []
+    rows: list[tuple[Any, ...]] = []  # (monday, *counts, total), as ReportTable.rows
     for monday in sql.weeks(f):
         values = [counts.get((monday.isoformat(), key), 0) for key, _c in categories]
         rows.append((monday, *values, sum(values)))

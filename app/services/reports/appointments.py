@@ -7,11 +7,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.i18n import N_
-from app.models import Appointment, ServicePoint, Staff, Team
-from app.rules.codes import AppointmentStatus
-from app.services.reports import sql
-from app.services.reports.model import (
+from app.dto.reports import (
     COUNT,
     PERCENT,
     TEXT,
@@ -22,6 +18,10 @@ from app.services.reports.model import (
     ReportInputs,
     ReportTable,
 )
+from app.i18n import N_
+from app.models import Appointment, ServicePoint, Staff, Team
+from app.rules.codes import AppointmentStatus
+from app.services.reports import sql
 
 # Only appointments whose outcome is known count: cancelled ones were never due, and a
 # booking not yet marked arrived or no-show has no outcome yet.

@@ -4,10 +4,10 @@ title and these columns.)"""
 
 from __future__ import annotations
 
+from app.dto.reports import ReportSpec
 from app.i18n import N_
 from app.rules.codes import Channel, ServiceArea
 from app.services.reports import activity, appointments, municipal, outcomes
-from app.services.reports.model import ReportSpec
 
 _NO_SHOWS = ("appointments", "no_shows", "rate")
 

@@ -16,8 +16,7 @@ from typing import Any
 
 from babel import numbers as babel_numbers
 
-from app.i18n import _, babel_locale
-from app.services.reports.model import (
+from app.dto.reports import (
     COUNT,
     MONTH,
     NUMBER,
@@ -27,6 +26,7 @@ from app.services.reports.model import (
     ReportTable,
     shown,
 )
+from app.i18n import _, babel_locale
 
 CSV_DELIMITER = ";"
 
@@ -70,9 +70,12 @@ _FORMATS = {PERCENT: "0.0 %", NUMBER: "0.0", COUNT: "0", WEEK: "yyyy-mm-dd",
 def to_xlsx(table: ReportTable) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = table.name[:31]
     sheet.append([_(table.title)])
     sheet["A1"].font = Font(bold=True, size=13)
@@ -92,7 +95,7 @@ def to_xlsx(table: ReportTable) -> bytes:
         sheet.append([table.note_text(_)])
     for index, column in enumerate(table.columns, 1):
         width = max(len(header(column)), 10)
-        sheet.column_dimensions[sheet.cell(2, index).column_letter].width = min(width + 2, 40)
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 40)
     sheet.freeze_panes = "A3"
     out = io.BytesIO()
     book.save(out)

@@ -5,12 +5,7 @@ from __future__ import annotations
 from sqlalchemy import case, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
-from app.i18n import N_
-from app.models import Customer, ServicePoint, Visit
-from app.rules.cost_split import cost_shares
-from app.services.reports import sql
-from app.services.reports.activity import visit_filters
-from app.services.reports.model import (
+from app.dto.reports import (
     COUNT,
     NUMBER,
     PERCENT,
@@ -22,6 +17,11 @@ from app.services.reports.model import (
     ReportInputs,
     ReportTable,
 )
+from app.i18n import N_
+from app.models import Customer, ServicePoint, Visit
+from app.rules.cost_split import cost_shares
+from app.services.reports import sql
+from app.services.reports.activity import visit_filters
 
 OTHER = Label(N_("Other municipalities"))
 
@@ -46,7 +46,7 @@ def municipal_split(s: Session, f: ReportFilter, inputs: ReportInputs) -> Report
         .select_from(per).join(Customer, Customer.id == per.c.customer_id)
         .group_by(Customer.home_municipality)).all()
     # Anonymous visits (a question at the desk) count for the service point's municipality.
-    used += s.execute(
+    anonymous = s.execute(
         select(ServicePoint.municipality, func.count(), minutes, literal(0))
         .join(ServicePoint, ServicePoint.id == Visit.service_point_id)
         .where(*visit_filters(f), Visit.customer_id.is_(None))
@@ -54,7 +54,7 @@ def municipal_split(s: Session, f: ReportFilter, inputs: ReportInputs) -> Report
     shares = cost_shares(inputs.statistics)
     names = list(shares)
     figures: dict[str, list[float]] = {name: [0, 0.0, 0] for name in [*names, OTHER]}
-    for name, visits, mins, customers in used:
+    for name, visits, mins, customers in (*used, *anonymous):
         into = figures[name if name in shares else OTHER]
         into[0] += visits
         into[1] += float(mins or 0)

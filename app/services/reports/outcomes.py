@@ -7,14 +7,7 @@ from typing import Any
 from sqlalchemy import String, case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.i18n import N_
-from app.models import Customer, Feedback, Plan, PlanVersion, Staff, Team
-from app.rules import feedback as feedback_rules
-from app.rules.codes import PlanStatus, Role
-from app.rules.unemployment import HUNDRED_DAY_MARK
-from app.services.feedback import tally_columns, tally_of
-from app.services.reports import sql
-from app.services.reports.model import (
+from app.dto.reports import (
     COUNT,
     MONTH,
     NUMBER,
@@ -27,6 +20,13 @@ from app.services.reports.model import (
     ReportInputs,
     ReportTable,
 )
+from app.i18n import N_
+from app.models import Customer, Feedback, Plan, PlanVersion, Staff, Team
+from app.rules import feedback as feedback_rules
+from app.rules.codes import PlanStatus, Role
+from app.rules.unemployment import HUNDRED_DAY_MARK
+from app.services.feedback import tally_columns, tally_of
+from app.services.reports import sql
 
 MONTH_COLUMN = Column("month", N_("Month"), MONTH)
 CHART_COACHES = 20
@@ -171,8 +171,9 @@ def plans(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
                PlanVersion.next_review_on >= f.date_from,
                PlanVersion.next_review_on <= f.date_to)
         .group_by(due_month), f))}
-    rows = tuple((m, *made.get(m.isoformat(), (0, 0)), *due.get(m.isoformat(), (0, 0)))
-                 for m in sql.months(f))
+    rows: tuple[tuple[Any, ...], ...] = tuple(
+        (m, *made.get(m.isoformat(), (0, 0)), *due.get(m.isoformat(), (0, 0)))
+        for m in sql.months(f))
     total = (Label(N_("Total")), *(sum(r[i] for r in rows) for i in range(1, 5)))
     return ReportTable(
         "plans", N_("Plans made and reviews overdue"),

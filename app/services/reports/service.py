@@ -7,6 +7,14 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
+from app.dto.reports import (
+    FilterOption,
+    FilterOptions,
+    KeyFigures,
+    ReportFilter,
+    ReportInputs,
+    ReportTable,
+)
 from app.i18n import N_
 from app.models import Appointment, ServicePoint, Team, Visit
 from app.rules.codes import AppointmentStatus
@@ -16,14 +24,6 @@ from app.services.errors import ValidationFailed
 from app.services.feedback import tally_columns, tally_of
 from app.services.reports import activity, appointments, export, outcomes, sql
 from app.services.reports.catalogue import REPORTS
-from app.services.reports.model import (
-    FilterOption,
-    FilterOptions,
-    KeyFigures,
-    ReportFilter,
-    ReportInputs,
-    ReportTable,
-)
 from app.services.settings import SettingsService
 
 STATISTICS_KEY = "municipal_statistics"

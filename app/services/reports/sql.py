@@ -29,8 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from app.dto.reports import ReportFilter
 from app.i18n import HELSINKI
-from app.services.reports.model import ReportFilter
 
 # date.toordinal() + this = the Julian day number at 00:00 of that date.
 JULIAN_OFFSET = 1721424.5

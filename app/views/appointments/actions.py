@@ -1,6 +1,7 @@
 """The calendar's actions and its details panel, as a mixin of AppointmentsPage: booking,
 moving, cancelling, check-in, no-show and rebooking, letters and reminders. Every
-service call goes through the task runner; dialogs keep their input when refused."""
+service call is an operation (app.views.operations); dialogs keep their input when
+refused; the calendar shows a change when its table is written (the page subscribes)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,20 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 
+from app.dto.appointments import AppointmentRow, CalendarWorker
 from app.i18n import HELSINKI, N_, _, format_date, format_datetime, format_time
 from app.rules.booking import at
 from app.rules.codes import AppointmentStatus, AppointmentType, Channel
-from app.services.appointment_dto import AppointmentRow, CalendarWorker
 from app.services.appointments import AppointmentService
+from app.services.errors import ValidationFailed
 from app.services.registry import Services
 from app.views.appointments import columns as cols
-from app.views.appointments.booking import BookingDialog, message_of
+from app.views.appointments.booking import BookingDialog
 from app.views.appointments.dialogs import ReasonDialog, RemindersDialog
 from app.views.appointments.grid import CalendarGrid
 from app.views.appointments.letter import LetterActions
 from app.views.common import label
+from app.views.operations import QueryOp, WriteOp
 from app.views.tasks import TaskRunner
 
 
@@ -42,7 +45,7 @@ class CalendarActions:
     dialog: Any
 
     service: AppointmentService
-    # And the page's methods load(), selected(), say(), _failed() and _go_to().
+    # And the page's methods load(), selected(), say(), show_error() and _go_to().
 
     def _show_appointment(self, row: AppointmentRow | None) -> None:
         now = self.services.ctx.now()
@@ -94,7 +97,8 @@ class CalendarActions:
             if current is not None and current.id == appointment_id:
                 self._show_appointment(current)
 
-        self.runner.submit(lambda: self.service.history(appointment_id), shown, self._failed)
+        QueryOp(self.runner, self, lambda: self.service.history(appointment_id),  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QObject
+                success=shown).latest("history").run_in_background()
 
     def _cursor_start(self) -> datetime:
         column = self.grid.cursor_column()
@@ -140,15 +144,13 @@ class CalendarActions:
                 customer=row.customer_name, when=format_datetime(row.starts_at)))
             self._go_to(row)
 
-        self.runner.submit(lambda: self.service.book(data, rescheduled_from=rebook_of), done,
-                           lambda exc: self._dialog_failed(dialog, exc))
+        self._save(dialog, lambda: self.service.book(data, rescheduled_from=rebook_of), done)
 
-    def _dialog_failed(self, dialog: BookingDialog, exc: Exception) -> None:
-        errors = getattr(exc, "errors", None)
-        if errors:
-            dialog.show_errors(errors)
-        else:
-            dialog.show_error(message_of(exc))
+    def _save(self, dialog: BookingDialog, work: Any, done: Any) -> None:
+        """A booking dialog's change: refusals stay in the dialog, by field if they can."""
+        WriteOp(self.runner, dialog, work, success=done) \
+            .on(ValidationFailed, lambda exc: dialog.show_errors(exc.errors)) \
+            .run_in_background()
 
     def reschedule(self) -> None:
         row = self.selected()
@@ -168,9 +170,8 @@ class CalendarActions:
                 self.say(_("Moved to {when}.").format(when=format_datetime(new.starts_at)))
                 self._go_to(new)
 
-            self.runner.submit(lambda: self.service.reschedule(row.id, data.starts_at,
-                                                               data.staff_id, reason),
-                               done, lambda exc: self._dialog_failed(dialog, exc))
+            self._save(dialog, lambda: self.service.reschedule(row.id, data.starts_at,
+                                                               data.staff_id, reason), done)
 
         dialog.submit_handler = submit
         dialog.open()
@@ -190,10 +191,9 @@ class CalendarActions:
             def done(_row: AppointmentRow) -> None:
                 dialog.saved()
                 self.say(_("Cancelled: {customer}").format(customer=row.customer_name))
-                self.load()
 
-            self.runner.submit(lambda: self.service.cancel(row.id, reason), done,
-                               lambda exc: dialog.show_error(message_of(exc)))
+            WriteOp(self.runner, dialog, lambda: self.service.cancel(row.id, reason),
+                    success=done).run_in_background()
 
         dialog.submit_handler = submit
         dialog.open()
@@ -206,10 +206,10 @@ class CalendarActions:
         def done(code: str) -> None:
             self.say(_("{customer} checked in: ticket {code} is first in {worker}'s queue.")
                      .format(customer=row.customer_name, code=code, worker=row.staff_name))
-            self.load()
             self.grid.setFocus()
 
-        self.runner.submit(lambda: self.service.check_in(row.id), done, self._failed)
+        WriteOp(self.runner, self, lambda: self.service.check_in(row.id),  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QObject
+                success=done).run_in_background()
 
     def no_show(self) -> None:
         """Mark the customer as not come, then offer the next free slots to rebook."""
@@ -219,12 +219,12 @@ class CalendarActions:
 
         def marked(_row: AppointmentRow) -> None:
             self.say(_("{customer} marked as a no-show.").format(customer=row.customer_name))
-            self.load()
             dialog = self._dialog("rebook", row, (row.customer_id or "", row.customer_name))
             dialog.submit_handler = lambda: self._submit_booking(dialog, row.id)
             dialog.open()
 
-        self.runner.submit(lambda: self.service.mark_no_show(row.id), marked, self._failed)
+        WriteOp(self.runner, self, lambda: self.service.mark_no_show(row.id),  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QObject
+                success=marked).run_in_background()
 
     def save_letter(self) -> None:
         row = self.selected()

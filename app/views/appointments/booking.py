@@ -25,29 +25,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import HELSINKI, N_, _, format_date, format_datetime, format_time
-from app.rules.booking import DEFAULT_MINUTES
-from app.rules.codes import AppointmentType, Channel
-from app.services.appointment_dto import (
+from app.dto.appointments import (
     AppointmentRow,
     BookingInput,
     CalendarWorker,
     DeadlineInfo,
     SlotRow,
 )
+from app.i18n import HELSINKI, N_, _, format_date, format_datetime, format_time
+from app.rules.booking import DEFAULT_MINUTES
+from app.rules.codes import AppointmentType, Channel
 from app.services.registry import Services
 from app.views.common import FieldError, icon, label, shortcut
 from app.views.form_dialog import FormDialog
+from app.views.operations import QueryOp, drop_pending
 from app.views.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 200
 ANY_POINT, ANY_TEAM = "point:", "team:"
-
-
-def message_of(exc: Exception) -> str:
-    text = _(getattr(exc, "message", str(exc)))
-    args = getattr(exc, "args_", None)
-    return text.format(**args) if args else text
 
 
 class BookingDialog(FormDialog):
@@ -64,7 +59,6 @@ class BookingDialog(FormDialog):
         self.customer_id: str | None = customer[0] if customer else None
         self.deadline: DeadlineInfo | None = None
         self.slot_staff: str | None = None
-        self.search_generation = 0
         self.errors: dict[str, FieldError] = {}
 
         self.customer_label = QLabel(customer[1] if customer else "")
@@ -235,15 +229,12 @@ class BookingDialog(FormDialog):
 
     def _run_search(self) -> None:
         query = self.search.text().strip()
-        self.search_generation += 1
-        generation = self.search_generation
         if len(query) < 2:
+            drop_pending(self, "search")
             self.results.clear()
             return
 
         def shown(page) -> None:
-            if generation != self.search_generation:
-                return  # a newer search is on its way
             self.results.clear()
             for row in page.rows:
                 item = QListWidgetItem(f"{row.name}  ·  {row.hetu_masked}  ·  "
@@ -251,8 +242,8 @@ class BookingDialog(FormDialog):
                 item.setData(Qt.ItemDataRole.UserRole, (row.id, row.name))
                 self.results.addItem(item)
 
-        self.runner.submit(lambda: self.services.customers.page(query, limit=8), shown,
-                           lambda exc: self.show_error(message_of(exc)))
+        QueryOp(self.runner, self, lambda: self.services.customers.page(query, limit=8),
+                success=shown).latest("search").run_in_background()
 
     def _customer_chosen(self, item: QListWidgetItem | None) -> None:
         if item is None:
@@ -270,7 +261,8 @@ class BookingDialog(FormDialog):
                 self.deadline = info
                 self._show_deadline()
 
-        self.runner.submit(lambda: self.services.appointments.deadline(customer_id), shown)
+        QueryOp(self.runner, self, lambda: self.services.appointments.deadline(customer_id),
+                success=shown).quietly().latest("deadline").run_in_background()
 
     def _show_deadline(self) -> None:
         info = self.deadline
@@ -316,9 +308,9 @@ class BookingDialog(FormDialog):
                 self.slots.setCurrentRow(0)
                 self.slots.setFocus()
 
-        self.runner.submit(
-            lambda: self.services.appointments.find_slots(minutes, start, count=10, **kwargs),
-            shown, lambda exc: self.show_error(message_of(exc)))
+        QueryOp(self.runner, self,
+                lambda: self.services.appointments.find_slots(minutes, start, count=10, **kwargs),
+                success=shown).latest("slots").run_in_background()
 
     def _slot_chosen(self, item: QListWidgetItem | None) -> None:
         row = item.data(Qt.ItemDataRole.UserRole) if item is not None else None

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.appointments import CalendarWorker
 from app.i18n import N_, _, format_date, ngettext
 from app.rules.booking import DAY_OFF, OPEN
-from app.services.appointment_dto import CalendarWorker
 from app.services.calendar_settings import (
     CalendarSettingsService,
     DayHours,
@@ -40,9 +40,9 @@ from app.services.calendar_settings import (
     YearCalendar,
 )
 from app.services.errors import ValidationFailed
-from app.views.appointments.booking import message_of
 from app.views.common import FieldError, list_table
 from app.views.form_dialog import FormDialog
+from app.views.operations import QueryOp, WriteOp
 from app.views.simple_model import SimpleTableModel
 from app.views.tasks import TaskRunner
 
@@ -191,22 +191,26 @@ class WorkingHoursDialog(FormDialog):
     def values(self) -> tuple[list[DayHours], date]:
         return [row.value() for row in self.days], _pydate(self.valid_from.date())
 
-    def show_failure(self, exc: Exception) -> None:
+    def show_invalid(self, errors: dict[str, str]) -> None:
         """Errors next to their weekday (or the date); the rest under the form."""
-        errors = exc.errors if isinstance(exc, ValidationFailed) else {}
+        self._mark(errors)
+        general = errors.get("days") or errors.get("staff")
+        super().show_error(_(general) if general else "")
+        first = next((row.start for row in self.days if row.error.isVisible()), None)
+        if first is not None:
+            first.setFocus()
+
+    def show_error(self, message: str) -> None:
+        """A refusal about no one day: under the form, the days' marks cleared."""
+        self._mark({})
+        super().show_error(message)
+
+    def _mark(self, errors: dict[str, str]) -> None:
         for row in self.days:
             message = errors.get(f"day{row.weekday}")
             row.error.show_message(_(message) if message else "")
         message = errors.get("valid_from")
         self.valid_from_error.show_message(_(message) if message else "")
-        general = errors.get("days") or errors.get("staff")
-        if general or not errors:
-            self.show_error(_(general) if general else message_of(exc))
-        else:
-            self.show_error("")
-        first = next((row.start for row in self.days if row.error.isVisible()), None)
-        if first is not None:
-            first.setFocus()
 
 
 @dataclass(frozen=True)
@@ -260,10 +264,10 @@ class ExceptionsDialog(QDialog):
     def __init__(self, service: CalendarSettingsService, runner: TaskRunner, today: date,
                  points: list[tuple[str, str]], workers: list[CalendarWorker],
                  point_id: str | None, staff_id: str | None,
-                 changed: Callable[[], None], parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exceptions_dialog")
-        self.service, self.runner, self.today, self.changed = service, runner, today, changed
+        self.service, self.runner, self.today = service, runner, today
         self.year_data: YearCalendar | None = None
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -410,20 +414,27 @@ class ExceptionsDialog(QDialog):
                 self.table.scrollTo(self.model.index(at, 0))
             self._name_actions()
 
-        self.runner.submit(lambda: self.service.year_calendar(year), shown, self._failed)
+        QueryOp(self.runner, self, lambda: self.service.year_calendar(year), success=shown) \
+            .latest("year").run_in_background()
 
     def _clear_errors(self) -> None:
         self.error.show_message("")
         for e in self.errors.values():
             e.show_message("")
 
-    def _failed(self, exc: Exception) -> None:
+    def show_invalid(self, errors: dict[str, str]) -> None:
         self._busy(False)
-        errors = exc.errors if isinstance(exc, ValidationFailed) else {}
         for key, message in errors.items():
             self.errors.get(key, self.error).show_message(_(message))
-        if not errors:
-            self.error.show_message(message_of(exc))
+
+    def show_error(self, text: str) -> None:
+        self._busy(False)
+        self.error.show_message(text)
+
+    def _change(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """Add or remove an exception; the calendar shows it (the page subscribes)."""
+        WriteOp(self.runner, self, work, success=done) \
+            .on(ValidationFailed, lambda exc: self.show_invalid(exc.errors)).run_in_background()
 
     def _busy(self, busy: bool) -> None:
         for w in (self.open_button, self.day_off_button, self.remove):
@@ -447,10 +458,8 @@ class ExceptionsDialog(QDialog):
             if self.year.value() != row.day.year:
                 self.year.setValue(row.day.year)
             self.load(keep=row.id)
-            self.changed()
 
-        self.runner.submit(lambda: self.service.add_override(day, kind, point, staff, note),
-                           done, self._failed)
+        self._change(lambda: self.service.add_override(day, kind, point, staff, note), done)
 
     def remove_selected(self) -> None:
         entry = self.selected()
@@ -465,10 +474,8 @@ class ExceptionsDialog(QDialog):
             self.status.setText(_("Removed: {day}, {what}.").format(
                 day=format_date(entry.day), what=describe(entry)) + booked_warning(booked))
             self.load()
-            self.changed()
 
-        self.runner.submit(lambda: self.service.remove_override(override.id), done,
-                           self._failed)
+        self._change(lambda: self.service.remove_override(override.id), done)
 
 
 class CalendarSettingsActions:
@@ -482,7 +489,7 @@ class CalendarSettingsActions:
     workers: list[CalendarWorker]
     points: list[tuple[str, str]]
     dialog: Any
-    # And the page's load(), say() and _failed().
+    # And the page's say() and show_error().
 
     def chosen_worker(self) -> str | None:
         """The worker under the cursor, else the one chosen above, else oneself."""
@@ -503,7 +510,7 @@ class CalendarSettingsActions:
             actor = ctx.actor
             editable = service.can_manage() or (actor is not None
                                                 and actor.staff_id == staff_id)
-            dialog = WorkingHoursDialog(hours, ctx.today(), editable, self)  # type: ignore[arg-type]
+            dialog = WorkingHoursDialog(hours, ctx.today(), editable, self)  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QWidget
             self.dialog = dialog
 
             def submit() -> None:
@@ -519,12 +526,13 @@ class CalendarSettingsActions:
                             "move it.",
                             "{n} booked appointments are now outside the working hours: "
                             "move them.", saved.outside).format(n=saved.outside)
-                    self.say(text)  # type: ignore[attr-defined]
-                    self.load()  # type: ignore[attr-defined]
+                    self.say(text)  # type: ignore[attr-defined]  # say() is the page's, which this mixin is mixed into
 
-                self.runner.submit(
-                    lambda: service.set_working_hours(staff_id, days, valid_from), done,
-                    dialog.show_failure)
+                WriteOp(self.runner, dialog,
+                        lambda: service.set_working_hours(staff_id, days, valid_from),
+                        success=done) \
+                    .on(ValidationFailed, lambda exc: dialog.show_invalid(exc.errors)) \
+                    .run_in_background()
 
             dialog.submit_handler = submit
             dialog.open()
@@ -535,11 +543,11 @@ class CalendarSettingsActions:
             return service.working_hours(staff_id, hours.next_change) \
                 if hours.next_change else hours
 
-        self.runner.submit(latest, loaded, self._failed)  # type: ignore[attr-defined]
+        QueryOp(self.runner, self, latest, success=loaded).run_in_background()  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QObject
 
     def exceptions(self) -> None:
         self.dialog = ExceptionsDialog(
             self.services.calendar_settings, self.runner, self.services.ctx.today(),
             self.points, self.workers, self.point_combo.currentData(), self.chosen_worker(),
-            self.load, self)  # type: ignore[attr-defined, arg-type]
+            self)  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QWidget
         self.dialog.open()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from app.dto.appointments import CalendarData
 from app.i18n import _, format_date
-from app.services.appointment_dto import CalendarData
 from app.views.appointments.grid import Column
 
 

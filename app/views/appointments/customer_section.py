@@ -8,9 +8,9 @@ from datetime import datetime
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.dto.appointments import AppointmentRow
 from app.i18n import N_, _, format_datetime, format_time
 from app.rules.codes import AppointmentStatus, AppointmentType, Channel
-from app.services.appointment_dto import AppointmentRow
 from app.views.common import icon, label, list_table
 from app.views.simple_model import SimpleTableModel
 

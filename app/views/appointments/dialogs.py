@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.appointments import ReminderRow
 from app.i18n import N_, _, format_date, format_time, ngettext
 from app.rules.codes import AppointmentType, Channel
-from app.services.appointment_dto import ReminderRow
 from app.services.appointments import AppointmentService
 from app.views.common import FieldError, icon, label, list_table
 from app.views.form_dialog import FormDialog
+from app.views.operations import QueryOp
 from app.views.simple_model import SimpleTableModel
 from app.views.tasks import TaskRunner
 
@@ -137,9 +138,11 @@ class RemindersDialog(QDialog):
             self.status.setText(text)
             self.export.setEnabled(bool(rows))
 
-        self.runner.submit(lambda: self.service.reminders(day, self.point), shown,
-                           lambda exc: self.error.show_message(_(getattr(exc, "message",
-                                                                         str(exc)))))
+        QueryOp(self.runner, self, lambda: self.service.reminders(day, self.point),
+                success=shown).latest("reminders").run_in_background()
+
+    def show_error(self, text: str) -> None:
+        self.error.show_message(text)
 
     def export_csv(self) -> None:
         day = self.chosen_day()
@@ -159,13 +162,13 @@ class RemindersDialog(QDialog):
                                          "{n} appointments written to {path}.",
                                          count).format(n=count, path=path))
 
-        def failed(exc: Exception) -> None:
+        def failed(text: str) -> None:
             self.export.setEnabled(True)
             self.error.show_message(_("The file could not be written: {error}").format(
-                error=getattr(exc, "message", str(exc))))
+                error=text))
 
-        self.runner.submit(lambda: self.service.export_reminders(day, path, self.point),
-                           written, failed)
+        QueryOp(self.runner, self, lambda: self.service.export_reminders(day, path, self.point),
+                success=written).errors_to(failed).run_in_background()
 
 
 def tomorrow(today: date) -> date:

@@ -26,10 +26,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.dto.appointments import AppointmentRow
 from app.i18n import _, format_time
 from app.rules.booking import at
 from app.rules.codes import AppointmentStatus, AppointmentType, Channel
-from app.services.appointment_dto import AppointmentRow
 from app.views.common import icon, label
 
 ROW_MINUTES = 30

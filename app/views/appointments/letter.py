@@ -13,9 +13,10 @@ from pathlib import Path
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from app.dto.appointments import AppointmentLetter
 from app.i18n import _, ngettext
-from app.services.appointment_dto import AppointmentLetter
 from app.services.appointments import AppointmentService
+from app.views.operations import QueryOp
 from app.views.pdf_printer import print_pdf
 from app.views.tasks import TaskRunner
 
@@ -25,9 +26,8 @@ class LetterActions:
                  say: Callable[[str], None]) -> None:
         self.service, self.runner, self.parent, self.say = service, runner, parent, say
 
-    def _failed(self, exc: Exception) -> None:
-        self.say("⚠ " + _("The letter could not be made: {error}").format(
-            error=_(getattr(exc, "message", str(exc)))))
+    def _failed(self, text: str) -> None:
+        self.say("⚠ " + _("The letter could not be made: {error}").format(error=text))
 
     def write(self, appointment_id: str, path: Path, then: Callable[[Path], None]) -> None:
         def render(letter: AppointmentLetter) -> None:
@@ -35,10 +35,12 @@ class LetterActions:
                 path.write_bytes(self.service.render_letter(letter))
                 return path
 
-            self.runner.submit(work, then, self._failed, io=True)
+            QueryOp(self.runner, self.parent, work, success=then).errors_to(self._failed) \
+                .in_io_pool().run_in_background()
 
         self.say(_("Preparing the letter…"))
-        self.runner.submit(lambda: self.service.letter(appointment_id), render, self._failed)
+        QueryOp(self.runner, self.parent, lambda: self.service.letter(appointment_id),
+                success=render).errors_to(self._failed).run_in_background()
 
     def save(self, appointment_id: str) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -59,9 +61,10 @@ class LetterActions:
             self.say(ngettext("Sent {n} page to the printer.", "Sent {n} pages to the printer.",
                               pages).format(n=pages))
 
-        def failed(exc: Exception) -> None:
+        def failed(text: str) -> None:
             shutil.rmtree(folder, ignore_errors=True)
-            self.say("⚠ " + _("Printing failed: {error}").format(error=exc))
+            self.say("⚠ " + _("Printing failed: {error}").format(error=text))
 
-        self.write(appointment_id, folder / "letter.pdf", lambda p: self.runner.submit(
-            lambda: print_pdf(p, printer), sent, failed, io=True))
+        self.write(appointment_id, folder / "letter.pdf", lambda p: QueryOp(
+            self.runner, self.parent, lambda: print_pdf(p, printer), success=sent)
+            .errors_to(failed).in_io_pool().run_in_background())

@@ -22,16 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.appointments import AppointmentRow, CalendarData, CalendarWorker
 from app.i18n import HELSINKI, N_, _, format_date
-from app.services.appointment_dto import AppointmentRow, CalendarData, CalendarWorker
 from app.services.registry import Services
 from app.views.appointments import columns as cols
 from app.views.appointments.actions import CalendarActions
-from app.views.appointments.booking import message_of
 from app.views.appointments.calendar_settings import CalendarSettingsActions
 from app.views.appointments.grid import ROW_MINUTES, CalendarGrid
 from app.views.appointments.letter import LetterActions
 from app.views.common import heading_label, icon, shortcut
+from app.views.operations import QueryOp, refresh_on_change
 from app.views.tasks import TaskRunner
 
 # (attribute, icon, shortcut, text)
@@ -47,6 +47,9 @@ ACTIONS = (
     ("working_hours", "mdi6.clock-edit-outline", "Ctrl+H", N_("&Working hours… (Ctrl+H)")),
     ("exceptions", "mdi6.calendar-star", "Ctrl+E", N_("&Holidays and exceptions… (Ctrl+E)")),
 )
+# A write to one of these (here, a check-in's ticket aside, or on the customer card) shows
+# the calendar again.
+CALENDAR_TABLES = {"appointment", "working_hours", "calendar_override"}
 
 
 class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
@@ -71,6 +74,7 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
         self.pending_customer: tuple[str, str] | None = None
         self.letters = LetterActions(self.service, runner, self, self.say)
         self._build()
+        refresh_on_change(runner, self, CALENDAR_TABLES, self._tables_changed)
         self.retranslate()
 
     # --- building -------------------------------------------------------------------------
@@ -241,8 +245,8 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
                     max(0, self.point_combo.findData(actor.service_point_id)))
             self._point_changed(prefer=actor.staff_id if actor else None)
 
-        self.runner.submit(lambda: (self.service.service_points(), self.service.teams()),
-                           loaded, self._failed)
+        QueryOp(self.runner, self, lambda: (self.service.service_points(), self.service.teams()),
+                success=loaded).run_in_background()
 
     def signed_out(self) -> None:
         self.started = False
@@ -269,7 +273,8 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
                 customer, self.pending_customer = self.pending_customer, None
                 self.book(customer)
 
-        self.runner.submit(lambda: self.service.workers(point_id), loaded, self._failed)
+        QueryOp(self.runner, self, lambda: self.service.workers(point_id), success=loaded) \
+            .latest("workers").run_in_background()
 
     def _fill_workers(self) -> None:
         team = self.team_combo.currentData()
@@ -301,8 +306,15 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
         return [w.id for w in self.workers if team is None or w.team_id == team]
 
     def refresh_count(self) -> None:
-        self.runner.submit(self.service.still_to_come_today, self.count_changed.emit,
-                           lambda _exc: None)  # signed out meanwhile: nothing to count
+        # Quietly: signed out meanwhile, there is nothing to count.
+        QueryOp(self.runner, self, self.service.still_to_come_today,
+                success=self.count_changed.emit).quietly().latest("count").run_in_background()
+
+    def _tables_changed(self) -> None:
+        if self.started and self.isVisible():
+            self.load()
+        else:
+            self.refresh_count()
 
     def load(self) -> None:
         self.refresh_count()  # every change in the calendar reloads it
@@ -315,8 +327,8 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
             self.data = data
             self._rebuild()
 
-        self.runner.submit(lambda: self.service.calendar(days[0], days[-1], staff), shown,
-                           self._failed)
+        QueryOp(self.runner, self, lambda: self.service.calendar(days[0], days[-1], staff),
+                success=shown).latest("calendar").run_in_background()
 
     def _rebuild(self) -> None:
         data = self.data
@@ -444,5 +456,5 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
         self.message.setText(text)
         self.message.setAccessibleName(text)
 
-    def _failed(self, exc: Exception) -> None:
-        self.say("⚠ " + message_of(exc))
+    def show_error(self, text: str) -> None:
+        self.say("⚠ " + text)

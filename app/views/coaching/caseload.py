@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.coaching import CaseloadCustomer, CaseloadRow, Caseloads, SuggestedMove
 from app.i18n import N_, _, format_number
 from app.rules.permissions import Permission, allowed
-from app.services.coaching_dto import CaseloadCustomer, CaseloadRow, Caseloads, SuggestedMove
 from app.services.registry import Services
 from app.views.coaching.dialogs import ReasonDialog
 from app.views.common import heading_label, icon, list_table
+from app.views.operations import QueryOp, WriteOp, refresh_on_change
 from app.views.simple_model import Index, SimpleTableModel
 from app.views.tasks import TaskRunner
 
@@ -148,6 +149,8 @@ class CaseloadPage(QWidget):
             table.setTextElideMode(Qt.TextElideMode.ElideRight)
             table.setWordWrap(False)
         self.dialog: ReasonDialog | None = None
+        # Balancing here, a coach change on a card, an import: the caseloads move.
+        refresh_on_change(runner, self, {"customer", "coach_assignment"}, self._tables_changed)
         self.retranslate()
 
     def set_role(self, role: Any) -> None:
@@ -161,9 +164,13 @@ class CaseloadPage(QWidget):
 
     def refresh(self) -> None:
         services = self.services
-        self.runner.submit(
-            lambda: services.coaching.caseloads(int(services.settings.get("caseload_cap"))),
-            self.show_data, self._failed)
+        QueryOp(self.runner, self,
+                lambda: services.coaching.caseloads(int(services.settings.get("caseload_cap"))),
+                success=self.show_data).latest("caseloads").run_in_background()
+
+    def _tables_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
 
     def show_data(self, data: Caseloads) -> None:
         self.data = data
@@ -209,8 +216,8 @@ class CaseloadPage(QWidget):
             if self._current_coach() == coach:
                 self.customers.set_rows(rows)
 
-        self.runner.submit(lambda: self.services.coaching.caseload_customers(coach, many),
-                           shown, self._failed)
+        QueryOp(self.runner, self, lambda: self.services.coaching.caseload_customers(coach, many),
+                success=shown).latest("customers").run_in_background()
 
     def _open(self, index: QModelIndex) -> None:
         row = self.customers.row_at(index.row())
@@ -245,17 +252,15 @@ class CaseloadPage(QWidget):
 
         def submit() -> None:
             reason = dialog.reason.text()
-            self.runner.submit(lambda: action(reason),
-                               lambda _r: (dialog.saved(), self.refresh()),
-                               lambda exc: dialog.show_error(_(getattr(exc, "message",
-                                                                       str(exc)))))
+            WriteOp(self.runner, dialog, lambda: action(reason),
+                    success=lambda _r: dialog.saved()).run_in_background()
 
         dialog.submit_handler = submit
         self.dialog = dialog
         dialog.open()
 
-    def _failed(self, exc: Exception) -> None:
-        self.summary.setText("⚠ " + _(getattr(exc, "message", str(exc))))
+    def show_error(self, text: str) -> None:
+        self.summary.setText("⚠ " + text)
 
     def retranslate(self) -> None:
         self.heading.setText(_("Caseloads"))

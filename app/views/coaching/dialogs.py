@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
+from app.dto.coaching import CoachOption
 from app.i18n import N_, _, format_number
-from app.services.coaching_dto import CoachOption
 from app.views.form_dialog import FormDialog
 
 

@@ -24,12 +24,12 @@ from app.i18n import N_, _, format_number
 from app.rules import hetu as hetu_rules
 from app.services.customer_import import (
     CustomerImportService,
-    ImportFileError,
     ImportPreview,
     ImportResult,
     ImportRow,
 )
 from app.views.common import FieldError, list_table
+from app.views.operations import QueryOp, WriteOp
 from app.views.simple_model import SimpleTableModel
 from app.views.tasks import TaskRunner
 
@@ -132,8 +132,8 @@ class ImportDialog(QDialog):
         self.check.setEnabled(False)
         self.import_button.setEnabled(False)
         self.summary.setText(_("Checking…"))
-        self.runner.submit(lambda: self.service.preview(path, update), self.show_preview,
-                           self._failed)
+        QueryOp(self.runner, self, lambda: self.service.preview(path, update),
+                success=self.show_preview).run_in_background()
 
     def show_preview(self, preview: ImportPreview) -> None:
         self.preview, self.result = preview, None
@@ -154,8 +154,8 @@ class ImportDialog(QDialog):
         if preview is None:
             return
         self.import_button.setEnabled(False)
-        self.runner.submit(lambda: self.service.commit(preview), self.show_result,
-                           self._failed)
+        WriteOp(self.runner, self, lambda: self.service.commit(preview),
+                success=self.show_result).run_in_background()
 
     def show_result(self, result: ImportResult) -> None:
         self.result = result
@@ -165,10 +165,8 @@ class ImportDialog(QDialog):
             rejected=format_number(result.rejected)))
         self._show_import_button()
 
-    def _failed(self, exc: Exception) -> None:
+    def show_error(self, text: str) -> None:
         self.check.setEnabled(True)
         self.summary.setText("")
-        text = exc.text(_) if isinstance(exc, ImportFileError) else _(
-            getattr(exc, "message", str(exc)))
         self.error.show_message(text)
         self._show_import_button()

@@ -12,20 +12,20 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.dto.coaching import AssignmentRow, CoachOption, CustomerClock
 from app.i18n import _, format_date
 from app.rules.groups import Barrier
 from app.rules.permissions import Permission, allowed
-from app.services.coaching_dto import AssignmentRow, CoachOption, CustomerClock
 from app.services.registry import Services
 from app.views.coaching.dialogs import AssignCoachDialog
 from app.views.coaching.texts import barrier_label, deadline_text, group_label, source_tooltip
 from app.views.common import icon
+from app.views.operations import QueryOp, WriteOp, refresh_on_change
 from app.views.tasks import TaskRunner
 
 
@@ -140,6 +140,8 @@ class CoachingController:
         self.dialog: AssignCoachDialog | None = None
         panel.save_barriers.clicked.connect(self.save_barriers)
         panel.change_coach.clicked.connect(self.change_coach)
+        refresh_on_change(runner, panel, {"customer_barrier", "coach_assignment"},
+                          self._changed)
 
     def set_role(self, role: Any) -> None:
         self.panel.barrier_box.setVisible(role is not None and allowed(
@@ -158,16 +160,22 @@ class CoachingController:
                     situation.situation.setToolTip(source_tooltip(result[0].hundred_day_source))
                 self.panel.show_history(result[1])
 
-        self.runner.submit(lambda: (self.services.clock.customer_clock(customer_id),
-                                    self.services.coaching.history(customer_id)),
-                           shown, self._error)
+        QueryOp(self.runner, self.parent, lambda: (
+            self.services.clock.customer_clock(customer_id),
+            self.services.coaching.history(customer_id)), success=shown) \
+            .latest("coaching").run_in_background()
+
+    def _changed(self) -> None:
+        if self.customer_id is not None:
+            self.load(self.customer_id)
 
     def save_barriers(self) -> None:
         customer_id, chosen = self.customer_id, self.panel.checked()
         if customer_id is None:
             return
-        self.runner.submit(lambda: self.services.coaching.set_barriers(customer_id, chosen),
-                           lambda _r: self.load(customer_id), self._error)
+        WriteOp(self.runner, self.parent,
+                lambda: self.services.coaching.set_barriers(customer_id, chosen)) \
+            .run_in_background()
 
     def change_coach(self) -> None:
         customer_id = self.customer_id
@@ -180,20 +188,16 @@ class CoachingController:
 
             def submit() -> None:
                 coach_id, reason = dialog.value()
-                self.runner.submit(
-                    lambda: self.services.coaching.assign(customer_id, coach_id, reason),
-                    lambda _row: (dialog.saved(), self.reload_card(customer_id)),
-                    lambda exc: dialog.show_error(_(getattr(exc, "message", str(exc)))))
+                WriteOp(self.runner, dialog,
+                        lambda: self.services.coaching.assign(customer_id, coach_id, reason),
+                        success=lambda _row: (dialog.saved(), self.reload_card(customer_id))) \
+                    .run_in_background()
 
             dialog.submit_handler = submit
             self.dialog = dialog
             dialog.open()
 
         services = self.services
-        self.runner.submit(lambda: (services.coaching.coaches(),
-                                    int(services.settings.get("caseload_cap"))),
-                           opened, self._error)
-
-    def _error(self, exc: Exception) -> None:
-        QMessageBox.warning(self.parent, _("Something went wrong"),
-                            _(getattr(exc, "message", str(exc))))
+        QueryOp(self.runner, self.parent, lambda: (
+            services.coaching.coaches(), int(services.settings.get("caseload_cap"))),
+            success=opened).run_in_background()

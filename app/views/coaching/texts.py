@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.dto.coaching import DeadlineInfo
 from app.i18n import N_, _, format_date, format_number, ngettext
 from app.rules.groups import BARRIER_LABELS, GROUP_LABELS, Barrier, Group
-from app.services.clock import WORK_KINDS
-from app.services.coaching_dto import DeadlineInfo
+from app.services.statutory_clock import WORK_KINDS
 
 DEADLINE_KINDS = {
     **WORK_KINDS,

@@ -8,11 +8,12 @@ from typing import Any
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.dto.coaching import WorkItem
 from app.i18n import N_, _, format_date, format_number, ngettext
-from app.services.coaching_dto import WorkItem
 from app.services.registry import Services
 from app.views.coaching.texts import kind_label, source_tooltip
 from app.views.common import heading_label, icon, list_table, shortcut
+from app.views.operations import QueryOp
 from app.views.simple_model import Index, SimpleTableModel
 from app.views.tasks import TaskRunner
 
@@ -85,7 +86,8 @@ class TodayPage(QWidget):
         self.table.setFocus()
 
     def refresh(self) -> None:
-        self.runner.submit(self.service.worklist, self.show_items, self._failed)
+        QueryOp(self.runner, self, self.service.worklist, success=self.show_items) \
+            .latest("worklist").run_in_background()
 
     def show_items(self, items: list[WorkItem]) -> None:
         self.model.set_rows(items)
@@ -103,8 +105,8 @@ class TodayPage(QWidget):
             self.table.selectRow(0)
         self.count_changed.emit(len(items))
 
-    def _failed(self, exc: Exception) -> None:
-        self.summary.setText("⚠ " + _(getattr(exc, "message", str(exc))))
+    def show_error(self, text: str) -> None:
+        self.summary.setText("⚠ " + text)
 
     def _open(self, index: QModelIndex) -> None:
         item = self.model.row_at(index.row())

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.customers import CustomerCard
+from app.dto.visits import VisitRow
 from app.i18n import _, format_date, format_number, ngettext
-from app.services.dto import CustomerCard, VisitRow
 from app.views.appointments.customer_section import CustomerAppointmentsView
 from app.views.coaching.panel import CoachingPanel
 from app.views.common import icon, language_label, shortcut

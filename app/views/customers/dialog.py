@@ -3,7 +3,6 @@ UI language, and the dialog keeps everything typed until it is saved or discarde
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 
@@ -21,12 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import N_, _, format_date
+from app.dto.customers import CustomerCard
+from app.i18n import N_, _, format_date, parse_date
 from app.rules.codes import CUSTOMER_LANGUAGES
 from app.rules.customer import CustomerInput
-from app.services.dto import CustomerCard
-from app.services.errors import ServiceError, ValidationFailed
+from app.services.errors import ValidationFailed
 from app.views.common import FieldError, language_label
+from app.views.operations import WriteOp
 from app.views.tasks import TaskRunner
 
 TEXT_FIELDS = (
@@ -48,18 +48,6 @@ JOBSEEKER_FIELDS = (
 )
 DATE_FIELDS = {"birth_date", "jobseeker_registered_on", "unemployed_since"}
 MUNICIPALITIES = ("Rovaniemi", "Ranua", "Kemijärvi", "Sodankylä", "Kittilä", "Posio")
-
-
-def parse_date(text: str) -> date | None:
-    """Finnish and Swedish short dates, d.m.yyyy; ValueError when not a date."""
-    text = text.strip()
-    if not text:
-        return None
-    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-    if not match:
-        raise ValueError(text)
-    day, month, year = (int(g) for g in match.groups())
-    return date(year, month, day)
 
 
 class CustomerDialog(QDialog):
@@ -230,7 +218,8 @@ class CustomerDialog(QDialog):
             self.show_errors(errors)
             return
         self.buttons.setEnabled(False)
-        self.runner.submit(lambda: self.save_fn(data), self._saved, self._failed)
+        WriteOp(self.runner, self, lambda: self.save_fn(data), success=self._saved) \
+            .on(ValidationFailed, lambda exc: self._invalid(exc.errors)).run_in_background()
 
     def _saved(self, card: CustomerCard) -> None:
         self.buttons.setEnabled(True)
@@ -238,15 +227,15 @@ class CustomerDialog(QDialog):
         self._clean = self.form_input_text()
         self.accept()
 
-    def _failed(self, exc: Exception) -> None:
+    def _invalid(self, errors: dict[str, str]) -> None:
         self.buttons.setEnabled(True)
-        if isinstance(exc, ValidationFailed):
-            self.show_errors(exc.errors)
-        elif isinstance(exc, ServiceError):
-            self.show_errors({})
-            self.summary.show_message(_(exc.message))
-        else:
-            self.summary.show_message(_("Saving failed: {error}").format(error=exc))
+        self.show_errors(errors)
+
+    def show_error(self, text: str) -> None:
+        """A refusal that is not about one field, under the form."""
+        self.buttons.setEnabled(True)
+        self.show_errors({})
+        self.summary.show_message(text)
 
     def reject(self) -> None:
         """Esc and Cancel ask before throwing typed work away."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
+from app.dto.customers import CustomerCard
+from app.dto.visits import VisitRow
 from app.i18n import _
 from app.rules.codes import Role, ServiceArea
 from app.rules.customer import CustomerInput
 from app.rules.permissions import Permission, allowed
-from app.services.dto import CustomerCard, VisitRow
 from app.services.registry import Services
 from app.views.appointments.letter import LetterActions
 from app.views.coaching.panel import CoachingController
@@ -17,6 +18,7 @@ from app.views.customers.card import CustomerCardView
 from app.views.customers.dialog import CustomerDialog
 from app.views.customers.list_view import CustomerListView
 from app.views.customers.table_model import CustomerTableModel
+from app.views.operations import QueryOp, WriteOp, refresh_on_change
 from app.views.plans.editor import PlanEditor
 from app.views.queue.dialogs import VisitRecordDialog
 from app.views.tasks import TaskRunner
@@ -54,18 +56,35 @@ class CustomersPage(QStackedWidget):
         self.coaching = CoachingController(self.card_view.coaching, services, runner, self,
                                            self.open_customer)
         self._wire_appointments(services)
+        # Writes here or on other pages: the list and the open card show them.
+        refresh_on_change(runner, self, {"customer"}, self._customers_changed)
+        refresh_on_change(runner, self, {"visit"}, self._visits_changed)
+        refresh_on_change(runner, self, {"appointment"}, self._appointments_changed)
 
     def activate(self) -> None:
         """Called when the page is shown: load the list the first time."""
-        if self.model.generation == 0:
+        if not self.model.started:
             self.model.set_query("")
+
+    def _customers_changed(self) -> None:
+        if self.model.started:
+            self.model.refresh()
+
+    def _visits_changed(self) -> None:
+        if self.card_view.card is not None:
+            self.load_visits(self.card_view.card.id)
+
+    def _appointments_changed(self) -> None:
+        if self.card_view.card is not None:
+            self.load_appointments(self.card_view.card.id)
 
     def show_list(self) -> None:
         self.setCurrentWidget(self.list_view)
         self.list_view.table.setFocus()
 
     def open_customer(self, customer_id: str) -> None:
-        self.runner.submit(lambda: self.service.get(customer_id), self.show_card, self._error)
+        QueryOp(self.runner, self, lambda: self.service.get(customer_id),
+                success=self.show_card).latest("card").run_in_background()
 
     def show_card(self, card: CustomerCard) -> None:
         self.card_view.show_card(card)
@@ -81,7 +100,8 @@ class CustomersPage(QStackedWidget):
             if card is not None and card.id == customer_id:
                 self.card_view.show_visits(rows)
 
-        self.runner.submit(lambda: self.visits.timeline(customer_id), shown, self._error)
+        QueryOp(self.runner, self, lambda: self.visits.timeline(customer_id), success=shown) \
+            .latest("visits").run_in_background()
 
     # --- the card's appointments (issue 4) ----------------------------------------------
 
@@ -102,8 +122,8 @@ class CustomersPage(QStackedWidget):
             if card is not None and card.id == customer_id:
                 self.card_view.appointments.show_rows(rows, self.now())
 
-        self.runner.submit(lambda: self.appointments.for_customer(customer_id), shown,
-                           self._error)
+        QueryOp(self.runner, self, lambda: self.appointments.for_customer(customer_id),
+                success=shown).latest("appointments").run_in_background()
 
     def set_role(self, role: Role | None) -> None:
         """Plan content is for coaches: the desk does not see the button (and the
@@ -122,7 +142,8 @@ class CustomersPage(QStackedWidget):
             self.access_dialog = AccessLogDialog(name, rows, self)
             self.access_dialog.open()
 
-        self.runner.submit(lambda: self.audit.access_log(customer_id), shown, self._error)
+        QueryOp(self.runner, self, lambda: self.audit.access_log(customer_id), success=shown) \
+            .run_in_background()
 
     def open_plan(self, customer_id: str) -> None:
         self.plan_view.open_customer(customer_id)
@@ -137,11 +158,9 @@ class CustomersPage(QStackedWidget):
         def submit() -> None:
             channel, minutes, record = (dialog.channel.currentData(), dialog.minutes.value(),
                                         dialog.value())
-            self.runner.submit(
-                lambda: self.visits.record_contact(customer_id, channel, record, minutes),
-                lambda _row: (dialog.saved(), self.load_visits(customer_id)),
-                lambda exc: dialog.show_error(_(getattr(exc, "message", str(exc)))),
-            )
+            WriteOp(self.runner, dialog,
+                    lambda: self.visits.record_contact(customer_id, channel, record, minutes),
+                    success=lambda _row: dialog.saved()).run_in_background()
 
         dialog.submit_handler = submit
         self.dialog = dialog
@@ -152,7 +171,8 @@ class CustomersPage(QStackedWidget):
             if self.card_view.card is not None:
                 self.card_view.show_card(self.card_view.card, code)
 
-        self.runner.submit(lambda: self.service.reveal_hetu(customer_id), shown, self._error)
+        QueryOp(self.runner, self, lambda: self.service.reveal_hetu(customer_id), success=shown) \
+            .run_in_background()
 
     def new_customer(self) -> None:
         self._open_dialog(self.service.create, None, _("New customer"))
@@ -170,7 +190,8 @@ class CustomersPage(QStackedWidget):
                 _("Edit customer"),
             )
 
-        self.runner.submit(lambda: self.service.edit_form(customer_id), opened, self._error)
+        QueryOp(self.runner, self, lambda: self.service.edit_form(customer_id), success=opened) \
+            .run_in_background()
 
     def _open_dialog(self, save, initial: CustomerInput | None, title: str) -> None:
         self.dialog = CustomerDialog(self.runner, save, initial, title, self)
@@ -179,8 +200,4 @@ class CustomersPage(QStackedWidget):
 
     def _dialog_saved(self) -> None:
         if self.dialog is not None and self.dialog.saved is not None:
-            self.show_card(self.dialog.saved)
-            self.model.refresh()
-
-    def _error(self, exc: Exception) -> None:
-        QMessageBox.warning(self, _("Something went wrong"), _(getattr(exc, "message", str(exc))))
+            self.show_card(self.dialog.saved)  # the list shows the change (customer table)

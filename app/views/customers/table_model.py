@@ -7,9 +7,10 @@ from typing import Any, overload
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from app.dto.customers import CustomerRow
 from app.i18n import N_, _, format_date, format_number
 from app.services.customers import CustomerService
-from app.services.dto import CustomerRow
+from app.views.operations import QueryOp
 from app.views.tasks import TaskRunner
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -72,8 +73,8 @@ class Rows(Sequence[CustomerRow]):
 class CustomerTableModel(QAbstractTableModel):
     """Holds the rows fetched so far; `fetchMore` asks the service for the next page.
 
-    Each new query gets a generation number, and pages of an older generation are
-    dropped when they arrive, so typing fast never shows stale results.
+    Pages and counts load as latest-only operations: those of an older query are
+    skipped or dropped when they arrive, so typing fast never shows stale results.
     """
 
     loading_changed = Signal(bool)
@@ -87,7 +88,7 @@ class CustomerTableModel(QAbstractTableModel):
         self.query = ""
         self._tuples: list[tuple] = []  # CustomerRow fields as plain tuples (see Rows)
         self.has_more = False
-        self.generation = 0
+        self.started = False  # a query was set (the page loads the list once, when shown)
         self.loading = False
         self.total: int | None = None
         # Display strings of the rows painted so far, by position (formatted once).
@@ -102,7 +103,7 @@ class CustomerTableModel(QAbstractTableModel):
     def set_query(self, query: str) -> None:
         """A new search. The old rows stay until the first new page replaces them in
         one reset: the list never flashes empty while typing."""
-        self.generation += 1
+        self.started = True
         self.query = query
         self.has_more, self.total = False, None
         self._load(after=None)
@@ -112,21 +113,15 @@ class CustomerTableModel(QAbstractTableModel):
         self.set_query(self.query)
 
     def _load(self, after: tuple[str, str] | None) -> None:
-        generation, query = self.generation, self.query
+        query = self.query
         self._set_loading(True)
 
-        def fetch() -> tuple[list[tuple], bool] | None:
-            if generation != self.generation:  # superseded while queued: skip the query
-                return None
+        def fetch() -> tuple[list[tuple], bool]:
             page = self.service.page(query, after, FIRST_PAGE if after is None else MORE_PAGE)
             return [row[:] for row in page.rows], page.has_more  # [:]: a plain tuple
 
-        def arrived(page: tuple[list[tuple], bool] | None) -> None:
-            if generation != self.generation:
-                return
+        def arrived(page: tuple[list[tuple], bool]) -> None:
             self._set_loading(False)
-            if page is None:
-                return
             rows, has_more = page
             if after is None:
                 self.beginResetModel()
@@ -140,26 +135,22 @@ class CustomerTableModel(QAbstractTableModel):
                 self.endInsertRows()
             self.has_more = has_more
 
-        def failed(exc: Exception) -> None:
-            if generation == self.generation:
-                self._set_loading(False)
-                self.failed.emit(_(getattr(exc, "message", str(exc))))
+        QueryOp(self.runner, self, fetch, success=arrived).errors_to(self._failed) \
+            .latest("rows").run_in_background()
 
-        self.runner.submit(fetch, arrived, failed)
+    def _failed(self, text: str) -> None:
+        self._set_loading(False)
+        self.failed.emit(text)
 
     def _count(self) -> None:
-        generation, query = self.generation, self.query
+        query = self.query
 
-        def counted(total: int | None) -> None:
-            if generation == self.generation and total is not None:
-                self.total = total
-                self.total_changed.emit(total)
+        def counted(total: int) -> None:
+            self.total = total
+            self.total_changed.emit(total)
 
-        self.runner.submit(
-            lambda: self.service.count(query) if generation == self.generation else None,
-            counted,
-            lambda exc: None,
-        )
+        QueryOp(self.runner, self, lambda: self.service.count(query), success=counted) \
+            .quietly().latest("count").run_in_background()
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self.loading:

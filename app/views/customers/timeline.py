@@ -6,9 +6,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from app.dto.visits import VisitRow
 from app.i18n import N_, _, format_datetime, format_number
 from app.rules.codes import Channel, ServiceArea, VisitOutcome
-from app.services.dto import VisitRow
 from app.views.common import label
 
 Index = QModelIndex | QPersistentModelIndex

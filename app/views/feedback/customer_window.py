@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, N_, current_language
+from app.services.errors import ValidationFailed
 from app.services.feedback import FeedbackAnswer
 from app.views.common import FieldError
 from app.views.feedback.faces import FaceScale, OneOf, big_button
 from app.views.feedback.texts import customer_text
+from app.views.operations import WriteOp
 from app.views.tasks import TaskRunner
 
 CLOSE_AFTER_MS = 5000
@@ -225,14 +227,15 @@ class CustomerFeedbackWindow(QWidget):
         self.send.setEnabled(False)
         self.error.show_message("")
 
-        def failed(exc: Exception) -> None:
-            self.send.setEnabled(True)
-            errors = getattr(exc, "errors", None)
-            message = next(iter(errors.values())) if errors else getattr(exc, "message",
-                                                                         str(exc))
-            self.error.show_message(self.t(message))
+        # Refusals in the customer's language, like everything in this window.
+        WriteOp(self.runner, self, lambda: self.save_answer(answer), success=self._sent) \
+            .on(ValidationFailed,
+                lambda exc: self._refused(self.t(next(iter(exc.errors.values()))))) \
+            .errors_to(self._refused, translate=self.t).run_in_background()
 
-        self.runner.submit(lambda: self.save_answer(answer), self._sent, failed)
+    def _refused(self, text: str) -> None:
+        self.send.setEnabled(True)
+        self.error.show_message(text)
 
     def _sent(self, _result: object) -> None:
         self.sent = True

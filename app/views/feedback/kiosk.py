@@ -25,6 +25,7 @@ from app.views.common import icon
 from app.views.feedback.faces import FaceScale
 from app.views.feedback.pin import LeaveKioskDialog
 from app.views.feedback.texts import customer_text
+from app.views.operations import QueryOp, WriteOp
 from app.views.tasks import TaskRunner
 
 THANKS_MS = 4000  # long enough to read, short enough for the next customer
@@ -163,13 +164,13 @@ class KioskWindow(QWidget):
         self.error.clear()
         self.pages.setCurrentIndex(1)
         self.reset_timer.start()
-        self.runner.submit(
-            lambda: self.feedback.record_at_kiosk(self.point.id, FeedbackAnswer(score=score)),
-            lambda _id: self.answered.emit(score), self._failed)
+        WriteOp(self.runner, self,
+                lambda: self.feedback.record_at_kiosk(self.point.id, FeedbackAnswer(score=score)),
+                success=lambda _id: self.answered.emit(score)).run_in_background()
 
-    def _failed(self, exc: Exception) -> None:
+    def show_error(self, text: str) -> None:
         # Shown to staff passing by; the customer has had their thanks.
-        self.error.setText("⚠ " + _(getattr(exc, "message", str(exc))))
+        self.error.setText("⚠ " + text)
 
     def reset(self) -> None:
         self.reset_timer.stop()
@@ -182,9 +183,8 @@ class KioskWindow(QWidget):
 
         def submit() -> None:
             username, pin = dialog.value()
-            self.runner.submit(lambda: self.auth.verify_pin(username, pin), checked,
-                               lambda exc: dialog.show_error(_(getattr(exc, "message",
-                                                                       str(exc)))))
+            QueryOp(self.runner, dialog, lambda: self.auth.verify_pin(username, pin),
+                    success=checked).run_in_background()
 
         def checked(ok: bool) -> None:
             if not ok:

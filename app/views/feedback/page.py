@@ -4,6 +4,7 @@ where there are enough answers, the comments (searchable) and the reply to-do li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -39,6 +40,7 @@ from app.services.feedback import (
 )
 from app.views.common import heading_label, icon, label, list_table
 from app.views.feedback.faces import SCORE_WORDS
+from app.views.operations import QueryOp, WriteOp, refresh_on_change
 from app.views.simple_model import SimpleTableModel
 from app.views.tasks import TaskRunner
 
@@ -129,6 +131,9 @@ class FeedbackPage(QWidget):
         self.permitted = False
         self.workers: WorkerFigures | None = None
         self._build()
+        # Answers from the customer's window or the kiosk, a reply marked handled.
+        refresh_on_change(runner, self, {"feedback", "feedback_reply_request"},
+                          self._tables_changed)
         self.retranslate()
 
     # --- building ---------------------------------------------------------------------
@@ -363,7 +368,7 @@ class FeedbackPage(QWidget):
     # --- loading ----------------------------------------------------------------------
 
     def _period(self) -> tuple[date, date]:
-        return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]
+        return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]  # PySide6 types toPython() as object; a QDate's is a date
 
     def _period_changed(self) -> None:
         if not getattr(self, "_quiet", True):
@@ -378,8 +383,8 @@ class FeedbackPage(QWidget):
             widget.setEnabled(ok)
         if ok:
             if self.point.count() == 1:
-                self.runner.submit(self.service.service_points, self._fill_points,
-                                   self._failed)
+                QueryOp(self.runner, self, self.service.service_points,
+                        success=self._fill_points).run_in_background()
             self.refresh()
 
     def deactivate(self) -> None:
@@ -398,32 +403,40 @@ class FeedbackPage(QWidget):
             return
         self.message.setText("")
         service, tab = self.service, self.tabs.currentIndex()
-        self.runner.submit(lambda: service.figures("service_point", start, end).total,
-                           self._got_total, self._failed)
+        self._query("total", lambda: service.figures("service_point", start, end).total,
+                    self._got_total)
         if tab == 0:
             dimension = self.group_by.currentData() or "service_point"
-            self.runner.submit(lambda: service.figures(dimension, start, end),
-                               self._got_table, self._failed)
+            self._query("table", lambda: service.figures(dimension, start, end),
+                        self._got_table)
         elif tab == 1:
-            self.runner.submit(lambda: service.worker_figures(start, end), self._got_workers,
-                               self._failed)
+            self._query("workers", lambda: service.worker_figures(start, end),
+                        self._got_workers)
         elif tab == 2:
             text, point = self.search.text(), self.point.currentData()
             low = 3 if self.low_only.isChecked() else None
-            self.runner.submit(lambda: service.comments(text, start, end, point,
-                                                        max_score=low),
-                               self.comment_model.set_rows, self._failed)
+            self._query("comments", lambda: service.comments(text, start, end, point,
+                                                             max_score=low),
+                        self.comment_model.set_rows)
         if self._may(Permission.FEEDBACK_REPLY):
             handled = self.show_handled.isChecked()
-            self.runner.submit(lambda: service.reply_requests(include_handled=handled),
-                               self._got_replies, self._failed)
+            self._query("replies", lambda: service.reply_requests(include_handled=handled),
+                        self._got_replies)
+
+    def _query(self, key: str, op: Callable[[], Any], shown: Callable[[Any], None]) -> None:
+        """Latest only: what the filters asked for last is what shows."""
+        QueryOp(self.runner, self, op, success=shown).latest(key).run_in_background()
+
+    def _tables_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
 
     def _may(self, permission: Permission) -> bool:
         actor = self.service.ctx.actor
         return actor is not None and allowed(actor.role, permission)
 
-    def _failed(self, exc: Exception) -> None:
-        self.message.setText("⚠ " + _(getattr(exc, "message", str(exc))))
+    def show_error(self, text: str) -> None:
+        self.message.setText("⚠ " + text)
 
     def _got_total(self, total: Figures) -> None:
         self.total = total
@@ -487,7 +500,7 @@ class FeedbackPage(QWidget):
 
         def done(_result: object) -> None:
             self.message.setText(_("Marked handled."))
-            self.refresh()
 
-        self.runner.submit(lambda: self.service.mark_handled(row.id), done, self._failed)
+        WriteOp(self.runner, self, lambda: self.service.mark_handled(row.id), success=done) \
+            .run_in_background()
 

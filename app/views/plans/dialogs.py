@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.plans import PlanComparison, PlanVersionRow
 from app.i18n import N_, _, format_date
-from app.services import plan_templates as vocab
-from app.services.dto import PlanComparison, PlanVersionRow
+from app.rules import plan_vocabulary as vocab
 from app.views.common import FieldError
 from app.views.plans.fields import DATE_FORMAT_ERROR, DateEdit
 

@@ -26,18 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.plans import CustomerPlans, DraftSaved, PlanContent, PlanDocument, PlanVersionInfo
 from app.i18n import N_, _, format_time, ngettext
-from app.services import plan_templates as vocab
-from app.services.dto import (
-    CustomerPlans,
-    DraftSaved,
-    PlanContent,
-    PlanDocument,
-    PlanVersionInfo,
-)
-from app.services.errors import Conflict, ServiceError, ValidationFailed
+from app.rules import plan_vocabulary as vocab
+from app.services.errors import Conflict, ValidationFailed
 from app.services.plans import PlanService, check_acceptance
 from app.views.common import icon
+from app.views.operations import QueryOp, WriteOp, error_message
 from app.views.pdf_printer import print_pdf
 from app.views.plans.dialogs import AcceptDialog, CompareDialog
 from app.views.plans.forms import ContactSection, ObligationSection, ReviewSection
@@ -69,10 +64,6 @@ class DraftSaver:
 
     def accept(self, how: str, when: Any, content: PlanContent) -> PlanVersionInfo:
         return self.plans.accept(self.version_id, how, when, content, self.revision)
-
-
-def message_of(exc: Exception) -> str:
-    return _(exc.message) if isinstance(exc, ServiceError) else str(exc)
 
 
 class PlanEditor(QWidget):
@@ -181,8 +172,8 @@ class PlanEditor(QWidget):
             self.info = self.saver = None
             self.body.setCurrentWidget(self.loading_label)
         self.customer_id = customer_id
-        self.runner.submit(lambda: self.plans.open_customer(customer_id),
-                           lambda o: self._opened(o, prefer), self._failed)
+        QueryOp(self.runner, self, lambda: self.plans.open_customer(customer_id),
+                success=lambda o: self._opened(o, prefer)).latest("plan").run_in_background()
 
     def _opened(self, overview: CustomerPlans, prefer: str | None) -> None:
         if overview.customer_id != self.customer_id:
@@ -201,8 +192,8 @@ class PlanEditor(QWidget):
 
     def load_version(self, version_id: str) -> None:
         self.flush()
-        self.runner.submit(lambda: self.plans.version(version_id), self.show_version,
-                           self._failed)
+        QueryOp(self.runner, self, lambda: self.plans.version(version_id),
+                success=self.show_version).latest("plan").run_in_background()
 
     def show_version(self, info: PlanVersionInfo) -> None:
         if info.customer_id != self.customer_id:
@@ -239,8 +230,8 @@ class PlanEditor(QWidget):
         if self.loading or self.info is None or not self.info.editable:
             return
         obligation = self.section_by_key["obligation"]
-        obligation.next_review = self.section_by_key["review"].review.date()  # type: ignore
-        obligation.update_preview()  # type: ignore[attr-defined]
+        obligation.next_review = self.section_by_key["review"].review.date()  # type: ignore  # attributes of the obligation and review sections, not of Section
+        obligation.update_preview()  # type: ignore[attr-defined]  # the obligation section's own method, not Section's
         self.timer.start()
         self.header.set_save_state(N_("Unsaved changes…"))
         self._show_errors(check_acceptance(self.collect(), today()) if self.live_check else {})
@@ -262,8 +253,12 @@ class PlanEditor(QWidget):
         self.submitted = content
         self.in_flight += 1
         self.header.set_save_state(N_("Saving…"))
-        self.runner.submit(lambda: saver.save(content), lambda r: self._saved(saver, r),
-                           lambda exc: self._save_failed(saver, exc))
+        WriteOp(self.runner, self, lambda: saver.save(content),
+                success=lambda r: self._saved(saver, r)) \
+            .on(ValidationFailed, lambda exc: self._save_failed(saver, errors=exc.errors)) \
+            .on(Conflict, lambda exc: self._save_failed(saver, error_message(exc), alone=True)) \
+            .errors_to(lambda text: self._save_failed(saver, text)) \
+            .run_in_background()
 
     def _saved(self, saver: DraftSaver, result: DraftSaved) -> None:
         self.in_flight -= 1
@@ -274,18 +269,21 @@ class PlanEditor(QWidget):
                 self._show_errors({})
         self.saved.emit()
 
-    def _save_failed(self, saver: DraftSaver, exc: Exception) -> None:
+    def _save_failed(self, saver: DraftSaver, text: str = "",
+                     errors: dict[str, str] | None = None, alone: bool = False) -> None:
+        """The save was refused: `errors` by field, or `text` (`alone`: a conflict, which
+        says itself that nothing was saved)."""
         self.in_flight -= 1
         if saver is not self.saver:
             return
         self.submitted = None  # the next edit (or Ctrl+S) tries again
-        if isinstance(exc, ValidationFailed):
-            self._show_errors(exc.errors)
+        if errors is not None:
+            self._show_errors(errors)
             self.header.set_save_state(N_("Not saved: check the marked fields."), True)
-        elif isinstance(exc, Conflict):
-            self.header.set_save_state(exc.message, True)
+        elif alone:
+            self.header.set_save_state("{error}", True, error=text)
         else:
-            self.header.set_save_state(N_("Not saved: {error}"), True, error=message_of(exc))
+            self.header.set_save_state(N_("Not saved: {error}"), True, error=text)
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         """Errors beside their fields, and a mark on each section that has some."""
@@ -314,10 +312,10 @@ class PlanEditor(QWidget):
 
     # --- plans and versions ---------------------------------------------------------------
 
-    def _failed(self, exc: Exception) -> None:
+    def show_error(self, text: str) -> None:
         if self.body.currentWidget() is self.loading_label:
             self.body.setCurrentWidget(self.editor if self.info else self.new_panel)
-        self.header.say("⚠ " + message_of(exc))
+        self.header.say("⚠ " + text)
 
     def new_plan(self) -> None:
         self.flush()
@@ -334,8 +332,8 @@ class PlanEditor(QWidget):
             self.header.say(_("The first draft is ready: it saves itself as you type."))
             self.open_customer(customer_id, prefer=info.id)
 
-        self.runner.submit(lambda: self.plans.create_plan(customer_id, plan_type), created,
-                           self._failed)
+        WriteOp(self.runner, self, lambda: self.plans.create_plan(customer_id, plan_type),
+                success=created).run_in_background()
 
     def new_draft(self) -> None:
         info, customer_id = self.info, self.customer_id
@@ -347,7 +345,8 @@ class PlanEditor(QWidget):
                             .format(number=draft.row.number, base=info.row.number))
             self.open_customer(customer_id, prefer=draft.id)
 
-        self.runner.submit(lambda: self.plans.start_new_draft(info.id), started, self._failed)
+        WriteOp(self.runner, self, lambda: self.plans.start_new_draft(info.id),
+                success=started).run_in_background()
 
     def accept_plan(self) -> None:
         if self.info is None or not self.info.editable or self.saver is None:
@@ -359,7 +358,10 @@ class PlanEditor(QWidget):
             self.timer.stop()
             content = self.collect()
             how, when = dialog.value()
-            self.runner.submit(lambda: saver.accept(how, when, content), accepted, failed)
+            WriteOp(self.runner, dialog, lambda: saver.accept(how, when, content),
+                    success=accepted) \
+                .on(ValidationFailed, lambda exc: refused(exc.errors)) \
+                .errors_to(lambda text: dialog.show_errors({}, text)).run_in_background()
 
         def accepted(info: PlanVersionInfo) -> None:
             dialog.saved()
@@ -367,12 +369,9 @@ class PlanEditor(QWidget):
             if customer_id is not None:
                 self.open_customer(customer_id, prefer=info.id)
 
-        def failed(exc: Exception) -> None:
-            if not isinstance(exc, ValidationFailed):
-                dialog.show_errors({}, message_of(exc))
-                return
-            own = {k: v for k, v in exc.errors.items() if k in ("how", "when")}
-            rest = {k: v for k, v in exc.errors.items() if k not in own}
+        def refused(errors: dict[str, str]) -> None:
+            own = {k: v for k, v in errors.items() if k in ("how", "when")}
+            rest = {k: v for k, v in errors.items() if k not in own}
             if not rest:
                 dialog.show_errors(own)
                 return
@@ -402,11 +401,11 @@ class PlanEditor(QWidget):
                 path.write_bytes(self.plans.render(document))
                 return path
 
-            self.runner.submit(write, then, self._failed, io=True)
+            QueryOp(self.runner, self, write, success=then).in_io_pool().run_in_background()
 
         self.header.say(_("Preparing the PDF…"))
-        self.runner.submit(lambda: self.plans.print_document(version_id, purpose=purpose),
-                           render, self._failed)
+        QueryOp(self.runner, self, lambda: self.plans.print_document(version_id, purpose=purpose),
+                success=render).run_in_background()
 
     def save_pdf(self) -> None:
         if self.info is None:
@@ -430,12 +429,13 @@ class PlanEditor(QWidget):
             self.header.say(ngettext("Sent {n} page to the printer.",
                                      "Sent {n} pages to the printer.", pages).format(n=pages))
 
-        def failed(exc: Exception) -> None:
+        def failed(text: str) -> None:
             shutil.rmtree(folder, ignore_errors=True)
-            self.header.say("⚠ " + _("Printing failed: {error}").format(error=exc))
+            self.header.say("⚠ " + _("Printing failed: {error}").format(error=text))
 
         def send(path: Path) -> None:
-            self.runner.submit(lambda: print_pdf(path, printer), sent, failed, io=True)
+            QueryOp(self.runner, self, lambda: print_pdf(path, printer), success=sent) \
+                .errors_to(failed).in_io_pool().run_in_background()
 
         self._print("print", folder / "plan.pdf", send)
 
@@ -459,8 +459,8 @@ class PlanEditor(QWidget):
         left = ids[position + 1] if position + 1 < len(ids) else ids[position - 1]
 
         def run(a: str, b: str) -> None:
-            self.runner.submit(lambda: self.plans.compare(a, b), dialog.show_comparison,
-                               lambda exc: dialog.show_error(message_of(exc)))
+            QueryOp(self.runner, dialog, lambda: self.plans.compare(a, b),
+                    success=dialog.show_comparison).latest("comparison").run_in_background()
 
         dialog = CompareDialog(plan.versions, left, right, run, self)
         self.dialog = dialog

@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import N_, _, format_date
+from app.i18n import N_, _, format_date, parse_date
 from app.views.common import FieldError, icon
-from app.views.customers.dialog import parse_date
 
 
 class DateEdit(QLineEdit):

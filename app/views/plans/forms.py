@@ -8,9 +8,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
+from app.dto.plans import PlanContent
 from app.i18n import N_, _, format_date, format_number
-from app.services import plan_templates as vocab
-from app.services.dto import PlanContent
+from app.rules import plan_vocabulary as vocab
 from app.services.plans import (
     DEFAULT_APPLICATIONS_PER_MONTH,
     MAX_PERIOD_MONTHS,

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.plans import CustomerPlans, PlanRow, PlanVersionInfo
 from app.i18n import _, format_date
-from app.services import plan_templates as vocab
-from app.services.dto import CustomerPlans, PlanRow, PlanVersionInfo
+from app.rules import plan_vocabulary as vocab
 from app.views.common import icon, language_label, shortcut
 from app.views.plans.dialogs import version_label
 

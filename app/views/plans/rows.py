@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.plans import PlanActionItem, PlanGoalItem, PlanServiceItem
 from app.i18n import N_, _
-from app.services import plan_templates as vocab
-from app.services.dto import PlanActionItem, PlanGoalItem, PlanServiceItem
+from app.rules import plan_vocabulary as vocab
 from app.views.plans.fields import DATE_FORMAT_ERROR, DateEdit, Row
 
 
@@ -161,7 +161,7 @@ class ServiceRow(Row):
         for name, field in (("kind", self.kind), ("provider", self.provider),
                             ("when", dates), ("note", self.note)):
             buddy = self.starts if name == "when" else field
-            self.labels[name].setBuddy(buddy)  # type: ignore[arg-type]
+            self.labels[name].setBuddy(buddy)  # type: ignore[arg-type]  # only `dates` is a layout, and its buddy is self.starts
             form.addRow(self.labels[name], field)
         self.line.addLayout(form, 1)
         self.finish()

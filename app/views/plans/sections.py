@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.plans import PlanActionItem, PlanContent, PlanGoalItem
 from app.i18n import HELSINKI, N_, _
-from app.services import plan_templates as vocab
-from app.services.dto import PlanActionItem, PlanContent, PlanGoalItem
+from app.rules import plan_vocabulary as vocab
+from app.rules import plan_wordings
 from app.views.common import FieldError
 from app.views.plans.fields import DATE_FORMAT_ERROR, RowList, WordingButton
 from app.views.plans.rows import ActionRow, GoalRow, ServiceRow
@@ -107,7 +108,7 @@ class Section(QWidget):
         self.plan_type, self.plan_lang = plan_type, lang
 
     def wordings(self, section: str) -> list[tuple[str, str]]:
-        return vocab.wordings(section, self.plan_type, self.plan_lang)
+        return plan_wordings.wordings(section, self.plan_type, self.plan_lang)
 
     def set_content(self, content: PlanContent) -> None:
         raise NotImplementedError

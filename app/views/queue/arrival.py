@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.customers import CustomerPage
+from app.dto.queue import TicketRow
 from app.i18n import _
 from app.rules.codes import PRIORITY_REASONS, ServiceArea
 from app.services.customers import CustomerService
-from app.services.dto import CustomerPage, TicketRow
 from app.services.queue import QueueService
 from app.views.common import FieldError, label
+from app.views.operations import QueryOp, WriteOp, drop_pending
 from app.views.tasks import TaskRunner
 
 
@@ -35,7 +37,6 @@ class ArrivalDialog(QDialog):
         self.setObjectName("arrival_dialog")
         self.queue, self.customers, self.runner = queue, customers, runner
         self.registered: TicketRow | None = None
-        self.generation = 0
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
@@ -133,15 +134,13 @@ class ArrivalDialog(QDialog):
         self.debounce.start()
 
     def _search(self) -> None:
-        self.generation += 1
-        generation, query = self.generation, self.search.text().strip()
+        query = self.search.text().strip()
         if not query:
+            drop_pending(self, "search")
             self.results.clear()
             return
 
         def shown(page: CustomerPage) -> None:
-            if generation != self.generation:
-                return
             self.results.clear()
             for row in page.rows:
                 text = f"{row.name}  ·  {row.hetu_masked or row.customer_number}"
@@ -149,8 +148,8 @@ class ArrivalDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, (row.id, row.name))
                 self.results.addItem(item)
 
-        self.runner.submit(lambda: self.customers.page(query, limit=8), shown,
-                           lambda exc: self.error.show_message(_(str(exc))))
+        QueryOp(self.runner, self, lambda: self.customers.page(query, limit=8), success=shown) \
+            .latest("search").run_in_background()
 
     def _pick(self, item: QListWidgetItem) -> None:
         customer_id, name = item.data(Qt.ItemDataRole.UserRole)
@@ -188,10 +187,10 @@ class ArrivalDialog(QDialog):
             self.buttons.setEnabled(True)
             self.accept()
 
-        def failed(exc: Exception) -> None:
-            self.buttons.setEnabled(True)
-            self.error.show_message(_(getattr(exc, "message", str(exc))))
+        WriteOp(self.runner, self,
+                lambda: self.queue.register_walk_in(customer_id, service, priority, note),
+                success=done).run_in_background()
 
-        self.runner.submit(
-            lambda: self.queue.register_walk_in(customer_id, service, priority, note),
-            done, failed)
+    def show_error(self, text: str) -> None:
+        self.buttons.setEnabled(True)
+        self.error.show_message(text)

@@ -13,9 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.queue import StaffChoice
+from app.dto.visits import VisitInput
 from app.i18n import N_, _
 from app.rules.codes import Channel, ServiceArea, VisitOutcome
-from app.services.dto import StaffChoice, VisitInput
 from app.views.common import label
 from app.views.form_dialog import FormDialog
 

@@ -7,9 +7,10 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from app.dto.queue import LobbyCall
 from app.i18n import _
-from app.services.dto import LobbyCall
 from app.services.queue import QueueService
+from app.views.operations import QueryOp
 from app.views.tasks import TaskRunner
 
 REFRESH_MS = 2000
@@ -82,7 +83,8 @@ class LobbyWindow(QWidget):
         self.timer.start()
 
     def refresh(self) -> None:
-        self.runner.submit(self.queue.lobby, self.show_calls, lambda exc: None)
+        QueryOp(self.runner, self, self.queue.lobby, success=self.show_calls).quietly() \
+            .latest("calls").run_in_background()
 
     def show_calls(self, calls: list[LobbyCall]) -> None:
         """Large: those being called now. Small: the calls before them."""

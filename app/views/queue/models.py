@@ -7,9 +7,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from app.dto.queue import TicketRow
 from app.i18n import N_, _, format_number, ngettext
 from app.rules.codes import ServiceArea, TicketState
-from app.services.dto import TicketRow
 from app.views.common import label
 
 IdRole = Qt.ItemDataRole.UserRole + 1

@@ -18,18 +18,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.queue import QueueSnapshot, TicketRow
 from app.i18n import N_, _, format_number, format_time
 from app.rules.codes import ServiceArea, TicketState
-from app.services.dto import QueueSnapshot, TicketRow
 from app.services.registry import Services
 from app.views.common import heading_label, icon, label, list_table, shortcut
 from app.views.feedback.customer_window import CustomerFeedbackWindow
+from app.views.operations import QueryOp, WriteOp, refresh_on_change
 from app.views.queue.arrival import ArrivalDialog
 from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog
 from app.views.queue.models import ServingTableModel, WaitingTableModel, minutes_since
 from app.views.tasks import TaskRunner
 
 REFRESH_MS = 5000  # the local queue; sync will also refresh on notification
+# A write to one of these (here or on another page: a check-in) shows the queue again.
+QUEUE_TABLES = {"queue_ticket", "desk_duty"}
 TICK_MS = 15000
 
 # (attribute, icon, shortcut, text)
@@ -65,6 +68,7 @@ class QueuePage(QWidget):
         self.tick_timer = QTimer(self)
         self.tick_timer.setInterval(TICK_MS)
         self.tick_timer.timeout.connect(self._tick)
+        refresh_on_change(runner, self, QUEUE_TABLES, self._tables_changed)
         self.retranslate()
 
     # --- building ---------------------------------------------------------------------------
@@ -163,8 +167,8 @@ class QueuePage(QWidget):
         """Shown: go on duty at this desk the first time, then keep the queue fresh."""
         if not self.started:
             self.started = True
-            self.runner.submit(self._go_on_duty, lambda services: self._on_duty(services),
-                               self._failed)
+            WriteOp(self.runner, self, self._go_on_duty, success=self._on_duty) \
+                .run_in_background()
         else:
             self.refresh()
         self.refresh_timer.start()
@@ -189,7 +193,12 @@ class QueuePage(QWidget):
         self.snapshot = None
 
     def refresh(self) -> None:
-        self.runner.submit(self.queue.snapshot, self._apply, self._failed)
+        QueryOp(self.runner, self, self.queue.snapshot, success=self._apply) \
+            .latest("snapshot").run_in_background()
+
+    def _tables_changed(self) -> None:
+        if self.started:
+            self.refresh()
 
     def _apply(self, snapshot: QueueSnapshot) -> None:
         selected = self._selected(self.waiting_table, self.waiting_model)
@@ -291,15 +300,16 @@ class QueuePage(QWidget):
     # --- actions ---------------------------------------------------------------------------
 
     def _run(self, fn: Callable[[], Any], message: Callable[[Any], str] | None = None) -> None:
+        """A queue action; the queue shows again when the ticket is written."""
+
         def done(result: Any) -> None:
             if message is not None:
                 self.message.setText(message(result))
-            self.refresh()
 
-        self.runner.submit(fn, done, self._failed)
+        WriteOp(self.runner, self, fn, success=done).run_in_background()
 
-    def _failed(self, exc: Exception) -> None:
-        self.message.setText("⚠ " + _(getattr(exc, "message", str(exc))))
+    def show_error(self, text: str) -> None:
+        self.message.setText("⚠ " + text)
 
     def call_next(self) -> None:
         def said(ticket: TicketRow | None) -> str:
@@ -339,7 +349,7 @@ class QueuePage(QWidget):
             self._open(dialog, lambda: self.queue.transfer(ticket.id, *dialog.value()),
                        _("{code} transferred."))
 
-        self.runner.submit(self.queue.staff_choices, opened, self._failed)
+        QueryOp(self.runner, self, self.queue.staff_choices, success=opened).run_in_background()
 
     def finish(self) -> None:
         ticket = self.current_ticket()
@@ -370,7 +380,7 @@ class QueuePage(QWidget):
                 bool(ask), parent=self)
             self.feedback_window.place()
 
-        self.runner.submit(feedback.ask_recommend, show, self._failed)
+        QueryOp(self.runner, self, feedback.ask_recommend, success=show).run_in_background()
 
     def new_arrival(self) -> None:
         dialog = ArrivalDialog(self.queue, self.services.customers, self.runner,
@@ -380,14 +390,17 @@ class QueuePage(QWidget):
             if dialog.registered is not None:
                 self.message.setText(_("Ticket {code} given.").format(
                     code=dialog.registered.code))
-                self.refresh()
 
         dialog.accepted.connect(registered)
         self.dialog = dialog
         dialog.open()
 
     def edit_desk(self) -> None:
-        desk, letter = self.services.queue.workstation()
+        QueryOp(self.runner, self, self.queue.workstation, success=self._desk_dialog) \
+            .run_in_background()
+
+    def _desk_dialog(self, workstation: tuple[str, str]) -> None:
+        desk, letter = workstation
         mine = set(self.snapshot.duty.services) if self.snapshot and self.snapshot.duty else set()
         dialog = DeskDialog(desk, letter, self.point_services, mine, self)
 
@@ -408,12 +421,10 @@ class QueuePage(QWidget):
                 dialog.saved()
                 code = getattr(result, "code", "")
                 self.message.setText(message.format(code=code))
-                self.refresh()
                 if then is not None:
                     then(result)
 
-            self.runner.submit(work, done, lambda exc: dialog.show_error(
-                _(getattr(exc, "message", str(exc)))))
+            WriteOp(self.runner, dialog, work, success=done).run_in_background()
 
         dialog.submit_handler = submit
         self.dialog = dialog

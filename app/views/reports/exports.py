@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QFileDialog
 from app import i18n
 from app.i18n import _
 from app.printing.reports_pdf import ReportsDocument, render_reports
+from app.views.operations import QueryOp
 
 
 class ExportActions:
-    """Mixed into ReportsPage (which has reports, runner, filter, table, message)."""
+    """Mixed into ReportsPage (which has reports, runner, filter, table, message and
+    show_error, where a failed export shows)."""
 
     reports: Any
     runner: Any
@@ -24,7 +26,7 @@ class ExportActions:
     message: Any
 
     def ask_path(self, caption: str, suggested: str, kinds: str) -> str:
-        path, _filter = QFileDialog.getSaveFileName(self, caption, suggested,  # type: ignore[arg-type]
+        path, _filter = QFileDialog.getSaveFileName(self, caption, suggested,  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QWidget
                                                     kinds)
         return path
 
@@ -43,7 +45,7 @@ class ExportActions:
             Path(path).write_bytes(self.reports.export(name, f, fmt))
             return path
 
-        self.runner.submit(write, self._saved, self._failed)
+        QueryOp(self.runner, self, write, success=self._saved).run_in_background()  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QObject
 
     def save_pdf(self) -> None:
         f = self.filter
@@ -67,9 +69,10 @@ class ExportActions:
                 Path(path).write_bytes(render_reports(document, lang))
                 return path
 
-            self.runner.submit(write, self._saved, self._failed, io=True)
+            QueryOp(self.runner, self, write,  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QObject
+                    success=self._saved).in_io_pool().run_in_background()
 
-        self.runner.submit(compute, render, self._failed)
+        QueryOp(self.runner, self, compute, success=render).run_in_background()  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QObject
 
     def _saved(self, path: str) -> None:
         self.message.setText(_("Saved as {path}").format(path=path))

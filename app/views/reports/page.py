@@ -2,8 +2,8 @@
 as cards, the reports listed on the left, the chosen report's chart with its numbers
 beside it, and exports (CSV, XLSX per report; PDF of the whole page).
 
-Every computation and every file write runs in the TaskRunner; a result that arrives
-after the filters changed again is dropped (the generation counter)."""
+Every computation and every file write is an operation (app.views.operations); a result
+that arrives after the filters changed again is dropped (latest only)."""
 
 from __future__ import annotations
 
@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
+from app.dto.report_display import cell
+from app.dto.reports import PERCENT, Column, FilterOptions, KeyFigures, ReportFilter, ReportTable
 from app.i18n import N_, _, format_date, format_number
 from app.services.registry import Services
-from app.services.reports import REPORTS, KeyFigures, ReportFilter, ReportTable
-from app.services.reports.display import cell
-from app.services.reports.model import PERCENT, Column, FilterOptions
+from app.services.reports import REPORTS
 from app.views.common import FieldError, heading_label, icon, list_table, shortcut
+from app.views.operations import QueryOp
 from app.views.reports.exports import ExportActions
 from app.views.reports.statistics import StatisticsDialog
 from app.views.reports.widgets import ChartView, KeyFigureCard, ReportTableModel
@@ -60,7 +61,6 @@ class ReportsPage(ExportActions, QWidget):
         self.services, self.runner = services, runner
         self.reports = services.reports
         self.started = False
-        self.generation = 0
         self.options = FilterOptions((), ())
         self.figures: KeyFigures | None = None
         self.table: ReportTable | None = None
@@ -240,7 +240,8 @@ class ReportsPage(ExportActions, QWidget):
         self.report_list.blockSignals(True)
         self.report_list.setCurrentRow(0)
         self.report_list.blockSignals(False)
-        self.runner.submit(self.reports.options, self._got_options, self._failed)
+        QueryOp(self.runner, self, self.reports.options, success=self._got_options) \
+            .run_in_background()
 
     def _got_options(self, options: FilterOptions) -> None:
         self.options = options
@@ -285,12 +286,9 @@ class ReportsPage(ExportActions, QWidget):
         if f is None:
             return
         self.filter = f
-        self.generation += 1
-        generation = self.generation
         self.message.setText(_("Computing…"))
-        self.runner.submit(lambda: self.reports.key_figures(f),
-                           lambda figures: self._got_figures(generation, figures),
-                           self._failed)
+        QueryOp(self.runner, self, lambda: self.reports.key_figures(f),
+                success=self._got_figures).latest("figures").run_in_background()
         self._load_report()
 
     def _load_report(self) -> None:
@@ -298,23 +296,21 @@ class ReportsPage(ExportActions, QWidget):
         if f is None:
             return
         name = self.current_name()
-        generation = self.generation
-        self.runner.submit(lambda: self.reports.run(name, f),
-                           lambda table: self._got_table(generation, table), self._failed)
+        QueryOp(self.runner, self, lambda: self.reports.run(name, f),
+                success=self._got_table).latest("table").run_in_background()
 
-    def _got_figures(self, generation: int, figures: KeyFigures) -> None:
-        if generation == self.generation:
-            self.figures = figures
-            self._show_figures()
+    def _got_figures(self, figures: KeyFigures) -> None:
+        self.figures = figures
+        self._show_figures()
 
-    def _got_table(self, generation: int, table: ReportTable) -> None:
-        if generation == self.generation and table.name == self.current_name():
+    def _got_table(self, table: ReportTable) -> None:
+        if table.name == self.current_name():
             self.table = table
             self.message.setText("")
             self._show_table()
 
-    def _failed(self, exc: Exception) -> None:
-        self.message.setText("⚠ " + _(getattr(exc, "message", str(exc))))
+    def show_error(self, text: str) -> None:
+        self.message.setText("⚠ " + text)
 
     # --- showing --------------------------------------------------------------------
 
@@ -366,7 +362,8 @@ class ReportsPage(ExportActions, QWidget):
     # --- the statistics behind the cost split ---------------------------------------
 
     def edit_statistics(self) -> None:
-        self.runner.submit(self.reports.statistics, self._open_statistics, self._failed)
+        QueryOp(self.runner, self, self.reports.statistics, success=self._open_statistics) \
+            .run_in_background()
 
     def _open_statistics(self, statistics: dict[str, Any]) -> None:
         dialog = StatisticsDialog(statistics, self.reports.set_statistics, self.runner, self)

@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dto.report_display import format_decimal
 from app.i18n import _, babel_locale, current_language
 from app.rules.cost_split import cost_shares
-from app.services.reports.display import format_decimal
+from app.services.errors import ValidationFailed
 from app.views.common import FieldError
+from app.views.operations import WriteOp
 from app.views.tasks import TaskRunner
 
 
@@ -104,10 +106,11 @@ class StatisticsDialog(QDialog):
             self.saved.emit()
             self.accept()
 
-        def failed(exc: Exception) -> None:
-            # What was typed stays in the fields; the reason shows under them.
-            errors = getattr(exc, "errors", None) or {}
-            message = next(iter(errors.values()), getattr(exc, "message", str(exc)))
-            self.error.show_message(_(message))
+        # What was typed stays in the fields; the reason shows under them.
+        WriteOp(self.runner, self, lambda: self.save(value), success=done) \
+            .on(ValidationFailed,
+                lambda exc: self.show_error(_(next(iter(exc.errors.values()))))) \
+            .run_in_background()
 
-        self.runner.submit(lambda: self.save(value), done, failed)
+    def show_error(self, text: str) -> None:
+        self.error.show_message(text)

@@ -11,9 +11,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from app.dto.report_display import cell, header
+from app.dto.reports import COUNT, HOUR, NUMBER, PERCENT, ReportTable
 from app.printing.report_charts import ChartStyle, draw
-from app.services.reports.display import cell, header
-from app.services.reports.model import COUNT, HOUR, NUMBER, PERCENT, ReportTable
 
 Index = QModelIndex | QPersistentModelIndex
 NUMERIC = (COUNT, NUMBER, PERCENT, HOUR)

@@ -3,6 +3,7 @@ written, when the central database notifies, and every 20 s; reports its state."
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -10,6 +11,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.services.sync import SyncCounts, SyncService
 from app.sync.engine import SyncEngine, SyncReport
 from app.views.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
 
 POLL_MS = 20000
 SOON_MS = 150  # coalesces a burst of writes into one push
@@ -87,6 +90,11 @@ class SyncController(QObject):
     def _failed(self, exc: Exception) -> None:
         self.syncing = False
         self.last_error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        # Once when the connection is lost (offline, sync retries every 20 s); the whole
+        # traceback each time at DEBUG.
+        if self.online is not False:
+            log.warning("synchronisation failed: %s: %s", type(exc).__name__, self.last_error)
+        log.debug("synchronisation failed", exc_info=exc)
         self._set_online(False)
         self.runner.submit(self.service.counts, self._counted, lambda _e: None)
         self._next()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.i18n import N_, _, format_datetime
 from app.services.sync import ConflictRow, RejectedRow, SyncService
 from app.views.common import heading_label, icon, list_table
+from app.views.operations import QueryOp, WriteOp
 from app.views.simple_model import SimpleTableModel
 from app.views.tasks import TaskRunner
 
@@ -164,8 +165,8 @@ class SyncPage(QWidget):
         self.state.setText(text)
 
     def refresh(self) -> None:
-        self.runner.submit(lambda: (self.service.conflicts(), self.service.rejected()),
-                           self._show, self._failed)
+        QueryOp(self.runner, self, lambda: (self.service.conflicts(), self.service.rejected()),
+                success=self._show).latest("rows").run_in_background()
 
     def _show(self, rows: tuple[list[ConflictRow], list[RejectedRow]]) -> None:
         self.conflicts.set_rows(rows[0])
@@ -187,18 +188,19 @@ class SyncPage(QWidget):
     def _resolve(self, keep: str) -> None:
         row = self._selected(self.conflict_table, self.conflicts)
         if row is not None:
-            self.runner.submit(lambda: self.service.resolve(row.id, keep), self._done,
-                               self._failed)
+            WriteOp(self.runner, self, lambda: self.service.resolve(row.id, keep),
+                    success=self._done).run_in_background()
 
     def _on_rejected(self, action) -> None:
         row = self._selected(self.rejected_table, self.rejected)
         if row is not None:
-            self.runner.submit(lambda: action(row.seq), self._done, self._failed)
+            WriteOp(self.runner, self, lambda: action(row.seq), success=self._done) \
+                .run_in_background()
 
     def _done(self, _result: object) -> None:
         self.message.setText(_("Saved. The choice goes to the other desks with the next sync."))
-        self.refresh()
+        self.refresh()  # the outbox is local: no table change tells this page
         self.changed.emit()
 
-    def _failed(self, exc: Exception) -> None:
-        self.message.setText("⚠ " + _(getattr(exc, "message", str(exc))))
+    def show_error(self, text: str) -> None:
+        self.message.setText("⚠ " + text)

@@ -37,6 +37,10 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.engine import Connection
 
+from app.demo import names as words
+from app.demo.appointments import add_calendar
+from app.demo.coaching import add_coaching
+from app.demo.feedback import add_demo_pins
 from app.i18n import HELSINKI, N_
 from app.models import (
     Appointment,
@@ -46,7 +50,7 @@ from app.models import (
     Plan,
     PlanAction,
     PlanGoal,
-    PlanService,
+    PlannedService,
     PlanVersion,
     QueueTicket,
     ServicePoint,
@@ -70,10 +74,6 @@ from app.rules.codes import (
     TicketState,
 )
 from app.rules.customer import customer_number, sort_name
-from app.services import demo_names as words
-from app.services.demo_appointments import add_calendar
-from app.services.demo_coaching import add_coaching
-from app.services.demo_feedback import add_demo_pins
 
 DEMO_PASSWORD = "demo"
 DEMO_ACCOUNTS: dict[str, Role] = {
@@ -567,7 +567,7 @@ class _Demo:
         writer.stage(N_("Writing employment plans…"), 0.10, [
             (Plan.__table__, plans), (PlanVersion.__table__, versions),
             (PlanGoal.__table__, goals), (PlanAction.__table__, actions),
-            (PlanService.__table__, services)])
+            (PlannedService.__table__, services)])
         return len(plans)
 
     def plan_version(self, plan_id: str, version_id: str, person: _Person,

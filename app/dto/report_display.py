@@ -8,8 +8,7 @@ from typing import Any
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from app.i18n import babel_locale, current_language, format_date, translate_in
-from app.services.reports.model import (
+from app.dto.reports import (
     COUNT,
     HOUR,
     MONTH,
@@ -20,6 +19,7 @@ from app.services.reports.model import (
     Label,
     ReportTable,
 )
+from app.i18n import babel_locale, current_language, format_date, translate_in
 
 
 def format_decimal(value: float, pattern: str, lang: str) -> str:

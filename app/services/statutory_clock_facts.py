@@ -66,6 +66,11 @@ def gather(s: Session, customers: Select, now: datetime) -> dict[str, Facts]:
         facts[row[0]] = Facts(row[0], f"{row[1]}, {row[2]}", *row[3:])
     if not facts:
         return facts
+
+    def of(cid: str | None) -> Facts:
+        assert cid is not None  # every query below keeps to `customer_id IN ids`
+        return facts[cid]
+
     done = (Appointment.status == AppointmentStatus.DONE, Appointment.deleted_at.is_(None),
             Appointment.customer_id.in_(ids))
     for cid, interview in s.execute(
@@ -73,15 +78,15 @@ def gather(s: Session, customers: Select, now: datetime) -> dict[str, Facts]:
         .where(*done, Appointment.type == AppointmentType.INITIAL_INTERVIEW)
         .group_by(Appointment.customer_id)
     ):
-        facts[cid].interview_on = _day(interview)
+        of(cid).interview_on = _day(interview)
     for cid, first, last in s.execute(
         select(Appointment.customer_id, func.min(Appointment.starts_at),
                func.max(Appointment.starts_at))
         .where(*done, Appointment.type.in_(CONVERSATIONS))
         .group_by(Appointment.customer_id)
     ):
-        facts[cid].first_conversation_on, facts[cid].last_conversation_on = _day(first), _day(
-            last)
+        f = of(cid)
+        f.first_conversation_on, f.last_conversation_on = _day(first), _day(last)
     for cid, booked in s.execute(
         select(Appointment.customer_id, func.min(Appointment.starts_at))
         .where(Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at >= now,
@@ -89,7 +94,7 @@ def gather(s: Session, customers: Select, now: datetime) -> dict[str, Facts]:
                Appointment.customer_id.in_(ids))
         .group_by(Appointment.customer_id)
     ):
-        facts[cid].next_booked_on = _day(booked)
+        of(cid).next_booked_on = _day(booked)
     contacts = [
         select(Visit.customer_id, func.max(Visit.started_at))
         .where(Visit.customer_id.in_(ids), Visit.deleted_at.is_(None))
@@ -103,15 +108,15 @@ def gather(s: Session, customers: Select, now: datetime) -> dict[str, Facts]:
     for stmt in contacts:
         for cid, at in s.execute(stmt):
             day = _day(at)
-            current = facts[cid].last_contact_on
+            current = of(cid).last_contact_on
             if day is not None and (current is None or day > current):
-                facts[cid].last_contact_on = day
+                of(cid).last_contact_on = day
     for cid, count in s.execute(
         select(CustomerBarrier.customer_id, func.count())
         .where(CustomerBarrier.customer_id.in_(ids), CustomerBarrier.deleted_at.is_(None))
         .group_by(CustomerBarrier.customer_id)
     ):
-        facts[cid].barriers = count
+        of(cid).barriers = count
     # The latest accepted version of each customer's plans is the valid plan.
     for cid, _accepted, review, starts, months, applications in s.execute(
         select(Plan.customer_id, PlanVersion.accepted_at, PlanVersion.next_review_on,
@@ -122,7 +127,7 @@ def gather(s: Session, customers: Select, now: datetime) -> dict[str, Facts]:
                Plan.deleted_at.is_(None), PlanVersion.deleted_at.is_(None))
         .order_by(Plan.customer_id, PlanVersion.accepted_at)
     ):
-        f = facts[cid]
+        f = of(cid)
         f.has_plan = True
         f.plan_review_on, f.obligation_starts_on = review, starts
         f.period_months, f.applications_per_period = months, applications

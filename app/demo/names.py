@@ -1,4 +1,4 @@
-"""Word lists for the demo data (app.services.demo): names per language, addresses and the
+"""Word lists for the demo data (app.demo.area): names per language, addresses and the
 short Finnish texts staff would write. Kept apart so the generator stays readable.
 
 Names are common ones in each language, written in the Latin script the Finnish

@@ -1,4 +1,4 @@
-"""`python -m app.cli appointment letter|reminders`: the appointment commands."""
+"""`appointment letter|reminders`: the appointment letter and the reminders list."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from app.i18n import _
+from app.cli.common import CliError, act_as, open_services
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -31,15 +31,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace, work) -> int:
-    from app.cli import CliError, _act_as, _services
-    from app.services.errors import ServiceError
 
-    services = _services(args.db)
+    services = open_services(args.db)
     try:
-        _act_as(services, args.user)
+        act_as(services, args.user)
         print(work(services))
-    except ServiceError as exc:
-        raise CliError(_(exc.message)) from exc
     except OSError as exc:
         raise CliError(str(exc)) from exc
     finally:
@@ -58,8 +54,6 @@ def cmd_letter(args: argparse.Namespace) -> int:
 
 def cmd_reminders(args: argparse.Namespace) -> int:
     def work(services) -> str:
-        from app.cli import CliError
-
         point_id = None
         if args.service_point:
             codes = _point_codes(services)

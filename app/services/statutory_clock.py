@@ -1,15 +1,17 @@
 """The statutory clock of a customer and today's worklist of a coach.
 
-The dates come from `clock_facts.gather` (SQL aggregates over the coach's caseload or one
-customer); the deadlines from `rules.clock`. A coach has about 120 customers, so the
-rules run over those rows only, never over the register."""
+The dates come from `statutory_clock_facts.gather` (SQL aggregates over the coach's
+caseload or one customer); the deadlines from `rules.clock`. A coach has about 120
+customers, so the rules run over those rows only, never over the register."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
+from app.dto.coaching import CustomerClock, DeadlineInfo, WorkItem
 from app.i18n import N_
 from app.models import Customer, Staff, UnemploymentPeriod
 from app.models.coaching import CustomerBarrier
@@ -18,10 +20,9 @@ from app.rules import groups as group_rules
 from app.rules.codes import BenefitType
 from app.rules.permissions import Permission
 from app.rules.statutory import rule_for
-from app.services.clock_facts import Facts, gather
-from app.services.coaching_dto import CustomerClock, DeadlineInfo, WorkItem
 from app.services.context import AppContext
 from app.services.errors import NotFound
+from app.services.statutory_clock_facts import Facts, gather
 
 WORK_KINDS = {
     "initial_interview": N_("Initial interview"),
@@ -72,7 +73,7 @@ def deadlines(f: Facts, today: date) -> tuple[list[DeadlineInfo], int]:
     return found, plan.supplementary_required
 
 
-class ClockService:
+class StatutoryClockService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
@@ -175,7 +176,7 @@ class ClockService:
                                   detail=str((today - last).days) if last else ""))
         return items
 
-    def _setting(self, key: str) -> object:
+    def _setting(self, key: str) -> Any:  # a JSON value, as SettingsService.get
         from app.services.settings import SettingsService
 
         return SettingsService(self.ctx).get(key)

@@ -1,0 +1,1 @@
+"""Diagnostics for the field: the log file (logsetup) and `--diagnostics` (report). No Qt."""

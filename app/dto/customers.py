@@ -1,0 +1,80 @@
+"""The customer register: list rows, pages and the customer card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from app.rules.unemployment import age
+
+
+class CustomerRow(NamedTuple):
+    """One row of the customer list: a plain tuple, because the list holds tens of
+    thousands of them. Age and days unemployed are counted to `as_of` (the day the row
+    was read) when asked for, so only the rows that are shown pay for them."""
+
+    id: str
+    sort_key: str
+    customer_number: str
+    name: str
+    hetu_masked: str
+    birth_date: date | None
+    language: str
+    service_point_code: str
+    coach_name: str | None
+    unemployed_since: date | None
+    as_of: date
+
+    @property
+    def age(self) -> int | None:
+        return age(self.birth_date, self.as_of)
+
+    @property
+    def days_unemployed(self) -> int | None:
+        """Working days (the statutory clock), like the card shows."""
+        # Imported here: the clock loads the holiday calendars (~35 ms), and this module
+        # is imported by views and printing that may never show a list row.
+        from app.rules.clock import days_unemployed
+
+        return days_unemployed(self.unemployed_since, self.as_of)
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    id: str
+    revision: str  # the row's hlc: an edit is saved only onto what was shown
+    customer_number: str
+    first_names: str
+    last_name: str
+    hetu_masked: str
+    hetu_temporary: bool
+    has_hetu: bool
+    birth_date: date | None
+    age: int | None
+    language: str
+    interpreter_needed: bool
+    phone: str
+    email: str
+    street_address: str
+    postal_code: str
+    post_office: str
+    home_municipality: str
+    service_point_code: str
+    service_point_name: str
+    coach_name: str | None
+    jobseeker_registered_on: date | None
+    unemployed_since: date | None
+    days_unemployed: int | None
+    hundred_day_date: date | None
+    partial_work_ability: bool
+
+    @property
+    def name(self) -> str:
+        return f"{self.last_name}, {self.first_names}"
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    rows: list[CustomerRow]
+    has_more: bool

@@ -1,0 +1,175 @@
+"""Employment plans: the editable content, versions, the printed document, comparisons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class PlanGoalItem:
+    kind: str  # work / education / other
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PlanActionItem:
+    actor: str  # customer / coach / partner
+    text: str = ""
+    due_on: date | None = None
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class PlanServiceItem:
+    service_type: str
+    provider: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PlanContent:
+    """Everything a coach edits in a draft; the editor saves it whole (autosave)."""
+
+    goals: tuple[PlanGoalItem, ...] = ()
+    actions: tuple[PlanActionItem, ...] = ()
+    services: tuple[PlanServiceItem, ...] = ()
+    applications_per_period: int | None = None
+    period_months: int | None = None
+    obligation_starts_on: date | None = None
+    obligation_lowered_reason: str = ""
+    contact_method: str = ""
+    contact_frequency: str = ""
+    next_review_on: date | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class PlanVersionRow:
+    id: str
+    plan_id: str
+    number: int
+    status: str  # draft / accepted / superseded
+    accepted_how: str | None
+    accepted_at: datetime | None
+    accepted_by_name: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: str
+    plan_type: str
+    coach_name: str | None
+    versions: tuple[PlanVersionRow, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class PlanVersionInfo:
+    """One version as the editor shows it. `revision` guards the next draft save."""
+
+    row: PlanVersionRow
+    plan_type: str
+    customer_id: str
+    based_on_number: int | None
+    revision: str
+    content: PlanContent
+    # The printed plan is in the customer's language when it is fi/sv/en, else Finnish.
+    customer_language: str
+    print_language: str
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+    @property
+    def editable(self) -> bool:
+        return self.row.status == "draft"
+
+
+@dataclass(frozen=True)
+class CustomerPlans:
+    customer_id: str
+    customer_name: str
+    plans: tuple[PlanRow, ...]  # newest first
+    current: PlanVersionInfo | None  # the draft, else the accepted version, of the newest
+
+
+@dataclass(frozen=True)
+class DraftSaved:
+    revision: str
+    changed: bool
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewPeriod:
+    number: int
+    starts_on: date
+    ends_on: date
+    applications: int
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    """Everything the printed plan shows, in the language `lang`."""
+
+    lang: str
+    customer_name: str
+    customer_hetu: str
+    customer_number: str
+    customer_language: str
+    coach_name: str
+    coach_phone: str
+    coach_email: str
+    service_point_name: str
+    service_point_address: str
+    plan_type: str
+    number: int
+    status: str
+    accepted_how: str | None
+    accepted_at: datetime | None
+    accepted_by_name: str | None
+    content: PlanContent
+    periods: tuple[ReviewPeriod, ...]
+    printed_at: datetime
+    printed_by: str
+
+
+@dataclass(frozen=True)
+class CompareLine:
+    change: str  # same / added / removed / changed
+    left: str
+    right: str
+
+
+@dataclass(frozen=True)
+class CompareSection:
+    key: str
+    lines: tuple[CompareLine, ...]
+
+    @property
+    def changed(self) -> bool:
+        return any(line.change != "same" for line in self.lines)
+
+
+@dataclass(frozen=True)
+class PlanComparison:
+    left: PlanVersionRow
+    right: PlanVersionRow
+    sections: tuple[CompareSection, ...]
+
+
+@dataclass(frozen=True)
+class PlanDue:
+    """A review date of an accepted plan: what a coach's worklist shows."""
+
+    customer_id: str
+    customer_name: str
+    plan_id: str
+    version_id: str
+    plan_type: str
+    next_review_on: date | None
+    period_ends_on: date | None  # the end of the current job-search review period
