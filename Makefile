@@ -29,10 +29,7 @@ compile-translations: $(STAMP)
 run: $(STAMP) compile-translations
 	$(PY) -m app --demo
 
-test: $(DEVSTAMP) compile-translations
-	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy
-	$(VENV)/bin/ruff check .
+test: lint compile-translations
 	$(PY) -m pytest -q
 
 test-fast: $(DEVSTAMP) compile-translations
@@ -40,18 +37,25 @@ test-fast: $(DEVSTAMP) compile-translations
 
 # The unit and GUI tests with the clock moved (libfaketime: `apt-get install faketime`), so a
 # time bomb fails now rather than on its day: a 29 February, 23.50 in Helsinki on New
-# Year's Eve, and a day years ahead. Monotonic time stays real (Qt's timers).
+# Year's Eve, and a day years ahead. Monotonic time moves with it (libfaketime's sleeps
+# fail with EINVAL when only the wall clock is faked). Not the benchmark smoke run: it
+# drives a PostgreSQL server whose clock is not moved, and waits on it in real time.
 FAKE_DAYS = "2028-02-29 10:00:00" "2026-12-31 21:50:00" "2033-06-15 07:30:00"
 test-dates: $(DEVSTAMP) compile-translations
 	@for when in $(FAKE_DAYS); do \
 	  echo "== tests on $$when UTC"; \
-	  TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$$when" \
-	    $(PY) -m pytest -q -p no:cacheprovider tests/unit tests/gui || exit 1; \
+	  TZ=UTC faketime -f "@$$when" \
+	    $(PY) -m pytest -q -p no:cacheprovider tests/unit tests/gui \
+	      --ignore=tests/unit/test_benchmarks_smoke.py || exit 1; \
 	done
 
+# The code's health without running it: the layers, the types, ruff's rules. No
+# `ruff format --check`: the code keeps its compact, hand-wrapped style (formatting
+# would add some 4,500 lines across 227 files); ruff check holds line length and imports.
 lint: $(DEVSTAMP)
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
 
 # After changing user-visible strings: extract, merge into fi/sv/en, then translate fi and sv.
 translations: $(STAMP)

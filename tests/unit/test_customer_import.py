@@ -3,12 +3,12 @@ rows imported, --dry-run writes nothing, --update updates, exit statuses 0 / 1 /
 `customer show --json` with the coach, groups and the statutory clock."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from app import cli, i18n
-from app.models import CoachAssignment, Customer
+from app.models import CoachAssignment, Customer, utcnow
 from app.rules import hetu
 
 HEADER = ("hetu,first_name,last_name,birth_date,home_municipality,language,phone,email,"
@@ -18,7 +18,9 @@ GOOD = ("131052-308T,Aino,Mäkelä,,Rovaniemi,fi,040 123 4567,aino@example.fi,20
 GOOD2 = ",Áilu,Aikio,1.2.1990,Ranua,se,,,24.11.2026,,\n"
 BAD = {
     "bad checksum": "131052-308X,Bad,Checksum,,Rovaniemi,fi,,,,,\n",
-    "future birth date": f"{hetu.make(date(2030, 1, 1), 2)},Future,Born,,Rovaniemi,fi,,,,,\n",
+    # Born two years after today on the CLI's clock (the wall clock: its context clock).
+    "future birth date": f"{hetu.make(utcnow().date() + timedelta(days=730), 2)},Future,Born,,"
+                         "Rovaniemi,fi,,,,,\n",
     "unknown century sign": "131052G308T,Weird,Sign,,Rovaniemi,fi,,,,,\n",
     "duplicate in the file": "131052-308T,Dup,Licate,,Rovaniemi,fi,,,,,\n",
     "unknown coach": ",No,Coach,1990-01-01,Ranua,fi,,,,,nobody\n",

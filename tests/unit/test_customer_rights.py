@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from app import cli, i18n
+from app.models import utcnow
 from app.services.errors import Conflict, PermissionDenied
 from tests.customer_data import SECRETS, leftovers, make_customer, mark_inactive
 from tests.factories import Clock
@@ -103,8 +104,11 @@ def test_erasure_leaves_nothing_of_the_person_on_this_workstation(clocked):
 
 def test_cli_erases_only_after_the_retention_period(clocked, tmp_path, capsys):
     i18n.set_language("en")  # the messages are checked in English
-    services, _clock, customer = clocked
+    services, clock, customer = clocked
     db = str(tmp_path / "desk.sqlite3")
+    # The command line's context clock is the wall clock: the customer's last activity
+    # is today on that clock, so the retention period runs whatever day this test runs.
+    clock.now = utcnow()
     services.auth.sign_in("admin", "demo")
     mark_inactive(services, customer)
     services.close()
