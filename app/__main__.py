@@ -8,10 +8,18 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__, config, i18n
 from app.diagnostics import logsetup
 from app.i18n import _
+
+if TYPE_CHECKING:  # imported where they are needed: the sign-in view paints first
+    from PySide6.QtWidgets import QApplication
+
+    from app.services.registry import Services
+    from app.views.main_window import MainWindow
+    from app.views.tasks import TaskRunner
 
 log = logging.getLogger("app.main")
 
@@ -160,23 +168,29 @@ def _start(args: argparse.Namespace) -> int:
         return screenshot.run(app, window, runner, services, args.view, args.screenshot,
                               demo=args.demo, scale=args.demo_scale)
 
-    window.remember_preference = remember_preference
+    window.preferences.remember = remember_preference
     # The feedback kiosk stands at the configured service point (else a walk-in point).
-    start = ((lambda: window.open_kiosk(settings.service_point)) if args.view == "kiosk"
-             else window.show)
+    displays = window.displays  # the window is attached: built over the open services
+    start = ((lambda: displays.open_kiosk(settings.service_point))
+             if args.view == "kiosk" and displays is not None else window.show)
+    keep_alive: list[object] = []  # the demo's progress dialog (no parent) until the end
     if args.demo and services.is_empty():
-        window.progress = build_demo_with_progress(  # type: ignore[attr-defined]  # kept on the window only to keep the dialog alive
-            runner, services, args.demo_scale, 1, lambda: (window.demo_ready(), start()))
+        def demo_built() -> None:
+            window.demo_ready()
+            start()
+
+        keep_alive.append(build_demo_with_progress(
+            runner, services, args.demo_scale, 1, demo_built))
     else:
         start()
     return run_until_closed(app, window, runner, lambda: services)
 
 
-def report_errors_in_dialogs(app: object) -> None:
+def report_errors_in_dialogs(app: QApplication) -> None:
     """Qt's warnings into the log; unexpected errors into one dialog (until exit)."""
     from app.views.error_dialog import install_error_reporting
 
-    undo = install_error_reporting(app)  # type: ignore[arg-type]  # app is typed object here; it is the QApplication
+    undo = install_error_reporting(app)
     setup = logsetup.active()
     if setup is not None:
         setup.on_close(undo)
@@ -191,7 +205,7 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
     """The everyday start: the sign-in view paints first, with nothing but Qt and the
     translations loaded; the database opens and the rest of the program is imported in
     the database thread meanwhile, and the pages are built behind the sign-in view when
-    it is ready. A sign-in given before that waits for it (MainWindow.pending_sign_in)."""
+    it is ready. A sign-in given before that waits for it (SessionController.pending_sign_in)."""
     from app.views.application import (
         build_demo_with_progress,
         connect_central,
@@ -202,10 +216,11 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
     app = make_application(sys.argv[:1])
     report_errors_in_dialogs(app)
     window, runner = sign_in_window(app, settings.language, settings.text_scale)
-    window.remember_preference = remember_preference
-    opened: dict[str, object] = {}
+    window.preferences.remember = remember_preference
+    opened: dict[str, Services] = {}
+    keep_alive: list[object] = []  # the demo's progress dialog (no parent) until the end
 
-    def open_services() -> tuple[object, bool, bool]:
+    def open_services() -> tuple[Services, bool, bool]:
         # SQLAlchemy, the models and the services, imported here in the database thread
         # (they hold no Qt); the pages' Qt modules follow on the GUI thread (attach_soon).
         from app.services.registry import Services
@@ -216,7 +231,7 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
             services.setup.preset_letter(settings.ticket_letter)
         return services, services.is_demo(), services.is_empty()
 
-    def ready(result: tuple) -> None:
+    def ready(result: tuple[Services, bool, bool]) -> None:
         services, demo, empty = result
 
         def attach(demo: bool) -> None:
@@ -224,8 +239,8 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
                 window, services, runner, settings.central_url, settings.service_point))
 
         if args.demo and empty:  # first run of the demo: fill it, then show its accounts
-            window.progress = build_demo_with_progress(  # type: ignore[attr-defined]  # kept on the window only to keep the dialog alive
-                runner, services, args.demo_scale, 1, lambda: attach(True))
+            keep_alive.append(build_demo_with_progress(
+                runner, services, args.demo_scale, 1, lambda: attach(True)))
         else:
             attach(demo)
 
@@ -245,16 +260,17 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
     return run_until_closed(app, window, runner, lambda: opened.get("services"))
 
 
-def run_until_closed(app, window, runner, services: Callable[[], object]) -> int:
+def run_until_closed(app: QApplication, window: MainWindow, runner: TaskRunner,
+                     services: Callable[[], Services | None]) -> int:
     """The event loop; then stop the sync, let the database thread finish and close the
     services (`services()` gives them, or None if they never opened)."""
     code = app.exec()
-    if window.sync is not None:
-        window.sync.stop()
+    if window.session.sync is not None:
+        window.session.sync.stop()
     runner.wait()
     opened = services()
     if opened is not None:
-        opened.close()  # type: ignore[attr-defined]  # services() is typed object; it is the opened Services
+        opened.close()
     return code
 
 

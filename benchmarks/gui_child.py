@@ -72,10 +72,10 @@ class Bench:
         self.window, self.runner = build_main_window(self.qapp, self.services, "fi")
         self.window.show()
         self.raw = raw_connect(db)
-        self.window.sign_in("coach", "demo")
+        self.window.session.sign_in("coach", "demo")
         wait_until(lambda: self.window.actor is not None)
         self.window.nav.setCurrentRow(ROW["customers"])
-        self.page = self.window.customers
+        self.page = self.window.page("customers")
         self.model = self.page.model
         self.view = self.page.list_view
         self.table = self.view.table

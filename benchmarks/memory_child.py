@@ -33,12 +33,12 @@ def run_app(db: Path) -> dict:
     qapp = make_application(["bench"])
     window, runner = build_main_window(qapp, services, "fi")
     window.show()
-    window.sign_in("coach", "demo")
+    window.session.sign_in("coach", "demo")
     wait_until(lambda: window.actor is not None)
     window.nav.setCurrentRow(ROW["customers"])
-    model = window.customers.model
+    model = window.page("customers").model
     wait_until(lambda: model.started and not model.loading and not runner.busy)
-    window.customers.list_view.table.viewport().repaint()
+    window.page("customers").list_view.table.viewport().repaint()
     opened = settle_rss()
     while model.canFetchMore():
         model.fetchMore()

@@ -21,13 +21,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _engine_for(args: argparse.Namespace):
-    from app.sync.engine import SyncEngine, central_engine
-
     services = open_services(args.db, must_exist=False)  # a new workstation starts empty
-    engine = SyncEngine(services.ctx.engine, central_engine(args.central),
-                        services.ctx.clock.node, args.service_point,
-                        observe=services.ctx.clock.observe)
-    return services, engine
+    return services, services.sync.engine(args.central, args.service_point)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from app.services.plans import PlanService
 from app.services.queue import QueueService
 from app.services.reports import ReportService
 from app.services.rights import RightsService
+from app.services.session import SessionInfo
 from app.services.settings import SettingsService
 from app.services.setup import SetupService
 from app.services.staff import StaffService
@@ -43,6 +44,8 @@ class Services:
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
+        # The views' window on the session (who, and the clock): no database in it.
+        self.session = SessionInfo(lambda: ctx.actor, lambda: ctx.now(), ctx.today)
         self.auth = AuthService(ctx)
         self.customers = CustomerService(ctx)
         self.queue = QueueService(ctx)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -15,6 +16,9 @@ from app.rules.permissions import Permission
 from app.services.context import AppContext
 from app.services.errors import NotFound, ServiceError
 from app.sync.values import decode
+
+if TYPE_CHECKING:
+    from app.sync.engine import SyncEngine
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,16 @@ def _shown(value_json: str | None) -> str:
 class SyncService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
+
+    def engine(self, central_url: str, service_point: str | None = None) -> SyncEngine:
+        """The headless sync engine between this workstation's database and the central
+        one at `central_url`, scoped to `service_point` (None: the configured one). The
+        desk's sync controller and the CLI run it; the database stays in here."""
+        from app.sync.engine import SyncEngine, central_engine  # the central driver: online only
+
+        clock = self.ctx.clock
+        return SyncEngine(self.ctx.engine, central_engine(central_url), clock.node,
+                          service_point, observe=clock.observe)
 
     def counts(self) -> SyncCounts:
         with self.ctx.reading() as s:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QProgressDialog, QStyleFactory
 
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 
 
 def make_application(argv: list[str]) -> QApplication:
-    app = QApplication.instance() or QApplication(argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Rovaniemi")
@@ -33,7 +35,7 @@ def make_application(argv: list[str]) -> QApplication:
         app.setStyle("Fusion")
     icon_file = application_icon_file()
     app.setWindowIcon(QIcon(str(icon_file)) if icon_file else QIcon.fromTheme("system-users"))
-    return app  # type: ignore[return-value]  # instance() is typed QCoreApplication; it is the QApplication made here
+    return app
 
 
 def application_icon_file() -> Path | None:
@@ -69,7 +71,7 @@ def sign_in_window(app: QApplication, lang: str,
     base = QGuiApplication.font().pointSizeF()
     window = MainWindow(None, runner, switcher, base, text_scale)
     if text_scale != 100:
-        window.set_text_scale(text_scale)
+        window.preferences.set_text_scale(text_scale)
     return window, runner
 
 
@@ -79,24 +81,30 @@ def connect_central(window: MainWindow, services: Services, runner: TaskRunner,
     if central_url:
         from app.sync.central_login import has_credentials
 
+        session = window.session
         if has_credentials(central_url):  # development: one shared account, sync at once
-            window.attach_sync(start_sync(services, runner, central_url, service_point))
+            session.attach_sync(start_sync(services, runner, central_url, service_point))
         else:  # each session syncs with the signed-in staff member's own role
-            window.sync_starter = lambda url: start_sync(services, runner, url, service_point)
+            session.sync_starter = lambda url: start_sync(services, runner, url, service_point)
 
 
 def start_sync(services: Services, runner: TaskRunner, central_url: str,
                service_point: str | None) -> SyncController:
-    from app.sync.engine import SyncEngine, central_engine
     from app.views.sync.controller import SyncController
 
-    ctx = services.ctx
-    engine = SyncEngine(ctx.engine, central_engine(central_url), ctx.clock.node,
-                        service_point, observe=ctx.clock.observe)
+    engine = services.sync.engine(central_url, service_point)
     channels = ["desk_all"] + ([f"desk_{service_point.lower()}"] if service_point else [])
     controller = SyncController(engine, services.sync, runner, central_url, channels, runner)
     controller.start()
     return controller
+
+
+@dataclass
+class _DemoProgress:
+    """Where the demo build (a worker thread) leaves its progress for the dialog."""
+
+    text: str = ""
+    fraction: float = 0.0
 
 
 def build_demo_with_progress(
@@ -112,21 +120,18 @@ def build_demo_with_progress(
     dialog.setMinimumDuration(0)
     cancel = threading.Event()
     dialog.canceled.connect(cancel.set)
-    progress_state = {"text": "", "fraction": 0.0}
+    state = _DemoProgress()
 
     def progress(text: str, fraction: float) -> None:  # runs in the worker thread
-        progress_state["text"], progress_state["fraction"] = text, fraction
+        state.text, state.fraction = text, fraction
 
-    from PySide6.QtCore import QTimer
+    def show_progress() -> None:
+        dialog.setValue(int(state.fraction * 1000))
+        dialog.setLabelText(_("Creating the demo area…") + "\n" + state.text)
 
     timer = QTimer(dialog)
     timer.setInterval(100)
-    timer.timeout.connect(
-        lambda: (
-            dialog.setValue(int(progress_state["fraction"] * 1000)),
-            dialog.setLabelText(_("Creating the demo area…") + "\n" + progress_state["text"]),
-        )
-    )
+    timer.timeout.connect(show_progress)
     timer.start()
 
     def dismiss() -> None:

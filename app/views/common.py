@@ -9,8 +9,10 @@ from PySide6.QtGui import QColor, QIcon, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QComboBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QTableView,
     QWidget,
@@ -87,9 +89,22 @@ def shortcut(scope: QWidget, keys: str, button: QAbstractButton) -> QShortcut:
     sc = QShortcut(QKeySequence(keys), scope)
     sc.setContext(Qt.ShortcutContext.WindowShortcut)
     sc.setEnabled(scope.isVisible())
-    sc.activated.connect(lambda: button.isEnabled() and button.click())
+
+    def press() -> None:
+        if button.isEnabled():
+            button.click()
+
+    sc.activated.connect(press)
     guard.shortcuts.append(sc)
     return sc
+
+
+def combo_line_edit(combo: QComboBox) -> QLineEdit:
+    """The line edit of an editable combo box (Qt gives None for one not editable)."""
+    edit = combo.lineEdit()
+    if edit is None:
+        raise ValueError(f"the combo box {combo.objectName()!r} is not editable")
+    return edit
 
 
 def heading_label() -> QLabel:

@@ -42,7 +42,7 @@ from app.services.setup import (
     check_central,
     split_central_url,
 )
-from app.views.common import FieldError, icon
+from app.views.common import FieldError, combo_line_edit, icon
 from app.views.operations import QueryOp, error_message
 from app.views.tasks import TaskRunner
 from app.views.translator import LanguageSwitcher
@@ -177,7 +177,7 @@ class FirstRunDialog(QDialog):
         self.desk_box.setTitle(_("This workstation"))
         self.test_button.setText(_("&Test connection"))
         self.test_button.setIcon(icon("fa6s.plug", self.test_button))
-        self.point.lineEdit().setPlaceholderText(_("Code, for example ROV"))
+        combo_line_edit(self.point).setPlaceholderText(_("Code, for example ROV"))
         self.letter.setPlaceholderText(_("Automatic"))
         self.letter_hint.setText(_("Each workstation of a service point needs its own ticket "
                                    "letter, so that tickets given offline never clash. "
@@ -285,7 +285,9 @@ class FirstRunDialog(QDialog):
             self.test_ok.hide()
         # Room for the wrapped message: recompute the layout now, then fit the dialog.
         self.test_ok.updateGeometry()
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         self.adjustSize()
 
     # --- saving ---------------------------------------------------------------------------

@@ -135,3 +135,8 @@ class LoginView(QWidget):
         self.password.clear()
         self.error.show_message("")
         self.username.setFocus()
+
+    def clear(self) -> None:
+        """Someone signed out: the next person starts from an empty form."""
+        self.username.clear()
+        self.reset()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop
 from PySide6.QtWidgets import QApplication
@@ -14,6 +14,10 @@ from app.services.registry import Services
 from app.views.main_window import ROW, MainWindow
 from app.views.queue.lobby import LobbyWindow
 from app.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.views.appointments.page import AppointmentsPage
+    from app.views.customers.page import CustomersPage
 
 # View name -> the demo account it signs in as (None: no sign-in needed).
 VIEWS = {"login": None, "queue": "desk", "lobby": None, "customers": "coach",
@@ -49,7 +53,7 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
     settle(runner)
     account = VIEWS[view]
     if account is not None:
-        window.sign_in(account, "demo")
+        window.session.sign_in(account, "demo")
         settle(runner)
         if window.actor is None:
             print("error: could not sign in as the demo user; run with --demo", file=sys.stderr)
@@ -72,24 +76,25 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         window.nav.setCurrentRow(ROW["customers"])
         settle(runner)
     if view in ("customer", "plan", "lock", "access-log"):
-        model = window.customers.model
+        customers = cast("CustomersPage", window.page("customers"))
+        model = customers.model
         row = next((r for r in model.rows if r.coach_name and (r.days_unemployed or 0) > 100),
                    model.row_at(0))
         if row is None:
             print("error: no customers to show; run with --demo", file=sys.stderr)
             return 1
-        window.customers.open_customer(row.id)
+        customers.open_customer(row.id)
         settle(runner)
         if view == "plan":
-            window.customers.open_plan(row.id)
+            customers.open_plan(row.id)
             settle(runner)
         if view == "lock":
-            window.lock_session()
+            window.session.lock()
             settle(runner)
         if view == "access-log":
-            window.customers.open_access_log(row.id)
+            customers.open_access_log(row.id)
             settle(runner)
-            dialog = window.customers.access_dialog
+            dialog = customers.access_dialog
             out.parent.mkdir(parents=True, exist_ok=True)
             ok = dialog.grab().save(str(out))
             runner.wait()
@@ -105,7 +110,7 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
 def _appointments(window: MainWindow, runner: TaskRunner, day: bool) -> None:
     window.nav.setCurrentRow(ROW["appointments"])
     settle(runner)
-    page = window.appointments
+    page = cast("AppointmentsPage", window.page("appointments"))
     if day:  # Ranua works by appointment: its whole day fits the window
         page.point_combo.setCurrentIndex(max(0, page.point_combo.findText("Ranua")))
         page._point_changed()
@@ -118,15 +123,20 @@ def _appointments(window: MainWindow, runner: TaskRunner, day: bool) -> None:
 def _calendar_settings(window: MainWindow, runner: TaskRunner, services: Services, view: str,
                        out: Path) -> int:
     _appointments(window, runner, day=False)
-    page = window.appointments
-    page.working_hours() if view == "working-hours" else page.exceptions()
+    page = cast("AppointmentsPage", window.page("appointments"))
+    settings = page.calendar_settings
+    settings.working_hours() if view == "working-hours" else settings.exceptions()
     settle(runner)
+    dialog = page.dialog
+    if dialog is None:
+        print(f"error: the {view} dialog did not open", file=sys.stderr)
+        return 1
     if view == "working-hours":
-        page.dialog.adjustSize()
+        dialog.adjustSize()
         settle(runner)
     out.parent.mkdir(parents=True, exist_ok=True)
-    ok = page.dialog.grab().save(str(out))
-    page.dialog.close()
+    ok = dialog.grab().save(str(out))
+    dialog.close()
     runner.wait()
     services.close()
     return 0 if ok else 1
@@ -176,7 +186,7 @@ def _first_run(window: MainWindow, runner: TaskRunner, services: Services, out: 
     from app.views.first_run import FirstRunDialog
 
     initial = config.load().with_(language=i18n.current_language())
-    dialog = FirstRunDialog(services.setup, runner, window.switcher, initial)
+    dialog = FirstRunDialog(services.setup, runner, window.preferences.switcher, initial)
     dialog.show()
     settle(runner)
     out.parent.mkdir(parents=True, exist_ok=True)

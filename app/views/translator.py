@@ -11,7 +11,7 @@ from app import i18n
 class GettextTranslator(QTranslator):
     """Forwards Qt's translate() to the gettext catalog of the current language."""
 
-    def translate(  # type: ignore[override]  # returns None when untranslated (Qt allows it); mypy 2.4 reports this ignore unused
+    def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str | None:
         # None, not "", when untranslated: "" would blank Qt's own texts such as "Cancel".

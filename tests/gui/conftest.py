@@ -17,7 +17,7 @@ def window(qapp, qtbot, services):
     qtbot.waitExposed(win)
     yield win
     runner.wait()
-    win.switcher.switch("fi")
+    win.preferences.switcher.switch("fi")
 
 
 def sign_in(qtbot, win, username="coach", password="demo"):
@@ -26,4 +26,4 @@ def sign_in(qtbot, win, username="coach", password="demo"):
     qtbot.mouseClick(win.login.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.actor is not None, timeout=10000)
     win.nav.setCurrentRow(ROW["customers"])
-    qtbot.waitUntil(lambda: win.customers.model.rowCount() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: win.page("customers").model.rowCount() > 0, timeout=10000)

@@ -54,14 +54,15 @@ def test_every_page_is_named_and_keyboard_reachable(qtbot, window):
     check_page(qtbot, window.login, "login")
     sign_in(qtbot, window)
     check_page(qtbot, window.shell, "customer list")
-    first = window.customers.model.rows[0].id
-    window.customers.open_customer(first)
-    qtbot.waitUntil(lambda: window.customers.currentWidget() is window.customers.card_view)
+    customers = window.page("customers")
+    first = customers.model.rows[0].id
+    customers.open_customer(first)
+    qtbot.waitUntil(lambda: customers.currentWidget() is customers.card_view)
     check_page(qtbot, window.shell, "customer card")
-    window.customers.edit_customer(first)
-    qtbot.waitUntil(lambda: window.customers.dialog is not None
-                    and window.customers.dialog.isVisible(), timeout=5000)
-    check_page(qtbot, window.customers.dialog, "customer dialog")
+    customers.edit_customer(first)
+    qtbot.waitUntil(lambda: customers.dialog is not None
+                    and customers.dialog.isVisible(), timeout=5000)
+    check_page(qtbot, customers.dialog, "customer dialog")
 
 
 def test_queue_sync_and_their_dialogs_are_named_and_reachable(qtbot, window):
@@ -74,11 +75,11 @@ def test_queue_sync_and_their_dialogs_are_named_and_reachable(qtbot, window):
     window.login.username.setText("coach")
     window.login.password.setText("demo")
     qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.queue.snapshot is not None, timeout=10000)
+    qtbot.waitUntil(lambda: window.page("queue").snapshot is not None, timeout=10000)
     window.services.queue.register_walk_in(None, "information")
-    window.queue.refresh()
-    qtbot.waitUntil(lambda: window.queue.waiting_model.rowCount() == 1, timeout=5000)
-    window.queue.waiting_table.selectRow(0)
+    window.page("queue").refresh()
+    qtbot.waitUntil(lambda: window.page("queue").waiting_model.rowCount() == 1, timeout=5000)
+    window.page("queue").waiting_table.selectRow(0)
     check_page(qtbot, window.shell, "queue")
     areas = [a.value for a in ServiceArea]
     staff = [StaffChoice("s1", "Pekka Ylitalo", True)]
@@ -98,7 +99,7 @@ def test_queue_sync_and_their_dialogs_are_named_and_reachable(qtbot, window):
         check_page(qtbot, dialog, where)
         dialog.close()
     window.nav.setCurrentRow(ROW["sync"])
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.sync_page)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.page("sync"))
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     check_page(qtbot, window.shell, "sync")

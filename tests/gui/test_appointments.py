@@ -37,7 +37,7 @@ def calendar(qtbot, window):
     qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.actor is not None, timeout=10000)
     window.nav.setCurrentRow(ROW["appointments"])
-    page = window.appointments
+    page = window.page("appointments")
     qtbot.waitUntil(lambda: page.data is not None, timeout=10000)
     page.grid.setFocus()
     page.clock = clock
@@ -127,7 +127,7 @@ def test_no_show_is_rebooked_from_the_offered_slots(qtbot, window, calendar):
     qtbot.waitUntil(lambda: page.grid.cursor_appointment() is not None, timeout=5000)
     missed = page.grid.cursor_appointment()
     page.clock.advance(30)
-    page._show_appointment(missed)  # the clock moved: the action becomes available
+    page.calendar_actions.show_appointment(missed)  # the clock moved: the action becomes available
     assert page.buttons["no_show"].isEnabled()
     press(qtbot, window, Qt.Key.Key_F6)
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible()
@@ -211,7 +211,7 @@ def test_calendar_and_its_dialogs_are_named_and_reachable(qtbot, window, calenda
     customer = window.services.customers.page("guttorm").rows[0].id
     appointments.book(BookingInput(customer, "staff-coach", "plan_review", "phone",
                                    datetime(2026, 11, 25, 12, tzinfo=HELSINKI), 45))
-    page.reminders()
+    page.calendar_actions.reminders()
     dialog = page.dialog
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
     assert dialog.chosen_day() == date(2026, 11, 25)
@@ -241,8 +241,8 @@ def test_customer_card_lists_appointments_books_and_saves_the_letter(qtbot, wind
         customer.id, "staff-coach", "plan_review", "service_point",
         datetime(2026, 11, 26, 12, tzinfo=HELSINKI), 45, room="Huone 3"))
     window.nav.setCurrentRow(ROW["customers"])
-    window.customers.open_customer(customer.id)
-    section = window.customers.card_view.appointments
+    window.page("customers").open_customer(customer.id)
+    section = window.page("customers").card_view.appointments
     qtbot.waitUntil(lambda: section.model.rowCount() == 2, timeout=5000)
     assert [r.id for r in section.model.rows] == [upcoming.id, past.id]  # upcoming first
     assert section.counts == (1, 1)

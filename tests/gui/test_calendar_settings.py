@@ -31,7 +31,7 @@ def open_calendar(qtbot, window, username):
     qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.actor is not None, timeout=10000)
     window.nav.setCurrentRow(ROW["appointments"])
-    page = window.appointments
+    page = window.page("appointments")
     qtbot.waitUntil(lambda: page.data is not None, timeout=10000)
     page.grid.setFocus()
     return page

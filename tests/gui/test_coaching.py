@@ -37,7 +37,7 @@ def sign_in_as(qtbot, window, username):
 def test_today_opens_the_card_where_barriers_and_the_coach_change(qtbot, window):
     prepare(window)
     sign_in_as(qtbot, window, "coach")
-    today = window.today
+    today = window.page("today")
     # The count is on the navigation before the page is opened.
     qtbot.waitUntil(lambda: today.model.rowCount() > 0, timeout=10000)
     assert window.nav.item(ROW["today"]).text().endswith(str(today.model.rowCount()))
@@ -52,7 +52,7 @@ def test_today_opens_the_card_where_barriers_and_the_coach_change(qtbot, window)
     today.table.setFocus()
     today.table.selectRow(0)
     qtbot.keyClick(today.table, Qt.Key.Key_Return)
-    customers, card = window.customers, window.customers.card_view
+    customers, card = window.page("customers"), window.page("customers").card_view
     qtbot.waitUntil(lambda: customers.currentWidget() is card and card.card is not None
                     and card.card.id == first.customer_id, timeout=5000)
     panel = card.coaching
@@ -96,7 +96,7 @@ def test_caseloads_warn_filter_and_balance(qtbot, window):
     window.services.auth.sign_out()
     sign_in_as(qtbot, window, "lead")
     window.nav.setCurrentRow(ROW["caseload"])
-    page = window.caseload
+    page = window.page("caseload")
     qtbot.waitUntil(lambda: page.coaches.rowCount() == 2, timeout=5000)
     rows = {r.full_name: r for r in page.coaches.rows}
     assert rows["Pekka Ylitalo"].active == 5 and rows["Pekka Ylitalo"].over
@@ -125,9 +125,9 @@ def test_import_dialog_previews_problems_then_imports(qtbot, window, tmp_path):
                    "131052-308T,Aino,Uusi,,Rovaniemi\n"
                    "131052-308X,Bad,Checksum,,Rovaniemi\n", encoding="utf-8")
     sign_in_as(qtbot, window, "lead")
-    assert window.import_action.isVisible()
-    window.open_import()
-    dialog = window.import_dialog
+    assert window.menus.import_action.isVisible()
+    window.menus.open_import()
+    dialog = window.menus.import_dialog
     qtbot.waitUntil(dialog.isVisible)
     dialog.path.setText(str(csv))
     qtbot.mouseClick(dialog.check, Qt.MouseButton.LeftButton)
@@ -137,8 +137,8 @@ def test_import_dialog_previews_problems_then_imports(qtbot, window, tmp_path):
     assert cells[0][1] == "131052-****"  # masked in the preview
     check_page(qtbot, dialog, "import dialog")
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=5000)
-    assert (dialog.result.created, dialog.result.rejected) == (1, 1)
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=5000)
+    assert (dialog.import_result.created, dialog.import_result.rejected) == (1, 1)
     assert not dialog.import_button.isEnabled()
     dialog.path.setText(str(tmp_path / "missing.csv"))
     qtbot.mouseClick(dialog.check, Qt.MouseButton.LeftButton)
@@ -149,4 +149,4 @@ def test_import_dialog_previews_problems_then_imports(qtbot, window, tmp_path):
 def test_the_desk_sees_no_coaching_pages(qtbot, window):
     sign_in_as(qtbot, window, "desk")
     assert window.nav.isRowHidden(ROW["today"]) and window.nav.isRowHidden(ROW["caseload"])
-    assert not window.import_action.isVisible()
+    assert not window.menus.import_action.isVisible()

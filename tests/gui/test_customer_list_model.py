@@ -16,7 +16,7 @@ def test_pages_after_the_first_append_every_row_once(qtbot, window, monkeypatch)
     monkeypatch.setattr(table_model, "FIRST_PAGE", 2)
     monkeypatch.setattr(table_model, "MORE_PAGE", 2)
     sign_in(qtbot, window)
-    model = window.customers.model
+    model = window.page("customers").model
     model.refresh()
     # The table itself may ask for the next pages at once, to fill its viewport.
     qtbot.waitUntil(lambda: not model.loading and model.rowCount() >= 2, timeout=5000)
@@ -32,7 +32,7 @@ def test_pages_after_the_first_append_every_row_once(qtbot, window, monkeypatch)
 
 def test_cells_show_the_row_and_follow_the_language(qtbot, window):
     sign_in(qtbot, window)
-    model = window.customers.model
+    model = window.page("customers").model
     qtbot.waitUntil(lambda: not model.loading and model.rowCount() == 5, timeout=5000)
     for position, row in enumerate(model.rows):
         assert cells(model, position) == [
@@ -45,7 +45,7 @@ def test_cells_show_the_row_and_follow_the_language(qtbot, window):
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     without_coach = [p for p, row in enumerate(model.rows) if not row.coach_name]
     assert without_coach
-    window.set_language("sv")
+    window.preferences.set_language("sv")
     qtbot.waitUntil(lambda: model.index(without_coach[0], 4).data() == "ingen egen coach",
                     timeout=3000)
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Namn"

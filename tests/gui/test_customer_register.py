@@ -22,20 +22,20 @@ def test_sign_in_shows_register_and_status(qtbot, window):
     assert window.root.currentWidget() is window.shell
     assert "Pekka Ylitalo" in window.user_label.text()
     assert "Rovaniemi" in window.user_label.text()
-    qtbot.waitUntil(lambda: "5 asiakasta" in window.customers.list_view.status.text())
+    qtbot.waitUntil(lambda: "5 asiakasta" in window.page("customers").list_view.status.text())
 
 
 def test_search_while_typing_and_open_with_enter(qtbot, window):
     sign_in(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
-    search = window.customers.list_view.search
+    search = window.page("customers").list_view.search
     qtbot.waitUntil(search.hasFocus)
     qtbot.keyClicks(search, "guttorm")
-    model = window.customers.model
+    model = window.page("customers").model
     qtbot.waitUntil(lambda: model.rowCount() == 1 and model.query == "guttorm", timeout=5000)
     qtbot.keyClick(search, Qt.Key.Key_Return)
-    card = window.customers.card_view
-    qtbot.waitUntil(lambda: window.customers.currentWidget() is card, timeout=5000)
+    card = window.page("customers").card_view
+    qtbot.waitUntil(lambda: window.page("customers").currentWidget() is card, timeout=5000)
     assert card.title.text() == "Guttorm, Máret Čuovga"
     assert "300501A****" in card.subtitle.text()
     # Revealing the full code is one click, and audited by the service.
@@ -45,7 +45,7 @@ def test_search_while_typing_and_open_with_enter(qtbot, window):
 
 def test_invalid_hetu_error_next_to_field_and_nothing_lost(qtbot, window):
     sign_in(qtbot, window)
-    page = window.customers
+    page = window.page("customers")
     qtbot.mouseClick(page.list_view.new_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
     dialog = page.dialog
@@ -77,7 +77,7 @@ def test_invalid_hetu_error_next_to_field_and_nothing_lost(qtbot, window):
 
 def test_cancel_with_typed_text_asks_first(qtbot, window, monkeypatch):
     sign_in(qtbot, window)
-    page = window.customers
+    page = window.page("customers")
     page.new_customer()
     dialog = page.dialog
     qtbot.keyClicks(dialog.edits["last_name"], "Keskenerainen")
@@ -95,17 +95,17 @@ def test_cancel_with_typed_text_asks_first(qtbot, window, monkeypatch):
 
 def test_switch_language_at_runtime(qtbot, window):
     sign_in(qtbot, window)
-    window.set_language("sv")
+    window.preferences.set_language("sv")
     row = ROW["customers"]
     qtbot.waitUntil(lambda: window.nav.item(row).text() == "Kunder", timeout=3000)
-    assert window.customers.list_view.new_button.text().startswith("&Ny kund")
-    header = window.customers.model.headerData(0, Qt.Orientation.Horizontal)
+    assert window.page("customers").list_view.new_button.text().startswith("&Ny kund")
+    header = window.page("customers").model.headerData(0, Qt.Orientation.Horizontal)
     assert header == "Namn"
     assert "Svenska" in window.user_label.text()
-    window.set_language("en")
+    window.preferences.set_language("en")
     qtbot.waitUntil(lambda: window.nav.item(row).text() == "Customers", timeout=3000)
     # Qt's own standard buttons follow too (qtbase catalogs).
-    window.set_language("fi")
+    window.preferences.set_language("fi")
     box = QMessageBox(QMessageBox.Icon.Question, "x", "y",
                       QMessageBox.StandardButton.Cancel)
     qtbot.addWidget(box)

@@ -29,10 +29,10 @@ def test_kiosk_answers_and_leaving_needs_the_pin(qtbot, window):
     services.auth.set_pin("2468")
     services.auth.sign_out()
 
-    window.open_kiosk("ROV")
-    qtbot.waitUntil(lambda: window.kiosk is not None and window.kiosk.isVisible(),
+    window.displays.open_kiosk("ROV")
+    qtbot.waitUntil(lambda: window.displays.kiosk is not None and window.displays.kiosk.isVisible(),
                     timeout=5000)
-    kiosk = window.kiosk
+    kiosk = window.displays.kiosk
     assert not window.isVisible()
     assert all(q.text() for q in kiosk.questions) and len(kiosk.questions) == 3
     kiosk.reset_timer.setInterval(200)
@@ -60,25 +60,25 @@ def test_kiosk_answers_and_leaving_needs_the_pin(qtbot, window):
     ok(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10000)
     assert dialog.isVisible() and kiosk.isVisible() and dialog.pin.text() == ""
-    assert window.kiosk is kiosk
+    assert window.displays.kiosk is kiosk
 
     # The right PIN leaves it, back to the sign-in view.
     qtbot.keyClicks(dialog.pin, "2468")
     ok(qtbot, dialog)
     qtbot.waitUntil(lambda: not kiosk.isVisible(), timeout=10000)
-    assert window.kiosk is None and window.isVisible()
+    assert window.displays.kiosk is None and window.isVisible()
     assert window.root.currentWidget() is window.login
     assert answers(services) == 1
 
 
 def test_opening_the_kiosk_signs_the_worker_out(qtbot, window):
     signed_in_at_queue(qtbot, window, Clock())
-    window.kiosk_action.trigger()
-    qtbot.waitUntil(lambda: window.kiosk is not None and window.kiosk.isVisible(),
+    window.menus.kiosk_action.trigger()
+    qtbot.waitUntil(lambda: window.displays.kiosk is not None and window.displays.kiosk.isVisible(),
                     timeout=5000)
     assert window.actor is None
     qtbot.waitUntil(lambda: window.services.ctx.actor is None, timeout=5000)
-    window.kiosk.leave()
+    window.displays.kiosk.leave()
 
 
 def test_feedback_offered_at_the_end_of_a_visit(qtbot, window):
@@ -139,7 +139,7 @@ def test_feedback_page_figures_comments_and_replies(qtbot, window):
     qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.actor is not None, timeout=10000)
     window.nav.setCurrentRow(ROW["feedback"])
-    page = window.feedback_page
+    page = window.page("feedback")
     page.start.setDate(page.end.date().addDays(-400))
     page.end.setDate(page.end.date().addDays(400))
     qtbot.waitUntil(lambda: page.figure_model.rowCount() == 2, timeout=5000)  # point + all
@@ -159,8 +159,8 @@ def test_desk_role_sees_no_feedback_figures(qtbot, window):
     qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.actor is not None, timeout=10000)
     window.nav.setCurrentRow(ROW["feedback"])
-    assert window.feedback_page.denied.isVisible()
-    assert not window.feedback_page.content.isVisible()
+    assert window.page("feedback").denied.isVisible()
+    assert not window.page("feedback").content.isVisible()
 
 
 def test_kiosk_pauses_after_too_many_wrong_pins(qtbot, window):

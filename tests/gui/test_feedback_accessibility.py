@@ -30,7 +30,7 @@ def test_feedback_page_tabs_are_named_and_reachable(qtbot, window):
     qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.actor is not None, timeout=10000)
     window.nav.setCurrentRow(ROW["feedback"])
-    page = window.feedback_page
+    page = window.page("feedback")
     for index in range(page.tabs.count()):
         page.tabs.setCurrentIndex(index)
         window.runner.wait()

@@ -18,7 +18,7 @@ def test_first_run_builds_demo_with_progress_then_shows_sign_in(qapp, qtbot, tmp
     qtbot.waitUntil(window.isVisible, timeout=60000)
     assert not services.is_empty() and services.is_demo()
     assert window.login.hint.isVisible() and "demo" in window.login.hint.text()
-    window.sign_in("desk", "demo")
+    window.session.sign_in("desk", "demo")
     qtbot.waitUntil(lambda: window.actor is not None, timeout=10000)
     runner.wait()
     services.close()

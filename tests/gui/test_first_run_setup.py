@@ -211,10 +211,10 @@ def test_setup_shows_the_dialog_again_on_a_configured_workstation(qapp, fresh_ma
 
 def test_the_language_chosen_in_the_menu_is_kept(qtbot, window):
     kept = []
-    window.remember_preference = lambda key, value: kept.append((key, value))
-    window.set_language("sv")
-    window.set_text_scale(125)
+    window.preferences.remember = lambda key, value: kept.append((key, value))
+    window.preferences.set_language("sv")
+    window.preferences.set_text_scale(125)
     qtbot.waitUntil(lambda: len(kept) == 2, timeout=5000)
     assert sorted(kept) == [("language", "sv"), ("text_scale", "125")]
-    window.set_language("fi")
-    window.set_text_scale(100)
+    window.preferences.set_language("fi")
+    window.preferences.set_text_scale(100)

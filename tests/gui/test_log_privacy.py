@@ -81,7 +81,7 @@ def test_a_morning_at_the_desk_leaves_no_personal_data_in_the_log(qapp, qtbot, t
 
     # The register: search by last name while typing, open the first one's card.
     window.nav.setCurrentRow(ROW["customers"])
-    page = window.customers
+    page = window.page("customers")
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10000)
     press(qtbot, window, Qt.Key.Key_F3)
     search = page.list_view.search
@@ -97,7 +97,7 @@ def test_a_morning_at_the_desk_leaves_no_personal_data_in_the_log(qapp, qtbot, t
     # The queue: register the customer found by identity code as a walk-in (F2).
     services.queue.set_workstation("1", "A")
     window.nav.setCurrentRow(ROW["queue"])
-    queue = window.queue
+    queue = window.page("queue")
     qtbot.waitUntil(lambda: queue.snapshot is not None and queue.snapshot.duty is not None,
                     timeout=10000)
     press(qtbot, window, Qt.Key.Key_F2)

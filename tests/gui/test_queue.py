@@ -16,7 +16,7 @@ def signed_in_at_queue(qtbot, window, clock):
     qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.actor is not None, timeout=10000)
     window.services.queue.set_workstation("1", "A")
-    page = window.queue
+    page = window.page("queue")
     assert window.pages.currentWidget() is page
     qtbot.waitUntil(lambda: page.snapshot is not None and page.snapshot.duty is not None,
                     timeout=10000)
@@ -127,7 +127,7 @@ def test_a_morning_at_the_desk(qtbot, window):
 
     # The customer's timeline shows the visit.
     window.nav.setCurrentRow(ROW["customers"])
-    customers = window.customers
+    customers = window.page("customers")
     customers.open_customer(first.customer_id)
     qtbot.waitUntil(lambda: customers.card_view.visits_model.rowCount() == 1, timeout=5000)
     model = customers.card_view.visits_model
@@ -148,9 +148,9 @@ def test_queue_survives_a_restart(qtbot, window, qapp):
     again, runner = build_main_window(qapp, window.services, "fi")
     qtbot.addWidget(again)
     again.show()
-    again.sign_in("coach", "demo")
-    qtbot.waitUntil(lambda: again.queue.snapshot is not None, timeout=10000)
-    assert [r.code for r in again.queue.snapshot.serving] == ["A 001"]
+    again.session.sign_in("coach", "demo")
+    qtbot.waitUntil(lambda: again.page("queue").snapshot is not None, timeout=10000)
+    assert [r.code for r in again.page("queue").snapshot.serving] == ["A 001"]
     runner.wait()
 
 
@@ -158,7 +158,7 @@ def test_phone_contact_from_the_customer_card(qtbot, window):
     clock = Clock()
     signed_in_at_queue(qtbot, window, clock)
     window.nav.setCurrentRow(ROW["customers"])
-    customers = window.customers
+    customers = window.page("customers")
     qtbot.waitUntil(lambda: customers.model.rowCount() > 0, timeout=5000)
     customers.open_customer(customers.model.rows[0].id)
     card = customers.card_view

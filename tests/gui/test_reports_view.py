@@ -29,7 +29,7 @@ def window(qapp, qtbot, services):
     qtbot.waitExposed(win)
     yield win
     runner.wait()
-    win.switcher.switch("fi")
+    win.preferences.switcher.switch("fi")
 
 
 def open_reports(qtbot, win):
@@ -38,7 +38,7 @@ def open_reports(qtbot, win):
     win.login.button.click()
     qtbot.waitUntil(lambda: win.actor is not None, timeout=10000)
     win.nav.setCurrentRow(ROW["reports"])
-    page = win.page_widgets["reports"].page  # built on first showing (matplotlib)
+    page = win.page("reports").page  # built on first showing (matplotlib)
     qtbot.waitUntil(lambda: page.table is not None and page.figures is not None,
                     timeout=15000)
     return page

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QLineEdit, QWidget
 
+from app.views.main_window import ROW
 from tests.gui.conftest import sign_in
 
 NAMES = ("Guttorm", "Mäkelä", "Virtanen", "300501A")
@@ -34,14 +35,14 @@ def visible_text() -> str:
 
 
 def open_card(qtbot, window, text="guttorm"):
-    search = window.customers.list_view.search
+    search = window.page("customers").list_view.search
     search.clear()
     qtbot.keyClicks(search, text)
-    model = window.customers.model
+    model = window.page("customers").model
     qtbot.waitUntil(lambda: model.rowCount() == 1 and model.query == text, timeout=5000)
     qtbot.keyClick(search, Qt.Key.Key_Return)
-    card = window.customers.card_view
-    qtbot.waitUntil(lambda: window.customers.currentWidget() is card, timeout=5000)
+    card = window.page("customers").card_view
+    qtbot.waitUntil(lambda: window.page("customers").currentWidget() is card, timeout=5000)
     return card
 
 
@@ -49,60 +50,61 @@ def test_a_locked_session_shows_no_customer_data(qtbot, window):
     sign_in(qtbot, window)
     card = open_card(qtbot, window)
     assert "Guttorm" in visible_text()  # the check can see customer data when shown
-    window.lock_session()
-    qtbot.waitUntil(lambda: window.root.currentWidget() is window.lock_view)
+    window.session.lock()
+    qtbot.waitUntil(lambda: window.root.currentWidget() is window.session.lock_view)
     text = visible_text()
     for name in NAMES:
         assert name not in text
     assert not window.shell.isVisible() and not card.isVisible()
-    assert "Pekka Ylitalo" in window.lock_view.who.text()
+    assert "Pekka Ylitalo" in window.session.lock_view.who.text()
     # A wrong password keeps it locked; the right one brings the card back.
-    qtbot.keyClicks(window.lock_view.password, "wrong")
-    qtbot.keyClick(window.lock_view.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: bool(window.lock_view.error.text()), timeout=10000)
-    assert window.root.currentWidget() is window.lock_view
-    window.lock_view.password.setText("demo")
-    qtbot.keyClick(window.lock_view.password, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.session.lock_view.password, "wrong")
+    qtbot.keyClick(window.session.lock_view.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(window.session.lock_view.error.text()), timeout=10000)
+    assert window.root.currentWidget() is window.session.lock_view
+    window.session.lock_view.password.setText("demo")
+    qtbot.keyClick(window.session.lock_view.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.root.currentWidget() is window.shell, timeout=10000)
     assert card.isVisible() and "Guttorm" in visible_text()
 
 
 def test_idle_time_locks_and_input_postpones_it(qtbot, window):
     sign_in(qtbot, window)
-    qtbot.waitUntil(lambda: window.idle.timer.isActive(), timeout=5000)
-    assert window.idle.timer.interval() == 10 * 60_000  # the area setting's default
-    window.idle.start(0.01)  # 600 ms
+    qtbot.waitUntil(lambda: window.session.idle.timer.isActive(), timeout=5000)
+    assert window.session.idle.timer.interval() == 10 * 60_000  # the area setting's default
+    window.session.idle.start(0.01)  # 600 ms
     qtbot.wait(300)
-    qtbot.keyClick(window.customers.list_view.search, Qt.Key.Key_A)  # activity
+    qtbot.keyClick(window.page("customers").list_view.search, Qt.Key.Key_A)  # activity
     qtbot.wait(400)
     assert window.root.currentWidget() is window.shell
-    qtbot.waitUntil(lambda: window.root.currentWidget() is window.lock_view, timeout=3000)
+    qtbot.waitUntil(lambda: window.root.currentWidget() is window.session.lock_view, timeout=3000)
     assert "Mäkelä" not in visible_text()
 
 
 def test_sign_out_from_the_lock_screen(qtbot, window):
     sign_in(qtbot, window)
-    window.lock_session()
-    qtbot.mouseClick(window.lock_view.sign_out_button, Qt.MouseButton.LeftButton)
+    window.session.lock()
+    qtbot.mouseClick(window.session.lock_view.sign_out_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.root.currentWidget() is window.login, timeout=5000)
-    assert window.actor is None and not window.idle.timer.isActive()
+    assert window.actor is None and not window.session.idle.timer.isActive()
 
 
 def test_a_team_lead_sees_the_access_log_on_the_card(qtbot, window):
     sign_in(qtbot, window, "coach")
     first_id = open_card(qtbot, window).card.id
-    assert not window.customers.card_view.access_log.isVisible()  # coaches: no button
-    window.sign_out()
+    assert not window.page("customers").card_view.access_log.isVisible()  # coaches: no button
+    window.session.sign_out()
     sign_in(qtbot, window, "lead")
-    window.customers.open_customer(first_id)
-    card = window.customers.card_view
-    qtbot.waitUntil(lambda: window.customers.currentWidget() is card and card.card is not None
+    customers = window.page("customers")
+    customers.open_customer(first_id)
+    card = customers.card_view
+    qtbot.waitUntil(lambda: customers.currentWidget() is card and card.card is not None
                     and card.card.id == first_id, timeout=5000)
     assert card.access_log.isVisible()
     qtbot.mouseClick(card.access_log, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: getattr(window.customers, "access_dialog", None) is not None,
+    qtbot.waitUntil(lambda: getattr(window.page("customers"), "access_dialog", None) is not None,
                     timeout=5000)
-    dialog = window.customers.access_dialog
+    dialog = window.page("customers").access_dialog
     qtbot.waitUntil(dialog.isVisible)
     shown = [[dialog.model.index(r, c).data() for c in range(4)]
              for r in range(dialog.model.rowCount())]
@@ -124,3 +126,32 @@ def test_repeated_wrong_passwords_ask_to_wait(qtbot, window):
     assert re.search(r"\b\d+ s\b", text) and "{" not in text, text
     assert "Käyttäjätunnus tai salasana on väärin" not in text
     assert window.actor is None
+
+
+def test_nothing_of_the_previous_person_is_left_after_signing_out(qtbot, window):
+    sign_in(qtbot, window, "coach")
+    open_card(qtbot, window)  # a search typed, a card open
+    window.nav.setCurrentRow(ROW["appointments"])
+    calendar = window.page("appointments")
+    qtbot.waitUntil(lambda: calendar.data is not None, timeout=10000)
+    calendar.set_mode("day")
+    window.services.queue.register_walk_in(None, "information")
+    window.page("queue").refresh()
+    qtbot.waitUntil(lambda: window.nav.item(ROW["queue"]).text() == "Jono  1", timeout=10000)
+
+    window.session.sign_out()
+    assert window.root.currentWidget() is window.login
+    assert window.login.username.text() == "" and window.login.password.text() == ""
+    assert [window.nav.item(row).text() for row in range(window.nav.count())] == [
+        "Tänään", "Jono", "Kalenteri", "Asiakkaat", "Asiakassalkut", "Palaute", "Raportit",
+        "Synkronointi"]
+    customers = window.page("customers")
+    assert customers.currentWidget() is customers.list_view
+    assert customers.list_view.search.text() == "" and customers.model.rowCount() == 0
+    assert calendar.mode == "week" and calendar.worker_combo.count() == 0
+    assert calendar.message.text() == ""
+
+    sign_in(qtbot, window, "desk")  # the desk's own list, unfiltered
+    assert customers.model.query == "" and customers.model.rowCount() > 1
+    assert window.nav.isRowHidden(ROW["today"]) and window.nav.isRowHidden(ROW["caseload"])
+    assert "Pekka Ylitalo" not in window.user_label.text()

@@ -39,13 +39,13 @@ def test_a_sign_in_given_before_the_database_is_open_goes_through_after(qapp, qt
     qtbot.keyClicks(window.login.username, "coach")
     qtbot.keyClicks(window.login.password, "demo")
     qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
-    assert window.pending_sign_in == ("coach", "demo")
+    assert window.session.pending_sign_in == ("coach", "demo")
     assert window.actor is None
     # The central database is connected before the waiting sign-in is carried out: an
     # online sign-in needs it (AuthService.central_url).
     order: list[str] = []
-    sign_in = window.sign_in
-    window.sign_in = lambda *a: (order.append("sign in"), sign_in(*a))
+    sign_in = window.session.sign_in
+    window.session.sign_in = lambda *a: (order.append("sign in"), sign_in(*a))
     window.attach_soon(services, services.is_demo(), lambda: (
         connect_central(window, services, runner, None, None), order.append("central")))
     qtbot.waitUntil(lambda: len(order) == 2, timeout=10000)
@@ -63,12 +63,12 @@ def test_the_language_can_be_changed_before_the_pages_exist(qapp, qtbot, service
     qtbot.addWidget(window)
     window.show()
     fi_button = window.login.button.text()
-    window.set_language("sv")
+    window.preferences.set_language("sv")
     qtbot.waitUntil(lambda: window.login.button.text() != fi_button)
     window.attach(services, False)
     # The pages built afterwards speak the language chosen before them.
     assert window.nav.item(0).text() == "I dag"
-    window.switcher.switch("fi")
+    window.preferences.switcher.switch("fi")
     runner.wait()
 
 

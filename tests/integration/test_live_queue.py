@@ -26,7 +26,7 @@ def _window(qapp, qtbot, services, url, user):
     window.login.password.setText("demo")
     qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.actor is not None, timeout=10000)
-    qtbot.waitUntil(lambda: window.queue.snapshot is not None, timeout=10000)
+    qtbot.waitUntil(lambda: window.page("queue").snapshot is not None, timeout=10000)
     return window, runner
 
 
@@ -41,21 +41,23 @@ def test_walk_in_at_one_desk_appears_at_the_other(qapp, qtbot, tmp_path, pg_url)
     _copy_credentials(_Holder(a), _Holder(b))
     win_a, runner_a = _window(qapp, qtbot, a, pg_url, "coach")
     win_b, runner_b = _window(qapp, qtbot, b, pg_url, "desk")
-    qtbot.waitUntil(lambda: win_b.sync.online is True and win_b.sync.last_sync is not None,
+    sync_b = win_b.session.sync
+    qtbot.waitUntil(lambda: sync_b.online is True and sync_b.last_sync is not None,
                     timeout=10000)
     assert "Online" in win_b.sync_label.text() or "Verkossa" in win_b.sync_label.text()
 
+    queue_a, queue_b = win_a.page("queue"), win_b.page("queue")
     runner_a.submit(lambda: a.queue.register_walk_in(None, "information", note="Live"))
     qtbot.waitUntil(lambda: any(r.note == "Live" for r in (
-        win_b.queue.snapshot.waiting if win_b.queue.snapshot else [])), timeout=10000)
+        queue_b.snapshot.waiting if queue_b.snapshot else [])), timeout=10000)
     # And back: desk B calls it; desk A sees it being called.
-    ticket = next(r for r in win_b.queue.snapshot.waiting if r.note == "Live")
+    ticket = next(r for r in queue_b.snapshot.waiting if r.note == "Live")
     runner_b.submit(lambda: b.queue.call(ticket.id))
     qtbot.waitUntil(lambda: any(r.id == ticket.id for r in (
-        win_a.queue.snapshot.serving if win_a.queue.snapshot else [])), timeout=10000)
+        queue_a.snapshot.serving if queue_a.snapshot else [])), timeout=10000)
 
     for window, runner, services in ((win_a, runner_a, a), (win_b, runner_b, b)):
-        window.sync.stop()
+        window.session.sync.stop()
         runner.wait()
         services.close()
     central.dispose()

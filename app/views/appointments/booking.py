@@ -35,7 +35,9 @@ from app.dto.appointments import (
 from app.i18n import HELSINKI, N_, _, format_date, format_datetime, format_time
 from app.rules.booking import DEFAULT_MINUTES
 from app.rules.codes import AppointmentType, Channel
-from app.services.registry import Services
+from app.services.appointments import AppointmentService
+from app.services.customers import CustomerService
+from app.services.session import SessionInfo
 from app.views.common import FieldError, icon, label, shortcut
 from app.views.form_dialog import FormDialog
 from app.views.operations import QueryOp, drop_pending
@@ -48,13 +50,15 @@ ANY_POINT, ANY_TEAM = "point:", "team:"
 class BookingDialog(FormDialog):
     """`mode` is "book", "reschedule" (of `original`) or "rebook" (after a no-show)."""
 
-    def __init__(self, services: Services, runner: TaskRunner, workers: list[CalendarWorker],
+    def __init__(self, appointments: AppointmentService, customers: CustomerService,
+                 session: SessionInfo, runner: TaskRunner, workers: list[CalendarWorker],
                  teams: list[tuple[str, str]], service_point: tuple[str, str],
                  start: datetime, staff_id: str | None = None, mode: str = "book",
                  original: AppointmentRow | None = None, customer: tuple[str, str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("booking_dialog", parent)
-        self.services, self.runner, self.mode, self.original = services, runner, mode, original
+        self.appointments, self.customers, self.session = appointments, customers, session
+        self.runner, self.mode, self.original = runner, mode, original
         self.workers = workers
         self.customer_id: str | None = customer[0] if customer else None
         self.deadline: DeadlineInfo | None = None
@@ -242,7 +246,7 @@ class BookingDialog(FormDialog):
                 item.setData(Qt.ItemDataRole.UserRole, (row.id, row.name))
                 self.results.addItem(item)
 
-        QueryOp(self.runner, self, lambda: self.services.customers.page(query, limit=8),
+        QueryOp(self.runner, self, lambda: self.customers.page(query, limit=8),
                 success=shown).latest("search").run_in_background()
 
     def _customer_chosen(self, item: QListWidgetItem | None) -> None:
@@ -255,13 +259,15 @@ class BookingDialog(FormDialog):
 
     def _load_deadline(self) -> None:
         customer_id = self.customer_id
+        if customer_id is None:  # both callers have a customer
+            return
 
         def shown(info: DeadlineInfo | None) -> None:
             if customer_id == self.customer_id:
                 self.deadline = info
                 self._show_deadline()
 
-        QueryOp(self.runner, self, lambda: self.services.appointments.deadline(customer_id),
+        QueryOp(self.runner, self, lambda: self.appointments.deadline(customer_id),
                 success=shown).quietly().latest("deadline").run_in_background()
 
     def _show_deadline(self) -> None:
@@ -290,7 +296,7 @@ class BookingDialog(FormDialog):
             kwargs["team_id"] = who[len(ANY_TEAM):]
         else:
             kwargs["staff_id"] = who
-        now = self.services.ctx.now()
+        now = self.session.now()
         start = now if self.mode == "rebook" else min(self.chosen_start(),
                                                        now + timedelta(days=365))
 
@@ -309,7 +315,7 @@ class BookingDialog(FormDialog):
                 self.slots.setFocus()
 
         QueryOp(self.runner, self,
-                lambda: self.services.appointments.find_slots(minutes, start, count=10, **kwargs),
+                lambda: self.appointments.find_slots(minutes, start, count=10, **kwargs),
                 success=shown).latest("slots").run_in_background()
 
     def _slot_chosen(self, item: QListWidgetItem | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Signal, SignalInstance
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.dto.appointments import AppointmentRow
@@ -66,7 +66,7 @@ class CustomerAppointmentsView(QGroupBox):
         self.retranslate()
         self._update()
 
-    def _emit(self, signal: Signal) -> None:
+    def _emit(self, signal: SignalInstance) -> None:
         row = self.selected()
         if row is not None:
             signal.emit(row.id)

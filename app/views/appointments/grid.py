@@ -354,7 +354,7 @@ class CalendarGrid(QWidget):
         key, mods = event.key(), event.modifiers()
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         K = Qt.Key
-        moves = {
+        moves: dict[int, tuple[str, int]] = {  # key() is an int; Qt.Key is an IntEnum
             K.Key_Left: ("worker", -1) if ctrl else ("day", -1),
             K.Key_Right: ("worker", 1) if ctrl else ("day", 1),
             K.Key_Up: ("slot", -1), K.Key_Down: ("slot", 1),

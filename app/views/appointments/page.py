@@ -6,11 +6,13 @@ free cell or goes to the chosen appointment's actions."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -24,9 +26,12 @@ from PySide6.QtWidgets import (
 
 from app.dto.appointments import AppointmentRow, CalendarData, CalendarWorker
 from app.i18n import HELSINKI, N_, _, format_date
-from app.services.registry import Services
+from app.services.appointments import AppointmentService
+from app.services.calendar_settings import CalendarSettingsService
+from app.services.customers import CustomerService
+from app.services.session import SessionInfo
 from app.views.appointments import columns as cols
-from app.views.appointments.actions import CalendarActions
+from app.views.appointments.actions import AppointmentActions
 from app.views.appointments.calendar_settings import CalendarSettingsActions
 from app.views.appointments.grid import ROW_MINUTES, CalendarGrid
 from app.views.appointments.letter import LetterActions
@@ -34,7 +39,11 @@ from app.views.common import heading_label, icon, shortcut
 from app.views.operations import QueryOp, refresh_on_change
 from app.views.tasks import TaskRunner
 
-# (attribute, icon, shortcut, text)
+if TYPE_CHECKING:
+    from app.services.context import Actor
+
+# (action, icon, shortcut, text): the actions are AppointmentActions' and, from
+# working_hours on, CalendarSettingsActions'.
 ACTIONS = (
     ("book", "mdi6.calendar-plus", "F2", N_("&Book… (F2)")),
     ("check_in", "mdi6.account-check", "F5", N_("Check &in (F5)")),
@@ -52,27 +61,35 @@ ACTIONS = (
 CALENDAR_TABLES = {"appointment", "working_hours", "calendar_override"}
 
 
-class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
+class AppointmentsPage(QWidget):
+    """The calendar; its actions are collaborators: `calendar_actions` (the
+    appointments) and `calendar_settings` (working hours, holidays and exceptions)."""
+
     # The signed-in worker's appointments still to come today (the navigation's count).
     count_changed = Signal(int)
 
-    def __init__(self, services: Services, runner: TaskRunner,
+    def __init__(self, appointments: AppointmentService,
+                 calendar_settings: CalendarSettingsService, customers: CustomerService,
+                 session: SessionInfo, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("appointments_page")
-        self.services, self.service, self.runner = services, services.appointments, runner
+        self.service, self.session, self.runner = appointments, session, runner
         self.mode = "week"
-        self.anchor = cols.weekday_on_or_after(services.ctx.today())
+        self.anchor = cols.weekday_on_or_after(session.today())
         self.points: list[tuple[str, str]] = []
         self.teams: list[tuple[str, str]] = []
         self.workers: list[CalendarWorker] = []
         self.data: CalendarData | None = None
         self.cursor_staff: str | None = None
         self.started = False
-        self.dialog: Any = None
-        self.history: list[AppointmentRow] = []
+        self.dialog: QDialog | None = None  # the one open from the page
         self.pending_customer: tuple[str, str] | None = None
         self.letters = LetterActions(self.service, runner, self, self.say)
+        self.calendar_actions = AppointmentActions(self, self, appointments, customers,
+                                                   session, runner, self.letters)
+        self.calendar_settings = CalendarSettingsActions(self, self, calendar_settings,
+                                                         session, runner)
         self._build()
         refresh_on_change(runner, self, CALENDAR_TABLES, self._tables_changed)
         self.retranslate()
@@ -135,12 +152,12 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
         self.grid.cursor_moved.connect(self._cursor_moved)
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.grid.customContextMenuRequested.connect(lambda _pos: self._show_context_menu())
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("appointments_scroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.grid)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        body.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("appointments_scroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.grid)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        body.addWidget(self.scroll_area, 1)
 
         side = QVBoxLayout()
         self.details_box = QGroupBox()
@@ -154,13 +171,15 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
         details_layout.addWidget(self.details)
         side.addWidget(self.details_box)
         self.buttons: dict[str, QPushButton] = {}
+        handlers: dict[str, Callable[[], Any]] = {**self.calendar_actions.handlers(),
+                                                  **self.calendar_settings.handlers()}
         for name, icon_name, key, _text in ACTIONS:
             button = QPushButton()
             button.setObjectName(f"appointments_{name}")
             button.setIcon(icon(icon_name, self))
             button.setStyleSheet("text-align: left; padding: 4px 8px;")
             shortcut(self, key, button)
-            button.clicked.connect(lambda _c=False, n=name: getattr(self, n)())
+            button.clicked.connect(lambda _c=False, act=handlers[name]: act())
             side.addWidget(button)
             self.buttons[name] = button
         self.legend = QLabel()
@@ -226,32 +245,54 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
 
     # --- loading ----------------------------------------------------------------------------
 
-    def activate(self) -> None:
+    def activate(self, actor: Actor) -> None:
         """Shown: the first time, load the choices and this worker's (or point's) week."""
         if self.started:
             self.load()
             return
         self.started = True
-        self.anchor = cols.weekday_on_or_after(self.services.ctx.today())
-        actor = self.services.ctx.actor
+        self.anchor = cols.weekday_on_or_after(self.session.today())
+        service = self.service
 
-        def loaded(result: tuple) -> None:
+        def loaded(result: tuple[list[tuple[str, str]], list[tuple[str, str]]]) -> None:
             self.points, self.teams = result
             self.point_combo.clear()
             for point_id, name in self.points:
                 self.point_combo.addItem(name, point_id)
-            if actor is not None:
-                self.point_combo.setCurrentIndex(
-                    max(0, self.point_combo.findData(actor.service_point_id)))
-            self._point_changed(prefer=actor.staff_id if actor else None)
+            self.point_combo.setCurrentIndex(
+                max(0, self.point_combo.findData(actor.service_point_id)))
+            self._point_changed(prefer=actor.staff_id)
 
-        QueryOp(self.runner, self, lambda: (self.service.service_points(), self.service.teams()),
+        QueryOp(self.runner, self, lambda: (service.service_points(), service.teams()),
                 success=loaded).run_in_background()
 
-    def signed_out(self) -> None:
+    def deactivate(self) -> None:
+        pass
+
+    def refresh(self) -> None:
+        """Rows arrived: the shown calendar again, else only the count."""
+        if self.started and self.isVisible():
+            self.load()
+        else:
+            self.refresh_count()
+
+    def clear(self) -> None:
+        """Signed out: no one's calendar, choice, appointment or message is left; the
+        next person starts from their own week (or their service point's day)."""
         self.started = False
         self.data = None
-        self.grid.set_columns([], self.services.ctx.now())
+        self.pending_customer = None
+        self.mode, self.cursor_staff = "week", None
+        self.day_button.setChecked(False)
+        self.week_button.setChecked(True)
+        self.points, self.teams, self.workers = [], [], []
+        for combo in (self.point_combo, self.team_combo, self.worker_combo):
+            combo.clear()
+        self.calendar_actions.clear()
+        self.grid.set_columns([], self.session.now())
+        self._cursor_moved()  # the details panel and the cursor line: nothing
+        self.say("")
+        self.count_changed.emit(0)
 
     def _point_changed(self, prefer: str | None = None) -> None:
         point_id = self.point_combo.currentData()
@@ -271,7 +312,7 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
             self._filter_changed()
             if self.pending_customer is not None:
                 customer, self.pending_customer = self.pending_customer, None
-                self.book(customer)
+                self.calendar_actions.book(customer)
 
         QueryOp(self.runner, self, lambda: self.service.workers(point_id), success=loaded) \
             .latest("workers").run_in_background()
@@ -311,10 +352,7 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
                 success=self.count_changed.emit).quietly().latest("count").run_in_background()
 
     def _tables_changed(self) -> None:
-        if self.started and self.isVisible():
-            self.load()
-        else:
-            self.refresh_count()
+        self.refresh()
 
     def load(self) -> None:
         self.refresh_count()  # every change in the calendar reloads it
@@ -343,7 +381,7 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
         else:
             columns = cols.week_columns(data, self.anchor)
             col = self.anchor.weekday()
-        self.grid.set_columns(columns, self.services.ctx.now())
+        self.grid.set_columns(columns, self.session.now())
         self.grid.set_cursor(col, slot)
 
     def _show_range(self) -> None:
@@ -375,8 +413,8 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
         elif kind == "week":
             self.anchor = cols.step_weekday(self.anchor, 5 * delta)
         elif kind == "today":
-            self.anchor = cols.weekday_on_or_after(self.services.ctx.today())
-            now = self.services.ctx.now().astimezone(HELSINKI)
+            self.anchor = cols.weekday_on_or_after(self.session.today())
+            now = self.session.now().astimezone(HELSINKI)
             self.grid.slot = self.grid.slot_for_minute(now.hour * 60 + now.minute)
         elif kind == "slot":
             self.grid.set_cursor(self.grid.col, self.grid.slot + delta)
@@ -406,7 +444,7 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
                 self.anchor = column.day
             elif column.staff_id:
                 self.cursor_staff = column.staff_id
-        self._show_appointment(self.grid.cursor_appointment())
+        self.calendar_actions.show_appointment(self.grid.cursor_appointment())
 
     def selected(self) -> AppointmentRow | None:
         return self.grid.cursor_appointment()
@@ -414,7 +452,7 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
     def activate_cursor(self) -> None:
         row = self.selected()
         if row is None:
-            self.book()
+            self.calendar_actions.book()
             return
         for name in ("check_in", "no_show", "reschedule", "save_letter"):
             if self.buttons[name].isEnabled():
@@ -441,7 +479,14 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
 
     # --- helpers ----------------------------------------------------------------------------
 
-    def _go_to(self, row: AppointmentRow) -> None:
+    def book_when_ready(self, customer: tuple[str, str]) -> None:
+        """Book for a customer once the calendar's workers are loaded (first visit)."""
+        if self.workers:
+            self.calendar_actions.book(customer)
+        else:
+            self.pending_customer = customer
+
+    def go_to(self, row: AppointmentRow) -> None:
         """Show the week (and cell) of an appointment that was just booked or moved."""
         local = row.starts_at.astimezone(HELSINKI)
         self.anchor = local.date()
@@ -451,6 +496,11 @@ class AppointmentsPage(CalendarActions, CalendarSettingsActions, QWidget):
         self._show_range()
         self.load()
         self.grid.setFocus()
+
+    def show_dialog(self, dialog: QDialog) -> None:
+        """Open a dialog of the page's actions (kept: one at a time)."""
+        self.dialog = dialog
+        dialog.open()
 
     def say(self, text: str) -> None:
         self.message.setText(text)

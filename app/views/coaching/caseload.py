@@ -4,7 +4,7 @@ suggestion, bulk reassignment when a coach leaves, and one coach's customers (wi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,12 +22,16 @@ from PySide6.QtWidgets import (
 from app.dto.coaching import CaseloadCustomer, CaseloadRow, Caseloads, SuggestedMove
 from app.i18n import N_, _, format_number
 from app.rules.permissions import Permission, allowed
-from app.services.registry import Services
+from app.services.coaching import CoachingService
+from app.services.settings import SettingsService
 from app.views.coaching.dialogs import ReasonDialog
 from app.views.common import heading_label, icon, list_table
 from app.views.operations import QueryOp, WriteOp, refresh_on_change
 from app.views.simple_model import Index, SimpleTableModel
 from app.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.services.context import Actor
 
 
 def _coach_cells(row: CaseloadRow) -> list[str]:
@@ -67,11 +71,11 @@ class CoachLoadModel(SimpleTableModel):
 class CaseloadPage(QWidget):
     open_customer = Signal(str)
 
-    def __init__(self, services: Services, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, coaching: CoachingService, settings: SettingsService,
+                 runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("caseload_page")
-        self.services, self.runner = services, runner
+        self.coaching, self.settings, self.runner = coaching, settings, runner
         self.data: Caseloads | None = None
         self.can_manage = False
         layout = QVBoxLayout(self)
@@ -158,19 +162,35 @@ class CaseloadPage(QWidget):
         self.leave_button.setVisible(self.can_manage)
         self.apply_button.setVisible(self.can_manage)
 
-    def activate(self) -> None:
-        self.refresh()
+    def activate(self, actor: Actor) -> None:
+        self.set_role(actor.role)
+        self.load()
         self.coach_table.setFocus()
 
+    def deactivate(self) -> None:
+        pass
+
+    def clear(self) -> None:
+        """Signed out: the next person loads the caseloads their role may see."""
+        self.data = None
+        for model in (self.coaches, self.teams, self.moves, self.customers):
+            model.set_rows([])
+        self.summary.setText("")
+        self.set_role(None)
+
     def refresh(self) -> None:
-        services = self.services
+        """Rows arrived: nothing reloads under the worker's hands; a change made here
+        reloads the caseloads (refresh_on_change), showing the page loads them."""
+
+    def load(self) -> None:
+        coaching, settings = self.coaching, self.settings
         QueryOp(self.runner, self,
-                lambda: services.coaching.caseloads(int(services.settings.get("caseload_cap"))),
+                lambda: coaching.caseloads(int(settings.get("caseload_cap"))),
                 success=self.show_data).latest("caseloads").run_in_background()
 
     def _tables_changed(self) -> None:
         if self.isVisible():
-            self.refresh()
+            self.load()
 
     def show_data(self, data: Caseloads) -> None:
         self.data = data
@@ -216,7 +236,7 @@ class CaseloadPage(QWidget):
             if self._current_coach() == coach:
                 self.customers.set_rows(rows)
 
-        QueryOp(self.runner, self, lambda: self.services.coaching.caseload_customers(coach, many),
+        QueryOp(self.runner, self, lambda: self.coaching.caseload_customers(coach, many),
                 success=shown).latest("customers").run_in_background()
 
     def _open(self, index: QModelIndex) -> None:
@@ -232,7 +252,7 @@ class CaseloadPage(QWidget):
             return
         text = _("Move {n} customers from {source} to {target}.").format(
             n=format_number(move.count), source=move.from_name, target=move.to_name)
-        self._ask(_("Balance caseloads"), text, lambda reason: self.services.coaching.apply_move(
+        self._ask(_("Balance caseloads"), text, lambda reason: self.coaching.apply_move(
             move.from_staff_id, move.to_staff_id, move.count, reason),
             _("Balancing caseloads"))
 
@@ -244,7 +264,7 @@ class CaseloadPage(QWidget):
                  "the one with the most room first.").format(name=row.full_name,
                                                            n=format_number(row.active))
         self._ask(_("A coach leaves"), text,
-                  lambda reason: self.services.coaching.reassign_all(row.staff_id, reason),
+                  lambda reason: self.coaching.reassign_all(row.staff_id, reason),
                   _("The coach leaves"))
 
     def _ask(self, title: str, text: str, action: Any, default_reason: str) -> None:

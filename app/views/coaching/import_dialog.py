@@ -50,7 +50,7 @@ class ImportDialog(QDialog):
         self.setObjectName("import_dialog")
         self.service, self.runner = service, runner
         self.preview: ImportPreview | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         layout = QVBoxLayout(self)
         self.help = QLabel()
         self.help.setWordWrap(True)
@@ -136,7 +136,7 @@ class ImportDialog(QDialog):
                 success=self.show_preview).run_in_background()
 
     def show_preview(self, preview: ImportPreview) -> None:
-        self.preview, self.result = preview, None
+        self.preview, self.import_result = preview, None
         self.check.setEnabled(True)
         self.model.set_rows(preview.rows)
         self.summary.setText(_("{good} rows can be imported, {bad} have problems.").format(
@@ -147,7 +147,7 @@ class ImportDialog(QDialog):
         count = len(self.preview.accepted) if self.preview else 0
         self.import_button.setText(_("&Import {n} customers").format(n=format_number(count)))
         self.import_button.setAccessibleName(_("Import the rows without problems"))
-        self.import_button.setEnabled(count > 0 and self.result is None)
+        self.import_button.setEnabled(count > 0 and self.import_result is None)
 
     def run_import(self) -> None:
         preview = self.preview
@@ -158,7 +158,7 @@ class ImportDialog(QDialog):
                 success=self.show_result).run_in_background()
 
     def show_result(self, result: ImportResult) -> None:
-        self.result = result
+        self.import_result = result
         self.summary.setText(_("Imported: {created} new, {updated} updated; {rejected} "
                                "rows rejected.").format(
             created=format_number(result.created), updated=format_number(result.updated),

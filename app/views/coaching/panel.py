@@ -84,8 +84,9 @@ class CoachingPanel(QGroupBox):
         self.mark.setToolTip(source_tooltip(clock.hundred_day_source))
         while self.deadlines.count():
             item = self.deadlines.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for d in clock.deadlines:
             line = QLabel(deadline_text(d, today))
             line.setWordWrap(True)
@@ -154,7 +155,7 @@ class CoachingController:
 
         def shown(result: tuple[CustomerClock, list[AssignmentRow]]) -> None:
             if self.customer_id == customer_id:
-                self.panel.show_clock(result[0], self.services.ctx.today())
+                self.panel.show_clock(result[0], self.services.session.today())
                 situation = getattr(self.parent, "card_view", None)
                 if situation is not None:  # the working-day count's source, as a tooltip
                     situation.situation.setToolTip(source_tooltip(result[0].hundred_day_source))
@@ -186,12 +187,15 @@ class CoachingController:
             current = self.panel.clock.coach_id if self.panel.clock else None
             dialog = AssignCoachDialog(coaches, current, cap, self.parent)
 
+            def assigned(_row: object) -> None:
+                dialog.saved()
+                self.reload_card(customer_id)
+
             def submit() -> None:
                 coach_id, reason = dialog.value()
                 WriteOp(self.runner, dialog,
                         lambda: self.services.coaching.assign(customer_id, coach_id, reason),
-                        success=lambda _row: (dialog.saved(), self.reload_card(customer_id))) \
-                    .run_in_background()
+                        success=assigned).run_in_background()
 
             dialog.submit_handler = submit
             self.dialog = dialog

@@ -3,19 +3,22 @@ days within two weeks, who has no valid plan, who has not been contacted for a w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.dto.coaching import WorkItem
 from app.i18n import N_, _, format_date, format_number, ngettext
-from app.services.registry import Services
+from app.services.statutory_clock import StatutoryClockService
 from app.views.coaching.texts import kind_label, source_tooltip
 from app.views.common import heading_label, icon, list_table, shortcut
 from app.views.operations import QueryOp
 from app.views.simple_model import Index, SimpleTableModel
 from app.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.services.context import Actor
 
 
 class WorkItemModel(SimpleTableModel):
@@ -49,11 +52,11 @@ class TodayPage(QWidget):
     open_customer = Signal(str)
     count_changed = Signal(int)
 
-    def __init__(self, services: Services, runner: TaskRunner,
+    def __init__(self, service: StatutoryClockService, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("today_page")
-        self.service, self.runner = services.clock, runner
+        self.service, self.runner = service, runner
         layout = QVBoxLayout(self)
         self.heading = heading_label()
         self.summary = QLabel()
@@ -67,7 +70,7 @@ class TodayPage(QWidget):
         self.open_button.clicked.connect(self._open_current)
         self.refresh_button = QPushButton()
         self.refresh_button.setObjectName("today_refresh")
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(self.load)
         shortcut(self, "F5", self.refresh_button)
         bar.addWidget(self.open_button)
         bar.addWidget(self.refresh_button)
@@ -81,11 +84,27 @@ class TodayPage(QWidget):
         layout.addWidget(self.table, 1)
         self.retranslate()
 
-    def activate(self) -> None:
-        self.refresh()
+    def activate(self, actor: Actor) -> None:
+        self.load()
         self.table.setFocus()
 
+    def deactivate(self) -> None:
+        pass
+
+    def clear(self) -> None:
+        """Signed out: the worklist was the coach's own."""
+        self.model.set_rows([])
+        self.summary.setText("")
+        self.count_changed.emit(0)
+
     def refresh(self) -> None:
+        """Signed in, rows arrived: the navigation's count again (the worklist's length).
+        On screen the list stays as it is until F5: a reload would move the selection."""
+        if not self.isVisible():
+            self.load()
+
+    def load(self) -> None:
+        """The worklist (shown, F5); its length is the navigation's count."""
         QueryOp(self.runner, self, self.service.worklist, success=self.show_items) \
             .latest("worklist").run_in_background()
 

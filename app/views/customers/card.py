@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -53,27 +53,23 @@ class CustomerCardView(QWidget):
         self.edit = QPushButton()
         self.edit.setObjectName("customer_edit")
         shortcut(self, "Ctrl+E", self.edit)
-        self.edit.clicked.connect(lambda: self.card and self.edit_requested.emit(self.card.id))
+        self.edit.clicked.connect(lambda: self._emit_for_card(self.edit_requested))
         self.reveal = QPushButton()
         self.reveal.setObjectName("customer_reveal_hetu")
-        self.reveal.clicked.connect(
-            lambda: self.card and self.reveal_requested.emit(self.card.id)
-        )
+        self.reveal.clicked.connect(lambda: self._emit_for_card(self.reveal_requested))
         self.contact = QPushButton()
         self.contact.setObjectName("customer_record_contact")
         shortcut(self, "Ctrl+R", self.contact)
-        self.contact.clicked.connect(
-            lambda: self.card and self.contact_requested.emit(self.card.id)
-        )
+        self.contact.clicked.connect(lambda: self._emit_for_card(self.contact_requested))
         self.plan = QPushButton()
         self.plan.setObjectName("customer_plan")
         shortcut(self, "Ctrl+L", self.plan)
-        self.plan.clicked.connect(lambda: self.card and self.plan_requested.emit(self.card.id))
+        self.plan.clicked.connect(lambda: self._emit_for_card(self.plan_requested))
         self.access_log = QPushButton()
         self.access_log.setObjectName("customer_access_log")
         self.access_log.setVisible(False)  # team leads only: see CustomersPage.set_role
         self.access_log.clicked.connect(
-            lambda: self.card and self.access_log_requested.emit(self.card.id))
+            lambda: self._emit_for_card(self.access_log_requested))
         bar.addWidget(self.back)
         bar.addStretch(1)
         bar.addWidget(self.access_log)
@@ -236,9 +232,18 @@ class CustomerCardView(QWidget):
         # measured once the card is laid out (a hidden card's forms report no height).
         QTimer.singleShot(0, self, self._fit_details)  # dropped if the card is deleted
 
+    def _emit_for_card(self, signal: SignalInstance) -> None:
+        """Emits the shown customer's id (nothing while no card is shown)."""
+        if self.card is not None:
+            signal.emit(self.card.id)
+
     def _fit_details(self) -> None:
         body = self.details_scroll.widget()
-        body.layout().activate()
+        if body is None:
+            return
+        layout = body.layout()
+        if layout is not None:
+            layout.activate()
         self.details_scroll.setMinimumHeight(min(body.sizeHint().height() + 4, 240))
 
     @staticmethod

@@ -25,7 +25,7 @@ from app.i18n import N_, _, format_date, parse_date
 from app.rules.codes import CUSTOMER_LANGUAGES
 from app.rules.customer import CustomerInput
 from app.services.errors import ValidationFailed
-from app.views.common import FieldError, language_label
+from app.views.common import FieldError, combo_line_edit, language_label
 from app.views.operations import WriteOp
 from app.views.tasks import TaskRunner
 
@@ -146,7 +146,7 @@ class CustomerDialog(QDialog):
             widget = lbl.buddy()
             if widget is not None:
                 widget.setAccessibleName(_(text).replace("&", ""))
-        self.municipality.lineEdit().setAccessibleName(_("Home municipality"))
+        combo_line_edit(self.municipality).setAccessibleName(_("Home municipality"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -158,3 +158,12 @@ class CustomerListView(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def clear(self) -> None:
+        """Signed out: no search typed, none under way, no rows, no count."""
+        self.debounce.stop()
+        self.search.blockSignals(True)  # no search runs signed out
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.status.setText("")
+        self.model.clear()

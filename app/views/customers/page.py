@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
@@ -22,6 +24,9 @@ from app.views.operations import QueryOp, WriteOp, refresh_on_change
 from app.views.plans.editor import PlanEditor
 from app.views.queue.dialogs import VisitRecordDialog
 from app.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.services.context import Actor
 
 
 class CustomersPage(QStackedWidget):
@@ -61,10 +66,25 @@ class CustomersPage(QStackedWidget):
         refresh_on_change(runner, self, {"visit"}, self._visits_changed)
         refresh_on_change(runner, self, {"appointment"}, self._appointments_changed)
 
-    def activate(self) -> None:
+    def activate(self, actor: Actor) -> None:
         """Called when the page is shown: load the list the first time."""
+        self.set_role(actor.role)
         if not self.model.started:
             self.model.set_query("")
+
+    def deactivate(self) -> None:
+        pass
+
+    def refresh(self) -> None:
+        """Rows arrived: nothing reloads under the worker's hands (the list would jump);
+        a write to customers, visits or appointments reloads what shows it
+        (refresh_on_change)."""
+
+    def clear(self) -> None:
+        """Signed out: the list shows, empty, with no search; it loads when next shown."""
+        self.show_list()
+        self.list_view.clear()
+        self.set_role(None)
 
     def _customers_changed(self) -> None:
         if self.model.started:
@@ -107,14 +127,17 @@ class CustomersPage(QStackedWidget):
 
     def _wire_appointments(self, services: Services) -> None:
         self.appointments = services.appointments
-        self.now = lambda: services.ctx.now()  # looked up each time: tests set the clock
+        self.now = services.session.now  # reads the context clock: tests set it
         section = self.card_view.appointments
         letters = LetterActions(services.appointments, self.runner, self, section.say)
         section.save_letter_requested.connect(letters.save)
         section.print_letter_requested.connect(letters.print)
-        section.book_requested.connect(
-            lambda: self.card_view.card and self.book_requested.emit(
-                self.card_view.card.id, self.card_view.card.name))
+        section.book_requested.connect(self._book_for_card)
+
+    def _book_for_card(self) -> None:
+        card = self.card_view.card
+        if card is not None:
+            self.book_requested.emit(card.id, card.name)
 
     def load_appointments(self, customer_id: str) -> None:
         def shown(rows: list) -> None:
@@ -199,5 +222,6 @@ class CustomersPage(QStackedWidget):
         self.dialog.open()
 
     def _dialog_saved(self) -> None:
-        if self.dialog is not None and self.dialog.saved is not None:
-            self.show_card(self.dialog.saved)  # the list shows the change (customer table)
+        dialog = self.dialog
+        if isinstance(dialog, CustomerDialog) and dialog.saved is not None:
+            self.show_card(dialog.saved)  # the list shows the change (customer table)

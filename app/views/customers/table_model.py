@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from app.dto.customers import CustomerRow
 from app.i18n import N_, _, format_date, format_number
 from app.services.customers import CustomerService
-from app.views.operations import QueryOp
+from app.views.operations import QueryOp, drop_pending
 from app.views.tasks import TaskRunner
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -111,6 +111,17 @@ class CustomerTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         self.set_query(self.query)
+
+    def clear(self) -> None:
+        """No rows and no search (signed out); the next set_query loads anew. What the
+        old query still has under way is dropped."""
+        drop_pending(self, "rows")
+        drop_pending(self, "count")
+        self.beginResetModel()
+        self._tuples, self._shown = [], {}
+        self.endResetModel()
+        self.query, self.has_more, self.total, self.started = "", False, None, False
+        self._set_loading(False)
 
     def _load(self, after: tuple[str, str] | None) -> None:
         query = self.query

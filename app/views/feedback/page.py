@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QDate, QEvent, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -43,6 +43,9 @@ from app.views.feedback.faces import SCORE_WORDS
 from app.views.operations import QueryOp, WriteOp, refresh_on_change
 from app.views.simple_model import SimpleTableModel
 from app.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.services.context import Actor
 
 DEFAULT_DAYS = 91  # a quarter: enough answers for per-worker figures
 DIMENSION_NAMES = (
@@ -119,7 +122,7 @@ class _Card(QFrame):
 
 
 class FeedbackPage(QWidget):
-    open_replies_changed = Signal(int)
+    count_changed = Signal(int)  # reply requests still open (the navigation's count)
 
     def __init__(self, service: FeedbackService, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
@@ -128,6 +131,7 @@ class FeedbackPage(QWidget):
         self.service, self.runner = service, runner
         self.table: FigureTable | None = None
         self.total: Figures | None = None
+        self.actor: Actor | None = None  # who it is shown to
         self.permitted = False
         self.workers: WorkerFigures | None = None
         self._build()
@@ -178,7 +182,7 @@ class FeedbackPage(QWidget):
         self.tabs.addTab(self._workers_tab(), "")
         self.tabs.addTab(self._comments_tab(), "")
         self.tabs.addTab(self._replies_tab(), "")
-        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+        self.tabs.currentChanged.connect(lambda _i: self.load())
         content.addWidget(self.tabs, 1)
         layout.addWidget(self.content, 1)
         self.message = QLabel()
@@ -199,7 +203,7 @@ class FeedbackPage(QWidget):
         self.group_by.setObjectName("feedback_group_by")
         for key, _text in DIMENSION_NAMES:
             self.group_by.addItem("", key)
-        self.group_by.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.group_by.currentIndexChanged.connect(lambda _i: self.load())
         self.group_label.setBuddy(self.group_by)
         row.addWidget(self.group_label)
         row.addWidget(self.group_by)
@@ -239,15 +243,15 @@ class FeedbackPage(QWidget):
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(250)
-        self.search_timer.timeout.connect(self.refresh)
+        self.search_timer.timeout.connect(self.load)
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.point = QComboBox()
         self.point.setObjectName("feedback_point")
         self.point.addItem("", None)
-        self.point.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.point.currentIndexChanged.connect(lambda _i: self.load())
         self.low_only = QCheckBox()
         self.low_only.setObjectName("feedback_low_only")
-        self.low_only.toggled.connect(lambda _on: self.refresh())
+        self.low_only.toggled.connect(lambda _on: self.load())
         row.addWidget(self.search, 1)
         row.addWidget(self.point)
         row.addWidget(self.low_only)
@@ -277,7 +281,7 @@ class FeedbackPage(QWidget):
         row = QHBoxLayout()
         self.show_handled = QCheckBox()
         self.show_handled.setObjectName("feedback_show_handled")
-        self.show_handled.toggled.connect(lambda _on: self.refresh())
+        self.show_handled.toggled.connect(lambda _on: self.load())
         self.handled_button = QPushButton()
         self.handled_button.setObjectName("feedback_mark_handled")
         self.handled_button.clicked.connect(self.mark_handled)
@@ -368,13 +372,16 @@ class FeedbackPage(QWidget):
     # --- loading ----------------------------------------------------------------------
 
     def _period(self) -> tuple[date, date]:
-        return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]  # PySide6 types toPython() as object; a QDate's is a date
+        # PySide6 types toPython() as object; a QDate's is a date.
+        return (cast(date, self.start.date().toPython()),
+                cast(date, self.end.date().toPython()))
 
     def _period_changed(self) -> None:
         if not getattr(self, "_quiet", True):
-            self.refresh()
+            self.load()
 
-    def activate(self) -> None:
+    def activate(self, actor: Actor) -> None:
+        self.actor = actor
         ok = self._may(Permission.FEEDBACK_READ)
         self.permitted = ok
         self.content.setVisible(ok)
@@ -385,16 +392,30 @@ class FeedbackPage(QWidget):
             if self.point.count() == 1:
                 QueryOp(self.runner, self, self.service.service_points,
                         success=self._fill_points).run_in_background()
-            self.refresh()
+            self.load()
 
     def deactivate(self) -> None:
         pass
+
+    def clear(self) -> None:
+        """Signed out: no figures, comments or replies are left for the next person."""
+        self.actor = None
+        self.permitted = False
+        self.content.setVisible(False)
+        for model in (self.comment_model, self.reply_model, self.worker_model):
+            model.set_rows([])
+        self.message.setText("")
+        self.count_changed.emit(0)
+
+    def refresh(self) -> None:
+        """Rows arrived: nothing reloads under the worker's hands (a chosen reply would
+        lose its selection); the filters, the tabs and a change made here reload."""
 
     def _fill_points(self, points: list[Any]) -> None:
         for p in points:
             self.point.addItem(p.name, p.id)
 
-    def refresh(self) -> None:
+    def load(self) -> None:
         if not self.permitted:
             return
         start, end = self._period()
@@ -429,10 +450,10 @@ class FeedbackPage(QWidget):
 
     def _tables_changed(self) -> None:
         if self.isVisible():
-            self.refresh()
+            self.load()
 
     def _may(self, permission: Permission) -> bool:
-        actor = self.service.ctx.actor
+        actor = self.actor
         return actor is not None and allowed(actor.role, permission)
 
     def show_error(self, text: str) -> None:
@@ -481,7 +502,7 @@ class FeedbackPage(QWidget):
     def _got_replies(self, rows: list[ReplyRow]) -> None:
         self.reply_model.set_rows(rows)
         self._update_buttons()
-        self.open_replies_changed.emit(sum(1 for r in rows if r.handled_at is None))
+        self.count_changed.emit(sum(1 for r in rows if r.handled_at is None))
 
     def _selected_reply(self) -> ReplyRow | None:
         index = self.reply_table.currentIndex()

@@ -194,7 +194,8 @@ class CompareModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.BackgroundRole:
-            palette = self.parent().palette() if self.parent() else QPalette()
+            parent = self.parent()  # the compare dialog
+            palette = parent.palette() if isinstance(parent, QWidget) else QPalette()
             if change == "section":
                 return palette.color(QPalette.ColorRole.Window)
             if change != "same":

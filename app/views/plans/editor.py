@@ -115,7 +115,7 @@ class PlanEditor(QWidget):
         self.new_panel.create_requested.connect(self.create_plan)
         self.new_panel.cancel_requested.connect(
             lambda: self.body.setCurrentWidget(self.editor if self.info else self.new_panel))
-        self.editor = QWidget()
+        self.editor: QWidget = QWidget()  # typed: the panel's cancel handler above uses it
         columns = QHBoxLayout(self.editor)
         columns.setContentsMargins(0, 0, 0, 0)
         self.section_list = QListWidget()
@@ -124,9 +124,10 @@ class PlanEditor(QWidget):
         self.section_list.setWordWrap(True)
         self.section_list.setSpacing(2)
         self.pages = QStackedWidget()
+        self.obligation_section, self.review_section = ObligationSection(), ReviewSection()
         self.sections: list[Section] = [
             GoalsSection(), ActionsSection(partner=False), ActionsSection(partner=True),
-            ServicesSection(), ObligationSection(), ContactSection(), ReviewSection()]
+            ServicesSection(), self.obligation_section, ContactSection(), self.review_section]
         for section in self.sections:
             self.section_list.addItem(QListWidgetItem())
             scroll = QScrollArea()
@@ -229,9 +230,9 @@ class PlanEditor(QWidget):
     def _edited(self) -> None:
         if self.loading or self.info is None or not self.info.editable:
             return
-        obligation = self.section_by_key["obligation"]
-        obligation.next_review = self.section_by_key["review"].review.date()  # type: ignore  # attributes of the obligation and review sections, not of Section
-        obligation.update_preview()  # type: ignore[attr-defined]  # the obligation section's own method, not Section's
+        obligation = self.obligation_section
+        obligation.next_review = self.review_section.review.date()
+        obligation.update_preview()
         self.timer.start()
         self.header.set_save_state(N_("Unsaved changes…"))
         self._show_errors(check_acceptance(self.collect(), today()) if self.live_check else {})

@@ -3,8 +3,8 @@ an editable list of rows (goals, actions, services) with add and remove."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -39,7 +39,7 @@ class DateEdit(QLineEdit):
     def retranslate(self) -> None:
         self.setPlaceholderText(_("d.m.yyyy"))
 
-    def date(self) -> date | None:
+    def date(self) -> datetime.date | None:
         try:
             return parse_date(self.text())
         except ValueError:
@@ -49,7 +49,7 @@ class DateEdit(QLineEdit):
     def invalid(self) -> bool:
         return bool(self.text().strip()) and self.date() is None
 
-    def set_date(self, value: date | None) -> None:
+    def set_date(self, value: datetime.date | None) -> None:
         self.setText(format_date(value) if value else "")
 
     def _tidy(self) -> None:

@@ -18,6 +18,7 @@ from app.services.plans import (
     is_lowered,
     review_periods,
 )
+from app.views.common import combo_line_edit
 from app.views.plans.fields import DATE_FORMAT_ERROR, DateEdit
 from app.views.plans.sections import FormSection, WordingButton, append_text, text_box, today
 
@@ -124,7 +125,7 @@ class ContactSection(FormSection):
         for combo in (self.method, self.frequency):
             combo.setEditable(True)
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            combo.lineEdit().setMaxLength(200)
+            combo_line_edit(combo).setMaxLength(200)
             combo.currentTextChanged.connect(self.changed)
         self.add_field("contact_method", N_("&How"), self.method)
         self.add_field("contact_frequency", N_("How &often"), self.frequency)
@@ -133,8 +134,9 @@ class ContactSection(FormSection):
     def retranslate(self) -> None:
         super().retranslate()
         for combo, text in ((self.method, _("How")), (self.frequency, _("How often"))):
-            combo.lineEdit().setAccessibleName(text)
-            combo.lineEdit().setPlaceholderText(_("Type, or pick a ready wording"))
+            edit = combo_line_edit(combo)
+            edit.setAccessibleName(text)
+            edit.setPlaceholderText(_("Type, or pick a ready wording"))
 
     def set_plan(self, plan_type: str, lang: str) -> None:
         super().set_plan(plan_type, lang)

@@ -158,10 +158,10 @@ class ServiceRow(Row):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.labels = {name: QLabel() for name in ("kind", "provider", "when", "note")}
-        for name, field in (("kind", self.kind), ("provider", self.provider),
-                            ("when", dates), ("note", self.note)):
-            buddy = self.starts if name == "when" else field
-            self.labels[name].setBuddy(buddy)  # type: ignore[arg-type]  # only `dates` is a layout, and its buddy is self.starts
+        for name, field, buddy in (("kind", self.kind, self.kind),
+                                   ("provider", self.provider, self.provider),
+                                   ("when", dates, self.starts), ("note", self.note, self.note)):
+            self.labels[name].setBuddy(buddy)
             form.addRow(self.labels[name], field)
         self.line.addLayout(form, 1)
         self.finish()

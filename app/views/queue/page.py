@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 from app.dto.queue import QueueSnapshot, TicketRow
 from app.i18n import N_, _, format_number, format_time
 from app.rules.codes import ServiceArea, TicketState
-from app.services.registry import Services
+from app.services.customers import CustomerService
+from app.services.feedback import FeedbackService
+from app.services.queue import QueueService
 from app.views.common import heading_label, icon, label, list_table, shortcut
 from app.views.feedback.customer_window import CustomerFeedbackWindow
 from app.views.operations import QueryOp, WriteOp, refresh_on_change
@@ -29,6 +31,9 @@ from app.views.queue.arrival import ArrivalDialog
 from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog
 from app.views.queue.models import ServingTableModel, WaitingTableModel, minutes_since
 from app.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.services.context import Actor
 
 REFRESH_MS = 5000  # the local queue; sync will also refresh on notification
 # A write to one of these (here or on another page: a check-in) shows the queue again.
@@ -48,13 +53,15 @@ ACTIONS = (
 
 
 class QueuePage(QWidget):
-    waiting_changed = Signal(int)
+    count_changed = Signal(int)  # how many are waiting (the navigation's count)
 
-    def __init__(self, services: Services, runner: TaskRunner,
+    def __init__(self, queue: QueueService, customers: CustomerService,
+                 feedback: FeedbackService, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("queue_page")
-        self.services, self.queue, self.runner = services, services.queue, runner
+        self.queue, self.customers, self.feedback = queue, customers, feedback
+        self.runner = runner
         self.snapshot: QueueSnapshot | None = None
         self.since = QElapsedTimer()
         self.point_services: list[str] = []
@@ -163,7 +170,7 @@ class QueuePage(QWidget):
 
     # --- loading ------------------------------------------------------------------------------
 
-    def activate(self) -> None:
+    def activate(self, actor: Actor) -> None:
         """Shown: go on duty at this desk the first time, then keep the queue fresh."""
         if not self.started:
             self.started = True
@@ -187,12 +194,21 @@ class QueuePage(QWidget):
         self.refresh_timer.stop()
         self.tick_timer.stop()
 
-    def signed_out(self) -> None:
+    def clear(self) -> None:
+        """Signed out: off duty here; the next person's queue loads when shown."""
         self.deactivate()
         self.started = False
         self.snapshot = None
+        for model in (self.waiting_model, self.serving_model):
+            if model.now is not None:
+                model.set_rows([], model.now)
+        self.message.setText("")
+        self._show()
 
     def refresh(self) -> None:
+        """The queue again, once on duty (a timer, rows arrived, a change)."""
+        if not self.started:
+            return
         QueryOp(self.runner, self, self.queue.snapshot, success=self._apply) \
             .latest("snapshot").run_in_background()
 
@@ -209,7 +225,7 @@ class QueuePage(QWidget):
         self.serving_model.set_rows(snapshot.serving, snapshot.now)
         self._reselect(self.waiting_table, self.waiting_model, selected)
         self._reselect(self.serving_table, self.serving_model, serving_selected)
-        self.waiting_changed.emit(len(snapshot.waiting))
+        self.count_changed.emit(len(snapshot.waiting))
         self._show()
 
     def _tick(self) -> None:
@@ -372,7 +388,7 @@ class QueuePage(QWidget):
 
     def offer_feedback(self, ticket_id: str) -> None:
         """The customer's feedback window for the visit this ticket ended in."""
-        feedback = self.services.feedback
+        feedback = self.feedback
 
         def show(ask: bool) -> None:
             self.feedback_window = CustomerFeedbackWindow(
@@ -383,7 +399,7 @@ class QueuePage(QWidget):
         QueryOp(self.runner, self, feedback.ask_recommend, success=show).run_in_background()
 
     def new_arrival(self) -> None:
-        dialog = ArrivalDialog(self.queue, self.services.customers, self.runner,
+        dialog = ArrivalDialog(self.queue, self.customers, self.runner,
                                self.point_services, self)
 
         def registered() -> None:

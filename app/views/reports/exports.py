@@ -4,7 +4,7 @@ is chosen in a dialog; computing, rendering and writing run in the task runner."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog
 
@@ -13,21 +13,37 @@ from app.i18n import _
 from app.printing.reports_pdf import ReportsDocument, render_reports
 from app.views.operations import QueryOp
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLabel, QWidget
 
-class ExportActions:
+    from app.dto.reports import ReportFilter, ReportTable
+    from app.services.registry import Services
+    from app.services.reports import ReportService
+    from app.views.tasks import TaskRunner
+
+    _Page = QWidget  # what the mixin is mixed into (ReportsPage), as mypy sees it
+else:
+    _Page = object
+
+
+class ExportActions(_Page):
     """Mixed into ReportsPage (which has reports, runner, filter, table, message and
     show_error, where a failed export shows)."""
 
-    reports: Any
-    runner: Any
-    services: Any
-    filter: Any
-    table: Any
-    message: Any
+    reports: ReportService
+    runner: TaskRunner
+    services: Services
+    filter: ReportFilter | None
+    table: ReportTable | None
+    message: QLabel
+
+    if TYPE_CHECKING:  # the page's own
+        def current_name(self) -> str: ...
+        def filter_text(self) -> str: ...
+        def figure_texts(self) -> list[tuple[str, str]]: ...
 
     def ask_path(self, caption: str, suggested: str, kinds: str) -> str:
-        path, _filter = QFileDialog.getSaveFileName(self, caption, suggested,  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QWidget
-                                                    kinds)
+        path, _filter = QFileDialog.getSaveFileName(self, caption, suggested, kinds)
         return path
 
     def export(self, fmt: str) -> None:
@@ -45,7 +61,7 @@ class ExportActions:
             Path(path).write_bytes(self.reports.export(name, f, fmt))
             return path
 
-        QueryOp(self.runner, self, write, success=self._saved).run_in_background()  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QObject
+        QueryOp(self.runner, self, write, success=self._saved).run_in_background()
 
     def save_pdf(self) -> None:
         f = self.filter
@@ -62,17 +78,17 @@ class ExportActions:
         def compute() -> ReportsDocument:
             tables = tuple(self.reports.run_all(f))
             self.reports.record_export("all", f, "pdf")
-            return ReportsDocument(filters, tuple(cards), self.services.ctx.now(), tables)
+            return ReportsDocument(filters, tuple(cards), self.services.session.now(), tables)
 
         def render(document: ReportsDocument) -> None:
             def write() -> str:
                 Path(path).write_bytes(render_reports(document, lang))
                 return path
 
-            QueryOp(self.runner, self, write,  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QObject
+            QueryOp(self.runner, self, write,
                     success=self._saved).in_io_pool().run_in_background()
 
-        QueryOp(self.runner, self, compute, success=render).run_in_background()  # type: ignore[arg-type]  # a mixin of the page: mypy cannot see that self is a QObject
+        QueryOp(self.runner, self, compute, success=render).run_in_background()
 
     def _saved(self, path: str) -> None:
         self.message.setText(_("Saved as {path}").format(path=path))

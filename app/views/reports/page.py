@@ -8,7 +8,7 @@ that arrives after the filters changed again is dropped (latest only)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtWidgets import (
@@ -38,6 +38,9 @@ from app.views.reports.exports import ExportActions
 from app.views.reports.statistics import StatisticsDialog
 from app.views.reports.widgets import ChartView, KeyFigureCard, ReportTableModel
 from app.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.services.context import Actor
 
 DATE_FORMATS = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "dd/MM/yyyy"}
 FIGURES = (("visits", N_("Visits")), ("wait", N_("Median wait, walk-ins")),
@@ -226,9 +229,9 @@ class ReportsPage(ExportActions, QWidget):
 
     # --- filters --------------------------------------------------------------------
 
-    def activate(self) -> None:
+    def activate(self, actor: Actor) -> None:
         if self.started:
-            self.refresh()
+            self.compute()
             return
         self.started = True
         initial = self.reports.default_filter()
@@ -246,7 +249,7 @@ class ReportsPage(ExportActions, QWidget):
     def _got_options(self, options: FilterOptions) -> None:
         self.options = options
         self._fill_combos()
-        self.refresh()
+        self.compute()
 
     def _fill_combos(self) -> None:
         for combo, everything, choices in (
@@ -272,7 +275,7 @@ class ReportsPage(ExportActions, QWidget):
 
     def _filters_changed(self) -> None:
         if self.started:
-            self.refresh()
+            self.compute()
 
     def current_name(self) -> str:
         item = self.report_list.currentItem()
@@ -280,7 +283,19 @@ class ReportsPage(ExportActions, QWidget):
 
     # --- computing ------------------------------------------------------------------
 
+    def deactivate(self) -> None:
+        pass
+
     def refresh(self) -> None:
+        """Rows arrived: nothing. The figures are of a chosen period and take a while:
+        they are computed again when shown or asked for with the filters."""
+
+    def clear(self) -> None:
+        """Signed out: the filters start afresh for the next person."""
+        self.started = False
+        self.message.setText("")
+
+    def compute(self) -> None:
         """Key figures and the shown report for the filters as they are now."""
         f = self.current_filter()
         if f is None:

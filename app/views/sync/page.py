@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +22,9 @@ from app.views.common import heading_label, icon, list_table
 from app.views.operations import QueryOp, WriteOp
 from app.views.simple_model import SimpleTableModel
 from app.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.services.context import Actor
 
 TABLE_NAMES = {
     "customer": N_("Customer"), "queue_ticket": N_("Queue ticket"), "visit": N_("Visit"),
@@ -53,7 +57,8 @@ def _fields_text(fields_json: str) -> str:
 
 
 class SyncPage(QWidget):
-    changed = Signal()
+    changed = Signal()  # a conflict or rejected change settled: send it
+    count_changed = Signal(int)  # changes a worker must check (the navigation's count)
 
     def __init__(self, service: SyncService, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
@@ -157,14 +162,29 @@ class SyncPage(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
-    def activate(self) -> None:
-        self.refresh()
+    def activate(self, actor: Actor) -> None:
+        self.load()
 
-    def show_state(self, text: str) -> None:
+    def deactivate(self) -> None:
+        pass
+
+    def clear(self) -> None:
+        """Signed out: the conflicts are the workstation's, not the person's; the message
+        about the last choice goes."""
+        self.message.setText("")
+
+    def show_state(self, text: str, problems: int = 0) -> None:
+        """The sync's state in words, and how many changes a worker must check."""
         self.status_text = text
         self.state.setText(text)
+        self.count_changed.emit(problems)
 
     def refresh(self) -> None:
+        """Again, as long as it is on screen (rows arrived, a choice saved)."""
+        if self.isVisible():
+            self.load()
+
+    def load(self) -> None:
         QueryOp(self.runner, self, lambda: (self.service.conflicts(), self.service.rejected()),
                 success=self._show).latest("rows").run_in_background()
 
@@ -199,7 +219,7 @@ class SyncPage(QWidget):
 
     def _done(self, _result: object) -> None:
         self.message.setText(_("Saved. The choice goes to the other desks with the next sync."))
-        self.refresh()  # the outbox is local: no table change tells this page
+        self.load()  # the outbox is local: no table change tells this page
         self.changed.emit()
 
     def show_error(self, text: str) -> None:

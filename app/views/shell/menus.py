@@ -1,0 +1,103 @@
+"""The window's Settings menu: language, text size, the lobby display, the kiosk and its
+PIN, the customer import, signing out and locking the session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenuBar, QWidget
+
+from app import i18n
+from app.config import TEXT_SCALES
+from app.i18n import _
+from app.rules.permissions import Permission, allowed
+from app.views.shell.displays import Displays
+from app.views.shell.preferences import Preferences
+from app.views.shell.session import SessionController
+from app.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.services.context import Actor
+    from app.services.customer_import import CustomerImportService
+    from app.views.coaching.import_dialog import ImportDialog
+
+
+class SettingsMenu(QObject):
+    def __init__(self, bar: QMenuBar, preferences: Preferences, session: SessionController,
+                 displays: Displays, customer_import: CustomerImportService,
+                 runner: TaskRunner, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.preferences, self.runner = preferences, runner
+        self.customer_import = customer_import
+        self.dialog_parent = parent
+        self.import_dialog: ImportDialog | None = None
+        self.menu = bar.addMenu("")
+        self.language_menu = self.menu.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code in i18n.LANGUAGES:
+            action = self._action(i18n.LANGUAGE_NAMES[code],
+                                  partial(preferences.set_language, code))
+            action.setCheckable(True)
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+        self.size_menu = self.menu.addMenu("")
+        size_group = QActionGroup(self)
+        self.size_actions: dict[int, QAction] = {}
+        for scale in TEXT_SCALES:
+            action = self._action(f"{scale} %", partial(preferences.set_text_scale, scale))
+            action.setCheckable(True)
+            size_group.addAction(action)
+            self.size_menu.addAction(action)
+            self.size_actions[scale] = action
+        self.lobby_action = self._action("", displays.open_lobby)
+        self.kiosk_action = self._action("", lambda: displays.open_kiosk())
+        self.pin_action = self._action("", displays.set_kiosk_pin)
+        self.import_action = self._action("", self.open_import)
+        for action in (self.lobby_action, self.kiosk_action, self.pin_action,
+                       self.import_action):
+            self.menu.addAction(action)
+        self.menu.addSeparator()
+        self.sign_out_action = self._action("", session.sign_out, "Ctrl+Shift+L")
+        self.lock_action = self._action("", session.lock, "Ctrl+Shift+K")
+        self.menu.addAction(self.sign_out_action)
+        self.menu.addAction(self.lock_action)
+
+    def _action(self, text: str, slot: Callable[[], object],
+                keys: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def show_for(self, actor: Actor) -> None:
+        """What the role may do: the import is for those who may import customers."""
+        self.import_action.setVisible(allowed(actor.role, Permission.CUSTOMER_IMPORT))
+
+    def retranslate(self) -> None:
+        self.menu.setTitle(_("&Settings"))
+        self.language_menu.setTitle(_("&Language"))
+        self.size_menu.setTitle(_("&Text size"))
+        self.sign_out_action.setText(_("Sign &out"))
+        self.lock_action.setText(_("Loc&k the session"))
+        self.lobby_action.setText(_("Open the &lobby display"))
+        self.kiosk_action.setText(_("Open the feedback &kiosk"))
+        self.pin_action.setText(_("Set kiosk &PIN…"))
+        self.import_action.setText(_("&Import customers…"))
+        self.language_actions[i18n.current_language()].setChecked(True)
+        self.size_actions[self.preferences.text_scale].setChecked(True)
+
+    def open_import(self) -> None:
+        """Customers from a CSV file; the customer list shows them (the import writes
+        the customer table: see refresh_on_change)."""
+        from app.views.coaching.import_dialog import ImportDialog
+
+        self.import_dialog = ImportDialog(self.customer_import, self.runner,
+                                          self.dialog_parent)
+        self.import_dialog.open()
