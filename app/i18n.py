@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import gettext
 import io
+import os
 import re
+import struct
 import threading
 from datetime import date, datetime
 from pathlib import Path
@@ -44,8 +46,11 @@ def _load(lang: str) -> gettext.NullTranslations:
     folder = translations_dir() / lang / "LC_MESSAGES"
     po, mo = folder / "messages.po", folder / "messages.mo"
     if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
-        with mo.open("rb") as fh:
-            return gettext.GNUTranslations(fh)
+        try:
+            with mo.open("rb") as fh:
+                return gettext.GNUTranslations(fh)
+        except (OSError, struct.error, ValueError, IndexError):
+            pass  # damaged (a start killed while writing it): compiled again below
     if not po.is_file():
         return gettext.NullTranslations()
     from babel.messages.mofile import write_mo
@@ -55,8 +60,11 @@ def _load(lang: str) -> gettext.NullTranslations:
         catalog = read_po(fh, locale=lang)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
+    # Written aside and renamed: a start killed midway, or two at once, leave no half file.
+    partial = mo.with_name(f"messages.mo.{os.getpid()}.part")
     with contextlib.suppress(OSError):  # read-only: compiled again next start, in memory
-        mo.write_bytes(buffer.getvalue())
+        partial.write_bytes(buffer.getvalue())
+        os.replace(partial, mo)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 

@@ -79,7 +79,8 @@ def database_lines(path: Path) -> list[Line]:
     lines.append(("local database state",
                   f"present, {size:.1f} MB, {'not encrypted' if plain else 'encrypted'}"))
     try:
-        conn = sqlite3.connect(path) if plain else _connect_encrypted(path, _key(path))
+        conn = (sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) if plain
+                else _connect_encrypted(path, _key(path)))
     except _Unreadable as exc:
         return [*lines, ("schema revision", str(exc))]
     except Exception as exc:

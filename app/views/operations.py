@@ -52,6 +52,13 @@ T = TypeVar("T")
 E = TypeVar("E", bound=ServiceError)
 # The text a message line shows for an unexpected error (the dialog tells the rest).
 UNEXPECTED = N_("Something went wrong")
+# A file or printer the system refused (locked, full, no permission, no printer): the
+# user can act on it, so it is told, not reported as a bug. The reason is the system's.
+DEVICE_FAILED = N_("The file or printer could not be used: {reason}")
+
+
+def _expected(exc: BaseException) -> bool:
+    return isinstance(exc, ServiceError | OSError)
 
 
 def error_message(exc: BaseException, translate: Callable[[str], str] | None = None) -> str:
@@ -59,15 +66,27 @@ def error_message(exc: BaseException, translate: Callable[[str], str] | None = N
     default into the UI language); for anything else a short "something went wrong"."""
     if isinstance(exc, ServiceError):
         return exc.text(translate)
+    if isinstance(exc, OSError):
+        return (translate or _)(DEVICE_FAILED).format(reason=exc.strerror or str(exc))
     return (translate or _)(UNEXPECTED)
+
+
+def log_if_unexpected(exc: BaseException) -> None:
+    """A failure nobody will see (a closed page's, one handed to a `failure` function):
+    a bug still reaches the log."""
+    if not _expected(exc):
+        log.error("unexpected error in a background operation",
+                  exc_info=(type(exc), exc, exc.__traceback__))
 
 
 def report_failure(exc: BaseException, parent: QObject | None,
                    show: Callable[[str], object] | None = None,
                    translate: Callable[[str], str] | None = None, quiet: bool = False) -> None:
     """Show a failure the one way (see the module's docstring)."""
-    expected = isinstance(exc, ServiceError)
-    if expected:
+    expected = _expected(exc)
+    if isinstance(exc, OSError):  # the type and number only: a path may name a customer
+        log.warning("file or printer failed: %s errno %s", type(exc).__name__, exc.errno)
+    elif expected:
         log.info("refused: %s", exc)
     elif quiet:
         log.error("unexpected error in a background operation",
@@ -153,7 +172,7 @@ class QueryOp(Generic[T]):
         return self
 
     def failure(self, fn: Callable[[Exception], object]) -> Self:
-        """`fn` takes every failure over: nothing is shown or logged for it."""
+        """`fn` takes every failure over: nothing is shown for it (a bug is logged)."""
         self._failure = fn
         return self
 
@@ -206,7 +225,9 @@ class QueryOp(Generic[T]):
                 self._succeeded(result, gone())
 
         def failed(exc: Exception) -> None:
-            if not gone():
+            if gone():
+                log_if_unexpected(exc)
+            else:
                 self._failed(exc)
 
         self.runner.submit(work, done, failed, io=self._io)
@@ -222,6 +243,7 @@ class QueryOp(Generic[T]):
 
     def _failed(self, exc: Exception) -> None:
         if self._failure is not None:
+            log_if_unexpected(exc)
             self._failure(exc)
             return
         for kind, fn in self._handlers:
@@ -233,6 +255,10 @@ class QueryOp(Generic[T]):
 
 class WriteOp(QueryOp[T]):
     """A change: after `success` the runner tells every page which tables it wrote."""
+
+    def latest(self, key: Hashable) -> Self:
+        # A stale op is skipped before it runs: for a write that would lose the change.
+        raise TypeError("a write is never dropped as stale: latest() is for QueryOp")
 
     def _run(self) -> Any:
         # Imported here, in the database thread (the services are not loaded on the GUI

@@ -186,3 +186,37 @@ def test_a_write_reports_its_tables_and_a_subscribed_page_refreshes(
             success=results.append).run_in_background()
     qtbot.waitUntil(lambda: len(results) == 2, timeout=5000)
     assert results[1] == 7 and refreshed == ["settings"]
+
+
+def test_a_file_or_printer_refusal_is_told_not_reported_as_a_bug(qtbot, runner, page,
+                                                                  unexpected, caplog):
+    i18n.set_language("en")
+    locked = PermissionError(13, "Permission denied", "/home/x/Virtanen Matti.pdf")
+    with caplog.at_level(logging.INFO, logger="app.views.operations"):
+        QueryOp(runner, page, raising(locked)).run_in_background()
+        qtbot.waitUntil(lambda: bool(page.shown), timeout=5000)
+    assert page.shown == ["The file or printer could not be used: Permission denied"]
+    assert unexpected == []
+    assert "Virtanen" not in caplog.text  # the path may name a customer
+
+
+def test_a_bug_of_a_closed_page_still_reaches_the_log(qtbot, runner, unexpected, caplog):
+    gone = Page()
+    release = threading.Event()
+
+    def op() -> None:
+        release.wait(5)
+        raise ZeroDivisionError("a bug")
+
+    with caplog.at_level(logging.ERROR, logger="app.views.operations"):
+        QueryOp(runner, gone, op).run_in_background()
+        gone.deleteLater()
+        qtbot.waitUntil(lambda: not operations.isValid(gone), timeout=5000)
+        release.set()
+        qtbot.waitUntil(lambda: "ZeroDivisionError" in caplog.text, timeout=5000)
+    assert unexpected == []
+
+
+def test_a_write_is_never_dropped_as_stale(runner, page):
+    with pytest.raises(TypeError):
+        WriteOp(runner, page, lambda: None).latest("save")

@@ -48,6 +48,13 @@ def test_a_catalog_older_than_its_source_is_compiled_again(fresh_catalogs):
     assert i18n.translate_in("fi", SIGN_IN) == "Kirjaudu sisään"
 
 
+def test_a_damaged_catalog_is_compiled_again(fresh_catalogs):
+    folder = fresh_catalogs / "fi" / "LC_MESSAGES"
+    (folder / "messages.mo").write_bytes(b"\x95\x04\x12\xde half a file")  # newer than .po
+    assert i18n.translate_in("fi", SIGN_IN) == "Kirjaudu sisään"
+    assert not list(folder.glob("*.part"))
+
+
 def test_a_read_only_install_compiles_in_memory(fresh_catalogs, monkeypatch):
     def refuse(self, data):
         raise PermissionError("read-only")

@@ -20,7 +20,7 @@ from app.views.customers.card import CustomerCardView
 from app.views.customers.dialog import CustomerDialog
 from app.views.customers.list_view import CustomerListView
 from app.views.customers.table_model import CustomerTableModel
-from app.views.operations import QueryOp, WriteOp, refresh_on_change
+from app.views.operations import QueryOp, WriteOp, drop_pending, refresh_on_change
 from app.views.plans.editor import PlanEditor
 from app.views.queue.dialogs import VisitRecordDialog
 from app.views.tasks import TaskRunner
@@ -82,6 +82,7 @@ class CustomersPage(QStackedWidget):
 
     def clear(self) -> None:
         """Signed out: the list shows, empty, with no search; it loads when next shown."""
+        drop_pending(self, "card")  # a card still loading is not shown to the next person
         self.show_list()
         self.list_view.clear()
         self.set_role(None)
