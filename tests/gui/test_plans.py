@@ -20,7 +20,7 @@ from tests.gui.test_accessibility import check_page
 def editor(qapp, qtbot, signed_in):
     ids = add_people(signed_in)
     runner = TaskRunner(qapp)
-    widget = PlanEditor(PlanService(signed_in.ctx), runner)
+    widget = PlanEditor(PlanService(signed_in.ctx), runner, signed_in.ctx.today)
     widget.customer_ids = ids
     qtbot.addWidget(widget)
     widget.resize(1100, 720)

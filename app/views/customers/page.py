@@ -43,7 +43,7 @@ class CustomersPage(QStackedWidget):
         self.model = CustomerTableModel(self.service, runner, self)
         self.list_view = CustomerListView(self.model)
         self.card_view = CustomerCardView()
-        self.plan_view = PlanEditor(services.plans, runner)
+        self.plan_view = PlanEditor(services.plans, runner, services.session.today)
         self.plan_view.header.back_button.show()
         self.plan_view.back_requested.connect(lambda: self.setCurrentWidget(self.card_view))
         self.addWidget(self.list_view)

@@ -125,10 +125,11 @@ class FeedbackPage(QWidget):
     count_changed = Signal(int)  # reply requests still open (the navigation's count)
 
     def __init__(self, service: FeedbackService, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+                 today: Callable[[], date], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("feedback_page")
-        self.service, self.runner = service, runner
+        # The context clock (services.session.today): never the wall clock.
+        self.service, self.runner, self.today = service, runner, today
         self.table: FigureTable | None = None
         self.total: Figures | None = None
         self.actor: Actor | None = None  # who it is shown to
@@ -188,7 +189,12 @@ class FeedbackPage(QWidget):
         self.message = QLabel()
         self.message.setObjectName("feedback_message")
         layout.addWidget(self.message)
-        today = QDate.currentDate()
+        self._set_default_period()
+
+    def _set_default_period(self) -> None:
+        """The last DEFAULT_DAYS days up to today, quietly (no load)."""
+        day = self.today()
+        today = QDate(day.year, day.month, day.day)
         self._quiet = True
         self.end.setDate(today)
         self.start.setDate(today.addDays(-DEFAULT_DAYS + 1))
@@ -381,6 +387,8 @@ class FeedbackPage(QWidget):
             self.load()
 
     def activate(self, actor: Actor) -> None:
+        if self.actor is None:  # a new sign-in: the period ends today
+            self._set_default_period()
         self.actor = actor
         ok = self._may(Permission.FEEDBACK_READ)
         self.permitted = ok

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,6 @@ from app.views.plans.sections import (
     Section,
     ServicesSection,
     section_of,
-    today,
 )
 from app.views.tasks import TaskRunner
 
@@ -72,10 +72,11 @@ class PlanEditor(QWidget):
     back_requested = Signal()  # the header's back button (`header.back_button.show()`)
 
     def __init__(self, plans: PlanService, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+                 today: Callable[[], date], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("plan_editor")
-        self.plans, self.runner = plans, runner
+        # The context clock (services.session.today): never the wall clock.
+        self.plans, self.runner, self.today = plans, runner, today
         self.customer_id: str | None = None
         self.overview: CustomerPlans | None = None
         self.info: PlanVersionInfo | None = None
@@ -124,7 +125,8 @@ class PlanEditor(QWidget):
         self.section_list.setWordWrap(True)
         self.section_list.setSpacing(2)
         self.pages = QStackedWidget()
-        self.obligation_section, self.review_section = ObligationSection(), ReviewSection()
+        self.obligation_section = ObligationSection()
+        self.review_section = ReviewSection(self.today)
         self.sections: list[Section] = [
             GoalsSection(), ActionsSection(partner=False), ActionsSection(partner=True),
             ServicesSection(), self.obligation_section, ContactSection(), self.review_section]
@@ -235,7 +237,7 @@ class PlanEditor(QWidget):
         obligation.update_preview()
         self.timer.start()
         self.header.set_save_state(N_("Unsaved changes…"))
-        self._show_errors(check_acceptance(self.collect(), today()) if self.live_check else {})
+        self._show_errors(check_acceptance(self.collect(), self.today()) if self.live_check else {})
 
     def has_unsaved_changes(self) -> bool:
         editable = self.info is not None and self.info.editable
@@ -352,7 +354,7 @@ class PlanEditor(QWidget):
     def accept_plan(self) -> None:
         if self.info is None or not self.info.editable or self.saver is None:
             return
-        dialog = AcceptDialog(today(), self)
+        dialog = AcceptDialog(self.today(), self)
         saver, customer_id = self.saver, self.customer_id
 
         def submit() -> None:

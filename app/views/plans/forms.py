@@ -3,6 +3,7 @@ and the next review."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -20,7 +21,7 @@ from app.services.plans import (
 )
 from app.views.common import combo_line_edit
 from app.views.plans.fields import DATE_FORMAT_ERROR, DateEdit
-from app.views.plans.sections import FormSection, WordingButton, append_text, text_box, today
+from app.views.plans.sections import FormSection, WordingButton, append_text, text_box
 
 
 class ObligationSection(FormSection):
@@ -167,8 +168,9 @@ class ReviewSection(FormSection):
     intro_text = N_("The plan is reviewed at each job-search conversation, at least every "
                     "three months.")
 
-    def __init__(self) -> None:
+    def __init__(self, today: Callable[[], date]) -> None:
         super().__init__("review")
+        self.today = today
         self.review = DateEdit()
         self.quick = QWidget()
         row = QHBoxLayout(self.quick)
@@ -194,7 +196,7 @@ class ReviewSection(FormSection):
             button.setAccessibleName(_("Next review: {when}").format(when=text))
 
     def _in_months(self, months: int) -> None:
-        self.review.set_date(add_months(today(), months))
+        self.review.set_date(add_months(self.today(), months))
 
     def set_content(self, content: PlanContent) -> None:
         self.review.set_date(content.next_review_on)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.dto.plans import PlanActionItem, PlanContent, PlanGoalItem
-from app.i18n import HELSINKI, N_, _
+from app.i18n import N_, _
 from app.rules import plan_vocabulary as vocab
 from app.rules import plan_wordings
 from app.views.common import FieldError
@@ -49,10 +48,6 @@ def row_errors(errors: dict[str, str], prefix: str) -> dict[int, list[str]]:
         if parts[0] == prefix and len(parts) > 1 and parts[1].isdigit():
             out.setdefault(int(parts[1]), []).append(message)
     return out
-
-
-def today() -> date:
-    return datetime.now(HELSINKI).date()
 
 
 def text_box(name: str, lines: int = 3) -> QPlainTextEdit:

@@ -57,7 +57,8 @@ def _caseload(deps: PageDeps) -> QWidget:
 def _feedback(deps: PageDeps) -> QWidget:
     from app.views.feedback.page import FeedbackPage
 
-    return checked(FeedbackPage(deps.services.feedback, deps.runner))
+    return checked(FeedbackPage(deps.services.feedback, deps.runner,
+                                deps.services.session.today))
 
 
 def _reports(deps: PageDeps) -> QWidget:
