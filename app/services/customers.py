@@ -52,10 +52,12 @@ def search_condition(query: str, is_number: Callable[[str], bool] = lambda _pref
             # stopping at a page is faster than sorting every match of two ranges.
             return or_(func.substr(Customer.hetu, 1, 1) == compact,
                        func.substr(Customer.customer_number, 1, 1) == compact)
-        return or_(_prefix(Customer.hetu, compact), _prefix(Customer.customer_number, compact))
+        # A number is printed 'XXXX-XXXX': typed without the hyphen it is still found.
+        printed = compact if len(compact) <= 4 else compact[:4] + "-" + compact[4:]
+        return or_(_prefix(Customer.hetu, compact), _prefix(Customer.customer_number, printed))
     if _HETU_PREFIX.match(compact):
         return _prefix(Customer.hetu, compact)
-    number = None
+    number: str | None = None
     if _NUMBER_PREFIX.match(compact):
         number = compact if "-" in compact or len(compact) <= 4 else compact[:4] + "-" + compact[4:]
         if any(ch.isdigit() for ch in compact):
@@ -64,7 +66,8 @@ def search_condition(query: str, is_number: Callable[[str], bool] = lambda _pref
     names = and_(
         *(Customer.sort_name.like("%" + _like_escape(t) + "%", escape="\\") for t in tokens)
     )
-    if number is not None and "-" in compact and " " not in text and is_number(number):
+    whole = "-" in compact or len(compact) == 8  # a number's shape, typed with or without "-"
+    if number is not None and whole and " " not in text and is_number(number):
         # Letters only in a number's printed shape: one number in about thirty has no
         # digit ("ABCD-EFGH"), and "ANNE-MA" may as well be the start of a hyphenated
         # name. Asked first through the number's index (a fraction of a millisecond):

@@ -167,3 +167,18 @@ def test_list_rows_agree_with_the_card(signed_in):
             f"{card.last_name}, {card.first_names}", card.hetu_masked, card.customer_number)
         assert (row.age, row.days_unemployed) == (card.age, card.days_unemployed)
         assert row.unemployed_since == card.unemployed_since
+
+
+def test_a_whole_customer_number_is_found_without_its_hyphen(signed_in):
+    """One number in about thirty has no digit ('ABCD-EFGH'); a few have no letter. Typed
+    without the hyphen, both are still found (the search once fell back to names)."""
+    from app.models import Customer
+
+    ids = add_people(signed_in)
+    with signed_in.ctx.session_factory.begin() as s:
+        s.get(Customer, ids[0]).customer_number = "ABCD-EFGH"
+        s.get(Customer, ids[1]).customer_number = "1234-5678"
+    assert [r.id for r in signed_in.customers.page("ABCDEFGH").rows] == [ids[0]]
+    assert [r.id for r in signed_in.customers.page("abcd-efgh").rows] == [ids[0]]
+    assert [r.id for r in signed_in.customers.page("12345678").rows] == [ids[1]]
+    assert [r.id for r in signed_in.customers.page("1234-5678").rows] == [ids[1]]
