@@ -56,6 +56,10 @@ def create_login_role(engine: Engine, username: str, password: str, role: Role) 
         # exec_driver_sql: the verifier's colons are not bind parameters.
         conn.exec_driver_sql(f"CREATE ROLE {_quote(username)} LOGIN PASSWORD '{verifier}' "
                              f"IN ROLE {GROUP_OF[role]}")
+        # The group roles are cluster-wide: CONNECT is the login's own, to this area's
+        # database only (PUBLIC has none, central migration c0050).
+        database = conn.exec_driver_sql("SELECT current_database()").scalar()
+        conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO {_quote(username)}')
 
 
 def set_login_password(engine: Engine, username: str, password: str) -> None:
@@ -66,6 +70,11 @@ def set_login_password(engine: Engine, username: str, password: str) -> None:
 
 def drop_login_role(engine: Engine, username: str) -> None:
     with engine.begin() as conn:
+        if conn.exec_driver_sql(f"SELECT 1 FROM pg_roles WHERE rolname = '{username}'"
+                                ).scalar():
+            database = conn.exec_driver_sql("SELECT current_database()").scalar()
+            conn.exec_driver_sql(
+                f'REVOKE ALL ON DATABASE "{database}" FROM {_quote(username)}')
         conn.exec_driver_sql(f"DROP ROLE IF EXISTS {_quote(username)}")
 
 

@@ -37,7 +37,22 @@ def central_metadata() -> MetaData:
         Column("result", Text, nullable=False),  # JSON: outcome and message
         Column("applied_at", DateTime(timezone=True), nullable=False),
     )
+    # Central only, written by the audited lookup desk_find_customer (central_trust.py);
+    # read by the pull's scope, never pulled.
+    Table(
+        "customer_reach",
+        metadata,
+        Column("id", Text, primary_key=True),
+        Column("customer_id", Text, nullable=False),
+        Column("service_point_id", Text, nullable=False),
+        Column("staff_id", Text, nullable=False),
+        Column("granted_at", DateTime(timezone=True), nullable=False),
+        Column("expires_at", DateTime(timezone=True), nullable=False),
+    )
     return metadata
+
+
+CENTRAL_ONLY = ("applied_mutation", "customer_reach")
 
 
 def _model_of(table_name: str) -> type | None:
@@ -55,4 +70,4 @@ def synced_central_tables() -> list[Table]:
     """In dependency order (parents first), as the local schema orders them."""
     names = [t.name for t in Base.metadata.sorted_tables]
     md = central_metadata()
-    return [md.tables[n] for n in names if n in md.tables and n != "applied_mutation"]
+    return [md.tables[n] for n in names if n in md.tables and n not in CENTRAL_ONLY]

@@ -26,8 +26,9 @@ def _row(**values):
     return {"updated_at": NOW, "hlc": "", **values}
 
 
-def customer(cid, point, number, coach=None):
-    return _row(id=cid, customer_number=number, hetu_temporary=False, first_names="Aino",
+def customer(cid, point, number, coach=None, hetu=None):
+    return _row(id=cid, customer_number=number, hetu=hetu, hetu_temporary=False,
+                first_names="Aino",
                 last_name=f"Asiakas {cid}", sort_name=f"asiakas {cid}", language="fi",
                 interpreter_needed=False, home_municipality="Rovaniemi",
                 service_point_id=point, coach_id=coach, partial_work_ability=False,
@@ -47,32 +48,48 @@ class World:
         self.url = url
         self.admin_engine = central_engine(url)
         tag = uuid.uuid4().hex[:8]
+        # coach, mate: team A at Rovaniemi; other: team B there; gone: deactivated.
         self.users = {name: f"t{tag}_{name}" for name in
-                      ("desk", "coach", "lead", "admin", "ran_coach")}
+                      ("desk", "coach", "lead", "admin", "ran_coach", "mate", "other",
+                       "gone")}
         roles = {"desk": Role.DESK, "coach": Role.COACH, "lead": Role.TEAM_LEAD,
-                 "admin": Role.ADMIN, "ran_coach": Role.COACH}
+                 "admin": Role.ADMIN, "ran_coach": Role.COACH, "mate": Role.COACH,
+                 "other": Role.COACH, "gone": Role.DESK}
+        teams = {"coach": "team-a", "mate": "team-a", "other": "team-b"}
         rows = {
             "service_point": [
                 _row(id="sp-rov", code="ROV", name="Rovaniemi", municipality="Rovaniemi",
                      mode="walk_in", queue_services=""),
                 _row(id="sp-ran", code="RAN", name="Ranua", municipality="Ranua",
                      mode="appointment", queue_services="")],
+            "team": [_row(id="team-a", name="A", service_area="finding_work"),
+                     _row(id="team-b", name="B", service_area="finding_work")],
             "staff": [
                 _row(id=f"staff-{name}", username=user, full_name=name, role=roles[name],
                      service_point_id="sp-ran" if name == "ran_coach" else "sp-rov",
-                     active=True)
+                     team_id=teams.get(name), active=name != "gone")
                 for name, user in self.users.items()],
             "customer": [customer("c-rov", "sp-rov", "1001"),
-                         customer("c-ran", "sp-ran", "1002"),
-                         customer("c-ran-mine", "sp-ran", "1003", coach="staff-coach")],
+                         customer("c-ran", "sp-ran", "1002", hetu="010185-902N"),
+                         customer("c-ran-mine", "sp-ran", "1003", coach="staff-coach"),
+                         customer("c-mine", "sp-rov", "1004", coach="staff-coach"),
+                         customer("c-other", "sp-rov", "1005", coach="staff-other")],
             "customer_note": [note("n-gen", "c-rov", "general"),
                               note("n-wa", "c-rov", "work_ability"),
-                              note("n-ran", "c-ran", "work_ability")],
-            "plan": [_row(id="p-rov", customer_id="c-rov", plan_type="employment")],
+                              note("n-ran", "c-ran", "work_ability"),
+                              note("n-mine", "c-mine", "general"),
+                              note("n-other", "c-other", "general")],
+            "plan": [_row(id="p-rov", customer_id="c-rov", plan_type="employment"),
+                     _row(id="p-mine", customer_id="c-mine", plan_type="employment"),
+                     _row(id="p-other", customer_id="c-other", plan_type="employment")],
             # Barriers name debt and health: case work, like the notes.
             "customer_barrier": [_row(id="b-rov", customer_id="c-rov", barrier="debt"),
                                  _row(id="b-ran", customer_id="c-ran", barrier="health")],
-            "plan_version": [_row(id="pv-rov", plan_id="p-rov", number=1, status="draft")],
+            "plan_version": [_row(id="pv-rov", plan_id="p-rov", number=1, status="draft"),
+                             _row(id="pv-mine", plan_id="p-mine", number=1, status="draft",
+                                  summary="Oma suunnitelma"),
+                             _row(id="pv-other", plan_id="p-other", number=1,
+                                  status="draft")],
             "plan_goal": [_row(id="pg-rov", plan_version_id="pv-rov", kind="work",
                                text="Kokki", position=0)],
             "audit_event": [_row(id="a-1", at=NOW, staff_id="staff-coach",
@@ -128,17 +145,18 @@ NEW_CUSTOMER = ("INSERT INTO customer (id, customer_number, hetu_temporary, firs
                 "service_point_id, partial_work_ability, active, updated_at) VALUES "
                 "(:id, :number, false, 'Uusi', 'Asiakas', 'asiakas', 'fi', false, "
                 "'Rovaniemi', :point, false, true, now())")
-NEW_AUDIT = ("INSERT INTO audit_event (id, at, workstation, action, entity, updated_at) "
-             "VALUES (:id, now(), 'ws', 'customer.open', 'customer', now())")
+NEW_AUDIT = ("INSERT INTO audit_event (id, at, staff_id, workstation, action, entity, "
+             "updated_at) VALUES (:id, now(), :staff, 'ws', 'customer.open', 'customer', "
+             "now())")
 
 
 def test_the_desk_sees_identity_and_the_queue_not_case_work(world):
-    assert world.ids("desk", "customer") == ["c-rov"]  # its own service point only
+    assert world.ids("desk", "customer") == ["c-mine", "c-other", "c-rov"]  # its point
     assert world.ids("desk", "customer_note") == []  # neither general nor work ability
     for table in ("plan", "plan_version", "plan_goal", "customer_barrier"):
         assert world.ids("desk", table) == []
     assert world.ids("desk", "audit_event") == []
-    assert len(world.ids("desk", "staff")) == 5
+    assert len(world.ids("desk", "staff")) == 8
     # Writes: a customer at its own point, not elsewhere; never notes, plans, staff.
     world.run("desk", NEW_CUSTOMER, id="c-new", number="2001", point="sp-rov")
     assert "row-level security" in denied(world, "desk", NEW_CUSTOMER, id="c-new2",
@@ -153,8 +171,9 @@ def test_the_desk_sees_identity_and_the_queue_not_case_work(world):
 
 
 def test_a_coach_works_with_the_customers_of_their_service_point(world):
-    assert world.ids("coach", "customer") == ["c-ran-mine", "c-rov"]  # point + coached
-    assert world.ids("coach", "customer_note") == ["n-gen", "n-wa"]
+    assert world.ids("coach", "customer") == ["c-mine", "c-other", "c-ran-mine", "c-rov"]
+    # Case work: their own caseload and the point's customers without a coach.
+    assert world.ids("coach", "customer_note") == ["n-gen", "n-mine", "n-wa"]
     assert world.ids("coach", "plan_goal") == ["pg-rov"]
     assert world.ids("coach", "customer_barrier") == ["b-rov"]
     assert world.ids("ran_coach", "customer_barrier") == ["b-ran"]
@@ -170,7 +189,8 @@ def test_a_coach_works_with_the_customers_of_their_service_point(world):
 
 def test_a_team_lead_reads_the_audit_trail_and_the_whole_area(world):
     assert world.ids("lead", "audit_event") == ["a-1"]
-    assert world.ids("lead", "customer") == ["c-ran", "c-ran-mine", "c-rov"]
+    assert world.ids("lead", "customer") == ["c-mine", "c-other", "c-ran", "c-ran-mine",
+                                             "c-rov"]
     assert world.run("lead", "UPDATE area_setting SET value = value") == 0  # granted
     assert "permission denied" in denied(world, "lead", "UPDATE staff SET full_name = 'x'")
     assert "permission denied" in denied(world, "coach", "UPDATE area_setting SET value = ''")
@@ -186,7 +206,7 @@ def test_an_administrator_manages_staff(world):
 
 @pytest.mark.parametrize("name", ["desk", "coach", "lead", "admin"])
 def test_nobody_updates_or_deletes_an_audit_row(world, name):
-    world.run(name, NEW_AUDIT, id=f"a-{name}")  # everyone appends
+    world.run(name, NEW_AUDIT, id=f"a-{name}", staff=f"staff-{name}")  # in their own name
     for sql in ("UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event",
                 "TRUNCATE audit_event"):
         assert "permission denied" in denied(world, name, sql)

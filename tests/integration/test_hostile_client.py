@@ -1,0 +1,290 @@
+"""A hostile client: connected to the central PostgreSQL with a staff member's own
+password, as anyone with a workstation could, each role tries every read and write its
+rights forbid, straight in SQL. The routes are those issue #26 found open (erasure by a
+desk, reach gained by creating rows, coach and service-point changes, leaking and
+rewritable sync conflicts, a forged audit trail, tables without row-level security,
+plans open to every coach of the point), and each must now be closed."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+
+from app.db import central_trust
+from app.db.central_roles import create_login_role, drop_login_role
+from app.rules.codes import Role
+from app.rules.permissions import MATRIX
+from tests.integration.test_central_security import PASSWORD, World
+
+TICKET = ("INSERT INTO queue_ticket (id, service_point_id, ticket_date, letter, number, "
+          "customer_id, service_area, priority, state, leg, recalls, arrived_at, "
+          "updated_at) VALUES (:id, :point, current_date, 'A', :n, :cid, 'finding_work', "
+          "0, 'waiting', 0, 0, now(), now())")
+APPOINTMENT = ("INSERT INTO appointment (id, customer_id, staff_id, service_point_id, type, "
+               "channel, status, starts_at, ends_at, updated_at) VALUES (:id, :cid, "
+               ":staff, :point, 'coaching', 'in_person', 'booked', now(), now(), now())")
+VISIT = ("INSERT INTO visit (id, customer_id, service_point_id, channel, walk_in, "
+         "service_area, started_at, updated_at) VALUES (:id, :cid, :point, 'in_person', "
+         "true, 'finding_work', now(), now())")
+ASSIGNMENT = ("INSERT INTO coach_assignment (id, customer_id, coach_id, assigned_at, "
+              "updated_at) VALUES (:id, :cid, :coach, now(), now())")
+CONFLICT = ("INSERT INTO sync_conflict (id, table_name, row_id, field, central_value, "
+            "client_value, client_node, client_hlc, service_point_id, status, updated_at) "
+            "VALUES (:id, :table, :row, 'summary', '\"a\"', '\"b\"', 'ws', '', NULL, "
+            "'open', now())")
+
+
+@pytest.fixture
+def world(pg_url):
+    made = World(pg_url)
+    yield made
+    made.close()
+
+
+def owner(world, sql, **params):
+    with world.admin_engine.begin() as conn:
+        return conn.execute(text(sql), params)
+
+
+def refused(world, name, sql, **params):
+    """The statement fails for lack of rights (a grant, a policy or a guard)."""
+    with pytest.raises((ProgrammingError, DBAPIError)) as caught:
+        world.run(name, sql, **params)
+    return str(caught.value.orig)
+
+
+# --- 1. Erasure --------------------------------------------------------------------------
+
+ERASE = "UPDATE customer SET erased_at = now() WHERE id = :cid"
+
+
+def test_only_an_administrator_erases_and_only_an_inactive_customer_past_retention(world):
+    for name in ("desk", "coach", "lead"):
+        assert "only an administrator" in refused(world, name, ERASE, cid="c-mine")
+    assert world.ids("coach", "plan_goal") == ["pg-rov"]  # nothing was scrubbed
+    assert "inactive" in refused(world, "admin", ERASE, cid="c-mine")
+    owner(world, "UPDATE customer SET active = false WHERE id = 'c-mine'")
+    assert "retention" in refused(world, "admin", ERASE, cid="c-mine")
+    # Six years without activity: now it may go, and the centre records who did it.
+    with world.admin_engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))  # no triggers
+        for table in conn.execute(text("SELECT table_name FROM information_schema.columns "
+                                       "WHERE column_name = 'updated_at' "
+                                       "AND table_schema = 'public'")).scalars():
+            conn.execute(text(f"UPDATE {table} SET updated_at = now() - interval '6 years'"))
+    assert world.run("admin", ERASE, cid="c-mine") == 1
+    events = owner(world, "SELECT staff_id, db_role FROM audit_event "
+                          "WHERE action = 'customer.erase.central'").all()
+    assert events == [("staff-admin", world.users["admin"])]
+    assert "never undone" in refused(
+        world, "admin", "UPDATE customer SET erased_at = NULL WHERE id = 'c-mine'")
+
+
+# --- 2. No reach from rows one creates --------------------------------------------------
+
+def test_rows_naming_a_customer_of_another_point_give_no_reach(world):
+    """A Ranua coach names a Rovaniemi customer in each kind of row: every one refused,
+    and the customer, their plan and barriers stay out of sight."""
+    routes = [(TICKET, {"id": "t-x", "point": "sp-ran", "n": 1, "cid": "c-rov"}),
+              (APPOINTMENT, {"id": "ap-x", "cid": "c-rov", "staff": "staff-ran_coach",
+                             "point": "sp-ran"}),
+              (VISIT, {"id": "v-x", "cid": "c-rov", "point": "sp-ran"}),
+              (ASSIGNMENT, {"id": "ca-x", "cid": "c-rov", "coach": "staff-ran_coach"})]
+    for sql, params in routes:
+        assert "may only name a customer" in refused(world, "ran_coach", sql, **params)
+    for table in ("customer", "plan", "plan_version", "customer_barrier", "customer_note"):
+        assert not [i for i in world.ids("ran_coach", table) if "rov" in i], table
+    assert world.run("ran_coach", "UPDATE customer SET coach_id = 'staff-ran_coach', "
+                                  "service_point_id = 'sp-ran' WHERE id = 'c-rov'") == 0
+
+
+def test_the_audited_lookup_gives_identity_and_a_while_of_reach_never_case_work(world):
+    with world.connect("desk").begin() as conn:
+        found = conn.execute(text("SELECT id, last_name, service_point_id "
+                                  "FROM desk_find_customer('010185-902n')")).all()
+    assert [(r.id, r.service_point_id) for r in found] == [("c-ran", "sp-ran")]
+    # The desk may now register the walk-in and see the record, never the notes.
+    world.run("desk", TICKET, id="t-ok", point="sp-rov", n=1, cid="c-ran")
+    assert "c-ran" in world.ids("desk", "customer")
+    assert world.ids("desk", "customer_note") == []
+    # A coach of the same point sees the record too, but not the case work.
+    assert "c-ran" in world.ids("coach", "customer")
+    assert "n-ran" not in world.ids("coach", "customer_note")
+    lookups = owner(world, "SELECT staff_id, entity_id FROM audit_event "
+                           "WHERE action = 'customer.lookup'").all()
+    assert lookups == [("staff-desk", "c-ran")]
+    assert world.ids("desk", "customer_reach") != []
+    assert world.ids("ran_coach", "customer_reach") == []
+    assert refused(world, "desk", "INSERT INTO customer_reach (customer_id, "
+                   "service_point_id, staff_id, expires_at) VALUES ('c-ran-mine', 'sp-rov', "
+                   "'staff-desk', now() + interval '1 year')")
+
+
+def test_sync_bookkeeping_shows_no_one_elses_customer_ids(world):
+    owner(world, "INSERT INTO applied_mutation (mutation_id, client_node, table_name, "
+                 "row_id, result, applied_at, db_role) VALUES ('m-1', 'ws', 'customer', "
+                 "'c-rov', '{}', now(), :role)", role=world.users["desk"])
+    with world.connect("ran_coach").connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM applied_mutation")).scalar() == 0
+    with world.connect("desk").connect() as conn:
+        assert conn.execute(text("SELECT row_id FROM applied_mutation")).scalars().all() \
+            == ["c-rov"]
+    assert refused(world, "ran_coach", "INSERT INTO applied_mutation (mutation_id, "
+                   "client_node, table_name, row_id, result, applied_at, db_role) VALUES "
+                   "('m-2', 'ws', 'customer', 'c-rov', '{}', now(), 'someone')")
+
+
+# --- 3. What a role may not change -------------------------------------------------------
+
+def test_the_desk_changes_neither_the_coach_nor_the_service_point(world):
+    assert "coach" in refused(world, "desk", "UPDATE customer SET coach_id = 'staff-desk' "
+                                             "WHERE id = 'c-rov'")
+    assert refused(world, "desk", ASSIGNMENT, id="ca-d", cid="c-rov", coach="staff-coach")
+    assert "service point" in refused(world, "desk", "UPDATE customer SET service_point_id "
+                                                     "= 'sp-ran' WHERE id = 'c-rov'")
+    assert "service point" in refused(world, "coach", "UPDATE customer SET "
+                                                      "service_point_id = 'sp-ran' "
+                                                      "WHERE id = 'c-mine'")
+    assert world.run("coach", "UPDATE customer SET coach_id = 'staff-coach' "
+                              "WHERE id = 'c-rov'") == 1  # a coach takes a customer on
+    assert world.run("lead", "UPDATE customer SET service_point_id = 'sp-ran' "
+                             "WHERE id = 'c-rov'") == 1
+    assert "desk" not in owner(world, "SELECT updated_by FROM customer WHERE id = 'c-rov'"
+                               ).scalar()
+    assert owner(world, "SELECT updated_by FROM customer WHERE id = 'c-rov'").scalar() \
+        == "staff-lead"  # the connected staff member, whatever the workstation sent
+
+
+def test_forward_only_states_stay_forward_only(world):
+    world.run("desk", TICKET, id="t-1", point="sp-rov", n=7, cid="c-rov")
+    world.run("desk", "UPDATE queue_ticket SET state = 'done' WHERE id = 't-1'")
+    assert "forward" in refused(world, "desk", "UPDATE queue_ticket SET state = 'waiting' "
+                                               "WHERE id = 't-1'")
+    world.run("desk", "UPDATE queue_ticket SET state = 'waiting', leg = 1 WHERE id = 't-1'")
+    world.run("coach", "UPDATE plan_version SET status = 'accepted' WHERE id = 'pv-mine'")
+    assert "forward" in refused(world, "coach", "UPDATE plan_version SET status = 'draft' "
+                                                "WHERE id = 'pv-mine'")
+
+
+# --- 4. Sync conflicts -------------------------------------------------------------------
+
+def test_a_conflict_is_seen_where_its_row_is_and_resolved_by_who_may_write_it(world):
+    owner(world, CONFLICT, id="sc-1", table="plan_version", row="pv-mine")
+    owner(world, CONFLICT, id="sc-2", table="customer", row="c-ran")
+    assert world.ids("desk", "sync_conflict") == []  # plan content: not the desk's
+    assert world.ids("ran_coach", "sync_conflict") == ["sc-2"]
+    assert world.ids("other", "sync_conflict") == []  # another team's caseload
+    assert world.ids("mate", "sync_conflict") == ["sc-1"]  # the team reads...
+    resolve = "UPDATE sync_conflict SET status = 'resolved' WHERE id = 'sc-1'"
+    assert "row-level security" in refused(world, "mate", resolve)  # ...and cannot decide
+    assert world.run("desk", resolve) == 0
+    assert world.run("coach", resolve) == 1
+    assert refused(world, "desk", CONFLICT, id="sc-3", table="plan_version", row="pv-mine")
+
+
+# --- 5. The audit trail ------------------------------------------------------------------
+
+def test_an_audit_row_is_in_its_authors_name(world):
+    forged = ("INSERT INTO audit_event (id, at, staff_id, workstation, action, entity, "
+              "entity_id, updated_at) VALUES (:id, now(), :staff, 'ws', 'customer.erase', "
+              "'customer', 'c-rov', now())")
+    assert "row-level security" in refused(world, "desk", forged, id="a-f",
+                                           staff="staff-lead")
+    assert refused(world, "desk", forged.replace("entity_id,", "entity_id, db_role,")
+                   .replace("'c-rov',", "'c-rov', 'x',"), id="a-g", staff="staff-desk")
+    world.run("desk", forged, id="a-own", staff="staff-desk")
+    assert owner(world, "SELECT db_role FROM audit_event WHERE id = 'a-own'").scalar() \
+        == world.users["desk"]
+
+
+# --- 6. Deactivated staff and foreign logins --------------------------------------------
+
+def _tables(world):
+    return owner(world, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                 ).scalars().all()
+
+
+def test_every_table_has_row_level_security(world):
+    bare = owner(world, "SELECT relname FROM pg_class c JOIN pg_namespace n "
+                        "ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                        "AND c.relkind = 'r' AND NOT c.relrowsecurity").scalars().all()
+    assert sorted(bare) == sorted(central_trust.NO_POLICY)
+    without_policy = owner(world, "SELECT c.relname FROM pg_class c JOIN pg_namespace n "
+                                  "ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                                  "AND c.relkind = 'r' AND c.relrowsecurity AND NOT EXISTS "
+                                  "(SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)"
+                           ).scalars().all()
+    assert without_policy == []
+
+
+def test_a_deactivated_staff_member_sees_nothing(world):
+    for table in _tables(world):
+        if table in central_trust.NO_POLICY:
+            continue
+        with world.connect("gone").connect() as conn:
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0, table
+    assert refused(world, "gone", TICKET, id="t-g", point="sp-rov", n=3, cid=None)
+
+
+def test_a_login_of_another_database_cannot_connect(world, pg_server_url):
+    other_db = f"desk_other_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{other_db}"'))
+    other_url = make_url(pg_server_url).set(database=other_db)
+    other = create_engine(other_url)
+    user = f"t{uuid.uuid4().hex[:8]}_elsewhere"
+    create_login_role(other, user, PASSWORD, Role.TEAM_LEAD)
+    try:
+        stranger = create_engine(make_url(world.url).set(username=user, password=PASSWORD))
+        with pytest.raises(OperationalError, match=r"permission denied|CONNECT"), \
+                stranger.connect():
+            pass
+        stranger.dispose()
+        with world.admin_engine.connect() as conn:
+            assert not conn.execute(text(
+                "SELECT has_database_privilege('public', current_database(), 'CONNECT')"
+            )).scalar()
+    finally:
+        drop_login_role(other, user)
+        other.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{other_db}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# --- 7. Plans and notes by caseload and team --------------------------------------------
+
+def test_plans_and_notes_by_caseload_and_team(world):
+    assert "pv-mine" in world.ids("coach", "plan_version")
+    assert "pv-mine" in world.ids("mate", "plan_version")  # same team: reads
+    assert "pv-mine" not in world.ids("other", "plan_version")  # other team: nothing
+    assert "n-mine" not in world.ids("other", "customer_note")
+    edit = "UPDATE plan_version SET summary = 'x' WHERE id = 'pv-mine'"
+    assert world.run("other", edit) == 0
+    assert world.run("mate", edit) == 0
+    assert world.run("coach", edit) == 1
+    assert world.run("lead", edit) == 1
+    note = ("INSERT INTO customer_note (id, customer_id, kind, text, written_at, updated_at)"
+            " VALUES (:id, 'c-mine', 'general', 'x', now(), now())")
+    assert "row-level security" in refused(world, "mate", note, id="n-m")
+    assert "row-level security" in refused(world, "other", note, id="n-o")
+    world.run("coach", note, id="n-c")
+
+
+# --- The one source of the rights --------------------------------------------------------
+
+def test_the_central_matrix_is_the_applications(world):
+    rows = set(owner(world, "SELECT role, permission FROM role_permission").all())
+    assert rows == {(role.value, p.value) for role, ps in MATRIX.items() for p in ps}
+
+
+def test_staff_roles_cannot_reach_the_matrix_or_the_owner(world):
+    for name in ("desk", "admin"):
+        assert refused(world, name, "INSERT INTO role_permission VALUES ('desk', "
+                                    "'customer.erase')")
+        assert refused(world, name, "SET ROLE desk_owner")
