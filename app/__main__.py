@@ -140,8 +140,11 @@ def _start(args: argparse.Namespace) -> int:
     try:
         services = Services.open(settings.db_path, settings.workstation)
     except Exception as exc:
-        print(f"error: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
-        log.error("cannot open the database %s", settings.db_path, exc_info=exc)
+        message = database_problem(settings.db_path, exc)
+        if not args.screenshot:  # a person is starting the program: a box, not a trace
+            from app.views.application import make_application
+
+            show_start_failure(make_application(sys.argv[:1]), None, message)
         return 1
 
     from app.views.application import build_demo_with_progress, build_main_window, make_application
@@ -245,19 +248,41 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
             attach(demo)
 
     def failed(exc: Exception) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        message = _("The local database {path} cannot be opened: {error}").format(
-            path=settings.db_path, error=exc)
-        print(f"error: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
-        log.error("cannot open the database %s", settings.db_path, exc_info=exc)
-        if app.platformName() != "offscreen":  # no one to close a message box there
-            QMessageBox.critical(window, _("Rovaseutu employment services"), message)
+        show_start_failure(app, window, database_problem(settings.db_path, exc))
         app.exit(1)
 
     window.show()
     runner.submit(open_services, ready, failed)
     return run_until_closed(app, window, runner, lambda: opened.get("services"))
+
+
+def database_problem(path: Path, exc: BaseException) -> str:
+    """What the person starting the program is told when the local database does not
+    open, printed on stderr too. An empty, damaged or keyless file (app.db.errors) says
+    so with the file and what to do; the log gets its type, no traceback (no bug)."""
+    from app.db.errors import LocalDatabaseError
+
+    if isinstance(exc, LocalDatabaseError):
+        log.error("cannot open the database %s: %s", path, type(exc).__name__)
+        message = exc.text()
+        print(f"error: {message}", file=sys.stderr)
+        return message
+    print(f"error: cannot open the database {path}: {exc}", file=sys.stderr)
+    log.error("cannot open the database %s", path, exc_info=exc)
+    return _("The local database {path} cannot be opened: {error}").format(path=path, error=exc)
+
+
+def show_start_failure(app: QApplication, window: MainWindow | None, message: str) -> None:
+    """A message box, not a traceback (the windowed build has no console)."""
+    if not can_show_boxes(app):
+        return
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(window, _("Rovaseutu employment services"), message)
+
+
+def can_show_boxes(app: QApplication) -> bool:
+    return app.platformName() != "offscreen"  # no one to close a message box there
 
 
 def run_until_closed(app: QApplication, window: MainWindow, runner: TaskRunner,

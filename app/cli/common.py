@@ -32,12 +32,15 @@ def explain(exc: BaseException) -> CliError | None:
     anything else (a bug: logged with its traceback, the operator told where)."""
     from sqlalchemy.exc import ArgumentError, DBAPIError
 
+    from app.db.errors import LocalDatabaseError
     from app.i18n import _
     from app.services.errors import NotFound, ServiceError, ValidationFailed
     from app.sync.engine import NoServicePoint
 
     if isinstance(exc, CliError):
         return exc
+    if isinstance(exc, LocalDatabaseError):  # empty, damaged, no key: the file and what to do
+        return CliError(exc.text())
     if isinstance(exc, NotFound):
         return CliError(exc.text())
     if isinstance(exc, ValidationFailed):

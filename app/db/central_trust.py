@@ -178,6 +178,43 @@ BEGIN
 EXCEPTION WHEN insufficient_privilege THEN
     RETURN false;
 END $$;
+-- The service point a row belongs to (its own, or its customer's): a conflict carries it,
+-- so that the pull fetches the conflict where the row is held.
+CREATE OR REPLACE FUNCTION desk_row_point(tbl text, rid text) RETURNS text
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    r jsonb;
+    cid text;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = tbl || '_stamp') THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE format('SELECT to_jsonb(t) FROM %I t WHERE id = $1', tbl) INTO r USING rid;
+    IF r IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF r ? 'service_point_id' AND tbl <> 'customer' THEN
+        RETURN r ->> 'service_point_id';
+    END IF;
+    cid := CASE WHEN tbl = 'customer' THEN rid
+                WHEN r ? 'customer_id' THEN r ->> 'customer_id'
+                WHEN r ? 'plan_id' THEN desk_plan_customer(r ->> 'plan_id')
+                WHEN r ? 'plan_version_id' THEN desk_version_customer(r ->> 'plan_version_id')
+           END;
+    IF cid IS NULL AND r ? 'feedback_id' THEN
+        RETURN desk_feedback_point(r ->> 'feedback_id');
+    END IF;
+    RETURN (SELECT service_point_id FROM customer WHERE id = cid);
+END $$;
+CREATE OR REPLACE FUNCTION desk_conflict_scope() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    NEW.service_point_id := coalesce(desk_row_point(NEW.table_name, NEW.row_id),
+                                     NEW.service_point_id);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER sync_conflict_scope BEFORE INSERT ON sync_conflict
+    FOR EACH ROW EXECUTE FUNCTION desk_conflict_scope();
 CREATE OR REPLACE FUNCTION desk_row_writable(tbl text, rid text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE SET search_path = public, pg_temp AS $$
 DECLARE

@@ -17,6 +17,7 @@ from app.models import Appointment, Customer, ServicePoint, Staff
 from app.rules import booking as rules
 from app.rules.codes import AppointmentStatus
 from app.rules.permissions import Permission
+from app.rules.spreadsheet import safe_cell
 from app.services.context import AppContext
 
 S = AppointmentStatus
@@ -110,17 +111,19 @@ class AppointmentOutputs:
 
 
 def reminders_csv(rows: list[ReminderRow]) -> str:
-    """UTF-8 CSV text, one row per appointment, local (Helsinki) dates and times."""
+    """UTF-8 CSV text, one row per appointment, local (Helsinki) dates and times. Every
+    cell passes app.rules.spreadsheet: a formula typed as a room or a name is shown as
+    text when the file is opened in a spreadsheet, never run."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(REMINDER_COLUMNS)
     for r in rows:
         start = r.starts_at.astimezone(rules.HELSINKI)
         end = r.ends_at.astimezone(rules.HELSINKI)
-        writer.writerow([start.date().isoformat(), start.strftime("%H:%M"),
-                         end.strftime("%H:%M"), r.customer_name, r.phone or "", r.language,
-                         r.type, r.channel, r.staff_name, r.service_point_name, r.room or "",
-                         r.video_link or "", r.appointment_id])
+        writer.writerow([safe_cell(str(value)) for value in (
+            start.date().isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M"),
+            r.customer_name, r.phone or "", r.language, r.type, r.channel, r.staff_name,
+            r.service_point_name, r.room or "", r.video_link or "", r.appointment_id)])
     return out.getvalue()
 
 

@@ -21,6 +21,7 @@ from app.rules.codes import Role
 from app.rules.customer import nfc
 from app.rules.groups import MANY_BARRIERS, Barrier
 from app.rules.permissions import Permission
+from app.services import case_access
 from app.services.context import AppContext
 from app.services.customers import live_customer
 from app.services.errors import NotFound, ValidationFailed
@@ -54,6 +55,8 @@ class CoachingService:
             raise ValidationFailed({"barriers": N_("Unknown barrier.")})
         with self.ctx.transaction(Permission.CUSTOMER_BARRIERS) as s:
             live_customer(s, customer_id)
+            case_access.check_write(s, self.ctx.signed_in, customer_id,
+                                 Permission.CUSTOMER_BARRIERS)
             existing = {row.barrier: row for row in s.scalars(
                 select(CustomerBarrier).where(CustomerBarrier.customer_id == customer_id))}
             now = self.ctx.now()

@@ -19,6 +19,7 @@ from app.i18n import HELSINKI, N_
 from app.models import AuditEvent, LocalSetting, new_id, utcnow
 from app.rules.codes import Role
 from app.rules.permissions import Permission, allowed
+from app.services import text_guard
 from app.services.errors import NotSignedIn, PermissionDenied
 from app.sync import outbox
 from app.sync.hlc import HybridClock
@@ -52,6 +53,9 @@ class AppContext:
         # Every stamp goes through the context clock (read at each call: tests set it).
         self.clock = HybridClock(self._node_id(),
                                  lambda: int(self.now().timestamp() * 1000))
+        # Every text written through this factory obeys app.rules.text_input (checked
+        # before the outbox stamps anything).
+        text_guard.install(self.session_factory)
         outbox.install(self.session_factory, self.clock, migrate.LOCAL_HEAD,
                        lambda: self.now())
         self.actor: Actor | None = None

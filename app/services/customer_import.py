@@ -1,6 +1,7 @@
-"""Importing customers from a UTF-8 CSV file: every row checked with the register's own
-rules (rules.customer, rules.hetu), each bad row reported with its line and reason, the
-good rows imported; existing identity codes updated only when asked.
+"""Importing customers from a UTF-8 CSV file (as Excel saves it: see read_rows): every
+row checked with the register's own rules (rules.customer, rules.hetu, rules.text_input),
+each bad row reported with its line and reason, the good rows imported; existing identity
+codes updated only when asked.
 
 Columns (a header row names them; order free): hetu, first_name, last_name, birth_date,
 home_municipality, language, phone, email, registered_on, unemployed_since,
@@ -21,6 +22,7 @@ from app.i18n import N_
 from app.models import CoachAssignment, Customer, Staff, new_id
 from app.rules import customer as rules
 from app.rules import hetu as hetu_rules
+from app.rules import text_input
 from app.rules.customer import CustomerInput, nfc
 from app.rules.permissions import Permission
 from app.services.context import AppContext
@@ -33,6 +35,7 @@ REQUIRED = ("first_name", "last_name")
 # The register's column sizes (models.customer): longer values are refused, not cut.
 LIMITS = {"first_name": 120, "last_name": 120, "home_municipality": 60, "language": 8,
           "phone": 40, "email": 200, "coach_username": 64, "hetu": 11}
+OTHER_LIMIT = 40  # a date column: "2026-11-24" with room to spare
 CENTURY_SIGNS = "+-YXWVUABCDEF"
 IMPORT_REASON = "Tuonti tiedostosta"  # stored in the coach history: data, not UI text
 
@@ -84,17 +87,33 @@ class ImportResult:
     rejected: int
 
 
+def _delimiter(header_line: str) -> str:
+    """The separator the header row uses: Excel writes `;` where `,` is the decimal comma
+    (Finnish and Swedish Windows), `,` elsewhere; a tab from a copied sheet. Counted, not
+    sniffed: csv.Sniffer guesses the quoting too, and on a header without quotes it turns
+    doubled quotes off (a quote written twice inside a quoted name, as Excel writes it),
+    and the rest of the row then lands in the wrong columns."""
+    counts = {sep: header_line.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
 def read_rows(raw: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) for each data row; ImportFileError when unreadable."""
+    """(line number, row) for each data row; ImportFileError when unreadable.
+
+    Excel's dialects are read: UTF-8 with or without a byte-order mark, `;`, `,` or tab
+    between fields, doubled quotes, CRLF. A field however long is read whole (its row is
+    refused by check_row, not the file)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(N_("The file is not UTF-8 text.")) from exc
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    # The csv module refuses a field over 128 kB and stops the whole file there; the text
+    # is in memory already, so no field can be longer than it.
+    if csv.field_size_limit() <= len(text):
+        csv.field_size_limit(len(text) + 1)
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=csv.excel,
+                            delimiter=_delimiter(text.split("\n", 1)[0]))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -130,10 +149,14 @@ def check_row(line: int, row: dict[str, str], today: date, coaches: dict[str, st
     """One row against the rules; problems as "field: message" with untranslated ids."""
     problems: list[Problem] = []
     values = {c: nfc(row.get(c, "")) for c in COLUMNS}
-    for column, limit in LIMITS.items():
-        if len(values[column]) > limit:
-            problems.append(Problem(column, N_("Too long: at most {n} characters."),
-                                    (("n", str(limit)),)))
+    for column in COLUMNS:
+        # No control character, direction override or over-long text (app.rules.text_input):
+        # the row is refused with the reason, its value set aside for the other checks.
+        why = text_input.refusal(values[column], limit=LIMITS.get(column, OTHER_LIMIT))
+        if why is not None:
+            message, params = why.detail()
+            problems.append(Problem(column, message,
+                                    tuple((k, str(v)) for k, v in params.items())))
             values[column] = ""
     dates: dict[str, date | None] = {}
     for column in ("birth_date", "registered_on", "unemployed_since"):

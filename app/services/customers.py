@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import Connection, Select, and_, func, inspect, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
@@ -17,6 +18,7 @@ from app.rules.clock import days_unemployed, hundred_day_date
 from app.rules.customer import CustomerInput, nfc
 from app.rules.permissions import Permission
 from app.rules.unemployment import age
+from app.services import text_guard
 from app.services.context import AppContext
 from app.services.errors import Conflict, NotFound, ValidationFailed
 
@@ -108,6 +110,24 @@ def apply_identity_and_contact(customer: Customer, data: CustomerInput,
     customer.home_municipality = nfc(data.home_municipality)
     customer.jobseeker_registered_on = data.jobseeker_registered_on
     customer.unemployed_since = data.unemployed_since
+
+
+# The form's text fields, each stored (after NFC) in the Customer column of its name.
+TEXT_FIELDS = ("first_names", "last_name", "hetu", "phone", "email", "street_address",
+               "postal_code", "post_office", "home_municipality")
+
+
+def validate(data: CustomerInput, today: date) -> rules.Validated:
+    """The register's rules, and app.rules.text_input on every text field (a control
+    character, a direction override or more than the column holds is that field's error,
+    before any other of its errors); ValidationFailed when anything is wrong."""
+    checked = rules.validate(data, today)
+    refused = text_guard.field_errors(
+        Customer, {name: nfc(getattr(data, name)) for name in TEXT_FIELDS})
+    errors = {**checked.errors, **refused}
+    if errors:
+        raise ValidationFailed(errors)
+    return checked
 
 
 def live_customer(s: Session, customer_id: str) -> Customer:
@@ -232,9 +252,7 @@ class CustomerService:
             )
 
     def create(self, data: CustomerInput) -> CustomerCard:
-        checked = rules.validate(data, self.ctx.today())
-        if not checked.ok:
-            raise ValidationFailed(checked.errors)
+        checked = validate(data, self.ctx.today())
         with self.ctx.transaction(Permission.CUSTOMER_EDIT) as s:
             self._refuse_duplicate_hetu(s, checked.hetu, None)
             actor = self.ctx.require(Permission.CUSTOMER_EDIT)
@@ -254,9 +272,7 @@ class CustomerService:
 
     def update(self, customer_id: str, data: CustomerInput, revision: str) -> CustomerCard:
         """Save edits made on the card shown at `revision` (the row's hlc then)."""
-        checked = rules.validate(data, self.ctx.today())
-        if not checked.ok:
-            raise ValidationFailed(checked.errors)
+        checked = validate(data, self.ctx.today())
         with self.ctx.transaction(Permission.CUSTOMER_EDIT) as s:
             customer = live_customer(s, customer_id)
             if customer.hlc != revision:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.i18n import HELSINKI, N_
 from app.models import Feedback, FeedbackReplyRequest, ServicePoint, Staff, Team, Visit
 from app.rules import feedback as rules
+from app.rules import text_input
 from app.rules.codes import Channel, ServicePointMode
 from app.rules.customer import nfc
 from app.rules.permissions import Permission
@@ -196,11 +197,15 @@ class FeedbackService:
         errors = rules.check_score(answer.score, answer.recommend)
         if len(answer.comment) > MAX_COMMENT:
             errors["comment"] = N_("The comment is too long.")
+        elif why := text_input.refusal(answer.comment.strip(), multiline=True):
+            errors["comment"] = why.message  # a control character, a direction override
         contact = answer.contact.strip()
         if answer.wants_reply and not contact:
             errors["contact"] = N_("Give a phone number or an e-mail address for the reply.")
         elif len(contact) > MAX_CONTACT:
             errors["contact"] = N_("The contact is too long.")
+        elif answer.wants_reply and (why := text_input.refusal(contact)):
+            errors["contact"] = why.message
         return errors
 
     def _store(self, s: Session, row: Feedback, answer: FeedbackAnswer) -> str:

@@ -49,9 +49,11 @@ from app.models import (
     Staff,
 )
 from app.rules import plan_vocabulary as vocab
+from app.rules import text_input
 from app.rules.codes import PlanStatus, PlanType
 from app.rules.customer import nfc
 from app.rules.permissions import Permission
+from app.services import case_access
 from app.services.context import AppContext
 from app.services.customers import live_customer
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
@@ -162,6 +164,8 @@ def check_draft(content: PlanContent, today: date) -> dict[str, str]:
     def text(key: str, value: str, limit: int = TEXT_LIMIT) -> None:
         if len(value) > limit:
             errors[key] = N_("The text is too long.")
+        elif why := text_input.refusal(value, multiline=limit == TEXT_LIMIT):
+            errors[key] = why.message  # a control character, a direction override
 
     for i, goal in enumerate(content.goals):
         if goal.kind not in vocab.GOAL_KINDS:
@@ -329,6 +333,7 @@ class PlanService:
         of the newest plan (audited: plan content is a read of the customer's record)."""
         with self.ctx.transaction(Permission.PLAN_READ) as s:
             customer = live_customer(s, customer_id)
+            case_access.check_read(s, self.ctx.signed_in, customer_id, Permission.PLAN_READ)
             plans = self._plan_rows(s, customer_id)
             current = None
             if plans:
@@ -344,7 +349,7 @@ class PlanService:
 
     def version(self, version_id: str) -> PlanVersionInfo:
         with self.ctx.transaction(Permission.PLAN_READ) as s:
-            info = self._info(s, self._version(s, version_id))
+            info = self._info(s, self._version(s, version_id, Permission.PLAN_READ))
             self.ctx.audit(s, "plan.read", "plan_version", version_id)
             return info
 
@@ -381,6 +386,7 @@ class PlanService:
             raise ValidationFailed({"plan_type": N_("Choose the type of the plan.")})
         with self.ctx.transaction(Permission.PLAN_EDIT) as s:
             customer = live_customer(s, customer_id)
+            case_access.check_write(s, self.ctx.signed_in, customer_id, Permission.PLAN_EDIT)
             if s.scalar(select(Plan.id).where(Plan.customer_id == customer_id,
                                               Plan.plan_type == PlanType(plan_type),
                                               Plan.deleted_at.is_(None))):
@@ -462,7 +468,7 @@ class PlanService:
         """Editing an accepted plan: a copy as the next draft (the plan's existing draft,
         if it has one, is returned instead)."""
         with self.ctx.transaction(Permission.PLAN_EDIT) as s:
-            source = self._version(s, from_version_id)
+            source = self._version(s, from_version_id, Permission.PLAN_EDIT, write=True)
             draft = s.scalar(select(PlanVersion).where(
                 PlanVersion.plan_id == source.plan_id, PlanVersion.status == PlanStatus.DRAFT,
                 PlanVersion.deleted_at.is_(None)))
@@ -485,7 +491,8 @@ class PlanService:
     def compare(self, left_id: str, right_id: str, lang: str | None = None) -> PlanComparison:
         lang = lang or current_language()
         with self.ctx.transaction(Permission.PLAN_READ) as s:
-            left, right = self._version(s, left_id), self._version(s, right_id)
+            left = self._version(s, left_id, Permission.PLAN_READ)
+            right = self._version(s, right_id, Permission.PLAN_READ)
             if left.plan_id != right.plan_id:
                 raise ServiceError(N_("Only versions of the same plan can be compared."))
             a = section_lines(self._content(s, left), lang)
@@ -501,7 +508,7 @@ class PlanService:
         """What the printed plan shows, in the customer's language unless `lang` is given.
         Audited as a print (`purpose`: print, save or open)."""
         with self.ctx.transaction(Permission.PLAN_PRINT) as s:
-            version = self._version(s, version_id)
+            version = self._version(s, version_id, Permission.PLAN_PRINT)
             plan = s.get(Plan, version.plan_id)
             assert plan is not None
             customer = live_customer(s, plan.customer_id)
@@ -565,15 +572,21 @@ class PlanService:
     # --- helpers ------------------------------------------------------------------------
 
 
-    @staticmethod
-    def _version(s: Session, version_id: str) -> PlanVersion:
+    def _version(self, s: Session, version_id: str, permission: Permission | None = None,
+                 write: bool = False) -> PlanVersion:
+        """The version; with `permission`, only if the signed-in worker's caseload rights
+        reach its customer (app/rules/case_access.py)."""
         version = s.get(PlanVersion, version_id)
         if version is None or version.deleted_at is not None:
             raise NotFound(N_("The plan version was not found."))
+        if permission is not None:
+            customer_id = s.scalar(select(Plan.customer_id).where(Plan.id == version.plan_id))
+            check = case_access.check_write if write else case_access.check_read
+            check(s, self.ctx.signed_in, customer_id or "", permission)
         return version
 
     def _draft(self, s: Session, version_id: str) -> PlanVersion:
-        version = self._version(s, version_id)
+        version = self._version(s, version_id, Permission.PLAN_EDIT, write=True)
         if version.status != PlanStatus.DRAFT:
             raise Conflict(N_("An accepted plan never changes: start a new draft from it."))
         return version

@@ -81,3 +81,43 @@ def test_a_database_that_cannot_be_opened_ends_the_start_with_the_reason(tmp_pat
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert f"cannot open the database {not_a_file}" in result.stderr
+
+
+def test_an_empty_database_file_ends_the_start_in_words_not_a_new_database(tmp_path):
+    """Issue #27: a zero-length file is refused with its name and what to do, and stays
+    as it is (no new empty database, no new key); no traceback."""
+    empty = tmp_path / "desk.sqlite3"
+    empty.touch()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "DESK_CONFIG": str(tmp_path / "none.ini"), "DESK_DATA_DIR": str(tmp_path),
+           "DESK_LOG_DIR": str(tmp_path / "logs"), "DESK_KEY_FILE": str(tmp_path / "key"),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    result = subprocess.run([sys.executable, "-m", "app", "--db", str(empty), "--lang", "en"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"The local database {empty} is an empty file" in result.stderr
+    assert "db recover" in result.stderr and "Traceback" not in result.stderr
+    assert empty.stat().st_size == 0 and not (tmp_path / "key").exists()
+
+
+def test_a_refused_database_is_shown_in_a_message_box(qapp, tmp_path, monkeypatch):
+    """The everyday start (behind the sign-in view): the database thread's refusal comes
+    back as one message box with the file and what to do, and the start ends with 1."""
+    import argparse
+
+    from PySide6.QtWidgets import QMessageBox
+
+    import app.__main__ as main
+    from app import config
+
+    empty = tmp_path / "desk.sqlite3"
+    empty.touch()
+    shown: list[str] = []
+    monkeypatch.setattr(main, "can_show_boxes", lambda _app: True)
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda _parent, _title, text: shown.append(text)))
+    settings = config.load().with_(db_path=empty, language="fi")
+    args = argparse.Namespace(demo=False, demo_scale=1.0)
+    assert main.start_behind_sign_in(args, settings) == 1
+    assert len(shown) == 1 and str(empty) in shown[0] and "db recover" in shown[0]
+    assert empty.stat().st_size == 0

@@ -175,6 +175,9 @@ def test_forward_only_states_stay_forward_only(world):
 def test_a_conflict_is_seen_where_its_row_is_and_resolved_by_who_may_write_it(world):
     owner(world, CONFLICT, id="sc-1", table="plan_version", row="pv-mine")
     owner(world, CONFLICT, id="sc-2", table="customer", row="c-ran")
+    # The centre stamps each conflict with its row's service point, for the pull.
+    assert owner(world, "SELECT service_point_id FROM sync_conflict WHERE id = 'sc-1'"
+                 ).scalar() == "sp-rov"
     assert world.ids("desk", "sync_conflict") == []  # plan content: not the desk's
     assert world.ids("ran_coach", "sync_conflict") == ["sc-2"]
     assert world.ids("other", "sync_conflict") == []  # another team's caseload
@@ -288,3 +291,33 @@ def test_staff_roles_cannot_reach_the_matrix_or_the_owner(world):
         assert refused(world, name, "INSERT INTO role_permission VALUES ('desk', "
                                     "'customer.erase')")
         assert refused(world, name, "SET ROLE desk_owner")
+
+
+def test_the_caseload_rule_is_the_same_in_the_application_and_the_centre(world):
+    """app/rules/case_access.py and desk_case_readable / desk_case_writable answer alike
+    for every staff member and customer of the world, for each case-work permission."""
+    from app.models import Staff  # noqa: F401  (the models' enums)
+    from app.rules import case_access
+    from app.rules.permissions import Permission
+
+    staff = {r.id: r for r in owner(world, "SELECT id, username, role, service_point_id, "
+                                           "team_id FROM staff WHERE active")}
+    customers = owner(world, "SELECT id, coach_id, service_point_id FROM customer").all()
+    checked = 0
+    for name in ("desk", "coach", "mate", "other", "ran_coach", "lead", "admin"):
+        me = staff[f"staff-{name}"]
+        worker = case_access.Worker(me.id, Role(me.role), me.service_point_id, me.team_id)
+        with world.connect(name).connect() as conn:
+            for c in customers:
+                case = case_access.Case(c.coach_id, staff[c.coach_id].team_id
+                                        if c.coach_id else None, c.service_point_id)
+                for permission in (Permission.PLAN_READ, Permission.PLAN_EDIT,
+                                   Permission.CASE_NOTES_READ, Permission.CUSTOMER_BARRIERS):
+                    central = conn.execute(text(
+                        "SELECT desk_case_readable(:c, :p), desk_case_writable(:c, :p)"),
+                        {"c": c.id, "p": permission.value}).one()
+                    local = (case_access.may_read(worker, case, permission),
+                             case_access.may_write(worker, case, permission))
+                    assert tuple(central) == local, (name, c.id, permission)
+                    checked += 1
+    assert checked == 7 * 5 * 4

@@ -29,6 +29,7 @@ WRONG = [
     (("central", "init"), ["not a url"], 2, "URL"),
     (("sync",), ["--db", "{tmp}/new.sqlite3", "--central", UNREACHABLE, "--once"], 2,
      "cannot reach"),
+    (("sync", "orphaned"), ["--db", "{tmp}/none.sqlite3", "--list"], 2, "no database"),
     (("service-point", "services"), ["NOPE", "information", "--db", "{db}"], 2,
      "no service point"),
     (("feedback", "report"), ["--db", "{db}", "--from", "x", "--to", "y"], 2, "YYYY-MM-DD"),
@@ -36,6 +37,8 @@ WRONG = [
                         "NOPE", "--db", "{db}", "--password-stdin"], 2, "service_point"),
     (("db", "digest"), [], 2, "either --db"),
     (("db", "digest"), ["--central", "nonsense"], 2, "not a database address"),
+    (("db", "check"), ["--db", "{tmp}/none.sqlite3"], 2, "no database"),
+    (("db", "recover"), ["--db", "{tmp}/none.sqlite3"], 2, "no database"),
     (("appointment", "letter"), ["NOPE", "--db", "{db}", "--out", "{tmp}/l.pdf"], 2,
      "Ajanvaraus"),
     (("appointment", "reminders"), ["--db", "{db}", "--date", "bad", "--out", "{tmp}/r.csv"],
@@ -46,6 +49,8 @@ WRONG = [
 def leaf_commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()):
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
+            if not action.required:  # the command also runs without a subcommand
+                yield prefix
             for name, sub in action.choices.items():
                 yield from leaf_commands(sub, (*prefix, name))
             return

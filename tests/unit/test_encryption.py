@@ -13,6 +13,7 @@ from keyring.backends import fail
 
 from app.db import migrate
 from app.db.engine import is_plaintext, local_engine, raw_connect
+from app.db.errors import DatabaseKeyMissing
 from app.db.keys import ENTRY, SERVICE, key_file_path
 from app.services.registry import Services
 from tests.factories import add_people, open_services
@@ -42,10 +43,13 @@ def test_the_file_cannot_be_opened_without_the_key(tmp_path, services):
 def test_another_keyring_cannot_open_it(tmp_path):
     open_services(tmp_path).close()
     previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())  # someone else's account: a new, different key
+    other = MemoryKeyring()  # someone else's account: no key for this file
+    keyring.set_keyring(other)
     try:
-        with pytest.raises(Exception, match="not a database"):
+        # Said as a missing key, and no new key made beside the file (issue #27).
+        with pytest.raises(DatabaseKeyMissing):
             Services.open(tmp_path / "desk.sqlite3", "x")
+        assert other.store == {}
     finally:
         keyring.set_keyring(previous)
 

@@ -40,11 +40,18 @@ def test_each_earlier_version_upgrades_with_backup(tmp_path):
         assert value == ("kept",)
 
 
-def test_upgrade_from_empty_file_keeps_no_backup_needed(tmp_path):
+def test_an_empty_file_is_refused_not_upgraded_into_a_new_database(tmp_path):
+    # Issue #27: a zero-length file may be a database that lost its contents; it is said,
+    # not quietly made a new one (tests/unit/test_local_database_safety.py).
+    import pytest
+
+    from app.db.errors import DatabaseEmpty
+
     path = tmp_path / "empty.sqlite3"
     sqlite3.connect(path).close()
-    engine = local_engine(path)
-    assert migrate.upgrade(engine, path) is None  # nothing to back up in an empty file
+    with pytest.raises(DatabaseEmpty):
+        local_engine(path)
+    assert path.stat().st_size == 0
 
 
 def test_pragmas(tmp_path):

@@ -5,7 +5,9 @@ a byte-order mark (else Excel reads Ä and Ö as cp1252), `;` between fields (th
 separator of those locales, where `,` is the decimal comma), decimals with the language's
 separator and no grouping, dates as ISO 8601 (Excel reads them as dates in any locale),
 shares as percent numbers (the column titles say "%"). XLSX keeps real numbers and dates
-with number formats, so no locale guessing happens there at all."""
+with number formats, so no locale guessing happens there at all. Every text cell of both
+(a name, a title) passes app.rules.spreadsheet: a formula in it is shown, never run; the
+figures, written as numbers, are not touched."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from app.dto.reports import (
     shown,
 )
 from app.i18n import _, babel_locale
+from app.rules.spreadsheet import safe_cell, safe_xlsx_text
 
 CSV_DELIMITER = ";"
 
@@ -43,7 +46,7 @@ def _csv_value(column: Column, value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return str(shown(value, _))
+        return safe_cell(str(shown(value, _)))
     if isinstance(value, date):
         return value.isoformat()[:7] if column.kind == MONTH else value.isoformat()
     if column.kind == PERCENT:
@@ -57,7 +60,7 @@ def _csv_value(column: Column, value: Any) -> str:
 def to_csv(table: ReportTable) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow([header(c) for c in table.columns])
+    writer.writerow([safe_cell(header(c)) for c in table.columns])
     for row in all_rows(table):
         writer.writerow([_csv_value(c, v) for c, v in zip(table.columns, row, strict=True)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -65,6 +68,11 @@ def to_csv(table: ReportTable) -> bytes:
 
 _FORMATS = {PERCENT: "0.0 %", NUMBER: "0.0", COUNT: "0", WEEK: "yyyy-mm-dd",
             MONTH: "yyyy-mm"}
+
+
+def _xlsx_value(value: object) -> object:
+    """A text made safe (app.rules.spreadsheet); a number or a date stays what it is."""
+    return safe_xlsx_text(value) if isinstance(value, str) else value
 
 
 def to_xlsx(table: ReportTable) -> bytes:
@@ -77,13 +85,13 @@ def to_xlsx(table: ReportTable) -> bytes:
     sheet = book.active
     assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = table.name[:31]
-    sheet.append([_(table.title)])
+    sheet.append([safe_xlsx_text(_(table.title))])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([header(c) for c in table.columns])
+    sheet.append([safe_xlsx_text(header(c)) for c in table.columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in all_rows(table):
-        sheet.append([shown(v, _) for v in row])
+        sheet.append([_xlsx_value(shown(v, _)) for v in row])
         for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
             if column.kind in _FORMATS and not isinstance(cell.value, str):
                 cell.number_format = _FORMATS[column.kind]
@@ -92,7 +100,7 @@ def to_xlsx(table: ReportTable) -> bytes:
             cell.font = Font(bold=True)
     if table.note:
         sheet.append([])
-        sheet.append([table.note_text(_)])
+        sheet.append([safe_xlsx_text(table.note_text(_))])
     for index, column in enumerate(table.columns, 1):
         width = max(len(header(column)), 10)
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 40)
