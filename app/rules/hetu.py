@@ -40,6 +40,11 @@ def normalise(raw: str) -> str:
     return raw.strip().upper().replace(" ", "")
 
 
+def has_shape(raw: str) -> bool:
+    """Typed in full (DDMMYY-NNNC), whether or not it is valid: worth a look-up."""
+    return bool(_SHAPE.match(normalise(raw)))
+
+
 def check(raw: str, today: date) -> HetuCheck:
     code = normalise(raw)
     if not _SHAPE.match(code):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.models import Customer
 from app.services.appointments import AppointmentService
+from app.services.area_lookup import AreaLookupService
 from app.services.audit import AuditService
 from app.services.auth import AuthService
 from app.services.calendar_settings import CalendarSettingsService
@@ -64,6 +65,8 @@ class Services:
         self.calendar_settings = CalendarSettingsService(ctx)
         # The access log reads the central trail with the signed-in person's own role.
         self.audit = AuditService(ctx, lambda: self.auth.session_url)
+        # A customer of another service point, by identity code: the centre's one lookup.
+        self.area_lookup = AreaLookupService(ctx, lambda: self.auth.session_url)
 
     @classmethod
     def open(cls, path: Path, workstation: str = "") -> Services:

@@ -70,7 +70,7 @@ class World:
                      team_id=teams.get(name), active=name != "gone")
                 for name, user in self.users.items()],
             "customer": [customer("c-rov", "sp-rov", "1001"),
-                         customer("c-ran", "sp-ran", "1002", hetu="010185-902N"),
+                         customer("c-ran", "sp-ran", "1002", hetu="010185-902F"),
                          customer("c-ran-mine", "sp-ran", "1003", coach="staff-coach"),
                          customer("c-mine", "sp-rov", "1004", coach="staff-coach"),
                          customer("c-other", "sp-rov", "1005", coach="staff-other")],

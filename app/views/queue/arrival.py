@@ -22,20 +22,26 @@ from PySide6.QtWidgets import (
 from app.dto.customers import CustomerPage
 from app.dto.queue import TicketRow
 from app.i18n import _
+from app.rules import hetu as hetu_rules
 from app.rules.codes import PRIORITY_REASONS, ServiceArea
+from app.services.area_lookup import AreaLookupService, AreaMatch
 from app.services.customers import CustomerService
 from app.services.queue import QueueService
 from app.views.common import FieldError, label
 from app.views.operations import QueryOp, WriteOp, drop_pending
 from app.views.tasks import TaskRunner
 
+AREA = "\0area"  # the result row that searches the area's register
+
 
 class ArrivalDialog(QDialog):
     def __init__(self, queue: QueueService, customers: CustomerService, runner: TaskRunner,
-                 services: list[str], parent: QWidget | None = None) -> None:
+                 services: list[str], parent: QWidget | None = None,
+                 lookup: AreaLookupService | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("arrival_dialog")
         self.queue, self.customers, self.runner = queue, customers, runner
+        self.lookup = lookup  # a customer of another service point, by identity code
         self.registered: TicketRow | None = None
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -147,12 +153,21 @@ class ArrivalDialog(QDialog):
                 item = QListWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, (row.id, row.name))
                 self.results.addItem(item)
+            if not page.rows and self.lookup is not None and hetu_rules.has_shape(query):
+                # Not held here: perhaps a customer of another service point.
+                item = QListWidgetItem(_("Search the area's register by this identity "
+                                         "code (the search is logged)"))
+                item.setData(Qt.ItemDataRole.UserRole, (AREA, hetu_rules.normalise(query)))
+                self.results.addItem(item)
 
         QueryOp(self.runner, self, lambda: self.customers.page(query, limit=8), success=shown) \
             .latest("search").run_in_background()
 
     def _pick(self, item: QListWidgetItem) -> None:
         customer_id, name = item.data(Qt.ItemDataRole.UserRole)
+        if customer_id == AREA:
+            self._search_area(name)
+            return
         self.search.blockSignals(True)
         self.search.setText(name)
         self.search.blockSignals(False)
@@ -160,6 +175,31 @@ class ArrivalDialog(QDialog):
         self.results.clear()
         self._show_chosen()
         self.service.setFocus()
+
+    def _search_area(self, code: str) -> None:
+        lookup = self.lookup
+        assert lookup is not None
+
+        def found(match: AreaMatch | None) -> None:
+            if match is None:
+                self.error.show_message(_("Nobody with this identity code in the area's "
+                                          "register. Register them as a new customer, or "
+                                          "clear the search for an anonymous visitor."))
+                return
+            self.error.show_message("")
+            self.search.blockSignals(True)
+            self.search.setText(match.name)
+            self.search.blockSignals(False)
+            self.customer_id = match.customer_id
+            self.results.clear()
+            self._show_chosen()
+            if match.service_point_name:
+                self.chosen.setText(_("Customer: {name} ({point})").format(
+                    name=match.name, point=match.service_point_name))
+            self.service.setFocus()
+
+        WriteOp(self.runner, self, lambda: lookup.find(code), success=found) \
+            .run_in_background()
 
     def _show_chosen(self) -> None:
         if self.customer_id:

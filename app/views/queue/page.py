@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.dto.queue import QueueSnapshot, TicketRow
 from app.i18n import N_, _, format_number, format_time
 from app.rules.codes import ServiceArea, TicketState
+from app.services.area_lookup import AreaLookupService
 from app.services.customers import CustomerService
 from app.services.feedback import FeedbackService
 from app.services.queue import QueueService
@@ -57,10 +58,12 @@ class QueuePage(QWidget):
 
     def __init__(self, queue: QueueService, customers: CustomerService,
                  feedback: FeedbackService, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 lookup: AreaLookupService | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("queue_page")
         self.queue, self.customers, self.feedback = queue, customers, feedback
+        self.lookup = lookup
         self.runner = runner
         self.snapshot: QueueSnapshot | None = None
         self.since = QElapsedTimer()
@@ -400,7 +403,7 @@ class QueuePage(QWidget):
 
     def new_arrival(self) -> None:
         dialog = ArrivalDialog(self.queue, self.customers, self.runner,
-                               self.point_services, self)
+                               self.point_services, self, lookup=self.lookup)
 
         def registered() -> None:
             if dialog.registered is not None:

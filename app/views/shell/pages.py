@@ -25,7 +25,7 @@ def _queue(deps: PageDeps) -> QWidget:
 
     services = deps.services
     return checked(QueuePage(services.queue, services.customers, services.feedback,
-                             deps.runner))
+                             deps.runner, lookup=services.area_lookup))
 
 
 def _appointments(deps: PageDeps) -> QWidget:
