@@ -26,6 +26,40 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                      help="read the password from the first line of standard input")
     add.add_argument("--user", help="act as this administrator")
     add.set_defaults(func=cmd_staff_add)
+    off = staff_commands.add_parser(
+        "deactivate", help="a staff member who has left: no more sign-ins, no central rows")
+    off.add_argument("username")
+    off.add_argument("--db", type=Path, required=True)
+    off.add_argument("--central", metavar="URL",
+                     help="an administrator's connection (CREATEROLE): the role loses LOGIN")
+    off.add_argument("--user", help="act as this administrator")
+    off.set_defaults(func=cmd_staff_deactivate)
+
+
+def cmd_staff_deactivate(args: argparse.Namespace) -> int:
+    from app.services.errors import ValidationFailed
+
+    services = open_services(args.db)
+    central = None
+    try:
+        act_as(services, args.user)
+        if args.central:
+            from app.sync.engine import central_engine
+
+            central = central_engine(args.central)
+        services.staff.deactivate(args.username, central)
+        if central is not None:
+            from app.sync.push import push
+
+            push(services.ctx.engine, central, services.ctx.clock.node)
+    except ValidationFailed as exc:
+        raise CliError("; ".join(f"{k}: {_(v)}" for k, v in exc.errors.items())) from exc
+    finally:
+        if central is not None:
+            central.dispose()
+        services.close()
+    print(f"staff member {args.username} deactivated")
+    return 0
 
 
 def cmd_staff_add(args: argparse.Namespace) -> int:

@@ -68,6 +68,13 @@ def set_login_password(engine: Engine, username: str, password: str) -> None:
                              f"'{scram_verifier(password)}'")
 
 
+def disable_login(engine: Engine, username: str) -> None:
+    """A staff member who has left: their role may no longer sign in (kept, not dropped,
+    so that the trail's db_role still names an existing role)."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"ALTER ROLE {_quote(username)} NOLOGIN")
+
+
 def drop_login_role(engine: Engine, username: str) -> None:
     with engine.begin() as conn:
         if conn.exec_driver_sql(f"SELECT 1 FROM pg_roles WHERE rolname = '{username}'"

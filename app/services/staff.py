@@ -73,3 +73,19 @@ class StaffService:
                 central_roles.create_login_role(central, username, password, role)
             return StaffAccount(staff.id, username, full_name, role, point.code,
                                 central is not None)
+
+    def deactivate(self, username: str, central: Engine | None = None) -> None:
+        """A staff member who has left: their account stops signing in here, their row
+        (synchronised) makes the central row-level security show them nothing, and with
+        `central` (an administrator's connection) their PostgreSQL role loses LOGIN."""
+        self.ctx.require(Permission.STAFF_MANAGE)
+        with self.ctx.transaction(Permission.STAFF_MANAGE) as s:
+            staff = s.scalar(select(Staff).where(Staff.username == username.strip().lower()))
+            if staff is None:
+                raise ValidationFailed({"username": N_("No such staff member.")})
+            if self.ctx.actor is not None and staff.id == self.ctx.actor.staff_id:
+                raise ValidationFailed({"username": N_("You cannot deactivate yourself.")})
+            staff.active = False
+            self.ctx.audit(s, "staff.deactivate", "staff", staff.id)
+            if central is not None:
+                central_roles.disable_login(central, staff.username)

@@ -100,3 +100,30 @@ def test_a_database_role_without_a_staff_account_cannot_sign_in(area, tmp_path):
         ws.close()
     finally:
         drop_login_role(area["admin"], ghost)
+
+
+def test_a_deactivated_staff_member_signs_in_nowhere(area, tmp_path):
+    """`staff deactivate --central`: the role loses LOGIN, the synchronised row makes
+    the centre show it nothing, and the workstation's own sign-in refuses it too."""
+    from app import cli
+
+    url, user = area["url"], area["user"]
+    ws = _workstation(tmp_path, "ws", url)
+    ws.auth.sign_in(user, PASSWORD)  # known here, with a cached verifier
+    ws.auth.sign_out()
+    SyncEngine(ws.ctx.engine, area["admin"], "ws", "ROV").sync_once()
+    ws.close()
+    admin_url = area["admin"].url.render_as_string(hide_password=False)
+    assert cli.main(["staff", "deactivate", user, "--db", str(tmp_path / "ws.sqlite3"),
+                     "--central", admin_url, "--user", "admin"]) == 0
+    with area["admin"].connect() as conn:
+        assert conn.exec_driver_sql("SELECT NOT rolcanlogin AND NOT s.active FROM pg_roles "
+                                    "JOIN staff s ON s.username = rolname "
+                                    f"WHERE rolname = '{user}'").scalar()
+    ws = _workstation(tmp_path, "ws", url)
+    with pytest.raises(SignInFailed):
+        ws.auth.sign_in(user, PASSWORD)  # refused centrally
+    ws.auth.central_url = make_url(url).set(port=1).render_as_string()
+    with pytest.raises(SignInFailed):
+        ws.auth.sign_in(user, PASSWORD)  # and offline, by the local row
+    ws.close()

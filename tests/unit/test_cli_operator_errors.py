@@ -35,6 +35,7 @@ WRONG = [
     (("feedback", "report"), ["--db", "{db}", "--from", "x", "--to", "y"], 2, "YYYY-MM-DD"),
     (("staff", "add"), ["newbie", "--full-name", "N N", "--role", "desk", "--service-point",
                         "NOPE", "--db", "{db}", "--password-stdin"], 2, "service_point"),
+    (("staff", "deactivate"), ["nobody", "--db", "{db}", "--user", "admin"], 2, "username"),
     (("db", "digest"), [], 2, "either --db"),
     (("db", "digest"), ["--central", "nonsense"], 2, "not a database address"),
     (("db", "check"), ["--db", "{tmp}/none.sqlite3"], 2, "no database"),
