@@ -78,8 +78,11 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
     if view in ("customer", "plan", "lock", "access-log"):
         customers = cast("CustomersPage", window.page("customers"))
         model = customers.model
-        row = next((r for r in model.rows if r.coach_name and (r.days_unemployed or 0) > 100),
-                   model.row_at(0))
+        # One of the signed-in coach's own customers: their plan is theirs to open.
+        me = services.ctx.actor.full_name if services.ctx.actor else ""
+        row = next((r for r in model.rows if r.coach_name == me
+                    and (r.days_unemployed or 0) > 100),
+                   next((r for r in model.rows if r.coach_name == me), model.row_at(0)))
         if row is None:
             print("error: no customers to show; run with --demo", file=sys.stderr)
             return 1

@@ -173,6 +173,7 @@ class PlanEditor(QWidget):
         self.flush()
         if customer_id != self.customer_id:
             self.info = self.saver = None
+            self.loading_label.setText(_("Loading…"))
             self.body.setCurrentWidget(self.loading_label)
         self.customer_id = customer_id
         QueryOp(self.runner, self, lambda: self.plans.open_customer(customer_id),
@@ -317,7 +318,14 @@ class PlanEditor(QWidget):
 
     def show_error(self, text: str) -> None:
         if self.body.currentWidget() is self.loading_label:
-            self.body.setCurrentWidget(self.editor if self.info else self.new_panel)
+            if self.info:
+                self.body.setCurrentWidget(self.editor)
+            elif self.overview is None or self.overview.customer_id != self.customer_id:
+                # The plan could not be opened at all (another coach's caseload, say):
+                # nothing to offer but the reason, never the form to create a plan.
+                self.loading_label.setText("")
+            else:
+                self.body.setCurrentWidget(self.new_panel)
         self.header.say("⚠ " + text)
 
     def new_plan(self) -> None:
