@@ -101,7 +101,7 @@ def run(db: Path, repeats: int) -> dict:
         from app.services.plans import PlanService
 
         plans = PlanService(services.ctx)
-    services.auth.sign_in("coach", "demo")
+    services.auth.sign_in("lead", "demo")  # any plan of the area: caseload rules
     chosen, chosen_pages, tried = None, 0, 0
     for version_id in candidates(db):
         tried += 1

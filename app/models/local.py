@@ -32,6 +32,10 @@ class OutboxEntry(Base):
     # | quarantined (failed repeatedly for other reasons, no longer retried on its own)
     status: Mapped[str] = mapped_column(String(12), default="pending", server_default="pending",
                                         index=True)
+    # Whose change this is (the staff id of the signed-in actor; an audit row's staff id):
+    # a session pushes only its own author's entries, with that author's central role.
+    # None: written by no one (setup, the kiosk) or before authors were recorded.
+    author: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
 class LocalSetting(Base):

@@ -24,11 +24,12 @@ LAST_SYNC_KEY = "last_sync_success"
 
 @dataclass(frozen=True)
 class SyncReport:
-    pushed: int
+    pushed: int  # the centre holds them now (a conflict too); refused ones in `rejected`
     conflicts: int
     rejected: int
     pulled: int
     finished_at: datetime
+    more: bool = False  # the pull left rows beyond the horizon (or stopped): pull again soon
 
 
 def central_engine(url: str) -> Engine:
@@ -47,11 +48,18 @@ class NoServicePoint(LookupError):
 
 
 class SyncEngine:
+    """`authors`: whose outbox entries this engine pushes (staff ids; None in it for the
+    entries of no author), for a connection with one staff member's own role; None (the
+    default): everyone's, for a development URL with one shared account. The others'
+    entries wait for their authors (ARCHITECTURE.md, "Whose changes a session sends")."""
+
     def __init__(self, local: Engine, central: Engine, node: str,
                  point_code: str | None = None,
-                 observe: Callable[[str], None] | None = None) -> None:
+                 observe: Callable[[str], None] | None = None,
+                 authors: push_mod.Authors = None) -> None:
         self.local, self.central, self.node = local, central, node
         self.point_code = point_code
+        self.authors = frozenset(authors) if authors is not None else None
         self.observe = observe
         self.lock = threading.Lock()  # one sync at a time per workstation
         self.stop = threading.Event()
@@ -83,20 +91,22 @@ class SyncEngine:
         """After a local write: send it now; pulling waits for a notification or poll.
         With nothing pending this costs one local query."""
         with self.lock:
-            if not push_mod.count_pending(self.local):
+            if not push_mod.count_pending(self.local, self.authors):
                 return SyncReport(0, 0, 0, 0, datetime.now(UTC))
-            pushed = push_mod.push(self.local, self.central, self.node)
-            return SyncReport(pushed.sent, pushed.conflicts, pushed.rejected, 0,
+            pushed = push_mod.push(self.local, self.central, self.node,
+                                   authors=self.authors)
+            return SyncReport(pushed.applied, pushed.conflicts, pushed.rejected, 0,
                               datetime.now(UTC))
 
     def sync_once(self, progress: pull_mod.Progress | None = None) -> SyncReport:
         with self.lock:
-            pushed = push_mod.push(self.local, self.central, self.node)
+            pushed = push_mod.push(self.local, self.central, self.node,
+                                   authors=self.authors)
             pulled = pull_mod.pull(self.local, self.central, self.point_id(),
                                    progress=progress, observe=self.observe,
                                    should_stop=self.stop.is_set)
-            report = SyncReport(pushed.sent, pushed.conflicts, pushed.rejected, pulled.rows,
-                                datetime.now(UTC))
+            report = SyncReport(pushed.applied, pushed.conflicts, pushed.rejected, pulled.rows,
+                                datetime.now(UTC), pulled.more)
             self._remember_success(report.finished_at)
             log.info("synchronised: %d pushed, %d conflicts, %d rejected, %d pulled",
                      report.pushed, report.conflicts, report.rejected, report.pulled)

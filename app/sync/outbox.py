@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import OutboxEntry, Synced, new_id, utcnow
+from app.models import AuditEvent, OutboxEntry, Synced, new_id, utcnow
 from app.sync.hlc import HybridClock
 
 ACTOR_KEY = "actor_id"
@@ -115,6 +115,7 @@ def install(
     def record(session: Session, _ctx: Any) -> None:
         entries = []
         created_at = now()
+        actor = session.info.get(ACTOR_KEY)
         for obj, op in [(o, "insert") for o in session.new] + [
             (o, "update") for o in session.dirty
         ]:
@@ -149,6 +150,8 @@ def install(
                     "created_at": created_at,
                     "attempts": 0,
                     "status": "pending",
+                    # The centre takes an audit row only from its own staff member's role.
+                    "author": obj.staff_id if isinstance(obj, AuditEvent) else actor,
                 }
             )
         if entries:

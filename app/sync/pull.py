@@ -1,8 +1,15 @@
 """Pull: central rows newer than this workstation's cursor, in its service point's scope.
 
-The cursor is (row_tx, id) per table, never a sequence: a row becomes visible only once
-every older transaction has committed (`row_tx < pg_snapshot_xmin(...)`), so a slow
-transaction can never be skipped. Each page and its cursor are applied in one SQLite
+The cursor is (row_tx, id) per table, never a sequence, and it never passes the horizon,
+`pg_snapshot_xmin(...)` when the pull began: every transaction below it has ended, so a
+slow transaction can never be skipped. Rows committed beyond the horizon (visible, but an
+older transaction is still open) are read too, as an overlap window, and applied at once,
+without moving the cursor: the next pull reads them again until the horizon passes them.
+Transaction ids are cluster-wide, so a long transaction anywhere on the cluster holds the
+horizon back; without the overlap no desk would see another's walk-ins until it ended.
+Applying is an upsert and a rebase of pending local edits, so applying a row twice is
+harmless; a row version (id, row_tx) already applied from the overlap is not applied or
+counted again while it stays there. Each page and its cursor are applied in one SQLite
 transaction, so an interrupted first sync resumes where it stopped. Rows with pending
 local edits are rebased: the central row is written, then the pending fields again."""
 
@@ -17,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
     Boolean,
@@ -69,8 +77,15 @@ class _Xid8(UserDefinedType):
 
 @dataclass
 class PullResult:
-    rows: int = 0
+    rows: int = 0  # rows new to this workstation (not counting the overlap read again)
     pages: int = 0
+    beyond: int = 0  # rows read beyond the horizon: the cursor waits, read them again
+    stopped: bool = False  # asked to stop with pages left
+
+    @property
+    def more(self) -> bool:
+        """Worth pulling again soon: the cursor is behind rows already seen."""
+        return self.beyond > 0 or self.stopped
 
 
 def scope(table: Table, point_id: str):
@@ -82,14 +97,17 @@ def scope(table: Table, point_id: str):
         return true()
     if name in ("working_hours", "calendar_override"):  # small, and any desk books anyone
         return true()
-    tickets, appointments = central_table("queue_ticket"), central_table("appointment")
-    customers = central_table("customer")
+    # Reach is the customer's own: their service point, a coach working here, or the
+    # audited lookup of a walk-in from elsewhere (customer_reach) - never a row that
+    # merely names them (the central policies hold the same line, central_trust.py).
+    customers, staff = central_table("customer"), central_table("staff")
+    reach = central_table("customer_reach")
     here = or_(
         customers.c.service_point_id == point_id,
-        customers.c.id.in_(select(tickets.c.customer_id).where(
-            tickets.c.service_point_id == point_id)),
-        customers.c.id.in_(select(appointments.c.customer_id).where(
-            appointments.c.service_point_id == point_id)),
+        customers.c.coach_id.in_(select(staff.c.id).where(
+            staff.c.service_point_id == point_id)),
+        customers.c.id.in_(select(reach.c.customer_id).where(
+            reach.c.service_point_id == point_id, reach.c.expires_at > func.now())),
     )
     my_customers = select(customers.c.id).where(here)
     if name == "customer":
@@ -112,7 +130,10 @@ def scope(table: Table, point_id: str):
         return c.feedback_id.in_(select(feedback.c.id).where(
             feedback.c.service_point_id == point_id))
     if name == "sync_conflict":
-        return or_(c.service_point_id == point_id, c.service_point_id.is_(None))
+        # The centre stamps a conflict with its row's service point (its own, or its
+        # customer's: central_trust.py desk_conflict_scope); the policies then show it
+        # only to those who may read the row.
+        return c.service_point_id == point_id
     raise KeyError(f"no pull scope for {name}")
 
 
@@ -158,10 +179,10 @@ def _plan(central: Dialect, local: Dialect, table: Table, point_id: str) -> _Tab
         select(*[table.c[n] for n in columns], cast(_row_tx(table), _Text()).label("_tx"))
         .where(
             scope(table, point_id),
+            # No upper bound: rows beyond the horizon are the overlap (see `pull`).
             tuple_(_row_tx(table), table.c.id) > tuple_(
                 cast(bindparam("cursor_tx", type_=String()), _Xid8()),
                 bindparam("cursor_id", type_=String())),
-            _row_tx(table) < func.pg_snapshot_xmin(func.pg_current_snapshot()),
         )
         .order_by(_row_tx(table), table.c.id)
         .limit(bindparam("page_limit", type_=Integer()))
@@ -284,54 +305,75 @@ def remaining(central: Engine, local: Engine, point_id: str) -> int:
     return total
 
 
-HORIZON_WAIT = 3.0  # seconds, at most, per pull
+HORIZON_WAIT = 0.25  # seconds, at most, per pull
+
+# Per local database (its engine), per table: the row versions (id -> row_tx) that earlier
+# pulls of this process applied from beyond the horizon. Only spares applying, counting
+# and announcing them again while they stay there; the pull that moves the cursor past
+# them applies them again regardless.
+_overlap: WeakKeyDictionary[Engine, dict[str, dict[str, str]]] = WeakKeyDictionary()
 
 
-def await_horizon(central: Engine, timeout: float = HORIZON_WAIT) -> bool:
-    """Wait briefly until every central transaction that was running when the pull began
-    has ended, so the pull sees everything committed before it began (a desk reads its
-    own push back at once). Transaction ids are cluster-wide, so any open transaction
-    holds the visibility horizon back, even one in another database; one held open for
-    longer than `timeout` only delays the newer rows until the next sync. True when the
-    horizon was reached."""
-    deadline = time.monotonic() + timeout
+def horizon(central: Engine, wait: float = HORIZON_WAIT) -> tuple[int, bool]:
+    """The pull's horizon, `pg_snapshot_xmin`: every transaction below it has ended, so
+    the cursor may move up to it, never past. Waits at most `wait` seconds for the
+    central transactions that were running when the pull began (most are short, another
+    desk's push): that keeps the overlap small. Waiting longer would only delay this
+    desk: transaction ids are cluster-wide, so a long transaction even in another
+    database holds the horizon back, and the overlap covers what lies beyond it.
+    Returns (horizon, whether every transaction running at the start had ended)."""
+    deadline = time.monotonic() + wait
     with central.connect() as conn:
         # A transaction id of our own: every transaction that started before has a lower
         # one (a snapshot's xmax would not do: it only follows completed transactions).
-        horizon = conn.execute(text("SELECT pg_current_xact_id()::text")).scalar()
+        mine = conn.execute(text("SELECT pg_current_xact_id()::text")).scalar()
         conn.rollback()
         while True:
-            reached = conn.execute(text(
-                "SELECT pg_snapshot_xmin(pg_current_snapshot()) > CAST(:h AS xid8)"),
-                {"h": horizon}).scalar()
+            xmin, reached = conn.execute(text(
+                "SELECT pg_snapshot_xmin(s)::text, pg_snapshot_xmin(s) > CAST(:h AS xid8) "
+                "FROM pg_current_snapshot() AS s"), {"h": mine}).one()
             conn.rollback()  # a fresh snapshot for the next look
-            if reached:
-                return True
-            if time.monotonic() >= deadline:
-                return False
+            if reached or time.monotonic() >= deadline:
+                return int(xmin), bool(reached)
             time.sleep(0.02)
+
+
+def _below(rows: Sequence[tuple], limit: int) -> int:
+    """How many of the rows (in cursor order) lie below the horizon: a prefix."""
+    if not rows or int(rows[-1][-1]) < limit:
+        return len(rows)
+    return next(i for i, r in enumerate(rows) if int(r[-1]) >= limit)
 
 
 def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
          progress: Progress | None = None, observe: Callable[[str], None] | None = None,
-         should_stop: Callable[[], bool] | None = None) -> PullResult:
+         should_stop: Callable[[], bool] | None = None,
+         wait: float = HORIZON_WAIT) -> PullResult:
     """Page by page, table by table. While a full page is written locally, the next one is
-    already fetched on a second thread: it starts from that page's last row, which is the
-    cursor the page's transaction stores. A page fetched and not written (a stop, an
-    error) changes nothing: the next pull starts again from the stored cursor."""
+    already fetched on a second thread: it starts from that page's last row. The cursor a
+    page's transaction stores is its last row below the horizon (see `horizon`); rows
+    beyond it are applied all the same (the overlap) and read again by the next pull,
+    until the horizon passes them. A page fetched and not written (a stop, an error)
+    changes nothing: the next pull starts again from the stored cursor."""
     result = PullResult()
-    await_horizon(central)
+    limit, _ = horizon(central, wait)
     total = remaining(central, local, point_id) if progress else 0
+    seen = 0
+    applied = _overlap.setdefault(local, {})
     with (local.connect() as lconn, _page_cache(lconn),
           ThreadPoolExecutor(1, thread_name_prefix="pull-fetch") as fetcher):
         for table in synced_central_tables():
             if table.name in NEVER_PULLED:
                 continue
             if should_stop is not None and should_stop():
+                result.stopped = True
                 return result
             plan = _plan(central.dialect, local.dialect, table, point_id)
             cursor = read_cursor(lconn, table.name)
             lconn.rollback()  # no read transaction held while pages are written
+            before = applied.get(table.name, {})
+            beyond: dict[str, str] = {}  # this pull's overlap: id -> row_tx
+            applied[table.name] = {**before}  # kept whole if the pull ends part way
             fetching: Future[Sequence[tuple]] | None = fetcher.submit(
                 _fetch, central, plan, cursor, page)
             while fetching is not None:
@@ -343,18 +385,32 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
                     last = rows[-1]
                     fetching = fetcher.submit(
                         _fetch, central, plan, (last[-1], last[plan.id_at]), page)
-                apply_page(lconn, plan, rows)
-                result.rows += len(rows)
+                at = plan.id_at
+                safe = _below(rows, limit)
+                new, writes = rows, rows  # a first sync: nothing applied from the overlap
+                if before:
+                    new = [r for r in rows if before.get(r[at]) != r[-1]]
+                    # Below the horizon every row is applied (once, as the cursor passes
+                    # it); beyond it, only the versions not applied already.
+                    writes = [*rows[:safe], *(r for r in rows[safe:]
+                                              if before.get(r[at]) != r[-1])]
+                apply_page(lconn, plan, writes, rows[safe - 1] if safe else None)
+                for r in rows[safe:]:
+                    beyond[r[at]] = applied[table.name][r[at]] = r[-1]
+                result.rows += len(new)
+                result.beyond += len(rows) - safe
                 result.pages += 1
+                seen += len(rows)
                 if observe is not None and plan.hlc_at is not None:
-                    at = plan.hlc_at
-                    stamps = [r[at] for r in rows if r[at]]
+                    stamps = [r[plan.hlc_at] for r in new if r[plan.hlc_at]]
                     if stamps:
                         observe(max(stamps))
                 if progress is not None:
-                    progress(result.rows, max(total, result.rows))
+                    progress(seen, max(total, seen))
                 if fetching is not None and should_stop is not None and should_stop():
+                    result.stopped = True
                     return result
+            applied[table.name] = beyond  # what later pulls need not apply again
     return result
 
 
@@ -388,13 +444,17 @@ def _stored(plan: _TablePlan, rows: Sequence[tuple]) -> list[tuple]:
     return list(zip(*values[:width], strict=True))
 
 
-def apply_page(conn: Connection, plan: _TablePlan, rows: Sequence[tuple]) -> None:
-    """Upsert a page, rebase pending local edits, and move the cursor: one transaction.
-    Foreign keys are not checked here: a row may point outside this workstation's scope."""
+def apply_page(conn: Connection, plan: _TablePlan, rows: Sequence[tuple],
+               upto: tuple | None) -> None:
+    """Upsert a page, rebase pending local edits, and move the cursor to the row `upto`
+    (None: leave it, the rows all lie beyond the horizon): one transaction. Applying a
+    row again is harmless: the same upsert, the same pending fields re-applied, the same
+    scrub. Foreign keys are not checked here: a row may point outside this workstation's
+    scope."""
+    if not rows:
+        return
     table = plan.table
     values = _stored(plan, rows)
-    last = rows[-1]
-    position = f"{last[-1]}|{last[plan.id_at]}"
     conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, as required
     conn.commit()
     try:
@@ -409,11 +469,13 @@ def apply_page(conn: Connection, plan: _TablePlan, rows: Sequence[tuple]) -> Non
                     if r[at]:
                         erased = r[at] if r[at].tzinfo else r[at].replace(tzinfo=UTC)
                         scrub_local(conn, [r[plan.id_at]], erased)
-            conn.execute(
-                sqlite_insert(LocalSetting.__table__)
-                .values(key=_cursor_key(table.name), value=position)
-                .on_conflict_do_update(index_elements=["key"], set_={"value": position})
-            )
+            if upto is not None:
+                position = f"{upto[-1]}|{upto[plan.id_at]}"
+                conn.execute(
+                    sqlite_insert(LocalSetting.__table__)
+                    .values(key=_cursor_key(table.name), value=position)
+                    .on_conflict_do_update(index_elements=["key"], set_={"value": position})
+                )
     finally:
         conn.exec_driver_sql("PRAGMA foreign_keys=ON")
         conn.commit()

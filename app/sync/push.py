@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -14,16 +15,22 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Engine,
     String,
     UniqueConstraint,
+    and_,
     any_,
     bindparam,
+    exists,
+    false,
     func,
     insert,
+    or_,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -48,6 +55,10 @@ QUARANTINE_AFTER = 5  # attempts that failed for reasons other than validation
 
 @dataclass
 class PushResult:
+    """`sent`: entries merged afresh; `applied`: entries the centre now holds (applied,
+    with or without a conflict, now or before); `rejected`: refused now, or answered
+    with an older refusal (see _push_batch); `duplicates`: answered from memory."""
+
     sent: int = 0
     applied: int = 0
     conflicts: int = 0
@@ -60,21 +71,65 @@ class Rejected(Exception):
     pass
 
 
-def pending(local: Engine, limit: int) -> list[OutboxEntry]:
+# Whose outbox entries a push may send: staff ids, None in it for the entries of no
+# author; None instead of a set: everyone's (a development URL with one shared account).
+Authors = Collection[str | None] | None
+
+
+def by_authors(column: Any, authors: Collection[str | None]) -> ColumnElement[bool]:
+    """`column` (an outbox author) is one of `authors`."""
+    ids = [a for a in authors if a is not None]
+    terms: list[ColumnElement[bool]] = [column.in_(ids)] if ids else []
+    if None in authors:
+        terms.append(column.is_(None))
+    return or_(*terms) if terms else false()
+
+
+def _not_by_authors(column: Any, authors: Collection[str | None]) -> ColumnElement[bool]:
+    ids = [a for a in authors if a is not None]
+    other = column.not_in(ids) if ids else true()
+    return and_(column.is_not(None), other) if None in authors else or_(column.is_(None),
+                                                                        other)
+
+
+def _sendable(authors: Authors) -> ColumnElement[bool]:
+    """Pending, and (with `authors`) theirs, and not behind another author's pending
+    entry for the same row: the entries of one row reach the centre in outbox order.
+    Nor behind the row's refused insert: they wait for its retry (or its discarding)
+    rather than be refused in turn for a row the centre does not have."""
+    table = OutboxEntry.__table__
+    refused = table.alias("refused")
+    condition = and_(table.c.status == "pending", ~exists().where(
+        refused.c.status != "pending", refused.c.op == "insert",
+        refused.c.seq < table.c.seq, refused.c.table_name == table.c.table_name,
+        refused.c.row_id == table.c.row_id))
+    if authors is None:
+        return condition
+    earlier = table.alias("earlier")
+    return and_(condition, by_authors(table.c.author, authors), ~exists().where(
+        earlier.c.status == "pending", earlier.c.seq < table.c.seq,
+        earlier.c.table_name == table.c.table_name, earlier.c.row_id == table.c.row_id,
+        _not_by_authors(earlier.c.author, authors)))
+
+
+def pending(local: Engine, limit: int, authors: Authors = None) -> list[OutboxEntry]:
+    """The next `limit` entries to send, in outbox order: everyone's, or `authors`'."""
     from sqlalchemy.orm import Session
 
     with Session(local) as s:
         return list(s.scalars(
-            select(OutboxEntry).where(OutboxEntry.status == "pending")
+            select(OutboxEntry).where(_sendable(authors))
             .order_by(OutboxEntry.seq).limit(limit)
         ))
 
 
-def push(local: Engine, central: Engine, node: str, batch: int = BATCH) -> PushResult:
-    """Push everything pending, batch by batch. Safe to interrupt at any point."""
+def push(local: Engine, central: Engine, node: str, batch: int = BATCH,
+         authors: Authors = None) -> PushResult:
+    """Push everything pending (with `authors`, only theirs), batch by batch. Safe to
+    interrupt at any point."""
     total = PushResult()
     while True:
-        entries = pending(local, batch)
+        entries = pending(local, batch, authors)
         if not entries:
             return total
         try:
@@ -137,8 +192,12 @@ def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: P
                 raise _NeedsSavepoints from exc
         for entry in entries:
             if entry.mutation_id in stored:
-                results[entry.seq] = json.loads(stored[entry.mutation_id])
+                result = results[entry.seq] = json.loads(stored[entry.mutation_id])
                 counts.duplicates += 1
+                # A refusal remembered by an older centre: still refused, not pushed
+                # (a retry sends the entry under a new mutation id).
+                counts.applied += result["outcome"] in ("applied", "conflict")
+                counts.rejected += result["outcome"] == "rejected"
                 continue
             if not guarded:
                 result = applied_now[entry.seq]
@@ -151,10 +210,13 @@ def _push_batch(central: Engine, entries: list[OutboxEntry], node: str, total: P
                     savepoint.rollback()
                     result = ({"outcome": "applied"} if _already_appended(entry, exc)
                               else {"outcome": "rejected", "reason": _reason(exc)})
-            remembered.append({
-                "mutation_id": entry.mutation_id, "client_node": node,
-                "table_name": entry.table_name, "row_id": entry.row_id,
-                "result": json.dumps(result), "applied_at": datetime.now(UTC)})
+            if result["outcome"] != "rejected":
+                # Only what the centre took: a refused entry, corrected or once the
+                # centre allows it, is judged afresh when it comes again.
+                remembered.append({
+                    "mutation_id": entry.mutation_id, "client_node": node,
+                    "table_name": entry.table_name, "row_id": entry.row_id,
+                    "result": json.dumps(result), "applied_at": datetime.now(UTC)})
             results[entry.seq] = result
             counts.sent += 1
             counts.applied += result["outcome"] in ("applied", "conflict")
@@ -627,8 +689,9 @@ def _reason(exc: Exception) -> str:
     return message.splitlines()[0][:500] if message else type(exc).__name__
 
 
-def count_pending(local: Engine) -> int:
+def count_pending(local: Engine, authors: Authors = None) -> int:
+    """The entries a push would send now (everyone's, or `authors`')."""
     with local.connect() as conn:
         table = OutboxEntry.__table__
         return conn.execute(select(func.count()).select_from(table).where(
-            table.c.status == "pending")).scalar() or 0
+            _sendable(authors))).scalar() or 0

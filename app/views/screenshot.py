@@ -79,7 +79,8 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         customers = cast("CustomersPage", window.page("customers"))
         model = customers.model
         # One of the signed-in coach's own customers: their plan is theirs to open.
-        me = services.ctx.actor.full_name if services.ctx.actor else ""
+        actor = services.session.actor
+        me = actor.full_name if actor else ""
         row = next((r for r in model.rows if r.coach_name == me
                     and (r.days_unemployed or 0) > 100),
                    next((r for r in model.rows if r.coach_name == me), model.row_at(0)))

@@ -103,6 +103,7 @@ def test_without_the_lookup_the_centre_refuses_the_ticket(area, tmp_path):
 
 
 def test_the_arrival_dialog_searches_the_area_register(area, tmp_path, qapp, qtbot):
+    from app.i18n import _
     from app.views.queue.arrival import ArrivalDialog
     from app.views.tasks import TaskRunner
 
@@ -114,7 +115,8 @@ def test_the_arrival_dialog_searches_the_area_register(area, tmp_path, qapp, qtb
     dialog.show()
     qtbot.keyClicks(dialog.search, HETU)
     qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=10000)
-    assert "logged" in dialog.results.item(0).text()
+    assert dialog.results.item(0).text() == _(
+        "Search the area's register by this identity code (the search is logged)")
     qtbot.keyClick(dialog.search, Qt.Key.Key_Down)
     qtbot.keyClick(dialog.results, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.customer_id == "c-ranua", timeout=15000)

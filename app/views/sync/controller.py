@@ -16,6 +16,9 @@ log = logging.getLogger(__name__)
 
 POLL_MS = 20000
 SOON_MS = 150  # coalesces a burst of writes into one push
+# While a pull leaves rows beyond the horizon (a long transaction somewhere on the
+# cluster), pull again soon, backing off, so the cursor follows as soon as it may.
+REPULL_MS = (500, 1000, 2000, 4000, 8000, 15000)
 
 
 class SyncController(QObject):
@@ -42,6 +45,10 @@ class SyncController(QObject):
         self.soon.setSingleShot(True)
         self.soon.setInterval(SOON_MS)
         self.soon.timeout.connect(lambda: self.sync_now(pull=False))
+        self.repull = QTimer(self)
+        self.repull.setSingleShot(True)
+        self.repull.timeout.connect(self.sync_now)
+        self.repulls = 0  # in a row, for the back-off
         # The listener thread only emits; Qt queues the signal to the GUI thread.
         self._notified.connect(self.sync_now)
         self._online.connect(self._set_online)
@@ -58,6 +65,7 @@ class SyncController(QObject):
 
     def stop(self) -> None:
         self.poll.stop()
+        self.repull.stop()
         self.listener.stop()
         self.engine.stop.set()
 
@@ -85,7 +93,7 @@ class SyncController(QObject):
         self._set_online(True)
         if report.pulled:
             self.pulled.emit(report.pulled)
-        self._next()
+        self._next(more=report.more)
 
     def _failed(self, exc: Exception) -> None:
         self.syncing = False
@@ -103,11 +111,16 @@ class SyncController(QObject):
         self.counts = counts
         self.state_changed.emit()
 
-    def _next(self) -> None:
+    def _next(self, more: bool = False) -> None:
         self.state_changed.emit()
         if self.again:
             self.again = False
             self.sync_now()
+        elif more and not self.engine.stop.is_set():
+            self.repull.start(REPULL_MS[min(self.repulls, len(REPULL_MS) - 1)])
+            self.repulls += 1
+        else:
+            self.repulls = 0
 
     def _set_online(self, online: bool) -> None:
         if online != self.online:

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import N_, _, format_datetime
-from app.services.sync import ConflictRow, RejectedRow, SyncService
+from app.i18n import N_, _, format_datetime, format_number, ngettext
+from app.services.sync import ConflictRow, OthersWaiting, RejectedRow, SyncService
 from app.views.common import heading_label, icon, list_table
 from app.views.operations import QueryOp, WriteOp
 from app.views.simple_model import SimpleTableModel
@@ -56,6 +56,32 @@ def _fields_text(fields_json: str) -> str:
                                                                        "updated_by"))
 
 
+def others_text(others: OthersWaiting) -> list[str]:
+    """Other workers' changes waiting here, in counts (their content is theirs)."""
+    lines = []
+    if others.changes:
+        who = ngettext("Changes of {n} other user wait until they sign in online here",
+                       "Changes of {n} other users wait until they sign in online here",
+                       others.users).format(n=format_number(others.users))
+        what = ngettext("{n} change, the oldest from {when}",
+                        "{n} changes, the oldest from {when}", others.changes).format(
+            n=format_number(others.changes), when=format_datetime(others.oldest))
+        lines.append(f"⏳ {who}: {what}.")
+    if others.refused:
+        lines.append(ngettext(
+            "{n} change of other users was refused centrally: only its author sees it.",
+            "{n} changes of other users were refused centrally: only their authors see "
+            "them.", others.refused).format(n=format_number(others.refused)))
+    if others.orphaned:
+        lines.append(ngettext(
+            "{n} change by staff who have left cannot be sent: export it with "
+            "“python -m app.cli sync orphaned”.",
+            "{n} changes by staff who have left cannot be sent: export them with "
+            "“python -m app.cli sync orphaned”.", others.orphaned).format(
+            n=format_number(others.orphaned)))
+    return lines
+
+
 class SyncPage(QWidget):
     changed = Signal()  # a conflict or rejected change settled: send it
     count_changed = Signal(int)  # changes a worker must check (the navigation's count)
@@ -70,8 +96,14 @@ class SyncPage(QWidget):
         self.state = QLabel()
         self.state.setObjectName("sync_state")
         self.state.setWordWrap(True)
+        # Other workers' changes on this workstation: counts only, never their content.
+        self.others = QLabel()
+        self.others.setObjectName("sync_others")
+        self.others.setWordWrap(True)
+        self.others.hide()
         layout.addWidget(self.heading)
         layout.addWidget(self.state)
+        layout.addWidget(self.others)
 
         self.conflict_box = QGroupBox()
         inner = QVBoxLayout(self.conflict_box)
@@ -120,6 +152,7 @@ class SyncPage(QWidget):
         for table in (self.conflict_table, self.rejected_table):
             table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.status_text = ""
+        self.others_waiting: OthersWaiting | None = None
         self.retranslate()
 
     @staticmethod
@@ -155,6 +188,7 @@ class SyncPage(QWidget):
         self.conflicts.retranslate()
         self.rejected.retranslate()
         self.state.setText(self.status_text)
+        self._show_others()
         self._update_buttons()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -170,8 +204,10 @@ class SyncPage(QWidget):
 
     def clear(self) -> None:
         """Signed out: the conflicts are the workstation's, not the person's; the message
-        about the last choice goes."""
+        about the last choice goes, and the counts of others' changes (per person)."""
         self.message.setText("")
+        self.others_waiting = None
+        self._show_others()
 
     def show_state(self, text: str, problems: int = 0) -> None:
         """The sync's state in words, and how many changes a worker must check."""
@@ -185,13 +221,24 @@ class SyncPage(QWidget):
             self.load()
 
     def load(self) -> None:
-        QueryOp(self.runner, self, lambda: (self.service.conflicts(), self.service.rejected()),
+        service = self.service
+        QueryOp(self.runner, self,
+                lambda: (service.conflicts(), service.rejected(), service.others()),
                 success=self._show).latest("rows").run_in_background()
 
-    def _show(self, rows: tuple[list[ConflictRow], list[RejectedRow]]) -> None:
+    def _show(self, rows: tuple[list[ConflictRow], list[RejectedRow], OthersWaiting]) -> None:
         self.conflicts.set_rows(rows[0])
         self.rejected.set_rows(rows[1])
+        self.others_waiting = rows[2]
+        self._show_others()
         self._update_buttons()
+
+    def _show_others(self) -> None:
+        others = self.others_waiting
+        lines = [] if others is None else others_text(others)
+        self.others.setText("\n".join(lines))
+        self.others.setAccessibleName(" ".join(lines))
+        self.others.setVisible(bool(lines))
 
     def _selected(self, table: QTableView, model: SimpleTableModel):
         rows = table.selectionModel().selectedRows()
