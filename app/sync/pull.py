@@ -137,13 +137,40 @@ def scope(table: Table, point_id: str):
     raise KeyError(f"no pull scope for {name}")
 
 
-def _cursor_key(table: str) -> str:
+# Tables every staff member of the workstation's service point reads alike (their central
+# policies look at nothing but the row's own service point, or let every active staff
+# member read): one cursor for all who sign in here. Every other table is read through
+# policies that depend on who is connected (a coach's caseload and team, the desk never
+# seeing case work), so each staff member pulls it with a cursor of their own: a desk's
+# pull moving a shared cursor past plans it cannot see would hide them from the coach
+# who signs in next.
+SHARED_CURSOR = frozenset({"service_point", "team", "staff", "area_setting", "working_hours",
+                           "calendar_override", "queue_ticket", "desk_duty"})
+
+
+def _cursor_key(table: str, reader: str = "") -> str:
+    if reader and table not in SHARED_CURSOR:
+        return f"pull_cursor:{reader}:{table}"
     return f"pull_cursor:{table}"
 
 
-def read_cursor(conn: Connection, table: str) -> tuple[str, str]:
+def reader_of(central: Engine) -> str | None:
+    """Whose policies the central connection reads through: the connected staff
+    member's id; "" for a superuser (a development set-up's one shared account, which
+    policies do not filter); None for a login that may read nothing (no active staff
+    row: left, or another area's)."""
+    with central.connect() as conn:
+        staff_id, superuser = conn.execute(text(
+            "SELECT desk_staff_id(), coalesce((SELECT rolsuper FROM pg_roles "
+            "WHERE rolname = session_user), false)")).one()
+    if superuser:
+        return ""
+    return staff_id
+
+
+def read_cursor(conn: Connection, table: str, reader: str = "") -> tuple[str, str]:
     value = conn.execute(select(LocalSetting.value).where(
-        LocalSetting.key == _cursor_key(table))).scalar()
+        LocalSetting.key == _cursor_key(table, reader))).scalar()
     if not value:
         return "0", ""
     tx, _, row_id = value.partition("|")
@@ -289,11 +316,12 @@ class _Text(UserDefinedType):
         return "text"
 
 
-def remaining(central: Engine, local: Engine, point_id: str) -> int:
+def remaining(central: Engine, local: Engine, point_id: str, reader: str = "") -> int:
     """Rows in scope not yet pulled: for the first sync's progress bar."""
     total = 0
     with local.connect() as lconn:
-        cursors = {t.name: read_cursor(lconn, t.name) for t in synced_central_tables()}
+        cursors = {t.name: read_cursor(lconn, t.name, reader)
+                   for t in synced_central_tables()}
     with central.connect() as conn:
         for table in synced_central_tables():
             cursor = cursors[table.name]
@@ -356,8 +384,11 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
     until the horizon passes them. A page fetched and not written (a stop, an error)
     changes nothing: the next pull starts again from the stored cursor."""
     result = PullResult()
+    reader = reader_of(central)
+    if reader is None:
+        return result  # nothing is readable with this login: move no cursor
     limit, _ = horizon(central, wait)
-    total = remaining(central, local, point_id) if progress else 0
+    total = remaining(central, local, point_id, reader) if progress else 0
     seen = 0
     applied = _overlap.setdefault(local, {})
     with (local.connect() as lconn, _page_cache(lconn),
@@ -369,7 +400,8 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
                 result.stopped = True
                 return result
             plan = _plan(central.dialect, local.dialect, table, point_id)
-            cursor = read_cursor(lconn, table.name)
+            cursor = read_cursor(lconn, table.name, reader)
+            key = _cursor_key(table.name, reader)
             lconn.rollback()  # no read transaction held while pages are written
             before = applied.get(table.name, {})
             beyond: dict[str, str] = {}  # this pull's overlap: id -> row_tx
@@ -394,7 +426,7 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
                     # it); beyond it, only the versions not applied already.
                     writes = [*rows[:safe], *(r for r in rows[safe:]
                                               if before.get(r[at]) != r[-1])]
-                apply_page(lconn, plan, writes, rows[safe - 1] if safe else None)
+                apply_page(lconn, plan, writes, rows[safe - 1] if safe else None, key)
                 for r in rows[safe:]:
                     beyond[r[at]] = applied[table.name][r[at]] = r[-1]
                 result.rows += len(new)
@@ -445,7 +477,7 @@ def _stored(plan: _TablePlan, rows: Sequence[tuple]) -> list[tuple]:
 
 
 def apply_page(conn: Connection, plan: _TablePlan, rows: Sequence[tuple],
-               upto: tuple | None) -> None:
+               upto: tuple | None, key: str | None = None) -> None:
     """Upsert a page, rebase pending local edits, and move the cursor to the row `upto`
     (None: leave it, the rows all lie beyond the horizon): one transaction. Applying a
     row again is harmless: the same upsert, the same pending fields re-applied, the same
@@ -473,7 +505,7 @@ def apply_page(conn: Connection, plan: _TablePlan, rows: Sequence[tuple],
                 position = f"{upto[-1]}|{upto[plan.id_at]}"
                 conn.execute(
                     sqlite_insert(LocalSetting.__table__)
-                    .values(key=_cursor_key(table.name), value=position)
+                    .values(key=key or _cursor_key(table.name), value=position)
                     .on_conflict_do_update(index_elements=["key"], set_={"value": position})
                 )
     finally:

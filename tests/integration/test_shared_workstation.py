@@ -195,3 +195,62 @@ def test_a_refused_change_corrected_or_allowed_is_sent_again_and_judged_afresh(a
     # The centre remembers only what it took, never a refusal.
     assert area.central("SELECT count(*) FROM applied_mutation WHERE result LIKE "
                         "'%rejected%'") == [(0,)]
+
+
+def test_each_staff_member_pulls_case_work_with_a_cursor_of_their_own(area, tmp_path):
+    """The central policies show each staff member different rows: a coach's pull, which
+    sees their own caseload's plans and not another team's, must not carry a shared
+    cursor past the older plan a team lead signing in next is entitled to."""
+    from sqlalchemy import insert
+
+    from app.db.central_schema import central_table
+    from app.models import Plan
+    from tests.integration.test_central_security import NOW
+    from tests.integration.test_central_security import customer as central_customer
+
+    ws = area.ws
+    ws.auth.sign_in("admin", "demo")
+    lead = f"{area.users['coach']}_lead"
+    ws.staff.add(lead, "Liisa Lead", Role.TEAM_LEAD, "ROV", PASSWORD, area.admin)
+    area.users["lead"] = lead
+    ws.auth.sign_out()
+    SyncEngine(ws.ctx.engine, area.admin, "ws", "ROV").sync_once()
+    with area.admin.begin() as conn:  # another team's customer and plan, made first
+        conn.execute(insert(central_table("team")), {
+            "id": "team-2", "name": "Toinen", "service_area": "finding_work",
+            "updated_at": NOW, "hlc": ""})
+        conn.execute(insert(central_table("staff")), {
+            "id": "staff-c2", "username": "c2_nologin", "full_name": "Toinen Valmentaja",
+            "role": "coach", "team_id": "team-2", "service_point_id": "sp-rov",
+            "active": True, "updated_at": NOW, "hlc": ""})
+        conn.execute(insert(central_table("customer")),
+                     central_customer("c-team2", "sp-rov", "8002", coach="staff-c2"))
+        conn.execute(insert(central_table("plan")), {
+            "id": "p-team2", "customer_id": "c-team2", "plan_type": "employment",
+            "updated_at": NOW, "hlc": ""})
+    ws = area.sign_in("coach")
+    mine = ws.plans.create_plan(area.card.id, "employment")  # a newer plan, the coach's
+    assert area.session_sync().sync_once().rejected == 0
+    ws.auth.sign_out()
+
+    other = Services.open(tmp_path / "other.sqlite3", "other")
+    other.auth.central_url = area.url
+
+    def sync_as(name: str) -> None:
+        other.auth.sign_in(area.users[name], PASSWORD)
+        engine = other.sync.engine(other.auth.session_url or "", "ROV")
+        engine.sync_once()
+        engine.central.dispose()
+        other.auth.sign_out()
+
+    def plans_here() -> list[str]:
+        with other.ctx.reading() as s:
+            return sorted(s.scalars(select(Plan.id)))
+
+    sync_as("desk")
+    assert plans_here() == []  # never the desk's to read
+    sync_as("coach")
+    assert plans_here() == [mine.row.plan_id]  # not the other team's
+    sync_as("lead")
+    assert plans_here() == sorted([mine.row.plan_id, "p-team2"])
+    other.close()
