@@ -57,16 +57,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
         args.sync_parser.error(f"the following arguments are required: {', '.join(missing)}")
     services, engine = _engine_for(args)
 
-    def once() -> None:
+    def once() -> bool:
+        """One sync; True when rows lay beyond the pull's horizon (pull again soon)."""
         def progress(done: int, total: int) -> None:
             print(f"\rpulled {done} / {total}", end="", file=sys.stderr, flush=True)
 
         report = engine.sync_once(progress=progress)
         print(f"\npushed {report.pushed} (conflicts {report.conflicts}, rejected "
               f"{report.rejected}), pulled {report.pulled}", file=sys.stderr)
+        return report.more
 
     try:
-        once()
+        more = once()
     except (DBAPIError, OSError) as exc:
         raise CliError(f"cannot reach the central database: {first_line(exc)}") from exc
     if args.once:
@@ -79,11 +81,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
     listener.start()
     try:
         while True:
-            wake.wait(timeout=args.poll)
+            # Rows beyond the horizon (a long transaction somewhere): look again soon,
+            # so the cursor catches up as soon as it ends, not at the next poll.
+            wake.wait(timeout=min(args.poll, 1.0) if more else args.poll)
             wake.clear()
             try:
-                once()
+                more = once()
             except (DBAPIError, OSError) as exc:
+                more = False
                 print(f"offline: {first_line(exc)}", file=sys.stderr)
     except KeyboardInterrupt:
         listener.stop()
