@@ -432,8 +432,10 @@ POLICIES: dict[str, dict[str, str]] = {
     "queue_ticket": {"select": HERE, "write": HERE},
     "desk_duty": {"select": HERE, "write": HERE},
     "visit": {"select": f"({HERE} OR desk_customer_visible(customer_id))", "write": HERE},
+    # Any desk books anyone's time: at the worker's point, for a customer it can see.
     "appointment": {"select": f"({HERE} OR desk_customer_visible(customer_id))",
-                    "write": f"({HERE} OR staff_id = desk_staff_id())"},
+                    "write": f"({HERE} OR staff_id = desk_staff_id() "
+                             f"OR desk_customer_visible(customer_id))"},
     "feedback": {"select": f"(desk_may('feedback.read') AND {HERE})", "insert": HERE},
     "feedback_reply_request": {
         "select": "(desk_may('feedback.reply') AND (desk_sees_all() "

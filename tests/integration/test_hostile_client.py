@@ -26,9 +26,10 @@ TICKET = ("INSERT INTO queue_ticket (id, service_point_id, ticket_date, letter, 
           "0, 'waiting', 0, 0, now(), now())")
 APPOINTMENT = ("INSERT INTO appointment (id, customer_id, staff_id, service_point_id, type, "
                "channel, status, starts_at, ends_at, updated_at) VALUES (:id, :cid, "
-               ":staff, :point, 'coaching', 'in_person', 'booked', now(), now(), now())")
+               ":staff, :point, 'other', 'phone', 'booked', now(), now() + interval '1 hour', "
+               "now())")
 VISIT = ("INSERT INTO visit (id, customer_id, service_point_id, channel, walk_in, "
-         "service_area, started_at, updated_at) VALUES (:id, :cid, :point, 'in_person', "
+         "service_area, started_at, updated_at) VALUES (:id, :cid, :point, 'service_point', "
          "true, 'finding_work', now(), now())")
 ASSIGNMENT = ("INSERT INTO coach_assignment (id, customer_id, coach_id, assigned_at, "
               "updated_at) VALUES (:id, :cid, :coach, now(), now())")
@@ -98,6 +99,11 @@ def test_rows_naming_a_customer_of_another_point_give_no_reach(world):
         assert "may only name a customer" in refused(world, "ran_coach", sql, **params)
     for table in ("customer", "plan", "plan_version", "customer_barrier", "customer_note"):
         assert not [i for i in world.ids("ran_coach", table) if "rov" in i], table
+    # A Rovaniemi desk books a Ranua coach's time for its own customer, not for theirs.
+    world.run("desk", APPOINTMENT, id="ap-ok", cid="c-rov", staff="staff-ran_coach",
+              point="sp-ran")
+    assert refused(world, "desk", APPOINTMENT, id="ap-no", cid="c-ran",
+                   staff="staff-ran_coach", point="sp-ran")
     assert world.run("ran_coach", "UPDATE customer SET coach_id = 'staff-ran_coach', "
                                   "service_point_id = 'sp-ran' WHERE id = 'c-rov'") == 0
 
