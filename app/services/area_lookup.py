@@ -40,6 +40,10 @@ class AreaLookupService:
         self.ctx = ctx
         self.central_url = central_url  # the signed-in session's own URL, when online
 
+    def online(self) -> bool:
+        """Whether the area's register can be searched now (a session online; no I/O)."""
+        return bool(self.central_url())
+
     def find(self, raw_hetu: str) -> AreaMatch | None:
         """The customer with this identity code: from this workstation if it holds them,
         else from the area's register (online; audited centrally). None: nobody."""

@@ -153,7 +153,8 @@ class ArrivalDialog(QDialog):
                 item = QListWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, (row.id, row.name))
                 self.results.addItem(item)
-            if not page.rows and self.lookup is not None and hetu_rules.has_shape(query):
+            if (not page.rows and self.lookup is not None and self.lookup.online()
+                    and hetu_rules.has_shape(query)):
                 # Not held here: perhaps a customer of another service point.
                 item = QListWidgetItem(_("Search the area's register by this identity "
                                          "code (the search is logged)"))
