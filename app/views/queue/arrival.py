@@ -156,8 +156,10 @@ class ArrivalDialog(QDialog):
             if (not page.rows and self.lookup is not None and self.lookup.online()
                     and hetu_rules.has_shape(query)):
                 # Not held here: perhaps a customer of another service point.
-                item = QListWidgetItem(_("Search the area's register by this identity "
-                                         "code (the search is logged)"))
+                item = QListWidgetItem(_("Search the area's register (logged)"))
+                item.setToolTip(_("Not found on this workstation: search the whole "
+                                  "area's register by this identity code. The search is "
+                                  "logged."))
                 item.setData(Qt.ItemDataRole.UserRole, (AREA, hetu_rules.normalise(query)))
                 self.results.addItem(item)
 
