@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
 .PHONY: run test test-fast test-dates lint translations compile-translations screenshots clean bench \
-        bundle bundle-tarball bundle-check
+        bundle bundle-tarball bundle-check chaos
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,23 @@ test-dates: $(DEVSTAMP) compile-translations
 	  TZ=UTC faketime -f "@$$when" \
 	    $(PY) -m pytest -q -p no:cacheprovider tests/unit tests/gui \
 	      --ignore=tests/unit/test_benchmarks_smoke.py || exit 1; \
+	done
+
+# The sync chaos, model and SIGKILL tests at scale, as the real staff roles (docs/chaos.md):
+# per seed, one hypothesis run of the model (`@seed`), the chaos of CHAOS_CLIENTS desks
+# and CHAOS_KILLS kills of each SIGKILL case (two cases: 20 seeds x 2 x 25 = 1,000 kills).
+# Needs DESK_TEST_PG_URL (or PostgreSQL binaries for a throwaway server). Hours, not minutes.
+CHAOS_SEEDS   ?= $(shell seq 1 20)
+CHAOS_CLIENTS ?= 5
+CHAOS_STEPS   ?= 500
+CHAOS_KILLS   ?= 25
+chaos: $(DEVSTAMP)
+	@for seed in $(CHAOS_SEEDS); do \
+	  echo "== chaos seed $$seed: $(CHAOS_CLIENTS) clients, $(CHAOS_STEPS) steps, 2x$(CHAOS_KILLS) kills"; \
+	  DESK_TEST_SEED=$$seed DESK_CHAOS_CLIENTS=$(CHAOS_CLIENTS) DESK_CHAOS_STEPS=$(CHAOS_STEPS) \
+	  DESK_CHAOS_EXAMPLES=1 DESK_CHAOS_KILLS=$(CHAOS_KILLS) \
+	    $(PY) -m pytest -q -p no:cacheprovider -s -o faulthandler_timeout=0 tests/integration/test_sync_model.py \
+	      tests/integration/test_sync_faults.py || exit 1; \
 	done
 
 # The code's health without running it: the layers, the types, ruff's rules. No

@@ -23,6 +23,29 @@ from tests import memory_keyring
 memory_keyring.install()
 
 
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's application, with garbage collection on the GUI thread as the
+    program has it (app/views/collector.py)."""
+    from app.views import collector
+
+    collector.install(qapp)
+    return qapp
+
+
+@pytest.fixture(autouse=True)
+def collect_between_tests():
+    """Once the GUI tests have switched automatic collection off, tests without an event
+    loop (no collector timer) still collect between tests, on this thread."""
+    yield
+    import gc
+
+    if not gc.isenabled():
+        from app.views.collector import collect_as_due
+
+        collect_as_due()
+
+
 @pytest.fixture(autouse=True)
 def finnish_by_default():
     i18n.set_language("fi")

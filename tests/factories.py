@@ -88,3 +88,42 @@ class Clock:
 
     def advance(self, minutes: float) -> None:
         self.now += timedelta(minutes=minutes)
+
+
+# The seeded staff as PostgreSQL logins: for the tests that sync as the real roles.
+STAFF_ROLES = {"desk": Role.DESK, "coach": Role.COACH, "lead": Role.TEAM_LEAD,
+               "admin": Role.ADMIN}
+
+
+def ensure_staff_logins(url: str) -> None:
+    """Give the seeded staff ("desk", "coach", "lead", "admin", password "demo") their own
+    LOGIN roles on the database of `url` (a superuser's, after `upgrade_central`, which
+    makes the group roles). Roles are cluster-wide and shared by every test (and by a
+    run going on at the same time): each is made once if missing and never dropped; an
+    existing one gets its group, its password again and CONNECT on this database."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+
+    from app.db.central_roles import GROUP_OF, create_login_role, scram_verifier
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        for username, role in STAFF_ROLES.items():
+            with engine.connect() as conn:
+                exists = conn.exec_driver_sql(
+                    f"SELECT 1 FROM pg_roles WHERE rolname = '{username}'").scalar()
+            if not exists:
+                try:
+                    create_login_role(engine, username, PASSWORD, role)
+                    continue
+                except DBAPIError as exc:  # made meanwhile by another run: as existing
+                    if "already exists" not in str(exc.orig):
+                        raise
+            with engine.connect() as conn:
+                database = conn.exec_driver_sql("SELECT current_database()").scalar()
+                conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO "{username}"')
+                conn.exec_driver_sql(f'GRANT {GROUP_OF[role]} TO "{username}"')
+                conn.exec_driver_sql(f"ALTER ROLE \"{username}\" LOGIN PASSWORD "
+                                     f"'{scram_verifier(PASSWORD)}'")
+    finally:
+        engine.dispose()

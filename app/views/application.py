@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QStyleFactory
 
 from app import APP_NAME, __version__, demo
 from app.i18n import _
+from app.views import collector
 from app.views.main_window import MainWindow
 from app.views.operations import QueryOp, report_failure
 from app.views.tasks import TaskRunner
@@ -35,6 +36,7 @@ def make_application(argv: list[str]) -> QApplication:
         app.setStyle("Fusion")
     icon_file = application_icon_file()
     app.setWindowIcon(QIcon(str(icon_file)) if icon_file else QIcon.fromTheme("system-users"))
+    collector.install(app)  # cycles holding Qt objects are freed on the GUI thread only
     return app
 
 

@@ -29,38 +29,109 @@ def central(pg_url):
 
 
 class Desk:
-    """One workstation: its own SQLite file, its services and its sync engine."""
+    """One workstation: its own SQLite file, its services and its sync engine.
 
-    def __init__(self, tmp_path, name, central, seed=False):
+    By default it syncs over `central` itself (the superuser of DESK_TEST_PG_URL, the
+    development set-up's one shared account: everyone's entries, every row). With
+    `as_staff=True` it syncs as the real staff roles (tests/factories.py
+    `ensure_staff_logins`): each sign-in is the app's own (online: checked against the
+    user's PostgreSQL login, the staff row fetched on a new workstation; offline, with
+    `online` False: the local verifier) and makes the session's engine, which connects
+    with the user's own URL (`personal_url`) and pushes the entries `SyncService.pushed_by`
+    gives that URL. Signed out, such a desk does not sync. `users`: who signed in here;
+    what they may read is this workstation's scope (`assert_converged`)."""
+
+    def __init__(self, tmp_path, name, central, seed=False, as_staff=False, logins=None):
+        self.tmp_path, self.name, self.central = tmp_path, name, central
         self.services = Services.open(tmp_path / f"{name}.sqlite3", name)
         if seed:
             seed_org(self.services)
+        self.as_staff = as_staff
+        self.online = True
+        self.users: set[str] = set()
+        # The staff logins' engines, shared by the desks of one test: {username: Engine}.
+        self.logins = {} if logins is None else logins
+        self._own_logins = logins is None
         self.engine = SyncEngine(self.services.ctx.engine, central, name,
-                                 point_code="ROV", observe=self.services.ctx.clock.observe)
+                                 point_code="ROV", observe=self.services.ctx.clock.observe,
+                                 authors=frozenset() if as_staff else None)
 
     def sync(self):
+        if self.as_staff:
+            assert self.online, f"{self.name} is off line"
+            assert self.services.ctx.actor is not None, f"nobody is signed in on {self.name}"
         return self.engine.sync_once()
 
     def sign_in(self, user="coach"):
-        self.services.auth.sign_in(user, "demo")
+        if not self.as_staff:
+            self.services.auth.sign_in(user, "demo")
+            return self.services
+        return self._sign_in_as_staff(user)
+
+    def _sign_in_as_staff(self, user):
+        from sqlalchemy.engine import URL
+
+        from app.sync.central_login import personal_url
+        from tests.factories import PASSWORD
+
+        auth = self.services.auth
+        if self.services.ctx.actor is not None:
+            auth.sign_out()
+        full = self.central.url
+        base = URL.create(full.drivername, host=full.host, port=full.port,
+                          database=full.database)
+        auth.central_url = (base if self.online else base.set(port=1)).render_as_string()
+        actor = auth.sign_in(user, PASSWORD)
+        assert auth.online_sign_in is self.online, (self.name, user, self.online)
+        url = personal_url(base.render_as_string(), user, PASSWORD)
+        authors = self.services.sync.pushed_by(url)
+        assert authors == frozenset({actor.staff_id, None}), authors
+        if user not in self.logins:
+            self.logins[user] = central_engine(url)
+        self.engine = SyncEngine(self.services.ctx.engine, self.logins[user], self.name,
+                                 point_code="ROV", observe=self.services.ctx.clock.observe,
+                                 authors=authors)
+        self.users.add(user)
         return self.services
 
-    def close(self):
+    def sign_out(self):
+        self.services.auth.sign_out()
+
+    def restart(self, user=None):
+        """The process dies and starts again: the SQLite file stays (and who signed in
+        here, for the scope); `user` signs in again, if given."""
+        self.close(dispose=False)
+        again = Desk(self.tmp_path, self.name, self.central, as_staff=self.as_staff,
+                     logins=self.logins)
+        again._own_logins, again.online, again.users = (
+            self._own_logins, self.online, set(self.users))
+        if user is not None:
+            again.sign_in(user)
+        return again
+
+    def close(self, dispose=True):
         self.services.close()
+        if dispose and self._own_logins:
+            for engine in self.logins.values():
+                engine.dispose()
+            self.logins.clear()
 
 
 @pytest.fixture
 def desks(tmp_path, central):
     made = []
+    logins: dict = {}
 
-    def make(name, seed=False):
-        desk = Desk(tmp_path, name, central, seed)
+    def make(name, seed=False, as_staff=False):
+        desk = Desk(tmp_path, name, central, seed, as_staff=as_staff, logins=logins)
         made.append(desk)
         return desk
 
     yield make
     for desk in made:
         desk.close()
+    for engine in logins.values():
+        engine.dispose()
 
 
 def pending(desk):
@@ -261,7 +332,12 @@ def _copy_credentials(a, b):
 
 def assert_converged(central, *desks):
     """Once quiet (every desk pushed and pulled twice), nothing is waiting and every
-    desk holds exactly the central rows of its scope."""
+    desk holds exactly the central rows of its scope. Desks syncing as the real staff
+    roles (`as_staff`): see `_assert_converged_as_staff`."""
+    if any(desk.as_staff for desk in desks):
+        assert all(desk.as_staff for desk in desks), "compare staff desks on their own"
+        _assert_converged_as_staff(central, desks)
+        return
     for _ in range(2):
         for desk in desks:
             desk.sync()
@@ -270,6 +346,117 @@ def assert_converged(central, *desks):
     for desk in desks:
         assert [e for e in pending(desk) if e.status == "pending"] == []
         assert local_digest(desk.services.ctx.engine, COMPARED) == expected, desk.engine.node
+
+
+# Case work: what a desk's workstation must not hold, a coach's must.
+CASE_WORK = ["customer_barrier", "customer_note", "plan"]
+# The audit actions that write a row (entity_id: the row), for its `updated_by`.
+WRITES = {"customer": ("customer.create", "customer.update"),
+          "queue_ticket": ("queue.",)}
+
+
+def quiet_as_staff(desks, rounds=8):
+    """Every user who signed in on a workstation signs in there again online and syncs,
+    round after round, until none of the run's changes waits (the sign-in and sign-out
+    trail rows of these rounds wait for their authors like any other), then once more so
+    that everyone has pulled the last pushes. Returns the outbox entries still there."""
+    # The run's entries by mutation id (an outbox seq is reused once the last is sent).
+    marks = {desk.name: {e.mutation_id for e in pending(desk)} for desk in desks}
+    for desk in desks:
+        desk.online = True
+    settled = False
+    for _ in range(rounds):
+        for desk in desks:
+            for user in sorted(desk.users):
+                desk.sign_in(user)
+                desk.sync()
+        if settled:
+            break
+        settled = not any(e.mutation_id in marks[desk.name]  # pending, or refused
+                          for desk in desks for e in pending(desk))
+    assert settled, {d.name: [(e.table_name, e.author, e.status, e.last_error)
+                              for e in pending(d) if e.mutation_id in marks[d.name]]
+                      for d in desks}
+    return {desk.name: [e for e in pending(desk) if e.mutation_id not in marks[desk.name]]
+            for desk in desks}
+
+
+def scope_rows(engine, name, point):
+    """{id: row} of table `name` in a workstation's scope, as `engine`'s login reads it
+    (canonical values, as `db digest` compares them)."""
+    from app.db.central_schema import central_table
+    from app.models import Base
+    from app.sync.digest import _canonical
+    from app.sync.pull import scope
+
+    local = Base.metadata.tables[name]
+    table = central_table(name) if point else local
+    stmt = select(*(table.c[c.name] for c in local.columns))
+    if point:
+        stmt = stmt.where(scope(table, point))
+    with engine.connect() as conn:
+        return {row.id: tuple(_canonical(v) for v in row) for row in conn.execute(stmt)}
+
+
+def _assert_converged_as_staff(central, desks):
+    """Per role: once quiet, each workstation holds exactly what the centre holds in its
+    scope AS SEEN BY the users who signed in there (the union of their own logins'
+    views: a desk-only workstation has no case work, a shared one has the coach's), each
+    user's cursors having caught up. No write is lost or refused: nothing the run wrote
+    waits or was rejected, every trail row reached the centre in its author's name
+    (`staff_id` and the connection's `db_role`), and each customer and ticket was last
+    stamped (`updated_by`) by someone who wrote it."""
+    left = quiet_as_staff(desks)
+    point = desks[0].engine.point_id()
+    for desk in desks:
+        for entry in left[desk.name]:  # only this quiet phase's own trail rows
+            assert entry.table_name == "audit_event" and entry.status == "pending", (
+                desk.name, entry.table_name, entry.status, entry.last_error)
+        for table in COMPARED + CASE_WORK:
+            expected: dict = {}
+            for user in sorted(desk.users):
+                expected.update(scope_rows(desk.logins[user], table, point))
+            held = scope_rows(desk.services.ctx.engine, table, None)
+            if held != expected:
+                differ = [i for i in set(held) & set(expected) if held[i] != expected[i]]
+                raise AssertionError(
+                    f"{desk.name} ({sorted(desk.users)}) {table}: only local "
+                    f"{sorted(set(held) - set(expected))}, only central "
+                    f"{sorted(set(expected) - set(held))}, different {sorted(differ)}")
+    waiting = {e.row_id for d in desks for e in left[d.name]}
+    with central.connect() as conn:
+        usernames = dict(conn.execute(text("SELECT id, username FROM staff")).all())
+        trail = {r.id: r for r in conn.execute(text(
+            "SELECT id, staff_id, db_role, action, entity, entity_id FROM audit_event"))}
+        for table, actions in WRITES.items():
+            writers: dict[str, set] = {}
+            for r in trail.values():
+                if r.entity == table and r.action.startswith(actions):
+                    writers.setdefault(r.entity_id, set()).add(r.staff_id)
+            for row_id, stamped in conn.execute(text(
+                    f"SELECT id, updated_by FROM {table} WHERE updated_by IS NOT NULL")):
+                assert stamped in writers.get(row_id, set()) | {"staff-admin"}, (
+                    table, row_id, stamped, writers.get(row_id))
+        barrier_writers: dict[str, set] = {}
+        for r in trail.values():
+            if r.action == "customer.barriers":
+                barrier_writers.setdefault(r.entity_id, set()).add(r.staff_id)
+        for customer_id, stamped in conn.execute(text(
+                "SELECT customer_id, updated_by FROM customer_barrier")):
+            assert stamped in barrier_writers.get(customer_id, set()), (customer_id, stamped)
+    from app.models import AuditEvent
+
+    for desk in desks:
+        with desk.services.ctx.session_factory() as s:
+            for event in s.scalars(select(AuditEvent)):
+                if event.id in waiting:
+                    continue
+                assert event.id in trail, (desk.name, event.action, "never reached the centre")
+                central_row = trail[event.id]
+                assert central_row.staff_id == event.staff_id, (desk.name, event.action)
+                if event.staff_id is not None:
+                    assert central_row.db_role == usernames[event.staff_id], (
+                        desk.name, event.action, central_row.db_role)
 
 
 def _unused() -> CustomerInput:  # keeps the import used for type readers
