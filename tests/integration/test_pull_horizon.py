@@ -24,6 +24,10 @@ from tests.integration.test_sync import central, desks  # noqa: F401 (fixtures)
 # How long the long transaction is held open: 60 s in the field report; shorter here.
 HOLD = float(os.environ.get("DESK_TEST_LONG_TX_SECONDS", "10"))
 SEEN_WITHIN = 2.0  # seconds from desk A's push until desk B holds the walk-in
+# Two windows, end to end: A's write, its push, the notification, B's pull and B's queue
+# refresh, on a shared 2-core CI machine running the GUI too. The stall this guards
+# against took 46-76 s; the headless tests above hold the 2 s bound.
+LIVE_WITHIN = 5.0
 
 
 @contextmanager
@@ -247,7 +251,7 @@ def test_live_walk_ins_despite_another_database_and_the_cursor_follows(
                 n += 1
                 runner_a.submit(lambda n=n: a.queue.register_walk_in(
                     None, "information", note=f"Live {n}"))
-                qtbot.waitUntil(lambda n=n: shown(f"Live {n}"), timeout=int(SEEN_WITHIN * 1000))
+                qtbot.waitUntil(lambda n=n: shown(f"Live {n}"), timeout=int(LIVE_WITHIN * 1000))
                 qtbot.wait(1000)
             assert sync_b.repulls > 0  # the cursor waits: pulling again soon, backing off
         qtbot.waitUntil(lambda: sync_b.repulls == 0 and not sync_b.repull.isActive(),
