@@ -10,6 +10,7 @@ almost everything, is untouched."""
 
 from __future__ import annotations
 
+import atexit
 import gc
 
 from PySide6.QtCore import QObject, QTimer
@@ -44,6 +45,22 @@ def collect_as_due(threshold: tuple[int, ...] | None = None) -> None:
 
 
 def install(app: QObject) -> GuiThreadCollector:
-    """Once per application (a second call returns the first collector)."""
+    """Once per application (a second call returns the first collector). What is left
+    is collected while the application still exists: at its aboutToQuit, and at exit
+    (a screenshot run quits without an event loop); a final collection during the
+    interpreter's shutdown, after Qt is gone, would crash."""
     found = app.findChild(GuiThreadCollector)
-    return found if isinstance(found, GuiThreadCollector) else GuiThreadCollector(app)
+    if isinstance(found, GuiThreadCollector):
+        return found
+    made = GuiThreadCollector(app)
+    quitting = getattr(app, "aboutToQuit", None)
+    if quitting is not None:
+        quitting.connect(finish)
+    atexit.register(finish)
+    return made
+
+
+def finish() -> None:
+    """Collect everything now, on this thread, and hand collection back to Python."""
+    gc.collect()
+    gc.enable()
