@@ -78,7 +78,6 @@ class StaffService:
         """A staff member who has left: their account stops signing in here, their row
         (synchronised) makes the central row-level security show them nothing, and with
         `central` (an administrator's connection) their PostgreSQL role loses LOGIN."""
-        self.ctx.require(Permission.STAFF_MANAGE)
         with self.ctx.transaction(Permission.STAFF_MANAGE) as s:
             staff = s.scalar(select(Staff).where(Staff.username == username.strip().lower()))
             if staff is None:

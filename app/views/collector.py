@@ -22,19 +22,15 @@ _THRESHOLD = gc.get_threshold()  # as Python set it, before anyone switched it o
 class GuiThreadCollector(QObject):
     def __init__(self, parent: QObject, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(parent)
-        self.threshold = gc.get_threshold()
         gc.disable()
         self.timer = QTimer(self)
-        self.timer.timeout.connect(self.check)
+        self.timer.timeout.connect(collect_as_due)
         self.timer.start(interval_ms)
 
-    def check(self) -> None:
-        collect_as_due(self.threshold)
 
-
-def collect_as_due(threshold: tuple[int, ...] | None = None) -> None:
+def collect_as_due() -> None:
     """What the automatic collector would do now, on the calling thread."""
-    limits = threshold or _THRESHOLD
+    limits = _THRESHOLD
     first, second, third = gc.get_count()
     if first > limits[0]:
         gc.collect(0)

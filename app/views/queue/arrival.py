@@ -84,6 +84,7 @@ class ArrivalDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.customer_id: str | None = None
+        self.chosen_point = ""  # the chosen customer's service point, when another one
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(200)
@@ -171,10 +172,14 @@ class ArrivalDialog(QDialog):
         if customer_id == AREA:
             self._search_area(name)
             return
+        self._choose(customer_id, name)
+
+    def _choose(self, customer_id: str, name: str, point: str = "") -> None:
+        """The customer chosen (`point`: their service point, when it is another one)."""
         self.search.blockSignals(True)
         self.search.setText(name)
         self.search.blockSignals(False)
-        self.customer_id = customer_id
+        self.customer_id, self.chosen_point = customer_id, point
         self.results.clear()
         self._show_chosen()
         self.service.setFocus()
@@ -190,22 +195,16 @@ class ArrivalDialog(QDialog):
                                           "clear the search for an anonymous visitor."))
                 return
             self.error.show_message("")
-            self.search.blockSignals(True)
-            self.search.setText(match.name)
-            self.search.blockSignals(False)
-            self.customer_id = match.customer_id
-            self.results.clear()
-            self._show_chosen()
-            if match.service_point_name:
-                self.chosen.setText(_("Customer: {name} ({point})").format(
-                    name=match.name, point=match.service_point_name))
-            self.service.setFocus()
+            self._choose(match.customer_id, match.name, match.service_point_name)
 
         WriteOp(self.runner, self, lambda: lookup.find(code), success=found) \
             .run_in_background()
 
     def _show_chosen(self) -> None:
-        if self.customer_id:
+        if self.customer_id and self.chosen_point:
+            self.chosen.setText(_("Customer: {name} ({point})").format(
+                name=self.search.text(), point=self.chosen_point))
+        elif self.customer_id:
             self.chosen.setText(_("Customer: {name}").format(name=self.search.text()))
         else:
             self.chosen.setText(_("No customer chosen: an anonymous visitor."))
