@@ -172,6 +172,7 @@ def _start(args: argparse.Namespace) -> int:
                               demo=args.demo, scale=args.demo_scale)
 
     window.preferences.remember = remember_preference
+    window.preferences.start_pages = config.start_pages()
     # The feedback kiosk stands at the configured service point (else a walk-in point).
     displays = window.displays  # the window is attached: built over the open services
     start = ((lambda: displays.open_kiosk(settings.service_point))
@@ -183,7 +184,7 @@ def _start(args: argparse.Namespace) -> int:
             start()
 
         keep_alive.append(build_demo_with_progress(
-            runner, services, args.demo_scale, 1, demo_built))
+            runner, services, args.demo_scale, 1, demo_built, window.login.no_demo_data))
     else:
         start()
     return run_until_closed(app, window, runner, lambda: services)
@@ -220,6 +221,7 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
     report_errors_in_dialogs(app)
     window, runner = sign_in_window(app, settings.language, settings.text_scale)
     window.preferences.remember = remember_preference
+    window.preferences.start_pages = config.start_pages()
     opened: dict[str, Services] = {}
     keep_alive: list[object] = []  # the demo's progress dialog (no parent) until the end
 
@@ -243,7 +245,8 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
 
         if args.demo and empty:  # first run of the demo: fill it, then show its accounts
             keep_alive.append(build_demo_with_progress(
-                runner, services, args.demo_scale, 1, lambda: attach(True)))
+                runner, services, args.demo_scale, 1, lambda: attach(True),
+                window.login.no_demo_data))
         else:
             attach(demo)
 

@@ -160,6 +160,21 @@ def save_user(values: dict[str, str]) -> Path:
     return path
 
 
+# The page a staff member starts on after signing in, if they chose one ("Start on this
+# page"); one key per username, in the user's file (save_user).
+START_PAGE_KEY = "start_page.{username}"
+
+
+def start_pages() -> dict[str, str]:
+    """Username: the page key they chose to start on."""
+    parser = _read(config_files())
+    prefix = START_PAGE_KEY.format(username="")
+    if not parser.has_section("desk"):
+        return {}
+    return {key[len(prefix):]: value for key, value in parser["desk"].items()
+            if key.startswith(prefix) and value}
+
+
 def _write(parser: configparser.ConfigParser, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as fh:

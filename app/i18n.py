@@ -14,7 +14,7 @@ import os
 import re
 import struct
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -125,6 +125,30 @@ def format_date(value: date | None, fmt: str = "short", lang: str | None = None)
     return babel_dates.format_date(value, fmt, locale=babel_locale(lang))
 
 
+def format_day(value: date | datetime, weekday: str = "", year: bool = False,
+               lang: str | None = None) -> str:
+    """A day as the language writes it short, from Babel's skeletons, never a Finnish
+    pattern in English: "14.9." / "14.9" / "14/09", with `year` "14.9.2026" /
+    "14/09/2026"; `weekday` ("EEEE", "EEE", "cccc") puts its name first ("Monday 14/09")."""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    locale = babel_locale(lang)
+    text = babel_dates.format_skeleton("yMd" if year else "Md", value, locale=locale)
+    if weekday:
+        text = f"{babel_dates.format_date(value, weekday, locale=locale)} {text}"
+    return text
+
+
+def date_input_format(lang: str | None = None, with_time: bool = False) -> str:
+    """The Qt display format of a date field (QDateEdit) in the language's short date,
+    the year in full: "d.M.yyyy", "dd/MM/yyyy"; `with_time` adds "H.mm" / "HH:mm"."""
+    locale = babel_locale(lang)
+    pattern = re.sub(r"y+", "yyyy", babel_dates.get_date_format("short", locale=locale).pattern)
+    if with_time:
+        pattern += " " + babel_dates.get_time_format("short", locale=locale).pattern
+    return pattern
+
+
 def parse_date(text: str) -> date | None:
     """A date typed in a form: the Finnish and Swedish short date, d.m.yyyy; None when
     empty; ValueError when not a date."""
@@ -148,6 +172,13 @@ def format_time(value: datetime | None, lang: str | None = None) -> str:
     if value is None:
         return ""
     return babel_dates.format_time(to_local(value), "short", locale=babel_locale(lang))
+
+
+def format_minutes(minute_of_day: int, lang: str | None = None) -> str:
+    """A clock time given as minutes after midnight (working hours, the calendar's
+    hour lines): "8.00" in Finnish, "08:00" in English."""
+    hour, minute = divmod(minute_of_day, 60)
+    return babel_dates.format_time(time(hour % 24, minute), "short", locale=babel_locale(lang))
 
 
 def format_number(value: float | int, lang: str | None = None) -> str:

@@ -74,6 +74,7 @@ from app.rules.codes import (
     TicketState,
 )
 from app.rules.customer import customer_number, sort_name
+from app.rules.plan_vocabulary import PRINT_LANGUAGES, print_language
 
 DEMO_PASSWORD = "demo"
 DEMO_ACCOUNTS: dict[str, Role] = {
@@ -241,6 +242,11 @@ class _Person:
     registered_on: date
     coach: _Worker | None
     last_met: datetime | None = None  # end of the last done appointment (plan accepted)
+    plan_language: str = "fi"  # the customer's, where plans are printed in it
+
+
+# The plan language's place in the (fi, sv, en) triples of names.py.
+_TEXT_INDEX = {lang: i for i, lang in enumerate(PRINT_LANGUAGES)}
 
 
 @dataclass(slots=True, eq=False)
@@ -427,7 +433,7 @@ class _Demo:
             row["coach_id"] = coach.id if coach else None
             rows.append(row)
             self.people.append(_Person(row["id"], point, area, row["jobseeker_registered_on"],
-                                       coach))
+                                       coach, plan_language=print_language(row["language"])))
             periods.extend(maker.periods(row["id"], row["unemployed_since"], born, area))
         writer.stage(N_("Creating customers…"), 0.25, [
             (Customer.__table__, rows), (UnemploymentPeriod.__table__, periods)])
@@ -560,10 +566,11 @@ class _Demo:
                           **self.synced()})
             versions.append(self.plan_version(plan_id, version_id, person, accepted_at,
                                               accepted_on))
-            goals.extend(self.plan_goals(version_id, person.area))
-            actions.extend(self.plan_actions(version_id, accepted_on))
+            lang = _TEXT_INDEX[person.plan_language]
+            goals.extend(self.plan_goals(version_id, person.area, lang))
+            actions.extend(self.plan_actions(version_id, accepted_on, lang))
             if self.rng.random() < 0.4:
-                services.append(self.plan_service(version_id, accepted_on))
+                services.append(self.plan_service(version_id, accepted_on, lang))
         writer.stage(N_("Writing employment plans…"), 0.10, [
             (Plan.__table__, plans), (PlanVersion.__table__, versions),
             (PlanGoal.__table__, goals), (PlanAction.__table__, actions),
@@ -573,38 +580,43 @@ class _Demo:
     def plan_version(self, plan_id: str, version_id: str, person: _Person,
                      accepted_at: datetime, accepted_on: date) -> dict[str, Any]:
         assert person.coach is not None
+        lang = _TEXT_INDEX[person.plan_language]
         return {
             "id": version_id, "plan_id": plan_id, "number": 1, "status": PlanStatus.ACCEPTED,
             "based_on_id": None, "accepted_how": "signed", "accepted_at": accepted_at,
             "accepted_by": person.coach.id, "applications_per_period": 4, "period_months": 1,
             "obligation_starts_on": accepted_on, "obligation_lowered_reason": None,
-            "contact_method": self.rng.choice(words.CONTACT_METHODS),
-            "contact_frequency": "Työnhakukeskustelu kolmen kuukauden välein",
+            "contact_method": self.rng.choice(words.CONTACT_METHODS)[lang],
+            "contact_frequency": words.CONTACT_FREQUENCY[lang],
             "next_review_on": _add_months(accepted_on, 3),
-            "summary": self.rng.choice(words.PLAN_SUMMARIES), **self.synced(),
+            "summary": self.rng.choice(words.PLAN_SUMMARIES)[lang], **self.synced(),
         }
 
-    def plan_goals(self, version_id: str, area: ServiceArea) -> list[dict[str, Any]]:
+    def plan_goals(self, version_id: str, area: ServiceArea,
+                   lang: int) -> list[dict[str, Any]]:
         first = {A.SKILLS: "education", A.INTEGRATION: "education",
                  A.WORK_ABILITY: "other"}.get(area, "work")
         kinds = [first] + (["work"] if self.rng.random() < 0.5 and first != "work" else [])
         return [{"id": self.new_id(), "plan_version_id": version_id, "kind": kind,
-                 "text": self.rng.choice(words.PLAN_GOALS[kind]), "position": i,
+                 "text": self.rng.choice(words.PLAN_GOALS[kind])[lang], "position": i,
                  **self.synced()} for i, kind in enumerate(kinds)]
 
-    def plan_actions(self, version_id: str, accepted_on: date) -> list[dict[str, Any]]:
+    def plan_actions(self, version_id: str, accepted_on: date,
+                     lang: int) -> list[dict[str, Any]]:
         actors = ["customer", "coach"] + (["partner"] if self.rng.random() < 0.5 else [])
         rows = []
         for i, actor in enumerate(actors):
             due = accepted_on + timedelta(days=self.rng.randint(14, 90))
             rows.append({"id": self.new_id(), "plan_version_id": version_id, "actor": actor,
-                         "text": self.rng.choice(words.PLAN_ACTIONS[actor]), "due_on": due,
+                         "text": self.rng.choice(words.PLAN_ACTIONS[actor])[lang],
+                         "due_on": due,
                          "done": due < self.today and self.rng.random() < 0.6, "position": i,
                          **self.synced()})
         return rows
 
-    def plan_service(self, version_id: str, accepted_on: date) -> dict[str, Any]:
-        service_type, provider, note = self.rng.choice(words.PLAN_SERVICES)
+    def plan_service(self, version_id: str, accepted_on: date, lang: int) -> dict[str, Any]:
+        service_type, provider, notes = self.rng.choice(words.PLAN_SERVICES)
+        note = notes[lang]
         starts = accepted_on + timedelta(days=self.rng.randint(7, 45))
         return {"id": self.new_id(), "plan_version_id": version_id,
                 "service_type": service_type, "provider": provider, "starts_on": starts,

@@ -68,6 +68,17 @@ class LobbyCall:
 
 
 @dataclass(frozen=True)
+class LobbyBoard:
+    """The waiting-room screen: the calls, how many wait, the time by the services' clock
+    and the languages the calls are shown in (Finnish first). Nothing personal."""
+
+    calls: list[LobbyCall]
+    waiting: int
+    now: datetime
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class StaffChoice:
     id: str
     name: str

@@ -17,9 +17,10 @@ from app.dto.reports import (
     WEEK,
     Column,
     Label,
+    Partial,
     ReportTable,
 )
-from app.i18n import babel_locale, current_language, format_date, translate_in
+from app.i18n import N_, babel_locale, current_language, format_date, format_day, translate_in
 
 
 def format_decimal(value: float, pattern: str, lang: str) -> str:
@@ -61,7 +62,7 @@ def axis_label(column: Column, value: Any, lang: str | None = None) -> str:
     """Shorter than `cell` where space is tight: the x axis of a chart."""
     lang = lang or current_language()
     if column.kind == WEEK and isinstance(value, date):
-        return babel_dates.format_date(value, "d.M.", locale=babel_locale(lang))
+        return format_day(value, lang=lang)
     if column.kind == MONTH and isinstance(value, date):
         return babel_dates.format_date(value, "LLL yy", locale=babel_locale(lang))
     if column.kind == HOUR:
@@ -71,4 +72,45 @@ def axis_label(column: Column, value: Any, lang: str | None = None) -> str:
 
 def text_rows(table: ReportTable, lang: str | None = None) -> list[list[str]]:
     rows = [*table.rows, *([table.total] if table.total else [])]
-    return [[cell(c, v, lang) for c, v in zip(table.columns, r, strict=True)] for r in rows]
+    return [[table_cell(table, i, j, lang) for j in range(len(table.columns))]
+            for i in range(len(rows))]
+
+
+def table_cell(table: ReportTable, row: int, column: int, lang: str | None = None) -> str:
+    """A cell of the table as shown and printed: an incomplete period says so beside its
+    date ("30.11.2026 (so far)"), as its bar in the chart is hatched."""
+    values = table.total if row == len(table.rows) and table.total else table.rows[row]
+    text = cell(table.columns[column], values[column], lang)
+    partial = table.partial_row(row) if row < len(table.rows) else None
+    if partial is not None and table.columns[column].key == table.chart.x:
+        text = title(N_("{period} ({marker})"), lang).format(
+            period=text, marker=partial_marker(partial, lang))
+    return text
+
+
+def partial_marker(partial: Partial, lang: str | None = None) -> str:
+    return title(N_("so far") if partial.in_progress else N_("partial"), lang)
+
+
+def partial_note(table: ReportTable, lang: str | None = None) -> str:
+    """What the hatched bars and the marked rows are, with the days each one counts."""
+    if not table.partial:
+        return ""
+    x = table.columns[table.column(table.chart.x)]
+    lines = [title(N_("Hatched bars are periods not counted whole."), lang)]
+    for p in table.partial:
+        start = table.rows[p.row][table.column(x.key)]
+        if x.kind == WEEK:
+            period = title(N_("Week {n}"), lang).format(n=start.isocalendar().week)
+        else:
+            period = cell(x, start, lang)
+            period = period[:1].upper() + period[1:]
+        if p.in_progress:
+            text = title(N_("{period} is not over: counted up to {date} so far."), lang)
+            lines.append(text.format(period=period, date=format_date(p.last, "short", lang)))
+        else:
+            text = title(N_("{period}: only {first}–{last} are within the chosen dates."),
+                         lang)
+            lines.append(text.format(period=period, first=format_date(p.first, "short", lang),
+                                     last=format_date(p.last, "short", lang)))
+    return " ".join(lines)

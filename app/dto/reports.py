@@ -75,6 +75,18 @@ class ReportInputs:
 
 
 @dataclass(frozen=True)
+class Partial:
+    """A week or month row whose period the figures do not cover whole: the current one
+    (`in_progress`: more is still to come) or one cut by the range. `first`..`last`:
+    the days counted."""
+
+    row: int
+    first: date
+    last: date
+    in_progress: bool
+
+
+@dataclass(frozen=True)
 class ReportTable:
     name: str
     title: str  # message id
@@ -84,6 +96,10 @@ class ReportTable:
     note: str | None = None  # message id: what the figures mean, shown under the table
     total: tuple[Any, ...] | None = None  # a total row, shown and exported last
     note_args: tuple[tuple[str, str], ...] = ()  # placeholders filled after translating
+    partial: tuple[Partial, ...] = ()  # incomplete periods among the rows
+
+    def partial_row(self, row: int) -> Partial | None:
+        return next((p for p in self.partial if p.row == row), None)
 
     def note_text(self, translate: Callable[[str], str]) -> str:
         return translate(self.note).format(**dict(self.note_args)) if self.note else ""

@@ -37,6 +37,7 @@ from app.i18n import N_, format_date, translate_in
 from app.printing import fonts
 from app.printing.style import ACCENT, MUTED, PDF_LANG, RULE, SHADE
 from app.rules import plan_vocabulary as vocab
+from app.rules.plan_wordings import WORDINGS, Wording
 
 MARGIN = 20 * mm
 INSET = 6  # the frame's padding: page furniture lines up with the text
@@ -101,6 +102,12 @@ class _Plan:
 
     def t(self, msgid: str) -> str:
         return translate_in(self.lang, msgid)
+
+    def chosen(self, text: str) -> str:
+        """A ready wording the coach chose (in whatever language the editor showed it)
+        is printed in the plan's language; what the coach wrote stays as written."""
+        wording = _ready_wordings().get(text.strip())
+        return wording.text(self.lang) if wording is not None else text
 
     def date(self, value: date | datetime | None) -> str:
         # A datetime is shown as its date in Helsinki (format_date converts it).
@@ -219,16 +226,18 @@ class _Plan:
         c = self.doc.content
         out: list[Any] = []
         if c.summary:
-            out += [self.p(self.t(N_("Situation")), "head"), self.p(c.summary), Spacer(1, 2 * mm)]
+            out += [self.p(self.t(N_("Situation")), "head"), self.p(self.chosen(c.summary)),
+                    Spacer(1, 2 * mm)]
         if c.goals:
             out.append(self.table(
                 [self.t(N_("Goal")), self.t(N_("Goal type"))],
-                [[g.text, self.t(vocab.GOAL_KINDS.get(g.kind, g.kind))] for g in c.goals],
+                [[self.chosen(g.text), self.t(vocab.GOAL_KINDS.get(g.kind, g.kind))]
+                 for g in c.goals],
                 [0.75, 0.25]))
         return out or [self.none()]
 
     def _action_text(self, action: PlanActionItem) -> str:
-        return action.text + (f" ({self.t(N_('done'))})" if action.done else "")
+        return self.chosen(action.text) + (f" ({self.t(N_('done'))})" if action.done else "")
 
     def customer_actions(self) -> list[Any]:
         items = [a for a in self.doc.content.actions if a.actor == "customer"]
@@ -280,7 +289,7 @@ class _Plan:
         if c.obligation_lowered_reason:
             out += [Spacer(1, 1.5 * mm), self.p(
                 self.t(N_("Why the obligation is lower: {reason}")).format(
-                    reason=c.obligation_lowered_reason))]
+                    reason=self.chosen(c.obligation_lowered_reason)))]
         if periods and c.applications_per_period:
             out += [Spacer(1, 2 * mm), self.table(
                 [self.t(N_("Review period")), self.t(N_("From")), self.t(N_("To")),
@@ -292,8 +301,8 @@ class _Plan:
 
     def contact(self) -> list[Any]:
         c = self.doc.content
-        rows = [(self.t(N_("How")), c.contact_method),
-                (self.t(N_("How often")), c.contact_frequency)]
+        rows = [(self.t(N_("How")), self.chosen(c.contact_method)),
+                (self.t(N_("How often")), self.chosen(c.contact_frequency))]
         rows = [(k, v) for k, v in rows if v]
         if not rows:
             return [self.none()]
@@ -418,6 +427,12 @@ def _numbered_canvas(draw: Callable[[Canvas, int, int], None]) -> type[Canvas]:
             super().save()
 
     return NumberedCanvas
+
+
+@functools.cache
+def _ready_wordings() -> dict[str, Wording]:
+    """Each ready wording by its text in any of its languages."""
+    return {text: w for w in WORDINGS for text in (w.fi, w.sv, w.en)}
 
 
 def render_plan(document: PlanDocument, lang: str) -> bytes:

@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from app.dto.report_display import axis_label, format_decimal, header, title
+from app.dto.report_display import axis_label, format_decimal, header, partial_marker, title
 from app.dto.reports import ReportTable
 from app.i18n import current_language
 
@@ -66,6 +66,7 @@ def draw(figure: Figure, table: ReportTable, style: ChartStyle, lang: str | None
         for i, ((name, values), colour) in enumerate(zip(series, colours, strict=True)):
             offset = (i - (len(series) - 1) / 2) * width
             ax.bar([p + offset for p in positions], values, width, label=name, color=colour)
+    _mark_partial(ax, table, len(rows), style, lang)
     if chart.kind != "hbars":
         ax.set_xticks(positions, labels, rotation=45 if len(rows) > 8 else 0,
                       ha="right" if len(rows) > 8 else "center")
@@ -101,6 +102,29 @@ def draw(figure: Figure, table: ReportTable, style: ChartStyle, lang: str | None
                                fontsize=8, handlelength=1.2, columnspacing=1.2)
         for text in legend.get_texts():
             text.set_color(style.text)
+
+
+def _mark_partial(ax: Axes, table: ReportTable, shown: int, style: ChartStyle,
+                  lang: str | None) -> None:
+    """A week or month not counted whole (the current one): its bars lighter and
+    hatched, "so far" above them, so a short bar does not read as a collapse."""
+    marked = {p.row: p for p in table.partial if p.row < shown}
+    if not marked or not ax.containers:
+        return
+    tops: dict[int, float] = {}
+    for container in ax.containers:
+        for position, patch in enumerate(container):
+            if position in marked:
+                patch.set_alpha(0.45)
+                patch.set_hatch("////")
+                patch.set_edgecolor(style.text)
+                patch.set_linewidth(0)
+                top = patch.get_y() + patch.get_height()
+                tops[position] = max(tops.get(position, top), top)
+    for position, partial in marked.items():
+        ax.annotate(partial_marker(partial, lang), (position, tops.get(position, 0)),
+                    xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=7, fontstyle="italic", color=style.text)
 
 
 def _hbars(ax: Axes, positions: Sequence[int], labels: Sequence[str],

@@ -24,7 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.dto.report_display import header, text_rows, title
+from app.dto.report_display import header, partial_note, text_rows, title
 from app.dto.reports import COUNT, NUMBER, PERCENT, ReportTable
 from app.i18n import N_, format_datetime, translate_in
 from app.printing import fonts
@@ -117,10 +117,10 @@ def _report(table: ReportTable, lang: str, styles: dict[str, ParagraphStyle]) ->
     grid.setStyle(TableStyle(commands))
     parts: list = [Paragraph(escape(title(table.title, lang)), styles["h2"]), chart,
                    Spacer(1, 3 * mm), grid]
-    if table.note:
-        parts += [Spacer(1, 2 * mm),
-                  Paragraph(escape(table.note_text(lambda m: translate_in(lang, m))),
-                            styles["small"])]
+    note = " ".join(t for t in (table.note_text(lambda m: translate_in(lang, m)),
+                                partial_note(table, lang)) if t)
+    if note:
+        parts += [Spacer(1, 2 * mm), Paragraph(escape(note), styles["small"])]
     # A report that fits a page moves to the next page whole; a longer one (sixty
     # workers) splits, its header row repeated.
     return [KeepTogether(parts), Spacer(1, 6 * mm)]

@@ -135,3 +135,19 @@ def minutes_between(start: datetime | None, end: datetime | None) -> int | None:
     if start is None or end is None:
         return None
     return max(0, round((end - start).total_seconds() / 60))
+
+
+# The lobby's calls: Finnish always, then the point's chosen languages (an area setting,
+# per service point code); without a choice, the area's other official language and the
+# language most visitors who speak neither read.
+LOBBY_DEFAULT_LANGUAGES = ("sv", "en")
+LOBBY_KNOWN_LANGUAGES = ("fi", "sv", "en")
+
+
+def lobby_languages(chosen: object, point_code: str | None) -> tuple[str, ...]:
+    """Finnish first, then the languages `chosen` (the setting's value) gives the point."""
+    extra = chosen.get(point_code or "") if isinstance(chosen, dict) else None
+    if not isinstance(extra, list):
+        extra = list(LOBBY_DEFAULT_LANGUAGES)
+    return ("fi", *dict.fromkeys(
+        lang for lang in extra if lang in LOBBY_KNOWN_LANGUAGES and lang != "fi"))

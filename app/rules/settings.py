@@ -21,6 +21,9 @@ DEFAULTS: dict[str, Any] = {
     "feedback_min_answers_per_worker": 10,
     # Worklist: customers not contacted in this many days.
     "not_contacted_days": 60,
+    # The lobby display shows its calls in Finnish and then in these languages, per
+    # service point code; a point not listed shows Swedish and English too.
+    "lobby_languages": {},
     # Reports: the municipal cost split (plan, table 1 and the cost-split model: 50 % by
     # working-age population, 50 % by broad unemployment). Table 1 gives no working-age
     # column, so the labour force (työvoima) stands in until a team lead enters the

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from app.i18n import N_
 from app.models import LocalSetting, ServicePoint, Staff, StaffCredential
 from app.rules import signin
+from app.rules.codes import ServicePointMode
 from app.rules.feedback import check_pin
 from app.services.context import Actor, AppContext
 from app.services.errors import NotSignedIn, SignInFailed, ValidationFailed
@@ -79,6 +80,7 @@ class AuthService:
             service_point_code=point.code,
             service_point_name=point.name,
             team_id=staff.team_id,
+            by_appointment=point.mode == ServicePointMode.APPOINTMENT,
         )
         self.ctx.actor = actor
         self.online_sign_in = online is Login.ACCEPTED

@@ -37,6 +37,8 @@ class Actor:
     service_point_code: str
     service_point_name: str
     team_id: str | None
+    # The point works by appointment (Ranua), not walk-ins: the day starts in the calendar.
+    by_appointment: bool = False
 
 
 class AppContext:

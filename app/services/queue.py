@@ -11,7 +11,15 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.dto.queue import DutyInfo, LobbyCall, QueueSnapshot, QueueStats, StaffChoice, TicketRow
+from app.dto.queue import (
+    DutyInfo,
+    LobbyBoard,
+    LobbyCall,
+    QueueSnapshot,
+    QueueStats,
+    StaffChoice,
+    TicketRow,
+)
 from app.dto.visits import VisitInput
 from app.i18n import N_
 from app.models import Customer, DeskDuty, LocalSetting, QueueTicket, Staff
@@ -180,6 +188,7 @@ class QueueService:
             duty = self._open_duty(s, actor.staff_id)
             if duty is None:
                 raise ServiceError(N_("Go on duty at a desk before calling customers."))
+            self._refuse_second_visit(s)
             rows = s.execute(
                 select(QueueTicket, Customer.coach_id)
                 .outerjoin(Customer, Customer.id == QueueTicket.customer_id)
@@ -199,9 +208,22 @@ class QueueService:
     def call(self, ticket_id: str) -> TicketRow:
         """Call this one, whatever the order."""
         with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
+            self._refuse_second_visit(s)
             duty = self._open_duty(s, self.ctx.signed_in.staff_id)
             desk = duty.desk if duty else self.workstation()[0]
             return self._call(s, ticket_id, desk)
+
+    def _refuse_second_visit(self, s: Session) -> None:
+        """One customer at a desk at a time: a worker who is still serving (or has
+        called) someone today finishes with them before calling the next."""
+        busy = s.execute(
+            select(QueueTicket.letter, QueueTicket.number).where(
+                *self._today(), QueueTicket.served_by == self.ctx.signed_in.staff_id,
+                QueueTicket.state.in_(ACTIVE))
+        ).first()
+        if busy is not None:
+            raise ServiceError(N_("Finish {code} before calling the next customer."),
+                               code=rules.format_ticket(*busy))
 
     def _call(self, s: Session, ticket_id: str, desk: str) -> TicketRow:
         ticket = self._ticket(s, ticket_id)
@@ -327,10 +349,27 @@ class QueueService:
             now=self.ctx.now(),
         )
 
-    def lobby(self, limit: int = 9) -> list[LobbyCall]:
+    def lobby_board(self) -> LobbyBoard:
+        """All the waiting-room screen shows: the calls, how many wait, the time and the
+        languages. Needs no sign-in, like `lobby`; nothing personal."""
+        from app.models import ServicePoint
+        from app.services.settings import SettingsService
+
+        point = self._lobby_point()
+        calls = self.lobby(point=point)
+        with self.ctx.reading() as s:
+            waiting = s.scalar(select(func.count()).select_from(QueueTicket).where(
+                QueueTicket.service_point_id == point,
+                QueueTicket.ticket_date == self.ctx.today(),
+                QueueTicket.state == TicketState.WAITING)) or 0
+            code = s.scalar(select(ServicePoint.code).where(ServicePoint.id == point))
+        chosen = SettingsService(self.ctx).get("lobby_languages")
+        return LobbyBoard(calls, waiting, self.ctx.now(), rules.lobby_languages(chosen, code))
+
+    def lobby(self, limit: int = 9, point: str | None = None) -> list[LobbyCall]:
         """The latest calls for the waiting-room screen, newest first: codes and desks,
         nothing else. Needs no sign-in: the lobby screen runs unattended."""
-        point = self._lobby_point()
+        point = point or self._lobby_point()
         with self.ctx.reading() as s:
             rows = s.execute(
                 select(QueueTicket.letter, QueueTicket.number, QueueTicket.desk,

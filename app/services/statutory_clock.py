@@ -156,7 +156,10 @@ class StatutoryClockService:
             booked = f.next_booked_on
             if booked is not None and booked <= max(d.due_on, today + timedelta(days=14)):
                 continue  # already booked: nothing to do but hold it
-            items.append(WorkItem(f.id, f.name, d.key, d.due_on, d.due_on < today, d.source))
+            late = (today - d.due_on).days
+            # detail: the days overdue (calendar days), as "not_contacted" holds its days
+            items.append(WorkItem(f.id, f.name, d.key, d.due_on, late > 0, d.source,
+                                  detail=str(late) if late > 0 else ""))
         if f.unemployed_since and mark_window and (
                 mark_window[0] <= f.unemployed_since <= mark_window[1]):
             mark = rules.hundred_day_date(f.unemployed_since, today)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QStyleFactory
 
 from app import APP_NAME, __version__, demo
 from app.i18n import _
-from app.views import collector
+from app.views import collector, style
 from app.views.main_window import MainWindow
 from app.views.operations import QueryOp, report_failure
 from app.views.tasks import TaskRunner
@@ -37,6 +37,7 @@ def make_application(argv: list[str]) -> QApplication:
     icon_file = application_icon_file()
     app.setWindowIcon(QIcon(str(icon_file)) if icon_file else QIcon.fromTheme("system-users"))
     collector.install(app)  # cycles holding Qt objects are freed on the GUI thread only
+    style.install(app)
     return app
 
 
@@ -67,6 +68,7 @@ def sign_in_window(app: QApplication, lang: str,
                    text_scale: int = 100) -> tuple[MainWindow, TaskRunner]:
     """The window with only its sign-in view: nothing here touches the database or
     imports the services, so it paints at once (start-up, benchmarks/README.md)."""
+    style.install(app)  # once; again on a change of palette or text size (style.py)
     runner = TaskRunner(app)
     switcher = LanguageSwitcher(app)
     switcher.switch(lang)
@@ -110,9 +112,12 @@ class _DemoProgress:
 
 
 def build_demo_with_progress(
-    runner: TaskRunner, services: Services, scale: float, seed: int, then: Callable[[], None]
+    runner: TaskRunner, services: Services, scale: float, seed: int, then: Callable[[], None],
+    not_built: Callable[[], None] | None = None,
 ) -> QProgressDialog:
-    """First run with --demo: fill the database off the GUI thread, showing progress."""
+    """First run with --demo: fill the database off the GUI thread, showing progress.
+    `then` runs when the dialog is gone; before it, `not_built` when the build was
+    cancelled or failed (everything rolled back: there are no demo accounts)."""
     dialog = QProgressDialog(_("Creating the demo area…"), _("Cancel"), 0, 1000)
     dialog.setObjectName("demo_progress")
     dialog.setWindowTitle(_("Demo data"))
@@ -129,7 +134,9 @@ def build_demo_with_progress(
 
     def show_progress() -> None:
         dialog.setValue(int(state.fraction * 1000))
-        dialog.setLabelText(_("Creating the demo area…") + "\n" + state.text)
+        # The stages are msgids (the build runs in another thread): translated here.
+        dialog.setLabelText(_("Creating the demo area…") + "\n" + (_(state.text) if state.text
+                                                                   else ""))
 
     timer = QTimer(dialog)
     timer.setInterval(100)
@@ -149,6 +156,8 @@ def build_demo_with_progress(
         dismiss()
 
     def failed(exc: Exception) -> None:
+        if not_built is not None:
+            not_built()
         dismiss()
         if not cancel.is_set():  # cancelled is no failure
             report_failure(exc, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QFontMetrics, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -14,12 +14,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSizePolicy,
+    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
 
 from app.i18n import _
 from app.rules.codes import CUSTOMER_LANGUAGES, LABELS
+from app.views import style
+
+# Editors save by themselves this long after the last change (plans, barriers).
+AUTOSAVE_MS = 1000
 
 
 def label(code: StrEnum) -> str:
@@ -54,11 +59,8 @@ class FieldError(QLabel):
         font = self.font()
         font.setBold(True)
         self.setFont(font)
-        palette = self.palette()
-        dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-        # Derived from the palette's lightness so it reads on dark and high-contrast themes.
-        palette.setColor(QPalette.ColorRole.WindowText, QColor("#ff8a80" if dark else "#a00000"))
-        self.setPalette(palette)
+        # The style sheet's error colour (style.OVERDUE), from the palette in use.
+        self.setProperty("status", style.OVERDUE)
         self.hide()
 
     def show_message(self, text: str) -> None:
@@ -108,13 +110,8 @@ def combo_line_edit(combo: QComboBox) -> QLineEdit:
 
 
 def heading_label() -> QLabel:
-    """A page's title: larger and bold, scaled from the application font."""
-    heading = QLabel()
-    font = heading.font()
-    font.setPointSizeF(font.pointSizeF() * 1.4)
-    font.setBold(True)
-    heading.setFont(font)
-    return heading
+    """A page's title: larger and bold (style.title), following the text size."""
+    return style.title(QLabel())
 
 
 def list_table(name: str, model: QAbstractItemModel) -> QTableView:
@@ -127,8 +124,97 @@ def list_table(name: str, model: QAbstractItemModel) -> QTableView:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
+    table.setShowGrid(False)  # alternating rows and faint separators (style.py) instead
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
     return table
+
+
+def two_lines(text: str) -> str:
+    """A column title of two or more words on two lines, broken at the space nearest its
+    middle: the figures under "Active customers" need not be as wide as the title."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    middle = min(spaces, key=lambda i: abs(len(text) - 2 * i))
+    return text[:middle] + "\n" + text[middle + 1:]
+
+
+class ColumnFitter(QObject):
+    """Lays out a table's columns to its width as a web browser lays out a table: each
+    column at least as wide as its title and its longest word, the width left shared in
+    proportion to what each would need on one line. Text wraps and the rows grow: no
+    text is cut and there is no sideways scroll bar while the minimums fit."""
+
+    SAMPLE = 300  # rows measured: enough for the lists shown here
+
+    def __init__(self, table: QTableView, wrap: bool = True) -> None:
+        """`wrap` False (a long list, one line a row): a long text column may narrow to
+        some 16 letters, its longest texts then shortened (…)."""
+        super().__init__(table)
+        self.table, self.wrap = table, wrap
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # set here
+        table.setWordWrap(wrap)
+        if wrap:
+            table.verticalHeader().setSectionResizeMode(
+                QHeaderView.ResizeMode.ResizeToContents)
+        table.viewport().installEventFilter(self)
+        model = table.model()
+        for signal in (model.modelReset, model.layoutChanged, model.headerDataChanged,
+                       model.dataChanged):
+            signal.connect(self.fit)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
+            self.fit()
+        return False
+
+    def widths(self, column: int) -> tuple[int, int]:
+        """(least, on one line) for a column: its title and its cells as the delegate
+        draws them (the style's padding and any icon included)."""
+        table, model = self.table, self.table.model()
+        option = QStyleOptionViewItem()
+        table.initViewItemOption(option)
+        option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+        header = table.horizontalHeader()
+        # No section is narrower than the header's minimum, whatever it is given.
+        title = max(header.sectionSizeFromContents(column).width(), header.minimumSectionSize())
+        least, line = title, title
+        for row in range(min(model.rowCount(), self.SAMPLE)):
+            index = model.index(row, column)
+            text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+            if not text:
+                continue
+            width = table.itemDelegateForIndex(index).sizeHint(option, index).width()
+            fm = QFontMetrics(index.data(Qt.ItemDataRole.FontRole) or table.font())
+            longest = max(fm.horizontalAdvance(t) for t in text.split("\n"))
+            word = max(fm.horizontalAdvance(w) for w in text.split())
+            line = max(line, width)
+            least = max(least, width - longest + word)
+        if not self.wrap:
+            least = max(title, min(line, table.fontMetrics().averageCharWidth() * 16))
+        return least, line
+
+    def fit(self) -> None:
+        table, model = self.table, self.table.model()
+        if model is None or model.columnCount() == 0:
+            return
+        sizes = [self.widths(c) for c in range(model.columnCount())]
+        room = table.viewport().width()
+        least = sum(a for a, _b in sizes)
+        want = sum(b - a for a, b in sizes)
+        spare = max(0, room - least)
+        if want and spare < want:  # share the spare room by what each would need more
+            widths = [a + (b - a) * spare // want for a, b in sizes]
+        else:  # everything fits on one line: the rest shared by width, as air between
+            line = sum(b for _a, b in sizes)
+            widths = [b + b * max(0, room - line) // max(1, line) for _a, b in sizes]
+        header = table.horizontalHeader()
+        for column, width in enumerate(widths):
+            header.resizeSection(column, width)
+        if self.wrap:
+            table.resizeRowsToContents()  # the wrapped rows' heights for the new widths

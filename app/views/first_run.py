@@ -79,6 +79,10 @@ class FirstRunDialog(QDialog):
 
         self.central_box = QGroupBox()
         central = QFormLayout(self.central_box)
+        # A short title; why the box may stay empty wraps under it (a long title was cut).
+        self.central_hint = QLabel()
+        self.central_hint.setWordWrap(True)
+        central.addRow(self.central_hint)
         self.host = QLineEdit()
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
@@ -144,7 +148,10 @@ class FirstRunDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        # Some 100 letters wide at any text size (its wrapped texts need the width: at
+        # 150 % text the dialog was taller than a 1000-pixel screen allows), as a strut,
+        # not setMinimumWidth: the layout's own minimum still counts.
+        layout.addStrut(max(560, self.fontMetrics().averageCharWidth() * 100))
 
         if initial.central_url:
             self._fill_address(initial.central_url)
@@ -172,8 +179,9 @@ class FirstRunDialog(QDialog):
         for lbl, widget, text in self.rows:
             lbl.setText(_(text))
             widget.setAccessibleName(_(text).replace("&", "").replace("…", ""))
-        self.central_box.setTitle(_("Central database (optional: the workstation also "
-                                    "works offline and synchronises later)"))
+        self.central_box.setTitle(_("Central database"))
+        self.central_hint.setText(_("Optional: the workstation also works offline and "
+                                    "synchronises later."))
         self.desk_box.setTitle(_("This workstation"))
         self.test_button.setText(_("&Test connection"))
         self.test_button.setIcon(icon("fa6s.plug", self.test_button))

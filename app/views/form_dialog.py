@@ -36,7 +36,9 @@ class FormDialog(QDialog):
         self.buttons.setObjectName(f"{object_name}_buttons")
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(460)
+        # A strut, not setMinimumWidth: a minimum set on the dialog would let it shrink
+        # below what its layout needs (cut labels); the strut adds to the layout's.
+        self.layout_.addStrut(460)
         # Set by the caller: saves in the background, then calls `saved()` or
         # `show_error()`; the dialog stays open (with what was typed) until it succeeds.
         self.submit_handler: Callable[[], None] | None = None

@@ -59,8 +59,7 @@ class LockView(QWidget):
         outer.addStretch(1)
         box = QFrame()
         box.setFrameShape(QFrame.Shape.StyledPanel)
-        box.setMinimumWidth(440)  # the wrapped text needs the width to get its height
-        box.setMaximumWidth(520)
+        self.box = box
         inner = QVBoxLayout(box)
         inner.setContentsMargins(32, 28, 32, 28)
         self.title = QLabel()
@@ -111,10 +110,24 @@ class LockView(QWidget):
         self.unlock_button.setAccessibleName(_("Unlock"))
         self.sign_out_button.setText(_("Sign out"))
         self.sign_out_button.setAccessibleName(_("Sign out"))
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        """A width from the text size, and the height the wrapped text needs at it: Qt
+        gave the box the height of the text on one line (cut in Swedish)."""
+        width = max(440, self.fontMetrics().averageCharWidth() * 62)
+        self.box.setFixedWidth(width)
+        layout = self.box.layout()
+        assert layout is not None  # the box's own (built in __init__)
+        margins = layout.contentsMargins()
+        inner = width - margins.left() - margins.right() - 2 * self.box.frameWidth()
+        self.who.setMinimumHeight(self.who.heightForWidth(inner))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif event.type() == QEvent.Type.FontChange:
+            self._fit_text()
         super().changeEvent(event)
 
     def show_for(self, full_name: str) -> None:

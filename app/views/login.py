@@ -27,6 +27,8 @@ class LoginView(QWidget):
         super().__init__(parent)
         self.setObjectName("login_view")
         self.demo_hint = demo_hint
+        # The demo build was cancelled or failed: the hint says so instead (no_demo_data).
+        self.demo_missing = False
         # The icon font loads after the first paint (start-up); see show_icons.
         self.with_icons = False
         outer = QVBoxLayout(self)
@@ -101,9 +103,20 @@ class LoginView(QWidget):
         if self.with_icons:
             self.button.setIcon(icon("mdi6.login", self))
         self.button.setAccessibleName(_("Sign in"))
-        self.hint.setText(
-            _("Demo accounts: desk, coach, lead and admin; the password is “demo”.")
-        )
+        if self.demo_missing:
+            self.hint.setText(_("No demo data was made, so the demo accounts cannot sign "
+                                "in. To make it, close the program and start it again."))
+        else:
+            self.hint.setText(
+                _("Demo accounts: desk, coach, lead and admin; the password is “demo”.")
+            )
+
+    def no_demo_data(self) -> None:
+        """The demo build was cancelled: say why the demo accounts are refused and what to
+        do, instead of offering them."""
+        self.demo_missing = True
+        self.retranslate()
+        self.hint.setVisible(True)
 
     def show_icons(self) -> None:
         self.with_icons = True
@@ -132,11 +145,12 @@ class LoginView(QWidget):
 
     def reset(self) -> None:
         self.button.setEnabled(True)
-        self.password.clear()
+        self.password.setText("")  # setText, not clear(): no undo brings it back
         self.error.show_message("")
         self.username.setFocus()
 
     def clear(self) -> None:
-        """Someone signed out: the next person starts from an empty form."""
-        self.username.clear()
+        """Someone signed out: the next person starts from an empty form, which no
+        Ctrl+Z fills with the previous username."""
+        self.username.setText("")
         self.reset()

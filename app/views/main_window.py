@@ -10,9 +10,11 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -26,12 +28,14 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.i18n import _
+from app.views import file_dialogs
 from app.views.common import icon, label
 from app.views.login import LoginView
-from app.views.shell.page import Counted, Page, PageDeps, as_page
-from app.views.shell.pages import PAGES, ROW, START
+from app.views.shell.page import Counted, Focusing, Page, PageDeps, as_page
+from app.views.shell.pages import PAGES, ROW, start_page
 from app.views.shell.preferences import Preferences
 from app.views.shell.session import SessionController
+from app.views.shell.shortcuts import PAGE_KEYS, SEARCH_KEYS, ShortcutsDialog
 from app.views.tasks import TaskRunner
 from app.views.translator import LanguageSwitcher
 
@@ -62,6 +66,39 @@ SHELL_MODULES = (
 )
 
 
+class NavigationList(QListWidget):
+    """The left navigation. Arrowing in it shows the pages while focus stays in it (the
+    window asks `arrowing`); Enter moves into the page shown."""
+
+    enter_pressed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.arrowing = False
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.enter_pressed.emit()
+            return
+        self.arrowing = True
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self.arrowing = False
+
+
+def first_focusable(root: QWidget) -> QWidget | None:
+    """The first control of `root` in Tab order that can take focus now."""
+    widget = root.nextInFocusChain()
+    while widget is not root and widget is not None:
+        if (root.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
+
+
 class MainWindow(QMainWindow):
     """The one window. Built in two steps so that the sign-in view paints at once: the
     constructor makes the sign-in view and the status bar; `attach` (with the opened
@@ -89,6 +126,8 @@ class MainWindow(QMainWindow):
         self.session = SessionController(self.login, runner, self)
         self.session.signed_in.connect(self._signed_in)
         self.session.signed_out.connect(self._signed_out)
+        # The next person's save dialogs start in Documents, not where this one saved.
+        self.session.signed_out.connect(file_dialogs.forget_folder)
         self.session.locked.connect(self._locked)
         self.session.unlocked.connect(self._show_shell)
         self.session.sync_changed.connect(self._show_sync)
@@ -99,6 +138,7 @@ class MainWindow(QMainWindow):
         self.page_widgets: dict[str, QWidget] = {}
         self._pages: dict[str, Page] = {}
         self.counts: dict[str, int] = {}
+        self.shortcuts_dialog: ShortcutsDialog | None = None
         self._build_status_bar()
         self.resize(1280, 800)
         self.retranslate()
@@ -114,7 +154,7 @@ class MainWindow(QMainWindow):
         from app.views.shell.menus import SettingsMenu
 
         self.services = services
-        self.login.hint.setVisible(demo)
+        self.login.hint.setVisible(demo or self.login.demo_missing)
         self.login.show_icons()
         lock_view = self.session.attach(services.auth, services.queue, services.settings)
         self.shell = self._build_shell(PageDeps(services, self.runner, self.session, self))
@@ -125,6 +165,7 @@ class MainWindow(QMainWindow):
         self.displays.kiosk_closed.connect(self.show_login)
         self.menus = SettingsMenu(self.menuBar(), self.preferences, self.session,
                                   self.displays, services.customer_import, self.runner, self)
+        self.menus.add_view_actions(self.set_start_here, self.show_shortcuts)
         self.retranslate()
         self.menuBar().setVisible(self.actor is not None)
         if resume_sign_in:
@@ -179,7 +220,7 @@ class MainWindow(QMainWindow):
         top.addWidget(self.search_button)
         outer.addLayout(top)
         body = QHBoxLayout()
-        self.nav = QListWidget()
+        self.nav = NavigationList()
         self.nav.setObjectName("navigation")
         self.nav.setMinimumWidth(170)
         self.nav.setMaximumWidth(210)
@@ -196,12 +237,16 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
             self.pages.addWidget(widget)
         self.nav.currentRowChanged.connect(self._show_page)
+        self.nav.enter_pressed.connect(lambda: self.focus_page(self.current_key()))
         body.addWidget(self.nav)
         body.addWidget(self.pages, 1)
         outer.addLayout(body, 1)
-        for keys in ("Ctrl+K", "F3"):
+        for keys in SEARCH_KEYS:
             shortcut = QShortcut(QKeySequence(keys), shell)
             shortcut.activated.connect(self.focus_search)
+        for place, keys in enumerate(PAGE_KEYS, start=1):
+            shortcut = QShortcut(QKeySequence(keys), shell)
+            shortcut.activated.connect(lambda place=place: self.go_to_place(place))
         return shell
 
     def _build_status_bar(self) -> None:
@@ -223,11 +268,89 @@ class MainWindow(QMainWindow):
         if row < 0 or actor is None:
             return
         key = PAGES[row].key
+        arrowing = self.nav.arrowing
         for other, page in self._pages.items():
             if other != key:
                 page.deactivate()
         self.pages.setCurrentWidget(self.page_widgets[key])
         self._pages[key].activate(actor)
+        if arrowing:  # the worker is choosing in the navigation: focus stays there
+            self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.focus_page(key)
+        if self.menus is not None:
+            self.menus.show_start_page(key == self.start_key())
+
+    def current_key(self) -> str | None:
+        row = self.nav.currentRow()
+        return PAGES[row].key if row >= 0 else None
+
+    def visible_rows(self) -> list[int]:
+        return [row for row in range(self.nav.count()) if not self.nav.isRowHidden(row)]
+
+    def go_to_place(self, place: int) -> None:
+        """Ctrl+1 … Ctrl+9: the page at that place of the navigation as it is shown."""
+        rows = self.visible_rows()
+        if self.session.actor is None or not 0 < place <= len(rows):
+            return
+        if self.nav.currentRow() == rows[place - 1]:
+            self.focus_page(PAGES[rows[place - 1]].key)
+        else:
+            self.nav.setCurrentRow(rows[place - 1])
+
+    def focus_page(self, key: str | None, again: bool = True) -> None:
+        """Focus on the page's first useful control: its own choice (`focus_first`), the
+        spec's candidates, else its first control in Tab order; never a hidden one.
+        A page with nothing to focus yet leaves focus in the navigation and is tried
+        `again` on the next turn of the event loop (a page just built shows its
+        controls then: the reports)."""
+        if key is None or self.session.actor is None:
+            return
+        widget, page = self.page_widgets[key], self._pages[key]
+        if isinstance(page, Focusing):
+            page.focus_first()
+        elif (first := PAGES[ROW[key]].first) is not None:
+            for candidate in first(widget):
+                if candidate.isVisible() and candidate.isEnabled():
+                    candidate.setFocus(Qt.FocusReason.OtherFocusReason)
+                    break
+        focused = QApplication.focusWidget()
+        # QStackedWidget gives focus to the incoming page itself when it finds nothing
+        # better: that is no control (and a hidden one is none either).
+        if (focused is None or focused is widget or not widget.isAncestorOf(focused)
+                or not focused.isVisible()
+                or focused.focusPolicy() == Qt.FocusPolicy.NoFocus):
+            fallback = first_focusable(widget)
+            (fallback or self.nav).setFocus(Qt.FocusReason.OtherFocusReason)
+            if fallback is None and again:
+                QTimer.singleShot(0, lambda: self._focus_page_later(key))
+
+    def _focus_page_later(self, key: str) -> None:
+        if self.current_key() == key and QApplication.focusWidget() is self.nav:
+            self.focus_page(key, again=False)
+
+    def show_shortcuts(self) -> None:
+        """F1, Ctrl+/: every keyboard shortcut of the application."""
+        self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.open()
+
+    # --- the start page -------------------------------------------------------------
+
+    def start_key(self) -> str:
+        """The signed-in person's start page: their own choice, else by role and point."""
+        actor = self.session.actor
+        assert actor is not None
+        return start_page(actor, self.preferences.start_page_of(actor.username))
+
+    def set_start_here(self, on: bool) -> None:
+        """Settings → "Start on this page": the page shown becomes this person's start
+        (kept per username); unticked, the start is their role's again."""
+        actor, key = self.session.actor, self.current_key()
+        if actor is None or key is None:
+            return
+        self.preferences.set_start_page(actor.username, key if on else None)
+        if self.menus is not None:
+            self.menus.show_start_page(key == self.start_key())
 
     def _shown_pages(self) -> list[Page]:
         """The pages the signed-in person's role may see."""
@@ -247,8 +370,19 @@ class MainWindow(QMainWindow):
     def _show_nav_row(self, key: str) -> None:
         row = ROW[key]
         text, count = _(PAGES[row].title), self.counts.get(key)
-        self.nav.item(row).setText(text + (f"  {count}" if count else ""))
-        self.nav.item(row).setToolTip(text)
+        item = self.nav.item(row)
+        item.setText(text + (f"  {count}" if count else ""))
+        rows = self.visible_rows()
+        place = rows.index(row) + 1 if row in rows else 0
+        if self.session.actor is not None and 0 < place <= len(PAGE_KEYS):
+            keys = QKeySequence(PAGE_KEYS[place - 1]).toString(
+                QKeySequence.SequenceFormat.NativeText)
+            item.setToolTip(f"{text} ({keys})")
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole,
+                         _("Shortcut: {keys}").format(keys=keys))
+        else:
+            item.setToolTip(text)
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, None)
 
     def open_customer(self, customer_id: str) -> None:
         self.nav.setCurrentRow(ROW["customers"])
@@ -273,27 +407,47 @@ class MainWindow(QMainWindow):
     def _signed_in(self, actor: Actor) -> None:
         for spec in PAGES:
             self.nav.setRowHidden(ROW[spec.key], not spec.shown_to(actor))
+        for spec in PAGES:
+            self._show_nav_row(spec.key)  # the Ctrl+n of each row shown
         if self.menus is not None:
             self.menus.show_for(actor)
         self._refresh_pages()  # the navigation's counts, while no page is on screen
         self._show_shell()
         self._show_user()
-        if self.nav.currentRow() == ROW[START]:
-            self._show_page(ROW[START])
+        start = ROW[self.start_key()]
+        if self.nav.currentRow() == start:
+            self._show_page(start)
         else:
-            self.nav.setCurrentRow(ROW[START])
+            self.nav.setCurrentRow(start)
 
     def _signed_out(self) -> None:
+        # The sign-in form first: whatever a page does below, the next person starts
+        # from an empty form (not even the username of who was signed in).
+        self.login.clear()
+        closed_dialogs = self._close_dialogs()
         for page in self._pages.values():
             page.deactivate()
             page.clear()
         self.counts.clear()
+        self.nav.setCurrentRow(-1)  # the next person starts on their own start page
         for spec in PAGES:
             self._show_nav_row(spec.key)
+        self.statusBar().clearMessage()
         self.show_login()
-        self.login.clear()  # not even the username of who was signed in
+        if closed_dialogs:  # the keyboard back to the sign-in form, not to the dialog gone
+            self.activateWindow()
         self._show_user()
         self.session.repeat_sync_state()  # the sync's count of changes to check is kept
+
+    def _close_dialogs(self) -> bool:
+        """Signed out: no dialog of the previous person stays open (a customer's form, a
+        visit record, the access log); the lobby and the kiosk are no dialogs. Whether
+        there was one."""
+        dialogs = [top for top in QApplication.topLevelWidgets()
+                   if isinstance(top, QDialog) and top.isVisible()]
+        for dialog in dialogs:
+            dialog.reject()
+        return bool(dialogs)
 
     def show_login(self) -> None:
         self.root.setCurrentWidget(self.login)

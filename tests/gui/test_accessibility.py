@@ -75,6 +75,8 @@ def test_queue_sync_and_their_dialogs_are_named_and_reachable(qtbot, window):
     window.login.username.setText("coach")
     window.login.password.setText("demo")
     qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.actor is not None, timeout=10000)
+    window.nav.setCurrentRow(ROW["queue"])  # a coach starts on Today
     qtbot.waitUntil(lambda: window.page("queue").snapshot is not None, timeout=10000)
     window.services.queue.register_walk_in(None, "information")
     window.page("queue").refresh()
@@ -103,3 +105,14 @@ def test_queue_sync_and_their_dialogs_are_named_and_reachable(qtbot, window):
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     check_page(qtbot, window.shell, "sync")
+
+
+def test_the_shortcuts_overview_is_named_and_reachable(qtbot, window):
+    sign_in(qtbot, window, "desk")
+    window.show_shortcuts()
+    dialog = window.shortcuts_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+    check_page(qtbot, dialog, "shortcuts overview")
+    dialog.reject()

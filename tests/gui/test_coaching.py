@@ -39,18 +39,19 @@ def test_today_opens_the_card_where_barriers_and_the_coach_change(qtbot, window)
     sign_in_as(qtbot, window, "coach")
     today = window.page("today")
     # The count is on the navigation before the page is opened.
-    qtbot.waitUntil(lambda: today.model.rowCount() > 0, timeout=10000)
-    assert window.nav.item(ROW["today"]).text().endswith(str(today.model.rowCount()))
+    qtbot.waitUntil(lambda: len(today.model.items) > 0, timeout=10000)
+    assert window.nav.item(ROW["today"]).text().endswith(str(len(today.model.items)))
     window.nav.setCurrentRow(ROW["today"])
     qtbot.waitUntil(lambda: window.pages.currentWidget() is today)
-    kinds = {r.kind for r in today.model.rows}
+    kinds = {r.kind for r in today.model.items}
     assert {"initial_interview", "not_contacted"} <= kinds
-    first = today.model.rows[0]
+    first = today.model.items[0]
+    row = today.model.index(0, 0, today.model.index(0, 0))  # under the first heading
     assert first.overdue and "380/2023" in today.model.data(
-        today.model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
+        row.siblingAtColumn(1), Qt.ItemDataRole.ToolTipRole)
     window.activateWindow()
     today.table.setFocus()
-    today.table.selectRow(0)
+    today.table.setCurrentIndex(row)
     qtbot.keyClick(today.table, Qt.Key.Key_Return)
     customers, card = window.page("customers"), window.page("customers").card_view
     qtbot.waitUntil(lambda: customers.currentWidget() is card and card.card is not None

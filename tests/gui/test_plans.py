@@ -5,12 +5,22 @@ import json
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QFileDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 from sqlalchemy import select
 
+from app.i18n import _
 from app.models import AuditEvent
 from app.services.plans import PlanService
 from app.views.plans.editor import PlanEditor
+from app.views.plans.fields import is_locked
 from app.views.tasks import TaskRunner
 from tests.factories import add_people
 from tests.gui.test_accessibility import check_page
@@ -215,3 +225,75 @@ def test_switching_the_language_retranslates_the_editor(qapp, qtbot, editor):
     finally:
         switcher.switch("fi")
     qtbot.waitUntil(lambda: cancel.text() == "Peruuta")
+
+
+def accept_simple_plan(qtbot, editor):
+    """A draft with a goal, an action and the contact, accepted as signed."""
+    open_new_plan(qtbot, editor)
+    goals = section(editor, "goals")
+    click(qtbot, goals.goals.add_button)
+    goals.goals.rows[0].text.setText("Työpaikka matkailualalta")
+    actions = section(editor, "customer_actions")
+    click(qtbot, actions.list.add_button)
+    actions.list.rows[0].text.setText("Hakee kolmea paikkaa")
+    qtbot.keyClicks(section(editor, "contact").method.lineEdit(), "Puhelin")
+    editor.flush()
+    qtbot.waitUntil(lambda: editor.in_flight == 0, timeout=5000)
+    click(qtbot, editor.header.accept_button)
+    dialog = editor.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    click(qtbot, dialog.how_buttons["signed"])
+    with qtbot.waitSignal(editor.loaded, timeout=5000):
+        click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
+    qtbot.waitUntil(lambda: editor.info.row.status == "accepted", timeout=5000)
+
+
+def plan_fields(editor):
+    """Every field of every section (not the line edit inside a combo or spin box)."""
+    kinds = (QLineEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox, QAbstractButton)
+    fields = []
+    for sec in editor.sections:
+        for widget in sec.findChildren(QWidget):
+            if not isinstance(widget, kinds) or not widget.isVisibleTo(sec):
+                continue
+            if isinstance(widget.parent(), QComboBox | QAbstractSpinBox):
+                continue
+            if isinstance(widget, QAbstractButton) and not widget.isCheckable():
+                continue  # the section's own buttons (add, remove) hide instead
+            fields.append(widget)
+    return fields
+
+
+def test_an_accepted_plan_is_read_only_in_one_way_with_one_banner(qtbot, editor):
+    accept_simple_plan(qtbot, editor)
+    header = editor.header
+    # One banner says it is accepted and how to go on, with the button to do it.
+    assert header.banner.isVisible()
+    assert _("An accepted plan cannot be changed. To change it, start a new draft "
+             "from it.") in header.banner_text.text()
+    assert header.new_draft_button.isVisible()
+    assert header.banner.isAncestorOf(header.new_draft_button)
+    # Every field: locked, none greyed out (the same look and the same behaviour).
+    fields = plan_fields(editor)
+    kinds = {type(w).__name__ for w in fields}
+    assert {"QComboBox", "QLineEdit", "QPlainTextEdit", "QSpinBox", "QCheckBox"} <= kinds
+    assert all(w.isEnabled() for w in fields), [w.objectName() for w in fields
+                                                if not w.isEnabled()]
+    assert all(is_locked(w) for w in fields), [w.objectName() for w in fields
+                                               if not is_locked(w)]
+    # Nothing changes from the keyboard or the mouse wheel either.
+    kind = section(editor, "goals").goals.rows[0].kind
+    before = kind.currentIndex()
+    kind.setFocus()
+    qtbot.keyClick(kind, Qt.Key.Key_Down)
+    assert kind.currentIndex() == before
+    done = section(editor, "customer_actions").list.rows[0].done
+    click(qtbot, done)
+    qtbot.keyClick(done, Qt.Key.Key_Space)
+    assert not done.isChecked()
+    # The next version is editable again, the banner gone.
+    with qtbot.waitSignal(editor.loaded, timeout=5000):
+        click(qtbot, header.new_draft_button)
+    assert not header.banner.isVisible()
+    assert not any(is_locked(w) for w in plan_fields(editor))
+    assert not section(editor, "goals").goals.rows[0].text.isReadOnly()

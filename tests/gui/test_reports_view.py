@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 
 from app.services.reports import REPORTS
 from app.views.application import build_main_window
@@ -116,3 +116,36 @@ def test_municipal_statistics_are_edited_in_a_dialog(qtbot, window):
 def test_coach_does_not_see_reports(qtbot, window):
     sign_in(qtbot, window, "coach")
     assert window.nav.isRowHidden(ROW["reports"])
+
+
+def test_the_current_week_reads_as_so_far_in_the_table_chart_and_note(qtbot, window):
+    """Fault 7 of issue 18: the current, incomplete week (fx.TODAY is a Tuesday) looked
+    like a full one, so a short bar read as a collapse."""
+    page = open_reports(qtbot, window)
+    last, before = page.model.rowCount() - 2, page.model.rowCount() - 3  # above the total
+    cell = page.model.index(last, 0)
+    assert page.model.data(cell).endswith("(so far)")
+    assert page.model.data(cell, Qt.ItemDataRole.FontRole).italic()
+    assert not page.model.data(page.model.index(before, 0)).endswith(")")
+    assert page.note.isVisible() and "Week 48 is not over" in page.note.text()
+    ax = page.chart.figure.axes[0]
+    hatched = {round(p.get_x() + p.get_width() / 2) for c in ax.containers for p in c
+               if p.get_hatch()}
+    assert hatched == {last}
+    assert any(t.get_text() == "so far" for t in ax.texts)
+    # A range of whole past weeks: nothing marked, no note.
+    page.date_from.setDate(QDate(2026, 11, 2))
+    page.date_to.setDate(QDate(2026, 11, 15))
+    qtbot.waitUntil(lambda: page.filter.date_to == date(2026, 11, 15)
+                    and page.model.rowCount() == 3, timeout=10000)
+    assert not page.model.data(page.model.index(1, 0)).endswith(")")
+    assert not page.note.isVisible()
+
+
+def test_feedback_opens_with_the_reports_period(qtbot, window):
+    page = open_reports(qtbot, window)
+    window.nav.setCurrentRow(ROW["feedback"])
+    feedback = window.page("feedback")
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is feedback, timeout=5000)
+    assert (feedback.start.date(), feedback.end.date()) == (
+        page.date_from.date(), page.date_to.date()) == (QDate(2026, 9, 7), QDate(2026, 11, 24))

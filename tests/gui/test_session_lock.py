@@ -131,6 +131,7 @@ def test_repeated_wrong_passwords_ask_to_wait(qtbot, window):
 def test_nothing_of_the_previous_person_is_left_after_signing_out(qtbot, window):
     sign_in(qtbot, window, "coach")
     open_card(qtbot, window)  # a search typed, a card open
+    window.nav.setCurrentRow(ROW["queue"])  # on duty at the queue (a coach starts on Today)
     window.nav.setCurrentRow(ROW["appointments"])
     calendar = window.page("appointments")
     qtbot.waitUntil(lambda: calendar.data is not None, timeout=10000)

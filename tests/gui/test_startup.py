@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
+from app.rules.codes import Role
 from app.views.application import connect_central, sign_in_window
+from app.views.main_window import ROW
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -121,3 +124,83 @@ def test_a_refused_database_is_shown_in_a_message_box(qapp, tmp_path, monkeypatc
     assert main.start_behind_sign_in(args, settings) == 1
     assert len(shown) == 1 and str(empty) in shown[0] and "db recover" in shown[0]
     assert empty.stat().st_size == 0
+
+
+# --- the start page by role and service point (issue 18, fault 12) ----------------------
+
+
+def add_ranua(services) -> None:
+    """Ranua works by appointment: its desk and coach start their day in the calendar."""
+    from app.models import ServicePoint, Staff, StaffCredential
+    from app.rules.codes import Role, ServicePointMode
+    from tests.factories import verifier
+
+    with services.ctx.session_factory.begin() as s:
+        s.add(ServicePoint(id="sp-ran", code="RAN", name="Ranua", municipality="Ranua",
+                           mode=ServicePointMode.APPOINTMENT))
+        s.flush()
+        for username, role in (("ranua.coach", Role.COACH), ("ranua.desk", Role.DESK)):
+            s.add(Staff(id=f"staff-{username}", username=username, full_name=username,
+                        role=role, team_id="team-1", service_point_id="sp-ran"))
+            s.flush()
+            s.add(StaffCredential(staff_id=f"staff-{username}", verifier=verifier()))
+
+
+@pytest.mark.parametrize(("username", "page"), [
+    ("desk", "queue"), ("coach", "today"), ("lead", "today"), ("admin", "queue"),
+    ("ranua.coach", "appointments"), ("ranua.desk", "appointments"),
+])
+def test_each_role_and_service_point_starts_where_its_day_does(qtbot, window, username,
+                                                               page):
+    from tests.gui.test_sign_out_privacy import type_sign_in
+
+    add_ranua(window.services)
+    type_sign_in(qtbot, window, username)
+    assert window.pages.currentWidget() is window.page(page)
+    assert window.nav.currentRow() == ROW[page]
+    assert window.menus.start_action.isChecked()  # "Start on this page" is where they are
+
+
+def test_the_start_page_a_worker_chooses_is_theirs_alone(qtbot, window):
+    from tests.gui.test_sign_out_privacy import type_sign_in
+
+    kept: list[tuple[str, str]] = []
+    window.preferences.remember = lambda key, value: kept.append((key, value))
+    type_sign_in(qtbot, window, "coach")
+    assert window.pages.currentWidget() is window.page("today")
+    window.nav.setCurrentRow(ROW["customers"])
+    start_here = window.menus.start_action
+    assert not start_here.isChecked()
+    start_here.trigger()  # Settings → Start on this page
+    window.runner.wait()
+    assert kept == [("start_page.coach", "customers")] and start_here.isChecked()
+    window.session.sign_out()
+
+    type_sign_in(qtbot, window, "desk")  # another worker at the same desk: their own start
+    assert window.pages.currentWidget() is window.page("queue")
+    window.session.sign_out()
+    type_sign_in(qtbot, window, "coach")
+    assert window.pages.currentWidget() is window.page("customers")
+    assert start_here.isChecked()
+    start_here.trigger()  # unticked: by role again
+    window.runner.wait()
+    assert kept[-1] == ("start_page.coach", "")
+    window.session.sign_out()
+    type_sign_in(qtbot, window, "coach")
+    assert window.pages.currentWidget() is window.page("today")
+
+
+def test_a_chosen_start_page_is_kept_in_the_users_settings(tmp_path, monkeypatch):
+    from app import config
+    from app.services.context import Actor
+    from app.views.shell.pages import start_page
+
+    monkeypatch.setenv("DESK_CONFIG", str(tmp_path / "desk.ini"))
+    config.save_user({"start_page.coach": "customers", "start_page.desk": "appointments"})
+    assert config.start_pages() == {"coach": "customers", "desk": "appointments"}
+    config.save_user({"start_page.desk": ""})
+    assert config.start_pages() == {"coach": "customers"}
+    # A page the role may no longer see is no start: the role's own is.
+    desk = Actor("s", "desk", "Tiina Tiski", Role.DESK, "sp", "ROV", "Rovaniemi", None)
+    assert start_page(desk, "reports") == "queue"
+    assert start_page(desk, "no-such-page") == "queue"

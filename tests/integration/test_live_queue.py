@@ -8,6 +8,7 @@ from app.db.migrate import upgrade_central
 from app.services.registry import Services
 from app.sync.engine import SyncEngine, central_engine
 from app.views.application import build_main_window
+from app.views.main_window import ROW
 from tests.factories import seed_org
 from tests.integration.test_sync import _copy_credentials
 
@@ -26,6 +27,7 @@ def _window(qapp, qtbot, services, url, user):
     window.login.password.setText("demo")
     qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.actor is not None, timeout=10000)
+    window.nav.setCurrentRow(ROW["queue"])  # a coach's day starts on Today
     qtbot.waitUntil(lambda: window.page("queue").snapshot is not None, timeout=10000)
     return window, runner
 

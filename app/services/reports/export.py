@@ -18,6 +18,7 @@ from typing import Any
 
 from babel import numbers as babel_numbers
 
+from app.dto.report_display import partial_note
 from app.dto.reports import (
     COUNT,
     MONTH,
@@ -90,17 +91,20 @@ def to_xlsx(table: ReportTable) -> bytes:
     sheet.append([safe_xlsx_text(header(c)) for c in table.columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for row in all_rows(table):
+    for number, row in enumerate(all_rows(table)):
         sheet.append([_xlsx_value(shown(v, _)) for v in row])
         for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
             if column.kind in _FORMATS and not isinstance(cell.value, str):
                 cell.number_format = _FORMATS[column.kind]
+            if table.partial_row(number) and number < len(table.rows):
+                cell.font = Font(italic=True)  # an incomplete period, as on screen
     if table.total:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
-    if table.note:
-        sheet.append([])
-        sheet.append([safe_xlsx_text(table.note_text(_))])
+    for note in (table.note_text(_), partial_note(table)):
+        if note:
+            sheet.append([])
+            sheet.append([safe_xlsx_text(note)])
     for index, column in enumerate(table.columns, 1):
         width = max(len(header(column)), 10)
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 40)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -24,10 +23,10 @@ from app.services.errors import ValidationFailed
 from app.services.feedback import tally_columns, tally_of
 from app.services.reports import activity, appointments, export, outcomes, sql
 from app.services.reports.catalogue import REPORTS
+from app.services.reports.periods import default_period, with_partial
 from app.services.settings import SettingsService
 
 STATISTICS_KEY = "municipal_statistics"
-DEFAULT_WEEKS = 12
 
 
 class ReportService:
@@ -36,10 +35,8 @@ class ReportService:
         self.settings = settings
 
     def default_filter(self) -> ReportFilter:
-        """The last twelve weeks up to today: what a Monday look back needs."""
-        today = self.ctx.today()
-        monday = today - timedelta(days=today.weekday())
-        return ReportFilter(monday - timedelta(weeks=DEFAULT_WEEKS - 1), today)
+        """The last twelve weeks up to today (the Feedback page's period too)."""
+        return ReportFilter(*default_period(self.ctx.today()))
 
     def options(self) -> FilterOptions:
         self.ctx.require(Permission.REPORTS_READ)
@@ -63,7 +60,8 @@ class ReportService:
         _check_range(f)
         inputs = inputs or self.inputs()
         with self.ctx.reading() as s:
-            return REPORTS[name].compute(s, f, inputs)
+            table = REPORTS[name].compute(s, f, inputs)
+        return with_partial(table, f, inputs.today)
 
     def run_all(self, f: ReportFilter) -> list[ReportTable]:
         inputs = self.inputs()

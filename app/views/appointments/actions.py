@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton, QWidget
 
 from app.dto.appointments import AppointmentRow, CalendarWorker
-from app.i18n import HELSINKI, N_, _, format_date, format_datetime, format_time
+from app.i18n import HELSINKI, N_, _, format_datetime, format_day, format_time
 from app.rules.booking import at
 from app.rules.codes import AppointmentStatus, AppointmentType, Channel
 from app.services.appointments import AppointmentService
@@ -87,7 +87,7 @@ class AppointmentActions:
             return
         lines = [
             f"<b>{escape(row.customer_name)}</b>",
-            escape(f"{format_date(row.starts_at, 'EEEE d.M.yyyy')} "
+            escape(f"{format_day(row.starts_at, 'EEEE', year=True)} "
                    f"{format_time(row.starts_at)}–{format_time(row.ends_at)}"),
             escape(label(AppointmentType(row.type))),
             escape(label(Channel(row.channel)) + (f" · {row.room}" if row.room else "")),

@@ -32,7 +32,7 @@ from app.dto.appointments import (
     DeadlineInfo,
     SlotRow,
 )
-from app.i18n import HELSINKI, N_, _, format_date, format_datetime, format_time
+from app.i18n import HELSINKI, N_, _, date_input_format, format_date, format_day, format_time
 from app.rules.booking import DEFAULT_MINUTES
 from app.rules.codes import AppointmentType, Channel
 from app.services.appointments import AppointmentService
@@ -128,7 +128,7 @@ class BookingDialog(FormDialog):
         self._error_row("staff")
         self.when = QDateTimeEdit()
         self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("d.M.yyyy H.mm")
+        self.when.setDisplayFormat(date_input_format(with_time=True))
         self.add_row(N_("&Starts"), self.when, "booking_start")
         self._error_row("starts_at")
 
@@ -303,7 +303,7 @@ class BookingDialog(FormDialog):
         def shown(rows: list[SlotRow]) -> None:
             self.slots.clear()
             for row in rows:
-                text = f"{format_datetime(row.starts_at, 'EEE d.M. H.mm')}–" \
+                text = f"{format_day(row.starts_at, 'EEE')} {format_time(row.starts_at)}–" \
                        f"{format_time(row.ends_at)}  ·  {row.staff_name}"
                 item = QListWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app.dto.appointments import CalendarData
-from app.i18n import _, format_date
+from app.i18n import _, format_day
 from app.views.appointments.grid import Column
 
 
@@ -70,7 +70,7 @@ def week_columns(data: CalendarData, anchor: date) -> list[Column]:
             reasons = {x.closed_reason for x in days if x.closed_reason}
             closed = _(reasons.pop()) if len(reasons) == 1 else _("Nobody is at work.")
         columns.append(Column(
-            day=day, title=format_date(day, "cccc d.M."), staff_id=one, periods=periods,
+            day=day, title=format_day(day, "cccc"), staff_id=one, periods=periods,
             holiday=info.holiday if info else None, closed=closed,
             appointments=[a for a in data.appointments
                           if a.starts_at.astimezone(_tz()).date() == day]))

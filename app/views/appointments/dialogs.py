@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -20,10 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.dto.appointments import ReminderRow
-from app.i18n import N_, _, format_date, format_time, ngettext
+from app.i18n import N_, _, date_input_format, format_date, format_time, ngettext
 from app.rules.codes import AppointmentType, Channel
 from app.services.appointments import AppointmentService
-from app.views.common import FieldError, icon, label, list_table
+from app.views import file_dialogs
+from app.views.common import ColumnFitter, FieldError, icon, label, list_table
 from app.views.form_dialog import FormDialog
 from app.views.operations import QueryOp
 from app.views.simple_model import SimpleTableModel
@@ -79,7 +79,7 @@ class RemindersDialog(QDialog):
         self.day = QDateEdit(QDate(day.year, day.month, day.day))
         self.day.setObjectName("reminders_day")
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("d.M.yyyy")
+        self.day.setDisplayFormat(date_input_format())
         self.day_label.setBuddy(self.day)
         self.day.dateChanged.connect(lambda _d: self.load())
         top.addWidget(self.day_label)
@@ -92,6 +92,7 @@ class RemindersDialog(QDialog):
         layout.addLayout(top)
         self.model = SimpleTableModel(REMINDER_COLUMNS, _cells, self)
         self.table = list_table("reminders_table", self.model)
+        self.fitter = ColumnFitter(self.table)  # every column in sight, none cut
         layout.addWidget(self.table, 1)
         self.status = QLabel()
         self.status.setObjectName("reminders_status")
@@ -102,7 +103,9 @@ class RemindersDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(820, 480)
+        # From the text size: at 150 % its columns needed more than 820 pixels.
+        chars = self.fontMetrics().averageCharWidth()
+        self.resize(max(820, chars * 120), max(480, chars * 70))
         self.retranslate()
         self.load()
 
@@ -146,11 +149,12 @@ class RemindersDialog(QDialog):
 
     def export_csv(self) -> None:
         day = self.chosen_day()
-        suggested = f"muistutukset-{day.isoformat()}.csv"
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Export the reminders as CSV"), suggested, _("CSV files (*.csv)"))
-        if path:
-            self.write(Path(path))
+        # The day the reminders are for: "Reminders 2026-12-03.csv", in the UI language.
+        suggested = file_dialogs.file_name(_("Reminders"), day=day, suffix="csv")
+        path = file_dialogs.ask_save_path(self, _("Export the reminders as CSV"), suggested,
+                                          _("CSV files (*.csv)"))
+        if path is not None:
+            self.write(path)
 
     def write(self, path: Path) -> None:
         day = self.chosen_day()

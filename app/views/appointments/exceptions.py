@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.dto.appointments import CalendarWorker
-from app.i18n import N_, _, format_date, ngettext
+from app.i18n import N_, _, date_input_format, format_date, ngettext
 from app.rules.booking import DAY_OFF, OPEN
 from app.services.calendar_settings import CalendarSettingsService, OverrideRow, YearCalendar
 from app.services.errors import ValidationFailed
 from app.views.appointments.working_hours import pydate, qdate
-from app.views.common import FieldError, list_table
+from app.views.common import ColumnFitter, FieldError, list_table
 from app.views.operations import QueryOp, WriteOp
 from app.views.simple_model import SimpleTableModel
 from app.views.tasks import TaskRunner
@@ -107,6 +107,9 @@ class ExceptionsDialog(QDialog):
         layout.addLayout(top)
         self.model = SimpleTableModel(COLUMNS, _cells, self)
         self.table = list_table("exceptions_table", self.model)
+        # The columns share the width by their contents (titles and long names whole,
+        # wrapped if need be), not the last column taking what the others left.
+        self.fitter = ColumnFitter(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._row_chosen())
         layout.addWidget(self.table, 1)
         self.remove = QPushButton()
@@ -122,7 +125,7 @@ class ExceptionsDialog(QDialog):
         self.day = QDateEdit(qdate(today))
         self.day.setObjectName("exceptions_day")
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("d.M.yyyy")
+        self.day.setDisplayFormat(date_input_format())
         self.point = QComboBox()
         self.point.setObjectName("exceptions_point")
         for pid, name in points:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -24,10 +25,10 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
 )
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.dto.appointments import AppointmentRow
-from app.i18n import _, format_time
+from app.i18n import _, format_minutes, format_time
 from app.rules.booking import at
 from app.rules.codes import AppointmentStatus, AppointmentType, Channel
 from app.views.common import icon, label
@@ -49,6 +50,48 @@ class Column:
     appointments: list[AppointmentRow] = field(default_factory=list)
 
 
+@dataclass
+class CardLine:
+    text: str  # what the line says
+    shown: str  # as drawn: the same unless it had to be shortened
+    font: QFont
+    rect: QRect
+
+
+def short_name(name: str) -> str:
+    """"Ruokojärvi, Aino Maria" as "Ruokojärvi, Aino": the first given name only."""
+    last, sep, firsts = name.partition(", ")
+    return f"{last}{sep}{firsts.split()[0]}" if sep and firsts.split() else name
+
+
+def wrap(text: str, fm: QFontMetrics, width: int) -> list[str] | None:
+    """The words of `text` on lines no wider than `width`; None if a word is wider."""
+    def fits(line: str) -> bool:  # as drawn: what elidedText would not shorten
+        return fm.elidedText(line, Qt.TextElideMode.ElideRight, width) == line
+
+    lines: list[str] = []
+    for word in text.split():
+        if not fits(word):
+            return None
+        if lines and fits(f"{lines[-1]} {word}"):
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def name_lines(name: str, fm: QFontMetrics, width: int, rooms: list[int]) -> list[str]:
+    """The customer's name in as few of the lines as it can: in the first of `rooms`
+    lines whole, else with the first given name only, then in the next number of lines;
+    with no room at all, the short form shortened on one line."""
+    for room in rooms:
+        for candidate in (name, short_name(name)):
+            lines = wrap(candidate, fm, width)
+            if lines is not None and len(lines) <= max(1, room):
+                return lines
+    return [short_name(name)]
+
+
 def minute_of(instant: datetime) -> int:
     local = instant.astimezone(at(date(2000, 1, 1), 0).tzinfo)
     return local.hour * 60 + local.minute
@@ -68,7 +111,6 @@ class CalendarGrid(QWidget):
         self.first_minute, self.last_minute = 8 * 60, 16 * 60
         self.col, self.slot = 0, 0
         self.now: datetime | None = None
-        self.min_column = 118
 
     # --- data and cursor --------------------------------------------------------------
 
@@ -147,13 +189,32 @@ class CalendarGrid(QWidget):
     def _metrics(self) -> tuple[int, int, int]:
         fm = QFontMetrics(self.font())
         gutter = fm.horizontalAdvance("00.00") + 14
-        header = fm.height() * 2 + 12
+        title_lines = max((len(self._title_lines(c)) for c in self.columns), default=1)
+        subs = any(c.holiday or c.closed for c in self.columns)
+        header = fm.height() * max(2, title_lines + subs) + 12
         row = max(26, fm.height() * 2 + 4)
         return gutter, header, row
 
+    def _title_lines(self, column: Column) -> list[str]:
+        """A column's title (a worker's name in the day view) on two lines if need be."""
+        fm = QFontMetrics(self.font())
+        bold = QFont(self.font())
+        bold.setBold(True)
+        gutter = fm.horizontalAdvance("00.00") + 14
+        width = (self.width() - gutter) // max(1, len(self.columns)) - 8
+        lines = wrap(column.title, QFontMetrics(bold), width)
+        return lines if lines is not None and len(lines) <= 2 else [column.title]
+
+    def min_column(self) -> int:
+        """Room for a card's time beside its channel icon, and for a name of some 17
+        letters, at any text size."""
+        fm = QFontMetrics(self.font())
+        return max(fm.horizontalAdvance("00.00–00.00") + fm.height() + 20,
+                   fm.averageCharWidth() * 17)
+
     def sizeHint(self) -> QSize:
         gutter, header, row = self._metrics()
-        return QSize(gutter + self.min_column * max(1, len(self.columns)),
+        return QSize(gutter + self.min_column() * max(1, len(self.columns)),
                      header + row * self.rows + 2)
 
     def minimumSizeHint(self) -> QSize:
@@ -200,16 +261,18 @@ class CalendarGrid(QWidget):
                 p.fillRect(head, today)
             p.setPen(text)
             p.setFont(bold)
-            p.drawText(head.adjusted(4, 4, -4, 0),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                       QFontMetrics(bold).elidedText(column.title, Qt.TextElideMode.ElideRight,
-                                                     head.width() - 8))
+            titles = self._title_lines(column)
+            for n, title in enumerate(titles):
+                p.drawText(head.adjusted(4, 4 + n * fm.height(), -4, 0),
+                           Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                           QFontMetrics(bold).elidedText(title, Qt.TextElideMode.ElideRight,
+                                                         head.width() - 8))
             p.setFont(self.font())
             sub = column.holiday or column.closed or ""
             if column.holiday and column.periods:
                 sub = _("{holiday} – open").format(holiday=column.holiday)
             if sub:
-                p.drawText(head.adjusted(4, 4 + fm.height(), -4, 0),
+                p.drawText(head.adjusted(4, 4 + len(titles) * fm.height(), -4, 0),
                            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                            fm.elidedText(sub, Qt.TextElideMode.ElideRight, head.width() - 8))
         # Hour lines and the time gutter.
@@ -224,7 +287,7 @@ class CalendarGrid(QWidget):
             if r < self.rows:
                 p.setPen(text)
                 p.drawText(QRect(0, y + 2, gutter - 6, row), Qt.AlignmentFlag.AlignRight
-                           | Qt.AlignmentFlag.AlignTop, f"{minute // 60}.{minute % 60:02d}")
+                           | Qt.AlignmentFlag.AlignTop, format_minutes(minute))
         p.setPen(QPen(grid, 1))
         for index in range(len(self.columns) + 1):
             x = self._column_rect(index).left() if index < len(self.columns) else self.width() - 1
@@ -260,29 +323,12 @@ class CalendarGrid(QWidget):
 
     def _paint_appointments(self, p: QPainter, column: Column, rect: QRect,
                             pal: QPalette) -> None:
-        shown = sorted((r for r in column.appointments if r.status not in HIDDEN),
-                       key=lambda r: r.starts_at)
-        lanes: list[datetime] = []  # end of the last block in each lane
-        placed: list[tuple[AppointmentRow, int]] = []
-        for r in shown:
-            lane = next((i for i, end in enumerate(lanes) if end <= r.starts_at), None)
-            if lane is None:
-                lanes.append(r.ends_at)
-                lane = len(lanes) - 1
-            else:
-                lanes[lane] = r.ends_at
-            placed.append((r, lane))
-        width = (rect.width() - 6) / max(1, len(lanes))
         highlight = pal.color(QPalette.ColorRole.Highlight)
         text = pal.color(QPalette.ColorRole.Text)
-        fm = QFontMetrics(self.font())
-        bold = QFont(self.font())
-        bold.setBold(True)
+        size = QFontMetrics(self.font()).height()
         selected = self.cursor_appointment()
-        for r, lane in placed:
-            top = self._y(minute_of(r.starts_at))
-            bottom = self._y(minute_of(r.ends_at) or 24 * 60)
-            box = QRectF(rect.left() + 3 + lane * width, top + 1, width - 2, bottom - top - 2)
+        for r, lane, lanes in self._placed(column):
+            box = self._card_box(r, rect, lane, (rect.width() - 6) / lanes)
             fill = QColor(highlight)
             fill.setAlpha(45 if r.status == AppointmentStatus.BOOKED.value else 20)
             p.fillRect(box, pal.color(QPalette.ColorRole.Base))
@@ -294,35 +340,120 @@ class CalendarGrid(QWidget):
             p.drawRoundedRect(box, 3, 3)
             inner = box.adjusted(5, 2, -4, -2).toRect()
             ico = icon(CHANNEL_ICONS.get(r.channel, "mdi6.calendar"), self)
-            size = fm.height()
             ico.paint(p, QRect(inner.right() - size, inner.top(), size, size))
-            times = f"{format_time(r.starts_at)}–{format_time(r.ends_at)}"
-            who = r.customer_name or _("(no customer)")
-            lines = [(times, self.font(), inner.width() - size - 2),
-                     (who, bold, inner.width()),
-                     (label(AppointmentType(r.type)), self.font(), inner.width())]
-            if inner.height() < 3 * fm.height():  # a short block: time and name on one line
-                lines = [(f"{format_time(r.starts_at)} {who}", bold, inner.width() - size - 2),
-                         (label(AppointmentType(r.type)), self.font(), inner.width())]
-            if r.status != AppointmentStatus.BOOKED.value:
-                lines.insert(1, ("▸ " + label(AppointmentStatus(r.status)), bold,
-                                 inner.width() - size - 2))
-            elif r.room:
-                lines.append((r.room, self.font(), inner.width()))
             p.save()
             p.setClipRect(inner)
             p.setPen(text)
-            y = inner.top()
-            for content, font, avail in lines:
-                if y + fm.height() > inner.bottom() + 3:
-                    break
-                p.setFont(font)
-                elided = QFontMetrics(font).elidedText(content, Qt.TextElideMode.ElideRight,
-                                                       max(10, avail))
-                p.drawText(QRect(inner.left(), y, avail, fm.height()),
-                           Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
-                y += fm.height()
+            for line in self._card_lines(r, inner):
+                p.setFont(line.font)
+                p.drawText(line.rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                           line.shown)
             p.restore()
+
+    def _placed(self, column: Column) -> list[tuple[AppointmentRow, int, int]]:
+        """The shown appointments of a column with their lane and the number of lanes
+        (overlapping appointments stand side by side)."""
+        shown = sorted((r for r in column.appointments if r.status not in HIDDEN),
+                       key=lambda r: r.starts_at)
+        lanes: list[datetime] = []
+        placed: list[tuple[AppointmentRow, int]] = []
+        for r in shown:
+            lane = next((i for i, end in enumerate(lanes) if end <= r.starts_at), None)
+            if lane is None:
+                lanes.append(r.ends_at)
+                lane = len(lanes) - 1
+            else:
+                lanes[lane] = r.ends_at
+            placed.append((r, lane))
+        return [(r, lane, len(lanes)) for r, lane in placed]
+
+    def _card_box(self, r: AppointmentRow, rect: QRect, lane: int, width: float) -> QRectF:
+        top = self._y(minute_of(r.starts_at))
+        bottom = self._y(minute_of(r.ends_at) or 24 * 60)
+        return QRectF(rect.left() + 3 + lane * width, top + 1, width - 2, bottom - top - 2)
+
+    def _card_lines(self, r: AppointmentRow, inner: QRect) -> list[CardLine]:
+        """What a card shows, line by line, most important first: the time, the customer
+        (wrapped onto a second line, or with the first given name only, rather than cut),
+        the status unless booked, the type and the room, as many as its height holds.
+        The tooltip and the status line below the grid have it all."""
+        fm = QFontMetrics(self.font())
+        bold = QFont(self.font())
+        bold.setBold(True)
+        bold_fm = QFontMetrics(bold)
+        room = max(1, (inner.height() + 3) // fm.height())
+        beside_icon = inner.width() - fm.height() - 2
+        times = f"{format_time(r.starts_at)}–{format_time(r.ends_at)}"
+        status = (None if r.status == AppointmentStatus.BOOKED.value
+                  else "▸ " + label(AppointmentStatus(r.status)))
+        who = r.customer_name or _("(no customer)")
+        texts: list[tuple[str, QFont, int]] = []
+        if room == 1:  # a short block: time and name on one line
+            texts.append((f"{format_time(r.starts_at)} {short_name(who)}", bold, beside_icon))
+        else:
+            texts.append((times, self.font(), beside_icon))
+            # The name before the status: the status gives up its line to a long name
+            # (a no-show keeps its dashed border; the tooltip says it too).
+            rooms = [room - 2, room - 1] if status is not None else [room - 1]
+            texts += [(line, bold, inner.width())
+                      for line in name_lines(who, bold_fm, inner.width(), rooms)]
+            # The rest wraps too; what has no room is left to the tooltip, not cut.
+            for extra, font in ((status, bold), (label(AppointmentType(r.type)), self.font()),
+                                (r.room, self.font())):
+                wrapped = wrap(extra or "", QFontMetrics(font), inner.width())
+                if wrapped and len(texts) + len(wrapped) <= room:
+                    texts += [(line, font, inner.width()) for line in wrapped]
+        lines = []
+        for row, (content, font, avail) in enumerate(texts[:room]):
+            shown = QFontMetrics(font).elidedText(content, Qt.TextElideMode.ElideRight,
+                                                  max(10, avail))
+            lines.append(CardLine(content, shown, font,
+                                  QRect(inner.left(), inner.top() + row * fm.height(), avail,
+                                        fm.height())))
+        return lines
+
+    def cut_card_texts(self) -> list[str]:
+        """The texts of the cards and column titles drawn shortened (for the layout test)."""
+        found = []
+        bold_font = QFont(self.font())
+        bold_font.setBold(True)
+        bold = QFontMetrics(bold_font)
+        for index, column in enumerate(self.columns):
+            rect = self._column_rect(index)
+            if any(bold.horizontalAdvance(t) > rect.width() - 8
+                   for t in self._title_lines(column)):
+                found.append(f"column title {column.title!r} cut")
+            placed = self._placed(column)
+            for r, lane, lanes in placed:
+                box = self._card_box(r, rect, lane, (rect.width() - 6) / lanes)
+                for line in self._card_lines(r, box.adjusted(5, 2, -4, -2).toRect()):
+                    if line.shown != line.text:
+                        found.append(f"card {line.text!r} cut to {line.shown!r}")
+        return found
+
+    def appointment_at(self, pos: QPoint) -> AppointmentRow | None:
+        for index, column in enumerate(self.columns):
+            rect = self._column_rect(index)
+            for r, lane, lanes in self._placed(column):
+                box = self._card_box(r, rect, lane, (rect.width() - 6) / lanes)
+                if box.contains(QPointF(pos)):
+                    return r
+        return None
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            r = self.appointment_at(event.pos())
+            if r is None:
+                QToolTip.hideText()
+                event.ignore()
+                return True
+            parts = [f"{format_time(r.starts_at)}–{format_time(r.ends_at)}",
+                     r.customer_name or _("(no customer)"),
+                     label(AppointmentType(r.type)), label(AppointmentStatus(r.status)),
+                     r.room or ""]
+            QToolTip.showText(event.globalPos(), "\n".join(p for p in parts if p), self)
+            return True
+        return super().event(event)
 
     def _paint_now(self, p: QPainter, pal: QPalette) -> None:
         if self.now is None:

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.dto.appointments import AppointmentLetter
-from app.i18n import _, ngettext
+from app.i18n import _, ngettext, to_local
 from app.services.appointments import AppointmentService
+from app.views import file_dialogs
 from app.views.operations import QueryOp
 from app.views.pdf_printer import print_pdf
 from app.views.tasks import TaskRunner
@@ -43,12 +44,29 @@ class LetterActions:
                 success=render).errors_to(self._failed).run_in_background()
 
     def save(self, appointment_id: str) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self.parent, _("Save the appointment letter as PDF"), _("appointment letter.pdf"),
-            _("PDF documents (*.pdf)"))
-        if path:
-            self.write(appointment_id, Path(path),
-                       lambda p: self.say(_("Saved as {path}").format(path=p)))
+        """The letter's data first (the name proposed says whose letter and for which
+        day: "Matti Virtanen – Appointment letter 2026-12-14.pdf"), then where to save it."""
+        def ask(letter: AppointmentLetter) -> None:
+            name = file_dialogs.file_name(letter.customer_name, _("Appointment letter"),
+                                          day=to_local(letter.starts_at).date(), suffix="pdf")
+            path = file_dialogs.ask_save_path(
+                self.parent, _("Save the appointment letter as PDF"), name,
+                _("PDF documents (*.pdf)"))
+            if path is None:
+                self.say("")
+                return
+            self.say(_("Preparing the letter…"))
+            QueryOp(self.runner, self.parent, lambda: self._written(letter, path),
+                    success=lambda p: self.say(_("Saved as {path}").format(path=p))) \
+                .errors_to(self._failed).in_io_pool().run_in_background()
+
+        self.say(_("Preparing the letter…"))
+        QueryOp(self.runner, self.parent, lambda: self.service.letter(appointment_id),
+                success=ask).errors_to(self._failed).run_in_background()
+
+    def _written(self, letter: AppointmentLetter, path: Path) -> Path:
+        path.write_bytes(self.service.render_letter(letter))
+        return path
 
     def print(self, appointment_id: str) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -103,8 +103,9 @@ class AppointmentsPage(QWidget):
         top.addWidget(self.heading)
         self.day_button, self.week_button = QPushButton(), QPushButton()
         # Not an exclusive QButtonGroup: Tab would then skip the unchecked button.
-        for button, mode, key in ((self.day_button, "day", "Ctrl+1"),
-                                  (self.week_button, "week", "Ctrl+2")):
+        # Not Ctrl+1/2: those switch the window's pages (app.views.shell.shortcuts).
+        for button, mode, key in ((self.day_button, "day", "Ctrl+D"),
+                                  (self.week_button, "week", "Ctrl+W")):
             button.setObjectName(f"appointments_{mode}_view")
             button.setCheckable(True)
             button.clicked.connect(lambda _c=False, m=mode: self.set_mode(m))
@@ -188,9 +189,9 @@ class AppointmentsPage(QWidget):
         side.addSpacing(12)
         side.addWidget(self.legend)
         side.addStretch(1)
-        panel = QWidget()
+        self.side_panel = panel = QWidget()
+        self.side_layout = side
         panel.setLayout(side)
-        panel.setFixedWidth(270)
         body.addWidget(panel)
         layout.addLayout(body, 1)
 
@@ -210,8 +211,8 @@ class AppointmentsPage(QWidget):
                               "Hatched: a public holiday, closed. Dashed border: no-show. "
                               "Icons: a group at the service point, a phone, a camera for "
                               "video."))
-        self.day_button.setText(_("Day (Ctrl+1)"))
-        self.week_button.setText(_("Week (Ctrl+2)"))
+        self.day_button.setText(_("Day (Ctrl+D)"))
+        self.week_button.setText(_("Week (Ctrl+W)"))
         self.prev_button.setText("◀ " + _("Previous week"))
         self.prev_button.setAccessibleName(_("Previous week (Page Up)"))
         self.prev_button.setToolTip(_("Page Up"))
@@ -233,14 +234,24 @@ class AppointmentsPage(QWidget):
         for name, _icon, _key, text in ACTIONS:
             self.buttons[name].setText(_(text))
             self.buttons[name].setAccessibleName(_(text).replace("&", "").split(" (")[0])
+        self._fit_side_panel()
         self._fill_filter_texts()
         self._show_range()
         self._cursor_moved()
+
+    def _fit_side_panel(self) -> None:
+        """As wide as its widest button in this language and text size (a fixed 270
+        pixels cut them at 150 % text), and never narrower than that."""
+        margins = self.side_layout.contentsMargins()
+        widest = max(b.sizeHint().width() for b in self.buttons.values())
+        self.side_panel.setFixedWidth(max(270, widest + margins.left() + margins.right()))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
             self._rebuild()
+        elif event.type() == QEvent.Type.FontChange:
+            self._fit_side_panel()
         super().changeEvent(event)
 
     # --- loading ----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import N_, _, format_date
+from app.i18n import N_, _, date_input_format, format_date
 from app.services.calendar_settings import DayHours, WeekHours
 from app.views.common import FieldError
 from app.views.form_dialog import FormDialog
@@ -112,7 +112,7 @@ class WorkingHoursDialog(FormDialog):
         self.layout_.insertWidget(0, self.summary)
         self.valid_from = QDateEdit(qdate(max(today, hours.on)))
         self.valid_from.setCalendarPopup(True)
-        self.valid_from.setDisplayFormat("d.M.yyyy")
+        self.valid_from.setDisplayFormat(date_input_format())
         self.valid_from.setMinimumDate(qdate(today))
         self.add_row(N_("&From"), self.valid_from, "hours_valid_from")
         self.valid_from_error = FieldError()

@@ -10,8 +10,6 @@ from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -25,7 +23,7 @@ from app.rules.permissions import Permission, allowed
 from app.services.coaching import CoachingService
 from app.services.settings import SettingsService
 from app.views.coaching.dialogs import ReasonDialog
-from app.views.common import heading_label, icon, list_table
+from app.views.common import ColumnFitter, heading_label, icon, list_table, two_lines
 from app.views.operations import QueryOp, WriteOp, refresh_on_change
 from app.views.simple_model import Index, SimpleTableModel
 from app.views.tasks import TaskRunner
@@ -55,7 +53,15 @@ def _customer_cells(c: CaseloadCustomer) -> list[str]:
             format_number(c.barriers)]
 
 
-class CoachLoadModel(SimpleTableModel):
+class WrappedTableModel(SimpleTableModel):
+    """Column titles on two lines (see two_lines)."""
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        text = super().headerData(section, orientation, role)
+        return two_lines(text) if isinstance(text, str) else text
+
+
+class CoachLoadModel(WrappedTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role == Qt.ItemDataRole.FontRole:
             row = self.rows[index.row()]
@@ -104,18 +110,19 @@ class CaseloadPage(QWidget):
         inner.addWidget(self.leave_button, 0, Qt.AlignmentFlag.AlignLeft)
         left_layout.addWidget(self.coach_box, 3)
 
-        bottom = QHBoxLayout()
+        # Stacked at the full width of the column: side by side, the team names and the
+        # coaches' names of the suggestion had no room left beside their figures.
         self.team_box = QGroupBox()
         team_layout = QVBoxLayout(self.team_box)
-        self.teams = SimpleTableModel(
+        self.teams = WrappedTableModel(
             (N_("Team"), N_("Coaches"), N_("Active customers"), N_("Capacity"), N_("Free places")),
             _team_cells, self)
         self.team_table = list_table("caseload_teams", self.teams)
         team_layout.addWidget(self.team_table)
-        bottom.addWidget(self.team_box, 3)
+        left_layout.addWidget(self.team_box, 2)
         self.move_box = QGroupBox()
         move_layout = QVBoxLayout(self.move_box)
-        self.moves = SimpleTableModel((N_("From coach"), N_("To coach"), N_("Customers")),
+        self.moves = WrappedTableModel((N_("From coach"), N_("To coach"), N_("Customers")),
                                       _move_cells, self)
         self.move_table = list_table("caseload_moves", self.moves)
         move_layout.addWidget(self.move_table)
@@ -123,8 +130,7 @@ class CaseloadPage(QWidget):
         self.apply_button.setObjectName("caseload_apply_move")
         self.apply_button.clicked.connect(self._apply_move)
         move_layout.addWidget(self.apply_button, 0, Qt.AlignmentFlag.AlignLeft)
-        bottom.addWidget(self.move_box, 2)
-        left_layout.addLayout(bottom, 2)
+        left_layout.addWidget(self.move_box, 1)
         split.addWidget(left)
 
         self.customer_box = QGroupBox()
@@ -133,7 +139,7 @@ class CaseloadPage(QWidget):
         self.many_only.setObjectName("caseload_many_barriers")
         self.many_only.toggled.connect(lambda _on: self._load_customers())
         right.addWidget(self.many_only)
-        self.customers = SimpleTableModel(
+        self.customers = WrappedTableModel(
             (N_("Customer"), N_("Days unemployed"), N_("Barriers")), _customer_cells, self)
         self.customer_table = list_table("caseload_customers", self.customers)
         self.customer_table.activated.connect(self._open)
@@ -142,16 +148,14 @@ class CaseloadPage(QWidget):
         split.addWidget(self.customer_box)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 1)
+        # About two thirds for the coaches' six columns (the splitter gave the customers'
+        # three the same width as they), a third for the customers.
+        split.setSizes([640, 360])
         layout.addWidget(split, 1)
-        # Names take the room that is left (elided), figures keep their width: no
-        # sideways scrolling at 1280 pixels.
-        for table, stretch in ((self.coach_table, 1), (self.team_table, 0),
-                               (self.move_table, 0), (self.customer_table, 0)):
-            header = table.horizontalHeader()
-            header.setStretchLastSection(False)
-            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-            table.setTextElideMode(Qt.TextElideMode.ElideRight)
-            table.setWordWrap(False)
+        # No sideways scrolling and nothing cut: the columns share the width, names and
+        # team names wrap onto a second line (the rows grow to fit).
+        self.fitters = [ColumnFitter(t) for t in (self.coach_table, self.team_table,
+                                                  self.move_table, self.customer_table)]
         self.dialog: ReasonDialog | None = None
         # Balancing here, a coach change on a card, an import: the caseloads move.
         refresh_on_change(runner, self, {"customer", "coach_assignment"}, self._tables_changed)
@@ -290,7 +294,10 @@ class CaseloadPage(QWidget):
         self.move_box.setToolTip(_("Moves from coaches above the cap to coaches of the same "
                                    "team with room; nothing moves until you apply it."))
         self.customer_box.setTitle(_("Customers"))
-        self.many_only.setText(_("Only customers with &three or more barriers"))
+        # Short: a check box does not wrap, and the long sentence held the customers'
+        # column wide at 150 % text (its accessible name and tooltip say it whole).
+        self.many_only.setText(_("Only &3+ barriers"))
+        self.many_only.setToolTip(_("Only customers with three or more barriers"))
         self.many_only.setAccessibleName(_("Only customers with three or more barriers"))
         self.leave_button.setText(_("A coach &leaves…"))
         self.leave_button.setIcon(icon("mdi6.account-arrow-right", self))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -18,18 +19,24 @@ from PySide6.QtWidgets import (
 )
 
 from app.dto.coaching import AssignmentRow, CoachOption, CustomerClock
-from app.i18n import _, format_date
+from app.i18n import N_, _, format_date, format_time
 from app.rules.groups import Barrier
 from app.rules.permissions import Permission, allowed
 from app.services.registry import Services
+from app.views import style
 from app.views.coaching.dialogs import AssignCoachDialog
 from app.views.coaching.texts import barrier_label, deadline_text, group_label, source_tooltip
-from app.views.common import icon
-from app.views.operations import QueryOp, WriteOp, refresh_on_change
+from app.views.common import AUTOSAVE_MS, icon, shortcut
+from app.views.operations import QueryOp, WriteOp, refresh_on_change, report_failure
 from app.views.tasks import TaskRunner
+
+SAVES_ITSELF = N_("Saves itself when you change it (Ctrl+S saves now)")
 
 
 class CoachingPanel(QGroupBox):
+    barriers_changed = Signal()  # a barrier ticked or unticked by the user
+    hidden = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("customer_coaching")
@@ -67,17 +74,39 @@ class CoachingPanel(QGroupBox):
             check.setObjectName(f"barrier_{barrier.value}")
             self.checks[barrier.value] = check
             grid.addWidget(check, i // 2, i % 2)
-        self.save_barriers = QPushButton()
+            check.toggled.connect(self.barriers_changed)
+        # Saved like a plan's draft: by themselves a second after a change, at once with
+        # Ctrl+S (this hidden button) or on leaving; the state line says which.
+        self.save_state = QLabel()
+        self.save_state.setObjectName("customer_barriers_state")
+        self.save_state.setWordWrap(True)
+        style.secondary(self.save_state)
+        grid.addWidget(self.save_state, (len(Barrier) + 1) // 2, 0, 1, 2)
+        self.save_barriers = QPushButton(self)
         self.save_barriers.setObjectName("customer_save_barriers")
-        grid.addWidget(self.save_barriers, (len(Barrier) + 1) // 2, 1,
-                       Qt.AlignmentFlag.AlignRight)
+        self.save_barriers.hide()
+        shortcut(self, "Ctrl+S", self.save_barriers)
+        self.save_message: tuple[str, bool, dict[str, str]] = ("", False, {})
         layout.addWidget(self.barrier_box, 2, Qt.AlignmentFlag.AlignTop)
         self.retranslate()
+
+    def set_save_state(self, message: str = "", warning: bool = False, **values: str) -> None:
+        """As the plan editor's: a message id (and its values), so that it follows a
+        change of language; a warning is marked with a sign, not colour alone."""
+        self.save_message = (message, warning, values)
+        text = _(message).format(**values) if message else ""
+        style.set_status(self.save_state, style.WARN if warning and text else None, text)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Leaving the card or its tab: what was ticked is saved now.
+        self.hidden.emit()
+        super().hideEvent(event)
 
     def checked(self) -> set[str]:
         return {code for code, check in self.checks.items() if check.isChecked()}
 
-    def show_clock(self, clock: CustomerClock, today: Any) -> None:
+    def show_clock(self, clock: CustomerClock, today: Any, keep_checks: bool = False) -> None:
+        """The customer's clock and barriers; `keep_checks` keeps ticks not yet saved."""
         self.clock, self.today = clock, today
         chips = [f"[{group_label(g)}]" for g in clock.groups]
         self.groups.setText("  ".join(chips) if chips else _("No special groups"))
@@ -93,8 +122,14 @@ class CoachingPanel(QGroupBox):
             line.setToolTip(source_tooltip(d.source))
             line.setAccessibleDescription(source_tooltip(d.source))
             self.deadlines.addWidget(line)
+        if not keep_checks:
+            self.set_checked(set(clock.barriers))
+
+    def set_checked(self, codes: set[str]) -> None:
         for code, check in self.checks.items():
-            check.setChecked(code in clock.barriers)
+            check.blockSignals(True)  # shown, not changed by the user
+            check.setChecked(code in codes)
+            check.blockSignals(False)
 
     def show_history(self, rows: list[AssignmentRow]) -> None:
         if not rows:
@@ -118,11 +153,13 @@ class CoachingPanel(QGroupBox):
             check.setAccessibleName(barrier_label(code))
         self.save_barriers.setText(_("Save barriers"))
         self.save_barriers.setAccessibleName(_("Save barriers"))
+        message, warning, values = self.save_message
+        self.set_save_state(message, warning, **values)
         self.change_coach.setText(_("Change coach…"))
         self.change_coach.setIcon(icon("mdi6.account-switch", self))
         self.change_coach.setAccessibleName(_("Change coach"))
         if self.clock is not None:
-            self.show_clock(self.clock, self.today)
+            self.show_clock(self.clock, self.today, keep_checks=True)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -139,6 +176,16 @@ class CoachingController:
         self.parent, self.reload_card = parent, reload_card
         self.customer_id: str | None = None
         self.dialog: AssignCoachDialog | None = None
+        self.stored: set[str] | None = None  # as loaded, or as last saved
+        self.submitted: set[str] | None = None  # as last sent to be saved (None: failed)
+        self.in_flight = 0  # saves of the shown customer not yet answered
+        self.shown_since = 0  # counts the customers shown: older answers are dropped
+        self.timer = QTimer(panel)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(AUTOSAVE_MS)  # the plan editor's
+        self.timer.timeout.connect(self.save_barriers)
+        panel.barriers_changed.connect(self._edited)
+        panel.hidden.connect(self.save_barriers)
         panel.save_barriers.clicked.connect(self.save_barriers)
         panel.change_coach.clicked.connect(self.change_coach)
         refresh_on_change(runner, panel, {"customer_barrier", "coach_assignment"},
@@ -151,11 +198,21 @@ class CoachingController:
             role, Permission.CUSTOMER_ASSIGN_COACH))
 
     def load(self, customer_id: str) -> None:
+        if customer_id != self.customer_id:
+            self.save_barriers()  # the previous customer's ticks, under their id
+            self.stored = self.submitted = None
+            self.in_flight, self.shown_since = 0, self.shown_since + 1
+            self.panel.set_save_state()
         self.customer_id = customer_id
 
         def shown(result: tuple[CustomerClock, list[AssignmentRow]]) -> None:
             if self.customer_id == customer_id:
-                self.panel.show_clock(result[0], self.services.session.today())
+                keep = self.has_unsaved_changes()  # a refresh never undoes a tick
+                self.panel.show_clock(result[0], self.services.session.today(), keep)
+                if not keep:
+                    self.stored = self.submitted = set(result[0].barriers)
+                    if not self.panel.save_message[0]:
+                        self.panel.set_save_state(SAVES_ITSELF)
                 situation = getattr(self.parent, "card_view", None)
                 if situation is not None:  # the working-day count's source, as a tooltip
                     situation.situation.setToolTip(source_tooltip(result[0].hundred_day_source))
@@ -170,13 +227,52 @@ class CoachingController:
         if self.customer_id is not None:
             self.load(self.customer_id)
 
+    def has_unsaved_changes(self) -> bool:
+        return self.timer.isActive() or self.in_flight > 0 or (
+            self.stored is not None and self.panel.checked() != self.stored)
+
+    def _edited(self) -> None:
+        self.timer.start()
+        self.panel.set_save_state(N_("Unsaved changes…"))
+
     def save_barriers(self) -> None:
+        """Save the ticks now if they changed since they were loaded or last sent."""
+        self.timer.stop()
         customer_id, chosen = self.customer_id, self.panel.checked()
-        if customer_id is None:
+        if customer_id is None or self.stored is None:
             return
+        if chosen == self.submitted:
+            if self.in_flight == 0 and chosen == self.stored:  # ticked and unticked again
+                self.panel.set_save_state(SAVES_ITSELF)
+            return
+        self.submitted = chosen
+        self.in_flight += 1
+        self.panel.set_save_state(N_("Saving…"))
+        shown = self.shown_since
+
+        def saved(_codes: object) -> None:
+            if shown != self.shown_since:
+                return  # saved for a customer no longer shown
+            self.in_flight -= 1
+            self.stored = chosen
+            if not self.has_unsaved_changes():
+                self.panel.set_save_state(N_("All changes saved {time}"),
+                                          time=format_time(self.services.session.now()))
+
+        def failed(exc: Exception) -> None:
+            if shown != self.shown_since:  # another customer is shown: say it the one way
+                report_failure(exc, self.parent, translate=lambda m: _(
+                    "The barriers were not saved: {error}").format(error=_(m)))
+                return
+            # The ticks stay as they are; the next change (or Ctrl+S) tries again.
+            self.in_flight -= 1
+            self.submitted = None
+            report_failure(exc, self.parent, show=lambda text: self.panel.set_save_state(
+                N_("Not saved: {error}"), True, error=text))
+
         WriteOp(self.runner, self.parent,
-                lambda: self.services.coaching.set_barriers(customer_id, chosen)) \
-            .run_in_background()
+                lambda: self.services.coaching.set_barriers(customer_id, chosen),
+                success=saved).failure(failed).run_in_background()
 
     def change_coach(self) -> None:
         customer_id = self.customer_id

@@ -15,6 +15,21 @@ DEADLINE_KINDS = {
 }
 
 
+# Today's worklist in groups, in this order; each kind of work item is one group.
+WORK_GROUPS = {
+    "initial_interview": N_("Initial interviews due"),
+    "job_search_conversation": N_("Job-search conversations due"),
+    "plan_review": N_("Plan reviews due"),
+    "hundred_days": N_("Reaching 100 days soon"),
+    "no_plan": N_("No valid plan"),
+    "not_contacted": N_("Not contacted"),
+}
+
+
+def group_title(kind: str) -> str:
+    return _(WORK_GROUPS.get(kind, DEADLINE_KINDS.get(kind, kind)))
+
+
 def kind_label(kind: str) -> str:
     return _(DEADLINE_KINDS.get(kind, kind))
 

@@ -1,38 +1,83 @@
-"""TodayPage: the signed-in coach's worklist: overdue and due this week, who reaches 100
-days within two weeks, who has no valid plan, who has not been contacted for a while."""
+"""TodayPage: the signed-in coach's worklist in groups: initial interviews, job-search
+conversations and plan reviews due (overdue first, with the days overdue), who reaches
+100 days within two weeks, who has no valid plan, who has not been contacted for a while.
+Each group's heading counts its rows; a row opens the customer's card (Enter,
+double-click)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.dto.coaching import WorkItem
-from app.i18n import N_, _, format_date, format_number, ngettext
+from app.i18n import _, format_date, format_number, ngettext
 from app.services.statutory_clock import StatutoryClockService
-from app.views.coaching.texts import kind_label, source_tooltip
-from app.views.common import heading_label, icon, list_table, shortcut
+from app.views import style
+from app.views.coaching.texts import WORK_GROUPS, group_title, source_tooltip
+from app.views.common import heading_label, icon, shortcut
 from app.views.operations import QueryOp
-from app.views.simple_model import Index, SimpleTableModel
 from app.views.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from app.services.context import Actor
 
-
-class WorkItemModel(SimpleTableModel):
-    """Rows of the worklist; the tooltip names the rule's source."""
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and role == Qt.ItemDataRole.ToolTipRole:
-            return source_tooltip(self.rows[index.row()].source) or None
-        return super().data(index, role)
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 1  # a row's WorkItem (None on a group's heading)
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 2  # the kind of the group a heading stands for
+COLUMNS = 3  # customer, date, status
+# Backlogs without a deadline start folded, so that every group's heading and count fits
+# on the screen at once; what the coach folds or unfolds stays so until sign-out.
+FOLDED = frozenset({"no_plan", "not_contacted"})
 
 
-def _status(item: WorkItem) -> str:
+def days_overdue(item: WorkItem) -> int:
+    """Calendar days past the due date (the service puts them in `detail`)."""
+    return int(item.detail or 0) if item.overdue else 0
+
+
+def _order(item: WorkItem) -> tuple[int, int, date, str]:
+    # Overdue first, the longest overdue first; then by date. For "not contacted" the
+    # date is the last contact: never contacted first, then the longest silence.
+    return (0 if item.overdue else 1, -days_overdue(item), item.due_on or date.min,
+            item.name)
+
+
+def group_items(items: list[WorkItem]) -> dict[str, list[WorkItem]]:
+    """The worklist by kind in the order of WORK_GROUPS, empty groups left out."""
+    groups: dict[str, list[WorkItem]] = {kind: [] for kind in WORK_GROUPS}
+    for item in items:
+        groups.setdefault(item.kind, []).append(item)
+    return {kind: sorted(rows, key=_order) for kind, rows in groups.items() if rows}
+
+
+def heading_text(kind: str, rows: list[WorkItem]) -> str:
+    """"Plan reviews due (4, 2 overdue)": the group's count in its heading."""
+    overdue = sum(1 for i in rows if i.overdue)
+    n = format_number(len(rows))
+    if overdue:
+        return _("{group} ({n}, {overdue})").format(
+            group=group_title(kind), n=n, overdue=ngettext(
+                "{n} overdue", "{n} overdue", overdue).format(n=format_number(overdue)))
+    return _("{group} ({n})").format(group=group_title(kind), n=n)
+
+
+def status_text(item: WorkItem) -> str:
     if item.overdue:
-        return "⚠ " + _("overdue")
+        days = days_overdue(item)
+        return ngettext("{n} day overdue", "{n} days overdue", days).format(
+            n=format_number(days))
     if item.kind == "not_contacted":
         if item.due_on is None:
             return _("no contact recorded")
@@ -43,9 +88,54 @@ def _status(item: WorkItem) -> str:
     return _("due this week") if item.kind != "hundred_days" else _("within two weeks")
 
 
-def _cells(item: WorkItem) -> list[str]:
-    when = format_date(item.due_on) if item.kind != "not_contacted" else ""
-    return [item.name, kind_label(item.kind), when, _status(item)]
+class WorklistModel(QStandardItemModel):
+    """The worklist as a tree: a heading row per group with its rows under it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(0, COLUMNS, parent)
+        self.items: list[WorkItem] = []  # as shown, group by group
+        self.groups: dict[str, list[WorkItem]] = {}
+
+    def show_items(self, items: list[WorkItem], view: QWidget) -> None:
+        """Rebuild (also on a language change); `view` gives the palette for the
+        overdue colour and icon."""
+        self.clear()
+        self.setHorizontalHeaderLabels([_("Customer"), _("Date"), _("Status")])
+        self.groups = group_items(items)
+        self.items = [i for rows in self.groups.values() for i in rows]
+        bold = QFont(view.font())
+        bold.setBold(True)
+        late = QBrush(style.status_color(style.OVERDUE, view.palette()))
+        late_icon = style.status_icon(style.OVERDUE, view)
+        for kind, rows in self.groups.items():
+            heading = QStandardItem(heading_text(kind, rows))
+            heading.setFont(bold)
+            heading.setData(kind, GROUP_ROLE)
+            heading.setEditable(False)
+            self.appendRow([heading, *(_blank() for _c in range(COLUMNS - 1))])
+            for item in rows:
+                cells = [QStandardItem(item.name),
+                         QStandardItem(format_date(item.due_on) if item.due_on else ""),
+                         QStandardItem(status_text(item))]
+                for cell in cells:
+                    cell.setEditable(False)
+                    cell.setData(item, ITEM_ROLE)
+                    cell.setToolTip(source_tooltip(item.source))
+                if item.overdue:  # colour, an icon and the words: never colour alone
+                    for cell in cells[1:]:
+                        cell.setForeground(late)
+                        cell.setFont(bold)
+                    cells[2].setIcon(late_icon)
+                heading.appendRow(cells)
+
+    def item_of(self, index: QModelIndex) -> WorkItem | None:
+        return index.siblingAtColumn(0).data(ITEM_ROLE) if index.isValid() else None
+
+
+def _blank() -> QStandardItem:
+    cell = QStandardItem()
+    cell.setEditable(False)
+    return cell
 
 
 class TodayPage(QWidget):
@@ -76,11 +166,27 @@ class TodayPage(QWidget):
         bar.addWidget(self.refresh_button)
         layout.addLayout(bar)
         layout.addWidget(self.summary)
-        self.model = WorkItemModel((N_("Customer"), N_("What"), N_("Date"), N_("Status")),
-                                   _cells, self)
-        self.table = list_table("today_table", self.model)
+        self.model = WorklistModel(self)
+        self.table = QTreeView()
+        self.table.setObjectName("today_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAllColumnsShowFocus(True)
+        self.table.setUniformRowHeights(True)
+        self.table.setAlternatingRowColors(True)
+        # activated is Enter and the platform's double-click (or single click): a
+        # heading folds its group, a row opens the customer.
+        self.table.setExpandsOnDoubleClick(False)
         self.table.activated.connect(self._open)
-        self.table.doubleClicked.connect(self._open)
+        self.folded = set(FOLDED)
+        self.loaded = False  # "nothing to do" only once the worklist has come
+        self.table.collapsed.connect(lambda index: self._folded(index, True))
+        self.table.expanded.connect(lambda index: self._folded(index, False))
+        header = self.table.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.retranslate()
 
@@ -93,8 +199,10 @@ class TodayPage(QWidget):
 
     def clear(self) -> None:
         """Signed out: the worklist was the coach's own."""
-        self.model.set_rows([])
-        self.summary.setText("")
+        self.folded = set(FOLDED)
+        self.loaded = False
+        self.model.show_items([], self.table)
+        style.set_status(self.summary, None, "")
         self.count_changed.emit(0)
 
     def refresh(self) -> None:
@@ -109,28 +217,48 @@ class TodayPage(QWidget):
             .latest("worklist").run_in_background()
 
     def show_items(self, items: list[WorkItem]) -> None:
-        self.model.set_rows(items)
+        self.loaded = True
+        self.model.show_items(items, self.table)
+        self._after_rebuild()
+        self.count_changed.emit(len(items))
+
+    def _after_rebuild(self) -> None:
+        items = self.model.items
+        for row in range(self.model.rowCount()):  # the heading across the columns
+            self.table.setFirstColumnSpanned(row, QModelIndex(), True)
+            heading = self.model.index(row, 0)
+            self.table.setExpanded(heading, heading.data(GROUP_ROLE) not in self.folded)
         overdue = sum(1 for i in items if i.overdue)
         customers = len({i.customer_id for i in items})
-        self.summary.setText(
+        text = ("" if not self.loaded else _("Nothing to do today.")) if not items else (
             ngettext("{n} thing to do", "{n} things to do", len(items)).format(
                 n=format_number(len(items)))
             + "  ·  " + ngettext("{n} overdue", "{n} overdue", overdue).format(
                 n=format_number(overdue))
             + "  ·  " + ngettext("{n} customer", "{n} customers", customers).format(
                 n=format_number(customers)))
-        self.table.setAccessibleName(_("Today's worklist"))
-        if items and not self.table.currentIndex().isValid():
-            self.table.selectRow(0)
-        self.count_changed.emit(len(items))
+        style.set_status(self.summary, None, text)  # and no error's colour left
+        if items:  # the first row under the first heading: Enter opens it at once
+            first = self.model.index(0, 0)
+            if self.table.isExpanded(first):
+                first = self.model.index(0, 0, first)
+            self.table.setCurrentIndex(first)
+
+    def _folded(self, index: QModelIndex, folded: bool) -> None:
+        kind = index.data(GROUP_ROLE)
+        if kind:
+            (self.folded.add if folded else self.folded.discard)(kind)
 
     def show_error(self, text: str) -> None:
-        self.summary.setText("⚠ " + text)
+        style.set_status(self.summary, style.WARN, text)
 
     def _open(self, index: QModelIndex) -> None:
-        item = self.model.row_at(index.row())
+        item = self.model.item_of(index)
         if item is not None:
             self.open_customer.emit(item.customer_id)
+        elif index.isValid():  # a group's heading: fold or unfold it
+            heading = index.siblingAtColumn(0)
+            self.table.setExpanded(heading, not self.table.isExpanded(heading))
 
     def _open_current(self) -> None:
         self._open(self.table.currentIndex())
@@ -144,9 +272,30 @@ class TodayPage(QWidget):
         self.refresh_button.setIcon(icon("mdi6.refresh", self))
         self.refresh_button.setAccessibleName(_("Refresh the worklist"))
         self.table.setAccessibleName(_("Today's worklist"))
-        self.model.retranslate()
+        self.table.setAccessibleDescription(
+            _("Grouped by kind; each group's heading gives its count. Enter opens the "
+              "customer."))
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """The same rows in the current language and palette, the same one chosen."""
+        current = self.model.item_of(self.table.currentIndex())
+        self.model.show_items(self.model.items, self.table)
+        self._after_rebuild()
+        self._select(current)
+
+    def _select(self, wanted: WorkItem | None) -> None:
+        for row in range(self.model.rowCount()):
+            group = self.model.index(row, 0)
+            for child in range(self.model.rowCount(group)):
+                index = self.model.index(child, 0, group)
+                if wanted is not None and self.model.item_of(index) == wanted:
+                    self.table.setCurrentIndex(index)
+                    return
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._rebuild()
         super().changeEvent(event)

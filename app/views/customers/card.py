@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.dto.customers import CustomerCard
 from app.dto.visits import VisitRow
 from app.i18n import _, format_date, format_number, ngettext
+from app.views import style
 from app.views.appointments.customer_section import CustomerAppointmentsView
 from app.views.coaching.panel import CoachingPanel
 from app.views.common import icon, language_label, shortcut
@@ -75,17 +76,19 @@ class CustomerCardView(QWidget):
         bar.addWidget(self.access_log)
         bar.addWidget(self.plan)
         bar.addWidget(self.reveal)
-        bar.addWidget(self.contact)
-        bar.addWidget(self.edit)
         outer.addLayout(bar)
+        # The frequent actions on a row of their own: on one row the buttons made the
+        # window wider than a 1280-pixel screen (and at 150 % text, than 1600 pixels).
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.contact)
+        actions.addWidget(self.edit)
+        outer.addLayout(actions)
 
         self.title = QLabel()
         self.title.setObjectName("customer_title")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
+        style.title(self.title)
         self.subtitle = QLabel()
         self.subtitle.setObjectName("customer_subtitle")
         self.subtitle.setWordWrap(True)
@@ -123,9 +126,7 @@ class CustomerCardView(QWidget):
         visits_layout = QVBoxLayout(visits_tab)
         visits_layout.setContentsMargins(0, 4, 0, 0)
         self.visits_title = QLabel()
-        font = self.visits_title.font()
-        font.setBold(True)
-        self.visits_title.setFont(font)
+        style.heading(self.visits_title)
         visits_layout.addWidget(self.visits_title)
         self.visits_model = VisitTableModel(self)
         self.visits = QTableView()
@@ -135,6 +136,7 @@ class CustomerCardView(QWidget):
         self.visits.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.visits.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.visits.verticalHeader().hide()
+        self.visits.setAlternatingRowColors(True)  # rows apart without a grid (style.py)
         self.visits.setWordWrap(False)
         header = self.visits.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -6,7 +6,6 @@ from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _, format_number, ngettext
-from app.views.common import heading_label, icon, shortcut
+from app.views.common import ColumnFitter, heading_label, icon, shortcut
 from app.views.customers.table_model import CustomerTableModel, IdRole
 
 SEARCH_DELAY_MS = 200
@@ -86,11 +85,9 @@ class CustomerListView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((260, 160, 60, 110, 200, 130)):
-            self.table.setColumnWidth(column, width)
+        # The columns share the table's width by their contents: fixed pixel widths ran
+        # past a 1280-pixel window, and at 150 % text past 1600 pixels.
+        self.fitter = ColumnFitter(self.table, wrap=False)
         self.table.doubleClicked.connect(self._open_index)
         self.table.open_requested.connect(self.open_requested)
         layout.addWidget(self.table, 1)
@@ -163,7 +160,7 @@ class CustomerListView(QWidget):
         """Signed out: no search typed, none under way, no rows, no count."""
         self.debounce.stop()
         self.search.blockSignals(True)  # no search runs signed out
-        self.search.clear()
+        self.search.setText("")  # not clear(): Ctrl+Z would bring the old search back
         self.search.blockSignals(False)
         self.status.setText("")
         self.model.clear()

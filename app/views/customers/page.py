@@ -81,11 +81,21 @@ class CustomersPage(QStackedWidget):
         (refresh_on_change)."""
 
     def clear(self) -> None:
-        """Signed out: the list shows, empty, with no search; it loads when next shown."""
-        drop_pending(self, "card")  # a card still loading is not shown to the next person
+        """Signed out: the list shows, empty, with no search; it loads when next shown.
+        No card stays behind it: nothing reloads it for the next person."""
+        for key in ("card", "visits", "appointments"):
+            drop_pending(self, key)  # still loading: not shown to the next person
+        self.card_view.card = None
         self.show_list()
         self.list_view.clear()
         self.set_role(None)
+
+    def focus_first(self) -> None:
+        """The search on the list; on a card, its first action."""
+        if self.currentWidget() is self.list_view:
+            self.list_view.focus_search()
+        elif self.currentWidget() is self.card_view:
+            self.card_view.edit.setFocus()
 
     def _customers_changed(self) -> None:
         if self.model.started:

@@ -26,6 +26,7 @@ from app.services.errors import ValidationFailed
 from app.services.feedback import FeedbackAnswer
 from app.views.common import FieldError
 from app.views.feedback.faces import FaceScale, OneOf, big_button
+from app.views.feedback.kiosk import QUESTION
 from app.views.feedback.texts import customer_text
 from app.views.operations import WriteOp
 from app.views.tasks import TaskRunner
@@ -187,7 +188,7 @@ class CustomerFeedbackWindow(QWidget):
     def retranslate(self) -> None:
         t = self.t
         self.setWindowTitle(t(N_("Your feedback")))
-        self.question.setText(t(N_("How satisfied were you with our service today?")))
+        self.question.setText(t(QUESTION))
         self.faces.set_words((self.lang,))
         self.recommend_label.setText(t(N_(
             "How likely would you recommend our services to a friend?")))

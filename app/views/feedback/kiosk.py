@@ -31,7 +31,9 @@ from app.views.tasks import TaskRunner
 THANKS_MS = 4000  # long enough to read, short enough for the next customer
 PIN_DIALOG_MS = 60000  # a PIN dialog opened by mistake closes by itself
 MAX_TRIES, LOCKOUT_MS = 5, 30000  # wrong PINs in a row, then a pause
-QUESTION = N_("How did we serve you today?")
+# The kiosk and the customer's window after a visit ask the same question in the same
+# words (customer_window imports it): the answers are one series in the reports.
+QUESTION = N_("How satisfied were you with our service today?")
 TAP = N_("Tap a face. Your answer is anonymous.")
 THANKS = N_("Thank you for your feedback!")
 

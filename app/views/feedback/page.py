@@ -38,6 +38,7 @@ from app.services.feedback import (
     ReplyRow,
     WorkerFigures,
 )
+from app.services.reports.periods import default_period
 from app.views.common import heading_label, icon, label, list_table
 from app.views.feedback.faces import SCORE_WORDS
 from app.views.operations import QueryOp, WriteOp, refresh_on_change
@@ -47,7 +48,6 @@ from app.views.tasks import TaskRunner
 if TYPE_CHECKING:
     from app.services.context import Actor
 
-DEFAULT_DAYS = 91  # a quarter: enough answers for per-worker figures
 DIMENSION_NAMES = (
     ("service_point", N_("Service point")), ("channel", N_("Channel")),
     ("service_area", N_("Service area")), ("team", N_("Team")), ("week", N_("Week")),
@@ -192,12 +192,13 @@ class FeedbackPage(QWidget):
         self._set_default_period()
 
     def _set_default_period(self) -> None:
-        """The last DEFAULT_DAYS days up to today, quietly (no load)."""
-        day = self.today()
-        today = QDate(day.year, day.month, day.day)
+        """The Reports page's period (the last twelve weeks up to today, from a Monday),
+        quietly (no load): the same satisfaction figure on both pages, whole weeks
+        when grouped by week, and today's answers and comments included."""
+        start, end = default_period(self.today())
         self._quiet = True
-        self.end.setDate(today)
-        self.start.setDate(today.addDays(-DEFAULT_DAYS + 1))
+        self.end.setDate(QDate(end.year, end.month, end.day))
+        self.start.setDate(QDate(start.year, start.month, start.day))
         self._quiet = False
 
     def _figures_tab(self) -> QWidget:

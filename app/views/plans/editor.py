@@ -16,7 +16,6 @@ from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QHideEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -32,7 +31,8 @@ from app.i18n import N_, _, format_time, ngettext
 from app.rules import plan_vocabulary as vocab
 from app.services.errors import Conflict, ValidationFailed
 from app.services.plans import PlanService, check_acceptance
-from app.views.common import icon
+from app.views import file_dialogs
+from app.views.common import AUTOSAVE_MS, icon
 from app.views.operations import QueryOp, WriteOp, error_message
 from app.views.pdf_printer import print_pdf
 from app.views.plans.dialogs import AcceptDialog, CompareDialog
@@ -46,8 +46,6 @@ from app.views.plans.sections import (
     section_of,
 )
 from app.views.tasks import TaskRunner
-
-AUTOSAVE_MS = 1000
 
 
 class DraftSaver:
@@ -421,11 +419,14 @@ class PlanEditor(QWidget):
     def save_pdf(self) -> None:
         if self.info is None:
             return
-        suggested = f"{_(vocab.PLAN_TYPES[self.info.plan_type])} {self.info.row.number}.pdf"
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the plan as PDF"), suggested, _("PDF documents (*.pdf)"))
-        if path:
-            self._print("save", Path(path),
+        # Whose plan, which plan and when: "Virtanen, Matti – Employment plan 2026-12-02".
+        customer = self.overview.customer_name if self.overview is not None else None
+        suggested = file_dialogs.file_name(customer, _(vocab.PLAN_TYPES[self.info.plan_type]),
+                                           day=self.today(), suffix="pdf")
+        path = file_dialogs.ask_save_path(self, _("Save the plan as PDF"), suggested,
+                                          _("PDF documents (*.pdf)"))
+        if path is not None:
+            self._print("save", path,
                         lambda p: self.header.say(_("Saved as {path}").format(path=p)))
 
     def print_on_printer(self) -> None:

@@ -7,14 +7,18 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -23,7 +27,54 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import N_, _, format_date, parse_date
+from app.views import style
 from app.views.common import FieldError, icon
+
+
+class _Locked(QObject):
+    """Keeps a combo box or check box from changing while it stays enabled: a locked
+    field reads like the other read-only fields (never greyed out) and still takes focus,
+    so it can be read from the keyboard and by a screen reader."""
+
+    PASS_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+                    QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel,
+                    QEvent.Type.Shortcut):  # a mnemonic would toggle a check box
+            return True
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return not (event.key() in self.PASS_KEYS
+                        or event.matches(QKeySequence.StandardKey.Copy))
+        return False
+
+
+def lock(widget: QWidget, locked: bool) -> None:
+    """Make a plan field read-only, or editable again, the same way for every kind of
+    field: nothing greyed out, the one read-only look of style.read_only."""
+    if isinstance(widget, QLineEdit | QPlainTextEdit | QAbstractSpinBox):
+        widget.setReadOnly(locked)  # a spin box's arrows go with the style (style.py)
+    elif isinstance(widget, QComboBox | QAbstractButton):
+        guard = widget.findChild(_Locked, "plan_lock")
+        if locked and guard is None:
+            guard = _Locked(widget)
+            guard.setObjectName("plan_lock")
+            widget.installEventFilter(guard)
+        elif not locked and guard is not None:
+            widget.removeEventFilter(guard)
+            guard.deleteLater()
+            guard.setObjectName("")
+        edit = widget.lineEdit() if isinstance(widget, QComboBox) else None
+        if edit is not None:
+            edit.setReadOnly(locked)
+    widget.setEnabled(True)
+    style.read_only(widget, locked)
+
+
+def is_locked(widget: QWidget) -> bool:
+    """Whether `lock` made the field read-only (tests and callers ask this)."""
+    return widget.property("locked") == "true"
 
 
 class DateEdit(QLineEdit):
@@ -123,6 +174,12 @@ class Row(QFrame):
 
     def set_read_only(self, read_only: bool) -> None:
         self.remove.setVisible(not read_only)
+        for field in self.fields():
+            lock(field, read_only)
+
+    def fields(self) -> list[QWidget]:
+        """The row's fields, for `set_read_only`: subclasses list theirs."""
+        return []
 
     def renumber(self, number: int, prefix: str, noun: str) -> None:
         """Object and accessible names carry the row's number ("Goal 2: text")."""
@@ -155,7 +212,7 @@ class RowList(QWidget):
         layout.addLayout(self.box)
         self.empty = QLabel()
         self.empty.setObjectName(f"{prefix}_empty")
-        self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        style.secondary(self.empty)
         layout.addWidget(self.empty)
         buttons = QHBoxLayout()
         self.add_button = QPushButton()

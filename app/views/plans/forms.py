@@ -20,7 +20,7 @@ from app.services.plans import (
     review_periods,
 )
 from app.views.common import combo_line_edit
-from app.views.plans.fields import DATE_FORMAT_ERROR, DateEdit
+from app.views.plans.fields import DATE_FORMAT_ERROR, DateEdit, lock
 from app.views.plans.sections import FormSection, WordingButton, append_text, text_box
 
 
@@ -104,10 +104,8 @@ class ObligationSection(FormSection):
 
     def set_read_only(self, read_only: bool) -> None:
         super().set_read_only(read_only)
-        self.applications.setReadOnly(read_only)
-        self.period.setEnabled(not read_only)
-        self.starts.setReadOnly(read_only)
-        self.reason.setReadOnly(read_only)
+        for field in (self.applications, self.period, self.starts, self.reason):
+            lock(field, read_only)
         self.reason_wording.setVisible(not read_only)
 
     def show_errors(self, errors: dict[str, str]) -> None:
@@ -161,7 +159,7 @@ class ContactSection(FormSection):
     def set_read_only(self, read_only: bool) -> None:
         super().set_read_only(read_only)
         for combo in (self.method, self.frequency):
-            combo.setEnabled(not read_only)
+            lock(combo, read_only)
 
 
 class ReviewSection(FormSection):
@@ -206,7 +204,7 @@ class ReviewSection(FormSection):
 
     def set_read_only(self, read_only: bool) -> None:
         super().set_read_only(read_only)
-        self.review.setReadOnly(read_only)
+        lock(self.review, read_only)
         self.quick.setVisible(not read_only)
 
     def show_errors(self, errors: dict[str, str]) -> None:

@@ -3,9 +3,10 @@ the panel shown when the customer has no plan yet."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.dto.plans import CustomerPlans, PlanRow, PlanVersionInfo
 from app.i18n import _, format_date
 from app.rules import plan_vocabulary as vocab
+from app.views import style
 from app.views.common import icon, language_label, shortcut
 from app.views.plans.dialogs import version_label
 
@@ -68,14 +70,15 @@ class PlanHeader(QWidget):
         self.back_button.hide()  # shown where the editor is embedded (the customer card)
         self.title = QLabel()
         self.title.setObjectName("plan_title")
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        self.title.setFont(font)
+        style.title(self.title)
         self.version_label = QLabel()
         self.versions = QComboBox()
         self.versions.setObjectName("plan_versions")
-        self.versions.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Not as wide as its longest version's text (the window grew past 1280 pixels):
+        # the open list shows them whole, the status line the chosen one.
+        self.versions.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.versions.setMinimumContentsLength(24)
         self.versions.activated.connect(
             lambda index: self.version_chosen.emit(self.versions.itemData(index) or ""))
         self.version_label.setBuddy(self.versions)
@@ -92,6 +95,7 @@ class PlanHeader(QWidget):
         self.status.setObjectName("plan_status")
         self.save_state = QLabel()
         self.save_state.setObjectName("plan_save_state")
+        style.secondary(self.save_state)
         self.new_draft_button = button("new_draft", "mdi6.file-replace-outline", self)
         self.accept_button = button("accept", "mdi6.check", self)
         self.print_button = button("print", "mdi6.printer", self)
@@ -105,10 +109,10 @@ class PlanHeader(QWidget):
         bar.addWidget(self.status)
         bar.addSpacing(16)
         bar.addWidget(self.save_state, 1)
-        for widget in (self.new_draft_button, self.accept_button, self.print_button,
-                       self.compare_button):
+        for widget in (self.accept_button, self.print_button, self.compare_button):
             bar.addWidget(widget)
         outer.addLayout(bar)
+        outer.addWidget(self._build_banner())
         # Ctrl+S saves at once through a hidden button (autosave is the normal way).
         self.save_now_button = QPushButton(self)
         self.save_now_button.setObjectName("plan_save_now")
@@ -126,6 +130,34 @@ class PlanHeader(QWidget):
         self.info: PlanVersionInfo | None = None
         self.save_message: tuple[str, bool, dict[str, str]] = ("", False, {})
         self.retranslate()
+
+    def _build_banner(self) -> QFrame:
+        """An accepted or superseded version: one notice saying it is read-only and how
+        to go on, with the button that starts the next version."""
+        self.banner = QFrame()
+        self.banner.setObjectName("plan_read_only_banner")
+        style.banner(self.banner)
+        row = QHBoxLayout(self.banner)
+        row.setContentsMargins(style.MARGIN, style.GAP, style.MARGIN, style.GAP)
+        row.setSpacing(style.GAP)
+        self.banner_icon = QLabel()
+        self.banner_title = QLabel()
+        self.banner_title.setObjectName("plan_read_only_title")
+        font = self.banner_title.font()
+        font.setBold(True)
+        self.banner_title.setFont(font)
+        self.banner_text = QLabel()
+        self.banner_text.setObjectName("plan_read_only_text")
+        self.banner_text.setWordWrap(True)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addWidget(self.banner_title)
+        texts.addWidget(self.banner_text)
+        row.addWidget(self.banner_icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(texts, 1)
+        row.addWidget(self.new_draft_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.banner.hide()
+        return self.banner
 
     def add_shortcuts(self, page: QWidget) -> None:
         """Keys that work anywhere on the editor's page while it is shown."""
@@ -187,12 +219,8 @@ class PlanHeader(QWidget):
         self.versions.setEnabled(self.versions.count() > 1)
         self.versions.setVisible(self.versions.count() > 0)
         self.version_label.setVisible(self.versions.count() > 0)
+        self._show_banner(info)
         notes = []
-        if info is not None and info.row.status == "accepted":
-            notes.append(_("An accepted plan cannot be changed. To change it, start a new "
-                           "draft from it."))
-        elif info is not None and info.row.status == "superseded":
-            notes.append(_("A later version replaces this one."))
         if info is not None and info.customer_language != info.print_language:
             notes.append(_("The customer's language is {language}: the plan prints in "
                            "Finnish. Consider an interpreter.").format(
@@ -201,12 +229,31 @@ class PlanHeader(QWidget):
         self.note.setVisible(bool(notes))
         self.message.setVisible(bool(self.message.text()))
 
+    def _show_banner(self, info: PlanVersionInfo | None) -> None:
+        status = info.row.status if info is not None else "draft"
+        if info is None or status not in ("accepted", "superseded"):
+            self.banner.hide()
+            return
+        if status == "accepted":
+            title = _("Accepted {date} · read-only").format(
+                date=format_date(info.row.accepted_at))
+            text = _("An accepted plan cannot be changed. To change it, start a new "
+                     "draft from it.")
+        else:
+            title = _("Superseded · read-only")
+            text = _("A later version replaces this one.")
+        self.banner_title.setText(title)
+        self.banner_text.setText(text)
+        self.banner_icon.setPixmap(icon("mdi6.lock-outline", self).pixmap(24, 24))
+        self.banner.setAccessibleName(title)
+        self.banner.show()
+
     def set_save_state(self, message: str = "", warning: bool = False, **values: str) -> None:
         """The save state as a message id (and its values), so that it follows a change
         of language like every other text."""
         self.save_message = (message, warning, values)
         text = _(message).format(**values) if message else ""
-        self.save_state.setText(("⚠ " + text) if warning and text else text)
+        style.set_status(self.save_state, style.WARN if warning and text else None, text)
 
     def say(self, text: str) -> None:
         self.message.setText(text)

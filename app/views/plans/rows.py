@@ -68,10 +68,8 @@ class GoalRow(Row):
         self.kind.setCurrentIndex(max(0, self.kind.findData(item.kind)))
         self.text.setText(item.text)
 
-    def set_read_only(self, read_only: bool) -> None:
-        super().set_read_only(read_only)
-        self.kind.setEnabled(not read_only)
-        self.text.setReadOnly(read_only)
+    def fields(self) -> list[QWidget]:
+        return [self.kind, self.text]
 
 
 class ActionRow(Row):
@@ -127,12 +125,8 @@ class ActionRow(Row):
         self.due.set_date(item.due_on)
         self.done.setChecked(item.done)
 
-    def set_read_only(self, read_only: bool) -> None:
-        super().set_read_only(read_only)
-        self.actor.setEnabled(not read_only)
-        self.text.setReadOnly(read_only)
-        self.due.setReadOnly(read_only)
-        self.done.setEnabled(not read_only)
+    def fields(self) -> list[QWidget]:
+        return [self.actor, self.text, self.due, self.done]
 
     def date_errors(self) -> list[str]:
         return [DATE_FORMAT_ERROR] if self.due.invalid else []
@@ -202,11 +196,8 @@ class ServiceRow(Row):
         self.ends.set_date(item.ends_on)
         self.note.setText(item.note)
 
-    def set_read_only(self, read_only: bool) -> None:
-        super().set_read_only(read_only)
-        self.kind.setEnabled(not read_only)
-        for edit in (self.provider, self.starts, self.ends, self.note):
-            edit.setReadOnly(read_only)
+    def fields(self) -> list[QWidget]:
+        return [self.kind, self.provider, self.starts, self.ends, self.note]
 
     def date_errors(self) -> list[str]:
         return [DATE_FORMAT_ERROR] if self.starts.invalid or self.ends.invalid else []

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -18,8 +17,9 @@ from app.dto.plans import PlanActionItem, PlanContent, PlanGoalItem
 from app.i18n import N_, _
 from app.rules import plan_vocabulary as vocab
 from app.rules import plan_wordings
+from app.views import style
 from app.views.common import FieldError
-from app.views.plans.fields import DATE_FORMAT_ERROR, RowList, WordingButton
+from app.views.plans.fields import DATE_FORMAT_ERROR, RowList, WordingButton, lock
 from app.views.plans.rows import ActionRow, GoalRow, ServiceRow
 
 # Which fields (error keys before the first dot) each section edits.
@@ -77,14 +77,11 @@ class Section(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.heading = QLabel()
         self.heading.setObjectName(f"plan_{key}_heading")
-        font = self.heading.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.heading.setFont(font)
+        style.heading(self.heading)
         self.intro = QLabel()
         self.intro.setObjectName(f"plan_{key}_intro")
         self.intro.setWordWrap(True)
-        self.intro.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        style.secondary(self.intro)
         self.layout_.addWidget(self.heading)
         self.layout_.addWidget(self.intro)
         self.plan_type, self.plan_lang = "employment", "fi"
@@ -185,7 +182,7 @@ class GoalsSection(Section):
 
     def set_read_only(self, read_only: bool) -> None:
         super().set_read_only(read_only)
-        self.summary.setReadOnly(read_only)
+        lock(self.summary, read_only)
         self.summary_wording.setVisible(not read_only)
         self.goals.set_read_only(read_only)
 

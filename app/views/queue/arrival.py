@@ -1,7 +1,9 @@
 """ArrivalDialog: register a walk-in in a few keystrokes.
 
 Type a name or identity code and pick the customer with ↓ and Enter, or leave it empty
-for an anonymous visitor; choose the service, an optional priority and a note."""
+for an anonymous visitor; choose the service, an optional priority and a note. Typed text
+that is not a chosen customer never becomes an anonymous ticket by itself: the worker
+chooses "anonymous ticket" or "new customer" (which keeps the typed name)."""
 
 from __future__ import annotations
 
@@ -11,27 +13,46 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.dto.customers import CustomerPage
+from app.dto.customers import CustomerCard, CustomerPage
 from app.dto.queue import TicketRow
 from app.i18n import _
 from app.rules import hetu as hetu_rules
 from app.rules.codes import PRIORITY_REASONS, ServiceArea
+from app.rules.customer import CustomerInput
 from app.services.area_lookup import AreaLookupService, AreaMatch
 from app.services.customers import CustomerService
 from app.services.queue import QueueService
 from app.views.common import FieldError, label
+from app.views.customers.dialog import CustomerDialog
 from app.views.operations import QueryOp, WriteOp, drop_pending
 from app.views.tasks import TaskRunner
 
 AREA = "\0area"  # the result row that searches the area's register
+MATCHES = 8  # the list shows this many; more: a hint to type more of the name
+
+
+def typed_customer(text: str) -> CustomerInput:
+    """A new customer's form from what was typed: an identity code, "Last, First" or
+    "last first…" (the desk types the last name first, as the list shows names)."""
+    text = " ".join(text.split())
+    if hetu_rules.has_shape(text):
+        return CustomerInput(hetu=hetu_rules.normalise(text))
+
+    def cap(words: str) -> str:
+        return " ".join(w[:1].upper() + w[1:] for w in words.split())
+
+    last, _sep, first = text.partition(",") if "," in text else text.partition(" ")
+    return CustomerInput(last_name=cap(last), first_names=cap(first))
 
 
 class ArrivalDialog(QDialog):
@@ -52,8 +73,30 @@ class ArrivalDialog(QDialog):
         self.results = QListWidget()
         self.results.setObjectName("arrival_results")
         self.results.setMaximumHeight(150)
+        self.more = QLabel()
+        self.more.setObjectName("arrival_more")
+        self.more.setWordWrap(True)
+        self.more.hide()
         self.chosen = QLabel()
         self.chosen.setObjectName("arrival_chosen")
+        self.chosen.setWordWrap(True)
+        # Typed text that is no chosen customer: the worker decides what it is.
+        self.unmatched = QWidget()
+        self.unmatched.setObjectName("arrival_unmatched")
+        row = QHBoxLayout(self.unmatched)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.anonymous_button = QPushButton()
+        self.anonymous_button.setObjectName("arrival_anonymous")
+        self.anonymous_button.clicked.connect(self.give_anonymous)
+        self.register_button = QPushButton()
+        self.register_button.setObjectName("arrival_register")
+        self.register_button.clicked.connect(self.register_customer)
+        row.addWidget(self.anonymous_button)
+        row.addWidget(self.register_button)
+        row.addStretch(1)
+        self.unmatched.hide()
+        self.customer_dialog: CustomerDialog | None = None
+        self.searched: str | None = None  # the query the list shows the results of
         self.service = QComboBox()
         self.service.setObjectName("arrival_service")
         for code in services:
@@ -71,7 +114,9 @@ class ArrivalDialog(QDialog):
             lbl.setBuddy(widget)
         form.addRow(self.labels[0], self.search)
         form.addRow("", self.results)
+        form.addRow("", self.more)
         form.addRow("", self.chosen)
+        form.addRow("", self.unmatched)
         form.addRow(self.labels[1], self.service)
         form.addRow(self.labels[2], self.priority)
         form.addRow(self.labels[3], self.note)
@@ -109,6 +154,14 @@ class ArrivalDialog(QDialog):
         self.priority.setItemText(0, _("No priority"))
         for i, text in enumerate(PRIORITY_REASONS.values(), 1):
             self.priority.setItemText(i, _(text))
+        self.more.setText(_("More than {n} match: type more of the name.").format(n=MATCHES))
+        self.anonymous_button.setText(_("Give an &anonymous ticket"))
+        self.anonymous_button.setAccessibleName(_("Give an anonymous ticket"))
+        self.anonymous_button.setToolTip(_("The typed name is not kept."))
+        self.register_button.setText(_("New c&ustomer…"))
+        self.register_button.setAccessibleName(_("New customer"))
+        self.register_button.setToolTip(_("Register a new customer with the typed name, "
+                                          "then give the ticket."))
         self._show_chosen()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Give a ticket"))
 
@@ -135,9 +188,8 @@ class ArrivalDialog(QDialog):
     # --- choosing the customer -----------------------------------------------------------
 
     def _typed(self, text: str) -> None:
-        if self.customer_id is not None:
-            self.customer_id = None
-            self._show_chosen()
+        self.customer_id = None
+        self._show_chosen()
         self.debounce.start()
 
     def _search(self) -> None:
@@ -145,10 +197,15 @@ class ArrivalDialog(QDialog):
         if not query:
             drop_pending(self, "search")
             self.results.clear()
+            self.more.hide()
+            self.searched = None
+            self._show_chosen()
             return
 
         def shown(page: CustomerPage) -> None:
             self.results.clear()
+            self.searched = query
+            self.more.setVisible(page.has_more)
             for row in page.rows:
                 text = f"{row.name}  ·  {row.hetu_masked or row.customer_number}"
                 item = QListWidgetItem(text)
@@ -163,9 +220,10 @@ class ArrivalDialog(QDialog):
                                   "logged."))
                 item.setData(Qt.ItemDataRole.UserRole, (AREA, hetu_rules.normalise(query)))
                 self.results.addItem(item)
+            self._show_chosen()
 
-        QueryOp(self.runner, self, lambda: self.customers.page(query, limit=8), success=shown) \
-            .latest("search").run_in_background()
+        QueryOp(self.runner, self, lambda: self.customers.page(query, limit=MATCHES),
+                success=shown).latest("search").run_in_background()
 
     def _pick(self, item: QListWidgetItem) -> None:
         customer_id, name = item.data(Qt.ItemDataRole.UserRole)
@@ -181,6 +239,8 @@ class ArrivalDialog(QDialog):
         self.search.blockSignals(False)
         self.customer_id, self.chosen_point = customer_id, point
         self.results.clear()
+        self.more.hide()
+        self.error.show_message("")
         self._show_chosen()
         self.service.setFocus()
 
@@ -201,38 +261,75 @@ class ArrivalDialog(QDialog):
             .run_in_background()
 
     def _show_chosen(self) -> None:
+        typed = self.search.text().strip()
+        self.unmatched.setVisible(bool(typed) and self.customer_id is None)
         if self.customer_id and self.chosen_point:
             self.chosen.setText(_("Customer: {name} ({point})").format(
                 name=self.search.text(), point=self.chosen_point))
         elif self.customer_id:
             self.chosen.setText(_("Customer: {name}").format(name=self.search.text()))
-        else:
+        elif not typed:
             self.chosen.setText(_("No customer chosen: an anonymous visitor."))
+        elif self.searched == typed and not self.results.count():
+            self.chosen.setText(_("No customer matches “{text}”.").format(text=typed))
+        else:
+            self.chosen.setText(_("Not in the list?"))
+
+    def register_customer(self) -> None:
+        """The new-customer form with the typed name; once saved, they are the customer."""
+        dialog = CustomerDialog(self.runner, self.customers.create,
+                                typed_customer(self.search.text()), _("New customer"), self)
+
+        def saved() -> None:
+            card: CustomerCard | None = dialog.saved
+            if card is not None:
+                self._choose(card.id, f"{card.last_name}, {card.first_names}")
+
+        dialog.accepted.connect(saved)
+        self.customer_dialog = dialog
+        dialog.open()
+
+    def give_anonymous(self) -> None:
+        """The worker's explicit choice: a ticket without a customer (the text is dropped)."""
+        self._register(None)
 
     # --- registering ---------------------------------------------------------------------
 
     def submit(self) -> None:
-        if self.search.text().strip() and self.customer_id is None and self.results.count():
-            self.error.show_message(_(
-                "Choose the customer from the list, or clear the search for an anonymous visitor."
-            ))
-            self.results.setFocus()
-            self.results.setCurrentRow(0)
+        if self.search.text().strip() and self.customer_id is None:
+            # Never silently anonymous: the typed name may be a customer not found yet.
+            self._show_chosen()
+            if self.results.count():
+                self.error.show_message(_("Choose the customer from the list, give an "
+                                          "anonymous ticket or register a new customer."))
+                self.results.setFocus()
+                self.results.setCurrentRow(0)
+            else:
+                self.error.show_message(_("No customer is chosen: give an anonymous ticket "
+                                          "or register a new customer."))
+                # The choice that keeps the name: a second Enter must not drop it.
+                self.register_button.setFocus()
             return
-        customer_id = self.customer_id
+        self._register(self.customer_id)
+
+    def _register(self, customer_id: str | None) -> None:
         service, priority = self.service.currentData(), self.priority.currentData()
         note = self.note.text()
-        self.buttons.setEnabled(False)
+        self._enable(False)
 
         def done(ticket: TicketRow) -> None:
             self.registered = ticket
-            self.buttons.setEnabled(True)
+            self._enable(True)
             self.accept()
 
         WriteOp(self.runner, self,
                 lambda: self.queue.register_walk_in(customer_id, service, priority, note),
                 success=done).run_in_background()
 
+    def _enable(self, on: bool) -> None:
+        for widget in (self.buttons, self.anonymous_button, self.register_button):
+            widget.setEnabled(on)
+
     def show_error(self, text: str) -> None:
-        self.buttons.setEnabled(True)
+        self._enable(True)
         self.error.show_message(text)

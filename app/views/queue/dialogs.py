@@ -30,15 +30,27 @@ def _fill_services(combo: QComboBox, services: list[str], current: str | None) -
 
 class VisitRecordDialog(FormDialog):
     """The visit record: at the end of a service, or for a phone or video contact
-    (`contact=True` adds the channel and the length)."""
+    (`contact=True` adds the channel and the length). `finishing` names the ticket and
+    customer whose visit it ends ("A 012 · Virtanen M."), so the worker sees which."""
 
     def __init__(self, services: list[str], service_area: str, times: str = "",
-                 contact: bool = False, parent: QWidget | None = None) -> None:
+                 contact: bool = False, parent: QWidget | None = None,
+                 finishing: str = "") -> None:
         super().__init__("visit_dialog", parent)
         self.contact = contact
+        self.finishing = finishing
+        self.whom = QLabel(finishing)
+        self.whom.setObjectName("visit_whom")
+        self.whom.setWordWrap(True)
+        font = self.whom.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.whom.setFont(font)
+        self.whom.setVisible(bool(finishing))
         self.times = QLabel(times)
         self.times.setObjectName("visit_times")
         self.layout_.insertWidget(0, self.times)
+        self.layout_.insertWidget(0, self.whom)
         self.times.setVisible(bool(times))
         if contact:
             self.channel = QComboBox()
@@ -77,7 +89,12 @@ class VisitRecordDialog(FormDialog):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(_("Record a contact") if self.contact else _("Finish the service"))
+        if self.contact:
+            self.setWindowTitle(_("Record a contact"))
+        elif self.finishing:
+            self.setWindowTitle(_("Finish the service: {who}").format(who=self.finishing))
+        else:
+            self.setWindowTitle(_("Finish the service"))
         self.retranslate_rows()
         self.offer_feedback.setText(_("Offer &feedback to the customer"))
         self.offer_feedback.setToolTip(_("Opens the feedback window facing the customer, on "

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from app.dto.queue import TicketRow
 from app.i18n import N_, _, format_number, ngettext
-from app.rules.codes import ServiceArea, TicketState
+from app.rules.codes import PRIORITY_REASONS, ServiceArea, TicketState
 from app.views.common import label
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -26,7 +26,8 @@ def marks(row: TicketRow) -> str:
     """Why this ticket is special, in words (never colour alone)."""
     words = []
     if row.priority:
-        words.append("▲ " + _("priority"))
+        reason = PRIORITY_REASONS.get(row.priority_reason or "")
+        words.append("▲ " + (_(reason) if reason else _("priority")))
     if row.own_coach_on_duty:
         words.append(_("own coach on duty"))
     if row.transferred_to_name:

@@ -1,16 +1,22 @@
-"""QueuePage: one desk's view of the walk-in queue."""
+"""QueuePage: one desk's view of the walk-in queue.
+
+The customer at this desk comes first, large, with what can be done with them beside it;
+the waiting list and the other desks below. F5 never opens a second visit: while someone
+is still at the desk it asks to finish them first."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QTableView,
@@ -19,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.dto.queue import QueueSnapshot, TicketRow
-from app.i18n import N_, _, format_number, format_time
+from app.i18n import N_, _, format_number, format_time, ngettext
 from app.rules.codes import ServiceArea, TicketState
 from app.services.area_lookup import AreaLookupService
 from app.services.customers import CustomerService
 from app.services.feedback import FeedbackService
 from app.services.queue import QueueService
+from app.views import style
 from app.views.common import heading_label, icon, label, list_table, shortcut
 from app.views.feedback.customer_window import CustomerFeedbackWindow
 from app.views.operations import QueryOp, WriteOp, refresh_on_change
@@ -51,6 +58,9 @@ ACTIONS = (
     ("transfer", "mdi6.swap-horizontal", "F11", N_("T&ransfer…")),
     ("finish", "mdi6.check", "F12", N_("&Finish…")),
 )
+# The actions on the customer at the desk, beside them: (row, column) in their grid.
+CURRENT_ACTIONS = {"start": (0, 0), "recall": (0, 1), "not_present": (1, 1),
+                   "transfer": (1, 0), "finish": (0, 0)}
 
 
 class QueuePage(QWidget):
@@ -59,9 +69,11 @@ class QueuePage(QWidget):
     def __init__(self, queue: QueueService, customers: CustomerService,
                  feedback: FeedbackService, runner: TaskRunner,
                  parent: QWidget | None = None,
-                 lookup: AreaLookupService | None = None) -> None:
+                 lookup: AreaLookupService | None = None,
+                 now: Callable[[], datetime] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("queue_page")
+        self._clock = now  # the services' clock (session.now): live times tick from it
         self.queue, self.customers, self.feedback = queue, customers, feedback
         self.lookup = lookup
         self.runner = runner
@@ -70,6 +82,7 @@ class QueuePage(QWidget):
         self.point_services: list[str] = []
         self.started = False
         self.dialog: Any = None
+        self.feedback_window: CustomerFeedbackWindow | None = None
         self.offers_feedback = False
         self._build()
         self.refresh_timer = QTimer(self)
@@ -91,6 +104,7 @@ class QueuePage(QWidget):
         self.duty_label.setObjectName("queue_duty")
         self.duty_label.setWordWrap(True)
         self.duty_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        style.secondary(self.duty_label)
         self.desk_button = QPushButton()
         self.desk_button.setObjectName("queue_desk")
         self.desk_button.clicked.connect(self.edit_desk)
@@ -104,30 +118,6 @@ class QueuePage(QWidget):
         top.addWidget(self.new_button)
         layout.addLayout(top)
 
-        lists = QHBoxLayout()
-        self.waiting_model = WaitingTableModel(self)
-        self.serving_model = ServingTableModel(self)
-        self.waiting_box = QGroupBox()
-        self.waiting_table = list_table("queue_waiting", self.waiting_model)
-        QVBoxLayout(self.waiting_box).addWidget(self.waiting_table)
-        self.serving_box = QGroupBox()
-        self.serving_table = list_table("queue_serving", self.serving_model)
-        QVBoxLayout(self.serving_box).addWidget(self.serving_table)
-        lists.addWidget(self.waiting_box, 1)
-        lists.addWidget(self.serving_box, 1)
-        layout.addLayout(lists, 1)
-        self.waiting_table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.serving_table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.waiting_table.doubleClicked.connect(lambda _i: self.call_selected())
-
-        self.current = QLabel()
-        self.current.setObjectName("queue_current")
-        self.current.setWordWrap(True)
-        font = self.current.font()
-        font.setBold(True)
-        self.current.setFont(font)
-        layout.addWidget(self.current)
-        buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for name, icon_name, key, _text in ACTIONS:
             button = QPushButton()
@@ -135,18 +125,81 @@ class QueuePage(QWidget):
             shortcut(self, key, button)
             button.setIcon(icon(icon_name, self))
             button.clicked.connect(getattr(self, name))
-            buttons.addWidget(button)
             self.buttons[name] = button
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        layout.addWidget(self._build_current())
+
+        lists = QHBoxLayout()
+        self.waiting_model = WaitingTableModel(self)
+        self.serving_model = ServingTableModel(self)
+        self.waiting_box = QGroupBox()
+        self.waiting_table = list_table("queue_waiting", self.waiting_model)
+        waiting_layout = QVBoxLayout(self.waiting_box)
+        waiting_layout.addWidget(self.waiting_table)
+        under = QHBoxLayout()
+        under.addWidget(self.buttons["call_selected"])
+        under.addStretch(1)
+        waiting_layout.addLayout(under)
+        self.serving_box = QGroupBox()
+        self.serving_table = list_table("queue_serving", self.serving_model)
+        QVBoxLayout(self.serving_box).addWidget(self.serving_table)
+        lists.addWidget(self.waiting_box, 1)
+        lists.addWidget(self.serving_box, 1)
+        layout.addLayout(lists, 1)
+        self.waiting_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.serving_table.selectionModel().selectionChanged.connect(self._selected_serving)
+        self.waiting_table.doubleClicked.connect(lambda _i: self.call_selected())
+
         self.stats = QLabel()
         self.stats.setObjectName("queue_stats")
+        style.secondary(self.stats)
         self.message = QLabel()
         self.message.setObjectName("queue_message")
         bottom = QHBoxLayout()
         bottom.addWidget(self.stats, 1)
         bottom.addWidget(self.message)
         layout.addLayout(bottom)
+
+    def _build_current(self) -> QGroupBox:
+        """The customer at this desk: ticket, name, service, times and note; the actions
+        on them beside; when no one is there, a calm line and Call next."""
+        self.current_box = QGroupBox()
+        self.current_box.setObjectName("queue_current_box")
+        row = QHBoxLayout(self.current_box)
+        row.setSpacing(style.MARGIN * 2)
+        self.current_code = QLabel()
+        self.current_code.setObjectName("queue_current_code")
+        font = self.current_code.font()
+        font.setPointSizeF(font.pointSizeF() * 2.4)
+        font.setBold(True)
+        self.current_code.setFont(font)
+        self.current_code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.current_code, 0, Qt.AlignmentFlag.AlignTop)
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        self.current_name = style.heading(QLabel())
+        self.current_name.setObjectName("queue_current_name")
+        self.current_info = QLabel()
+        self.current_info.setObjectName("queue_current_info")
+        self.current_times = QLabel()
+        self.current_times.setObjectName("queue_current_times")
+        self.current_note = QLabel()
+        self.current_note.setObjectName("queue_current_note")
+        for lbl in (self.current_name, self.current_info, self.current_times,
+                    self.current_note):
+            lbl.setWordWrap(True)
+            text.addWidget(lbl)
+        text.addStretch(1)
+        row.addLayout(text, 1)
+        actions = QGridLayout()
+        actions.setSpacing(style.GAP)
+        for name, (r, c) in CURRENT_ACTIONS.items():
+            actions.addWidget(self.buttons[name], r, c)
+        actions.addWidget(self.buttons["call_next"], 0, 0)
+        actions.setRowStretch(2, 1)
+        row.addLayout(actions)
+        self.current_box.setSizePolicy(QSizePolicy.Policy.Preferred,
+                                       QSizePolicy.Policy.Maximum)
+        return self.current_box
 
     def retranslate(self) -> None:
         self.heading.setText(_("Queue"))
@@ -155,6 +208,7 @@ class QueuePage(QWidget):
         self.new_button.setAccessibleName(_("New walk-in"))
         self.desk_button.setText(_("My &desk…"))
         self.desk_button.setAccessibleName(_("My desk"))
+        self.current_box.setAccessibleName(_("At your desk"))
         self.waiting_table.setAccessibleName(_("Waiting customers"))
         self.serving_table.setAccessibleName(_("Customers being served"))
         for name, _icon, key, text in ACTIONS:
@@ -198,13 +252,21 @@ class QueuePage(QWidget):
         self.tick_timer.stop()
 
     def clear(self) -> None:
-        """Signed out: off duty here; the next person's queue loads when shown."""
+        """Signed out: nothing of the previous worker stays (their customer at the desk,
+        an open dialog with what was typed in it, the last message); the next person's
+        queue loads when shown."""
         self.deactivate()
         self.started = False
         self.snapshot = None
         for model in (self.waiting_model, self.serving_model):
             if model.now is not None:
                 model.set_rows([], model.now)
+        # (The customer's own feedback window stays: it holds nothing of the worker's.)
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+        self.offers_feedback = False  # the previous worker's habit, not the next one's
         self.message.setText("")
         self._show()
 
@@ -231,11 +293,20 @@ class QueuePage(QWidget):
         self.count_changed.emit(len(snapshot.waiting))
         self._show()
 
+    def now(self) -> datetime | None:
+        """The services' clock; between reads, the last snapshot's time moved on."""
+        if self._clock is not None:
+            return self._clock()
+        if self.snapshot is None:
+            return None
+        return self.snapshot.now + timedelta(milliseconds=self.since.elapsed())
+
     def _tick(self) -> None:
-        if self.snapshot is not None:
-            now = self.snapshot.now + timedelta(milliseconds=self.since.elapsed())
+        now = self.now()
+        if self.snapshot is not None and now is not None:
             self.waiting_model.tick(now)
             self.serving_model.tick(now)
+            self._show_current()
 
     @staticmethod
     def _selected(table: QTableView, model: Any) -> str | None:
@@ -257,8 +328,7 @@ class QueuePage(QWidget):
         if snap is None:
             self.stats.setText("")
             self.duty_label.setText("")
-            self.current.setText("")
-            self._update_buttons()
+            self._show_current()
             return
         self.waiting_box.setTitle(_("Waiting ({n})").format(n=format_number(len(snap.waiting))))
         self.serving_box.setTitle(_("Being served"))
@@ -276,21 +346,60 @@ class QueuePage(QWidget):
                                     + services)
         else:
             self.duty_label.setText(_("Not on duty"))
+        self._show_current()
+
+    def _show_current(self) -> None:
+        """The customer at this desk, with their live waiting and service times."""
         ticket = self.current_ticket()
+        snap = self.snapshot
+        desk = snap.duty.desk if snap is not None and snap.duty is not None else ""
+        self.current_box.setTitle(_("At your desk (desk {desk})").format(desk=desk) if desk
+                                  else _("At your desk"))
+        self.current_code.setVisible(ticket is not None)
+        self.current_note.setVisible(False)
         if ticket is None:
-            self.current.setText(_("No customer at your desk. Call the next one with F5."))
+            self.current_code.setText("")
+            self.current_name.setText(_("No one at your desk.") if snap else "")
+            waiting = len(snap.waiting) if snap else 0
+            self.current_info.setText(
+                ngettext("{n} customer waiting. Call the next one with F5.",
+                         "{n} customers waiting. Call the next one with F5.", waiting)
+                .format(n=format_number(waiting)) if snap and waiting else
+                _("No one is waiting.") if snap else "")
+            self.current_times.setText("")
         else:
-            state = label(TicketState(ticket.state))
-            who = ticket.customer_label or _("(anonymous)")
-            since = ticket.service_started_at or ticket.called_at
-            text = _("At your desk: {code} · {who} · {service} · {state} {time}").format(
-                code=ticket.code, who=who, service=label(ServiceArea(ticket.service_area)),
-                state=state.lower(), time=format_time(since))
+            self.current_code.setText(ticket.code)
+            self.current_name.setText(ticket.customer_label or _("(anonymous)"))
+            self.current_info.setText("  ·  ".join((
+                label(ServiceArea(ticket.service_area)), label(TicketState(ticket.state)))))
+            self.current_times.setText(self._times(ticket))
             notes = [n for n in (ticket.note, ticket.transfer_note) if n]
             if notes:
-                text += "\n" + _("Note: {note}").format(note=" / ".join(notes))
-            self.current.setText(text)
+                self.current_note.setText("✎ " + _("Note: {note}").format(
+                    note=" / ".join(notes)))
+                self.current_note.setVisible(True)
+        self.current_box.setAccessibleDescription(self.current_text())
         self._update_buttons()
+
+    def _times(self, ticket: TicketRow) -> str:
+        now = self.now() or ticket.arrived_at
+        waited = minutes_since(ticket.arrived_at, ticket.called_at or now) or 0
+        parts = [_("Waited {n} min").format(n=format_number(waited))]
+        if ticket.state == TicketState.SERVING.value:
+            served = minutes_since(ticket.service_started_at, now) or 0
+            parts.append(_("in service {n} min").format(n=format_number(served)))
+        elif ticket.called_at is not None:
+            parts.append(_("called at {time}").format(time=format_time(ticket.called_at)))
+        return "  ·  ".join(parts)
+
+    def current_text(self) -> str:
+        """The customer at the desk in one line (read aloud; the tests read it too)."""
+        return "  ·  ".join(t for t in (
+            self.current_code.text(), self.current_name.text(), self.current_info.text(),
+            self.current_times.text()) if t)
+
+    def _selected_serving(self, *_args: object) -> None:
+        self._show_current()
 
     def current_ticket(self) -> TicketRow | None:
         """The selected ticket being served, else this worker's latest one."""
@@ -303,18 +412,31 @@ class QueuePage(QWidget):
     def _update_buttons(self, *_args: object) -> None:
         ticket = self.current_ticket()
         state = ticket.state if ticket else None
+        called, serving = TicketState.CALLED.value, TicketState.SERVING.value
         on_duty = self.snapshot is not None and self.snapshot.duty is not None
+        # Enabled: the key works. Shown: it belongs beside the customer at the desk.
+        # Call next stays enabled while someone is at the desk: F5 then asks to finish.
         enabled = {
             "call_next": on_duty,
             "call_selected": self._selected(self.waiting_table, self.waiting_model) is not None,
-            "recall": state == TicketState.CALLED.value,
-            "not_present": state == TicketState.CALLED.value and bool(ticket and ticket.recalls),
-            "start": state == TicketState.CALLED.value,
+            "recall": state == called,
+            "not_present": state == called and bool(ticket and ticket.recalls),
+            "start": state == called,
             "transfer": ticket is not None,
-            "finish": state == TicketState.SERVING.value,
+            "finish": state == serving,
+        }
+        shown = {
+            "call_next": ticket is None,
+            "recall": state == called,
+            "not_present": state == called,
+            "start": state == called,
+            "transfer": ticket is not None,
+            "finish": state == serving,
         }
         for name, on in enabled.items():
             self.buttons[name].setEnabled(on)
+            if name in shown:
+                self.buttons[name].setVisible(shown[name])
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -330,7 +452,17 @@ class QueuePage(QWidget):
     def show_error(self, text: str) -> None:
         self.message.setText("⚠ " + text)
 
+    def busy_ticket(self) -> TicketRow | None:
+        """This worker's customer still at the desk (called or being served)."""
+        mine = self.snapshot.mine if self.snapshot else []
+        return mine[-1] if mine else None
+
     def call_next(self) -> None:
+        busy = self.busy_ticket()
+        if busy is not None:
+            self.ask_to_finish(busy)
+            return
+
         def said(ticket: TicketRow | None) -> str:
             if ticket is None:
                 return _("No one is waiting for your services.")
@@ -338,9 +470,35 @@ class QueuePage(QWidget):
 
         self._run(self.queue.call_next, said)
 
+    def ask_to_finish(self, busy: TicketRow) -> None:
+        """Someone is still at the desk: one visit at a time. Serving: offer to finish it
+        (F12's dialog); called: say how to go on (start, call again, not present)."""
+        who = f"{busy.code} · {busy.customer_label or _('(anonymous)')}"
+        box = QMessageBox(QMessageBox.Icon.Information, _("Still at your desk"), "", parent=self)
+        box.setObjectName("queue_busy")
+        if busy.state == TicketState.SERVING.value:
+            box.setText(_("You are still serving {who}. Finish this visit before calling "
+                          "the next customer.").format(who=who))
+            finish = box.addButton(_("&Finish {code}…").format(code=busy.code),
+                                   QMessageBox.ButtonRole.AcceptRole)
+            finish.setObjectName("queue_busy_finish")
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.setDefaultButton(finish)
+            finish.clicked.connect(lambda: self.finish(busy))
+        else:
+            box.setText(_("{who} has been called to your desk. Start the service (F9), call "
+                          "again (F7) or mark them not present (F8) before calling the next "
+                          "customer.").format(who=who))
+            box.addButton(QMessageBox.StandardButton.Ok)
+        self.dialog = box
+        box.open()
+
     def call_selected(self) -> None:
         ticket_id = self._selected(self.waiting_table, self.waiting_model)
-        if ticket_id is not None:
+        busy = self.busy_ticket()
+        if ticket_id is not None and busy is not None:
+            self.ask_to_finish(busy)
+        elif ticket_id is not None:
             self._run(lambda: self.queue.call(ticket_id), lambda t: _(
                 "Calling {code} to desk {desk}.").format(code=t.code, desk=t.desk))
 
@@ -370,15 +528,18 @@ class QueuePage(QWidget):
 
         QueryOp(self.runner, self, self.queue.staff_choices, success=opened).run_in_background()
 
-    def finish(self) -> None:
-        ticket = self.current_ticket()
-        if ticket is None or self.snapshot is None:
+    def finish(self, ticket: TicketRow | None = None) -> None:
+        """F12: the visit record of the customer at the desk (named in the dialog)."""
+        ticket = ticket if isinstance(ticket, TicketRow) else self.current_ticket()
+        now = self.now()
+        if ticket is None or now is None:
             return
-        now = self.snapshot.now + timedelta(milliseconds=self.since.elapsed())
         times = _("Waited {wait} min, served {served} min.").format(
             wait=format_number(minutes_since(ticket.arrived_at, ticket.called_at or now) or 0),
             served=format_number(minutes_since(ticket.service_started_at, now) or 0))
-        dialog = VisitRecordDialog(self.point_services, ticket.service_area, times, parent=self)
+        who = ticket.customer_label or _("(anonymous)")
+        dialog = VisitRecordDialog(self.point_services, ticket.service_area, times, parent=self,
+                                   finishing=f"{ticket.code} · {who}")
         dialog.offer_feedback.setChecked(self.offers_feedback)  # as at the last visit
 
         def then(_result: Any) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog
-
 from app import i18n
 from app.i18n import _
 from app.printing.reports_pdf import ReportsDocument, render_reports
+from app.services.reports import REPORTS
+from app.views import file_dialogs
 from app.views.operations import QueryOp
 
 if TYPE_CHECKING:
@@ -43,8 +43,15 @@ class ExportActions(_Page):
         def figure_texts(self) -> list[tuple[str, str]]: ...
 
     def ask_path(self, caption: str, suggested: str, kinds: str) -> str:
-        path, _filter = QFileDialog.getSaveFileName(self, caption, suggested, kinds)
-        return path
+        path = file_dialogs.ask_save_path(self, caption, suggested, kinds)
+        return str(path) if path is not None else ""
+
+    def suggested_name(self, title: str, f: ReportFilter, suffix: str) -> str:
+        """What, which period and when it was made: "Visits per week 2026-09-07–2026-11-29
+        2026-12-02.csv" (ISO dates: no "/" and they sort)."""
+        period = f"{f.date_from.isoformat()}–{f.date_to.isoformat()}"
+        return file_dialogs.file_name(f"{title} {period}", day=self.services.session.today(),
+                                      suffix=suffix)
 
     def export(self, fmt: str) -> None:
         f, name = self.filter, self.current_name()
@@ -52,7 +59,7 @@ class ExportActions(_Page):
             return
         kinds = {"csv": _("CSV for Excel (*.csv)"), "xlsx": _("Excel workbooks (*.xlsx)")}
         path = self.ask_path(_("Export the report"),
-                             f"{name}_{f.date_from}_{f.date_to}.{fmt}", kinds[fmt])
+                             self.suggested_name(_(REPORTS[name].title), f, fmt), kinds[fmt])
         if not path:
             return
         self.message.setText(_("Exporting…"))
@@ -68,7 +75,7 @@ class ExportActions(_Page):
         if f is None:
             return
         path = self.ask_path(_("Save the reports as PDF"),
-                             f"reports_{f.date_from}_{f.date_to}.pdf",
+                             self.suggested_name(_("Reports"), f, "pdf"),
                              _("PDF documents (*.pdf)"))
         if not path:
             return

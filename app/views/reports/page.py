@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -27,12 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.dto.report_display import cell
+from app.dto.report_display import cell, partial_note
 from app.dto.reports import PERCENT, Column, FilterOptions, KeyFigures, ReportFilter, ReportTable
 from app.i18n import N_, _, format_date, format_number
 from app.services.registry import Services
 from app.services.reports import REPORTS
-from app.views.common import FieldError, heading_label, icon, list_table, shortcut
+from app.views.common import ColumnFitter, FieldError, heading_label, icon, list_table, shortcut
 from app.views.operations import QueryOp
 from app.views.reports.exports import ExportActions
 from app.views.reports.statistics import StatisticsDialog
@@ -145,17 +144,17 @@ class ReportsPage(ExportActions, QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.report_title.setFont(font)
         column.addWidget(self.report_title)
-        beside = QSplitter(Qt.Orientation.Horizontal)
+        self.beside = beside = QSplitter(Qt.Orientation.Horizontal)
         self.chart = ChartView()
         self.model = ReportTableModel(self)
         self.numbers = list_table("report_numbers", self.model)
-        self.numbers.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.Interactive)  # _fit_columns sets the widths
+        self.fitter = ColumnFitter(self.numbers)  # no figure cut, no sideways scrolling
         beside.addWidget(self.chart)
         beside.addWidget(self.numbers)
-        beside.setStretchFactor(0, 3)
-        beside.setStretchFactor(1, 2)
+        beside.setStretchFactor(0, 1)  # the chart takes what the figures leave
+        beside.setStretchFactor(1, 0)
         beside.setSizes([480, 440])
+
         self.numbers.verticalHeader().setDefaultSectionSize(
             self.numbers.fontMetrics().height() + 6)
         column.addWidget(beside, 1)
@@ -181,7 +180,9 @@ class ReportsPage(ExportActions, QWidget):
         split.addWidget(self.report_list)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
-        split.setSizes([230, 900])
+        # The list of reports some 28 letters wide (its longest words fit at any text
+        # size), the report the rest.
+        split.setSizes([self.fontMetrics().averageCharWidth() * 28, 900])
         return split
 
     def retranslate(self) -> None:
@@ -352,20 +353,26 @@ class ReportsPage(ExportActions, QWidget):
         self.model.set_table(table)
         self._fit_columns()
         self.chart.show_table(table)
-        self.note.setText(table.note_text(_) if table else "")
-        self.note.setVisible(bool(table and table.note))
+        note = " ".join(t for t in (table.note_text(_), partial_note(table)) if t) \
+            if table else ""
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
         self.statistics_button.setVisible(name == "municipal_split")
         for button in (self.csv_button, self.xlsx_button):
             button.setEnabled(table is not None)
 
     def _fit_columns(self) -> None:
-        """Long team names would push the figures out of sight: names are cut at a
-        width (the full text is in the tooltip), figures fit their contents."""
-        self.numbers.resizeColumnsToContents()
-        limit = self.numbers.fontMetrics().averageCharWidth() * 22
-        for column in range(self.model.columnCount()):
-            if self.numbers.columnWidth(column) > limit:
-                self.numbers.setColumnWidth(column, limit)
+        """The table beside the chart gets the width its columns need on one line (the
+        "Total" column was cut off), the chart the rest; with less room the columns
+        share it and a long name wraps (ColumnFitter)."""
+        table, fitter = self.numbers, self.fitter
+        needed = sum(fitter.widths(c)[1] for c in range(self.model.columnCount())) \
+            + 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
+        total = sum(self.beside.sizes())
+        if total > 0:
+            width = min(needed, max(0, total - self.chart.minimumWidth()))
+            self.beside.setSizes([total - width, width])
+        fitter.fit()
 
     def filter_text(self) -> str:
         f = self.filter

@@ -7,11 +7,11 @@ from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QFontInfo, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.dto.report_display import cell, header
+from app.dto.report_display import header, table_cell
 from app.dto.reports import COUNT, HOUR, NUMBER, PERCENT, ReportTable
 from app.printing.report_charts import ChartStyle, draw
 
@@ -34,6 +34,9 @@ class KeyFigureCard(QFrame):
         layout.setSpacing(2)
         self.caption = QLabel()
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # Wrapped: five captions on one line each made the window wider than the screen
+        # at 150 % text.
+        self.caption.setWordWrap(True)
         self.value = QLabel("–")
         font = self.value.font()
         font.setPointSizeF(font.pointSizeF() * 1.7)
@@ -82,15 +85,18 @@ class ReportTableModel(QAbstractTableModel):
         if not index.isValid() or self.table is None:
             return None
         column = self.table.columns[index.column()]
-        value = self.rows[index.row()][index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return cell(column, value)
+            return table_cell(self.table, index.row(), index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and self.table.total and \
                 index.row() == len(self.rows) - 1:
             font = QFont()
             font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.FontRole and self.table.partial_row(index.row()):
+            font = QFont()
+            font.setItalic(True)  # an incomplete period, as its hatched bar
             return font
         return None
 
@@ -125,8 +131,31 @@ class ChartView(FigureCanvasQTAgg):
         self.redraw()
 
     def redraw(self) -> None:
+        self._follow_text_size()
         self.figure.clear()
         if self.table is not None:
             draw(self.figure, self.table, palette_style(self.palette()))
         self.draw_idle()
+
+    def _follow_text_size(self) -> None:
+        """The chart's text (in points) in step with the application's: the figure's
+        dots per inch follow the font's pixel size, 100 at 12 pixels (9 points on a
+        96-dpi screen). At 150 % text the labels were still their 100 % size."""
+        dpi = chart_dpi(self.font()) * self.device_pixel_ratio
+        if abs(self.figure.dpi - dpi) > 0.5:
+            self.figure.set_dpi(dpi)
+            # The canvas keeps its size in pixels: the same pixels in the new inches.
+            ratio = self.device_pixel_ratio
+            self.figure.set_size_inches(max(1, self.width()) * ratio / dpi,
+                                        max(1, self.height()) * ratio / dpi, forward=False)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self.redraw()
+        super().changeEvent(event)
+
+
+def chart_dpi(font: QFont) -> float:
+    """The figure resolution at which the charts' text matches the interface's `font`."""
+    return 100 * QFontInfo(font).pixelSize() / 12
 

@@ -1,5 +1,6 @@
-"""The window's Settings menu: language, text size, the lobby display, the kiosk and its
-PIN, the customer import, signing out and locking the session."""
+"""The window's menus. Settings: language, text size, the page to start on, the lobby
+display, the kiosk and its PIN, the customer import, signing out and locking the
+session. Help: the keyboard shortcuts."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenuBar, QWidget
+from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
 from app import i18n
 from app.config import TEXT_SCALES
@@ -18,6 +19,7 @@ from app.rules.permissions import Permission, allowed
 from app.views.shell.displays import Displays
 from app.views.shell.preferences import Preferences
 from app.views.shell.session import SessionController
+from app.views.shell.shortcuts import OVERVIEW_KEYS
 from app.views.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -67,6 +69,29 @@ class SettingsMenu(QObject):
         self.lock_action = self._action("", session.lock, "Ctrl+Shift+K")
         self.menu.addAction(self.sign_out_action)
         self.menu.addAction(self.lock_action)
+        self.bar = bar
+        self.start_action: QAction | None = None
+        self.help_menu: QMenu | None = None
+        self.shortcuts_action: QAction | None = None
+
+    def add_view_actions(self, start_here: Callable[[bool], object],
+                         show_shortcuts: Callable[[], object]) -> None:
+        """"Start on this page" (ticked on the page the person starts on) after the text
+        size; the Help menu with the keyboard shortcuts (F1, Ctrl+/)."""
+        self.start_action = QAction("", self)
+        self.start_action.setCheckable(True)
+        self.start_action.triggered.connect(lambda on: start_here(bool(on)))
+        self.menu.insertAction(self.lobby_action, self.start_action)
+        self.menu.insertSeparator(self.lobby_action)
+        self.help_menu = self.bar.addMenu("")
+        self.shortcuts_action = self._action("", show_shortcuts)
+        self.shortcuts_action.setShortcuts([QKeySequence(k) for k in OVERVIEW_KEYS])
+        self.help_menu.addAction(self.shortcuts_action)
+        self.retranslate()
+
+    def show_start_page(self, here: bool) -> None:
+        if self.start_action is not None:
+            self.start_action.setChecked(here)
 
     def _action(self, text: str, slot: Callable[[], object],
                 keys: str | None = None) -> QAction:
@@ -90,6 +115,11 @@ class SettingsMenu(QObject):
         self.kiosk_action.setText(_("Open the feedback &kiosk"))
         self.pin_action.setText(_("Set kiosk &PIN…"))
         self.import_action.setText(_("&Import customers…"))
+        if self.start_action is not None:
+            self.start_action.setText(_("&Start on this page"))
+        if self.help_menu is not None and self.shortcuts_action is not None:
+            self.help_menu.setTitle(_("&Help"))
+            self.shortcuts_action.setText(_("&Keyboard shortcuts…"))
         self.language_actions[i18n.current_language()].setChecked(True)
         self.size_actions[self.preferences.text_scale].setChecked(True)
 

@@ -9,7 +9,7 @@ class: the reports page is listed before its module (matplotlib) is imported."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
@@ -48,6 +48,15 @@ class Page(Protocol):
 
 
 @runtime_checkable
+class Focusing(Protocol):
+    """A page that knows its first useful control: the window calls `focus_first()`
+    after showing it (after signing in, after a page switch), unless the worker is
+    arrowing in the navigation."""
+
+    def focus_first(self) -> None: ...
+
+
+@runtime_checkable
 class Counted(Protocol):
     """A page with a count on its navigation row emits it as it changes (0: none)."""
 
@@ -81,6 +90,9 @@ class PageSpec:
     icon: str  # a qtawesome name
     build: Callable[[PageDeps], QWidget]
     needs: Permission | None = None  # what a role needs to see the row
+    # Where focus lands when the page is shown, for a page without `focus_first`: the
+    # first of these that is visible and enabled (else the page's first focusable).
+    first: Callable[[QWidget], Sequence[QWidget]] | None = None
 
     def shown_to(self, actor: Actor) -> bool:
         return self.needs is None or allowed(actor.role, self.needs)

@@ -4,11 +4,20 @@ they are loaded: app.views.main_window.SHELL_MODULES)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
 from PySide6.QtWidgets import QWidget
 
 from app.i18n import N_
+from app.rules.codes import Role
 from app.rules.permissions import Permission
 from app.views.shell.page import PageDeps, PageSpec, checked
+
+if TYPE_CHECKING:
+    from app.services.context import Actor
+    from app.views.appointments.page import AppointmentsPage
+    from app.views.queue.page import QueuePage
 
 
 def _today(deps: PageDeps) -> QWidget:
@@ -25,7 +34,15 @@ def _queue(deps: PageDeps) -> QWidget:
 
     services = deps.services
     return checked(QueuePage(services.queue, services.customers, services.feedback,
-                             deps.runner, lookup=services.area_lookup))
+                             deps.runner, lookup=services.area_lookup,
+                             now=services.session.now))
+
+
+def _queue_first(widget: QWidget) -> Sequence[QWidget]:
+    """Call next when it can be pressed, Finish while someone is at the desk, else the
+    new walk-in (F2)."""
+    page = cast("QueuePage", widget)
+    return (page.buttons["call_next"], page.buttons["finish"], page.new_button)
 
 
 def _appointments(deps: PageDeps) -> QWidget:
@@ -34,6 +51,11 @@ def _appointments(deps: PageDeps) -> QWidget:
     services = deps.services
     return checked(AppointmentsPage(services.appointments, services.calendar_settings,
                                     services.customers, services.session, deps.runner))
+
+
+def _appointments_first(widget: QWidget) -> Sequence[QWidget]:
+    """The grid: its keyboard cursor books and acts (see AppointmentsPage)."""
+    return (cast("AppointmentsPage", widget).grid,)
 
 
 def _customers(deps: PageDeps) -> QWidget:
@@ -92,8 +114,9 @@ def _sync(deps: PageDeps) -> QWidget:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("today", N_("Today"), "mdi6.calendar-check", _today, Permission.CASELOAD_READ),
-    PageSpec("queue", N_("Queue"), "mdi6.account-clock", _queue),
-    PageSpec("appointments", N_("Calendar"), "mdi6.calendar-month", _appointments),
+    PageSpec("queue", N_("Queue"), "mdi6.account-clock", _queue, first=_queue_first),
+    PageSpec("appointments", N_("Calendar"), "mdi6.calendar-month", _appointments,
+             first=_appointments_first),
     PageSpec("customers", N_("Customers"), "mdi6.account-search", _customers),
     PageSpec("caseload", N_("Caseloads"), "mdi6.account-group", _caseload,
              Permission.CASELOAD_READ),
@@ -102,5 +125,17 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("sync", N_("Synchronisation"), "mdi6.sync", _sync),
 )
 ROW = {spec.key: row for row, spec in enumerate(PAGES)}
-# Everyone starts at the queue after signing in.
-START = "queue"
+
+
+def start_page(actor: Actor, chosen: str | None = None) -> str:
+    """Where the person's day starts after signing in: the page they chose ("Start on
+    this page" in the menu) if they may still see it, else by role and service point:
+    an appointment-based point (Ranua) starts in the calendar, a coach and a team lead
+    on Today (their worklist), the desk and the others at the walk-in queue."""
+    if chosen in ROW and PAGES[ROW[chosen]].shown_to(actor):
+        return chosen
+    if actor.by_appointment and actor.role != Role.TEAM_LEAD:
+        return "appointments"
+    if actor.role in (Role.COACH, Role.TEAM_LEAD):
+        return "today"
+    return "queue"

@@ -59,9 +59,20 @@ class SessionController(QObject):
             app.installEventFilter(self.idle)
         self.sync: SyncController | None = None
         # Online with personal credentials: the sync starts once someone signs in.
-        self.sync_starter: Callable[[str], SyncController] | None = None
+        self._sync_starter: Callable[[str], SyncController] | None = None
         self._first_sync: tuple[int, int] | None = None  # pulled so far, of how many
         login.sign_in_requested.connect(self.sign_in)
+
+    @property
+    def sync_starter(self) -> Callable[[str], SyncController] | None:
+        return self._sync_starter
+
+    @sync_starter.setter
+    def sync_starter(self, starter: Callable[[str], SyncController] | None) -> None:
+        """Set by the composition root once the central database is known: the status
+        bar then says so (it is no longer "local only")."""
+        self._sync_starter = starter
+        self.sync_changed.emit()
 
     def attach(self, auth: AuthService, queue: QueueService,
                settings: SettingsService) -> LockView:
@@ -104,6 +115,8 @@ class SessionController(QObject):
         url = auth.session_url
         if self.sync_starter is not None and url and self.sync is None:
             self.attach_sync(self.sync_starter(url))
+        elif self.sync_starter is not None:
+            self.sync_changed.emit()  # signed in offline: no longer "at sign-in"
         QueryOp(self.runner, self, lambda: settings.get("idle_lock_minutes"),
                 success=self._start_idle_watch) \
             .failure(lambda _exc: self._start_idle_watch(IDLE_MINUTES_FALLBACK)) \
@@ -217,6 +230,11 @@ class SessionController(QObject):
 
     def sync_status(self) -> tuple[str, int]:
         """The status bar's text for the sync, and the changes a worker must check."""
+        if self.sync is None and self._sync_starter is not None:
+            # A central database is configured; each session syncs as its own person.
+            if self.actor is None:
+                return "○ " + _("Central database: connects when you sign in"), 0
+            return "○ " + _("Offline"), 0
         return describe_sync(self.sync, self._first_sync)
 
 

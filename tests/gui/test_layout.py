@@ -1,0 +1,291 @@
+"""Every page and dialog, in Finnish, Swedish and English, at 1280x800 with the normal text
+and at 1600x1000 with 150 % text: no window larger than its screen, no label, button,
+group title, column header, table cell or calendar card cut off (tests/gui/layout_check).
+
+The demo area (built once for the module, on a fixed Wednesday) gives the pages the long
+names, team names and figures that real data has."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app import demo, i18n
+from app.dto.queue import StaffChoice
+from app.rules.codes import ServiceArea
+from app.views.application import build_main_window
+from app.views.main_window import PAGES, ROW, MainWindow
+from app.views.screenshot import settle
+from tests.factories import Clock
+from tests.gui.layout_check import cut_text, too_large
+
+SIZES = {100: QSize(1280, 800), 150: QSize(1600, 1000)}
+SHOTS = os.environ.get("LAYOUT_SHOTS")  # a folder: each checked view saved as a PNG
+NOW = datetime(2026, 11, 25, 8, 30, tzinfo=UTC)  # a Wednesday, 10.30 in Helsinki
+
+
+@pytest.fixture(scope="module")
+def area(tmp_path_factory) -> Iterator[object]:
+    from app.services.registry import Services
+
+    services = Services.open(tmp_path_factory.mktemp("layout") / "desk.sqlite3", "test-ws")
+    services.ctx.now = Clock(NOW)
+    demo.fill(services, scale=0.5)
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def shown(qapp, qtbot, area, request) -> Iterator[tuple[MainWindow, QSize]]:
+    lang, scale = request.param
+    screen = SIZES[scale]
+    base = QApplication.font()
+    win, runner = build_main_window(qapp, area, lang, text_scale=scale)
+    qtbot.addWidget(win)
+    win.resize(screen)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win, screen
+    runner.wait()
+    win.preferences.switcher.switch("fi")
+    QApplication.setFont(base)
+
+
+class Findings:
+    def __init__(self, screen: QSize, case: str) -> None:
+        self.screen, self.case = screen, case
+        self.lines: list[str] = []
+
+    def check(self, where: str, window: QWidget, fit: bool = True) -> None:
+        QApplication.processEvents()
+        if SHOTS:  # to look at what was checked
+            window.grab().save(f"{SHOTS}/{self.case}-{where.replace(' ', '_')}.png")
+        found = (too_large(window, self.screen) if fit else []) + cut_text(window)
+        self.lines += [f"{where}: {line}" for line in found]
+
+
+def _adjusted(window: QWidget, screen: QSize) -> QSize:
+    """The size QWidget::adjustSize gives a new window on `screen`: its size hint (with
+    the wrapped texts' height for its width), at most two thirds of the screen, at least
+    its minimum."""
+    hint = window.sizeHint()
+    layout = window.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        hint.setHeight(layout.totalHeightForWidth(hint.width()))
+    least = window.minimumSizeHint().expandedTo(window.minimumSize())
+    return QSize(max(least.width(), min(hint.width(), screen.width() * 2 // 3)),
+                 max(least.height(), min(hint.height(), screen.height() * 2 // 3)))
+
+
+def as_on_screen(window: QWidget, screen: QSize) -> None:
+    """A dialog sized as Qt would size it on `screen`: the offscreen platform's own
+    screen is only 800x600. One the code sized itself keeps its size."""
+    offscreen = QApplication.primaryScreen().availableGeometry().size()
+    if window.size() == _adjusted(window, offscreen):
+        window.resize(_adjusted(window, screen))
+
+
+def _dialog(findings: Findings, where: str, make: Callable[[], QWidget], runner) -> None:
+    dialog = make()
+    try:
+        dialog.show()
+        settle(runner, 3000)
+        as_on_screen(dialog, findings.screen)
+        findings.check(where, dialog)
+    finally:
+        dialog.close()
+        dialog.deleteLater()
+
+
+def _staff_id(services, username: str) -> str:
+    from sqlalchemy import select
+
+    from app.models import Staff
+
+    with services.ctx.session_factory() as s:
+        return s.scalar(select(Staff.id).where(Staff.username == username))
+
+
+def _pages(win: MainWindow, findings: Findings, services) -> None:
+    runner = win.runner
+    actor = win.actor
+    assert actor is not None
+    for spec in PAGES:
+        if not spec.shown_to(actor):
+            continue
+        win.nav.setCurrentRow(ROW[spec.key])
+        settle(runner, 8000)
+        findings.check(spec.key, win)
+    # The calendar: a coach's busy week, and the day of a whole service point.
+    page = win.page("appointments")
+    win.nav.setCurrentRow(ROW["appointments"])
+    settle(runner, 8000)
+    page.set_mode("week")
+    coach = page.worker_combo.findData(_staff_id(services, "coach"))
+    for index in [coach, *range(1, page.worker_combo.count())]:
+        page.worker_combo.setCurrentIndex(index)
+        page._filter_changed()
+        settle(runner, 8000)
+        if sum(len(c.appointments) for c in page.grid.columns) >= 3:
+            break
+    assert any(c.appointments for c in page.grid.columns), "no appointments to check"
+    findings.check("calendar week", win)
+    page.set_mode("day")
+    page.worker_combo.setCurrentIndex(0)
+    page._filter_changed()
+    settle(runner, 8000)
+    findings.check("calendar day", win)
+    # A customer's card and plan.
+    customers = win.page("customers")
+    win.nav.setCurrentRow(ROW["customers"])
+    settle(runner, 8000)
+    row = max(customers.model.rows, key=lambda r: len(r.name or ""))
+    customers.open_customer(row.id)
+    settle(runner, 8000)
+    findings.check("customer card", win)
+    customers.open_plan(row.id)
+    settle(runner, 8000)
+    findings.check("plan", win)
+
+
+def _dialogs(win: MainWindow, findings: Findings, services, lang: str) -> None:
+    from app import config
+    from app.views.appointments.dialogs import ReasonDialog as CancelDialog
+    from app.views.coaching.dialogs import AssignCoachDialog, ReasonDialog
+    from app.views.coaching.import_dialog import ImportDialog
+    from app.views.customers.dialog import CustomerDialog
+    from app.views.feedback.pin import LeaveKioskDialog, SetPinDialog
+    from app.views.first_run import FirstRunDialog
+    from app.views.plans.dialogs import AcceptDialog
+    from app.views.queue.arrival import ArrivalDialog
+    from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog
+    from app.views.queue.lobby import LobbyWindow
+
+    runner = win.runner
+    areas = [a.value for a in ServiceArea]
+    staff = [StaffChoice("s1", "Marjatta Ruokojärvi-Heikkilä", True)]
+    today = date(2026, 11, 25)
+    made: list[tuple[str, Callable[[], QWidget]]] = [
+        ("arrival (F2)", lambda: ArrivalDialog(services.queue, services.customers, runner,
+                                               areas, win)),
+        ("finish visit (F12)", lambda: VisitRecordDialog(areas, "information",
+                                                         "Odotti 12 min · palveltu 9 min",
+                                                         parent=win)),
+        ("contact", lambda: VisitRecordDialog(areas, "information", contact=True, parent=win)),
+        ("transfer", lambda: TransferDialog(areas, "information", staff, win)),
+        ("my desk", lambda: DeskDialog("Tiski 1", "A", areas, set(areas[:2]), win)),
+        ("customer", lambda: CustomerDialog(runner, services.customers.create, None,
+                                            "Uusi asiakas", win)),
+        ("plan accept", lambda: AcceptDialog(today, win)),
+        ("coach leaves", lambda: ReasonDialog("A coach leaves", "Move every customer of "
+                                              "Marjatta Ruokojärvi-Heikkilä (130) to the "
+                                              "other coaches of the team.", "", win)),
+        ("assign coach", lambda: AssignCoachDialog([], None, 120, win)),
+        ("import", lambda: ImportDialog(services.customer_import, runner, win)),
+        ("cancel appointment", lambda: CancelDialog("ke 25.11. 9.00–9.45 Ruokojärvi, Aino",
+                                                    win)),
+        ("set PIN", lambda: SetPinDialog(win)),
+        ("leave kiosk", lambda: LeaveKioskDialog(win)),
+        ("first run", lambda: FirstRunDialog(services.setup, runner,
+                                             win.preferences.switcher,
+                                             config.load().with_(language=lang))),
+    ]
+    for where, make in made:
+        _dialog(findings, where, make, runner)
+    # The calendar's own dialogs, opened as the page opens them.
+    page = win.page("appointments")
+    win.nav.setCurrentRow(ROW["appointments"])
+    settle(runner, 8000)
+    for where, open_it in (("booking (F2)", page.calendar_actions.handlers()["book"]),
+                           ("holidays", page.calendar_settings.exceptions),
+                           ("working hours", page.calendar_settings.working_hours),
+                           ("reminders", page.calendar_actions.handlers()["reminders"])):
+        open_it()
+        settle(runner, 8000)
+        dialog = page.dialog
+        assert dialog is not None and dialog.isVisible(), where
+        as_on_screen(dialog, findings.screen)
+        findings.check(where, dialog)
+        dialog.close()
+        settle(runner, 1000)
+    lobby = LobbyWindow(services.queue, runner, chime=False)
+    try:
+        lobby.resize(findings.screen)
+        lobby.show()
+        lobby.start()
+        settle(runner, 3000)
+        findings.check("lobby", lobby)
+    finally:
+        lobby.close()
+        lobby.deleteLater()
+
+
+CASES = [(lang, scale) for scale in SIZES for lang in ("fi", "sv", "en")]
+
+
+@pytest.mark.parametrize("shown", CASES, indirect=True,
+                         ids=[f"{lang}-{scale}" for lang, scale in CASES])
+def test_every_view_fits_its_screen_and_no_text_is_cut(qtbot, shown, area):
+    win, screen = shown
+    findings = Findings(screen, f"{i18n.current_language()}-{screen.width()}")
+    findings.check("login", win)
+    win.session.sign_in("admin", "demo")
+    qtbot.waitUntil(lambda: win.actor is not None, timeout=10000)
+    settle(win.runner, 8000)
+    _pages(win, findings, area)
+    _dialogs(win, findings, area, i18n.current_language())
+    win.nav.setCurrentRow(ROW["customers"])
+    win.session.lock()
+    settle(win.runner, 3000)
+    findings.check("lock", win)
+    assert not findings.lines, "\n".join(findings.lines)
+
+
+def test_icons_check_boxes_and_chart_text_grow_with_the_text(qapp, qtbot, services):
+    """150 % text: the icons, the check boxes' boxes and the charts' text are 150 % too."""
+    from PySide6.QtWidgets import QStyle
+
+    from app.views.reports.widgets import ChartView
+
+    base = QApplication.font()
+    win, runner = build_main_window(qapp, services, "fi")
+    qtbot.addWidget(win)
+    style = QApplication.style()
+    metrics = (QStyle.PixelMetric.PM_SmallIconSize, QStyle.PixelMetric.PM_ButtonIconSize,
+               QStyle.PixelMetric.PM_IndicatorWidth)
+    chart = ChartView()
+    qtbot.addWidget(chart)
+    chart.show_table(None)
+    before = [style.pixelMetric(m) for m in metrics], chart.figure.dpi
+    try:
+        win.preferences.set_text_scale(150)
+        QApplication.processEvents()
+        after = [style.pixelMetric(m) for m in metrics], chart.figure.dpi
+    finally:
+        win.preferences.set_text_scale(100)
+        QApplication.setFont(base)
+        runner.wait()
+    assert after[0] == [round(v * 1.5) for v in before[0]]
+    assert after[1] == pytest.approx(before[1] * 1.5, rel=0.1)
+
+
+def test_a_calendar_card_wraps_a_long_name_rather_than_cutting_it(qapp):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from app.views.appointments.grid import name_lines, short_name
+
+    font = QFont(QApplication.font())
+    font.setBold(True)
+    fm = QFontMetrics(font)
+    name = "Ruokojärvi-Heikkilä, Aino Maria"
+    width = fm.horizontalAdvance("Ruokojärvi-Heikkilä,") + 4
+    assert name_lines(name, fm, width, [2]) == ["Ruokojärvi-Heikkilä,", "Aino Maria"]
+    assert name_lines(name, fm, width, [1, 2]) == ["Ruokojärvi-Heikkilä,", "Aino Maria"]
+    assert short_name(name) == "Ruokojärvi-Heikkilä, Aino"
+    narrow = fm.horizontalAdvance("Ruokojärvi-Heikkilä, Aino") + 4
+    assert name_lines(name, fm, narrow, [1]) == ["Ruokojärvi-Heikkilä, Aino"]
