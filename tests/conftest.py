@@ -26,10 +26,12 @@ memory_keyring.install()
 @pytest.fixture(scope="session")
 def qapp(qapp):
     """pytest-qt's application, with garbage collection on the GUI thread as the
-    program has it (app/views/collector.py)."""
-    from app.views import collector
+    program has it (app/views/collector.py), and the main window active again when a
+    dialog closes (app/views/focus_return.py)."""
+    from app.views import collector, focus_return
 
     collector.install(qapp)
+    focus_return.install(qapp)
     return qapp
 
 

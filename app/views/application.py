@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QStyleFactory
 
 from app import APP_NAME, __version__, demo
 from app.i18n import _
-from app.views import collector, style
+from app.views import collector, focus_return, style
 from app.views.main_window import MainWindow
 from app.views.operations import QueryOp, report_failure
 from app.views.tasks import TaskRunner
@@ -38,6 +38,7 @@ def make_application(argv: list[str]) -> QApplication:
     app.setWindowIcon(QIcon(str(icon_file)) if icon_file else QIcon.fromTheme("system-users"))
     collector.install(app)  # cycles holding Qt objects are freed on the GUI thread only
     style.install(app)
+    focus_return.install(app)  # the keyboard back to the window when a dialog closes
     return app
 
 

@@ -64,6 +64,8 @@ class LanguageSwitcher:
     """Installs the translators for a language; Qt then sends LanguageChange to every
     widget, and each retranslates itself."""
 
+    app: QCoreApplication
+
     def __init__(self, app: QCoreApplication) -> None:
         # One language per application: a new switcher (a new main window, as in the
         # tests) takes the place of the last one, whose Qt catalogs would otherwise still
