@@ -192,7 +192,7 @@ class ColumnFitter(QObject):
             width = table.itemDelegateForIndex(index).sizeHint(option, index).width()
             fm = QFontMetrics(index.data(Qt.ItemDataRole.FontRole) or table.font())
             longest = max(fm.horizontalAdvance(t) for t in text.split("\n"))
-            word = max(fm.horizontalAdvance(w) for w in text.split())
+            word = max((fm.horizontalAdvance(w) for w in text.split()), default=0)
             line = max(line, width)
             least = max(least, width - longest + word)
         if not self.wrap:

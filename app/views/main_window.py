@@ -331,6 +331,8 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         """F1, Ctrl+/: every keyboard shortcut of the application."""
+        if self.shortcuts_dialog is not None:
+            self.shortcuts_dialog.deleteLater()  # one at a time, in today's language
         self.shortcuts_dialog = ShortcutsDialog(self)
         self.shortcuts_dialog.open()
 

@@ -103,16 +103,28 @@ def test_a_desk_serves_two_walk_ins_and_the_coach_after_finds_nothing(qtbot, win
     assert tickets[1].customer_id == new.id and all(t.customer_id for t in tickets)
     assert len(visits) == 2
 
-    # The desk left a search on the customer list; then signs out from the keyboard.
+    # The desk opens the new customer's card from a search, goes back to the list (the
+    # search stays), and signs out from the keyboard.
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     customers = window.page("customers")
     qtbot.keyClicks(customers.list_view.search, "ruokojarvi")
     qtbot.waitUntil(lambda: customers.model.rowCount() == 1
                     and customers.model.query == "ruokojarvi", timeout=5000)
-    window.session.sign_out()
+    customers.open_customer(new.id)
+    qtbot.waitUntil(lambda: customers.card_view.title.text() == "Ruokojarvi, Kaarina"
+                    and customers.coaching.customer_id == new.id, timeout=5000)
+    customers.show_list()
+    window.runner.wait()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
     assert window.root.currentWidget() is window.login
     leftovers = visible_text()
     assert "Ruokojarvi" not in leftovers and "ruokojarvi" not in leftovers
+    # Nor hidden behind the list, nor reloaded for the next person by a change to barriers.
+    assert customers.card_view.title.text() == "" and customers.card_view.card is None
+    assert customers.coaching.customer_id is None
 
     type_sign_in(qtbot, window, "coach")
     assert window.actor.username == "coach"

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from app.dto.visits import VisitInput
 from app.i18n import _
 from app.models import QueueTicket
+from app.rules.codes import ServiceArea, TicketState
 from app.services.errors import ServiceError
+from app.views.common import label
 from tests.factories import Clock, customer_input
 from tests.gui.test_queue import press, signed_in_at_queue, wait_state
 
@@ -158,6 +160,19 @@ def test_call_next_while_serving_asks_to_finish_first(qtbot, window):
     wait_state(qtbot, page, "A 002", "called")
 
 
+def test_call_next_right_after_a_finish_is_not_refused_by_a_stale_view(qtbot, window):
+    """F12 saved, F5 at once: the page's last snapshot may still show the customer just
+    finished (until the next refresh); F5 asks the queue as it is."""
+    page, clock = serving_one(qtbot, window)
+    stale = page.snapshot
+    [serving] = stale.mine
+    window.services.queue.finish(serving.id, VisitInput("information"))
+    page.snapshot = stale  # as shown until the refresh lands
+    press(qtbot, window, Qt.Key.Key_F5)
+    wait_state(qtbot, page, "A 002", "called")
+    assert not (isinstance(page.dialog, QMessageBox) and page.dialog.isVisible())
+
+
 def test_f12_names_whom_it_finishes(qtbot, window):
     page, _clock = serving_one(qtbot, window)
     press(qtbot, window, Qt.Key.Key_F12)
@@ -212,7 +227,8 @@ def test_the_customer_at_the_desk_comes_first_and_times_tick(qtbot, window):
     page, clock = serving_one(qtbot, window)
     assert page.current_code.text() == "A 001" and page.current_code.isVisible()
     assert page.current_name.text() == "Virtanen M."
-    assert _("Information") in page.current_info.text() or page.current_info.text()
+    assert page.current_info.text() == "  ·  ".join(
+        (label(ServiceArea.INFORMATION), label(TicketState.SERVING)))
     assert page.buttons["finish"].isVisible() and page.buttons["transfer"].isVisible()
     assert not page.buttons["call_next"].isVisible()
     assert "0 min" in page.current_times.text()

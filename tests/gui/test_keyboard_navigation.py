@@ -46,9 +46,11 @@ def test_every_page_from_the_keyboard(qtbot, window, username):
             # Nothing to focus yet (the desk's Feedback notice, Reports still loading):
             # focus waits in the navigation, never on a hidden or unfocusable widget.
             assert QApplication.focusWidget() is window.nav
-            qtbot.wait(50)  # a page just built (Reports) shows its controls: focus moves
-            if first_focusable(window.page(key)) is not None:
-                focus_in(window, key)
+            if key == "reports":  # built just now: once its controls show, focus moves
+                qtbot.waitUntil(lambda: first_focusable(window.page("reports")) is not None,
+                                timeout=10000)
+                qtbot.waitUntil(lambda: window.page("reports").isAncestorOf(
+                    QApplication.focusWidget()), timeout=5000)
             continue
         focused = focus_in(window, key)
         assert focused is not window.page(key)

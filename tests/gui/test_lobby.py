@@ -90,7 +90,7 @@ def test_lobby_clock_waiting_and_languages(qtbot, busy_morning):
     lobby, runner = shown_lobby(qtbot, busy_morning, (1600, 1000))
     # The services' clock (10.11 in Helsinki after eleven arrivals), not the wall clock.
     assert lobby.clock.text() == "10.11"
-    assert "2" in lobby.waiting.text()  # eleven arrived, nine called
+    assert lobby.waiting.text().startswith("Jonossa: 2 ")  # eleven arrived, nine called
     # Finnish first, then Swedish and English (the default when the point chose none).
     assert lobby.title.text().startswith("Nyt vuorossa")
     assert "Nu på tur" in lobby.title.text() and "Now calling" in lobby.title.text()

@@ -108,6 +108,8 @@ class CalendarGrid(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.columns: list[Column] = []
+        # (width, font) -> gutter, header, row: see _metrics.
+        self._metrics_cache: tuple[tuple[int, str], tuple[int, int, int]] | None = None
         self.first_minute, self.last_minute = 8 * 60, 16 * 60
         self.col, self.slot = 0, 0
         self.now: datetime | None = None
@@ -115,6 +117,7 @@ class CalendarGrid(QWidget):
     # --- data and cursor --------------------------------------------------------------
 
     def set_columns(self, columns: list[Column], now: datetime) -> None:
+        self._metrics_cache = None
         self.columns, self.now = columns, now
         starts, ends = [8 * 60], [16 * 60]
         for c in columns:
@@ -187,6 +190,17 @@ class CalendarGrid(QWidget):
     # --- geometry -------------------------------------------------------------------------
 
     def _metrics(self) -> tuple[int, int, int]:
+        """Gutter, header and row height; asked for every card and cell painted, so kept
+        until the columns, the width or the font change (wrapping the titles is dear)."""
+        key = (self.width(), self.font().key())
+        cached = self._metrics_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        result = self._measure()
+        self._metrics_cache = (key, result)
+        return result
+
+    def _measure(self) -> tuple[int, int, int]:
         fm = QFontMetrics(self.font())
         gutter = fm.horizontalAdvance("00.00") + 14
         title_lines = max((len(self._title_lines(c)) for c in self.columns), default=1)

@@ -27,7 +27,13 @@ from app.views import style
 from app.views.coaching.dialogs import AssignCoachDialog
 from app.views.coaching.texts import barrier_label, deadline_text, group_label, source_tooltip
 from app.views.common import AUTOSAVE_MS, icon, shortcut
-from app.views.operations import QueryOp, WriteOp, refresh_on_change, report_failure
+from app.views.operations import (
+    QueryOp,
+    WriteOp,
+    drop_pending,
+    refresh_on_change,
+    report_failure,
+)
 from app.views.tasks import TaskRunner
 
 SAVES_ITSELF = N_("Saves itself when you change it (Ctrl+S saves now)")
@@ -226,6 +232,19 @@ class CoachingController:
     def _changed(self) -> None:
         if self.customer_id is not None:
             self.load(self.customer_id)
+
+    def forget(self) -> None:
+        """Signed out: what was ticked is saved first (the runner takes it before the
+        sign-out), then nothing of this customer stays shown or reloads for the next
+        person (a change to barriers would have re-read it, audited, under them)."""
+        self.save_barriers()
+        drop_pending(self.parent, "coaching")
+        self.customer_id = None
+        self.stored = self.submitted = None
+        self.in_flight, self.shown_since = 0, self.shown_since + 1
+        self.panel.set_checked(set())
+        self.panel.show_history([])
+        self.panel.set_save_state()
 
     def has_unsaved_changes(self) -> bool:
         return self.timer.isActive() or self.in_flight > 0 or (

@@ -28,7 +28,7 @@ from app.services.statutory_clock import StatutoryClockService
 from app.views import style
 from app.views.coaching.texts import WORK_GROUPS, group_title, source_tooltip
 from app.views.common import heading_label, icon, shortcut
-from app.views.operations import QueryOp
+from app.views.operations import QueryOp, drop_pending
 from app.views.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -198,7 +198,8 @@ class TodayPage(QWidget):
         pass
 
     def clear(self) -> None:
-        """Signed out: the worklist was the coach's own."""
+        """Signed out: the worklist was the coach's own (one still loading never shows)."""
+        drop_pending(self, "worklist")
         self.folded = set(FOLDED)
         self.loaded = False
         self.model.show_items([], self.table)

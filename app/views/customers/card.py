@@ -234,6 +234,15 @@ class CustomerCardView(QWidget):
         # measured once the card is laid out (a hidden card's forms report no height).
         QTimer.singleShot(0, self, self._fit_details)  # dropped if the card is deleted
 
+    def forget(self) -> None:
+        """Signed out: no customer's details stay in the (hidden) card."""
+        self.card, self.revealed = None, None
+        self.visits_model.set_rows([])
+        for label in (self.title, self.subtitle, self.situation):
+            label.clear()
+        for key in self.groups:
+            self._fill(key, [])
+
     def _emit_for_card(self, signal: SignalInstance) -> None:
         """Emits the shown customer's id (nothing while no card is shown)."""
         if self.card is not None:

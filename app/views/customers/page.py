@@ -85,7 +85,8 @@ class CustomersPage(QStackedWidget):
         No card stays behind it: nothing reloads it for the next person."""
         for key in ("card", "visits", "appointments"):
             drop_pending(self, key)  # still loading: not shown to the next person
-        self.card_view.card = None
+        self.coaching.forget()
+        self.card_view.forget()
         self.show_list()
         self.list_view.clear()
         self.set_role(None)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -34,7 +35,7 @@ from app.services.queue import QueueService
 from app.views import style
 from app.views.common import heading_label, icon, label, list_table, shortcut
 from app.views.feedback.customer_window import CustomerFeedbackWindow
-from app.views.operations import QueryOp, WriteOp, refresh_on_change
+from app.views.operations import QueryOp, WriteOp, drop_pending, refresh_on_change
 from app.views.queue.arrival import ArrivalDialog
 from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog
 from app.views.queue.models import ServingTableModel, WaitingTableModel, minutes_since
@@ -257,15 +258,17 @@ class QueuePage(QWidget):
         queue loads when shown."""
         self.deactivate()
         self.started = False
+        for key in ("snapshot", "dialog", "call"):
+            drop_pending(self, key)  # loaded for the previous worker: never shown after
         self.snapshot = None
         for model in (self.waiting_model, self.serving_model):
             if model.now is not None:
                 model.set_rows([], model.now)
         # (The customer's own feedback window stays: it holds nothing of the worker's.)
-        if self.dialog is not None:
+        if self.dialog is not None and shiboken6.isValid(self.dialog):
             self.dialog.close()
             self.dialog.deleteLater()
-            self.dialog = None
+        self.dialog = None
         self.offers_feedback = False  # the previous worker's habit, not the next one's
         self.message.setText("")
         self._show()
@@ -282,6 +285,8 @@ class QueuePage(QWidget):
             self.refresh()
 
     def _apply(self, snapshot: QueueSnapshot) -> None:
+        if not self.started:
+            return  # signed out while it loaded
         selected = self._selected(self.waiting_table, self.waiting_model)
         serving_selected = self._selected(self.serving_table, self.serving_model)
         self.snapshot = snapshot
@@ -457,18 +462,38 @@ class QueuePage(QWidget):
         mine = self.snapshot.mine if self.snapshot else []
         return mine[-1] if mine else None
 
-    def call_next(self) -> None:
-        busy = self.busy_ticket()
-        if busy is not None:
-            self.ask_to_finish(busy)
-            return
+    def _unless_busy(self, then: Callable[[], None]) -> None:
+        """`then`, unless this worker still has someone at the desk: asked of the queue as
+        it is now (the runner takes it after a finish just saved), not of the last
+        snapshot shown, which may be up to a refresh old (F5 right after F12 was refused
+        as "still serving" the customer just finished)."""
 
+        def decide(snapshot: QueueSnapshot) -> None:
+            self._apply(snapshot)
+            busy = self.busy_ticket()
+            if busy is not None:
+                self.ask_to_finish(busy)
+            else:
+                then()
+
+        QueryOp(self.runner, self, self.queue.snapshot, success=decide) \
+            .latest("call").run_in_background()
+
+    def call_next(self) -> None:
         def said(ticket: TicketRow | None) -> str:
             if ticket is None:
                 return _("No one is waiting for your services.")
             return _("Calling {code} to desk {desk}.").format(code=ticket.code, desk=ticket.desk)
 
-        self._run(self.queue.call_next, said)
+        self._unless_busy(lambda: self._run(self.queue.call_next, said))
+
+    def _set_dialog(self, dialog: Any) -> None:
+        """The page's open dialog; the last one, closed by now, goes (else every F2, F5
+        and F12 of a working day would stay in memory as a hidden child of the page)."""
+        old, self.dialog = self.dialog, dialog
+        if old is not None and old is not dialog and shiboken6.isValid(old) \
+                and not old.isVisible():
+            old.deleteLater()
 
     def ask_to_finish(self, busy: TicketRow) -> None:
         """Someone is still at the desk: one visit at a time. Serving: offer to finish it
@@ -490,17 +515,14 @@ class QueuePage(QWidget):
                           "again (F7) or mark them not present (F8) before calling the next "
                           "customer.").format(who=who))
             box.addButton(QMessageBox.StandardButton.Ok)
-        self.dialog = box
+        self._set_dialog(box)
         box.open()
 
     def call_selected(self) -> None:
         ticket_id = self._selected(self.waiting_table, self.waiting_model)
-        busy = self.busy_ticket()
-        if ticket_id is not None and busy is not None:
-            self.ask_to_finish(busy)
-        elif ticket_id is not None:
-            self._run(lambda: self.queue.call(ticket_id), lambda t: _(
-                "Calling {code} to desk {desk}.").format(code=t.code, desk=t.desk))
+        if ticket_id is not None:
+            self._unless_busy(lambda: self._run(lambda: self.queue.call(ticket_id), lambda t: _(
+                "Calling {code} to desk {desk}.").format(code=t.code, desk=t.desk)))
 
     def _on_current(self, action: Callable[[str], TicketRow], message: str) -> None:
         ticket = self.current_ticket()
@@ -526,7 +548,8 @@ class QueuePage(QWidget):
             self._open(dialog, lambda: self.queue.transfer(ticket.id, *dialog.value()),
                        _("{code} transferred."))
 
-        QueryOp(self.runner, self, self.queue.staff_choices, success=opened).run_in_background()
+        QueryOp(self.runner, self, self.queue.staff_choices, success=opened) \
+            .latest("dialog").run_in_background()
 
     def finish(self, ticket: TicketRow | None = None) -> None:
         """F12: the visit record of the customer at the desk (named in the dialog)."""
@@ -560,7 +583,8 @@ class QueuePage(QWidget):
                 bool(ask), parent=self)
             self.feedback_window.place()
 
-        QueryOp(self.runner, self, feedback.ask_recommend, success=show).run_in_background()
+        QueryOp(self.runner, self, feedback.ask_recommend, success=show) \
+            .latest("dialog").run_in_background()
 
     def new_arrival(self) -> None:
         dialog = ArrivalDialog(self.queue, self.customers, self.runner,
@@ -572,12 +596,12 @@ class QueuePage(QWidget):
                     code=dialog.registered.code))
 
         dialog.accepted.connect(registered)
-        self.dialog = dialog
+        self._set_dialog(dialog)
         dialog.open()
 
     def edit_desk(self) -> None:
         QueryOp(self.runner, self, self.queue.workstation, success=self._desk_dialog) \
-            .run_in_background()
+            .latest("dialog").run_in_background()
 
     def _desk_dialog(self, workstation: tuple[str, str]) -> None:
         desk, letter = workstation
@@ -607,5 +631,5 @@ class QueuePage(QWidget):
             WriteOp(self.runner, dialog, work, success=done).run_in_background()
 
         dialog.submit_handler = submit
-        self.dialog = dialog
+        self._set_dialog(dialog)
         dialog.open()

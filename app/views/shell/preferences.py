@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QProxyStyle,
@@ -83,6 +84,17 @@ class TextScaledStyle(QProxyStyle):
     def __init__(self, base: QStyle, base_point_size: float) -> None:
         super().__init__(base)
         self.base_point_size = base_point_size
+        # Asked on every layout and paint: the factor is kept, not computed each time.
+        self.factor = 1.0
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.fontChanged.connect(self._font_changed)
+            self._font_changed(app.font())
+
+    def _font_changed(self, font: QFont) -> None:
+        size = font.pointSizeF()
+        self.factor = size / self.base_point_size if size > 0 and self.base_point_size > 0 \
+            else 1.0
 
     @classmethod
     def install(cls, base_point_size: float) -> None:
@@ -102,9 +114,6 @@ class TextScaledStyle(QProxyStyle):
     def pixelMetric(self, metric: QStyle.PixelMetric, option: QStyleOption | None = None,
                     widget: QWidget | None = None) -> int:
         value = super().pixelMetric(metric, option, widget)
-        if metric in _SCALED:
-            app = QApplication.instance()
-            size = app.font().pointSizeF() if isinstance(app, QApplication) else 0
-            if size > 0 and self.base_point_size > 0:
-                return round(value * size / self.base_point_size)
+        if self.factor != 1.0 and metric in _SCALED:
+            return round(value * self.factor)
         return value
