@@ -163,7 +163,7 @@ def test_call_next_while_serving_asks_to_finish_first(qtbot, window):
 def test_call_next_right_after_a_finish_is_not_refused_by_a_stale_view(qtbot, window):
     """F12 saved, F5 at once: the page's last snapshot may still show the customer just
     finished (until the next refresh); F5 asks the queue as it is."""
-    page, clock = serving_one(qtbot, window)
+    page, _clock = serving_one(qtbot, window)
     stale = page.snapshot
     [serving] = stale.mine
     window.services.queue.finish(serving.id, VisitInput("information"))
