@@ -37,8 +37,12 @@ class FocusReturn(QObject):
         if self.app.focusWindow() is not None:
             return  # the window manager gave it back, or another program has it
         parent = closed.transientParent()
-        if parent is not None and shiboken6.isValid(parent) and parent.isVisible():
-            parent.requestActivate()
+        if parent is None or not shiboken6.isValid(parent) or not parent.isVisible():
+            return
+        if any(w is not closed and w.isVisible() and w.transientParent() is parent
+               for w in self.app.topLevelWindows()):
+            return  # another dialog took its place (it is being activated): not ours
+        parent.requestActivate()
 
 
 _WATCHED = "focus_return_watched"
