@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -76,6 +76,17 @@ class NavigationList(QListWidget):
         super().__init__(parent)
         self.arrowing = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._fit_icons()
+
+    def _fit_icons(self) -> None:
+        """Icons as tall as a line of text: they grow with the text size."""
+        side = max(16, self.fontMetrics().height())
+        self.setIconSize(QSize(side, side))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_icons()
+        super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFocusFrame,
     QLabel,
+    QStyle,
     QWidget,
 )
 from shiboken6 import isValid
@@ -147,6 +148,47 @@ def contrast(a: QColor, b: QColor) -> float:
 
 # --- the style sheet ------------------------------------------------------------------
 
+# The text size the platform gave (100 %) and the sizes its style draws beside text
+# then: check boxes' boxes and icons grow with the text from these (set_base_point_size).
+_base: dict[str, float] = {}
+
+
+def set_base_point_size(points: float) -> None:
+    """The 100 % text size, once: the icons and the boxes of check boxes and radio
+    buttons are scaled by the style sheet as the text grows. (A Python QProxyStyle did
+    this first; its pixelMetric, called with widgets being destroyed, left dangling
+    pointers in Qt's style sheet caches and crashed the next style sheet change.)"""
+    app = QApplication.instance()
+    if _base or points <= 0 or not isinstance(app, QApplication):
+        return
+    metric = QStyle.PixelMetric
+    style = app.style()
+    _base.update(points=points,
+                 indicator=style.pixelMetric(metric.PM_IndicatorWidth),
+                 radio=style.pixelMetric(metric.PM_ExclusiveIndicatorWidth),
+                 button_icon=style.pixelMetric(metric.PM_ButtonIconSize),
+                 small_icon=style.pixelMetric(metric.PM_SmallIconSize))
+    apply(app)
+
+
+def _scaled_sizes(point_size: float) -> str:
+    """The rules that grow icons and indicators with the text; none at 100 %."""
+    if not _base or abs(point_size - _base["points"]) < 0.05:
+        return ""
+    factor = point_size / _base["points"]
+
+    def px(key: str) -> int:
+        return round(_base[key] * factor)
+
+    return f"""
+QCheckBox::indicator, QGroupBox::indicator, QAbstractItemView::indicator {{
+    width: {px("indicator")}px; height: {px("indicator")}px; }}
+QRadioButton::indicator {{ width: {px("radio")}px; height: {px("radio")}px; }}
+QPushButton, QToolButton, QCheckBox, QRadioButton {{ icon-size: {px("button_icon")}px; }}
+QListView, QTreeView, QTableView, QTabBar {{ icon-size: {px("small_icon")}px; }}
+"""
+
+
 def style_sheet(palette: QPalette, point_size: float) -> str:
     """The application's style sheet for `palette` and the body text size."""
     role = QPalette.ColorRole
@@ -206,7 +248,7 @@ QLineEdit[locked="true"]:focus, QPlainTextEdit[locked="true"]:focus,
 QAbstractSpinBox[locked="true"]:focus, QComboBox[locked="true"]:focus {{
     border: 2px solid palette(highlight); padding: 1px 3px; }}
 """
-    return sheet
+    return sheet + _scaled_sizes(size)
 
 
 def install(app: QApplication) -> None:

@@ -164,7 +164,12 @@ def _dialogs(win: MainWindow, findings: Findings, services, lang: str) -> None:
     from app.views.plans.dialogs import AcceptDialog
     from app.views.queue.arrival import ArrivalDialog
     from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog
+    from app.views.error_dialog import ErrorDialog
+    from app.views.feedback.customer_window import CustomerFeedbackWindow
+    from app.views.feedback.kiosk import KioskWindow
     from app.views.queue.lobby import LobbyWindow
+    from app.views.reports.statistics import StatisticsDialog
+    from app.views.shell.shortcuts import ShortcutsDialog
 
     runner = win.runner
     areas = [a.value for a in ServiceArea]
@@ -194,7 +199,19 @@ def _dialogs(win: MainWindow, findings: Findings, services, lang: str) -> None:
         ("first run", lambda: FirstRunDialog(services.setup, runner,
                                              win.preferences.switcher,
                                              config.load().with_(language=lang))),
+        ("shortcuts (F1)", lambda: ShortcutsDialog(win)),
+        ("unexpected error", lambda: ErrorDialog(win, RuntimeError("database is locked"))),
+        ("municipal statistics", lambda: StatisticsDialog(
+            statistics, services.reports.set_statistics, runner, win)),
+        ("customer feedback window", lambda: CustomerFeedbackWindow(lambda _a: None, runner,
+                                                                    True)),
+        ("kiosk", lambda: KioskWindow(services.feedback, services.auth, runner,
+                                      services.feedback.kiosk_point("ROV"))),
     ]
+    got: list[dict] = []
+    runner.submit(services.reports.statistics, got.append)  # as the admin signed in
+    settle(runner, 5000)
+    statistics = got[0]
     for where, make in made:
         _dialog(findings, where, make, runner)
     # The calendar's own dialogs, opened as the page opens them.
@@ -248,30 +265,42 @@ def test_every_view_fits_its_screen_and_no_text_is_cut(qtbot, shown, area):
 
 def test_icons_check_boxes_and_chart_text_grow_with_the_text(qapp, qtbot, services):
     """150 % text: the icons, the check boxes' boxes and the charts' text are 150 % too."""
-    from PySide6.QtWidgets import QStyle
+    from PySide6.QtWidgets import QCheckBox, QPushButton, QStyle, QStyleOptionButton
 
     from app.views.reports.widgets import ChartView
 
     base = QApplication.font()
     win, runner = build_main_window(qapp, services, "fi")
     qtbot.addWidget(win)
-    style = QApplication.style()
-    metrics = (QStyle.PixelMetric.PM_SmallIconSize, QStyle.PixelMetric.PM_ButtonIconSize,
-               QStyle.PixelMetric.PM_IndicatorWidth)
+    check, button = QCheckBox("Vain 3+ estettä"), QPushButton("Tallenna")
+    for widget in (check, button):
+        qtbot.addWidget(widget)
+        widget.show()
     chart = ChartView()
     qtbot.addWidget(chart)
     chart.show_table(None)
-    before = [style.pixelMetric(m) for m in metrics], chart.figure.dpi
+
+    def measured() -> tuple[list[int], float]:
+        QApplication.processEvents()
+        option = QStyleOptionButton()
+        check.initStyleOption(option)
+        box = check.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option,
+                                           check)
+        return [box.width(), button.iconSize().width()], chart.figure.dpi
+
+    before = measured()
     try:
         win.preferences.set_text_scale(150)
-        QApplication.processEvents()
-        after = [style.pixelMetric(m) for m in metrics], chart.figure.dpi
+        after = measured()
+        # The navigation's icons are as tall as its line of text.
+        assert win.nav.iconSize().height() >= win.nav.fontMetrics().height() > 16
     finally:
         win.preferences.set_text_scale(100)
         QApplication.setFont(base)
         runner.wait()
-    assert after[0] == [round(v * 1.5) for v in before[0]]
+    assert after[0] == pytest.approx([v * 1.5 for v in before[0]], abs=1.5)
     assert after[1] == pytest.approx(before[1] * 1.5, rel=0.1)
+    assert measured()[0] == before[0]  # and back at 100 %
 
 
 def test_a_calendar_card_wraps_a_long_name_rather_than_cutting_it(qapp):
