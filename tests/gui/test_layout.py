@@ -159,14 +159,14 @@ def _dialogs(win: MainWindow, findings: Findings, services, lang: str) -> None:
     from app.views.coaching.dialogs import AssignCoachDialog, ReasonDialog
     from app.views.coaching.import_dialog import ImportDialog
     from app.views.customers.dialog import CustomerDialog
+    from app.views.error_dialog import ErrorDialog
+    from app.views.feedback.customer_window import CustomerFeedbackWindow
+    from app.views.feedback.kiosk import KioskWindow
     from app.views.feedback.pin import LeaveKioskDialog, SetPinDialog
     from app.views.first_run import FirstRunDialog
     from app.views.plans.dialogs import AcceptDialog
     from app.views.queue.arrival import ArrivalDialog
     from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog
-    from app.views.error_dialog import ErrorDialog
-    from app.views.feedback.customer_window import CustomerFeedbackWindow
-    from app.views.feedback.kiosk import KioskWindow
     from app.views.queue.lobby import LobbyWindow
     from app.views.reports.statistics import StatisticsDialog
     from app.views.shell.shortcuts import ShortcutsDialog
