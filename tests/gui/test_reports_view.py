@@ -149,3 +149,18 @@ def test_feedback_opens_with_the_reports_period(qtbot, window):
     qtbot.waitUntil(lambda: window.pages.currentWidget() is feedback, timeout=5000)
     assert (feedback.start.date(), feedback.end.date()) == (
         page.date_from.date(), page.date_to.date()) == (QDate(2026, 9, 7), QDate(2026, 11, 24))
+
+
+def test_signing_out_leaves_no_figures_and_no_comment_search(qtbot, window):
+    """Issue 18, fault 5: the lead's figures stayed on Reports, and the lead's words in
+    Feedback's comment search filtered the next person's list."""
+    page = open_reports(qtbot, window)
+    assert page.cards["visits"].value.text() == "9"
+    window.nav.setCurrentRow(ROW["feedback"])
+    feedback = window.page("feedback")
+    qtbot.keyClicks(feedback.search, "odotus")
+    window.session.sign_out()
+    assert page.figures is None and page.table is None
+    assert page.cards["visits"].value.text() == "–"
+    assert page.model.rowCount() == 0
+    assert feedback.search.text() == "" and not feedback.search.isUndoAvailable()

@@ -413,6 +413,9 @@ class FeedbackPage(QWidget):
         self.content.setVisible(False)
         for model in (self.comment_model, self.reply_model, self.worker_model):
             model.set_rows([])
+        self.search.blockSignals(True)  # no search runs for no one
+        self.search.setText("")  # the last person's words would filter the next one's list
+        self.search.blockSignals(False)
         self.message.setText("")
         self.count_changed.emit(0)
 

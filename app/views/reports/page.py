@@ -32,7 +32,7 @@ from app.i18n import N_, _, format_date, format_number
 from app.services.registry import Services
 from app.services.reports import REPORTS
 from app.views.common import ColumnFitter, FieldError, heading_label, icon, list_table, shortcut
-from app.views.operations import QueryOp
+from app.views.operations import QueryOp, drop_pending
 from app.views.reports.exports import ExportActions
 from app.views.reports.statistics import StatisticsDialog
 from app.views.reports.widgets import ChartView, KeyFigureCard, ReportTableModel
@@ -292,8 +292,14 @@ class ReportsPage(ExportActions, QWidget):
         they are computed again when shown or asked for with the filters."""
 
     def clear(self) -> None:
-        """Signed out: the filters start afresh for the next person."""
+        """Signed out: the filters start afresh for the next person, and nothing of the
+        figures shown stays on the page until theirs are computed."""
         self.started = False
+        for key in ("figures", "table"):
+            drop_pending(self, key)
+        self.figures, self.table = None, None
+        self._show_figures()
+        self._show_table()
         self.message.setText("")
 
     def compute(self) -> None:
