@@ -68,3 +68,15 @@ def ask_save_path(parent: QWidget | None, caption: str, name: str, kinds: str) -
     chosen = Path(path)
     _last_folder = chosen.parent
     return chosen
+
+
+def ask_open_path(parent: QWidget | None, caption: str, kinds: str) -> Path | None:
+    """The Open dialog in the start folder (never the program's working folder); the
+    chosen file, or None. Its folder is where the next dialog starts."""
+    global _last_folder
+    path, _filter = QFileDialog.getOpenFileName(parent, caption, str(start_folder()), kinds)
+    if not path:
+        return None
+    chosen = Path(path)
+    _last_folder = chosen.parent
+    return chosen

@@ -155,3 +155,25 @@ def test_the_next_person_starts_in_documents_again(qtbot, window, documents, pro
     assert file_dialogs.start_folder() == other
     window.session.sign_out()
     assert file_dialogs.start_folder() == documents
+
+
+def test_the_customer_import_opens_in_documents(qtbot, documents, monkeypatch, services):
+    """The Open dialog of "Import customers" started in the program's working folder."""
+    from app.views.coaching.import_dialog import ImportDialog
+    from app.views.tasks import TaskRunner
+
+    started: list[Path] = []
+    chosen = documents / "asiakkaat.csv"
+
+    def fake(_parent, _caption, folder, _filter, *rest, **kw):
+        started.append(Path(folder))
+        return str(chosen), _filter
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", fake)
+    runner = TaskRunner()
+    dialog = ImportDialog(services.customer_import, runner, None)
+    qtbot.addWidget(dialog)
+    dialog._browse()
+    assert started == [documents]
+    assert dialog.path.text() == str(chosen)
+    runner.wait()

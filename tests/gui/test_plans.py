@@ -136,6 +136,25 @@ def test_hiding_the_editor_saves_what_was_typed_at_once(qtbot, editor):
     assert not editor.has_unsaved_changes()
 
 
+def test_signing_out_saves_what_was_typed_and_forgets_the_plan(qtbot, editor):
+    """The next person at the desk finds no plan behind the card, and the coach's last
+    words are kept (saved before the sign-out)."""
+    open_new_plan(qtbot, editor)
+    goals = section(editor, "goals")
+    click(qtbot, goals.goals.add_button)
+    goals.goals.rows[0].text.setText("Ammattitutkinto")
+    version_id = editor.info.id
+    assert editor.timer.isActive()  # not saved yet
+    editor.forget()
+    qtbot.waitUntil(lambda: editor.in_flight == 0, timeout=5000)
+    editor.runner.wait()
+    qtbot.wait(50)
+    assert editor.customer_id is None and editor.info is None and editor.overview is None
+    assert editor.body.currentWidget() is editor.loading_label
+    assert editor.loading_label.text() == ""
+    assert editor.plans.version(version_id).content.goals[0].text == "Ammattitutkinto"
+
+
 def test_accepting_an_incomplete_plan_marks_the_sections(qtbot, editor):
     open_new_plan(qtbot, editor)
     click(qtbot, editor.header.accept_button)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +27,7 @@ from app.services.customer_import import (
     ImportResult,
     ImportRow,
 )
+from app.views import file_dialogs
 from app.views.common import FieldError, list_table
 from app.views.operations import QueryOp, WriteOp
 from app.views.simple_model import SimpleTableModel
@@ -120,10 +120,10 @@ class ImportDialog(QDialog):
         super().changeEvent(event)
 
     def _browse(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Import customers"), "",
-                                                    _("CSV files (*.csv);;All files (*)"))
-        if path:
-            self.path.setText(path)
+        path = file_dialogs.ask_open_path(self, _("Import customers"),
+                                          _("CSV files (*.csv);;All files (*)"))
+        if path is not None:
+            self.path.setText(str(path))
             self.run_check()
 
     def run_check(self) -> None:

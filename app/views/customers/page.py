@@ -87,6 +87,7 @@ class CustomersPage(QStackedWidget):
             drop_pending(self, key)  # still loading: not shown to the next person
         self.coaching.forget()
         self.card_view.forget()
+        self.plan_view.forget()
         self.show_list()
         self.list_view.clear()
         self.set_role(None)

@@ -33,7 +33,7 @@ from app.services.errors import Conflict, ValidationFailed
 from app.services.plans import PlanService, check_acceptance
 from app.views import file_dialogs
 from app.views.common import AUTOSAVE_MS, icon
-from app.views.operations import QueryOp, WriteOp, error_message
+from app.views.operations import QueryOp, WriteOp, drop_pending, error_message
 from app.views.pdf_printer import print_pdf
 from app.views.plans.dialogs import AcceptDialog, CompareDialog
 from app.views.plans.forms import ContactSection, ObligationSection, ReviewSection
@@ -176,6 +176,16 @@ class PlanEditor(QWidget):
         self.customer_id = customer_id
         QueryOp(self.runner, self, lambda: self.plans.open_customer(customer_id),
                 success=lambda o: self._opened(o, prefer)).latest("plan").run_in_background()
+
+    def forget(self) -> None:
+        """Signed out: what was typed is saved first (the runner takes it before the
+        sign-out); then no plan stays behind the card or loads late for the next person."""
+        self.flush()
+        drop_pending(self, "plan")
+        self.customer_id = None
+        self.info = self.saver = self.overview = None
+        self.loading_label.setText("")
+        self.body.setCurrentWidget(self.loading_label)
 
     def _opened(self, overview: CustomerPlans, prefer: str | None) -> None:
         if overview.customer_id != self.customer_id:
