@@ -149,6 +149,13 @@ def date_input_format(lang: str | None = None, with_time: bool = False) -> str:
     return pattern
 
 
+def time_input_format(lang: str | None = None) -> str:
+    """The Qt display format of a time field (QTimeEdit): the language's short time,
+    "H.mm" in Finnish and Swedish, "HH:mm" in English (Babel's "a" is Qt's "AP")."""
+    pattern = babel_dates.get_time_format("short", locale=babel_locale(lang)).pattern
+    return pattern.replace("a", "AP")
+
+
 def parse_date(text: str) -> date | None:
     """A date typed in a form: the Finnish and Swedish short date, d.m.yyyy; None when
     empty; ValueError when not a date."""

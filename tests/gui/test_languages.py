@@ -119,6 +119,23 @@ def test_english_dates_have_one_style():
     # The calendar's hour lines wrote "8.00" beside cards saying "08:30–09:15".
     assert i18n.format_minutes(8 * 60, "en") == "08:00"
     assert i18n.format_minutes(8 * 60 + 30, "fi") == "8.30"
+    # The working hours' time fields wrote "8.00" in English.
+    assert (i18n.time_input_format("en"), i18n.time_input_format("sv")) == ("HH:mm", "H.mm")
+
+
+def test_the_working_hours_fields_show_the_languages_time(qtbot, switcher):
+    from PySide6.QtCore import QTime
+
+    from app.views.appointments.working_hours import _time_edit
+
+    switcher.switch("en")
+    try:
+        edit = _time_edit(8 * 60)
+        qtbot.addWidget(edit)
+        assert edit.text() == "08:00" and edit.time() == QTime(8, 0)
+    finally:
+        switcher.switch("fi")
+    assert _time_edit(8 * 60).text() == "8.00"
 
 
 def test_sync_status_is_translated_in_swedish(switcher):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import N_, _, date_input_format, format_date
+from app.i18n import N_, _, date_input_format, format_date, time_input_format
 from app.services.calendar_settings import DayHours, WeekHours
 from app.views.common import FieldError
 from app.views.form_dialog import FormDialog
@@ -38,7 +38,7 @@ def pydate(value: QDate) -> date:
 
 def _time_edit(minute: int) -> QTimeEdit:
     edit = QTimeEdit(QTime(minute // 60, minute % 60))
-    edit.setDisplayFormat("H.mm")
+    edit.setDisplayFormat(time_input_format())
     return edit
 
 
