@@ -148,6 +148,13 @@ def _pages(win: MainWindow, findings: Findings, services) -> None:
     customers.open_customer(row.id)
     settle(runner, 8000)
     findings.check("customer card", win)
+    customers.open_access_log(row.id)  # who has read the record
+    settle(runner, 8000)
+    log = customers.access_dialog
+    assert log is not None and log.isVisible()
+    as_on_screen(log, findings.screen)
+    findings.check("access log", log)
+    log.close()
     customers.open_plan(row.id)
     settle(runner, 8000)
     findings.check("plan", win)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from app.i18n import N_, _, format_datetime
 from app.services.audit import AccessRow
-from app.views.common import list_table
+from app.views.common import ColumnFitter, list_table
 
 ACTIONS = {
     "customer.read": N_("Opened the record"),
@@ -81,7 +81,9 @@ class AccessLogDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("access_log_dialog")
         self.setWindowTitle(_("Access log"))
-        self.resize(760, 460)
+        # As wide as some 110 letters of today's text size (150 % text: wider).
+        fm = self.fontMetrics()
+        self.resize(fm.averageCharWidth() * 110, fm.height() * 26)
         layout = QVBoxLayout(self)
         intro = QLabel(_("Who has opened or changed the data of {name}, newest first.")
                        .format(name=customer_name))
@@ -89,6 +91,7 @@ class AccessLogDialog(QDialog):
         layout.addWidget(intro)
         self.model = AccessLogModel(rows)
         self.table = list_table("access_log_table", self.model)
+        ColumnFitter(self.table)  # columns share the width: no title or cell is cut
         self.table.setAccessibleName(_("Access log"))
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
