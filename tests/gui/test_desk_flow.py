@@ -1,6 +1,7 @@
 """The desk's flow faults (issue 18): a typed name that matches no one never becomes an
 anonymous ticket by itself, and F5 never opens a second visit at a desk."""
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -222,6 +223,23 @@ def test_the_service_refuses_a_second_visit(qtbot, window):
 
 
 # --- the page for the person at the desk -------------------------------------------------
+
+def test_a_chosen_row_of_another_desk_is_not_called_yours(qtbot, window):
+    """Choosing another desk's customer in the serving list (to act on it) showed them
+    under "At your desk"."""
+    page, _clock = serving_one(qtbot, window)
+    mine = page.snapshot.mine[-1]
+    other = dataclasses.replace(mine, id="someone-elses", code="A 009", desk="3")
+    page.serving_model.set_rows([*page.serving_model.rows, other], page.snapshot.now)
+    page.serving_table.selectRow(len(page.serving_model.rows) - 1)
+    page._show_current()
+    assert page.current_code.text() == "A 009"
+    assert page.current_box.title() == _("Chosen: at desk {desk}").format(desk="3")
+    page.serving_table.clearSelection()
+    page._show_current()
+    assert page.current_code.text() == mine.code
+    assert page.current_box.title().startswith(_("At your desk (desk {desk})").split("(")[0])
+
 
 def test_the_customer_at_the_desk_comes_first_and_times_tick(qtbot, window):
     page, clock = serving_one(qtbot, window)

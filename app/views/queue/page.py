@@ -358,8 +358,12 @@ class QueuePage(QWidget):
         ticket = self.current_ticket()
         snap = self.snapshot
         desk = snap.duty.desk if snap is not None and snap.duty is not None else ""
-        self.current_box.setTitle(_("At your desk (desk {desk})").format(desk=desk) if desk
-                                  else _("At your desk"))
+        mine = {r.id for r in snap.mine} if snap is not None else set()
+        if ticket is not None and ticket.id not in mine:  # a serving row chosen in the list
+            self.current_box.setTitle(_("Chosen: at desk {desk}").format(desk=ticket.desk))
+        else:
+            self.current_box.setTitle(_("At your desk (desk {desk})").format(desk=desk)
+                                      if desk else _("At your desk"))
         self.current_code.setVisible(ticket is not None)
         self.current_note.setVisible(False)
         if ticket is None:
