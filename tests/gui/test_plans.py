@@ -63,6 +63,18 @@ def section(editor, key):
     return editor.section_by_key[key]
 
 
+def accept_signed(qtbot, editor):
+    """Accept the plan shown, signed by the customer, as the coach does; the dialog."""
+    click(qtbot, editor.header.accept_button)
+    dialog = editor.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    click(qtbot, dialog.how_buttons["signed"])
+    with qtbot.waitSignal(editor.loaded, timeout=5000):
+        click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
+    qtbot.waitUntil(lambda: editor.info.row.status == "accepted", timeout=5000)
+    return dialog
+
+
 def stored(editor):
     return editor.plans.version(editor.info.id).content
 
@@ -85,13 +97,7 @@ def test_new_plan_autosave_accept_read_only_new_draft_and_compare(qtbot, editor)
     editor.flush()  # Ctrl+S does the same without waiting for the timer
     qtbot.waitUntil(lambda: editor.in_flight == 0, timeout=5000)
 
-    click(qtbot, editor.header.accept_button)
-    dialog = editor.dialog
-    qtbot.waitUntil(dialog.isVisible)
-    click(qtbot, dialog.how_buttons["signed"])
-    with qtbot.waitSignal(editor.loaded, timeout=5000):
-        click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
-    qtbot.waitUntil(lambda: editor.info.row.status == "accepted", timeout=5000)
+    dialog = accept_signed(qtbot, editor)
     assert not dialog.isVisible()
     # Accepted: read-only, no Accept, a way to start the next version instead.
     goals = section(editor, "goals")
@@ -258,13 +264,7 @@ def accept_simple_plan(qtbot, editor):
     qtbot.keyClicks(section(editor, "contact").method.lineEdit(), "Puhelin")
     editor.flush()
     qtbot.waitUntil(lambda: editor.in_flight == 0, timeout=5000)
-    click(qtbot, editor.header.accept_button)
-    dialog = editor.dialog
-    qtbot.waitUntil(dialog.isVisible)
-    click(qtbot, dialog.how_buttons["signed"])
-    with qtbot.waitSignal(editor.loaded, timeout=5000):
-        click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
-    qtbot.waitUntil(lambda: editor.info.row.status == "accepted", timeout=5000)
+    accept_signed(qtbot, editor)
 
 
 def plan_fields(editor):
