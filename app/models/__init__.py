@@ -4,7 +4,16 @@ from app.models.audit import AuditEvent
 from app.models.base import Base, Synced, new_id, synced_tables, utcnow
 from app.models.calendar import CalendarOverride, WorkingHours
 from app.models.coaching import CoachAssignment, CustomerBarrier
-from app.models.customer import Customer, CustomerNote, UnemploymentPeriod
+from app.models.customer import (
+    CaseFacts,
+    Customer,
+    CustomerMerge,
+    CustomerNote,
+    JobSearchPeriod,
+    UnemploymentPeriod,
+    case_facts_id,
+    first_period_id,
+)
 from app.models.feedback import Feedback, FeedbackReplyRequest
 from app.models.local import LocalSetting, OutboxEntry
 from app.models.org import ServicePoint, Staff, StaffCredential, Team
@@ -19,13 +28,16 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CalendarOverride",
+    "CaseFacts",
     "CoachAssignment",
     "Customer",
     "CustomerBarrier",
+    "CustomerMerge",
     "CustomerNote",
     "DeskDuty",
     "Feedback",
     "FeedbackReplyRequest",
+    "JobSearchPeriod",
     "LocalSetting",
     "OutboxEntry",
     "Plan",
@@ -43,6 +55,8 @@ __all__ = [
     "UnemploymentPeriod",
     "Visit",
     "WorkingHours",
+    "case_facts_id",
+    "first_period_id",
     "new_id",
     "synced_tables",
     "utcnow",

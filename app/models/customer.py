@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text
+import uuid
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Synced, enum_column
-from app.rules.codes import BenefitType, NoteKind
+from app.rules.codes import BenefitType, CaseExitReason, NoteKind
+
+_FACTS_NAMESPACE = uuid.UUID("6f1d2c84-3a57-4b0e-9c61-2d8e7f4a5b93")
+_PERIOD_NAMESPACE = uuid.UUID("0c4e9a71-5b2d-4f38-a6e1-7d9b3c2f8e15")
 
 
 class Customer(Synced, Base):
@@ -43,7 +48,11 @@ class Customer(Synced, Base):
     unemployed_since: Mapped[date | None] = mapped_column(Date)
     # First residence permit date: the integration plan applies in the first years.
     first_residence_permit_on: Mapped[date | None] = mapped_column(Date)
+    # No longer written (c0060/0060 moved it to CaseFacts, which the desk cannot read);
+    # kept, always false, so that older workstations still read the row.
     partial_work_ability: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The case is open: the customer's latest job-search period has not ended. Kept with
+    # the periods in one transaction (services/case_periods.py); caseloads count these.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set when the retention period ended and the personal data was erased (scrubbed
     # here and, by the central trigger and every pulling workstation, in dependent rows).
@@ -69,3 +78,73 @@ class CustomerNote(Synced, Base):
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     written_at: Mapped[datetime]
+    # Editing a note writes a new row that supersedes this one and tombstones this one:
+    # the earlier text is kept (and the edit audited), the card shows the latest.
+    supersedes_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class JobSearchPeriod(Synced, Base):
+    """One job-search period (työnhakujakso): a customer's case is a sequence of them.
+
+    Opened on the registration day, ended with a date and a coded reason, reopened as a
+    new period. `Customer.active` says whether the latest one is open."""
+
+    __tablename__ = "job_search_period"
+    __table_args__ = (
+        Index("ix_job_search_period_customer", "customer_id", "opened_on"),
+        CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="ordered"),
+        CheckConstraint("(closed_on IS NULL) = (exit_reason IS NULL)", name="reasoned"),
+    )
+
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"))
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    exit_reason: Mapped[CaseExitReason | None] = enum_column(CaseExitReason, nullable=True)
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+
+
+def first_period_id(customer_id: str) -> str:
+    """The id of a customer's first job-search period, derived from the customer's: the
+    registration, the upgrade of a workstation and the centre's migration all write the
+    same row, so it is never doubled."""
+    return str(uuid.uuid5(_PERIOD_NAMESPACE, customer_id))
+
+
+def case_facts_id(customer_id: str) -> str:
+    """One facts row per customer, its id derived from the customer's: two workstations
+    entering facts offline write the same row, and the sync merges its fields."""
+    return str(uuid.uuid5(_FACTS_NAMESPACE, customer_id))
+
+
+class CaseFacts(Synced, Base):
+    """The facts behind the statutory rules that are case work, not identity: work
+    ability (health-related) and the benefit (Kela's figures, copied by the coach).
+    Coaches and team leads read and write them; the desk never sees them."""
+
+    __tablename__ = "case_facts"
+    __table_args__ = (Index("ix_case_facts_customer", "customer_id", unique=True),)
+
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"))
+    partial_work_ability: Mapped[bool] = mapped_column(Boolean, default=False)
+    work_ability_since: Mapped[date | None] = mapped_column(Date)
+    work_ability_basis: Mapped[str | None] = mapped_column(String(200))
+    benefit: Mapped[BenefitType | None] = enum_column(BenefitType, nullable=True)
+    # Day 1 of the 100-day count when known (else estimated from unemployed_since).
+    first_benefit_on: Mapped[date | None] = mapped_column(Date)
+    # Labour-market subsidy days paid as of a date, from Kela's statement.
+    subsidy_days: Mapped[int | None] = mapped_column(Integer)
+    subsidy_days_on: Mapped[date | None] = mapped_column(Date)
+    # The maximum period of earnings-related or basic allowance ended (189/2001 3 § 2 mom.).
+    allowance_exhausted_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CustomerMerge(Synced, Base):
+    """A duplicate registration merged into the real one: written once by the merge,
+    moved rows and all, and applied again by the centre to whatever reached it later."""
+
+    __tablename__ = "customer_merge"
+    __append_only__ = True
+
+    from_customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    into_customer_id: Mapped[str] = mapped_column(String(36), index=True)
+    merged_at: Mapped[datetime]

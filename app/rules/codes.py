@@ -51,6 +51,8 @@ class AppointmentType(StrEnum):
     JOB_SEARCH_CONVERSATION = "job_search_conversation"
     PLAN_REVIEW = "plan_review"
     MULTI_PROFESSIONAL = "multi_professional"
+    # Held in between the job-search conversations; never restarts the statutory clock.
+    SUPPLEMENTARY_CONVERSATION = "supplementary_conversation"
     OTHER = "other"
 
 
@@ -96,6 +98,31 @@ class NoteKind(StrEnum):
     WORK_ABILITY = "work_ability"
 
 
+class CaseExitReason(StrEnum):
+    """Why a job-search period ended: codes, so the reports count them."""
+
+    EMPLOYED_OPEN_MARKET = "employed_open_market"
+    EMPLOYED_PAY_SUBSIDY = "employed_pay_subsidy"
+    SELF_EMPLOYED = "self_employed"
+    STUDIES = "studies"
+    MOVED_AWAY = "moved_away"
+    OTHER_SERVICES = "other_services"
+    ENDED_BY_AUTHORITY = "ended_by_authority"
+    OTHER = "other"
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CoachOnClose(StrEnum):
+    """What closing a case does to the customer's coach assignment."""
+
+    RELEASE = "release"  # the coach's caseload drops the customer (the default)
+    KEEP = "keep"  # the coach stays named, for a follow-up; closed cases do not count
+
+
 # Languages a customer may be served in or need an interpreter for (ISO 639-1/-3).
 CUSTOMER_LANGUAGES: dict[str, str] = {
     "fi": N_("Finnish"),
@@ -138,6 +165,22 @@ LABELS: dict[StrEnum, str] = {
     TicketState.SERVING: N_("Being served"),
     TicketState.DONE: N_("Done"),
     TicketState.LEFT: N_("Not present"),
+    NoteKind.GENERAL: N_("General note"),
+    NoteKind.WORK_ABILITY: N_("Work-ability note"),
+    BenefitType.EARNINGS_RELATED: N_("Earnings-related daily allowance"),
+    BenefitType.BASIC: N_("Basic daily allowance"),
+    BenefitType.LABOUR_MARKET_SUBSIDY: N_("Labour-market subsidy"),
+    BenefitType.NONE: N_("No unemployment benefit"),
+    CaseExitReason.EMPLOYED_OPEN_MARKET: N_("Employed in the open labour market"),
+    CaseExitReason.EMPLOYED_PAY_SUBSIDY: N_("Employed with pay subsidy"),
+    CaseExitReason.SELF_EMPLOYED: N_("Self-employed"),
+    CaseExitReason.STUDIES: N_("Studies"),
+    CaseExitReason.MOVED_AWAY: N_("Moved away"),
+    CaseExitReason.OTHER_SERVICES: N_("Moved to other services"),
+    CaseExitReason.ENDED_BY_AUTHORITY: N_("Ended by the authority"),
+    CaseExitReason.OTHER: N_("Other reason"),
+    CaseStatus.OPEN: N_("Open"),
+    CaseStatus.CLOSED: N_("Closed"),
 }
 
 # Why an arrival goes ahead in the queue.
@@ -153,6 +196,7 @@ APPOINTMENT_LABELS: dict[StrEnum, str] = {
     AppointmentType.JOB_SEARCH_CONVERSATION: N_("Job-search conversation"),
     AppointmentType.PLAN_REVIEW: N_("Plan review"),
     AppointmentType.MULTI_PROFESSIONAL: N_("Multi-professional meeting"),
+    AppointmentType.SUPPLEMENTARY_CONVERSATION: N_("Supplementary conversation"),
     AppointmentType.OTHER: N_("Other appointment"),
     AppointmentStatus.BOOKED: N_("Booked"),
     AppointmentStatus.ARRIVED: N_("Arrived"),

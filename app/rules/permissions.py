@@ -36,6 +36,10 @@ class Permission(StrEnum):
     CUSTOMER_EXTRACT = "customer.extract"  # right of access: everything held on one person
     CUSTOMER_ERASE = "customer.erase"  # erasure when the retention period has ended
     CALENDAR_MANAGE = "calendar.manage"  # anyone's working hours, holidays and days off
+    CASE_CLOSE = "case.close"  # end a job-search period with its reason, reopen one
+    CASE_FACTS = "case.facts"  # partial work ability, benefit and subsidy days: health-
+    # and benefit-related facts the statutory clock counts from
+    CUSTOMER_MERGE = "customer.merge"  # merge a duplicate registration into the real one
 
 
 _DESK = {
@@ -62,6 +66,8 @@ _COACH = _DESK | {
     # Barriers name debt and health: coaches only, never the desk.
     Permission.CUSTOMER_BARRIERS,
     Permission.CASELOAD_READ,
+    Permission.CASE_CLOSE,
+    Permission.CASE_FACTS,
 }
 _LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT,
                   Permission.CUSTOMER_EXTRACT}
@@ -69,6 +75,8 @@ _LEAD |= {Permission.REPORTS_READ}  # knowledge-based management: leads and admi
 # Moving customers between coaches in bulk and importing registers: team leads and up.
 _LEAD |= {Permission.CASELOAD_MANAGE, Permission.CUSTOMER_IMPORT}
 _LEAD |= {Permission.CALENDAR_MANAGE}  # a worker changes only their own hours
+# A merge moves plans and notes between two records: team leads and up, who see both.
+_LEAD |= {Permission.CUSTOMER_MERGE}
 _ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD, Permission.CUSTOMER_ERASE}
 
 MATRIX: dict[Role, frozenset[Permission]] = {

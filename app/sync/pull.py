@@ -113,8 +113,11 @@ def scope(table: Table, point_id: str):
     if name == "customer":
         return c.id.in_(my_customers)
     if name in ("unemployment_period", "customer_note", "plan", "customer_barrier",
-                "coach_assignment"):
+                "coach_assignment", "job_search_period", "case_facts"):
         return c.customer_id.in_(my_customers)
+    if name == "customer_merge":  # a desk that holds either record learns of the merge
+        return or_(c.into_customer_id.in_(my_customers),
+                   c.from_customer_id.in_(my_customers))
     if name in ("visit", "appointment"):
         return or_(c.service_point_id == point_id, c.customer_id.in_(my_customers))
     if name in ("queue_ticket", "desk_duty", "feedback"):
