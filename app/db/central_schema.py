@@ -12,7 +12,8 @@ from sqlalchemy import Column, DateTime, ForeignKeyConstraint, MetaData, String,
 from app.models import Base
 from app.models.base import NAMING
 
-APPEND_ONLY = ("feedback", "audit_event")
+# Pushed as plain inserts: no role may lock (FOR UPDATE) or update their rows.
+APPEND_ONLY = ("feedback", "audit_event", "customer_merge", "coach_assignment")
 
 
 @cache

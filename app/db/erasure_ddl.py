@@ -7,23 +7,27 @@ from typing import Any
 
 from app.rules.erasure import NOW, SCRUB
 
+Scrub = list[tuple[str, str, dict[str, Any]]]
 
-def central_trigger_sql() -> str:
-    """The central trigger function that scrubs dependent rows (from SCRUB)."""
+
+def central_trigger_sql(scrub: Scrub = SCRUB, replace: bool = False) -> str:
+    """The central trigger function that scrubs dependent rows (from SCRUB; a migration
+    passes the tables that existed when it ran)."""
     now = "(now() AT TIME ZONE 'utc')"
     plans = "SELECT id FROM plan WHERE customer_id = NEW.id"
     versions = f"SELECT id FROM plan_version WHERE plan_id IN ({plans})"
     where = {"customer": "customer_id = NEW.id", "plan": f"plan_id IN ({plans})",
              "version": f"plan_version_id IN ({versions})"}
     statements = []
-    for name, how, assign in SCRUB:
+    for name, how, assign in scrub:
         sets = ", ".join(
             f"{col} = " + (now if v is NOW else "NULL" if v is None else _literal(v))
             for col, v in assign.items())
         statements.append(f"UPDATE {name} SET {sets} WHERE {where[how]};")
     body = "\n        ".join(statements)
+    create = "CREATE OR REPLACE" if replace else "CREATE"
     return f"""
-    CREATE FUNCTION desk_erase_customer() RETURNS trigger LANGUAGE plpgsql
+    {create} FUNCTION desk_erase_customer() RETURNS trigger LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = public, pg_temp AS $$
     BEGIN
         {body}
@@ -32,7 +36,7 @@ def central_trigger_sql() -> str:
     """
 
 
-def guard_functions() -> list[tuple[str, str, str]]:
+def guard_functions(scrub: Scrub = SCRUB) -> list[tuple[str, str, str]]:
     """(function name, CREATE FUNCTION, CREATE TRIGGER) per dependent table: a row
     written for an erased customer (a late edit, or a new row made offline before the
     erasure arrived) is scrubbed as it is written."""
@@ -44,7 +48,7 @@ def guard_functions() -> list[tuple[str, str, str]]:
                    "ON v.plan_id = p.id WHERE v.id = NEW.plan_version_id)",
     }
     made = []
-    for name, how, assign in SCRUB:
+    for name, how, assign in scrub:
         sets = " ".join(
             f"NEW.{col} := " + (now if v is NOW else "NULL" if v is None else _literal(v))
             + ";" for col, v in assign.items())

@@ -39,14 +39,18 @@ from sqlalchemy.engine import Connection
 
 from app.demo import names as words
 from app.demo.appointments import add_calendar
+from app.demo.cases import CaseMaker, release_coaches
 from app.demo.coaching import add_coaching
 from app.demo.feedback import add_demo_pins
 from app.i18n import HELSINKI, N_
 from app.models import (
     Appointment,
+    CaseFacts,
     Customer,
+    CustomerNote,
     Feedback,
     FeedbackReplyRequest,
+    JobSearchPeriod,
     Plan,
     PlanAction,
     PlanGoal,
@@ -174,6 +178,7 @@ def build_demo(engine: Engine, *, seed: int = 1, scale: float = 1.0,
         summary = demo.run(writer)
         add_demo_pins(conn)
         add_coaching(conn, seed, demo.today)
+        release_coaches(conn, demo.cases)
         add_calendar(conn, demo.today, seed)
         writer.check_cancel()
     return summary
@@ -242,6 +247,7 @@ class _Person:
     registered_on: date
     coach: _Worker | None
     last_met: datetime | None = None  # end of the last done appointment (plan accepted)
+    closed_on: date | None = None  # the case ended (no bookings or visits after)
     plan_language: str = "fi"  # the customer's, where plans are printed in it
 
 
@@ -272,6 +278,7 @@ class _Demo:
         self.staff: list[_Worker] = []
         self.pools: dict[tuple[str, ServiceArea | None], list[_Worker]] = {}
         self.people: list[_Person] = []
+        self.cases = CaseMaker(self)
         self.visits: list[dict] = []
         self.busy: dict[tuple[str, date], int] = {}  # (staff, day) -> bitmask of slots
         self.fi_holidays = holidays.country_holidays(
@@ -311,12 +318,14 @@ class _Demo:
         weight = (1.0, 0.85, 0.85, 0.8, 0.65)[day.weekday()]
         return weight * (0.5 if day.month == 7 else 1.0)
 
-    def pick_day(self, earliest: date) -> date:
-        """A past working day on or after `earliest` (the last one if none is)."""
+    def pick_day(self, earliest: date, latest: date | None = None) -> date:
+        """A past working day on or after `earliest` and on or before `latest` (the
+        nearest one if none is)."""
         days = self.past_days
-        lo = min(bisect.bisect_left(days, earliest), len(days) - 1)
+        hi = len(days) if latest is None else max(1, bisect.bisect_right(days, latest))
+        lo = min(bisect.bisect_left(days, earliest), hi - 1)
         while True:
-            day = days[self.rng.randrange(lo, len(days))]
+            day = days[self.rng.randrange(lo, hi)]
             if self.rng.random() < self.day_weight(day):
                 return day
 
@@ -327,10 +336,11 @@ class _Demo:
         plans = self.plans(writer)
         tickets = self.queue_today()
         self.other_visits()
+        self.cases.duplicate_visits()
         writer.stage(N_("Writing visits…"), 0.30, [
             (QueueTicket.__table__, tickets), (Visit.__table__, self.visits)])
         feedback = self.feedback(writer)
-        rov = sum(1 for p in self.people if p.point == "ROV")
+        rov = sum(1 for p in self.people if p.point == "ROV") + len(self.cases.duplicates)
         return DemoSummary(
             service_points=len(self.points), teams=len(TEAMS), staff=len(self.staff),
             customers=customers, visits=len(self.visits), appointments=appointments,
@@ -425,18 +435,25 @@ class _Demo:
         maker = _CustomerMaker(self)
         rows, periods = [], []
         for point in points:
-            row, area, born = maker.make(point)
+            row, area, born, partial = maker.make(point)
             coach = _least_loaded(self.coaches(point, area)) or _least_loaded(
                 self.coaches(point))
             if coach is not None:
                 coach.load += 1
             row["coach_id"] = coach.id if coach else None
             rows.append(row)
-            self.people.append(_Person(row["id"], point, area, row["jobseeker_registered_on"],
-                                       coach, plan_language=print_language(row["language"])))
-            periods.extend(maker.periods(row["id"], row["unemployed_since"], born, area))
+            person = _Person(row["id"], point, area, row["jobseeker_registered_on"], coach,
+                             plan_language=print_language(row["language"]))
+            self.people.append(person)
+            unemployment = maker.periods(row["id"], row["unemployed_since"], born, area)
+            self.cases.add(person, row, unemployment, partial)
+            periods.extend(unemployment)
+        cases = self.cases
+        cases.add_duplicates(maker, self.people, rows)
         writer.stage(N_("Creating customers…"), 0.25, [
-            (Customer.__table__, rows), (UnemploymentPeriod.__table__, periods)])
+            (Customer.__table__, rows), (UnemploymentPeriod.__table__, periods),
+            (JobSearchPeriod.__table__, cases.periods), (CaseFacts.__table__, cases.facts),
+            (CustomerNote.__table__, cases.notes)])
         return len(rows)
 
     # --- appointments ---------------------------------------------------------------
@@ -450,14 +467,15 @@ class _Demo:
         for person in self.people:
             due = person.registered_on + timedelta(days=self.rng.randint(2, 12))
             kind = AppointmentType.INITIAL_INTERVIEW
-            while due <= last:
+            stop = min(last, person.closed_on) if person.closed_on else last
+            while due <= stop:
                 if due >= first:
                     self.book(person, due, kind, rows)
                 due += timedelta(days=self.rng.randint(75, 100))
                 kind = self.conversation_type(person)
             if person.point == "RAN":
                 for _ in range(self.rng.randint(1, 3)):
-                    self.book(person, self.pick_day(person.registered_on),
+                    self.book(person, self.pick_day(person.registered_on, person.closed_on),
                               AppointmentType.OTHER, rows)
         writer.stage(N_("Booking appointments…"), 0.20, [(Appointment.__table__, rows)])
         return len(rows)
@@ -477,6 +495,8 @@ class _Demo:
         if found is None:
             return  # the coach's calendar is full: a real one would be too
         day, start = found
+        if person.closed_on is not None and day > person.closed_on:
+            return  # the case had ended by then
         channel = self.appointment_channel(person.point, kind)
         booking = _Booking(self.new_id(), person, staff, kind, channel, self.at(day, start),
                            minutes)
@@ -558,7 +578,8 @@ class _Demo:
             if accepted_at is None:
                 if person.registered_on > self.past_days[0]:
                     continue  # the initial interview, where the plan is made, is ahead
-                accepted_at = self.at(self.pick_day(person.registered_on), 14 * 60)
+                accepted_at = self.at(self.pick_day(person.registered_on, person.closed_on),
+                                      14 * 60)
             accepted_on = accepted_at.astimezone(HELSINKI).date()
             plan_id, version_id = self.new_id(), self.new_id()
             plans.append({"id": plan_id, "customer_id": person.id,
@@ -653,7 +674,7 @@ class _Demo:
         for _ in range(round(WALK_INS * share)):
             person = None if rng.random() < 0.24 else rng.choice(rovaniemi)
             day = self.pick_day(person.registered_on - timedelta(days=14) if person
-                                else self.past_days[0])
+                                else self.past_days[0], person.closed_on if person else None)
             # Waits are mostly short, a few long.
             arrival = rng.choices(WALK_IN_ARRIVALS, WALK_IN_WEIGHTS)[0]
             wait = min(40, int(rng.expovariate(1 / 8)))
@@ -689,7 +710,7 @@ class _Demo:
             staff = (person.coach if person.coach and rng.random() < 0.75
                      else self.some_coach(person.point, person.area))
             area, customer_id = person.area, person.id
-            day = self.pick_day(person.registered_on - timedelta(days=14))
+            day = self.pick_day(person.registered_on - timedelta(days=14), person.closed_on)
         start = self.at(day, rng.randint(8 * 60, 15 * 60 + 45))
         self.visits.append(self.visit(customer_id, person.point, channel, False, area, staff,
                                       start, round(rng.triangular(lo, hi, mode))))
@@ -714,7 +735,7 @@ class _Demo:
         arrivals += sorted(rng.randint(now - 30, now - 2) for _ in range(waiting))
         desks = [w for w in self.staff if w.role is Role.DESK and w.point == "ROV"]
         servers = desks or self.coaches("ROV")
-        known = [p for p in self.people if p.point == "ROV"]
+        known = [p for p in self.people if p.point == "ROV" and p.closed_on is None]
         rows = []
         for number, (state, arrived) in enumerate(zip(states, arrivals, strict=True), 1):
             person = rng.choice(known) if known and rng.random() < 0.75 else None
@@ -820,7 +841,7 @@ class _CustomerMaker:
         self.codes: set[str] = set()
         self.numbers: set[str] = set()
 
-    def make(self, point: str) -> tuple[dict[str, Any], ServiceArea, date]:
+    def make(self, point: str) -> tuple[dict[str, Any], ServiceArea, date, bool]:
         rng, today = self.rng, self.today
         language = _weighted(rng, words.LANGUAGE_WEIGHTS[point])
         male = rng.random() < 0.5
@@ -851,9 +872,10 @@ class _CustomerMaker:
             **self.address(home), "home_municipality": home,
             "service_point_id": self.demo.points[point], "jobseeker_registered_on": registered,
             "unemployed_since": since, "first_residence_permit_on": permit,
-            "partial_work_ability": partial, "active": True, **self.demo.synced(),
+            # Partial work ability is a case fact now (app/demo/cases.py), not the desk's.
+            "partial_work_ability": False, "active": True, **self.demo.synced(),
         }
-        return row, area, born
+        return row, area, born, partial
 
     def ids(self) -> tuple[str, str]:
         """A new id whose customer number (40 bits of it) is not taken yet."""

@@ -22,7 +22,7 @@ class CustomerClock:
     customer_id: str
     coach_id: str | None
     coach_name: str | None
-    days_unemployed: int | None  # working days
+    days_unemployed: int | None  # benefit days (Mon-Fri, holidays included)
     hundred_day_date: date | None
     hundred_day_source: str
     groups: list[str]
@@ -30,7 +30,10 @@ class CustomerClock:
     deadlines: list[DeadlineInfo]
     supplementary_required: int = 0
     interview_held_on: date | None = None
-    last_conversation_on: date | None = None
+    last_conversation_on: date | None = None  # the latest job-search conversation held
+    # Day 1 estimated from the start of unemployment (the first benefit day unknown):
+    # the days and the mark are shown as "about".
+    hundred_day_approximate: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class WorkItem:
     source: str
     detail: str = ""
     booked_on: date | None = None
+    approximate: bool = False  # the 100-day mark estimated (no first benefit day known)
 
 
 @dataclass(frozen=True)

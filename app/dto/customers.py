@@ -25,6 +25,7 @@ class CustomerRow(NamedTuple):
     coach_name: str | None
     unemployed_since: date | None
     as_of: date
+    active: bool = True  # the case is open (the latest job-search period)
 
     @property
     def age(self) -> int | None:
@@ -32,7 +33,7 @@ class CustomerRow(NamedTuple):
 
     @property
     def days_unemployed(self) -> int | None:
-        """Working days (the statutory clock), like the card shows."""
+        """Benefit days (the statutory clock, estimated from unemployed_since)."""
         # Imported here: the clock loads the holiday calendars (~35 ms), and this module
         # is imported by views and printing that may never show a list row.
         from app.rules.clock import days_unemployed
@@ -65,9 +66,13 @@ class CustomerCard:
     coach_name: str | None
     jobseeker_registered_on: date | None
     unemployed_since: date | None
-    days_unemployed: int | None
+    days_unemployed: int | None  # benefit days (rules.clock)
     hundred_day_date: date | None
-    partial_work_ability: bool
+    # Day 1 estimated from unemployed_since (no first benefit day known): "about".
+    hundred_day_approximate: bool = False
+    # The integration plan's years count from it. Partial work ability is a case fact
+    # (CaseFactsService), never on the card the desk reads.
+    first_residence_permit_on: date | None = None
 
     @property
     def name(self) -> str:
@@ -78,3 +83,34 @@ class CustomerCard:
 class CustomerPage:
     rows: list[CustomerRow]
     has_more: bool
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    """One job-search period of a customer's case: open while `closed_on` is None."""
+
+    id: str
+    opened_on: date
+    closed_on: date | None
+    reason: str | None  # a CaseExitReason code while closed
+    outcome_note: str
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A customer's case: whether it is open, the latest period's dates and reason, and
+    every period, newest first. `revision` is the customer row's hlc when read: a close
+    or reopen is saved only onto what was shown."""
+
+    customer_id: str
+    status: str  # a CaseStatus code
+    opened_on: date
+    closed_on: date | None
+    reason: str | None
+    periods: list[PeriodRow]
+    coach_name: str | None
+    revision: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None

@@ -58,6 +58,8 @@ class CustomerInput:
     home_municipality: str = "Rovaniemi"
     jobseeker_registered_on: date | None = None
     unemployed_since: date | None = None
+    # The integration plan applies in the first years after it.
+    first_residence_permit_on: date | None = None
 
 
 @dataclass
@@ -114,4 +116,11 @@ def validate(data: CustomerInput, today: date) -> Validated:
         value = getattr(data, name)
         if value is not None and value > today:
             result.errors[name] = N_("The date cannot be in the future.")
+    permit = data.first_residence_permit_on
+    if permit is not None:
+        if permit > today:
+            result.errors["first_residence_permit_on"] = N_("The date cannot be in the future.")
+        elif result.birth_date is not None and permit < result.birth_date:
+            result.errors["first_residence_permit_on"] = N_(
+                "The residence permit cannot be before the birth date.")
     return result

@@ -25,6 +25,13 @@ CUSTOMER = {
 # stays too (it points at the scrubbed record), so that the central triggers can scrub
 # a late edit or a new row that a desk made offline before the erasure reached it.
 SCRUB: list[tuple[str, str, dict[str, Any]]] = [
+    # The periods stay (dates and reason codes count in the statistics), not their note.
+    ("job_search_period", "customer", {"outcome_note": None}),
+    ("case_facts", "customer", {"partial_work_ability": False, "work_ability_since": None,
+                                "work_ability_basis": None, "benefit": None,
+                                "first_benefit_on": None, "subsidy_days": None,
+                                "subsidy_days_on": None, "allowance_exhausted_on": None,
+                                "deleted_at": NOW}),
     ("unemployment_period", "customer", {"ends_on": None, "deleted_at": NOW}),
     ("customer_note", "customer", {"text": "", "deleted_at": NOW}),
     ("plan_goal", "version", {"text": "", "deleted_at": NOW}),
@@ -43,6 +50,6 @@ SCRUB: list[tuple[str, str, dict[str, Any]]] = [
 ]
 # Rows of these tables, once tombstoned, refuse further edits centrally (push).
 GUARDED = ("customer", "unemployment_period", "customer_note", "plan", "plan_version",
-           "plan_goal", "plan_action", "plan_service", "customer_barrier")
+           "plan_goal", "plan_action", "plan_service", "customer_barrier", "case_facts")
 
 

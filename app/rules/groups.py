@@ -81,7 +81,10 @@ def in_integration(first_permit_on: date | None, today: date) -> bool:
 def groups(*, born: date | None, unemployed_since: date | None, days_unemployed: int | None,
            partial_work_ability: bool, first_permit_on: date | None, barriers: int,
            today: date) -> list[Group]:
-    """The customer's groups, in a stable order."""
+    """The customer's groups, in a stable order. `days_unemployed`: benefit days, the
+    statutory clock's one count (rules.clock); `partial_work_ability`: from the case facts
+    (CaseFacts, read by coaches and team leads only; Customer.partial_work_ability is no
+    longer written), so a role without case.facts never sees that group."""
     found = []
     if is_young(born, today):
         found.append(Group.YOUNG)

@@ -5,7 +5,10 @@ codes updated only when asked.
 
 Columns (a header row names them; order free): hetu, first_name, last_name, birth_date,
 home_municipality, language, phone, email, registered_on, unemployed_since,
-coach_username. Dates as 2026-11-24 or 24.11.2026."""
+coach_username; optional first_residence_permit_on, and the case facts
+partial_work_ability (yes/no), benefit (a BenefitType code) and first_benefit_on, which
+only a user with `case.facts` may import (otherwise the row is refused). Dates as
+2026-11-24 or 24.11.2026; an empty cell leaves the stored value as it is."""
 
 from __future__ import annotations
 
@@ -23,14 +26,22 @@ from app.models import CoachAssignment, Customer, Staff, new_id
 from app.rules import customer as rules
 from app.rules import hetu as hetu_rules
 from app.rules import text_input
+from app.rules.codes import BenefitType
 from app.rules.customer import CustomerInput, nfc
-from app.rules.permissions import Permission
+from app.rules.permissions import Permission, allowed
+from app.services.case_facts import facts_row
+from app.services.case_periods import first_period
 from app.services.context import AppContext
 from app.services.customers import apply_identity_and_contact
 from app.services.errors import ServiceError
 
 COLUMNS = ("hetu", "first_name", "last_name", "birth_date", "home_municipality", "language",
-           "phone", "email", "registered_on", "unemployed_since", "coach_username")
+           "phone", "email", "registered_on", "unemployed_since", "coach_username",
+           "first_residence_permit_on", "partial_work_ability", "benefit", "first_benefit_on")
+# Case facts (CaseFacts): written only when the importing user has `case.facts`.
+FACT_COLUMNS = ("partial_work_ability", "benefit", "first_benefit_on")
+_YES = frozenset({"yes", "y", "true", "1", "kyllä", "k", "ja", "x"})
+_NO = frozenset({"no", "n", "false", "0", "ei", "e", "nej"})
 REQUIRED = ("first_name", "last_name")
 # The register's column sizes (models.customer): longer values are refused, not cut.
 LIMITS = {"first_name": 120, "last_name": 120, "home_municipality": 60, "language": 8,
@@ -65,6 +76,16 @@ class ImportRow:
     problems: tuple[Problem, ...] = ()
     data: CustomerInput | None = None
     coach_id: str | None = None
+    facts: ImportFacts | None = None  # the case facts the row gives (None: none)
+
+
+@dataclass(frozen=True)
+class ImportFacts:
+    """The case facts of one row; None where the cell was empty (kept as stored)."""
+
+    partial_work_ability: bool | None = None
+    benefit: str | None = None
+    first_benefit_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -145,7 +166,7 @@ def parse_date(text: str) -> date | None:
 
 
 def check_row(line: int, row: dict[str, str], today: date, coaches: dict[str, str],
-              ) -> ImportRow:
+              facts_allowed: bool = True) -> ImportRow:
     """One row against the rules; problems as "field: message" with untranslated ids."""
     problems: list[Problem] = []
     values = {c: nfc(row.get(c, "")) for c in COLUMNS}
@@ -159,7 +180,8 @@ def check_row(line: int, row: dict[str, str], today: date, coaches: dict[str, st
                                     tuple((k, str(v)) for k, v in params.items())))
             values[column] = ""
     dates: dict[str, date | None] = {}
-    for column in ("birth_date", "registered_on", "unemployed_since"):
+    for column in ("birth_date", "registered_on", "unemployed_since",
+                   "first_residence_permit_on", "first_benefit_on"):
         try:
             dates[column] = parse_date(values[column])
         except ValueError:
@@ -176,7 +198,9 @@ def check_row(line: int, row: dict[str, str], today: date, coaches: dict[str, st
         home_municipality=values["home_municipality"] or "Rovaniemi",
         jobseeker_registered_on=dates["registered_on"],
         unemployed_since=dates["unemployed_since"],
+        first_residence_permit_on=dates["first_residence_permit_on"],
     )
+    facts = _check_facts(values, dates["first_benefit_on"], facts_allowed, problems)
     checked = rules.validate(data, today)
     flagged = {p.column for p in problems}
     if "hetu" in flagged:
@@ -195,10 +219,55 @@ def check_row(line: int, row: dict[str, str], today: date, coaches: dict[str, st
             problems.append(Problem("coach_username", N_("No such coach.")))
     name = f"{values['last_name']}, {values['first_name']}"
     return ImportRow(line, checked.hetu or code, name, "reject" if problems else "new",
-                     tuple(problems), data, coach_id)
+                     tuple(problems), data, coach_id, facts)
+
+
+def _check_facts(values: dict[str, str], first_benefit_on: date | None, allowed_: bool,
+                 problems: list[Problem]) -> ImportFacts | None:
+    """The row's case facts, or None when it gives none; problems appended."""
+    given = [c for c in FACT_COLUMNS if values[c]]
+    if not given:
+        return None
+    if not allowed_:
+        for column in given:
+            problems.append(Problem(column, N_(
+                "Only coaches and team leads may import work ability and benefit facts.")))
+        return None
+    partial = None
+    answer = values["partial_work_ability"].casefold()
+    if answer in _YES:
+        partial = True
+    elif answer in _NO:
+        partial = False
+    elif answer:
+        problems.append(Problem("partial_work_ability",
+                                N_("Write yes or no (kyllä/ei, ja/nej).")))
+    benefit = values["benefit"].lower() or None
+    if benefit is not None and benefit not in {b.value for b in BenefitType}:
+        problems.append(Problem("benefit", N_("Unknown benefit: use {codes}."),
+                                (("codes", ", ".join(b.value for b in BenefitType)),)))
+        benefit = None
+    elif first_benefit_on is not None and benefit == BenefitType.NONE.value:
+        problems.append(Problem("first_benefit_on",
+                                N_("A first benefit day needs a benefit.")))
+    return ImportFacts(partial, benefit, first_benefit_on)
 
 
 _FIELDS = {"first_names": "first_name", "jobseeker_registered_on": "registered_on"}
+
+
+def _write_facts(s, customer: Customer, facts: ImportFacts) -> None:
+    """The row's facts onto the customer's CaseFacts row (made when missing); empty cells
+    keep what is stored. Without partial work ability its date and basis are cleared."""
+    row = facts_row(s, customer.id)
+    if facts.partial_work_ability is not None:
+        row.partial_work_ability = facts.partial_work_ability
+        if not facts.partial_work_ability:
+            row.work_ability_since = row.work_ability_basis = None
+    if facts.benefit is not None:
+        row.benefit = BenefitType(facts.benefit)
+    if facts.first_benefit_on is not None:
+        row.first_benefit_on = facts.first_benefit_on
 
 
 class CustomerImportService:
@@ -215,6 +284,7 @@ class CustomerImportService:
                                   reason=exc.strerror or str(exc)) from exc
         rows = read_rows(raw)
         today = self.ctx.today()
+        facts_allowed = allowed(self.ctx.signed_in.role, Permission.CASE_FACTS)
         with self.ctx.reading() as s:
             coaches = {u: i for u, i in s.execute(select(Staff.username, Staff.id).where(
                 Staff.active.is_(True), Staff.deleted_at.is_(None)))}
@@ -224,7 +294,7 @@ class CustomerImportService:
         checked: list[ImportRow] = []
         seen: dict[str, int] = {}  # hetu -> the line it first came on
         for line, row in rows:
-            result = check_row(line, row, today, coaches)
+            result = check_row(line, row, today, coaches, facts_allowed)
             if result.action != "reject" and result.hetu:
                 if result.hetu in seen:
                     result = replace(result, action="reject", problems=(Problem(
@@ -243,31 +313,43 @@ class CustomerImportService:
     def commit(self, preview: ImportPreview) -> ImportResult:
         """Write the accepted rows of a preview in one transaction (audited)."""
         today = self.ctx.today()
-        created = updated = 0
+        created = updated = with_facts = 0
         with self.ctx.transaction(Permission.CUSTOMER_IMPORT) as s:
             actor = self.ctx.require(Permission.CUSTOMER_IMPORT)
+            if any(r.facts for r in preview.accepted):
+                self.ctx.require(Permission.CASE_FACTS)
             for row in preview.accepted:
                 assert row.data is not None
                 checked = rules.validate(row.data, today)
-                customer = None
+                customer, new_case = None, False
                 if row.action == "update":
                     customer = s.scalar(select(Customer).where(Customer.hetu == row.hetu))
                 if customer is None:
                     customer = Customer(id=new_id(), service_point_id=actor.service_point_id)
                     customer.customer_number = rules.customer_number(customer.id)
                     s.add(customer)
+                    new_case = True
                     created += 1
                 else:
                     updated += 1
                 apply_identity_and_contact(customer, row.data, checked)
+                if row.data.first_residence_permit_on is not None:
+                    customer.first_residence_permit_on = row.data.first_residence_permit_on
+                if new_case:  # the case opens with its first job-search period
+                    s.flush()
+                    s.add(first_period(customer, today))
                 if row.coach_id and row.coach_id != customer.coach_id:
                     s.flush()  # the customer row first: the history refers to it
                     s.add(CoachAssignment(customer_id=customer.id, coach_id=row.coach_id,
                                           previous_coach_id=customer.coach_id,
                                           reason=IMPORT_REASON, assigned_at=self.ctx.now()))
                     customer.coach_id = row.coach_id
+                if row.facts is not None:
+                    s.flush()  # the customer row first: the facts refer to it
+                    _write_facts(s, customer, row.facts)
+                    with_facts += 1
             s.flush()
             self.ctx.audit(s, "customer.import", "customer", None,
                            {"created": created, "updated": updated,
-                            "rejected": len(preview.rejected)})
+                            "rejected": len(preview.rejected), "facts": with_facts})
         return ImportResult(created, updated, len(preview.rejected))

@@ -11,16 +11,18 @@ from sqlalchemy.orm import Session, aliased
 
 from app.dto.customers import CustomerCard, CustomerPage, CustomerRow
 from app.i18n import N_
-from app.models import Customer, ServicePoint, Staff, new_id
+from app.models import Customer, JobSearchPeriod, ServicePoint, Staff, first_period_id, new_id
 from app.rules import customer as rules
 from app.rules import hetu as hetu_rules
 from app.rules.clock import days_unemployed, hundred_day_date
+from app.rules.codes import CaseStatus
 from app.rules.customer import CustomerInput, nfc
 from app.rules.permissions import Permission
 from app.rules.unemployment import age
 from app.services import text_guard
 from app.services.context import AppContext
 from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.statutory_clock_facts import first_benefit_on
 
 PAGE_SIZE = 200
 _HETU_PREFIX = re.compile(r"^\d{6}([-+A-FU-Y][0-9A-Y]{0,4})?$", re.IGNORECASE)
@@ -151,7 +153,7 @@ class CustomerService:
             select(Customer.id, Customer.sort_name, Customer.customer_number,
                    Customer.first_names, Customer.last_name, Customer.hetu,
                    Customer.birth_date, Customer.language, Customer.unemployed_since,
-                   Coach.full_name, ServicePoint.code)
+                   Coach.full_name, ServicePoint.code, Customer.active)
             .join(ServicePoint, ServicePoint.id == Customer.service_point_id)
             .outerjoin(Coach, Coach.id == Customer.coach_id)
             .where(Customer.deleted_at.is_(None))
@@ -160,7 +162,8 @@ class CustomerService:
         return stmt if condition is None else stmt.where(condition)
 
     def page(
-        self, query: str = "", after: tuple[str, str] | None = None, limit: int = PAGE_SIZE
+        self, query: str = "", after: tuple[str, str] | None = None, limit: int = PAGE_SIZE,
+        status: str = "",
     ) -> CustomerPage:
         """One keyset page ordered by name: `after` is the last row's (sort_key, id).
 
@@ -170,6 +173,8 @@ class CustomerService:
         today = self.ctx.today()
         with self.ctx.engine.connect() as conn:
             stmt = self._list_query(query, conn)
+            if status:  # a CaseStatus code: open or closed cases only
+                stmt = stmt.where(Customer.active.is_(status == CaseStatus.OPEN))
             if after is not None:
                 stmt = stmt.where(tuple_(Customer.sort_name, Customer.id) > tuple_(*after))
             stmt = stmt.order_by(Customer.sort_name, Customer.id).limit(limit + 1)
@@ -180,15 +185,17 @@ class CustomerService:
         masked, row = hetu_rules.masked, CustomerRow
         result = [
             row(row_id, sort_key, number, f"{last}, {first}", masked(hetu), born, language,
-                point, coach, since, today)
+                point, coach, since, today, active)
             for (row_id, sort_key, number, first, last, hetu, born, language, since, coach,
-                 point) in rows
+                 point, active) in rows
         ]
         return CustomerPage(rows=result, has_more=has_more)
 
-    def count(self, query: str = "") -> int:
+    def count(self, query: str = "", status: str = "") -> int:
         self.ctx.require(Permission.CUSTOMER_READ)
         stmt = select(func.count()).select_from(Customer).where(Customer.deleted_at.is_(None))
+        if status:  # a CaseStatus code: open or closed cases only
+            stmt = stmt.where(Customer.active.is_(status == CaseStatus.OPEN))
         with self.ctx.reading() as s:
             condition = search_condition(query, _number_exists(s.connection()))
             if condition is not None:
@@ -249,6 +256,7 @@ class CustomerService:
                 home_municipality=c.home_municipality,
                 jobseeker_registered_on=c.jobseeker_registered_on,
                 unemployed_since=c.unemployed_since,
+                first_residence_permit_on=c.first_residence_permit_on,
             )
 
     def create(self, data: CustomerInput) -> CustomerCard:
@@ -267,6 +275,10 @@ class CustomerService:
             self._apply(customer, data, checked)
             s.add(customer)
             s.flush()
+            # The case opens with its first job-search period (services/case_periods.py).
+            s.add(JobSearchPeriod(id=first_period_id(customer.id), customer_id=customer.id,
+                                  opened_on=customer.jobseeker_registered_on
+                                  or self.ctx.today()))
             self.ctx.audit(s, "customer.create", "customer", customer.id)
             return self._card(s, customer.id)
 
@@ -304,6 +316,7 @@ class CustomerService:
         customer.street_address = nfc(data.street_address) or None
         customer.postal_code = nfc(data.postal_code) or None
         customer.post_office = nfc(data.post_office) or None
+        customer.first_residence_permit_on = data.first_residence_permit_on
 
 
     def _card(self, s: Session, customer_id: str) -> CustomerCard:
@@ -335,8 +348,12 @@ class CustomerService:
             coach_name=coach.full_name if coach else None,
             jobseeker_registered_on=c.jobseeker_registered_on,
             unemployed_since=c.unemployed_since,
-            days_unemployed=days_unemployed(c.unemployed_since, today),
-            hundred_day_date=(mark.due_on if (mark := hundred_day_date(c.unemployed_since,
-                                                                        today)) else None),
-            partial_work_ability=c.partial_work_ability,
+            # One 100-day count (rules.clock): from the first benefit day for a role that
+            # reads the case facts, else estimated and marked approximate.
+            days_unemployed=days_unemployed(c.unemployed_since, today, benefit_on := (
+                first_benefit_on(s, c.id, self.ctx.actor.role if self.ctx.actor else None))),
+            hundred_day_date=(mark.due_on if (mark := hundred_day_date(
+                c.unemployed_since, today, benefit_on)) else None),
+            hundred_day_approximate=bool(mark and mark.approximate),
+            first_residence_permit_on=c.first_residence_permit_on,
         )

@@ -12,9 +12,13 @@ from app.services.area_lookup import AreaLookupService
 from app.services.audit import AuditService
 from app.services.auth import AuthService
 from app.services.calendar_settings import CalendarSettingsService
+from app.services.case_facts import CaseFactsService
+from app.services.case_notes import CaseNoteService
+from app.services.case_periods import CasePeriodService
 from app.services.coaching import CoachingService
 from app.services.context import AppContext
 from app.services.customer_import import CustomerImportService
+from app.services.customer_merge import CustomerMergeService
 from app.services.customers import CustomerService
 from app.services.feedback import FeedbackService
 from app.services.plans import PlanService
@@ -56,6 +60,10 @@ class Services:
         self.settings = SettingsService(ctx)
         self.appointments = AppointmentService(ctx)
         self.coaching = CoachingService(ctx)
+        self.customer_merge = CustomerMergeService(ctx)
+        self.case_notes = CaseNoteService(ctx)
+        self.case_facts = CaseFactsService(ctx)
+        self.case_periods = CasePeriodService(ctx)
         self.clock = StatutoryClockService(ctx)
         self.customer_import = CustomerImportService(ctx)
         self.feedback = FeedbackService(ctx, self.settings)

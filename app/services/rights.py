@@ -100,13 +100,15 @@ class RightsService:
     def erase(self, customer_id: str) -> None:
         """Erase the customer's personal data here; the change travels to the centre,
         whose trigger scrubs every dependent row there, and from there to every
-        workstation. Only an inactive customer whose retention period has ended."""
+        workstation. Only a closed case whose retention period has ended: closing it
+        is the case's last activity, so retention counts from then at the earliest."""
         with self.ctx.transaction(Permission.CUSTOMER_ERASE) as s:
             customer = s.get(Customer, customer_id)
             if customer is None or customer.erased_at is not None:
                 raise NotFound(N_("No such customer."))
-            if customer.active:
-                raise Conflict(N_("Mark the customer inactive before erasing their data."))
+            if customer.active:  # the case is open (services/case_periods.py)
+                raise Conflict(N_("The customer's case is open: close it (with its reason) "
+                                  "before erasing their data."))
             ends = self._retention_ends(s, customer_id)
             if self.ctx.today() < ends:
                 raise Conflict(N_("The retention period has not ended yet."))

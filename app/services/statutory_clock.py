@@ -13,16 +13,15 @@ from sqlalchemy import select
 
 from app.dto.coaching import CustomerClock, DeadlineInfo, WorkItem
 from app.i18n import N_
-from app.models import Customer, Staff, UnemploymentPeriod
+from app.models import Customer, Staff
 from app.models.coaching import CustomerBarrier
 from app.rules import clock as rules
 from app.rules import groups as group_rules
-from app.rules.codes import BenefitType
-from app.rules.permissions import Permission
+from app.rules.permissions import Permission, allowed
 from app.rules.statutory import rule_for
 from app.services.context import AppContext
 from app.services.errors import NotFound
-from app.services.statutory_clock_facts import Facts, gather
+from app.services.statutory_clock_facts import Facts, gather, subsidy_spells
 
 WORK_KINDS = {
     "initial_interview": N_("Initial interview"),
@@ -41,9 +40,27 @@ def end_of_week(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
+def hundred_days(f: Facts, today: date) -> rules.Deadline | None:
+    """The 100-day mark: from the first benefit day when known, else estimated."""
+    return rules.hundred_day_date(f.unemployed_since, today, f.first_benefit_on)
+
+
+def mark_start(f: Facts) -> date | None:
+    """The date the 100-day count starts from, as the report's query takes it."""
+    return f.first_benefit_on or f.unemployed_since
+
+
+def activation(f: Facts, spells: list[rules.SubsidySpell],
+               today: date) -> rules.ActivationDue | None:
+    known = (rules.SubsidyCount(f.subsidy_days, f.subsidy_days_on)
+             if f.subsidy_days is not None and f.subsidy_days_on is not None else None)
+    return rules.activation_plan_due(f.born, spells, today, known=known,
+                                     allowance_exhausted_on=f.allowance_exhausted_on)
+
+
 def deadlines(f: Facts, today: date) -> tuple[list[DeadlineInfo], int]:
     """The customer's upcoming (and overdue) statutory dates, and the supplementary
-    conversations the law requires in the initial phase."""
+    conversations the law requires in the initial phase (none by schedule from 2026)."""
     found: list[DeadlineInfo] = []
     interview_on = f.interview_on or f.first_conversation_on
     plan = rules.conversations(f.registered_on, interview_on, f.last_conversation_on, today)
@@ -78,37 +95,35 @@ class StatutoryClockService:
         self.ctx = ctx
 
     def customer_clock(self, customer_id: str) -> CustomerClock:
-        """The clock of one customer (an audited read: it names groups and barriers)."""
+        """The clock of one customer (an audited read: it names groups and barriers).
+        The case facts count only for a role with case.facts; others get estimates."""
         today = self.ctx.today()
         with self.ctx.transaction(Permission.CUSTOMER_READ) as s:
             facts = gather(s, select(Customer.id).where(Customer.id == customer_id),
-                           self.ctx.now())
+                           self.ctx.now(), case_facts=self._reads_case_facts())
             if customer_id not in facts:
                 raise NotFound(N_("The customer was not found."))
             f = facts[customer_id]
             coach = s.get(Staff, f.coach_id) if f.coach_id else None
-            spells = [rules.SubsidySpell(start, end) for start, end in s.execute(
-                select(UnemploymentPeriod.starts_on, UnemploymentPeriod.ends_on).where(
-                    UnemploymentPeriod.customer_id == customer_id,
-                    UnemploymentPeriod.deleted_at.is_(None),
-                    UnemploymentPeriod.benefit == BenefitType.LABOUR_MARKET_SUBSIDY))]
+            spells = [rules.SubsidySpell(start, end)
+                      for start, end in subsidy_spells(s, customer_id)]
             barriers = sorted(s.scalars(select(CustomerBarrier.barrier).where(
                 CustomerBarrier.customer_id == customer_id,
                 CustomerBarrier.deleted_at.is_(None))))
             self.ctx.audit(s, "customer.clock", "customer", customer_id)
         found, supplementary = deadlines(f, today)
-        activation = rules.activation_plan_due(f.born, spells, today)
-        if activation is not None:
-            found.append(DeadlineInfo("activation_plan", activation.due_on,
-                                      activation.rule.source, str(activation.paid_days),
-                                      approximate=True))
-        days = rules.days_unemployed(f.unemployed_since, today)
-        mark = rules.hundred_day_date(f.unemployed_since, today)
+        due = activation(f, spells, today)
+        if due is not None:
+            found.append(DeadlineInfo("activation_plan", due.due_on, due.rule.source,
+                                      str(due.paid_days), approximate=due.approximate))
+        days = rules.days_unemployed(f.unemployed_since, today, f.first_benefit_on)
+        mark = hundred_days(f, today)
         return CustomerClock(
             customer_id=customer_id, coach_id=f.coach_id,
             coach_name=coach.full_name if coach else None,
             days_unemployed=days, hundred_day_date=mark.due_on if mark else None,
             hundred_day_source=rule_for("hundred_day_mark", today).source,
+            hundred_day_approximate=mark.approximate if mark else False,
             groups=[g.value for g in group_rules.groups(
                 born=f.born, unemployed_since=f.unemployed_since, days_unemployed=days,
                 partial_work_ability=f.partial_work_ability,
@@ -131,7 +146,7 @@ class StatutoryClockService:
             Customer.coach_id == coach_id, Customer.active.is_(True),
             Customer.deleted_at.is_(None))
         with self.ctx.reading() as s:
-            facts = gather(s, caseload, now)
+            facts = gather(s, caseload, now, case_facts=self._reads_case_facts())
         items: list[WorkItem] = []
         mark_window = rules.since_range_reaching_mark(today, today + timedelta(
             days=HUNDRED_DAYS_AHEAD))
@@ -153,19 +168,22 @@ class StatutoryClockService:
                 continue
             if d.due_on > week_end:
                 continue
-            booked = f.next_booked_on
+            # A plan is reviewed at any meeting booked; the interview and the job-search
+            # conversation are held only by their own kind (a supplementary
+            # conversation booked does not stand in for them).
+            booked = f.next_meeting_on if d.key == "plan_review" else f.next_booked_on
             if booked is not None and booked <= max(d.due_on, today + timedelta(days=14)):
                 continue  # already booked: nothing to do but hold it
             late = (today - d.due_on).days
             # detail: the days overdue (calendar days), as "not_contacted" holds its days
             items.append(WorkItem(f.id, f.name, d.key, d.due_on, late > 0, d.source,
                                   detail=str(late) if late > 0 else ""))
-        if f.unemployed_since and mark_window and (
-                mark_window[0] <= f.unemployed_since <= mark_window[1]):
-            mark = rules.hundred_day_date(f.unemployed_since, today)
+        start = mark_start(f)
+        if start and mark_window and mark_window[0] <= start <= mark_window[1]:
+            mark = hundred_days(f, today)
             assert mark is not None
             items.append(WorkItem(f.id, f.name, "hundred_days", mark.due_on, False,
-                                  mark.rule.source))
+                                  mark.rule.source, approximate=mark.approximate))
         registered_long = f.registered_on is not None and (
             f.interview_on or f.first_conversation_on)
         if not f.has_plan and registered_long:
@@ -178,6 +196,10 @@ class StatutoryClockService:
             items.append(WorkItem(f.id, f.name, "not_contacted", last, False, "",
                                   detail=str((today - last).days) if last else ""))
         return items
+
+    def _reads_case_facts(self) -> bool:
+        actor = self.ctx.actor
+        return actor is not None and allowed(actor.role, Permission.CASE_FACTS)
 
     def _setting(self, key: str) -> Any:  # a JSON value, as SettingsService.get
         from app.services.settings import SettingsService

@@ -39,7 +39,7 @@ def test_cells_show_the_row_and_follow_the_language(qtbot, window):
             row.name, row.hetu_masked, format_number(row.age), row.customer_number,
             row.coach_name or "ei omavalmentajaa",
             "" if row.days_unemployed is None else format_number(row.days_unemployed),
-            row.service_point_code,
+            row.service_point_code, "Avoin" if row.active else "Suljettu",
         ]
         assert model.index(position, 2).data(Qt.ItemDataRole.TextAlignmentRole) == int(
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

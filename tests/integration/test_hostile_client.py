@@ -285,6 +285,92 @@ def test_plans_and_notes_by_caseload_and_team(world):
     world.run("coach", note, id="n-c")
 
 
+# --- 8. A case's periods, facts and merges (#19) -----------------------------------------
+
+PERIOD = ("INSERT INTO job_search_period (id, customer_id, opened_on, updated_at) "
+          "VALUES (:id, :cid, current_date, now())")
+CLOSE = ("UPDATE job_search_period SET closed_on = current_date, exit_reason = 'other' "
+         "WHERE id = :id")
+FACTS = ("INSERT INTO case_facts (id, customer_id, partial_work_ability, updated_at) "
+         "VALUES (:id, :cid, true, now())")
+MERGE = ("INSERT INTO customer_merge (id, from_customer_id, into_customer_id, merged_at, "
+         "updated_at) VALUES (:id, :src, :dst, now(), now())")
+
+
+def _cases(world):
+    """Each customer's open first period; case facts of the coach's and the other
+    team's customer."""
+    for cid in ("c-rov", "c-ran", "c-mine", "c-other"):
+        owner(world, PERIOD, id=f"jp-{cid[2:]}", cid=cid)
+    owner(world, FACTS, id="cf-mine", cid="c-mine")
+    owner(world, FACTS, id="cf-other", cid="c-other")
+
+
+def test_the_desk_sees_whether_a_case_is_open_but_neither_closes_nor_reopens_it(world):
+    _cases(world)
+    assert world.ids("desk", "job_search_period") == ["jp-mine", "jp-other", "jp-rov"]
+    assert world.run("desk", CLOSE, id="jp-rov") == 0
+    assert "row-level security" in refused(world, "desk", PERIOD, id="jp-again",
+                                           cid="c-rov")
+    assert "may not close or reopen" in refused(
+        world, "desk", "UPDATE customer SET active = false WHERE id = 'c-rov'")
+    # The first period of a customer it registers is the desk's to open, once.
+    from tests.integration.test_central_security import NEW_CUSTOMER
+
+    world.run("desk", NEW_CUSTOMER, id="c-new", number="2001", point="sp-rov")
+    world.run("desk", PERIOD, id="jp-new", cid="c-new")
+    assert "row-level security" in refused(world, "desk", PERIOD, id="jp-new2", cid="c-new")
+    assert owner(world, "SELECT count(*) FROM job_search_period WHERE closed_on IS NOT NULL"
+                 ).scalar() == 0
+    assert owner(world, "SELECT bool_and(active) FROM customer").scalar()
+
+
+def test_the_desk_neither_reads_nor_writes_case_facts(world):
+    _cases(world)
+    assert world.ids("desk", "case_facts") == []
+    assert "row-level security" in refused(world, "desk", FACTS, id="cf-rov", cid="c-rov")
+    assert world.run("desk", "UPDATE case_facts SET partial_work_ability = false") == 0
+    assert owner(world, "SELECT bool_and(partial_work_ability) FROM case_facts").scalar()
+
+
+def test_a_coach_closes_the_cases_of_their_caseload_only(world):
+    _cases(world)
+    assert world.run("coach", CLOSE, id="jp-other") == 0  # another team's customer
+    assert world.run("mate", CLOSE, id="jp-mine") == 0  # the team reads, does not close
+    assert world.run("coach", CLOSE, id="jp-mine") == 1
+    assert world.run("coach", "UPDATE customer SET active = false WHERE id = 'c-mine'") == 1
+    # Reopening is a new period, the coach's to open; another team's is not.
+    world.run("coach", PERIOD, id="jp-mine2", cid="c-mine")
+    assert "row-level security" in refused(world, "coach", PERIOD, id="jp-other2",
+                                           cid="c-other")
+    assert world.ids("other", "case_facts") == ["cf-other"]
+    assert world.ids("mate", "case_facts") == ["cf-mine"]  # the team reads...
+    edit = "UPDATE case_facts SET subsidy_days = 120 WHERE id = 'cf-mine'"
+    assert world.run("mate", edit) == 0  # ...and does not write
+    assert world.run("other", edit) == 0
+    assert world.run("coach", edit) == 1
+    assert "row-level security" in refused(world, "other", FACTS, id="cf-x", cid="c-mine")
+
+
+def test_only_whoever_may_close_the_case_flips_the_customers_open_flag(world):
+    assert "may not close or reopen" in refused(
+        world, "other", "UPDATE customer SET active = false WHERE id = 'c-mine'")
+    assert "may not close or reopen" in refused(
+        world, "mate", "UPDATE customer SET active = false WHERE id = 'c-mine'")
+
+
+def test_only_a_team_lead_or_an_administrator_merges(world):
+    for name in ("desk", "coach"):
+        assert "row-level security" in refused(world, name, MERGE, id=f"m-{name}",
+                                               src="c-rov", dst="c-mine")
+    # c-ran has no open plan (c-rov's and c-mine's would collide: c0061 refuses that).
+    world.run("lead", MERGE, id="m-lead", src="c-ran", dst="c-mine")
+    assert world.ids("desk", "customer_merge") == ["m-lead"]  # the desk learns of it
+    assert world.ids("ran_coach", "customer_merge") == []
+    # Written once: the merge trail is not rewritten, not even by the one who merged.
+    assert refused(world, "lead", "UPDATE customer_merge SET into_customer_id = 'c-rov'")
+
+
 # --- The one source of the rights --------------------------------------------------------
 
 def test_the_central_matrix_is_the_applications(world):
@@ -318,7 +404,8 @@ def test_the_caseload_rule_is_the_same_in_the_application_and_the_centre(world):
                 case = case_access.Case(c.coach_id, staff[c.coach_id].team_id
                                         if c.coach_id else None, c.service_point_id)
                 for permission in (Permission.PLAN_READ, Permission.PLAN_EDIT,
-                                   Permission.CASE_NOTES_READ, Permission.CUSTOMER_BARRIERS):
+                                   Permission.CASE_NOTES_READ, Permission.CUSTOMER_BARRIERS,
+                                   Permission.CASE_CLOSE, Permission.CASE_FACTS):
                     central = conn.execute(text(
                         "SELECT desk_case_readable(:c, :p), desk_case_writable(:c, :p)"),
                         {"c": c.id, "p": permission.value}).one()
@@ -326,4 +413,4 @@ def test_the_caseload_rule_is_the_same_in_the_application_and_the_centre(world):
                              case_access.may_write(worker, case, permission))
                     assert tuple(central) == local, (name, c.id, permission)
                     checked += 1
-    assert checked == 7 * 5 * 4
+    assert checked == 7 * 5 * 6

@@ -23,6 +23,7 @@ WRONG = [
     (("customer", "import"), ["{tmp}/missing.csv", "--db", "{db}"], 2, "missing.csv"),
     (("customer", "extract"), ["NOPE", "--db", "{db}", "--out", "x.txt"], 2, ".json or .pdf"),
     (("customer", "erase"), ["NOPE", "--db", "{db}"], 2, "asiakas"),
+    (("customer", "merge"), ["NOPE", "NADA", "--db", "{db}", "--yes"], 2, "asiakas"),
     (("plan", "print"), ["NOPE", "--db", "{db}", "--out", "{tmp}/p.pdf"], 2, "asiakas"),
     (("report",), ["visits_by_point", "--db", "{db}", "--from", "2026-11-30", "--to",
                    "2026-11-01", "--format", "csv", "--out", "{tmp}/r.csv"], 2, "--to"),

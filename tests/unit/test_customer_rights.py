@@ -70,7 +70,7 @@ def test_cli_writes_the_extract_as_json_and_pdf(clocked, tmp_path, capsys):
 def test_erasure_waits_for_inactivity_and_the_retention_period(clocked):
     services, clock, customer = clocked
     services.auth.sign_in("admin", "demo")
-    with pytest.raises(Conflict, match="inactive"):
+    with pytest.raises(Conflict, match="case is open"):
         services.rights.erase(customer)
     mark_inactive(services, customer)
     with pytest.raises(Conflict, match="retention"):

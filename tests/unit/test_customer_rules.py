@@ -77,7 +77,11 @@ def test_customer_numbers_differ():
 def test_days_unemployed_and_hundred_day_mark():
     assert days_unemployed(date(2026, 11, 27), TODAY) == 1
     assert days_unemployed(None, TODAY) is None
-    assert hundred_day_date(date(2026, 1, 1)) == date(2026, 4, 10)
-    assert days_unemployed(date(2026, 1, 1), date(2026, 4, 10)) == 100
+    # Benefit days (Mon-Fri, holidays included), no longer calendar days: from Thu 1.1.2026
+    # (New Year's Day, a benefit day), the 96th is Thu 14.5. (19 weeks on, Ascension
+    # Day), 97th Fri 15.5., 98th Mon 18.5., 99th Tue 19.5., the 100th Wed 20.5.2026.
+    assert hundred_day_date(date(2026, 1, 1), TODAY) == date(2026, 5, 20)
+    assert days_unemployed(date(2026, 1, 1), date(2026, 5, 20)) == 100
+    assert days_unemployed(date(2026, 11, 28), date(2026, 11, 29)) == 0  # a weekend
     assert age(date(1985, 11, 28), TODAY) == 40
     assert age(date(1985, 11, 27), TODAY) == 41

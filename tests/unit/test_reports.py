@@ -13,6 +13,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert
 from sqlalchemy.orm import Session
 
 from app.dto.reports import ReportFilter
+from app.models import CaseFacts, case_facts_id
 from app.services.errors import PermissionDenied, ValidationFailed
 from app.services.reports import REPORTS, sql
 from tests import report_fixture as fx
@@ -115,11 +116,27 @@ def test_caseloads_against_the_cap(area):
 
 
 def test_customers_crossing_100_days(area):
-    # c1 unemployed since 26.7. reaches day 100 on 2.11.; c2 (10.8.) on 17.11.
-    assert rows(run(area, "hundred_days")) == [(date(2026, 11, 1), 1)]
+    # Benefit days (Mon-Fri, holidays included), as the card and Today count, no longer
+    # calendar days. c1, unemployed since Sun 26.7.2026: day 1 Mon 27.7., 19 weeks on
+    # Mon 7.12. is the 96th, Fri 11.12. the 100th. c2 (Mon 10.8.): Mon 21.12. the 96th,
+    # Fri 25.12. (Christmas Day, a benefit day) the 100th. c4 is inactive.
+    december = {"date_from": date(2026, 12, 1), "date_to": date(2026, 12, 31)}
+    assert rows(run(area, "hundred_days", **december)) == [(date(2026, 12, 1), 2)]
+    assert rows(run(area, "hundred_days", date_from=date(2026, 12, 1),
+                    date_to=date(2026, 12, 24))) == [(date(2026, 12, 1), 1)]
+    assert rows(run(area, "hundred_days", team_id="team-2", **december)) == [
+        (date(2026, 12, 1), 1)]
+    assert rows(run(area, "hundred_days")) == [(date(2026, 11, 1), 0)]
+    # The first benefit day in the case facts is day 1: c2 from Mon 6.7.2026, the 96th
+    # Mon 16.11., the 100th Fri 20.11.
+    with area.ctx.session_factory.begin() as s:
+        s.add(CaseFacts(id=case_facts_id("c2"), customer_id="c2",
+                        first_benefit_on=date(2026, 7, 6)))
     assert rows(run(area, "hundred_days", date_to=date(2026, 11, 30))) == [
-        (date(2026, 11, 1), 2)]
-    assert rows(run(area, "hundred_days", team_id="team-2")) == [(date(2026, 11, 1), 0)]
+        (date(2026, 11, 1), 1)]
+    assert rows(run(area, "hundred_days", date_to=date(2026, 11, 19))) == [
+        (date(2026, 11, 1), 0)]
+    assert rows(run(area, "hundred_days", **december)) == [(date(2026, 12, 1), 1)]
 
 
 def test_plans_made_and_reviews_overdue(area):

@@ -18,22 +18,24 @@ def test_every_rule_names_its_source():
     assert all(r.source and r.effective_from for r in RULES)
 
 
-def test_days_unemployed_in_working_days():
-    # January 2026: 22 weekdays, New Year's Day (Thu) and Epiphany (Tue) closed.
-    assert clock.days_unemployed(date(2026, 1, 1), date(2026, 1, 31)) == 20
-    # December 2025 from Mon 1.12.: 23 weekdays minus 24., 25., 26. (6.12. is a Saturday).
-    assert clock.days_unemployed(date(2025, 12, 1), date(2025, 12, 31)) == 20
+def test_days_unemployed_in_benefit_days():
+    # Benefit days, Mon-Fri with holidays included (was: working days, holidays left out).
+    # January 2026: 22 weekdays, New Year's Day (Thu) and Epiphany (Tue) counted.
+    assert clock.days_unemployed(date(2026, 1, 1), date(2026, 1, 31)) == 22
+    # December 2025 from Mon 1.12.: 23 weekdays, 24., 25., 26. counted.
+    assert clock.days_unemployed(date(2025, 12, 1), date(2025, 12, 31)) == 23
     assert clock.days_unemployed(date(2026, 12, 1), date(2026, 11, 30)) is None
     assert clock.days_unemployed(None, date(2026, 1, 1)) is None
 
 
 def test_hundred_day_mark_across_christmas_and_easter():
-    # From Mon 1.12.2025: December 20, January 20, February 20, March 22 -> 82 by 31.3.;
-    # April: 1.-2. (84), Good Friday 3.4. and Easter Monday 6.4. closed, 7.-10. (88),
-    # 13.-17. (93), 20.-24. (98), Mon 27. (99), Tue 28.4. the 100th.
+    # Benefit days (was: working days, 28.4.2026). From Mon 1.12.2025: December 23,
+    # January 22, February 20, March 22 -> 87 by 31.3.; April: 1.-3. (90, Good Friday
+    # counted), 6.-10. (95, Easter Monday counted), 13.-16. (99), Fri 17.4. the 100th.
     mark = clock.hundred_day_date(date(2025, 12, 1), date(2026, 11, 28))
-    assert mark.due_on == date(2026, 4, 28)
-    assert "555/1998" in mark.rule.source
+    assert mark.due_on == date(2026, 4, 17)
+    assert mark.approximate  # estimated from the start of unemployment
+    assert "Laki työttömyysetuuksien rahoituksesta 555/1998" in mark.rule.source
     # Starting on a Saturday counts from the Monday after.
     assert clock.hundred_day_date(date(2025, 11, 29), date(2026, 11, 28)).due_on == \
         clock.hundred_day_date(date(2025, 12, 1), date(2026, 11, 28)).due_on
@@ -180,11 +182,14 @@ def test_fast_working_day_count_matches_the_plain_one(first, last):
 @settings(max_examples=200)
 @given(days, days, st.integers(1, 3), st.integers(0, 10))
 def test_no_deadline_falls_on_a_non_working_day(registered, last, months, applications):
-    assert is_working_day(clock.hundred_day_date(registered, date(2026, 11, 28)).due_on)
+    # The 100-day mark is a count, not a deadline: a weekday, possibly a holiday.
+    assert clock.hundred_day_date(registered, date(2026, 11, 28)).due_on.weekday() < 5
     assert is_working_day(initial_interview_deadline(registered).due_on)
     plan = clock.conversations(registered, registered, last, last)
     assert is_working_day(plan.next_conversation.due_on)
-    assert is_working_day(plan.initial_phase_ends)
+    # No formulaic initial phase for interviews from 1.1.2026.
+    assert (plan.initial_phase_ends is None) == (registered >= date(2026, 1, 1))
+    assert plan.initial_phase_ends is None or is_working_day(plan.initial_phase_ends)
     for period in clock.review_periods(registered, months, applications):
         assert is_working_day(period.review_on)
 

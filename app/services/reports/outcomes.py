@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import String, case, func, select
+from sqlalchemy import String, and_, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from app.dto.reports import (
@@ -21,10 +22,10 @@ from app.dto.reports import (
     ReportTable,
 )
 from app.i18n import N_
-from app.models import Customer, Feedback, Plan, PlanVersion, Staff, Team
+from app.models import CaseFacts, Customer, Feedback, Plan, PlanVersion, Staff, Team
 from app.rules import feedback as feedback_rules
+from app.rules.clock import since_range_reaching_mark
 from app.rules.codes import PlanStatus, Role
-from app.rules.unemployment import HUNDRED_DAY_MARK
 from app.services.feedback import tally_columns, tally_of
 from app.services.reports import sql
 
@@ -114,27 +115,46 @@ def caseloads(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
 # --- 100 days -------------------------------------------------------------------------
 
 
+def _mark_month(start: Any, f: ReportFilter) -> Any:
+    """The month (its first day, as text) in which the 100-day mark of a count starting
+    on `start` falls, in SQL: for each month of the range the start dates whose mark
+    falls in it form one date range (rules.clock.since_range_reaching_mark), so the
+    query compares dates and never counts days row by row. NULL: outside the range."""
+    whens = []
+    for month in sql.months(f):
+        month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        found = since_range_reaching_mark(max(month, f.date_from), min(month_end, f.date_to))
+        if found is not None:
+            whens.append((start.between(*found), literal(month.isoformat())))
+    return case(*whens, else_=None) if whens else literal(None, String)
+
+
 def hundred_days(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTable:
-    crossed = func.date(Customer.unemployed_since, f"+{HUNDRED_DAY_MARK - 1} days",
-                        type_=String)
-    month = func.strftime("%Y-%m-01", crossed, type_=String)
+    # The same count as the card and Today: benefit days from the first benefit day when
+    # the case facts hold it, else from the start of unemployment (rules.clock).
+    start = func.coalesce(CaseFacts.first_benefit_on, Customer.unemployed_since)
+    month = _mark_month(start, f)
     coach = aliased(Staff)
     where = [Customer.deleted_at.is_(None), Customer.active.is_(True),
-             Customer.unemployed_since.is_not(None),
-             crossed >= f.date_from.isoformat(), crossed <= f.date_to.isoformat()]
-    stmt = select(month, func.count()).where(*where).group_by(month)
+             start.is_not(None), month.is_not(None)]
+    stmt = (select(month, func.count()).select_from(Customer)
+            .outerjoin(CaseFacts, and_(CaseFacts.customer_id == Customer.id,
+                                       CaseFacts.deleted_at.is_(None)))
+            .where(*where).group_by(month))
     if f.service_point_id:
         stmt = stmt.where(Customer.service_point_id == f.service_point_id)
     if f.team_id:
         stmt = stmt.join(coach, coach.id == Customer.coach_id).where(coach.team_id == f.team_id)
-    found = dict(s.execute(stmt).all())
+    found: dict[str, int] = {m: n for m, n in s.execute(stmt)}
     rows = tuple((m, found.get(m.isoformat(), 0)) for m in sql.months(f))
     return ReportTable(
         "hundred_days", N_("Customers crossing 100 days of unemployment"),
         (MONTH_COLUMN, Column("customers", N_("Customers"), COUNT)), rows,
         ChartSpec("bars", "month", ("customers",)),
-        note=N_("Customers whose current unemployment reaches 100 days in the month: the "
-                "municipality's share of the benefit begins."),
+        note=N_("Customers whose count of benefit days (Monday to Friday, public holidays "
+                "included) reaches 100 in the month, counted from the first benefit day "
+                "when known, else from the start of unemployment: the municipality's "
+                "share of the benefit begins."),
         total=(Label(N_("Total")), sum(r[1] for r in rows)))
 
 

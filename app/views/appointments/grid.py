@@ -83,12 +83,18 @@ def wrap(text: str, fm: QFontMetrics, width: int) -> list[str] | None:
 def name_lines(name: str, fm: QFontMetrics, width: int, rooms: list[int]) -> list[str]:
     """The customer's name in as few of the lines as it can: in the first of `rooms`
     lines whole, else with the first given name only, then in the next number of lines;
-    with no room at all, the short form shortened on one line."""
+    with no room at all, the first given name's initial on one line ("Ruokojärvi, A."),
+    and failing that the short form shortened."""
     for room in rooms:
         for candidate in (name, short_name(name)):
             lines = wrap(candidate, fm, width)
             if lines is not None and len(lines) <= max(1, room):
                 return lines
+    last, sep, firsts = name.partition(", ")
+    if sep and firsts.split():
+        initial = f"{last}, {firsts.split()[0][0]}."
+        if fm.elidedText(initial, Qt.TextElideMode.ElideRight, width) == initial:
+            return [initial]
     return [short_name(name)]
 
 

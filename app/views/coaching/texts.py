@@ -62,7 +62,7 @@ def deadline_text(d: DeadlineInfo, today: date) -> str:
             text += ", " + ngettext("{n} supplementary conversation",
                                     "{n} supplementary conversations",
                                     int(d.detail)).format(n=format_number(int(d.detail)))
-    elif d.key == "activation_plan":
+    elif d.key == "activation_plan" and d.approximate:  # else Kela's count: "by {date}"
         text = _("due about {date} (estimated from the unemployment periods held here)"
                  ).format(date=when)
     else:

@@ -85,6 +85,8 @@ def status_text(item: WorkItem) -> str:
                         int(item.detail or 0)).format(n=format_number(int(item.detail or 0)))
     if item.kind == "no_plan":
         return _("make the employment plan")
+    if item.kind == "hundred_days" and item.approximate:  # no first benefit day known
+        return _("within two weeks (estimated date)")
     return _("due this week") if item.kind != "hundred_days" else _("within two weeks")
 
 

@@ -20,6 +20,7 @@ ACTIONS = {
     "customer.update": N_("Changed details"),
     "customer.extract": N_("Made an extract of the data"),
     "customer.erase": N_("Erased the data"),
+    "customer.merge": N_("Merged a duplicate record into this one"),
     "plan.read": N_("Read the plan"),
     "plan.create": N_("Started a plan"),
     "plan.edit": N_("Edited the plan"),

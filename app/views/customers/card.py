@@ -25,6 +25,9 @@ from app.views import style
 from app.views.appointments.customer_section import CustomerAppointmentsView
 from app.views.coaching.panel import CoachingPanel
 from app.views.common import icon, language_label, shortcut
+from app.views.customers.case_section import CaseSection
+from app.views.customers.facts_section import CaseFactsSection
+from app.views.customers.notes_section import CaseNotesSection
 from app.views.customers.timeline import VisitTableModel
 
 
@@ -98,6 +101,9 @@ class CustomerCardView(QWidget):
         outer.addWidget(self.title)
         outer.addWidget(self.subtitle)
         outer.addWidget(self.situation)
+        # The case's status and its actions, always in sight; its periods in a tab.
+        self.case = CaseSection()
+        outer.addWidget(self.case.strip)
         self.coaching = CoachingPanel()
 
         scroll = QScrollArea()
@@ -145,6 +151,18 @@ class CustomerCardView(QWidget):
         self.sections.addTab(visits_tab, "")
         self.appointments = CustomerAppointmentsView()  # filled by the customers page
         self.sections.addTab(self.appointments, "")
+        # Case notes and the facts behind the rules: coaches, team leads and administrators
+        # only (CustomersPage.set_role hides the tab from the desk).
+        self.case_work = QWidget()
+        self.case_work.setObjectName("customer_case_work")
+        case_layout = QHBoxLayout(self.case_work)
+        case_layout.setContentsMargins(0, 4, 0, 0)
+        self.case_facts = CaseFactsSection()
+        self.case_notes = CaseNotesSection()
+        case_layout.addWidget(self.case_facts, 2, Qt.AlignmentFlag.AlignTop)
+        case_layout.addWidget(self.case_notes, 3)
+        self.sections.addTab(self.case_work, "")
+        self.sections.addTab(self.case.history, "")
         outer.addWidget(self.sections, 1)
 
     def retranslate(self) -> None:
@@ -171,6 +189,10 @@ class CustomerCardView(QWidget):
         self.sections.setTabText(0, _("Coaching and the statutory clock"))
         self.sections.setTabText(1, _("Visits and contacts"))
         self.sections.setTabText(2, _("Appointments"))
+        self.sections.setTabText(self.sections.indexOf(self.case_work),
+                                 _("Notes and work ability"))
+        self.sections.setTabText(self.sections.indexOf(self.case.history),
+                                 _("Job-search periods"))
         self.visits_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
         self.groups["identity"][0].setTitle(_("Personal details"))
         self.groups["contact"][0].setTitle(_("Contact"))
@@ -228,8 +250,8 @@ class CustomerCardView(QWidget):
             (_("Coach"), card.coach_name or _("none yet")),
             (_("Registered as a jobseeker"), format_date(card.jobseeker_registered_on) or "–"),
             (_("Unemployed since"), format_date(card.unemployed_since) or "–"),
-            (_("Partial work ability"), _("yes") if card.partial_work_ability else _("no")),
-        ])
+        ] + ([(_("First residence permit"), format_date(card.first_residence_permit_on))]
+             if card.first_residence_permit_on else []))
         # The details stay readable above the visits (which scroll) on a 800-pixel screen;
         # measured once the card is laid out (a hidden card's forms report no height).
         QTimer.singleShot(0, self, self._fit_details)  # dropped if the card is deleted
@@ -238,6 +260,7 @@ class CustomerCardView(QWidget):
         """Signed out: no customer's details stay in the (hidden) card."""
         self.card, self.revealed = None, None
         self.visits_model.set_rows([])
+        self.case.forget()
         for label in (self.title, self.subtitle, self.situation):
             label.clear()
         for key in self.groups:
@@ -261,15 +284,20 @@ class CustomerCardView(QWidget):
     def _situation(card: CustomerCard) -> str:
         if card.days_unemployed is None:
             return _("Not unemployed.")
-        # Working days, as the statutory clock counts them (rules.clock).
-        text = ngettext("Unemployed {n} working day", "Unemployed {n} working days",
-                        card.days_unemployed)
+        # Benefit days, as the statutory clock counts them (rules.clock); "about" when day 1
+        # is estimated from the start of unemployment (no first benefit day known).
+        about = card.hundred_day_approximate
+        text = ngettext("Unemployed about {n} benefit day", "Unemployed about {n} benefit days",
+                        card.days_unemployed) if about else ngettext(
+            "Unemployed {n} benefit day", "Unemployed {n} benefit days", card.days_unemployed)
         text = text.format(n=format_number(card.days_unemployed))
         if card.hundred_day_date is not None:
             if card.days_unemployed >= 100:
-                mark = _("100 days reached on {date}")
+                mark = _("100 days reached about {date}") if about else _(
+                    "100 days reached on {date}")
             else:
-                mark = _("100 days will be reached on {date}")
+                mark = _("100 days will be reached about {date}") if about else _(
+                    "100 days will be reached on {date}")
             text += "  ·  " + mark.format(date=format_date(card.hundred_day_date))
         return text
 

@@ -45,8 +45,10 @@ CONTACT_FIELDS = (
 JOBSEEKER_FIELDS = (
     ("jobseeker_registered_on", N_("&Registered as a jobseeker")),
     ("unemployed_since", N_("&Unemployed since")),
+    ("first_residence_permit_on", N_("First resi&dence permit")),
 )
-DATE_FIELDS = {"birth_date", "jobseeker_registered_on", "unemployed_since"}
+DATE_FIELDS = {"birth_date", "jobseeker_registered_on", "unemployed_since",
+               "first_residence_permit_on"}
 MUNICIPALITIES = ("Rovaniemi", "Ranua", "Kemijärvi", "Sodankylä", "Kittilä", "Posio")
 
 
@@ -196,6 +198,7 @@ class CustomerDialog(QDialog):
             home_municipality=self.municipality.currentText(),
             jobseeker_registered_on=dates["jobseeker_registered_on"],
             unemployed_since=dates["unemployed_since"],
+            first_residence_permit_on=dates["first_residence_permit_on"],
         )
         return data, errors
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -14,11 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _, format_number, ngettext
+from app.i18n import N_, _, format_number, ngettext
+from app.rules.codes import CaseStatus
 from app.views.common import ColumnFitter, heading_label, icon, shortcut
 from app.views.customers.table_model import CustomerTableModel, IdRole
 
 SEARCH_DELAY_MS = 200
+# The case filter. All by default: the desk looks up whoever comes in, and a person whose
+# case was closed comes back to register again; the Case column tells them apart.
+CASE_FILTERS = (("", N_("All cases")), (CaseStatus.OPEN.value, N_("Open cases")),
+                (CaseStatus.CLOSED.value, N_("Closed cases")))
 
 
 class CustomerTable(QTableView):
@@ -70,8 +76,18 @@ class CustomerListView(QWidget):
         self.new_button.setObjectName("customer_new")
         shortcut(self, "Ctrl+N", self.new_button)
         self.new_button.clicked.connect(self.new_requested)
+        self.case_filter = QComboBox()
+        self.case_filter.setObjectName("customer_case_filter")
+        for status, _text in CASE_FILTERS:
+            self.case_filter.addItem("", status)
+        self.case_filter.currentIndexChanged.connect(
+            lambda _i: self.model.set_status(self.case_filter.currentData()))
+        self.case_filter_label = QLabel()
+        self.case_filter_label.setBuddy(self.case_filter)
         top.addWidget(self.heading)
         top.addWidget(self.search, 1)
+        top.addWidget(self.case_filter_label)
+        top.addWidget(self.case_filter)
         top.addWidget(self.new_button)
         layout.addLayout(top)
 
@@ -106,6 +122,10 @@ class CustomerListView(QWidget):
         self.new_button.setIcon(icon("mdi6.account-plus", self))
         self.new_button.setAccessibleName(_("New customer"))
         self.table.setAccessibleName(_("Customer list"))
+        self.case_filter_label.setText(_("C&ase:"))
+        self.case_filter.setAccessibleName(_("Show customers by case status"))
+        for i, (_status, text) in enumerate(CASE_FILTERS):
+            self.case_filter.setItemText(i, _(text))
         if self.model.total is not None:
             self._show_total(self.model.total)
 
@@ -163,4 +183,8 @@ class CustomerListView(QWidget):
         self.search.setText("")  # not clear(): Ctrl+Z would bring the old search back
         self.search.blockSignals(False)
         self.status.setText("")
+        self.case_filter.blockSignals(True)  # the next person starts from all cases
+        self.case_filter.setCurrentIndex(0)
+        self.case_filter.blockSignals(False)
         self.model.clear()
+        self.model.status = ""

@@ -17,8 +17,12 @@ from app.services.registry import Services
 from app.views.appointments.letter import LetterActions
 from app.views.coaching.panel import CoachingController
 from app.views.customers.card import CustomerCardView
+from app.views.customers.case_section import CaseController
 from app.views.customers.dialog import CustomerDialog
+from app.views.customers.facts_section import CaseFactsController
 from app.views.customers.list_view import CustomerListView
+from app.views.customers.merge_dialog import MergeController, warn_before_creating
+from app.views.customers.notes_section import CaseNotesController
 from app.views.customers.table_model import CustomerTableModel
 from app.views.operations import QueryOp, WriteOp, drop_pending, refresh_on_change
 from app.views.plans.editor import PlanEditor
@@ -58,8 +62,16 @@ class CustomersPage(QStackedWidget):
         self.card_view.plan_requested.connect(self.open_plan)
         self.card_view.access_log_requested.connect(self.open_access_log)
         self.dialog: CustomerDialog | VisitRecordDialog | None = None
+        self.case_notes = CaseNotesController(self.card_view.case_notes, services, runner,
+                                              self, self.card_view.visits_model.set_notes)
+        self.case_facts = CaseFactsController(self.card_view.case_facts, services, runner,
+                                              self)
         self.coaching = CoachingController(self.card_view.coaching, services, runner, self,
                                            self.open_customer)
+        self.case = CaseController(self.card_view.case, services, runner, self,
+                                   self.open_customer)
+        self.merge = MergeController(self.card_view, services, runner, self,
+                                     self.open_customer)
         self._wire_appointments(services)
         # Writes here or on other pages: the list and the open card show them.
         refresh_on_change(runner, self, {"customer"}, self._customers_changed)
@@ -86,6 +98,10 @@ class CustomersPage(QStackedWidget):
         for key in ("card", "visits", "appointments"):
             drop_pending(self, key)  # still loading: not shown to the next person
         self.coaching.forget()
+        self.case.forget()
+        self.case_notes.forget()
+        self.case_facts.forget()
+        self.merge.forget()
         self.card_view.forget()
         self.plan_view.forget()
         self.show_list()
@@ -125,6 +141,9 @@ class CustomersPage(QStackedWidget):
         self.card_view.edit.setFocus()
         self.load_visits(card.id)
         self.coaching.load(card.id)
+        self.case.load(card.id)
+        self.case_notes.load(card.id)
+        self.case_facts.load(card.id)
         self.load_appointments(card.id)
 
     def load_visits(self, customer_id: str) -> None:
@@ -166,6 +185,16 @@ class CustomersPage(QStackedWidget):
         service refuses it anyway)."""
         self.card_view.plan.setVisible(role is not None and allowed(role, Permission.PLAN_READ))
         self.coaching.set_role(role)
+        self.case.set_role(role)
+        # Case notes and facts: coaches, team leads and administrators; never the desk.
+        self.case_notes.set_role(role)
+        self.case_facts.set_role(role)
+        self.merge.set_role(role)  # "Merge into…": team leads and administrators
+        sections = self.card_view.sections
+        sections.setTabVisible(sections.indexOf(self.card_view.case_work),
+                               self.case_notes.may_read or self.case_facts.may_read)
+        self.card_view.case_notes.setVisible(self.case_notes.may_read)
+        self.card_view.case_facts.setVisible(self.case_facts.may_read)
         self.card_view.access_log.setVisible(
             role is not None and allowed(role, Permission.AUDIT_READ))
 
@@ -212,6 +241,9 @@ class CustomersPage(QStackedWidget):
 
     def new_customer(self) -> None:
         self._open_dialog(self.service.create, None, _("New customer"))
+        if isinstance(self.dialog, CustomerDialog):  # already registered? asks first
+            warn_before_creating(self.dialog, self.merge.services, self.runner,
+                                 self.open_customer)
 
     def edit_customer(self, customer_id: str) -> None:
         card = self.card_view.card

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from app.dto.customers import CustomerRow
 from app.i18n import N_, _, format_date, format_number
+from app.rules.codes import LABELS, CaseStatus
 from app.services.customers import CustomerService
 from app.views.operations import QueryOp, drop_pending
 from app.views.tasks import TaskRunner
@@ -38,6 +39,7 @@ COLUMNS = (
     N_("Coach"),
     N_("Days unemployed"),
     N_("Service point"),
+    N_("Case"),  # open or closed (the latest job-search period)
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -86,6 +88,7 @@ class CustomerTableModel(QAbstractTableModel):
         self.service = service
         self.runner = runner
         self.query = ""
+        self.status = ""  # a CaseStatus code to show only open or closed cases; "": all
         self._tuples: list[tuple] = []  # CustomerRow fields as plain tuples (see Rows)
         self.has_more = False
         self.started = False  # a query was set (the page loads the list once, when shown)
@@ -112,6 +115,13 @@ class CustomerTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.set_query(self.query)
 
+    def set_status(self, status: str) -> None:
+        """Show open cases, closed ones or ("") all: the search again with the filter."""
+        if status != self.status:
+            self.status = status
+            if self.started:
+                self.refresh()
+
     def clear(self) -> None:
         """No rows and no search (signed out); the next set_query loads anew. What the
         old query still has under way is dropped."""
@@ -124,11 +134,12 @@ class CustomerTableModel(QAbstractTableModel):
         self._set_loading(False)
 
     def _load(self, after: tuple[str, str] | None) -> None:
-        query = self.query
+        query, status = self.query, self.status
         self._set_loading(True)
 
         def fetch() -> tuple[list[tuple], bool]:
-            page = self.service.page(query, after, FIRST_PAGE if after is None else MORE_PAGE)
+            page = self.service.page(query, after, FIRST_PAGE if after is None else MORE_PAGE,
+                                     status)
             return [row[:] for row in page.rows], page.has_more  # [:]: a plain tuple
 
         def arrived(page: tuple[list[tuple], bool]) -> None:
@@ -154,13 +165,13 @@ class CustomerTableModel(QAbstractTableModel):
         self.failed.emit(text)
 
     def _count(self) -> None:
-        query = self.query
+        query, status = self.query, self.status
 
         def counted(total: int) -> None:
             self.total = total
             self.total_changed.emit(total)
 
-        QueryOp(self.runner, self, lambda: self.service.count(query), success=counted) \
+        QueryOp(self.runner, self, lambda: self.service.count(query, status), success=counted) \
             .quietly().latest("count").run_in_background()
 
     def _set_loading(self, loading: bool) -> None:
@@ -206,12 +217,12 @@ class CustomerTableModel(QAbstractTableModel):
             row = _row(self._tuples[index.row()])
             return (row.sort_key, row.hetu_masked, row.age, row.customer_number,
                     row.coach_name or "", row.days_unemployed or 0,
-                    row.service_point_code)[index.column()]
+                    row.service_point_code, row.active)[index.column()]
         return None
 
     @staticmethod
     def _display(row: CustomerRow) -> tuple[str, ...]:
-        """The seven cells of a row as shown (Babel formats and translations)."""
+        """The eight cells of a row as shown (Babel formats and translations)."""
         born, age, days = row.birth_date, row.age, row.days_unemployed
         return (
             row.name,
@@ -224,6 +235,7 @@ class CustomerTableModel(QAbstractTableModel):
             row.coach_name or _("no coach"),
             "" if days is None else format_number(days),
             row.service_point_code,
+            _(LABELS[CaseStatus.OPEN if row.active else CaseStatus.CLOSED]),
         )
 
     def retranslate(self) -> None:

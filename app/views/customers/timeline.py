@@ -1,4 +1,5 @@
-"""The customer's timeline: visits, calls and video meetings, newest first."""
+"""The customer's timeline: visits, calls and video meetings, newest first; and, for
+those who may read them, the case notes among them."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from app.dto.case_work import CaseNoteRow
 from app.dto.visits import VisitRow
 from app.i18n import N_, _, format_datetime, format_number
-from app.rules.codes import Channel, ServiceArea, VisitOutcome
+from app.rules.codes import Channel, NoteKind, ServiceArea, VisitOutcome
 from app.views.common import label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -37,14 +39,25 @@ class VisitTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: list[VisitRow] = []
+        self.notes: list[CaseNoteRow] = []
+        self.entries: list[VisitRow | CaseNoteRow] = []  # both, newest first
 
     def set_rows(self, rows: list[VisitRow]) -> None:
+        self._reset(rows, self.notes)
+
+    def set_notes(self, notes: list[CaseNoteRow]) -> None:
+        """The case notes the worker may read (none for the desk)."""
+        self._reset(self.rows, notes)
+
+    def _reset(self, rows: list[VisitRow], notes: list[CaseNoteRow]) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.rows, self.notes = rows, notes
+        self.entries = sorted([*rows, *notes], reverse=True, key=lambda e: (
+            e.started_at if isinstance(e, VisitRow) else e.written_at).replace(tzinfo=None))
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self.entries)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -57,7 +70,9 @@ class VisitTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
+        row = self.entries[index.row()]
+        if isinstance(row, CaseNoteRow):
+            return self._note_data(row, index.column(), role)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
             return outcome_text(row) or None
         if role != Qt.ItemDataRole.DisplayRole:
@@ -79,3 +94,22 @@ class VisitTableModel(QAbstractTableModel):
         if column == 4:
             return row.staff_name or ""
         return outcome_text(row)
+
+    @staticmethod
+    def _note_data(note: CaseNoteRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column == 5:
+            return note.text
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == 0:
+            return format_datetime(note.written_at)
+        if column == 1:
+            try:
+                return label(NoteKind(note.kind))
+            except ValueError:
+                return note.kind
+        if column == 4:
+            return note.author_name or ""
+        if column == 5:
+            return " ".join(note.text.split())
+        return ""

@@ -17,6 +17,8 @@ from alembic import op
 from app.db import central_trust as trust
 from app.db.case_upgrade import first_periods_and_facts
 from app.db.central_ddl import make_synced
+from app.db.erasure_ddl import central_trigger_sql, guard_functions
+from app.rules.erasure import SCRUB
 
 revision: str = "c0060"
 down_revision: str | Sequence[str] | None = "c0050"
@@ -61,14 +63,16 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 $$;
 
 -- The customer's `active` flag (the case is open) follows the periods: only those who
--- may close a case change it (and the erasure, which needs it already false).
+-- may close this customer's case (case.close and the case's write access) change it
+-- (and the erasure, which needs it already false).
 CREATE OR REPLACE FUNCTION desk_guard_case_status() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     IF desk_staff_id() IS NULL THEN
         RETURN NEW;
     END IF;
-    IF NEW.active IS DISTINCT FROM OLD.active AND NOT desk_may('case.close')
+    IF NEW.active IS DISTINCT FROM OLD.active
+            AND NOT desk_case_writable(OLD.id, 'case.close')
             AND NOT (OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL) THEN
         RAISE EXCEPTION 'your role may not close or reopen a case'
             USING ERRCODE = 'insufficient_privilege';
@@ -164,7 +168,16 @@ def upgrade() -> None:
                     for p in ps])
     for table in ("job_search_period", "case_facts", "customer_merge"):
         op.execute(f"ALTER TABLE {table} OWNER TO {OWNER}")
-    for signature in ("desk_case_has_period(text)", "desk_guard_case_status()"):
+    # An erasure scrubs the periods' outcome notes and the case facts too (app/rules/
+    # erasure.py): the scrub function again, and the guards of the two new tables.
+    op.execute(central_trigger_sql(SCRUB, replace=True))
+    guards = guard_functions([e for e in SCRUB if e[0] in ("job_search_period",
+                                                           "case_facts")])
+    for _name, create, trigger in guards:
+        op.execute(create)
+        op.execute(trigger)
+    for signature in ("desk_case_has_period(text)", "desk_guard_case_status()",
+                      *(name for name, _c, _t in guards)):
         op.execute(f"ALTER FUNCTION {signature} OWNER TO {OWNER}")
         op.execute(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC")
         op.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO {GROUPS}")
