@@ -324,6 +324,11 @@ class CustomerService:
         point = s.get(ServicePoint, c.service_point_id)
         coach = s.get(Staff, c.coach_id) if c.coach_id else None
         today = self.ctx.today()
+        # A closed case stops the count on its closing day (the person found work, moved..).
+        counted_to = today if c.active else (s.scalar(
+            select(func.max(JobSearchPeriod.closed_on)).where(
+                JobSearchPeriod.customer_id == c.id, JobSearchPeriod.deleted_at.is_(None)))
+            or today)
         return CustomerCard(
             id=c.id,
             revision=c.hlc,
@@ -350,10 +355,11 @@ class CustomerService:
             unemployed_since=c.unemployed_since,
             # One 100-day count (rules.clock): from the first benefit day for a role that
             # reads the case facts, else estimated and marked approximate.
-            days_unemployed=days_unemployed(c.unemployed_since, today, benefit_on := (
+            days_unemployed=days_unemployed(c.unemployed_since, counted_to, benefit_on := (
                 first_benefit_on(s, c.id, self.ctx.actor.role if self.ctx.actor else None))),
             hundred_day_date=(mark.due_on if (mark := hundred_day_date(
-                c.unemployed_since, today, benefit_on)) else None),
+                c.unemployed_since, counted_to, benefit_on)) and (
+                    c.active or mark.due_on <= counted_to) else None),
             hundred_day_approximate=bool(mark and mark.approximate),
             first_residence_permit_on=c.first_residence_permit_on,
         )

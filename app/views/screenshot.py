@@ -30,6 +30,9 @@ VIEWS["first-run"] = None
 VIEWS.update({"appointments": "coach", "appointments-day": "desk"})
 VIEWS |= {"lock": "coach", "access-log": "lead"}  # security: the idle lock, the access log
 VIEWS |= {"working-hours": "coach", "holidays": "lead"}  # the calendar's settings dialogs
+# The card's case tabs: notes and work ability; a case closed and reopened (periods).
+VIEWS |= {"customer-notes": "coach", "customer-periods": "coach"}
+CARD_VIEWS = ("customer", "plan", "lock", "access-log", "customer-notes", "customer-periods")
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -72,23 +75,32 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         return _calendar_settings(window, runner, services, view, out)
     if view.startswith("appointments"):
         _appointments(window, runner, day=view == "appointments-day")
-    if view in ("customers", "customer", "plan", "lock", "access-log"):
+    if view in ("customers", *CARD_VIEWS):
         window.nav.setCurrentRow(ROW["customers"])
         settle(runner)
-    if view in ("customer", "plan", "lock", "access-log"):
+    if view in CARD_VIEWS:
         customers = cast("CustomersPage", window.page("customers"))
         model = customers.model
         # One of the signed-in coach's own customers: their plan is theirs to open.
         actor = services.session.actor
         me = actor.full_name if actor else ""
-        row = next((r for r in model.rows if r.coach_name == me
-                    and (r.days_unemployed or 0) > 100),
-                   next((r for r in model.rows if r.coach_name == me), model.row_at(0)))
+        mine = [r for r in model.rows if r.coach_name == me]
+        if view == "customer-periods":  # a closed case the coach follows up
+            mine = [r for r in mine if not r.active] + mine
+        row = next((r for r in mine if (r.days_unemployed or 0) > 100 or not r.active),
+                   mine[0] if mine else model.row_at(0))
         if row is None:
             print("error: no customers to show; run with --demo", file=sys.stderr)
             return 1
         customers.open_customer(row.id)
         settle(runner)
+        card = customers.card_view
+        if view == "customer-notes":
+            card.sections.setCurrentWidget(card.case_work)
+            settle(runner)
+        if view == "customer-periods":
+            card.sections.setCurrentWidget(card.case.history)
+            settle(runner)
         if view == "plan":
             customers.open_plan(row.id)
             settle(runner)

@@ -340,3 +340,15 @@ def test_permission_is_case_close():
 
     assert [allowed(r, Permission.CASE_CLOSE) for r in Role] == [
         r is not Role.DESK for r in Role]
+
+
+def test_a_closed_case_stops_counting_unemployment_on_its_closing_day(coach):
+    cid = new_customer(coach, 330, registered=date(2026, 1, 5))
+    open_card = coach.customers.get(cid)
+    coach.case_periods.close(cid, date(2026, 2, 27), "employed_open_market",
+                             coach=CoachOnClose.KEEP)
+    closed = coach.customers.get(cid)
+    # Benefit days Mon-Fri from Mon 5.1.2026 to Fri 27.2.2026: 8 weeks, 40 days; the
+    # 100-day mark (late May) was never reached, so none is shown.
+    assert closed.days_unemployed == 40 < open_card.days_unemployed
+    assert closed.hundred_day_date is None and open_card.hundred_day_date is not None
