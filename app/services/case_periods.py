@@ -14,7 +14,7 @@ from app.i18n import N_
 from app.models import CoachAssignment, Customer, JobSearchPeriod, Staff, first_period_id, new_id
 from app.rules.codes import CaseExitReason, CaseStatus, CoachOnClose
 from app.rules.customer import nfc
-from app.rules.permissions import Permission
+from app.rules.permissions import Permission, allowed
 from app.services import case_access
 from app.services.context import AppContext
 from app.services.customers import live_customer
@@ -32,12 +32,15 @@ def first_period(customer: Customer, today: date) -> JobSearchPeriod:
 
 
 def _periods(s: Session, customer: Customer) -> list[JobSearchPeriod]:
-    """The customer's periods, newest first. A customer without any (registered on a
-    workstation not yet upgraded) has one, made as the upgrade makes it (not stored)."""
+    """The customer's periods, an open one first (after a merge an open period may be
+    older than a closed one of the duplicate: the case is open, as Customer.active says),
+    then newest first. A customer without any (registered on a workstation not yet
+    upgraded) has one, made as the upgrade makes it (not stored)."""
     rows = list(s.scalars(
         select(JobSearchPeriod)
         .where(JobSearchPeriod.customer_id == customer.id, JobSearchPeriod.deleted_at.is_(None))
-        .order_by(JobSearchPeriod.opened_on.desc(), JobSearchPeriod.updated_at.desc())))
+        .order_by(JobSearchPeriod.closed_on.is_(None).desc(), JobSearchPeriod.opened_on.desc(),
+                  JobSearchPeriod.updated_at.desc())))
     if rows:
         return rows
     opened = customer.jobseeker_registered_on or customer.updated_at.date()
@@ -62,8 +65,10 @@ class CasePeriodService:
 
     def periods(self, customer_id: str) -> CaseSummary:
         """The customer's case: status, the latest period and the history (newest first).
-        Everyone who reads the customer sees it (the desk too: open or closed)."""
-        self.ctx.require(Permission.CUSTOMER_READ)
+        Everyone who reads the customer sees it (the desk too: open or closed); the
+        outcome notes are case work, shown only to those who read case notes."""
+        actor = self.ctx.require(Permission.CUSTOMER_READ)
+        notes = allowed(actor.role, Permission.CASE_NOTES_READ)
         with self.ctx.reading() as s:
             customer = live_customer(s, customer_id)
             rows = _periods(s, customer)
@@ -76,7 +81,8 @@ class CasePeriodService:
                 reason=latest.exit_reason.value if latest.exit_reason else None,
                 periods=[PeriodRow(p.id, p.opened_on, p.closed_on,
                                    p.exit_reason.value if p.exit_reason else None,
-                                   p.outcome_note or "") for p in rows],
+                                   (p.outcome_note or "") if notes else "")
+                         for p in rows],
                 coach_name=coach.full_name if coach else None,
                 revision=customer.hlc)
 

@@ -356,7 +356,7 @@ class CustomerService:
             # One 100-day count (rules.clock): from the first benefit day for a role that
             # reads the case facts, else estimated and marked approximate.
             days_unemployed=days_unemployed(c.unemployed_since, counted_to, benefit_on := (
-                first_benefit_on(s, c.id, self.ctx.actor.role if self.ctx.actor else None))),
+                first_benefit_on(s, c.id, self.ctx.actor))),
             hundred_day_date=(mark.due_on if (mark := hundred_day_date(
                 c.unemployed_since, counted_to, benefit_on)) and (
                     c.active or mark.due_on <= counted_to) else None),

@@ -21,7 +21,7 @@ from app.rules.permissions import Permission, allowed
 from app.rules.statutory import rule_for
 from app.services.context import AppContext
 from app.services.errors import NotFound
-from app.services.statutory_clock_facts import Facts, gather, subsidy_spells
+from app.services.statutory_clock_facts import Facts, gather, reads_case_facts, subsidy_spells
 
 WORK_KINDS = {
     "initial_interview": N_("Initial interview"),
@@ -100,7 +100,8 @@ class StatutoryClockService:
         today = self.ctx.today()
         with self.ctx.transaction(Permission.CUSTOMER_READ) as s:
             facts = gather(s, select(Customer.id).where(Customer.id == customer_id),
-                           self.ctx.now(), case_facts=self._reads_case_facts())
+                           self.ctx.now(),
+                           case_facts=reads_case_facts(s, self.ctx.actor, customer_id))
             if customer_id not in facts:
                 raise NotFound(N_("The customer was not found."))
             f = facts[customer_id]

@@ -22,8 +22,11 @@ from app.models import (
     Visit,
 )
 from app.models.coaching import CustomerBarrier
-from app.rules.codes import AppointmentStatus, AppointmentType, BenefitType, PlanStatus, Role
-from app.rules.permissions import Permission, allowed
+from app.rules import case_access as caseload
+from app.rules.codes import AppointmentStatus, AppointmentType, BenefitType, PlanStatus
+from app.rules.permissions import Permission
+from app.services.case_access import case_of, worker
+from app.services.context import Actor
 
 # Meetings with the customer that count as conversations (booked ones hold off the
 # worklist's plan-review item; held ones are contact).
@@ -183,10 +186,17 @@ def subsidy_spells(s: Session, customer_id: str) -> list[tuple[date, date | None
             UnemploymentPeriod.benefit == BenefitType.LABOUR_MARKET_SUBSIDY))]
 
 
-def first_benefit_on(s: Session, customer_id: str, role: Role | None) -> date | None:
-    """Day 1 of the 100-day count from the case facts, for a role that may read them
-    (case.facts: never the desk, whose card estimates it from the start of unemployment)."""
-    if role is None or not allowed(role, Permission.CASE_FACTS):
+def reads_case_facts(s: Session, actor: Actor | None, customer_id: str) -> bool:
+    """Whether `actor` may read this customer's case facts: case.facts and the caseload
+    rule (their coach and team, leads and admins), as CaseFactsService and the centre."""
+    return actor is not None and caseload.may_read(
+        worker(actor), case_of(s, customer_id), Permission.CASE_FACTS)
+
+
+def first_benefit_on(s: Session, customer_id: str, actor: Actor | None) -> date | None:
+    """Day 1 of the 100-day count from the case facts, for one who may read them (never
+    the desk, whose card estimates it from the start of unemployment)."""
+    if not reads_case_facts(s, actor, customer_id):
         return None
     return s.scalar(select(CaseFacts.first_benefit_on).where(
         CaseFacts.customer_id == customer_id, CaseFacts.deleted_at.is_(None)))

@@ -60,6 +60,20 @@ def _changed_fields(obj: Synced) -> tuple[dict[str, Any], dict[str, Any]]:
     return changed, before
 
 
+# Tables whose rows the upgrade that made them (local 0060) also wrote on the workstation
+# without an outbox entry, expecting the centre's own upgrade to hold the same rows: not
+# so for a customer the centre did not yet have. The first change of such a row is sent
+# as an insert, which the centre merges into its own row when it has one.
+MADE_BY_UPGRADE = frozenset({"job_search_period", "case_facts"})
+
+
+def _never_synced(obj: Synced) -> bool:
+    """Written by the upgrade and never pushed or pulled since (no hlc, version 0)."""
+    history = inspect(obj).attrs.hlc.history
+    before = history.deleted[0] if history.deleted else obj.hlc
+    return before == "" and not obj.version
+
+
 def _all_fields(obj: Synced) -> dict[str, Any]:
     return {
         key: _jsonable(getattr(obj, key))
@@ -122,6 +136,9 @@ def install(
             if not isinstance(obj, Synced):
                 continue
             before: dict[str, Any]
+            if op == "update" and type(obj).__tablename__ in MADE_BY_UPGRADE and (
+                    _never_synced(obj)):
+                op = "insert"
             if op == "insert":
                 fields, before = _all_fields(obj), {}
             else:

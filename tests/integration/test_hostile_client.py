@@ -318,11 +318,19 @@ def test_the_desk_sees_whether_a_case_is_open_but_neither_closes_nor_reopens_it(
     from tests.integration.test_central_security import NEW_CUSTOMER
 
     world.run("desk", NEW_CUSTOMER, id="c-new", number="2001", point="sp-rov")
+    closed_first = ("INSERT INTO job_search_period (id, customer_id, opened_on, closed_on, "
+                    "exit_reason, updated_at) VALUES ('jp-closed', 'c-new', current_date, "
+                    "current_date, 'studies', now())")
+    assert "row-level security" in refused(world, "desk", closed_first)  # open, or nothing
     world.run("desk", PERIOD, id="jp-new", cid="c-new")
     assert "row-level security" in refused(world, "desk", PERIOD, id="jp-new2", cid="c-new")
     assert owner(world, "SELECT count(*) FROM job_search_period WHERE closed_on IS NOT NULL"
                  ).scalar() == 0
     assert owner(world, "SELECT bool_and(active) FROM customer").scalar()
+    # Nor registers someone whose case is already closed.
+    closed_customer = NEW_CUSTOMER.replace("false, true, now()", "false, false, now()")
+    assert "closed case" in refused(world, "desk", closed_customer, id="c-closed",
+                                    number="2002", point="sp-rov")
 
 
 def test_the_desk_neither_reads_nor_writes_case_facts(world):

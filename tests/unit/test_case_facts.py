@@ -235,3 +235,31 @@ def test_the_first_residence_permit_date_in_the_customer_form(coach):
     updated = coach.customers.update(card.id, replace(form, first_residence_permit_on=None),
                                      card.revision)
     assert updated.first_residence_permit_on is None
+
+
+def test_the_clock_of_another_teams_coach_does_not_use_the_facts(services):
+    """The card and the clock read the first benefit day and partial work ability by the
+    caseload rule, as the facts themselves: another team's coach sees the estimate."""
+    from app.models import Staff, Team
+    from app.rules.codes import Role
+
+    services.ctx.now = Clock(NOW)
+    with services.ctx.session_factory.begin() as s:
+        s.add(Team(id="team-2", name="Osaaminen", service_area="skills"))
+        s.flush()
+        s.add(Staff(id="staff-far", username="far", full_name="Far", role=Role.COACH,
+                    team_id="team-2", service_point_id="sp-rov"))
+    services.auth.sign_in("coach", "demo")
+    cid = services.customers.create(customer_input(
+        "Virtanen", "Matti", date(1980, 5, 6), 402,
+        unemployed_since=date(2026, 1, 1))).id
+    services.coaching.assign(cid, "staff-coach", "Oma")
+    services.case_facts.save(cid, FACTS)
+    own_card, own_clock = services.customers.get(cid), services.clock.customer_clock(cid)
+    assert not own_card.hundred_day_approximate and "partial_work_ability" in own_clock.groups
+    actor = services.ctx.actor
+    services.ctx.actor = type(actor)(**{**actor.__dict__, "staff_id": "staff-far",
+                                        "team_id": "team-2"})
+    card, clock = services.customers.get(cid), services.clock.customer_clock(cid)
+    assert card.hundred_day_approximate and card.hundred_day_date != own_card.hundred_day_date
+    assert "partial_work_ability" not in clock.groups

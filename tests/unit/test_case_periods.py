@@ -352,3 +352,35 @@ def test_a_closed_case_stops_counting_unemployment_on_its_closing_day(coach):
     # 100-day mark (late May) was never reached, so none is shown.
     assert closed.days_unemployed == 40 < open_card.days_unemployed
     assert closed.hundred_day_date is None and open_card.hundred_day_date is not None
+
+
+def test_a_period_the_upgrade_wrote_goes_to_the_centre_as_an_insert(coach):
+    """Local 0060 writes first periods without outbox entries (the centre's upgrade
+    writes the same rows): for a customer the centre did not have yet, the first close
+    must carry the whole row, or the centre would refuse an update of a missing row."""
+    from app.models import OutboxEntry
+
+    cid = new_customer(coach, 331)
+    with coach.ctx.engine.begin() as conn:  # as the upgrade leaves it: never synced
+        conn.execute(JobSearchPeriod.__table__.update().values(hlc="", version=0))
+        conn.execute(delete(OutboxEntry.__table__))
+    coach.case_periods.close(cid, TODAY, "studies", coach=CoachOnClose.KEEP)
+    with coach.ctx.session_factory() as s:
+        entry = s.scalars(select(OutboxEntry).where(
+            OutboxEntry.table_name == "job_search_period")).one()
+    fields = json.loads(entry.fields)
+    assert entry.op == "insert" and entry.row_id == first_period_id(cid)
+    assert (fields["customer_id"], fields["opened_on"], fields["exit_reason"]) == (
+        cid, "2026-03-02", "studies")
+
+
+def test_the_desk_sees_a_closed_case_without_its_outcome_note(coach):
+    cid = new_customer(coach, 332)
+    coach.case_periods.close(cid, TODAY, "other_services", "Siirtyi kuntoutukseen",
+                             coach=CoachOnClose.KEEP)
+    assert coach.case_periods.periods(cid).periods[0].outcome_note == "Siirtyi kuntoutukseen"
+    coach.auth.sign_out()
+    coach.auth.sign_in("desk", "demo")
+    case = coach.case_periods.periods(cid)
+    assert (case.status, case.reason) == ("closed", "other_services")
+    assert [p.outcome_note for p in case.periods] == [""]

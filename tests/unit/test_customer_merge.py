@@ -247,3 +247,18 @@ def test_cli_merge_shows_what_moves_refuses_and_merges(lead, capsys, monkeypatch
     code = cli.main(["customer", "merge", real, real, "--db", db, "--yes"])
     out, err = capsys.readouterr()
     assert code == 1 and err.strip()
+
+
+def test_an_older_open_case_stays_open_beside_the_duplicates_later_closed_period(lead):
+    """The real case open since 2025, the duplicate registered and closed later: after
+    the merge the case is open on the card (status), in the flag and for closing."""
+    real = new_customer(lead, 381, jobseeker_registered_on=date(2025, 1, 10))
+    dup = new_customer(lead, 382, jobseeker_registered_on=date(2026, 10, 1))
+    lead.case_periods.close(dup, date(2026, 11, 2), "other")
+    lead.customer_merge.merge(dup, real)
+    case = lead.case_periods.periods(real)
+    assert rows(lead, Customer, id=real)[0].active is True
+    assert (case.status, case.opened_on) == ("open", date(2025, 1, 10))
+    assert [p.closed_on for p in case.periods] == [None, date(2026, 11, 2)]
+    lead.case_periods.close(real, date(2026, 11, 20), "studies")  # not "already closed"
+    assert lead.case_periods.periods(real).status == "closed"

@@ -71,6 +71,13 @@ BEGIN
     IF desk_staff_id() IS NULL THEN
         RETURN NEW;
     END IF;
+    IF TG_OP = 'INSERT' THEN
+        IF NOT NEW.active AND NOT desk_may('case.close') THEN
+            RAISE EXCEPTION 'your role may not register a customer with a closed case'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+    END IF;
     IF NEW.active IS DISTINCT FROM OLD.active
             AND NOT desk_case_writable(OLD.id, 'case.close')
             AND NOT (OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL) THEN
@@ -79,7 +86,7 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-CREATE TRIGGER customer_guard_case_status BEFORE UPDATE ON customer
+CREATE TRIGGER customer_guard_case_status BEFORE INSERT OR UPDATE ON customer
     FOR EACH ROW EXECUTE FUNCTION desk_guard_case_status();
 """
 
@@ -87,8 +94,8 @@ POLICIES = {
     "job_search_period": {
         "select": "desk_customer_visible(customer_id)",
         "insert": "(desk_case_writable(customer_id, 'case.close') OR "
-                  "(desk_customer_in_charge(customer_id) "
-                  "AND NOT desk_case_has_period(customer_id)))",
+                  "(desk_customer_in_charge(customer_id) AND closed_on IS NULL "
+                  "AND deleted_at IS NULL AND NOT desk_case_has_period(customer_id)))",
         "update": "desk_case_writable(customer_id, 'case.close')",
     },
     "case_facts": {"select": "desk_case_readable(customer_id, 'case.facts')",
