@@ -247,7 +247,8 @@ def _check_facts(values: dict[str, str], first_benefit_on: date | None, allowed_
         problems.append(Problem("benefit", N_("Unknown benefit: use {codes}."),
                                 (("codes", ", ".join(b.value for b in BenefitType)),)))
         benefit = None
-    elif first_benefit_on is not None and benefit == BenefitType.NONE.value:
+    elif first_benefit_on is not None and benefit in (None, BenefitType.NONE.value):
+        # As the card's form: the day belongs to a benefit named on the same row.
         problems.append(Problem("first_benefit_on",
                                 N_("A first benefit day needs a benefit.")))
     return ImportFacts(partial, benefit, first_benefit_on)

@@ -179,12 +179,14 @@ def test_import_writes_the_facts_and_reports_bad_values_per_row(services, tmp_pa
             ",Cai,Coe,1992-02-01,Rovaniemi,fi,,,lottery,\n"
             ",Dan,Dee,1993-02-01,Rovaniemi,fi,,,none,2026-01-01\n"
             ",Eve,Eno,1994-02-01,Rovaniemi,fi,,,,1.13.2026\n"
-            ",Fay,Fox,1995-02-01,Rovaniemi,fi,2020-03-04,,,\n")
+            ",Fay,Fox,1995-02-01,Rovaniemi,fi,2020-03-04,,,\n"
+            ",Gus,Gee,1996-02-01,Rovaniemi,fi,,,,2026-01-05\n")  # a day, but which benefit?
     preview, result = _import(services, tmp_path, body)
     problems = {r.line: [p.column for p in r.problems] for r in preview.rejected}
     assert problems == {3: ["first_residence_permit_on"], 4: ["partial_work_ability"],
-                        5: ["benefit"], 6: ["first_benefit_on"], 7: ["first_benefit_on"]}
-    assert (result.created, result.rejected) == (2, 5)
+                        5: ["benefit"], 6: ["first_benefit_on"], 7: ["first_benefit_on"],
+                        9: ["first_benefit_on"]}
+    assert (result.created, result.rejected) == (2, 6)
     with services.ctx.session_factory() as s:
         aino = s.scalar(select(Customer).where(Customer.hetu == good))
         fay = s.scalar(select(Customer).where(Customer.last_name == "Fox"))
