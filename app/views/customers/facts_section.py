@@ -28,7 +28,13 @@ from app.services.registry import Services
 from app.views import style
 from app.views.common import icon, label
 from app.views.customers.case_dialogs import FactsDialog, PeriodDialog
-from app.views.operations import QueryOp, WriteOp, drop_pending, refresh_on_change
+from app.views.operations import (
+    QueryOp,
+    WriteOp,
+    drop_pending,
+    error_message,
+    refresh_on_change,
+)
 from app.views.tasks import TaskRunner
 
 
@@ -189,7 +195,7 @@ class CaseFactsController:
 
         def refused(exc: PermissionDenied) -> None:
             if self.customer_id == customer_id:
-                self.section.show_facts(None, exc.message)
+                self.section.show_facts(None, error_message(exc))
 
         self.section.show_facts(None)
         QueryOp(self.runner, self.parent, lambda: self.services.case_facts.get(customer_id),

@@ -33,7 +33,13 @@ from app.services.registry import Services
 from app.views import style
 from app.views.common import icon, label, list_table
 from app.views.customers.case_dialogs import NoteDialog
-from app.views.operations import QueryOp, WriteOp, drop_pending, refresh_on_change
+from app.views.operations import (
+    QueryOp,
+    WriteOp,
+    drop_pending,
+    error_message,
+    refresh_on_change,
+)
 from app.views.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -213,7 +219,7 @@ class CaseNotesController:
         def refused(exc: PermissionDenied) -> None:
             if self.customer_id == customer_id:
                 self.section.show_notes(None)
-                self.section.set_state(exc.message)
+                self.section.set_state(error_message(exc))
                 self.shown([])
 
         self.section.show_notes(None)
