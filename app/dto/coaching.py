@@ -34,6 +34,7 @@ class CustomerClock:
     # Day 1 estimated from the start of unemployment (the first benefit day unknown):
     # the days and the mark are shown as "about".
     hundred_day_approximate: bool = False
+    case_open: bool = True  # closed: no statutory deadlines until the case is reopened
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,10 @@ class CustomerRow(NamedTuple):
 
     @property
     def days_unemployed(self) -> int | None:
-        """Benefit days (the statutory clock, estimated from unemployed_since)."""
+        """Benefit days (the statutory clock, estimated from unemployed_since); none for
+        a closed case (the count stopped on its closing day, which the card shows)."""
+        if not self.active:
+            return None
         # Imported here: the clock loads the holiday calendars (~35 ms), and this module
         # is imported by views and printing that may never show a list row.
         from app.rules.clock import days_unemployed

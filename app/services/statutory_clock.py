@@ -111,9 +111,12 @@ class StatutoryClockService:
             barriers = sorted(s.scalars(select(CustomerBarrier.barrier).where(
                 CustomerBarrier.customer_id == customer_id,
                 CustomerBarrier.deleted_at.is_(None))))
+            case_open = bool(s.scalar(select(Customer.active).where(
+                Customer.id == customer_id)))
             self.ctx.audit(s, "customer.clock", "customer", customer_id)
-        found, supplementary = deadlines(f, today)
-        due = activation(f, spells, today)
+        # A closed case has no statutory dates: they start again when it is reopened.
+        found, supplementary = deadlines(f, today) if case_open else ([], 0)
+        due = activation(f, spells, today) if case_open else None
         if due is not None:
             found.append(DeadlineInfo("activation_plan", due.due_on, due.rule.source,
                                       str(due.paid_days), approximate=due.approximate))
@@ -131,7 +134,7 @@ class StatutoryClockService:
                 first_permit_on=f.first_permit_on, barriers=len(barriers), today=today)],
             barriers=barriers, deadlines=sorted(found, key=lambda d: d.due_on),
             supplementary_required=supplementary, interview_held_on=f.interview_on,
-            last_conversation_on=f.last_conversation_on,
+            last_conversation_on=f.last_conversation_on, case_open=case_open,
         )
 
     # --- today's worklist ---------------------------------------------------------------

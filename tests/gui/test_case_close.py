@@ -104,6 +104,15 @@ def test_a_coach_closes_a_case_by_keyboard_and_the_caseload_falls(qtbot, window)
     history = card.case.history.model
     assert history.rowCount() == 1
     assert history.index(0, 3).data() == "Varastotyohon"
+    # The coaching tab no longer lists statutory deadlines, and says why.
+    panel = card.coaching
+
+    def deadline_texts():
+        return [panel.deadlines.itemAt(i).widget().text()
+                for i in range(panel.deadlines.count()) if panel.deadlines.itemAt(i).widget()]
+
+    closed_text = _("The case is closed: no statutory deadlines run until it is reopened.")
+    qtbot.waitUntil(lambda: deadline_texts() == [closed_text], timeout=5000)
 
     window.nav.setCurrentRow(ROW["caseload"])
     qtbot.waitUntil(lambda: caseload_of(caseload, "Pekka Ylitalo") == 4, timeout=10000)

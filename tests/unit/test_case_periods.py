@@ -384,3 +384,13 @@ def test_the_desk_sees_a_closed_case_without_its_outcome_note(coach):
     case = coach.case_periods.periods(cid)
     assert (case.status, case.reason) == ("closed", "other_services")
     assert [p.outcome_note for p in case.periods] == [""]
+
+
+def test_a_closed_case_has_no_statutory_deadlines_and_no_running_count_in_the_list(coach):
+    cid = new_customer(coach, 333, coach_id="staff-coach")
+    assert coach.clock.customer_clock(cid).deadlines  # the interview, at least
+    coach.case_periods.close(cid, TODAY, "studies", coach=CoachOnClose.KEEP)
+    clock = coach.clock.customer_clock(cid)
+    assert (clock.case_open, clock.deadlines, clock.supplementary_required) == (False, [], 0)
+    row = next(r for r in coach.customers.page("Testi Asiakas").rows if r.id == cid)
+    assert (row.active, row.days_unemployed) == (False, None)

@@ -122,6 +122,11 @@ class CoachingPanel(QGroupBox):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
+        if not clock.case_open:
+            closed = QLabel(_("The case is closed: no statutory deadlines run until it is "
+                              "reopened."))
+            closed.setWordWrap(True)
+            self.deadlines.addWidget(closed)
         for d in clock.deadlines:
             line = QLabel(deadline_text(d, today))
             line.setWordWrap(True)
