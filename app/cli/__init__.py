@@ -23,13 +23,14 @@ from app.cli import (
     service_point,
     staff,
     sync,
+    targets,
 )
 from app.cli.common import explain
 from app.diagnostics import logsetup
 
 # In the order `--help` lists them.
 GROUPS = (demo, customer, plan, report, central, sync, service_point, feedback, staff, db,
-          appointments)
+          appointments, targets)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -47,8 +47,11 @@ def draw(figure: Figure, table: ReportTable, style: ChartStyle, lang: str | None
     x_column = table.columns[table.column(chart.x)]
     rows = table.rows[: chart.limit] if chart.limit else table.rows
     labels = [axis_label(x_column, row[table.column(chart.x)], lang) for row in rows]
+    # A figure not yet known (None) is a gap in a line, never a point at zero.
+    missing = float("nan") if chart.kind == "lines" else 0
     series = [(header(table.columns[table.column(key)], lang),
-               [row[table.column(key)] or 0 for row in rows]) for key in chart.series]
+               [missing if row[table.column(key)] is None else row[table.column(key)]
+                for row in rows]) for key in chart.series]
     positions = list(range(len(rows)))
     colours = [style.series[i % len(style.series)] for i in range(len(series))]
     if chart.kind == "hbars":

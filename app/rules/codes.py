@@ -139,49 +139,81 @@ CUSTOMER_LANGUAGES: dict[str, str] = {
     "other": N_("Other language"),
 }
 
-LABELS: dict[StrEnum, str] = {
-    Role.DESK: N_("Reception"),
-    Role.COACH: N_("Coach"),
-    Role.TEAM_LEAD: N_("Team lead"),
-    Role.ADMIN: N_("Administrator"),
-    ServiceArea.INITIAL: N_("Initial services"),
-    ServiceArea.FINDING_WORK: N_("Finding work"),
-    ServiceArea.SKILLS: N_("Skills development"),
-    ServiceArea.WORK_ABILITY: N_("Supporting work ability"),
-    ServiceArea.INTEGRATION: N_("Promoting integration"),
-    ServiceArea.EMPLOYER: N_("Employer services"),
-    ServiceArea.INFORMATION: N_("Information and advice"),
-    Channel.SERVICE_POINT: N_("At the service point"),
-    Channel.PHONE: N_("Phone"),
-    Channel.VIDEO: N_("Video"),
-    VisitOutcome.RESOLVED: N_("Resolved"),
-    VisitOutcome.APPOINTMENT_BOOKED: N_("Appointment booked"),
-    VisitOutcome.REFERRED_TO_COACH: N_("Referred to the coach"),
-    VisitOutcome.REFERRED_ELSEWHERE: N_("Referred to another service"),
-    VisitOutcome.TRANSFERRED: N_("Transferred in the queue"),
-    VisitOutcome.OTHER: N_("Other"),
-    TicketState.WAITING: N_("Waiting"),
-    TicketState.CALLED: N_("Called"),
-    TicketState.SERVING: N_("Being served"),
-    TicketState.DONE: N_("Done"),
-    TicketState.LEFT: N_("Not present"),
-    NoteKind.GENERAL: N_("General note"),
-    NoteKind.WORK_ABILITY: N_("Work-ability note"),
-    BenefitType.EARNINGS_RELATED: N_("Earnings-related daily allowance"),
-    BenefitType.BASIC: N_("Basic daily allowance"),
-    BenefitType.LABOUR_MARKET_SUBSIDY: N_("Labour-market subsidy"),
-    BenefitType.NONE: N_("No unemployment benefit"),
-    CaseExitReason.EMPLOYED_OPEN_MARKET: N_("Employed in the open labour market"),
-    CaseExitReason.EMPLOYED_PAY_SUBSIDY: N_("Employed with pay subsidy"),
-    CaseExitReason.SELF_EMPLOYED: N_("Self-employed"),
-    CaseExitReason.STUDIES: N_("Studies"),
-    CaseExitReason.MOVED_AWAY: N_("Moved away"),
-    CaseExitReason.OTHER_SERVICES: N_("Moved to other services"),
-    CaseExitReason.ENDED_BY_AUTHORITY: N_("Ended by the authority"),
-    CaseExitReason.OTHER: N_("Other reason"),
-    CaseStatus.OPEN: N_("Open"),
-    CaseStatus.CLOSED: N_("Closed"),
-}
+class CodeLabels(dict):
+    """Labels of codes, keyed by the code's type and value: codes are plain strings
+    (StrEnum), and "other", "done" or "work_ability" are codes of several lists, each
+    with its own label (an exit reason "other" is not "Other appointment")."""
+
+    @staticmethod
+    def _key(code: object) -> object:
+        return (type(code), str(code)) if isinstance(code, StrEnum) else code
+
+    def __init__(self, labels: list[tuple[StrEnum, str]]) -> None:
+        # Pairs, not a dict literal: in one, equal strings of two lists would collide.
+        super().__init__()
+        for code, label in labels:
+            self[code] = label
+
+    def __getitem__(self, code: object) -> str:
+        return super().__getitem__(self._key(code))
+
+    def __setitem__(self, code: object, label: str) -> None:
+        super().__setitem__(self._key(code), label)
+
+    def __contains__(self, code: object) -> bool:
+        return super().__contains__(self._key(code))
+
+    def get(self, code: object, default: str | None = None) -> str | None:  # type: ignore[override]
+        return super().get(self._key(code), default)
+
+    def update(self, labels: CodeLabels, /) -> None:  # type: ignore[override]
+        for key, label in labels.items():  # keys already (type, value)
+            super().__setitem__(key, label)
+
+
+LABELS: CodeLabels = CodeLabels([
+    (Role.DESK, N_("Reception")),
+    (Role.COACH, N_("Coach")),
+    (Role.TEAM_LEAD, N_("Team lead")),
+    (Role.ADMIN, N_("Administrator")),
+    (ServiceArea.INITIAL, N_("Initial services")),
+    (ServiceArea.FINDING_WORK, N_("Finding work")),
+    (ServiceArea.SKILLS, N_("Skills development")),
+    (ServiceArea.WORK_ABILITY, N_("Supporting work ability")),
+    (ServiceArea.INTEGRATION, N_("Promoting integration")),
+    (ServiceArea.EMPLOYER, N_("Employer services")),
+    (ServiceArea.INFORMATION, N_("Information and advice")),
+    (Channel.SERVICE_POINT, N_("At the service point")),
+    (Channel.PHONE, N_("Phone")),
+    (Channel.VIDEO, N_("Video")),
+    (VisitOutcome.RESOLVED, N_("Resolved")),
+    (VisitOutcome.APPOINTMENT_BOOKED, N_("Appointment booked")),
+    (VisitOutcome.REFERRED_TO_COACH, N_("Referred to the coach")),
+    (VisitOutcome.REFERRED_ELSEWHERE, N_("Referred to another service")),
+    (VisitOutcome.TRANSFERRED, N_("Transferred in the queue")),
+    (VisitOutcome.OTHER, N_("Other")),
+    (TicketState.WAITING, N_("Waiting")),
+    (TicketState.CALLED, N_("Called")),
+    (TicketState.SERVING, N_("Being served")),
+    (TicketState.DONE, N_("Done")),
+    (TicketState.LEFT, N_("Not present")),
+    (NoteKind.GENERAL, N_("General note")),
+    (NoteKind.WORK_ABILITY, N_("Work-ability note")),
+    (BenefitType.EARNINGS_RELATED, N_("Earnings-related daily allowance")),
+    (BenefitType.BASIC, N_("Basic daily allowance")),
+    (BenefitType.LABOUR_MARKET_SUBSIDY, N_("Labour-market subsidy")),
+    (BenefitType.NONE, N_("No unemployment benefit")),
+    (CaseExitReason.EMPLOYED_OPEN_MARKET, N_("Employed in the open labour market")),
+    (CaseExitReason.EMPLOYED_PAY_SUBSIDY, N_("Employed with pay subsidy")),
+    (CaseExitReason.SELF_EMPLOYED, N_("Self-employed")),
+    (CaseExitReason.STUDIES, N_("Studies")),
+    (CaseExitReason.MOVED_AWAY, N_("Moved away")),
+    (CaseExitReason.OTHER_SERVICES, N_("Moved to other services")),
+    (CaseExitReason.ENDED_BY_AUTHORITY, N_("Ended by the authority")),
+    (CaseExitReason.OTHER, N_("Other reason")),
+    (CaseStatus.OPEN, N_("Open")),
+    (CaseStatus.CLOSED, N_("Closed")),
+])
 
 # Why an arrival goes ahead in the queue.
 PRIORITY_REASONS: dict[str, str] = {
@@ -191,17 +223,17 @@ PRIORITY_REASONS: dict[str, str] = {
 }
 
 # Appointment types and statuses (the calendar, the customer card, the letter).
-APPOINTMENT_LABELS: dict[StrEnum, str] = {
-    AppointmentType.INITIAL_INTERVIEW: N_("Initial interview"),
-    AppointmentType.JOB_SEARCH_CONVERSATION: N_("Job-search conversation"),
-    AppointmentType.PLAN_REVIEW: N_("Plan review"),
-    AppointmentType.MULTI_PROFESSIONAL: N_("Multi-professional meeting"),
-    AppointmentType.SUPPLEMENTARY_CONVERSATION: N_("Supplementary conversation"),
-    AppointmentType.OTHER: N_("Other appointment"),
-    AppointmentStatus.BOOKED: N_("Booked"),
-    AppointmentStatus.ARRIVED: N_("Arrived"),
-    AppointmentStatus.DONE: N_("Held"),
-    AppointmentStatus.NO_SHOW: N_("No-show"),
-    AppointmentStatus.CANCELLED: N_("Cancelled"),
-}
+APPOINTMENT_LABELS: CodeLabels = CodeLabels([
+    (AppointmentType.INITIAL_INTERVIEW, N_("Initial interview")),
+    (AppointmentType.JOB_SEARCH_CONVERSATION, N_("Job-search conversation")),
+    (AppointmentType.PLAN_REVIEW, N_("Plan review")),
+    (AppointmentType.MULTI_PROFESSIONAL, N_("Multi-professional meeting")),
+    (AppointmentType.SUPPLEMENTARY_CONVERSATION, N_("Supplementary conversation")),
+    (AppointmentType.OTHER, N_("Other appointment")),
+    (AppointmentStatus.BOOKED, N_("Booked")),
+    (AppointmentStatus.ARRIVED, N_("Arrived")),
+    (AppointmentStatus.DONE, N_("Held")),
+    (AppointmentStatus.NO_SHOW, N_("No-show")),
+    (AppointmentStatus.CANCELLED, N_("Cancelled")),
+])
 LABELS.update(APPOINTMENT_LABELS)

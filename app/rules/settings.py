@@ -5,7 +5,10 @@ literal in the code that uses it) and reads it through services.settings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from app.rules import targets
 
 DEFAULTS: dict[str, Any] = {
     # DOMAIN.md: caseload cap about 120 customers per coach (warn, do not forbid).
@@ -35,6 +38,24 @@ DEFAULTS: dict[str, Any] = {
             {"name": "Ranua", "working_age": 1375, "broad_unemployment": 227},
         ],
     },
+    # The joint body's annual targets (rules.targets names them, their units and ranges):
+    # per year, {"2026": {"interviews_on_time": 97, ...}}; a year or a target without its
+    # own value takes the default below.
+    "annual_targets": {},
+    "annual_target_defaults": {
+        "interviews_on_time": 95,  # % of initial interviews held by their deadline, at least
+        "caseload_max": 120,  # customers in any coach's caseload, at most (DOMAIN.md)
+        "long_term_share": 40,  # % of open cases unemployed 12 months or more, at most
+        "feedback_satisfied": 85,  # % of feedback answers scoring 4-5, at least
+        "work_or_study_exits": 50,  # % of cases closed to work or studies, at least
+    },
+}
+
+# Settings whose values are checked before they are saved: key -> the reason (a message
+# id) a value is refused, or None.
+VALIDATORS: dict[str, Callable[[Any], str | None]] = {
+    "annual_targets": targets.annual_targets_problem,
+    "annual_target_defaults": targets.target_defaults_problem,
 }
 
 
@@ -42,3 +63,10 @@ def default(key: str) -> Any:
     if key not in DEFAULTS:
         raise KeyError(f"unknown area setting {key!r}")
     return DEFAULTS[key]
+
+
+def problem(key: str, value: Any) -> str | None:
+    """Why `value` may not be saved as `key` (a message id), or None."""
+    default(key)
+    check = VALIDATORS.get(key)
+    return check(value) if check else None

@@ -24,6 +24,7 @@ from app.services.feedback import FeedbackService
 from app.services.plans import PlanService
 from app.services.queue import QueueService
 from app.services.reports import ReportService
+from app.services.reports.targets import TargetsService
 from app.services.rights import RightsService
 from app.services.session import SessionInfo
 from app.services.settings import SettingsService
@@ -68,6 +69,7 @@ class Services:
         self.customer_import = CustomerImportService(ctx)
         self.feedback = FeedbackService(ctx, self.settings)
         self.reports = ReportService(ctx, self.settings)
+        self.targets = TargetsService(ctx, self.settings)
         self.staff = StaffService(ctx)
         self.rights = RightsService(ctx)
         self.calendar_settings = CalendarSettingsService(ctx)

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from app.models.settings import AreaSetting, setting_id
 from app.rules.permissions import Permission
-from app.rules.settings import default
+from app.rules.settings import default, problem
 from app.services.context import AppContext
+from app.services.errors import ValidationFailed
 
 
 class SettingsService:
@@ -26,7 +27,9 @@ class SettingsService:
         return fallback if raw is None else json.loads(raw)
 
     def set(self, key: str, value: Any) -> None:
-        default(key)  # unknown keys are refused
+        reason = problem(key, value)  # unknown keys are refused too
+        if reason is not None:
+            raise ValidationFailed({key: reason})
         with self.ctx.transaction(Permission.SETTINGS_EDIT) as s:
             row = s.get(AreaSetting, setting_id(key))
             encoded = json.dumps(value, ensure_ascii=False)

@@ -32,6 +32,7 @@ VIEWS |= {"lock": "coach", "access-log": "lead"}  # security: the idle lock, the
 VIEWS |= {"working-hours": "coach", "holidays": "lead"}  # the calendar's settings dialogs
 # The card's case tabs: notes and work ability; a case closed and reopened (periods).
 VIEWS |= {"customer-notes": "coach", "customer-periods": "coach"}
+VIEWS["targets"] = "lead"  # the Reports page's annual targets (#25)
 CARD_VIEWS = ("customer", "plan", "lock", "access-log", "customer-notes", "customer-periods")
 
 
@@ -70,6 +71,12 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         return _first_run(window, runner, services, out)
     if view in ("feedback", "sync", "reports", "today", "caseload"):  # a page as it opens
         window.nav.setCurrentRow(ROW[view])
+        settle(runner)
+    if view == "targets":  # the Reports page's Targets tab
+        window.nav.setCurrentRow(ROW["reports"])
+        settle(runner)
+        page = window.page("reports")
+        getattr(getattr(page, "page", None) or page, "targets_tabs").setCurrentIndex(1)  # noqa: B009
         settle(runner)
     if view in ("working-hours", "holidays"):
         return _calendar_settings(window, runner, services, view, out)

@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from app.dto.reports import ReportSpec
 from app.i18n import N_
-from app.rules.codes import Channel, ServiceArea
-from app.services.reports import activity, appointments, municipal, outcomes
+from app.rules.codes import CaseExitReason, Channel, ServiceArea
+from app.services.reports import (
+    activity,
+    appointments,
+    exits,
+    municipal,
+    outcomes,
+    timeliness,
+)
 
 _NO_SHOWS = ("appointments", "no_shows", "rate")
 
@@ -34,6 +41,21 @@ REPORTS: dict[str, ReportSpec] = {
                    ("month", "customers"), outcomes.hundred_days),
         ReportSpec("plans", N_("Plans made and reviews overdue"),
                    ("month", "accepted", "new", "reviews_due", "overdue"), outcomes.plans),
+        ReportSpec("initial_interviews_on_time", N_("Initial interviews on time"),
+                   timeliness.COLUMNS, timeliness.initial_interviews_on_time),
+        ReportSpec("job_search_conversations_on_time", N_("Job-search conversations on time"),
+                   timeliness.COLUMNS, timeliness.job_search_conversations_on_time),
+        ReportSpec("plan_reviews_on_time", N_("Plan reviews on time"),
+                   timeliness.COLUMNS, timeliness.plan_reviews_on_time),
+        ReportSpec("exits_by_reason", N_("Case exits per month by reason"),
+                   ("month", *CaseExitReason, "total"), exits.exits_by_reason),
+        ReportSpec("exits_by_group", N_("Case exits by customer group"),
+                   ("group", "exits", "employed", "studies", "other",
+                    "share_employed_or_studying", "median_days_to_exit"),
+                   exits.exits_by_group),
+        ReportSpec("employed_within", N_("Employed or studying within 3, 6 and 12 months"),
+                   ("month", "registered", "within_3", "within_6", "within_12"),
+                   exits.employed_within),
         ReportSpec("municipal_split", N_("Municipal split: cost share against actual use"),
                    ("municipality", "cost_share", "visits", "visit_share", "staff_hours",
                     "staff_share", "customers", "customer_share"),

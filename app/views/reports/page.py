@@ -35,6 +35,7 @@ from app.views.common import ColumnFitter, FieldError, heading_label, icon, list
 from app.views.operations import QueryOp, drop_pending
 from app.views.reports.exports import ExportActions
 from app.views.reports.statistics import StatisticsDialog
+from app.views.reports.targets_view import ReportsTabs
 from app.views.reports.widgets import ChartView, KeyFigureCard, ReportTableModel
 from app.views.tasks import TaskRunner
 
@@ -71,6 +72,11 @@ class ReportsPage(ExportActions, QWidget):
         layout.setSpacing(8)
         self.heading = heading_label()
         layout.addWidget(self.heading)
+        # The reports and the annual targets (issue #25) as two tabs; the rest of the
+        # page goes in the first.
+        self.targets_tabs = ReportsTabs(services, runner)
+        layout.addWidget(self.targets_tabs, 1)
+        layout = self.targets_tabs.inner
         layout.addLayout(self._filter_bar())
         cards = QHBoxLayout()
         self.cards = {key: KeyFigureCard(key) for key, _t in FIGURES}
@@ -231,6 +237,7 @@ class ReportsPage(ExportActions, QWidget):
     # --- filters --------------------------------------------------------------------
 
     def activate(self, actor: Actor) -> None:
+        self.targets_tabs.activate()
         if self.started:
             self.compute()
             return
@@ -294,6 +301,7 @@ class ReportsPage(ExportActions, QWidget):
     def clear(self) -> None:
         """Signed out: the filters start afresh for the next person, and nothing of the
         figures shown stays on the page until theirs are computed."""
+        self.targets_tabs.clear()
         self.started = False
         for key in ("figures", "table"):
             drop_pending(self, key)
