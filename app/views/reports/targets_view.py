@@ -154,7 +154,7 @@ class TargetsView(QWidget):
         self.year = QSpinBox()
         self.year.setObjectName("targets_year")
         self.year.setRange(2000, 2100)
-        self.year.setValue(services.ctx.today().year)
+        self.year.setValue(services.session.today().year)
         self.year.valueChanged.connect(lambda _y: self.compute())
         self.year_label.setBuddy(self.year)
         self.edit_button = QPushButton()
@@ -208,7 +208,7 @@ class TargetsView(QWidget):
         if not self.started:
             self.started = True
             self.year.blockSignals(True)
-            self.year.setValue(self.services.ctx.today().year)
+            self.year.setValue(self.services.session.today().year)
             self.year.blockSignals(False)
         self.compute()
 
