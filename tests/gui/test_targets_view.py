@@ -71,6 +71,11 @@ def test_lead_reads_the_targets_and_edits_one_by_keyboard(qtbot, window):
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), TargetsDialog),
                     timeout=5000)
     dialog = QApplication.activeModalWidget()
+    # Tab order is only walked in the active window: wait until the dialog is it (on a
+    # loaded machine the main window may still hold the focus for a moment).
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog
+                    and (focused := QApplication.focusWidget()) is not None
+                    and dialog.isAncestorOf(focused), timeout=5000)
     check_page(qtbot, dialog, "targets dialog")
     field = dialog.fields[rules.INTERVIEWS_ON_TIME]
     assert field.text() == "95"
