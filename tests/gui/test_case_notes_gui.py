@@ -48,7 +48,12 @@ def submit_by_keyboard(qtbot, dialog):
 def wait_dialog(qtbot, controller, kind):
     qtbot.waitUntil(lambda: isinstance(controller.dialog, kind)
                     and controller.dialog.isVisible(), timeout=5000)
-    return controller.dialog
+    dialog = controller.dialog
+    # Keys and the tab order go to the active window: wait until the dialog is it (on a
+    # loaded machine the main window may still hold the focus for a moment).
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    return dialog
 
 
 def test_a_coach_adds_and_edits_a_note_by_keyboard_and_sees_the_history(qtbot, window):
