@@ -47,3 +47,38 @@ def pg_url(pg_server_url):
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def staff_central(pg_url):
+    """The central database upgraded, with a PostgreSQL login per demo staff member."""
+    from app.db.migrate import upgrade_central
+    from app.sync.engine import central_engine
+    from tests.factories import ensure_staff_logins
+
+    upgrade_central(pg_url)
+    ensure_staff_logins(pg_url)
+    engine = central_engine(pg_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def make_desk(tmp_path, staff_central):
+    """Workstations on `staff_central`: make_desk(name, seed=False, as_staff=False); with
+    as_staff each signs in and syncs as the staff member's own central login."""
+    from tests.integration.test_sync import Desk
+
+    made: list = []
+    logins: dict = {}
+
+    def make(name, seed=False, as_staff=False):
+        made.append(Desk(tmp_path, name, staff_central, seed, as_staff=as_staff,
+                         logins=logins))
+        return made[-1]
+
+    yield make
+    for desk in made:
+        desk.close(dispose=False)
+    for engine in logins.values():
+        engine.dispose()

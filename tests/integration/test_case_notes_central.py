@@ -12,14 +12,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
-from app.db.migrate import upgrade_central
 from app.dto.case_work import CaseFactsInput
 from app.models import CaseFacts, Customer, CustomerNote
-from app.sync.engine import central_engine
-from tests.factories import customer_input, ensure_staff_logins
+from tests.factories import customer_input
 from tests.integration.test_central_security import World
 from tests.integration.test_hostile_client import owner, refused
-from tests.integration.test_sync import Desk
 
 NOTE = ("INSERT INTO customer_note (id, customer_id, kind, text, written_at, updated_at) "
         "VALUES (:id, :cid, :kind, 'x', now(), now())")
@@ -98,30 +95,8 @@ def test_notes_and_facts_by_caseload_for_each_coach_and_lead(world):
 
 # --- two workstations of the coach, and the desk's ----------------------------------------
 
-@pytest.fixture
-def staff_central(pg_url):
-    upgrade_central(pg_url)
-    ensure_staff_logins(pg_url)
-    engine = central_engine(pg_url)
-    yield engine
-    engine.dispose()
 
 
-@pytest.fixture
-def make_desk(tmp_path, staff_central):
-    made: list[Desk] = []
-    logins: dict = {}
-
-    def make(name, seed=False, as_staff=False):
-        made.append(Desk(tmp_path, name, staff_central, seed, as_staff=as_staff,
-                         logins=logins))
-        return made[-1]
-
-    yield make
-    for desk in made:
-        desk.close(dispose=False)
-    for engine in logins.values():
-        engine.dispose()
 
 
 def _count(desk, model):

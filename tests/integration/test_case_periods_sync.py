@@ -5,44 +5,22 @@ guard of c0060 and by the periods' row-level security."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select, text
 
-from app.db.migrate import upgrade_central
 from app.models import Customer, JobSearchPeriod, new_id
 from app.rules.codes import CoachOnClose
 from app.rules.permissions import Permission
-from app.sync.engine import central_engine
-from tests.factories import customer_input, ensure_staff_logins
-from tests.integration.test_sync import Desk
+from tests.factories import customer_input
 
 
 @pytest.fixture
-def staff_central(pg_url):
-    upgrade_central(pg_url)
-    ensure_staff_logins(pg_url)
-    engine = central_engine(pg_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def area(tmp_path, staff_central):
-    made: list[Desk] = []
-    logins: dict = {}
-
-    def desk(name, seed=False, as_staff=True):
-        made.append(Desk(tmp_path, name, staff_central, seed, as_staff=as_staff,
-                         logins=logins))
-        return made[-1]
-
-    yield desk
-    for d in made:
-        d.close(dispose=False)
-    for engine in logins.values():
-        engine.dispose()
+def area(make_desk):
+    """Workstations whose users sync as their own central logins."""
+    return functools.partial(make_desk, as_staff=True)
 
 
 def central(engine, sql, **params):

@@ -9,37 +9,14 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.db.migrate import upgrade_central
 from app.models import CustomerBarrier, OutboxEntry
-from app.sync.engine import central_engine
-from tests.factories import customer_input, ensure_staff_logins
-from tests.integration.test_sync import Desk, assert_converged, quiet_as_staff, scope_rows
+from tests.factories import customer_input
+from tests.integration.test_sync import assert_converged, quiet_as_staff, scope_rows
 
 
 @pytest.fixture
-def staff_central(pg_url):
-    upgrade_central(pg_url)
-    ensure_staff_logins(pg_url)
-    engine = central_engine(pg_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def staff_desks(tmp_path, staff_central):
-    made: list[Desk] = []
-    logins: dict = {}
-
-    def desks(name, seed=False, as_staff=False):
-        made.append(Desk(tmp_path, name, staff_central, seed, as_staff=as_staff,
-                         logins=logins))
-        return made[-1]
-
-    yield _three(desks)
-    for desk in made:
-        desk.close(dispose=False)
-    for engine in logins.values():
-        engine.dispose()
+def staff_desks(make_desk):
+    return _three(make_desk)
 
 
 def _three(desks):

@@ -14,7 +14,6 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.db.central.versions import c0061_customer_merge_trigger as c0061
-from app.db.migrate import upgrade_central
 from app.dto.visits import VisitInput
 from app.models import Customer, CustomerBarrier, OutboxEntry, Visit
 from app.models.coaching import barrier_id
@@ -22,7 +21,7 @@ from app.models.customer import case_facts_id
 from app.rules.codes import PlanType
 from app.sync.digest import local_digest
 from app.sync.engine import central_engine
-from tests.factories import customer_input, ensure_staff_logins
+from tests.factories import customer_input
 from tests.integration.test_sync import (  # noqa: F401
     Desk,
     _copy_credentials,
@@ -116,30 +115,8 @@ def test_a_merge_on_one_desk_moves_what_another_desk_pushed(desks, central):  # 
         two.services.ctx.engine, TABLES)
 
 
-@pytest.fixture
-def staff_central(pg_url):
-    upgrade_central(pg_url)
-    ensure_staff_logins(pg_url)
-    engine = central_engine(pg_url)
-    yield engine
-    engine.dispose()
 
 
-@pytest.fixture
-def staff_world(tmp_path, staff_central):
-    made: list[Desk] = []
-    logins: dict = {}
-
-    def make(name, seed=False, as_staff=False):
-        made.append(Desk(tmp_path, name, staff_central, seed, as_staff=as_staff,
-                         logins=logins))
-        return made[-1]
-
-    yield make
-    for desk in made:
-        desk.close(dispose=False)
-    for engine in logins.values():
-        engine.dispose()
 
 
 def _login(engine, user):
@@ -147,8 +124,8 @@ def _login(engine, user):
     return central_engine(url.render_as_string(hide_password=False))
 
 
-def test_a_lead_merges_as_themselves_and_a_coach_is_refused(staff_world, staff_central):
-    seeder = staff_world("seed", seed=True)
+def test_a_lead_merges_as_themselves_and_a_coach_is_refused(make_desk, staff_central):
+    seeder = make_desk("seed", seed=True)
     admin = seeder.sign_in("admin")
     real = admin.customers.create(customer_input("Aikio", "Áilu", date(1978, 11, 23),
                                                  347)).id
@@ -159,10 +136,10 @@ def test_a_lead_merges_as_themselves_and_a_coach_is_refused(staff_world, staff_c
     admin.plans.create_plan(real, PlanType.EMPLOYMENT.value)
     admin.plans.create_plan(other, PlanType.EMPLOYMENT.value)
     seeder.sync()
-    front = staff_world("front", as_staff=True)
+    front = make_desk("front", as_staff=True)
     front.sign_in("desk")
     front.sync()
-    desk_leads = staff_world("leads", as_staff=True)
+    desk_leads = make_desk("leads", as_staff=True)
     lead = desk_leads.sign_in("lead")
     desk_leads.sync()
     # The front desk serves the duplicate after the lead's workstation last pulled.
