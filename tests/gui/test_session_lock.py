@@ -39,10 +39,10 @@ def open_card(qtbot, window, text="guttorm"):
     search.clear()
     qtbot.keyClicks(search, text)
     model = window.page("customers").model
-    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.query == text, timeout=5000)
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.query == text, timeout=15000)
     qtbot.keyClick(search, Qt.Key.Key_Return)
     card = window.page("customers").card_view
-    qtbot.waitUntil(lambda: window.page("customers").currentWidget() is card, timeout=5000)
+    qtbot.waitUntil(lambda: window.page("customers").currentWidget() is card, timeout=15000)
     return card
 
 
