@@ -18,6 +18,14 @@ from app.models.feedback import Feedback, FeedbackReplyRequest
 from app.models.local import LocalSetting, OutboxEntry
 from app.models.org import ServicePoint, Staff, StaffCredential, Team
 from app.models.plan import Plan, PlanAction, PlanGoal, PlannedService, PlanVersion
+from app.models.purchased import (
+    EffectFollowup,
+    Referral,
+    ServiceContract,
+    ServiceProvider,
+    SupportDecision,
+    followup_id,
+)
 from app.models.settings import AreaSetting
 from app.models.sync import SyncConflict
 from app.models.visit import Appointment, DeskDuty, QueueTicket, Visit
@@ -35,6 +43,7 @@ __all__ = [
     "CustomerMerge",
     "CustomerNote",
     "DeskDuty",
+    "EffectFollowup",
     "Feedback",
     "FeedbackReplyRequest",
     "JobSearchPeriod",
@@ -46,9 +55,13 @@ __all__ = [
     "PlanVersion",
     "PlannedService",
     "QueueTicket",
+    "Referral",
+    "ServiceContract",
     "ServicePoint",
+    "ServiceProvider",
     "Staff",
     "StaffCredential",
+    "SupportDecision",
     "SyncConflict",
     "Synced",
     "Team",
@@ -57,6 +70,7 @@ __all__ = [
     "WorkingHours",
     "case_facts_id",
     "first_period_id",
+    "followup_id",
     "new_id",
     "synced_tables",
     "utcnow",

@@ -71,3 +71,5 @@ class PlannedService(Synced, Base):
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    # The referral that carries this line out (#20); copied into the next version.
+    referral_id: Mapped[str | None] = mapped_column(String(36))

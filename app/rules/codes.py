@@ -123,6 +123,79 @@ class CoachOnClose(StrEnum):
     KEEP = "keep"  # the coach stays named, for a follow-up; closed cases do not count
 
 
+
+class ServiceKind(StrEnum):
+    """What a purchased service contract buys (the organising plan's procurements)."""
+
+    INDIVIDUAL_COACHING = "individual_coaching"
+    GROUP_COACHING = "group_coaching"
+    EXPERT_ASSESSMENT = "expert_assessment"
+    LABOUR_MARKET_TRAINING = "labour_market_training"
+    WORK_ABILITY_ASSESSMENT = "work_ability_assessment"
+    CAREER_GUIDANCE = "career_guidance"
+    OTHER = "other"
+
+
+class PlacesPeriod(StrEnum):
+    """The period a contract's places are counted per."""
+
+    CONTRACT = "contract"  # for the whole contract period
+    YEAR = "year"
+    QUARTER = "quarter"
+    MONTH = "month"
+
+
+class ReferralState(StrEnum):
+    """A referral moves forward only (app/rules/referrals.py)."""
+
+    PROPOSED = "proposed"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    STARTED = "started"
+    INTERRUPTED = "interrupted"
+    COMPLETED = "completed"
+
+
+class ReferralEndReason(StrEnum):
+    """Why a referral was declined or interrupted."""
+
+    NO_PLACES = "no_places"
+    NOT_SUITABLE = "not_suitable"
+    CUSTOMER_DECLINED = "customer_declined"
+    EMPLOYED = "employed"
+    STUDIES = "studies"
+    HEALTH = "health"
+    PROVIDER_ENDED = "provider_ended"
+    OTHER = "other"
+
+
+class DecisionKind(StrEnum):
+    PAY_SUBSIDY = "pay_subsidy"
+    WORK_TRIAL = "work_trial"
+    TRAINING_TRIAL = "training_trial"
+    START_UP_GRANT = "start_up_grant"
+
+
+class DecisionStatus(StrEnum):
+    """Drafted, decided (never edited after), then ended early or replaced."""
+
+    DRAFT = "draft"
+    DECIDED = "decided"
+    ENDED = "ended"
+    REPLACED = "replaced"
+
+
+class FollowupSituation(StrEnum):
+    """Where the customer is three or six months after a service or decision ended."""
+
+    EMPLOYED_OPEN_MARKET = "employed_open_market"
+    EMPLOYED_SUPPORTED = "employed_supported"
+    STUDIES = "studies"
+    UNEMPLOYED = "unemployed"
+    OTHER_SERVICES = "other_services"
+    UNKNOWN = "unknown"
+
 # Languages a customer may be served in or need an interpreter for (ISO 639-1/-3).
 CUSTOMER_LANGUAGES: dict[str, str] = {
     "fi": N_("Finnish"),
@@ -237,3 +310,48 @@ APPOINTMENT_LABELS: CodeLabels = CodeLabels([
     (AppointmentStatus.CANCELLED, N_("Cancelled")),
 ])
 LABELS.update(APPOINTMENT_LABELS)
+
+# Purchased services, referrals, decisions and the follow-up of their effect (#20).
+SERVICE_LABELS: CodeLabels = CodeLabels([
+    (ServiceKind.INDIVIDUAL_COACHING, N_("Individual coaching")),
+    (ServiceKind.GROUP_COACHING, N_("Group coaching")),
+    (ServiceKind.EXPERT_ASSESSMENT, N_("Expert assessment")),
+    (ServiceKind.LABOUR_MARKET_TRAINING, N_("Labour-market training")),
+    (ServiceKind.WORK_ABILITY_ASSESSMENT, N_("Work-ability assessment")),
+    (ServiceKind.CAREER_GUIDANCE, N_("Career guidance")),
+    (ServiceKind.OTHER, N_("Other service")),
+    (PlacesPeriod.CONTRACT, N_("for the contract period")),
+    (PlacesPeriod.YEAR, N_("per year")),
+    (PlacesPeriod.QUARTER, N_("per quarter")),
+    (PlacesPeriod.MONTH, N_("per month")),
+    (ReferralState.PROPOSED, N_("Proposed")),
+    (ReferralState.SENT, N_("Sent")),
+    (ReferralState.ACCEPTED, N_("Accepted")),
+    (ReferralState.DECLINED, N_("Declined")),
+    (ReferralState.STARTED, N_("Started")),
+    (ReferralState.INTERRUPTED, N_("Interrupted")),
+    (ReferralState.COMPLETED, N_("Completed")),
+    (ReferralEndReason.NO_PLACES, N_("No places")),
+    (ReferralEndReason.NOT_SUITABLE, N_("Not suitable for the service")),
+    (ReferralEndReason.CUSTOMER_DECLINED, N_("The customer declined")),
+    (ReferralEndReason.EMPLOYED, N_("Found work")),
+    (ReferralEndReason.STUDIES, N_("Started studies")),
+    (ReferralEndReason.HEALTH, N_("Health reasons")),
+    (ReferralEndReason.PROVIDER_ENDED, N_("The provider ended it")),
+    (ReferralEndReason.OTHER, N_("Other reason")),
+    (DecisionKind.PAY_SUBSIDY, N_("Pay subsidy")),
+    (DecisionKind.WORK_TRIAL, N_("Work trial")),
+    (DecisionKind.TRAINING_TRIAL, N_("Training trial")),
+    (DecisionKind.START_UP_GRANT, N_("Start-up grant")),
+    (DecisionStatus.DRAFT, N_("Draft")),
+    (DecisionStatus.DECIDED, N_("Decided")),
+    (DecisionStatus.ENDED, N_("Ended early")),
+    (DecisionStatus.REPLACED, N_("Replaced")),
+    (FollowupSituation.EMPLOYED_OPEN_MARKET, N_("Employed in the open labour market")),
+    (FollowupSituation.EMPLOYED_SUPPORTED, N_("Employed with support")),
+    (FollowupSituation.STUDIES, N_("Studies")),
+    (FollowupSituation.UNEMPLOYED, N_("Unemployed")),
+    (FollowupSituation.OTHER_SERVICES, N_("In other services")),
+    (FollowupSituation.UNKNOWN, N_("Not known")),
+])
+LABELS.update(SERVICE_LABELS)

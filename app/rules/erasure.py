@@ -47,6 +47,9 @@ SCRUB: list[tuple[str, str, dict[str, Any]]] = [
                                   "priority_reason": None}),
     ("appointment", "customer", {"video_link": None, "cancel_reason": None}),
     ("customer_barrier", "customer", {"deleted_at": NOW}),
+    # Referrals and decisions stay for the effect and cost figures, without free text.
+    ("referral", "customer", {"note": None}),
+    ("support_decision", "customer", {"note": None}),
 ]
 # Rows of these tables, once tombstoned, refuse further edits centrally (push).
 GUARDED = ("customer", "unemployment_period", "customer_note", "plan", "plan_version",

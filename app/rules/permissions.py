@@ -40,6 +40,9 @@ class Permission(StrEnum):
     CASE_FACTS = "case.facts"  # partial work ability, benefit and subsidy days: health-
     # and benefit-related facts the statutory clock counts from
     CUSTOMER_MERGE = "customer.merge"  # merge a duplicate registration into the real one
+    PROVIDER_MANAGE = "provider.manage"  # the register of service providers and contracts
+    REFERRAL_MAKE = "referral.make"  # refer to purchased services, draft support decisions
+    DECISION_DECIDE = "decision.decide"  # decide (sign) a pay subsidy, trial or grant
 
 
 _DESK = {
@@ -68,6 +71,8 @@ _COACH = _DESK | {
     Permission.CASELOAD_READ,
     Permission.CASE_CLOSE,
     Permission.CASE_FACTS,
+    # Referrals and decision drafts are case work: coaches, for their caseload.
+    Permission.REFERRAL_MAKE,
 }
 _LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT,
                   Permission.CUSTOMER_EXTRACT}
@@ -77,6 +82,9 @@ _LEAD |= {Permission.CASELOAD_MANAGE, Permission.CUSTOMER_IMPORT}
 _LEAD |= {Permission.CALENDAR_MANAGE}  # a worker changes only their own hours
 # A merge moves plans and notes between two records: team leads and up, who see both.
 _LEAD |= {Permission.CUSTOMER_MERGE}
+# Contracts commit the area's money; a decision is signed by someone other than the
+# coach who drafted it: team leads and up.
+_LEAD |= {Permission.PROVIDER_MANAGE, Permission.DECISION_DECIDE}
 _ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD, Permission.CUSTOMER_ERASE}
 
 MATRIX: dict[Role, frozenset[Permission]] = {

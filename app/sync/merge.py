@@ -3,7 +3,10 @@
 Per row: base version equal to the central version -> apply everything. Otherwise per
 field: unchanged centrally since the client's base -> apply; already the same -> nothing;
 different -> a conflict, the central value stays and the client's is kept for review.
-Queue tickets move forward only: their (leg, state) progress merges to the furthest."""
+Queue tickets move forward only: their (leg, state) progress merges to the furthest;
+referrals and support decisions too (app/rules/referrals.py), where two different states
+of the same rank (a referral declined on one desk and started on another) are a conflict
+for a person."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.rules import queue as queue_rules
+from app.rules import referrals as referral_rules
 from app.rules.codes import TicketState
 
 META = ("updated_at", "updated_by")
@@ -53,6 +57,15 @@ def decide(
         # Behind or level with the centre: the state decided there stands (for a level
         # race, e.g. two desks calling the same ticket offline, the first push won).
         data = {k: v for k, v in data.items() if k not in TICKET_PROGRESS}
+    forward = referral_rules.FORWARD_TABLES.get(table)
+    if forward and forward[0] in data and central.get(forward[0]) is not None:
+        column, progress = forward
+        kept = referral_rules.forward_merge(table, central[column], data[column])
+        if kept is None:  # level but different: the centre's stands, the desk's is kept
+            decision.conflicts[column] = (central[column], data[column])
+        elif kept == data[column] and kept != central[column]:
+            decision.apply.update({k: v for k, v in data.items() if k in progress})
+        data = {k: v for k, v in data.items() if k not in progress}
     for name, new in data.items():
         current = central.get(name)
         if central_version == base_version or current == base_values.get(name, current):

@@ -35,6 +35,7 @@ from sqlalchemy import (
     Dialect,
     Engine,
     Enum,
+    Float,
     Integer,
     String,
     Table,
@@ -97,6 +98,8 @@ def scope(table: Table, point_id: str):
         return true()
     if name in ("working_hours", "calendar_override"):  # small, and any desk books anyone
         return true()
+    if name in ("service_provider", "service_contract"):  # the area's register, small
+        return true()
     # Reach is the customer's own: their service point, a coach working here, or the
     # audited lookup of a walk-in from elsewhere (customer_reach) - never a row that
     # merely names them (the central policies hold the same line, central_trust.py).
@@ -113,7 +116,8 @@ def scope(table: Table, point_id: str):
     if name == "customer":
         return c.id.in_(my_customers)
     if name in ("unemployment_period", "customer_note", "plan", "customer_barrier",
-                "coach_assignment", "job_search_period", "case_facts"):
+                "coach_assignment", "job_search_period", "case_facts", "referral",
+                "support_decision", "effect_followup"):
         return c.customer_id.in_(my_customers)
     if name == "customer_merge":  # a desk that holds either record learns of the merge
         return or_(c.into_customer_id.in_(my_customers),
@@ -289,6 +293,8 @@ def stored_value(local_column: Column, local_dialect: Dialect, central_column: C
         if isinstance(local_kind, Enum) and not local_kind.native_enum:
             return None  # the value's text in both, checked by both schemas
         if type(local_kind) in (String, Integer) or isinstance(local_kind, String):
+            return None
+        if isinstance(local_kind, Float):  # psycopg gives a float; SQLite stores it
             return None
     return _reference_converter(local_column, local_dialect, central_column, central_dialect)
 

@@ -5,7 +5,7 @@ the local column's bind processing would (the `select` + `insert` the pull used 
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Boolean, Date, DateTime, Enum, Integer, String
+from sqlalchemy import Boolean, Date, DateTime, Enum, Float, Integer, String
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.dialects.sqlite.pysqlcipher import SQLiteDialect_pysqlcipher
 
@@ -33,6 +33,8 @@ def _samples(kind) -> list:
         return ["", "Äijä ÅÖ 🙂", "x" * 400]
     if isinstance(kind, Integer):
         return [0, -5, 2**40]
+    if isinstance(kind, Float):
+        return [0.0, 37.5, -1.25]
     raise AssertionError(f"no samples for {kind!r}: add them, and a converter if needed")
 
 
@@ -49,7 +51,9 @@ def test_stored_value_is_what_sqlalchemy_stores(table, name):
     central = next(t for t in synced_central_tables() if t.name == table).c[name]
     local = Base.metadata.tables[table].c[name]
     fast = stored_value(local, LOCAL, central, CENTRAL)
-    reference = _reference_converter(local, LOCAL, central, CENTRAL)
+    # psycopg names a float column's type by its oid (float8: 701), never None.
+    type_code = 701 if isinstance(_kind(local), Float) else None
+    reference = _reference_converter(local, LOCAL, central, CENTRAL, type_code)
     for value in _samples(_kind(local)):
         expected = value if reference is None else reference(value)
         got = value if fast is None else fast(value)

@@ -21,8 +21,9 @@ from app.db.erasure_ddl import central_trigger_sql, guard_functions
 from app.rules.erasure import SCRUB
 
 # The tables the erasure scrubbed when this migration was written (later ones, such as
-# job_search_period and case_facts, are added by the migration that makes them: c0060).
-LATER_TABLES = ("job_search_period", "case_facts")
+# job_search_period and case_facts, are added by the migration that makes them: c0060,
+# c0070).
+LATER_TABLES = ("job_search_period", "case_facts", "referral", "support_decision")
 C0040_SCRUB = [entry for entry in SCRUB if entry[0] not in LATER_TABLES]
 
 revision: str = "c0040"

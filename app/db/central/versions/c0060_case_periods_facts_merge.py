@@ -20,6 +20,8 @@ from app.db.central_ddl import make_synced
 from app.db.erasure_ddl import central_trigger_sql, guard_functions
 from app.rules.erasure import SCRUB
 
+C0070_TABLES = ("referral", "support_decision")  # scrubbed from c0070 on
+
 revision: str = "c0060"
 down_revision: str | Sequence[str] | None = "c0050"
 branch_labels: str | Sequence[str] | None = None
@@ -177,7 +179,8 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE {table} OWNER TO {OWNER}")
     # An erasure scrubs the periods' outcome notes and the case facts too (app/rules/
     # erasure.py): the scrub function again, and the guards of the two new tables.
-    op.execute(central_trigger_sql(SCRUB, replace=True))
+    op.execute(central_trigger_sql([e for e in SCRUB if e[0] not in C0070_TABLES],
+                                   replace=True))
     guards = guard_functions([e for e in SCRUB if e[0] in ("job_search_period",
                                                            "case_facts")])
     for _name, create, trigger in guards:
