@@ -59,8 +59,8 @@ def test_lead_reads_the_targets_and_edits_one_by_keyboard(qtbot, window):
     assert view.year.value() == 2026
     interviews = cells(view, rules.INTERVIEWS_ON_TIME)
     # Figure, goal, state in a word with its symbol, then January to March.
-    assert interviews[:7] == ["Initial interviews on time", "50.0 %", "≥ 95 %",
-                              "‼ Off target", "50.0", "100.0", "0.0"]
+    assert interviews[:7] == ["Initial interviews on time", "75.0 %", "≥ 95 %",
+                              "‼ Off target", "50.0", "100.0", "100.0"]
     assert cells(view, rules.WORK_OR_STUDY_EXITS)[1:4] == ["66.7 %", "≥ 50 %", "✓ Good"]
     assert view.model.headerData(4, Qt.Orientation.Horizontal) == "Jan"
     check_page(qtbot, view, "targets")

@@ -3,10 +3,10 @@
 area settings ("annual_targets", "annual_target_defaults").
 
 The figures:
-- initial interviews on time: customers whose statutory initial-interview deadline
-  (rules.statutory.initial_interview_deadline of the registration day) fell this year
-  before today, and of them those whose first initial interview held (or, without one,
-  the first job-search conversation held, as the statutory clock) was on or before it;
+- initial interviews on time: the timeliness report's initial-interview steps
+  (reports.timeliness, from the statutory clock's rules) due this year before today for
+  cases open on the deadline, and of them those held (the first initial interview, or
+  without one the first job-search conversation) on or before it;
 - the largest caseload: open cases (Customer.active) per active coach today, as the
   caseloads report;
 - long-term unemployed among open cases (rules.groups.is_long_term): today from
@@ -27,19 +27,17 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.dto.reports import ReportFilter
-from app.models import Appointment, Customer, Feedback, JobSearchPeriod, Staff
+from app.models import Customer, Feedback, JobSearchPeriod, Staff
 from app.rules import feedback as feedback_rules
 from app.rules import targets as rules
-from app.rules.codes import AppointmentStatus, AppointmentType, Role
+from app.rules.codes import Role
 from app.rules.groups import is_long_term
 from app.rules.permissions import Permission, allowed
 from app.rules.settings import default
-from app.rules.statutory import initial_interview_deadline
 from app.services.errors import ValidationFailed
 from app.services.feedback import tally_columns, tally_of
-from app.services.reports import outcomes, sql
+from app.services.reports import outcomes, sql, timeliness
 from app.services.settings import SettingsService
-from app.services.statutory_clock_facts import _day
 
 ANNUAL = "annual_targets"
 DEFAULTS = "annual_target_defaults"
@@ -131,60 +129,28 @@ Computed = tuple[float | None, int, list[tuple[date, float | None]]]
 
 
 def interviews_on_time(s: Session, year: int, today: date) -> Computed:
-    """Deadlines falling in `year` before today; held on time by the first interview
-    (else the first job-search conversation) on or after the registration day."""
+    """Deadlines falling in `year` before today, for cases open on the deadline; held on
+    time by the first interview (else the first job-search conversation): the very steps
+    of the timeliness report (reports.timeliness), so the target and that report agree."""
     last = min(date(year, 12, 31), today - timedelta(days=1))
-    # A deadline in January may come from a registration in December (10 working days
-    # at most, holidays included: well within 40 days).
-    registered = s.execute(
-        select(Customer.id, Customer.jobseeker_registered_on)
-        .where(Customer.deleted_at.is_(None), Customer.erased_at.is_(None),
-               Customer.jobseeker_registered_on >= date(year, 1, 1) - timedelta(days=40),
-               Customer.jobseeker_registered_on <= last)).all()
-    due: dict[str, tuple[date, date]] = {}
-    for cid, on in registered:
-        if on is None:
-            continue
-        deadline = initial_interview_deadline(on).due_on
-        if date(year, 1, 1) <= deadline <= last:
-            due[cid] = (on, deadline)
-    held: dict[str, tuple[date | None, date | None]] = {}
-    if due:
-        rows = s.execute(
-            select(Appointment.customer_id, Appointment.type, Appointment.starts_at)
-            .join(Customer, Customer.id == Appointment.customer_id)
-            .where(Appointment.deleted_at.is_(None),
-                   Appointment.status == AppointmentStatus.DONE,
-                   Appointment.type.in_((AppointmentType.INITIAL_INTERVIEW,
-                                         AppointmentType.JOB_SEARCH_CONVERSATION)),
-                   Customer.deleted_at.is_(None),
-                   Customer.jobseeker_registered_on >= date(year, 1, 1) - timedelta(days=40),
-                   Customer.jobseeker_registered_on <= last)).all()
-        for who, kind, at in rows:
-            if who is None or who not in due:
-                continue
-            day = _day(at)
-            if day is None or day < due[who][0]:
-                continue  # before this registration: not this job search's interview
-            interview, conversation = held.get(who, (None, None))
-            if kind == AppointmentType.INITIAL_INTERVIEW:
-                interview = day if interview is None else min(interview, day)
-            else:
-                conversation = day if conversation is None else min(conversation, day)
-            held[who] = (interview, conversation)
+    period = ReportFilter(date(year, 1, 1), last)
+    scope = timeliness.read_scope(
+        s, period, Customer.jobseeker_registered_on >= period.date_from
+        - timeliness.INTERVIEW_REACH, Customer.jobseeker_registered_on <= last)
+    steps = (step for facts in scope.facts.values()
+             if (step := timeliness.interview_step(facts)) is not None)
     per_month: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    on_time = 0
-    for cid, (_on, deadline) in due.items():
-        interview, conversation = held.get(cid, (None, None))
-        first = interview or conversation
-        ok = first is not None and first <= deadline
+    on_time = due = 0
+    for _facts, step in timeliness._counted(period, scope, steps):
+        ok = step.held_on is not None and step.held_on <= step.due_on
         on_time += ok
-        bucket = per_month[deadline.replace(day=1)]
+        due += 1
+        bucket = per_month[step.due_on.replace(day=1)]
         bucket[0] += ok
         bucket[1] += 1
     months = [(m, percent(*per_month[m]) if m in per_month else None)
               for m in month_starts(year, min(date(year, 12, 31), today))]
-    return percent(on_time, len(due)), len(due), months
+    return percent(on_time, due), due, months
 
 
 def largest_caseload(s: Session, year: int, today: date) -> Computed:
