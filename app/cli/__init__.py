@@ -16,9 +16,12 @@ from app.cli import (
     central,
     customer,
     db,
+    decision,
     demo,
     feedback,
     plan,
+    provider,
+    referral,
     report,
     service_point,
     staff,
@@ -29,8 +32,8 @@ from app.cli.common import explain
 from app.diagnostics import logsetup
 
 # In the order `--help` lists them.
-GROUPS = (demo, customer, plan, report, central, sync, service_point, feedback, staff, db,
-          appointments, targets)
+GROUPS = (demo, customer, plan, provider, referral, decision, report, central, sync,
+          service_point, feedback, staff, db, appointments, targets)
 
 
 def build_parser() -> argparse.ArgumentParser:

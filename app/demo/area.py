@@ -42,6 +42,7 @@ from app.demo.appointments import add_calendar
 from app.demo.cases import CaseMaker, release_coaches
 from app.demo.coaching import add_coaching
 from app.demo.feedback import add_demo_pins
+from app.demo.purchased import add_purchased
 from app.i18n import HELSINKI, N_
 from app.models import (
     Appointment,
@@ -180,6 +181,7 @@ def build_demo(engine: Engine, *, seed: int = 1, scale: float = 1.0,
         add_coaching(conn, seed, demo.today)
         release_coaches(conn, demo.cases)
         add_calendar(conn, demo.today, seed)
+        add_purchased(conn, seed, demo.today, scale)
         writer.check_cancel()
     return summary
 

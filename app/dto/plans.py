@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
@@ -27,6 +27,10 @@ class PlanServiceItem:
     starts_on: date | None = None
     ends_on: date | None = None
     note: str = ""
+    # The live state of the referral carrying the line out (#20), shown read-only; not
+    # part of the content (never compared nor saved).
+    referral_state: str | None = field(default=None, compare=False)
+    referral_on: date | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ SECTIONS = {
     "visit": N_("Visits and contacts"),
     "queue_ticket": N_("Queue tickets"),
     "appointment": N_("Appointments"),
+    "referral": N_("Referrals"),
+    "support_decision": N_("Support decisions"),
+    "effect_followup": N_("Follow-ups of effect"),
     "audit_event": N_("Who has handled the data"),
 }
 

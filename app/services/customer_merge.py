@@ -36,10 +36,13 @@ from app.models import (
     CustomerBarrier,
     CustomerMerge,
     CustomerNote,
+    EffectFollowup,
     JobSearchPeriod,
     Plan,
     PlanVersion,
     QueueTicket,
+    Referral,
+    SupportDecision,
     UnemploymentPeriod,
     Visit,
     case_facts_id,
@@ -61,6 +64,9 @@ MOVED: tuple[tuple[str, Any], ...] = (
     ("customer_note", CustomerNote),
     ("unemployment_period", UnemploymentPeriod),
     ("job_search_period", JobSearchPeriod),
+    ("referral", Referral),
+    ("support_decision", SupportDecision),
+    ("effect_followup", EffectFollowup),
 )
 # Every table a merge reports, with its label for people.
 MOVE_LABELS: dict[str, str] = {
@@ -71,6 +77,9 @@ MOVE_LABELS: dict[str, str] = {
     "customer_note": N_("Case notes"),
     "unemployment_period": N_("Unemployment periods"),
     "job_search_period": N_("Job-search periods"),
+    "referral": N_("Referrals"),
+    "support_decision": N_("Support decisions"),
+    "effect_followup": N_("Follow-ups of effect"),
     "customer_barrier": N_("Barriers"),
     "case_facts": N_("Case facts"),
 }

@@ -57,6 +57,7 @@ from app.services import case_access
 from app.services.context import AppContext
 from app.services.customers import live_customer
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from app.services.referrals import carry_referrals, referral_states
 
 # The rules of the job-search model that plans use (DOMAIN.md): settings, not literals.
 DEFAULT_APPLICATIONS_PER_MONTH = 4
@@ -482,6 +483,10 @@ class PlanService:
             s.flush()
             self._write(s, draft, self._content(s, source))
             s.flush()
+            # The copied service lines keep their referrals (#20).
+            carry_referrals(s, self._children(s, PlannedService, source.id),
+                            self._children(s, PlannedService, draft.id))
+            s.flush()
             self.ctx.audit(s, "plan.new_draft", "plan_version", draft.id,
                            {"from": from_version_id})
             return self._info(s, draft)
@@ -637,7 +642,7 @@ class PlanService:
             goals=tuple(PlanGoalItem(g.kind, g.text) for g in self._children(s, PlanGoal, v.id)),
             actions=tuple(PlanActionItem(a.actor, a.text, a.due_on, a.done)
                           for a in self._children(s, PlanAction, v.id)),
-            services=tuple(_service_item(x) for x in self._children(s, PlannedService, v.id)),
+            services=_live_services(s, self._children(s, PlannedService, v.id)),
         )
 
     def _write(self, s: Session, v: PlanVersion, c: PlanContent) -> None:
@@ -706,6 +711,14 @@ class PlanService:
                                     tuple(self._row(s, v) for v in versions)))
         rows.sort(key=lambda p: max(v.updated_at for v in p.versions), reverse=True)
         return rows
+
+
+def _live_services(s: Session, rows: list[PlannedService]) -> tuple[PlanServiceItem, ...]:
+    """The service lines with their referrals' live state (#20)."""
+    live = referral_states(s, rows)
+    return tuple(replace(_service_item(x), referral_state=live[x.id][0],
+                         referral_on=live[x.id][1]) if x.id in live else _service_item(x)
+                 for x in rows)
 
 
 def _service_item(row: PlannedService) -> PlanServiceItem:

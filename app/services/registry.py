@@ -20,9 +20,14 @@ from app.services.context import AppContext
 from app.services.customer_import import CustomerImportService
 from app.services.customer_merge import CustomerMergeService
 from app.services.customers import CustomerService
+from app.services.decisions import DecisionService
+from app.services.effect_followups import EffectFollowupService
 from app.services.feedback import FeedbackService
 from app.services.plans import PlanService
+from app.services.provider_import import ProviderImportService
+from app.services.providers import ProvidersService
 from app.services.queue import QueueService
+from app.services.referrals import ReferralService
 from app.services.reports import ReportService
 from app.services.reports.targets import TargetsService
 from app.services.rights import RightsService
@@ -65,13 +70,18 @@ class Services:
         self.case_notes = CaseNoteService(ctx)
         self.case_facts = CaseFactsService(ctx)
         self.case_periods = CasePeriodService(ctx)
+        self.decisions = DecisionService(ctx)
         self.clock = StatutoryClockService(ctx)
+        self.followups = EffectFollowupService(ctx)
         self.customer_import = CustomerImportService(ctx)
+        self.providers = ProvidersService(ctx)
+        self.provider_import = ProviderImportService(ctx)
         self.feedback = FeedbackService(ctx, self.settings)
         self.reports = ReportService(ctx, self.settings)
         self.targets = TargetsService(ctx, self.settings)
         self.staff = StaffService(ctx)
         self.rights = RightsService(ctx)
+        self.referrals = ReferralService(ctx)
         self.calendar_settings = CalendarSettingsService(ctx)
         # The access log reads the central trail with the signed-in person's own role.
         self.audit = AuditService(ctx, lambda: self.auth.session_url)

@@ -53,6 +53,12 @@ class RightsService:
                 rows = conn.execute(select(table).where(
                     erasure._owned(table, how, customer_id)).order_by(table.c.id)).mappings()
                 sections[name] = [self._row(r) for r in rows]
+            # Where the customer was after a service or decision (#20): no free text, so
+            # not scrubbed, but theirs.
+            followup = tables["effect_followup"]
+            sections["effect_followup"] = [self._row(r) for r in conn.execute(
+                select(followup).where(followup.c.customer_id == customer_id)
+                .order_by(followup.c.due_on, followup.c.id)).mappings()]
             names = dict(s.execute(select(Staff.id, Staff.full_name)).all())
             related = {"customer": [customer_id]} | {
                 name: [r["id"] for r in sections[name]] for name, _h, _a in spec.SCRUB}

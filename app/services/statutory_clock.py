@@ -19,6 +19,7 @@ from app.rules import clock as rules
 from app.rules import groups as group_rules
 from app.rules.permissions import Permission, allowed
 from app.rules.statutory import rule_for
+from app.services import effect_followups
 from app.services.context import AppContext
 from app.services.errors import NotFound
 from app.services.statutory_clock_facts import Facts, gather, reads_case_facts, subsidy_spells
@@ -32,6 +33,8 @@ WORK_KINDS = {
     "not_contacted": N_("Not contacted"),
     "activation_plan": N_("Activation plan"),
     "initial_phase": N_("Initial phase ends"),
+    # Three or six months after a purchased service or a decision ended (#20).
+    "followup": N_("Follow-up of a service"),
 }
 HUNDRED_DAYS_AHEAD = 14  # the worklist shows who reaches 100 days within two weeks
 
@@ -156,6 +159,12 @@ class StatutoryClockService:
             days=HUNDRED_DAYS_AHEAD))
         for f in facts.values():
             items.extend(self._items(f, today, week_end, quiet_days, mark_window))
+        if allowed(actor.role, Permission.PLAN_READ):  # the follow-ups of effect (#20)
+            with self.ctx.reading() as s:
+                items.extend(
+                    WorkItem(d.customer_id, d.name, "followup", d.due_on, False, "",
+                             detail=effect_followups.to_detail(d))
+                    for d in effect_followups.coach_followups(s, coach_id, today))
         order = list(WORK_KINDS)
         # Overdue first (oldest first), then by kind: this week's meetings, the 100-day
         # mark, missing plans, and last those not heard of for longest.
@@ -200,6 +209,12 @@ class StatutoryClockService:
             items.append(WorkItem(f.id, f.name, "not_contacted", last, False, "",
                                   detail=str((today - last).days) if last else ""))
         return items
+
+    def answer_followup(self, source: str, source_id: str, months: int,
+                        situation: str) -> str:
+        """A "followup" item answered from Today (app/services/effect_followups.py)."""
+        return effect_followups.EffectFollowupService(self.ctx).answer(
+            source, source_id, months, situation)
 
     def _reads_case_facts(self) -> bool:
         actor = self.ctx.actor

@@ -33,7 +33,14 @@ VIEWS |= {"working-hours": "coach", "holidays": "lead"}  # the calendar's settin
 # The card's case tabs: notes and work ability; a case closed and reopened (periods).
 VIEWS |= {"customer-notes": "coach", "customer-periods": "coach"}
 VIEWS["targets"] = "lead"  # the Reports page's annual targets (#25)
-CARD_VIEWS = ("customer", "plan", "lock", "access-log", "customer-notes", "customer-periods")
+VIEWS["reports-services"] = "lead"  # the Reports page's purchased services (#20)
+VIEWS["customer-decisions"] = "coach"  # the card's Decisions tab (#20)
+CARD_VIEWS: tuple[str, ...] = ("customer", "plan", "lock", "access-log", "customer-notes",
+                               "customer-periods")
+VIEWS["customer-referrals"] = "coach"  # the card's referrals to purchased services (#20)
+CARD_VIEWS += ("customer-referrals",)
+CARD_VIEWS += ("customer-decisions",)
+VIEWS["providers"] = "lead"  # the register of service providers and contracts (#20)
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -72,11 +79,25 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
     if view in ("feedback", "sync", "reports", "today", "caseload"):  # a page as it opens
         window.nav.setCurrentRow(ROW[view])
         settle(runner)
+    if view == "providers":  # the first provider with a contract chosen
+        window.nav.setCurrentRow(ROW[view])
+        settle(runner)
+        table = getattr(window.page(view), "contract_table", None)
+        if table is not None and table.model().rowCount():
+            table.selectRow(0)
+            settle(runner)
     if view == "targets":  # the Reports page's Targets tab
         window.nav.setCurrentRow(ROW["reports"])
         settle(runner)
         page = window.page("reports")
         getattr(getattr(page, "page", None) or page, "targets_tabs").setCurrentIndex(1)  # noqa: B009
+        settle(runner)
+    if view == "reports-services":  # the Reports page's Purchased services tab
+        window.nav.setCurrentRow(ROW["reports"])
+        settle(runner)
+        page = window.page("reports")
+        tabs = getattr(getattr(page, "page", None) or page, "targets_tabs")  # noqa: B009
+        tabs.setCurrentWidget(getattr(getattr(page, "page", None) or page, "services_tab"))  # noqa: B009
         settle(runner)
     if view in ("working-hours", "holidays"):
         return _calendar_settings(window, runner, services, view, out)
@@ -94,12 +115,21 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         mine = [r for r in model.rows if r.coach_name == me]
         if view == "customer-periods":  # a closed case the coach follows up
             mine = [r for r in mine if not r.active] + mine
+        if view == "customer-decisions":  # one of the coach's customers with decisions
+            mine = [r for r in mine[:200]
+                    if services.decisions.list_for_customer(r.id).rows] or mine
         row = next((r for r in mine if (r.days_unemployed or 0) > 100 or not r.active),
                    mine[0] if mine else model.row_at(0))
         if row is None:
             print("error: no customers to show; run with --demo", file=sys.stderr)
             return 1
-        customers.open_customer(row.id)
+        shown_id = row.id
+        if view == "customer-referrals":  # the coach's customer with the most referrals
+            counts: dict[str, int] = {}
+            for referral in services.referrals.list_all():
+                counts[referral.customer_id] = counts.get(referral.customer_id, 0) + 1
+            shown_id = max(counts, key=lambda c: counts[c]) if counts else row.id
+        customers.open_customer(shown_id)
         settle(runner)
         card = customers.card_view
         if view == "customer-notes":
@@ -107,6 +137,12 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
             settle(runner)
         if view == "customer-periods":
             card.sections.setCurrentWidget(card.case.history)
+            settle(runner)
+        if view == "customer-referrals":
+            card.sections.setCurrentWidget(card.referrals)
+            settle(runner)
+        if view == "customer-decisions":
+            card.sections.setCurrentWidget(card.decisions)
             settle(runner)
         if view == "plan":
             customers.open_plan(row.id)

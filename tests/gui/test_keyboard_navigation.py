@@ -55,8 +55,9 @@ def test_every_page_from_the_keyboard(qtbot, window, username):
         focused = focus_in(window, key)
         assert focused is not window.page(key)
         assert focused.focusPolicy() & Qt.FocusPolicy.TabFocus
-    # Beyond the pages shown: nothing happens.
-    qtbot.keyClick(window, DIGITS[len(shown)], Qt.KeyboardModifier.ControlModifier)
+    # Beyond the pages shown: nothing happens (when the nine keys are not all used).
+    if len(shown) < len(DIGITS):
+        qtbot.keyClick(window, DIGITS[len(shown)], Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget() is window.page(shown[0])
 
 

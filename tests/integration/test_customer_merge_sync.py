@@ -7,7 +7,7 @@ login is refused, and so is a merge that would give one customer two open plans.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -182,3 +182,65 @@ def test_a_lead_merges_as_themselves_and_a_coach_is_refused(make_desk, staff_cen
         assert "open plan" in str(collided.value)
     finally:
         lead_login.dispose()
+
+
+def test_a_merge_moves_referrals_and_decided_decisions_held_only_elsewhere(
+        make_desk, staff_central):
+    """The centre's merge (c0070) moves the duplicate's referrals, support decisions and
+    follow-ups that the merging workstation never held; a decided decision, never edited
+    otherwise, may change customer only in a merge (a team lead's own login)."""
+    from app.dto.decisions import DecisionInput
+    from app.dto.providers import ContractInput, ProviderInput
+
+    seeder = make_desk("seed", seed=True)
+    admin = seeder.sign_in("admin")
+    real = admin.customers.create(customer_input("Magga", "Ánte", date(1981, 4, 2), 412)).id
+    dup = admin.customers.create(customer_input("Magga", "Ánte", date(1981, 4, 2), 423)).id
+    seeder.sync()
+    merging = make_desk("merging", as_staff=True)
+    lead = merging.sign_in("lead")
+    merging.sync()  # before the referral and decision exist: it never holds them
+
+    working = make_desk("working", as_staff=True)
+    other_lead = working.sign_in("lead")
+    working.sync()
+    today = other_lead.session.today()
+    provider = other_lead.providers.save_provider(ProviderInput(
+        name="Kaamos Valmennus Oy", business_id="0737546-2"))
+    contract = other_lead.providers.save_contract(ContractInput(
+        provider_id=provider.id, service="individual_coaching", title="Yksilövalmennus",
+        starts_on=today.replace(month=1, day=1), ends_on=today.replace(month=12, day=31),
+        unit_price="1200"))
+    referral = other_lead.referrals.refer(dup, contract.id).id
+    decision = other_lead.decisions.draft(dup, DecisionInput(
+        kind="work_trial", employer_name="Ranuan Puu Oy", starts_on=today,
+        ends_on=today + timedelta(days=60), hours_per_week=30.0,
+        paying_municipality="Rovaniemi")).id
+    other_lead.decisions.decide(decision)
+    working.sync()
+    assert not_pushed(other_lead) == []
+
+    lead.customer_merge.merge(dup, real)
+    merging.sync()
+    assert not_pushed(lead) == []
+    working.sync()
+    with staff_central.connect() as conn:
+        for table, row_id in (("referral", referral), ("support_decision", decision)):
+            assert conn.execute(text(f"SELECT customer_id FROM {table} WHERE id = :i"),
+                                {"i": row_id}).scalar() == real, table
+        assert conn.execute(text("SELECT status FROM support_decision WHERE id = :i"),
+                            {"i": decision}).scalar() == "decided"
+    from app.models import Referral, SupportDecision
+
+    assert local(working.services, Referral, id=referral)[0].customer_id == real
+    assert local(working.services, SupportDecision, id=decision)[0].customer_id == real
+
+    # Outside a merge, a coach's login cannot move a decided decision to someone else.
+    coach = _login(staff_central, "coach")
+    try:
+        with pytest.raises(DBAPIError), coach.begin() as conn:
+            moved = conn.execute(text("UPDATE support_decision SET customer_id = :d "
+                                      "WHERE id = :i"), {"d": dup, "i": decision})
+            assert moved.rowcount == 1  # else RLS hid it: nothing to refuse
+    finally:
+        coach.dispose()

@@ -413,7 +413,8 @@ def test_the_caseload_rule_is_the_same_in_the_application_and_the_centre(world):
                                         if c.coach_id else None, c.service_point_id)
                 for permission in (Permission.PLAN_READ, Permission.PLAN_EDIT,
                                    Permission.CASE_NOTES_READ, Permission.CUSTOMER_BARRIERS,
-                                   Permission.CASE_CLOSE, Permission.CASE_FACTS):
+                                   Permission.CASE_CLOSE, Permission.CASE_FACTS,
+                                   Permission.REFERRAL_MAKE):
                     central = conn.execute(text(
                         "SELECT desk_case_readable(:c, :p), desk_case_writable(:c, :p)"),
                         {"c": c.id, "p": permission.value}).one()
@@ -421,4 +422,173 @@ def test_the_caseload_rule_is_the_same_in_the_application_and_the_centre(world):
                              case_access.may_write(worker, case, permission))
                     assert tuple(central) == local, (name, c.id, permission)
                     checked += 1
-    assert checked == 7 * 5 * 6
+    assert checked == 7 * 5 * 7
+
+
+# --- 9. Purchased services, referrals, decisions and their follow-up (#20) ---------------
+
+PROVIDER = ("INSERT INTO service_provider (id, name, business_id, active, updated_at) "
+            "VALUES (:id, 'Valmennus Oy', '2541212-4', true, now())")
+CONTRACT = ("INSERT INTO service_contract (id, provider_id, service, title, starts_on, "
+            "ends_on, places, places_per, unit_price_cents, service_point_ids, updated_at) "
+            "VALUES (:id, 'sp-1', 'individual_coaching', 'Valmennus', current_date, "
+            "current_date + 365, 10, 'year', 90000, '', now())")
+REFERRAL = ("INSERT INTO referral (id, customer_id, contract_id, state, proposed_on, "
+            "updated_at) VALUES (:id, :cid, 'ct-1', 'proposed', current_date, now())")
+DECISION = ("INSERT INTO support_decision (id, customer_id, kind, status, employer_name, "
+            "employer_business_id, starts_on, ends_on, percentage, amount_cents, "
+            "paying_municipality, updated_at) VALUES (:id, :cid, 'pay_subsidy', :status, "
+            "'Rakennus Oy', '2541212-4', current_date, current_date + 180, 50, 600000, "
+            "'Rovaniemi', now())")
+FOLLOWUP = ("INSERT INTO effect_followup (id, customer_id, referral_id, months, due_on, "
+            "situation, answered_on, updated_at) VALUES (:id, :cid, :ref, 3, current_date, "
+            "'studies', current_date, now())")
+CASE_WORK = ("referral", "support_decision", "effect_followup")
+
+
+def _purchased(world):
+    """A provider and contract; a referral, a draft and a decided decision and a follow-up
+    of the coach's customer (team A), and a referral of another team's customer."""
+    owner(world, PROVIDER, id="sp-1")
+    owner(world, CONTRACT, id="ct-1")
+    for cid in ("c-mine", "c-other", "c-rov"):
+        owner(world, REFERRAL, id=f"r-{cid[2:]}", cid=cid)
+    owner(world, DECISION, id="d-draft", cid="c-mine", status="draft")
+    owner(world, DECISION, id="d-decided", cid="c-mine", status="decided")
+    owner(world, FOLLOWUP, id="f-mine", cid="c-mine", ref="r-mine")
+
+
+def test_the_purchased_tables_have_row_level_security_and_policies(world):
+    rows = owner(world, "SELECT c.relname, c.relrowsecurity, (SELECT count(*) FROM "
+                        "pg_policy p WHERE p.polrelid = c.oid) FROM pg_class c JOIN "
+                        "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"
+                        " AND c.relname IN ('service_provider', 'service_contract', "
+                        "'referral', 'support_decision', 'effect_followup')").all()
+    assert len(rows) == 5
+    for name, secured, policies in rows:
+        assert secured and policies > 0, name
+
+
+def test_the_desk_neither_reads_nor_writes_referrals_decisions_or_follow_ups(world):
+    _purchased(world)
+    for table in CASE_WORK:
+        assert world.ids("desk", table) == [], table
+        assert world.run("desk", f"UPDATE {table} SET updated_at = now()") == 0, table
+        assert "permission denied" in refused(world, "desk", f"DELETE FROM {table}")
+    assert "row-level security" in refused(world, "desk", REFERRAL, id="r-d", cid="c-rov")
+    assert "row-level security" in refused(world, "desk", DECISION, id="d-d", cid="c-rov",
+                                           status="draft")
+    assert "row-level security" in refused(world, "desk", FOLLOWUP, id="f-d", cid="c-rov",
+                                           ref="r-rov")
+    assert owner(world, "SELECT count(*) FROM referral").scalar() == 3
+    # Providers and contracts are everyone's to read.
+    assert world.ids("desk", "service_provider") == ["sp-1"]
+    assert world.ids("desk", "service_contract") == ["ct-1"]
+
+
+def test_only_a_team_lead_or_an_administrator_maintains_providers_and_contracts(world):
+    _purchased(world)
+    for name in ("desk", "coach"):
+        assert "row-level security" in refused(world, name, PROVIDER, id=f"sp-{name}")
+        assert "row-level security" in refused(
+            world, name, CONTRACT.replace("'sp-1'", "'sp-x'"), id=f"ct-{name}")
+        assert world.run(name, "UPDATE service_provider SET name = 'x'") == 0
+        assert world.run(name, "UPDATE service_contract SET places = 99") == 0
+    assert owner(world, "SELECT name FROM service_provider").scalar() == "Valmennus Oy"
+    world.run("lead", PROVIDER, id="sp-lead")
+    world.run("lead", CONTRACT, id="ct-lead")
+    assert world.run("lead", "UPDATE service_contract SET places = 12 WHERE id = 'ct-1'") == 1
+    assert world.run("admin", "UPDATE service_provider SET phone = '0401' "
+                              "WHERE id = 'sp-1'") == 1
+    assert sorted(owner(world, "SELECT id FROM service_contract").scalars()) \
+        == ["ct-1", "ct-lead"]
+
+
+def test_a_coach_refers_the_customers_of_their_caseload_only(world):
+    _purchased(world)
+    # c-rov has no coach yet: any coach of its point may start its case.
+    assert world.ids("coach", "referral") == ["r-mine", "r-rov"]
+    assert world.ids("mate", "referral") == ["r-mine", "r-rov"]  # the team reads...
+    assert world.ids("other", "referral") == ["r-other", "r-rov"]  # not another team's
+    assert world.ids("other", "support_decision") == []
+    assert world.ids("other", "effect_followup") == []
+    send = "UPDATE referral SET state = 'sent', sent_on = current_date WHERE id = :id"
+    assert world.run("mate", send, id="r-mine") == 0  # ...and does not write
+    assert world.run("coach", send, id="r-other") == 0
+    assert world.run("coach", send, id="r-mine") == 1
+    world.run("coach", REFERRAL, id="r-mine2", cid="c-mine")
+    # Naming a customer the coach cannot see gives no reach, and no referral.
+    assert refused(world, "coach", REFERRAL, id="r-sneak", cid="c-other")
+    assert refused(world, "coach", REFERRAL, id="r-sneak2", cid="c-ran")  # Ranua's
+    assert refused(world, "coach", "UPDATE referral SET customer_id = 'c-other' "
+                                   "WHERE id = 'r-mine2'")
+    world.run("coach", FOLLOWUP, id="f-mine2", cid="c-mine", ref="r-mine2")
+    assert refused(world, "coach", FOLLOWUP, id="f-other", cid="c-other", ref="r-other")
+    assert sorted(owner(world, "SELECT id FROM referral WHERE customer_id = 'c-other'"
+                        ).scalars()) == ["r-other"]
+    assert world.ids("lead", "referral") == ["r-mine", "r-mine2", "r-other", "r-rov"]
+
+
+def test_a_referral_never_moves_back(world):
+    _purchased(world)
+    step = "UPDATE referral SET state = :state WHERE id = :id"
+    for state in ("sent", "started", "completed"):
+        assert world.run("coach", step, id="r-mine", state=state) == 1
+    assert "forward" in refused(world, "coach", step, id="r-mine", state="sent")
+    assert "forward" in refused(world, "lead", step, id="r-mine", state="interrupted")
+    for state in ("sent", "declined"):
+        assert world.run("lead", step, id="r-rov", state=state) == 1
+    assert "forward" in refused(world, "lead", step, id="r-rov", state="started")
+    assert "forward" in refused(world, "admin", step, id="r-rov", state="proposed")
+    world.run("other", step, id="r-other", state="started")
+    # Declined and started are level: neither overrides the other.
+    assert "forward" in refused(world, "other", step, id="r-other", state="declined")
+    assert owner(world, "SELECT id, state FROM referral ORDER BY id").all() \
+        == [("r-mine", "completed"), ("r-other", "started"), ("r-rov", "declined")]
+
+
+def test_a_coach_drafts_a_decision_and_a_team_lead_decides_it(world):
+    _purchased(world)
+    assert "may not decide" in refused(world, "coach", DECISION, id="d-c", cid="c-mine",
+                                       status="decided")
+    world.run("coach", DECISION, id="d-c", cid="c-mine", status="draft")
+    assert world.run("coach", "UPDATE support_decision SET amount_cents = 700000 "
+                              "WHERE id = 'd-c'") == 1  # a draft is the coach's to edit
+    decide = ("UPDATE support_decision SET status = 'decided', decided_on = current_date "
+              "WHERE id = :id")
+    assert "may not decide" in refused(world, "coach", decide, id="d-c")
+    assert world.run("lead", decide, id="d-c") == 1
+    assert owner(world, "SELECT status, amount_cents FROM support_decision WHERE id = 'd-c'"
+                 ).one() == ("decided", 700000)
+    world.run("admin", DECISION, id="d-a", cid="c-rov", status="decided")
+
+
+def test_nobody_edits_a_decided_decision_only_ends_or_replaces_it(world):
+    _purchased(world)
+    for name in ("coach", "lead", "admin"):
+        for change in ("amount_cents = 1", "employer_name = 'Toinen Oy'",
+                       "employer_business_id = '1234567-1'", "percentage = 100"):
+            assert "never edited" in refused(
+                world, name, f"UPDATE support_decision SET {change} WHERE id = 'd-decided'")
+    assert "forward" in refused(world, "lead", "UPDATE support_decision SET status = 'draft'"
+                                               " WHERE id = 'd-decided'")
+    # Replaced: the new decision is drafted, decided, and the old one points to it.
+    world.run("coach", DECISION, id="d-new", cid="c-mine", status="draft")
+    world.run("lead", "UPDATE support_decision SET status = 'decided' WHERE id = 'd-new'")
+    replace = ("UPDATE support_decision SET status = 'replaced', replaced_by_id = 'd-new' "
+               "WHERE id = 'd-decided'")
+    assert "may not decide" in refused(world, "coach", replace)
+    assert world.run("lead", replace) == 1
+    assert "forward" in refused(world, "lead", "UPDATE support_decision SET status = "
+                                               "'ended' WHERE id = 'd-decided'")
+    # Ended early, with a reason: by whoever may decide, not by the coach.
+    end = ("UPDATE support_decision SET status = 'ended', ended_on = current_date, "
+           "end_reason = 'Työ päättyi' WHERE id = 'd-new'")
+    assert "may not decide" in refused(world, "coach", end)
+    assert world.run("lead", end) == 1
+    assert "never edited" in refused(world, "lead", "UPDATE support_decision SET "
+                                                    "amount_cents = 1 WHERE id = 'd-new'")
+    assert owner(world, "SELECT id, status, amount_cents FROM support_decision "
+                        "ORDER BY id").all() == [("d-decided", "replaced", 600000),
+                                                 ("d-draft", "draft", 600000),
+                                                 ("d-new", "ended", 600000)]

@@ -17,7 +17,8 @@ from app.sync.engine import SyncEngine, central_engine
 from tests.factories import Clock, customer_input, seed_org
 
 COMPARED = ["service_point", "team", "staff", "customer", "queue_ticket", "visit",
-            "desk_duty", "sync_conflict", "job_search_period", "customer_merge"]
+            "desk_duty", "sync_conflict", "job_search_period", "customer_merge",
+            "service_provider", "service_contract"]
 
 
 @pytest.fixture
@@ -349,7 +350,8 @@ def assert_converged(central, *desks):
 
 
 # Case work: what a desk's workstation must not hold, a coach's must.
-CASE_WORK = ["customer_barrier", "customer_note", "plan", "case_facts"]
+CASE_WORK = ["customer_barrier", "customer_note", "plan", "case_facts", "referral",
+             "support_decision", "effect_followup"]
 # The audit actions that write a row (entity_id: the row), for its `updated_by`.
 WRITES = {"customer": ("customer.create", "customer.update"),
           "queue_ticket": ("queue.",)}

@@ -6,13 +6,20 @@ from __future__ import annotations
 
 from app.dto.reports import ReportSpec
 from app.i18n import N_
-from app.rules.codes import CaseExitReason, Channel, ServiceArea
+from app.rules.codes import (
+    CaseExitReason,
+    Channel,
+    ReferralEndReason,
+    ReferralState,
+    ServiceArea,
+)
 from app.services.reports import (
     activity,
     appointments,
     exits,
     municipal,
     outcomes,
+    purchased,
     timeliness,
 )
 
@@ -60,5 +67,24 @@ REPORTS: dict[str, ReportSpec] = {
                    ("municipality", "cost_share", "visits", "visit_share", "staff_hours",
                     "staff_share", "customers", "customer_share"),
                    municipal.municipal_split),
+        # Purchased services and decisions (#20): also the Reports page's own tab.
+        ReportSpec("purchased_places", N_("Purchased services: places contracted and used"),
+                   ("provider", "contract", "service", "period_from", "period_to", "places",
+                    "used", "usage"), purchased.places),
+        ReportSpec("purchased_referrals", N_("Referrals by service, provider and outcome"),
+                   ("service", "provider", *ReferralState, "total"), purchased.referrals),
+        ReportSpec("purchased_end_reasons",
+                   N_("Declined and interrupted referrals by reason"),
+                   ("service", "provider", *ReferralEndReason, "total"),
+                   purchased.end_reasons),
+        ReportSpec("purchased_effect",
+                   N_("Employed or studying 3 and 6 months after a service"),
+                   ("service", "provider", "counted_3", "good_3", "unknown_3", "share_3",
+                    "counted_6", "good_6", "unknown_6", "share_6"), purchased.effect),
+        ReportSpec("purchased_euros",
+                   N_("Purchased services and decisions in euros by municipality"),
+                   ("municipality", "referrals_eur", "lump_sums_eur", "decisions_eur",
+                    "total_eur", "euro_share", "cost_share", "by_split_eur", "visit_share",
+                    "staff_share", "customer_share"), purchased.cost),
     )
 }

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 from app.dto.coaching import DeadlineInfo
 from app.i18n import N_, _, format_date, format_number, ngettext
+from app.rules.codes import SERVICE_LABELS, DecisionKind, ServiceKind
 from app.rules.groups import BARRIER_LABELS, GROUP_LABELS, Barrier, Group
+from app.services.effect_followups import REFERRAL, from_detail
 from app.services.statutory_clock import WORK_KINDS
 
 DEADLINE_KINDS = {
@@ -21,9 +24,26 @@ WORK_GROUPS = {
     "job_search_conversation": N_("Job-search conversations due"),
     "plan_review": N_("Plan reviews due"),
     "hundred_days": N_("Reaching 100 days soon"),
+    "followup": N_("Follow-up of a service"),
     "no_plan": N_("No valid plan"),
     "not_contacted": N_("Not contacted"),
 }
+
+
+def followup_service(detail: str) -> str:
+    """"Individual coaching, Valmennus Oy": a follow-up's service or decision by its kind
+    and its provider or employer (no free text)."""
+    ref = from_detail(detail)
+    code: StrEnum = ServiceKind(ref.kind) if ref.source == REFERRAL else DecisionKind(ref.kind)
+    return _("{service}, {provider}").format(service=_(SERVICE_LABELS[code]),
+                                             provider=ref.provider)
+
+
+def followup_status(detail: str) -> str:
+    ref = from_detail(detail)
+    return ngettext("{service}: {n} month after it ended",
+                    "{service}: {n} months after it ended", ref.months).format(
+        service=followup_service(detail), n=format_number(ref.months))
 
 
 def group_title(kind: str) -> str:

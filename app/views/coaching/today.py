@@ -1,8 +1,9 @@
 """TodayPage: the signed-in coach's worklist in groups: initial interviews, job-search
 conversations and plan reviews due (overdue first, with the days overdue), who reaches
-100 days within two weeks, who has no valid plan, who has not been contacted for a while.
-Each group's heading counts its rows; a row opens the customer's card (Enter,
-double-click)."""
+100 days within two weeks, the follow-ups of a purchased service or decision due (three
+and six months after it ended, #20), who has no valid plan, who has not been contacted
+for a while. Each group's heading counts its rows; a row opens the customer's card (Enter,
+double-click), a follow-up's row opens its answer (Enter, "Answer follow-up…")."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTreeView,
     QVBoxLayout,
@@ -24,11 +29,19 @@ from PySide6.QtWidgets import (
 
 from app.dto.coaching import WorkItem
 from app.i18n import _, format_date, format_number, ngettext
+from app.rules.codes import SERVICE_LABELS, FollowupSituation
+from app.services.effect_followups import from_detail
 from app.services.statutory_clock import StatutoryClockService
 from app.views import style
-from app.views.coaching.texts import WORK_GROUPS, group_title, source_tooltip
+from app.views.coaching.texts import (
+    WORK_GROUPS,
+    followup_service,
+    followup_status,
+    group_title,
+    source_tooltip,
+)
 from app.views.common import heading_label, icon, shortcut
-from app.views.operations import QueryOp, drop_pending
+from app.views.operations import QueryOp, WriteOp, drop_pending
 from app.views.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -85,6 +98,8 @@ def status_text(item: WorkItem) -> str:
                         int(item.detail or 0)).format(n=format_number(int(item.detail or 0)))
     if item.kind == "no_plan":
         return _("make the employment plan")
+    if item.kind == "followup":
+        return followup_status(item.detail)
     if item.kind == "hundred_days" and item.approximate:  # no first benefit day known
         return _("within two weeks (estimated date)")
     return _("due this week") if item.kind != "hundred_days" else _("within two weeks")
@@ -140,6 +155,59 @@ def _blank() -> QStandardItem:
     return cell
 
 
+class FollowupDialog(QDialog):
+    """Where the customer is now: one of the situations, chosen by the arrow keys and
+    Enter (or a double-click); Esc cancels."""
+
+    def __init__(self, item: WorkItem, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("followup_dialog")
+        months = from_detail(item.detail).months
+        self.setWindowTitle(_("Answer follow-up"))
+        layout = QVBoxLayout(self)
+        self.question = QLabel(ngettext(
+            "Where is {customer} now, {n} month after the service ended ({service})?",
+            "Where is {customer} now, {n} months after the service ended ({service})?",
+            months).format(
+            customer=item.name, n=format_number(months), service=followup_service(item.detail)))
+        self.question.setObjectName("followup_question")
+        self.question.setWordWrap(True)
+        layout.addWidget(self.question)
+        self.situations = QListWidget()
+        self.situations.setObjectName("followup_situations")
+        self.situations.setAccessibleName(_("Where the customer is"))
+        for situation in FollowupSituation:
+            row = QListWidgetItem(_(SERVICE_LABELS[situation]))
+            row.setData(Qt.ItemDataRole.UserRole, situation.value)
+            self.situations.addItem(row)
+        self.situations.setCurrentRow(0)
+        self.situations.itemActivated.connect(lambda _item: self.accept())
+        self.question.setBuddy(self.situations)
+        layout.addWidget(self.situations, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(_("Save the answer"))
+        ok.setAccessibleName(_("Save the answer"))
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(_("Cancel"))
+        cancel.setAccessibleName(_("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.situations.setFocus()
+        # Every situation whole on its line, every one on show, at any text size.
+        rows = self.situations.sizeHintForRow(0) * (self.situations.count() + 1)
+        self.situations.setMinimumHeight(rows)
+        self.situations.setMinimumWidth(
+            self.situations.sizeHintForColumn(0) + 2 * self.situations.frameWidth()
+            + self.situations.verticalScrollBar().sizeHint().width() + 8)
+
+    def situation(self) -> str:
+        item = self.situations.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else ""
+
+
 class TodayPage(QWidget):
     open_customer = Signal(str)
     count_changed = Signal(int)
@@ -164,6 +232,11 @@ class TodayPage(QWidget):
         self.refresh_button.setObjectName("today_refresh")
         self.refresh_button.clicked.connect(self.load)
         shortcut(self, "F5", self.refresh_button)
+        self.answer_button = QPushButton()
+        self.answer_button.setObjectName("today_answer")
+        self.answer_button.clicked.connect(self._answer_current)
+        self.answer_button.setEnabled(False)
+        bar.addWidget(self.answer_button)
         bar.addWidget(self.open_button)
         bar.addWidget(self.refresh_button)
         layout.addLayout(bar)
@@ -182,6 +255,7 @@ class TodayPage(QWidget):
         # heading folds its group, a row opens the customer.
         self.table.setExpandsOnDoubleClick(False)
         self.table.activated.connect(self._open)
+        self.dialog: FollowupDialog | None = None
         self.folded = set(FOLDED)
         self.loaded = False  # "nothing to do" only once the worklist has come
         self.table.collapsed.connect(lambda index: self._folded(index, True))
@@ -190,6 +264,8 @@ class TodayPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        self.table.selectionModel().currentChanged.connect(
+            lambda current, _previous: self._current_changed(current))
         self.retranslate()
 
     def activate(self, actor: Actor) -> None:
@@ -255,29 +331,70 @@ class TodayPage(QWidget):
     def show_error(self, text: str) -> None:
         style.set_status(self.summary, style.WARN, text)
 
+    def _current_changed(self, index: QModelIndex) -> None:
+        item = self.model.item_of(index)
+        self.answer_button.setEnabled(item is not None and item.kind == "followup")
+
     def _open(self, index: QModelIndex) -> None:
         item = self.model.item_of(index)
-        if item is not None:
+        if item is not None and item.kind == "followup":
+            self._answer(item)  # Enter on a follow-up answers it; the button opens the card
+        elif item is not None:
             self.open_customer.emit(item.customer_id)
         elif index.isValid():  # a group's heading: fold or unfold it
             heading = index.siblingAtColumn(0)
             self.table.setExpanded(heading, not self.table.isExpanded(heading))
 
     def _open_current(self) -> None:
-        self._open(self.table.currentIndex())
+        item = self.model.item_of(self.table.currentIndex())
+        if item is not None:
+            self.open_customer.emit(item.customer_id)
+        else:
+            self._open(self.table.currentIndex())
+
+    def _answer_current(self) -> None:
+        item = self.model.item_of(self.table.currentIndex())
+        if item is not None and item.kind == "followup":
+            self._answer(item)
+
+    def _answer(self, item: WorkItem) -> None:
+        """The follow-up's dialog; its answer is written off the GUI thread and the row
+        leaves the worklist once stored."""
+        dialog = FollowupDialog(item, self)
+        self.dialog = dialog
+
+        def chosen() -> None:
+            situation = dialog.situation()
+            ref = from_detail(item.detail)
+            WriteOp(self.runner, self, lambda: self.service.answer_followup(
+                ref.source, ref.source_id, ref.months, situation),
+                success=lambda _id: self._answered(item)).run_in_background()
+
+        dialog.accepted.connect(chosen)
+        dialog.finished.connect(lambda _result: self.table.setFocus())
+        dialog.open()
+
+    def _answered(self, item: WorkItem) -> None:
+        self.show_items([i for i in self.model.items if i != item])
+        self.load()
 
     def retranslate(self) -> None:
         self.heading.setText(_("Today"))
         self.open_button.setText(_("Open the customer (Enter)"))
         self.open_button.setIcon(icon("mdi6.account-arrow-right", self))
         self.open_button.setAccessibleName(_("Open the customer"))
+        self.answer_button.setText(_("Answer follow-up… (Enter)"))
+        self.answer_button.setIcon(icon("mdi6.clipboard-check-outline", self))
+        self.answer_button.setAccessibleName(_("Answer the follow-up"))
+        self.answer_button.setToolTip(
+            _("Where the customer is three or six months after the service ended"))
         self.refresh_button.setText(_("Refresh (F5)"))
         self.refresh_button.setIcon(icon("mdi6.refresh", self))
         self.refresh_button.setAccessibleName(_("Refresh the worklist"))
         self.table.setAccessibleName(_("Today's worklist"))
         self.table.setAccessibleDescription(
             _("Grouped by kind; each group's heading gives its count. Enter opens the "
-              "customer."))
+              "customer, or answers a follow-up."))
         self._rebuild()
 
     def _rebuild(self) -> None:

@@ -26,8 +26,10 @@ from app.views.appointments.customer_section import CustomerAppointmentsView
 from app.views.coaching.panel import CoachingPanel
 from app.views.common import icon, language_label, shortcut
 from app.views.customers.case_section import CaseSection
+from app.views.customers.decisions_section import DecisionsSection
 from app.views.customers.facts_section import CaseFactsSection
 from app.views.customers.notes_section import CaseNotesSection
+from app.views.customers.referrals_section import ReferralsSection
 from app.views.customers.timeline import VisitTableModel
 
 
@@ -162,6 +164,12 @@ class CustomerCardView(QWidget):
         case_layout.addWidget(self.case_facts, 2, Qt.AlignmentFlag.AlignTop)
         case_layout.addWidget(self.case_notes, 3)
         self.sections.addTab(self.case_work, "")
+        # Referrals to purchased services (#20): not the desk (page.py hides the tab).
+        self.referrals = ReferralsSection()
+        self.sections.addTab(self.referrals, "")
+        # Support decisions (pay subsidy, trials, start-up grant): not the desk (page.py).
+        self.decisions = DecisionsSection()
+        self.sections.addTab(self.decisions, "")
         self.sections.addTab(self.case.history, "")
         outer.addWidget(self.sections, 1)
 
@@ -191,6 +199,8 @@ class CustomerCardView(QWidget):
         self.sections.setTabText(2, _("Appointments"))
         self.sections.setTabText(self.sections.indexOf(self.case_work),
                                  _("Notes and work ability"))
+        self.sections.setTabText(self.sections.indexOf(self.referrals), _("Referrals"))
+        self.sections.setTabText(self.sections.indexOf(self.decisions), _("Decisions"))
         self.sections.setTabText(self.sections.indexOf(self.case.history),
                                  _("Job-search periods"))
         self.visits_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)

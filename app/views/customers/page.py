@@ -18,11 +18,13 @@ from app.views.appointments.letter import LetterActions
 from app.views.coaching.panel import CoachingController
 from app.views.customers.card import CustomerCardView
 from app.views.customers.case_section import CaseController
+from app.views.customers.decisions_section import DecisionsController
 from app.views.customers.dialog import CustomerDialog
 from app.views.customers.facts_section import CaseFactsController
 from app.views.customers.list_view import CustomerListView
 from app.views.customers.merge_dialog import MergeController, warn_before_creating
 from app.views.customers.notes_section import CaseNotesController
+from app.views.customers.referrals_section import ReferralsController
 from app.views.customers.table_model import CustomerTableModel
 from app.views.operations import QueryOp, WriteOp, drop_pending, refresh_on_change
 from app.views.plans.editor import PlanEditor
@@ -66,6 +68,11 @@ class CustomersPage(QStackedWidget):
                                               self, self.card_view.visits_model.set_notes)
         self.case_facts = CaseFactsController(self.card_view.case_facts, services, runner,
                                               self)
+        self.referrals = ReferralsController(self.card_view.referrals, services, runner, self)
+        self.decisions = DecisionsController(
+            self.card_view.decisions, services, runner, self,
+            lambda on: self.card_view.sections.setTabVisible(
+                self.card_view.sections.indexOf(self.card_view.decisions), on))
         self.coaching = CoachingController(self.card_view.coaching, services, runner, self,
                                            self.open_customer)
         self.case = CaseController(self.card_view.case, services, runner, self,
@@ -101,6 +108,8 @@ class CustomersPage(QStackedWidget):
         self.case.forget()
         self.case_notes.forget()
         self.case_facts.forget()
+        self.referrals.forget()
+        self.decisions.forget()
         self.merge.forget()
         self.card_view.forget()
         self.plan_view.forget()
@@ -144,6 +153,8 @@ class CustomersPage(QStackedWidget):
         self.case.load(card.id)
         self.case_notes.load(card.id)
         self.case_facts.load(card.id)
+        self.referrals.load(card.id)
+        self.decisions.load(card.id)
         self.load_appointments(card.id)
 
     def load_visits(self, customer_id: str) -> None:
@@ -189,8 +200,12 @@ class CustomersPage(QStackedWidget):
         # Case notes and facts: coaches, team leads and administrators; never the desk.
         self.case_notes.set_role(role)
         self.case_facts.set_role(role)
+        self.referrals.set_role(role)  # the Referrals tab: plan.read, never the desk
+        self.decisions.set_role(role)  # the Decisions tab: not the desk
         self.merge.set_role(role)  # "Merge into…": team leads and administrators
         sections = self.card_view.sections
+        sections.setTabVisible(sections.indexOf(self.card_view.referrals),
+                               self.referrals.may_read)
         sections.setTabVisible(sections.indexOf(self.card_view.case_work),
                                self.case_notes.may_read or self.case_facts.may_read)
         self.card_view.case_notes.setVisible(self.case_notes.may_read)

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.dto.plans import PlanActionItem, PlanGoalItem, PlanServiceItem
-from app.i18n import N_, _
+from app.i18n import N_, _, format_date
 from app.rules import plan_vocabulary as vocab
+from app.rules.codes import SERVICE_LABELS, ReferralState
 from app.views.plans.fields import DATE_FORMAT_ERROR, DateEdit, Row
 
 
@@ -157,6 +158,13 @@ class ServiceRow(Row):
                                    ("when", dates, self.starts), ("note", self.note, self.note)):
             self.labels[name].setBuddy(buddy)
             form.addRow(self.labels[name], field)
+        # The live state of the referral carrying the line out (#20), read-only.
+        self.referral = QLabel()
+        self.referral.setObjectName("plan_service_referral")
+        self.referral.setWordWrap(True)
+        self.referral.hide()
+        self.referral_state: tuple[str, object] | None = None
+        form.addRow(self.referral)
         self.line.addLayout(form, 1)
         self.finish()
         self.kind.currentIndexChanged.connect(self.changed)
@@ -169,6 +177,7 @@ class ServiceRow(Row):
         for name, text in (("kind", _("Service")), ("provider", _("Provider")),
                            ("when", _("When")), ("note", _("Note"))):
             self.labels[name].setText(text)
+        self._show_referral()
         self.starts.retranslate()
         self.ends.retranslate()
 
@@ -195,6 +204,20 @@ class ServiceRow(Row):
         self.starts.set_date(item.starts_on)
         self.ends.set_date(item.ends_on)
         self.note.setText(item.note)
+        self.referral_state = (item.referral_state, item.referral_on) \
+            if item.referral_state else None
+        self._show_referral()
+
+    def _show_referral(self) -> None:
+        if self.referral_state is None:
+            self.referral.hide()
+            return
+        state, day = self.referral_state
+        text = _("Referral: {state} {day}").format(
+            state=_(SERVICE_LABELS[ReferralState(state)]), day=format_date(day))  # type: ignore[arg-type]
+        self.referral.setText(text)
+        self.referral.setAccessibleName(text)
+        self.referral.show()
 
     def fields(self) -> list[QWidget]:
         return [self.kind, self.provider, self.starts, self.ends, self.note]

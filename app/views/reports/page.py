@@ -34,6 +34,7 @@ from app.services.reports import REPORTS
 from app.views.common import ColumnFitter, FieldError, heading_label, icon, list_table, shortcut
 from app.views.operations import QueryOp, drop_pending
 from app.views.reports.exports import ExportActions
+from app.views.reports.services_view import PurchasedServicesView
 from app.views.reports.statistics import StatisticsDialog
 from app.views.reports.targets_view import ReportsTabs
 from app.views.reports.widgets import ChartView, KeyFigureCard, ReportTableModel
@@ -75,6 +76,10 @@ class ReportsPage(ExportActions, QWidget):
         # The reports and the annual targets (issue #25) as two tabs; the rest of the
         # page goes in the first.
         self.targets_tabs = ReportsTabs(services, runner)
+        # Purchased services and decisions in figures (#20): a third tab.
+        self.services_tab = PurchasedServicesView(services, runner)
+        self.targets_tabs.addTab(self.services_tab, "")
+        self.targets_tabs.currentChanged.connect(self._tab_shown)
         layout.addWidget(self.targets_tabs, 1)
         layout = self.targets_tabs.inner
         layout.addLayout(self._filter_bar())
@@ -191,8 +196,14 @@ class ReportsPage(ExportActions, QWidget):
         split.setSizes([self.fontMetrics().averageCharWidth() * 28, 900])
         return split
 
+    def _tab_shown(self, index: int) -> None:
+        if self.targets_tabs.widget(index) is self.services_tab:
+            self.services_tab.activate()
+
     def retranslate(self) -> None:
         self.heading.setText(_("Reports"))
+        self.targets_tabs.setTabText(self.targets_tabs.indexOf(self.services_tab),
+                                     _("P&urchased services"))
         self.from_label.setText(_("&From"))
         self.to_label.setText(_("&To"))
         self.point_label.setText(_("Service &point"))
@@ -238,6 +249,8 @@ class ReportsPage(ExportActions, QWidget):
 
     def activate(self, actor: Actor) -> None:
         self.targets_tabs.activate()
+        if self.targets_tabs.currentWidget() is self.services_tab:
+            self.services_tab.activate()
         if self.started:
             self.compute()
             return
@@ -302,6 +315,7 @@ class ReportsPage(ExportActions, QWidget):
         """Signed out: the filters start afresh for the next person, and nothing of the
         figures shown stays on the page until theirs are computed."""
         self.targets_tabs.clear()
+        self.services_tab.clear()
         self.started = False
         for key in ("figures", "table"):
             drop_pending(self, key)

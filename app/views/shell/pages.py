@@ -76,6 +76,14 @@ def _caseload(deps: PageDeps) -> QWidget:
     return page
 
 
+def _providers(deps: PageDeps) -> QWidget:
+    """The register of service providers and contracts: everyone reads it."""
+    from app.views.providers.page import ProvidersPage
+
+    services = deps.services
+    return checked(ProvidersPage(services.providers, services.session, deps.runner))
+
+
 def _feedback(deps: PageDeps) -> QWidget:
     from app.views.feedback.page import FeedbackPage
 
@@ -120,6 +128,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("customers", N_("Customers"), "mdi6.account-search", _customers),
     PageSpec("caseload", N_("Caseloads"), "mdi6.account-group", _caseload,
              Permission.CASELOAD_READ),
+    PageSpec("providers", N_("Service providers"), "mdi6.handshake-outline", _providers),
     PageSpec("feedback", N_("Feedback"), "mdi6.emoticon-happy-outline", _feedback),
     PageSpec("reports", N_("Reports"), "mdi6.chart-bar", _reports, Permission.REPORTS_READ),
     PageSpec("sync", N_("Synchronisation"), "mdi6.sync", _sync),

@@ -71,7 +71,7 @@ CREATE OR REPLACE FUNCTION desk_guard_decision() RETURNS trigger LANGUAGE plpgsq
 SET search_path = public, pg_temp AS $$
 DECLARE
     ranks constant jsonb := '{"draft": 0, "decided": 1, "ended": 2, "replaced": 2}';
-    kept constant text[] := ARRAY['status', 'ended_on', 'end_reason', 'replaced_by_id',
+    kept text[] := ARRAY['status', 'ended_on', 'end_reason', 'replaced_by_id',
         'version', 'hlc', 'updated_at', 'updated_by', 'row_tx'];
 BEGIN
     IF desk_staff_id() IS NULL THEN
@@ -90,10 +90,15 @@ BEGIN
             RAISE EXCEPTION 'support_decision status may only move forward'
                 USING ERRCODE = 'check_violation';
         END IF;
-        IF NEW.status = 'decided' AND NOT desk_may('decision.decide') THEN
-            RAISE EXCEPTION 'your role may not decide a support decision'
+        IF NOT desk_may('decision.decide') THEN  -- decide, end early or replace
+            RAISE EXCEPTION 'your role may not decide, end or replace a support decision'
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
+    END IF;
+    -- Moving a decision to the real customer is a merge's (customer.merge: the merging
+    -- desk pushes the moved rows before its merge row); an erasure clears the note.
+    IF desk_may('customer.merge') THEN
+        kept := array_append(kept, 'customer_id');
     END IF;
     IF OLD.status <> 'draft' AND (to_jsonb(NEW) - kept) IS DISTINCT FROM (to_jsonb(OLD) - kept)
             AND NOT (OLD.note IS NOT NULL AND NEW.note IS NULL
@@ -108,6 +113,27 @@ CREATE TRIGGER support_decision_guard BEFORE INSERT OR UPDATE ON support_decisio
     FOR EACH ROW EXECUTE FUNCTION desk_guard_decision();
 """
 
+# A customer merge (c0061) moves the duplicate's referrals, decisions and follow-ups to
+# the real customer too (the follow-ups' ids come from their referral or decision, not
+# from the customer), and a row that names a merged duplicate later is redirected.
+MERGED = ("referral", "support_decision", "effect_followup")
+MERGE = """
+CREATE OR REPLACE FUNCTION desk_apply_merge_purchased() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    tbl text;
+BEGIN
+    FOREACH tbl IN ARRAY ARRAY['referral', 'support_decision', 'effect_followup'] LOOP
+        EXECUTE format('UPDATE %I SET customer_id = $1, updated_at = $3 '
+                       'WHERE customer_id = $2', tbl)
+            USING NEW.into_customer_id, NEW.from_customer_id, now() AT TIME ZONE 'utc';
+    END LOOP;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER customer_merge_apply_purchased AFTER INSERT ON customer_merge
+    FOR EACH ROW EXECUTE FUNCTION desk_apply_merge_purchased();
+"""
+
 
 def upgrade() -> None:
     create_tables(op, local=False)
@@ -116,6 +142,11 @@ def upgrade() -> None:
     for table in TABLES:
         make_synced(op, table)
     op.execute(GUARDS)
+    op.execute(MERGE)
+    for table in MERGED:
+        op.execute(f"CREATE TRIGGER {table}_merged_into BEFORE INSERT OR UPDATE OF "
+                   f"customer_id ON {table} FOR EACH ROW WHEN (NEW.customer_id IS NOT NULL) "
+                   f"EXECUTE FUNCTION desk_redirect_merged()")
     for table, rules in POLICIES.items():
         names = None if table.startswith("service_") else "customer_id"
         trust.protect_customer_rows(op, table, rules, names_customer=names)
@@ -131,6 +162,7 @@ def upgrade() -> None:
         op.execute(create)
         op.execute(trigger)
     for signature in ("desk_guard_referral_state()", "desk_guard_decision()",
+                      "desk_apply_merge_purchased()",
                       *(name for name, _c, _t in guards)):
         op.execute(f"ALTER FUNCTION {signature} OWNER TO {OWNER}")
         op.execute(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC")

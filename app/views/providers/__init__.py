@@ -1,0 +1,1 @@
+"""The register of service providers and their contracts (#20)."""
