@@ -31,6 +31,9 @@ class PlanServiceItem:
     # part of the content (never compared nor saved).
     referral_state: str | None = field(default=None, compare=False)
     referral_on: date | None = field(default=None, compare=False)
+    # Which referral that is: the link travels with the line when the editor re-sorts
+    # the lines (rows are stored by position).
+    referral_id: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

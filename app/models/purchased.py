@@ -101,6 +101,11 @@ class SupportDecision(Synced, Base):
 
     __tablename__ = "support_decision"
     __table_args__ = (Index("ix_support_decision_customer", "customer_id", "starts_on"),)
+    # What is decided travels with the decision: a push that decides carries the content
+    # the decider saw, so the centre can tell when a draft changed meanwhile (merge.py).
+    __sync_together__ = {"status": ("kind", "employer_name", "employer_business_id",
+                                    "starts_on", "ends_on", "hours_per_week", "percentage",
+                                    "amount_cents", "paying_municipality")}
 
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"))
     kind: Mapped[DecisionKind] = enum_column(DecisionKind)
@@ -145,7 +150,9 @@ class EffectFollowup(Synced, Base):
     answered_by: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
 
 
-_FOLLOWUP_NS = uuid.UUID("5b0f6a86-9a7e-4f62-9a55-20f4c0a1e020")
+# The namespace of follow-up ids (the central guard c0070 derives the same ids).
+FOLLOWUP_NAMESPACE = "5b0f6a86-9a7e-4f62-9a55-20f4c0a1e020"
+_FOLLOWUP_NS = uuid.UUID(FOLLOWUP_NAMESPACE)
 
 
 def followup_id(source_id: str, months: int) -> str:

@@ -49,7 +49,7 @@ SCRUB: list[tuple[str, str, dict[str, Any]]] = [
     ("customer_barrier", "customer", {"deleted_at": NOW}),
     # Referrals and decisions stay for the effect and cost figures, without free text.
     ("referral", "customer", {"note": None}),
-    ("support_decision", "customer", {"note": None}),
+    ("support_decision", "customer", {"note": None, "end_reason": None}),
 ]
 # Rows of these tables, once tombstoned, refuse further edits centrally (push).
 GUARDED = ("customer", "unemployment_period", "customer_note", "plan", "plan_version",

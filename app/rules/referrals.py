@@ -74,21 +74,30 @@ def check_decision_step(current: D, target: D) -> None:
         raise StateRefused(N_("A decision moves forward only: draft, decided, then ended."))
 
 
+def reachable(table: str, state: str) -> frozenset[str]:
+    """The states a referral or decision in `state` can still come to, in one or more
+    steps (offline, several steps travel as one change)."""
+    steps: dict = REFERRAL_NEXT if table == "referral" else DECISION_NEXT
+    seen: set[str] = set()
+    todo = [str(s) for s in steps[state]]
+    while todo:
+        here = todo.pop()
+        if here not in seen:
+            seen.add(here)
+            todo.extend(str(s) for s in steps[here])
+    return frozenset(seen)
+
+
 def forward_merge(table: str, central: str, mine: str) -> str | None:
     """The state a push from a desk should leave, given the centre's and the desk's:
-    the desk's when it is further along from a state that has not ended, None when the
-    two are level but different (a conflict for a person), else the centre's."""
-    if table == "referral":
-        rank = {str(k): v for k, v in REFERRAL_RANK.items()}
-        final = {str(s) for s in REFERRAL_FINAL}
-    else:
-        rank = {str(k): v for k, v in DECISION_RANK.items()}
-        final = {str(s) for s in DECISION_FINAL}
-    if mine == central or central in final or rank[mine] < rank[central]:
+    the desk's when it can be reached from the centre's, the centre's when the desk is
+    behind it, and None when neither leads to the other (a referral accepted on one desk
+    and declined on another, or declined and started): a conflict for a person."""
+    if mine == central or central in reachable(table, mine):
         return central
-    if rank[mine] == rank[central]:
-        return None
-    return mine
+    if mine in reachable(table, central):
+        return mine
+    return None
 
 
 FORWARD_TABLES = {"referral": ("state", REFERRAL_PROGRESS),

@@ -37,8 +37,9 @@ MONTHS = (3, 6)
 REFERRAL = "referral"
 DECISION = "decision"
 ENDED_REFERRAL = (ReferralState.INTERRUPTED, ReferralState.COMPLETED)
-# A decided or replaced decision ends with its period; an ended one on its ended_on.
-RUNS_TO_END = (DecisionStatus.DECIDED, DecisionStatus.REPLACED)
+# A decided decision ends with its period; an ended one on its ended_on. A replaced one
+# is followed up through the decision that replaced it (else both would be asked about).
+RUNS_TO_END = (DecisionStatus.DECIDED,)
 
 
 @dataclass(frozen=True)

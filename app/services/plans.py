@@ -667,12 +667,20 @@ class PlanService:
                           for i, a in enumerate(c.actions)]),
             (PlannedService, [{"service_type": x.service_type, "provider": x.provider or None,
                             "starts_on": x.starts_on, "ends_on": x.ends_on,
-                            "note": x.note or None} for x in c.services]),
+                            "note": x.note or None, "referral_id": x.referral_id}
+                           for x in c.services]),
         ]
+        # A line's referral moves with the line. A line the editor shows without one
+        # keeps the link its row has (a referral made on the card after the editor read
+        # the draft), unless the link went to another line in this very save.
+        carried = {x.referral_id for x in c.services if x.referral_id}
         now = self.ctx.now()
         for model, items in wanted:
             rows = self._children(s, model, v.id)
             for row, values in zip(rows, items, strict=False):
+                if model is PlannedService and values["referral_id"] is None \
+                        and row.referral_id not in carried:
+                    values = {k: x for k, x in values.items() if k != "referral_id"}
                 _assign(row, values)
             for values in items[len(rows):]:
                 s.add(model(plan_version_id=v.id, **values))
@@ -717,8 +725,8 @@ def _live_services(s: Session, rows: list[PlannedService]) -> tuple[PlanServiceI
     """The service lines with their referrals' live state (#20)."""
     live = referral_states(s, rows)
     return tuple(replace(_service_item(x), referral_state=live[x.id][0],
-                         referral_on=live[x.id][1]) if x.id in live else _service_item(x)
-                 for x in rows)
+                         referral_on=live[x.id][1], referral_id=x.referral_id)
+                 if x.id in live else _service_item(x) for x in rows)
 
 
 def _service_item(row: PlannedService) -> PlanServiceItem:

@@ -399,10 +399,14 @@ class ReferralService:
         """The data of the referral letter and the customer's copy, in the customer's
         language (fi, sv or en; Finnish otherwise) unless `lang` is given."""
         self._require_read()
-        with self.ctx.reading() as s:
+        # Written, not only read: the letter carries the customer's identity and contact,
+        # so making it is audited, as printing a plan or a decision is.
+        with self.ctx.transaction(Permission.PLAN_READ) as s:
             r = self._get(s, referral_id)
             customer = live_customer(s, r.customer_id)
             case_access.check_read(s, self.ctx.signed_in, r.customer_id, Permission.PLAN_READ)
+            self.ctx.audit(s, "referral.print", "referral", r.id,
+                           {"lang": lang or customer.language or ""})
             contract = s.get(ServiceContract, r.contract_id)
             assert contract is not None
             provider = s.get(ServiceProvider, contract.provider_id)

@@ -61,8 +61,11 @@ def decide(
     if forward and forward[0] in data and central.get(forward[0]) is not None:
         column, progress = forward
         kept = referral_rules.forward_merge(table, central[column], data[column])
-        if kept is None:  # level but different: the centre's stands, the desk's is kept
-            decision.conflicts[column] = (central[column], data[column])
+        if kept is not None and kept != central[column] and _decided_unseen(
+                table, central, data, base_values):
+            kept = None  # deciding a draft that changed since the decider read it
+        if kept is None:  # neither leads to the other: the centre's stands, the desk's
+            decision.conflicts[column] = (central[column], data[column])  # is kept
         elif kept == data[column] and kept != central[column]:
             decision.apply.update({k: v for k, v in data.items() if k in progress})
         data = {k: v for k, v in data.items() if k not in progress}
@@ -77,3 +80,20 @@ def decide(
     if decision.apply:
         decision.apply.update({k: patch[k] for k in META if k in patch})
     return decision
+
+
+def _decided_unseen(table: str, central: dict[str, Any], data: dict[str, Any],
+                    base_values: dict[str, Any]) -> bool:
+    """A push that decides a support decision whose content (SupportDecision.
+    __sync_together__) changed centrally since the decider's copy: the decision would
+    stand for figures nobody decided. The content's own conflicts are kept too."""
+    if table != "support_decision" or central.get("status") != "draft":
+        return False
+    return any(name in central and central[name] != base_values.get(name, central[name])
+               and central[name] != new for name, new in data.items()
+               if name in DECISION_CONTENT)
+
+
+DECISION_CONTENT = frozenset({"kind", "employer_name", "employer_business_id", "starts_on",
+                              "ends_on", "hours_per_week", "percentage", "amount_cents",
+                              "paying_municipality"})

@@ -1,6 +1,7 @@
 """Referrals from the customer card by keyboard (#20): a coach refers a customer to a
-contracted service, sends the referral, marks the service started and completed; the
-desk's card has no Referrals tab."""
+contracted service, sends the referral, marks the service started and completed, and
+three months later answers the follow-up in Today; the desk's card has no Referrals
+tab."""
 
 from datetime import UTC, date, datetime
 
@@ -124,6 +125,41 @@ def test_a_coach_refers_by_keyboard_sends_starts_and_completes(qtbot, window):
         steps = s.scalars(select(AuditEvent.action).where(
             AuditEvent.entity_id == row.id)).all()
     assert sorted(steps) == ["referral.advance"] * 3 + ["referral.create"]
+
+    # Three months on, the coach's Today asks where the customer is; answered by keyboard.
+    from app.models import EffectFollowup, followup_id
+    from app.rules.codes import FollowupSituation
+    from app.views.main_window import ROW
+
+    window.services.ctx.now.advance(minutes=92 * 24 * 60)  # 24.2.2027
+    window.nav.setCurrentRow(ROW["today"])
+    today = window.page("today")
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is today, timeout=WAIT)
+    today.load()
+
+    def due():
+        return [i for i in today.model.items if i.kind == "followup"]
+
+    qtbot.waitUntil(lambda: today.loaded and len(due()) == 1, timeout=WAIT)
+    (item,) = due()
+    assert (item.customer_id, item.due_on) == (chosen, date(2027, 2, 24))
+    model = today.model
+    heading = next(model.index(r, 0) for r in range(model.rowCount())
+                   if model.index(r, 0).data(Qt.ItemDataRole.UserRole + 2) == "followup")
+    today.table.setFocus()
+    today.table.setCurrentIndex(model.index(0, 0, heading))
+    qtbot.keyClick(today.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: today.dialog is not None and today.dialog.isVisible(),
+                    timeout=WAIT)
+    answer = today.dialog
+    qtbot.waitUntil(lambda: answer.situations.hasFocus(), timeout=WAIT)
+    qtbot.keyClick(answer.situations, Qt.Key.Key_Return)  # the first: employed
+    qtbot.waitUntil(lambda: not answer.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: today.loaded and not due(), timeout=WAIT)
+    with window.services.ctx.session_factory() as s:
+        stored = s.get(EffectFollowup, followup_id(row.id, 3))
+        assert stored is not None
+        assert stored.situation == FollowupSituation.EMPLOYED_OPEN_MARKET
 
 
 def test_the_desk_does_not_see_the_referrals_tab(qtbot, window):

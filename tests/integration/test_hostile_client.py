@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from app.db import central_trust
 from app.db.central_roles import create_login_role, drop_login_role
+from app.models.purchased import followup_id
 from app.rules.codes import Role
 from app.rules.permissions import MATRIX
 from tests.integration.test_central_security import PASSWORD, World
@@ -455,7 +456,7 @@ def _purchased(world):
         owner(world, REFERRAL, id=f"r-{cid[2:]}", cid=cid)
     owner(world, DECISION, id="d-draft", cid="c-mine", status="draft")
     owner(world, DECISION, id="d-decided", cid="c-mine", status="decided")
-    owner(world, FOLLOWUP, id="f-mine", cid="c-mine", ref="r-mine")
+    owner(world, FOLLOWUP, id=followup_id("r-mine", 3), cid="c-mine", ref="r-mine")
 
 
 def test_the_purchased_tables_have_row_level_security_and_policies(world):
@@ -478,7 +479,8 @@ def test_the_desk_neither_reads_nor_writes_referrals_decisions_or_follow_ups(wor
     assert "row-level security" in refused(world, "desk", REFERRAL, id="r-d", cid="c-rov")
     assert "row-level security" in refused(world, "desk", DECISION, id="d-d", cid="c-rov",
                                            status="draft")
-    assert "row-level security" in refused(world, "desk", FOLLOWUP, id="f-d", cid="c-rov",
+    assert "row-level security" in refused(world, "desk", FOLLOWUP,
+                                           id=followup_id("r-rov", 3), cid="c-rov",
                                            ref="r-rov")
     assert owner(world, "SELECT count(*) FROM referral").scalar() == 3
     # Providers and contracts are everyone's to read.
@@ -522,8 +524,9 @@ def test_a_coach_refers_the_customers_of_their_caseload_only(world):
     assert refused(world, "coach", REFERRAL, id="r-sneak2", cid="c-ran")  # Ranua's
     assert refused(world, "coach", "UPDATE referral SET customer_id = 'c-other' "
                                    "WHERE id = 'r-mine2'")
-    world.run("coach", FOLLOWUP, id="f-mine2", cid="c-mine", ref="r-mine2")
-    assert refused(world, "coach", FOLLOWUP, id="f-other", cid="c-other", ref="r-other")
+    world.run("coach", FOLLOWUP, id=followup_id("r-mine2", 3), cid="c-mine", ref="r-mine2")
+    assert refused(world, "coach", FOLLOWUP, id=followup_id("r-other", 3), cid="c-other",
+                   ref="r-other")
     assert sorted(owner(world, "SELECT id FROM referral WHERE customer_id = 'c-other'"
                         ).scalars()) == ["r-other"]
     assert world.ids("lead", "referral") == ["r-mine", "r-mine2", "r-other", "r-rov"]
@@ -592,3 +595,36 @@ def test_nobody_edits_a_decided_decision_only_ends_or_replaces_it(world):
                         "ORDER BY id").all() == [("d-decided", "replaced", 600000),
                                                  ("d-draft", "draft", 600000),
                                                  ("d-new", "ended", 600000)]
+
+
+def test_a_decided_decision_s_end_signer_and_steps_cannot_be_forged(world):
+    """Review of #20: the end of a decided decision is written only with the change that
+    ends it; the decider is who decides; a referral's recorded steps stay; a follow-up
+    answers only its own referral."""
+    _purchased(world)
+    for name in ("coach", "lead"):  # an end without ending it: never
+        assert "never edited" in refused(
+            world, name, "UPDATE support_decision SET ended_on = current_date, "
+                         "end_reason = 'x' WHERE id = 'd-decided'")
+        assert "never edited" in refused(
+            world, name, "UPDATE support_decision SET replaced_by_id = 'd-draft' "
+                         "WHERE id = 'd-decided'")
+    # The lead decides, naming someone else as the decider: the centre names the lead.
+    world.run("lead", "UPDATE support_decision SET status = 'decided', "
+                      "decided_by = 'staff-coach' WHERE id = 'd-draft'")
+    by, on = owner(world, "SELECT s.username, d.decided_on FROM support_decision d "
+                          "JOIN staff s ON s.id = d.decided_by WHERE d.id = 'd-draft'").one()
+    assert by.endswith("lead") and on is not None
+    # A referral's recorded step is never rewritten, nor a sent one removed.
+    world.run("coach", "UPDATE referral SET state = 'sent', sent_on = current_date "
+                       "WHERE id = 'r-mine'")
+    assert "never rewritten" in refused(
+        world, "coach", "UPDATE referral SET sent_on = current_date - 30 WHERE id = 'r-mine'")
+    assert "never removed" in refused(
+        world, "coach", "UPDATE referral SET deleted_at = now() WHERE id = 'r-mine'")
+    assert "only in a merge" in refused(
+        world, "coach", "UPDATE referral SET customer_id = 'c-rov' WHERE id = 'r-mine'")
+    # A follow-up of another customer's referral, filed under the coach's own customer.
+    assert "names its referral" in refused(world, "coach", FOLLOWUP,
+                                           id=followup_id("r-rov", 3), cid="c-mine",
+                                           ref="r-rov")

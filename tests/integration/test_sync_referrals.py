@@ -8,8 +8,10 @@ What a decision decided on one desk and edited as a draft on another does: the o
 the pushes decides. Decided first, the draft edit reaches a decided row: the centre
 refuses it (a decided decision is never edited), the edit is rejected and listed as such
 on its desk, and its desk pulls the decision as decided, with the amount the team lead
-decided. Edited first, the decision is then decided with the edited amount (the lead's
-push carries only the decision, not the content)."""
+decided. Edited first, the decision does not stand: the lead's push carries the content
+the lead decided (SupportDecision.__sync_together__), the centre sees the draft changed
+since, keeps the draft with the edit, and holds the decision and the amount as conflicts
+for the lead."""
 
 from __future__ import annotations
 
@@ -230,7 +232,11 @@ def test_a_decision_decided_on_one_desk_and_edited_as_a_draft_on_the_other(
         assert s.get(SupportDecision, ids["decision"]).status == DecisionStatus.DECIDED
 
 
-def test_a_draft_edit_pushed_before_the_decision_is_decided_with_it(area, staff_central):
+def test_a_draft_edit_pushed_before_the_decision_stops_the_decision(area, staff_central):
+    """The lead decided the figures they read; a coach's edit of the draft reached the
+    centre first: the decision does not stand for figures nobody decided. The draft stays
+    a draft with the edit, and the decision and its amount wait as conflicts for the lead
+    (merge._decided_unseen)."""
     _seeder, a, b, ids = _two_desks(area)
     today = a.services.ctx.today()
     with a.services.ctx.transaction(Permission.REFERRAL_MAKE) as s:
@@ -243,12 +249,13 @@ def test_a_draft_edit_pushed_before_the_decision_is_decided_with_it(area, staff_
     _synced(b)
     _synced(a)
     assert central(staff_central, "SELECT status, amount_cents FROM support_decision"
-                   ) == [("decided", 650000)]
+                   ) == [("draft", 650000)]
     for desk in (a, b):
         with desk.services.ctx.session_factory() as s:
             row = s.get(SupportDecision, ids["decision"])
-            assert (row.status, row.amount_cents) == (DecisionStatus.DECIDED, 650000)
-    assert central(staff_central, "SELECT count(*) FROM sync_conflict") == [(0,)]
+            assert (row.status, row.amount_cents) == (DecisionStatus.DRAFT, 650000)
+    assert sorted(central(staff_central, "SELECT field FROM sync_conflict")) == [
+        ("amount_cents",), ("status",)]
 
 
 def test_providers_and_contracts_edited_by_a_lead_reach_a_coachs_desk(area, staff_central):

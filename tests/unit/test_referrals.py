@@ -305,6 +305,38 @@ def test_a_plan_line_links_its_referral_and_the_next_draft_keeps_it(coach):
     assert other.plan_service_id == copied[0].id
 
 
+def test_a_line_keeps_its_referral_when_the_editor_re_sorts_the_lines(coach):
+    from dataclasses import replace
+
+    contract = seed_contract(coach)
+    cid = new_customer(coach, 415)
+    draft = coach.plans.create_plan(cid, "employment")
+    coaching = PlanServiceItem("coaching", "Valmennus Oy", date(2026, 12, 1),
+                               date(2027, 2, 28))
+    coach.plans.save_draft(draft.row.id, PlanContent(services=(coaching,)), draft.revision)
+    line = coach.referrals.plan_lines(cid)[0].plan_service_id
+    r = coach.referrals.refer(cid, contract, plan_service_id=line)
+    loaded = coach.plans.version(draft.row.id)
+    (shown,) = loaded.content.services
+    assert shown.referral_id == r.id
+    # An earlier line is added: stored rows are matched by position, the link follows
+    # its line, not the row.
+    training = PlanServiceItem("labour_market_training", "Opisto", date(2026, 10, 1), None)
+    coach.plans.save_draft(draft.row.id, PlanContent(services=(training, shown)),
+                           loaded.revision)
+    services = coach.plans.version(draft.row.id).content.services
+    assert [(x.service_type, x.referral_state) for x in services] == [
+        ("labour_market_training", None), ("coaching", "proposed")]
+    # An editor that read the draft before the referral was made saves without the
+    # link: the line keeps it.
+    again = coach.plans.version(draft.row.id)
+    stale = tuple(replace(x, referral_id=None) for x in again.content.services)
+    edited = (stale[0], replace(stale[1], note="Aamuisin"))
+    coach.plans.save_draft(draft.row.id, PlanContent(services=edited), again.revision)
+    services = coach.plans.version(draft.row.id).content.services
+    assert services[1].referral_state == "proposed" and services[1].note == "Aamuisin"
+
+
 def test_a_plan_line_of_another_customer_is_refused(coach):
     contract = seed_contract(coach)
     cid = new_customer(coach, 411)

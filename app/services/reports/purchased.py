@@ -284,6 +284,8 @@ def effect(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
             if not f.date_from <= point <= f.date_to:
                 continue
             result = outcome(answers.get((source_id, months)), exits[cid], ended_on, point)
+            if result == "unknown" and point > inputs.today:
+                continue  # a point still to come, not yet answered: not counted yet
             cell = figures[(kind, provider)][months]
             cell[0] += 1
             cell[1] += result == "good"

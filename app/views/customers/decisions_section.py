@@ -416,11 +416,18 @@ class DecisionsController:
                 return
             WriteOp(self.runner, self.section, lambda: self.services.decisions.decide(row.id),
                     success=lambda saved: self._done(saved, _("Decided."))) \
-                .run_in_background()
+                .on(ValidationFailed, self._not_decidable).run_in_background()
 
         box.finished.connect(answered)
         self.confirm = box
         box.open()
+
+    def _not_decidable(self, exc: ValidationFailed) -> None:
+        """The draft no longer passes the checks (say, its paying municipality has left
+        the cost split): name what is wrong, to be fixed by editing the draft."""
+        problems = "; ".join(_(message) for message in exc.errors.values())
+        self.section.say("⚠ " + _("The draft cannot be decided: {problems} Edit the draft "
+                                  "first.").format(problems=problems))
 
     def _done(self, saved: DecisionRow, message: str) -> None:
         self.section.say(message)

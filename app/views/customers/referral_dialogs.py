@@ -116,9 +116,11 @@ class ReferDialog(_Form):
         self.add_row(N_("&Plan's service line"), self.line, "refer_plan_line")
         self.note = QLineEdit()
         self.note.setMaxLength(NOTE_LIMIT)
-        self.add_row(N_("&Note"), self.note, "refer_note")
+        # The note is printed on the provider's letter: the label says so, so that
+        # nothing meant for the case file goes out with it.
+        self.add_row(N_("&Note to the provider"), self.note, "refer_note")
         self.fields = {"contract": N_("&Service"), "plan_service": N_("&Plan's service line"),
-                       "note": N_("&Note")}
+                       "note": N_("&Note to the provider")}
         self.contract.currentIndexChanged.connect(self._show_places)
         self.finish_layout()
         self.retranslate()
@@ -131,6 +133,7 @@ class ReferDialog(_Form):
             _("No contract serves the customer's service point today."))
         self.retranslate_rows()
         self.contract.setPlaceholderText(_("Choose the service"))
+        self.note.setPlaceholderText(_("Printed on the referral letter"))
         for i, c in enumerate(self.contracts):
             self.contract.setItemText(i, f"{service_label(c.service)} – {c.provider_name} "
                                          f"({c.title})")

@@ -164,6 +164,7 @@ class ServiceRow(Row):
         self.referral.setWordWrap(True)
         self.referral.hide()
         self.referral_state: tuple[str, object] | None = None
+        self.referral_id: str | None = None
         form.addRow(self.referral)
         self.line.addLayout(form, 1)
         self.finish()
@@ -196,7 +197,8 @@ class ServiceRow(Row):
 
     def value(self) -> PlanServiceItem:
         return PlanServiceItem(self.kind.currentData(), self.provider.text(),
-                               self.starts.date(), self.ends.date(), self.note.text())
+                               self.starts.date(), self.ends.date(), self.note.text(),
+                               referral_id=self.referral_id)
 
     def set_value(self, item: PlanServiceItem) -> None:
         self.kind.setCurrentIndex(max(0, self.kind.findData(item.service_type)))
@@ -206,6 +208,7 @@ class ServiceRow(Row):
         self.note.setText(item.note)
         self.referral_state = (item.referral_state, item.referral_on) \
             if item.referral_state else None
+        self.referral_id = item.referral_id
         self._show_referral()
 
     def _show_referral(self) -> None:

@@ -7,6 +7,7 @@ catalogue (app/services/reports/purchased.py): the same tables print on the comm
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -34,7 +35,7 @@ from app.dto.reports import (
     ReportFilter,
     ReportTable,
 )
-from app.i18n import _
+from app.i18n import N_, _
 from app.services.registry import Services
 from app.services.reports import REPORTS
 from app.views.common import ColumnFitter, FieldError, list_table
@@ -46,6 +47,31 @@ from app.views.tasks import TaskRunner
 FIGURES = ("purchased_places", "purchased_referrals", "purchased_end_reasons",
            "purchased_effect", "purchased_euros")
 CHARTED = "purchased_effect"
+# The euros' eleven columns do not fit the page at 150 % text: the tab shows them as two
+# tables, the euros and the shares beside the cost split (the export keeps one table).
+EURO_COLUMNS = ("municipality", "referrals_eur", "lump_sums_eur", "decisions_eur",
+                "total_eur", "by_split_eur")
+SHARE_COLUMNS = ("municipality", "euro_share", "cost_share", "visit_share", "staff_share",
+                 "customer_share")
+SHARES = "purchased_euros_shares"
+SHARES_TITLE = N_("Euros against the cost split: shares by municipality")
+SECTIONS = (*FIGURES, SHARES)
+
+
+def project(table: ReportTable, keys: tuple[str, ...], name: str, title: str,
+            note: str | None) -> ReportTable:
+    """`table` with only the columns `keys`, as a figure of its own."""
+    at = [table.column(k) for k in keys]
+    return replace(table, name=name, title=title, note=note,
+                   columns=tuple(table.columns[i] for i in at),
+                   rows=tuple(tuple(row[i] for i in at) for row in table.rows),
+                   total=tuple(table.total[i] for i in at) if table.total else None,
+                   note_args=table.note_args if note else ())
+
+
+def split_euros(table: ReportTable) -> list[ReportTable]:
+    return [project(table, EURO_COLUMNS, table.name, table.title, table.note),
+            project(table, SHARE_COLUMNS, SHARES, SHARES_TITLE, None)]
 DATE_FORMATS = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "dd/MM/yyyy"}
 
 
@@ -157,11 +183,11 @@ class FigureSection(QWidget):
         self.table.setFixedHeight(max(height, self.table.fontMetrics().height() * 3))
 
     def retranslate(self) -> None:
-        spec = REPORTS[self.name]
-        self.title.setText(_(spec.title))
-        self.table.setAccessibleName(_(spec.title))
+        title = _(SHARES_TITLE if self.name == SHARES else REPORTS[self.name].title)
+        self.title.setText(title)
+        self.table.setAccessibleName(title)
         if self.chart is not None:
-            self.chart.setAccessibleName(_("Chart: {title}").format(title=_(spec.title)))
+            self.chart.setAccessibleName(_("Chart: {title}").format(title=title))
         table = self.report
         note = table.note_text(_) if table else ""
         if table is not None and not table.rows:
@@ -214,7 +240,7 @@ class PurchasedServicesView(QWidget):
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 8, 0)
-        self.sections = {name: FigureSection(name, body) for name in FIGURES}
+        self.sections = {name: FigureSection(name, body) for name in SECTIONS}
         for section in self.sections.values():
             column.addWidget(section)
         column.addStretch(1)
@@ -323,7 +349,9 @@ class PurchasedServicesView(QWidget):
     def _got(self, tables: list[ReportTable]) -> None:
         self._say("")
         for table in tables:
-            self.sections[table.name].show_table(table)
+            for shown in (split_euros(table) if table.name == "purchased_euros"
+                          else [table]):
+                self.sections[shown.name].show_table(shown)
 
     def show_error(self, text: str) -> None:
         self._say("⚠ " + text)

@@ -19,6 +19,7 @@ from app.db import central_trust as trust
 from app.db.central_ddl import make_synced
 from app.db.erasure_ddl import central_trigger_sql, guard_functions
 from app.db.purchased_ddl import TABLES, create_tables
+from app.models.purchased import FOLLOWUP_NAMESPACE
 from app.rules.erasure import SCRUB
 
 revision: str = "c0070"
@@ -45,48 +46,78 @@ POLICIES = {
     "effect_followup": {"select": CASE_READ, "write": CASE_WRITE},
 }
 
-# The same order as app/rules/referrals.py. A referral or decision never moves back,
-# never leaves an end state, and never jumps between two states of the same rank
-# (declined and started); a decided decision keeps its content, and only those who may
-# decide make a draft decided (or write one decided from the start).
+# The same order as app/rules/referrals.py: a state moves only to one reachable from it
+# (steps may be taken together offline and pushed as one change), never out of an end.
+# A referral's stamped dates, end reason, and, once sent, its contract are never
+# rewritten, and only a proposed one is removed. A decided decision keeps its content:
+# its end (ended_on, end_reason, replaced_by_id) is written only in the change that ends
+# or replaces it, by decision.decide, who is stamped as the decider. Moving either to
+# another customer is a merge's (customer.merge); an erasure clears the free text.
 GUARDS = """
-CREATE OR REPLACE FUNCTION desk_guard_referral_state() RETURNS trigger LANGUAGE plpgsql
+CREATE OR REPLACE FUNCTION desk_guard_referral() RETURNS trigger LANGUAGE plpgsql
 SET search_path = public, pg_temp AS $$
 DECLARE
-    ranks constant jsonb := '{"proposed": 0, "sent": 1, "accepted": 2, "declined": 3,
-        "started": 3, "interrupted": 4, "completed": 4}';
-BEGIN
-    IF NEW.state IS DISTINCT FROM OLD.state AND (
-            OLD.state IN ('declined', 'interrupted', 'completed')
-            OR (ranks ->> NEW.state)::integer <= (ranks ->> OLD.state)::integer) THEN
-        RAISE EXCEPTION 'referral state may only move forward'
-            USING ERRCODE = 'check_violation';
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER referral_forward BEFORE UPDATE ON referral
-    FOR EACH ROW EXECUTE FUNCTION desk_guard_referral_state();
-
-CREATE OR REPLACE FUNCTION desk_guard_decision() RETURNS trigger LANGUAGE plpgsql
-SET search_path = public, pg_temp AS $$
-DECLARE
-    ranks constant jsonb := '{"draft": 0, "decided": 1, "ended": 2, "replaced": 2}';
-    kept text[] := ARRAY['status', 'ended_on', 'end_reason', 'replaced_by_id',
-        'version', 'hlc', 'updated_at', 'updated_by', 'row_tx'];
+    reach constant jsonb := '{"proposed": ["sent", "accepted", "declined", "started",
+        "interrupted", "completed"], "sent": ["accepted", "declined", "started",
+        "interrupted", "completed"], "accepted": ["started", "interrupted", "completed"],
+        "started": ["interrupted", "completed"], "declined": [], "interrupted": [],
+        "completed": []}';
+    col text;
 BEGIN
     IF desk_staff_id() IS NULL THEN
         RETURN NEW;  -- the owner or a migration
     END IF;
+    IF NEW.state IS DISTINCT FROM OLD.state AND NOT (reach -> OLD.state) ? NEW.state THEN
+        RAISE EXCEPTION 'referral state may only move forward'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    FOREACH col IN ARRAY ARRAY['proposed_on', 'sent_on', 'answered_on', 'started_on',
+                               'ended_on', 'end_reason'] LOOP
+        IF (to_jsonb(OLD) ->> col) IS NOT NULL
+                AND (to_jsonb(NEW) ->> col) IS DISTINCT FROM (to_jsonb(OLD) ->> col) THEN
+            RAISE EXCEPTION 'a referral step, once recorded, is never rewritten'
+                USING ERRCODE = 'check_violation';
+        END IF;
+    END LOOP;
+    IF OLD.state <> 'proposed' AND (NEW.contract_id IS DISTINCT FROM OLD.contract_id
+            OR (NEW.deleted_at IS NOT NULL AND OLD.deleted_at IS NULL)) THEN
+        RAISE EXCEPTION 'a sent referral keeps its contract and is never removed'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.customer_id IS DISTINCT FROM OLD.customer_id AND NOT desk_may('customer.merge')
+            THEN
+        RAISE EXCEPTION 'a referral moves to another customer only in a merge'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER referral_forward BEFORE UPDATE ON referral
+    FOR EACH ROW EXECUTE FUNCTION desk_guard_referral();
+
+CREATE OR REPLACE FUNCTION desk_guard_decision() RETURNS trigger LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
+DECLARE
+    reach constant jsonb := '{"draft": ["decided", "ended", "replaced"],
+        "decided": ["ended", "replaced"], "ended": [], "replaced": []}';
+    kept text[] := ARRAY['version', 'hlc', 'updated_at', 'updated_by', 'row_tx'];
+    me constant text := desk_staff_id();
+BEGIN
+    IF me IS NULL THEN
+        RETURN NEW;  -- the owner or a migration
+    END IF;
     IF TG_OP = 'INSERT' THEN
-        IF NEW.status <> 'draft' AND NOT desk_may('decision.decide') THEN
-            RAISE EXCEPTION 'your role may not decide a support decision'
-                USING ERRCODE = 'insufficient_privilege';
+        IF NEW.status <> 'draft' THEN
+            IF NOT desk_may('decision.decide') THEN
+                RAISE EXCEPTION 'your role may not decide a support decision'
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            NEW.decided_by := me;
+            NEW.decided_on := coalesce(NEW.decided_on, current_date);
         END IF;
         RETURN NEW;
     END IF;
     IF NEW.status IS DISTINCT FROM OLD.status THEN
-        IF OLD.status IN ('ended', 'replaced')
-                OR (ranks ->> NEW.status)::integer <= (ranks ->> OLD.status)::integer THEN
+        IF NOT (reach -> OLD.status) ? NEW.status THEN
             RAISE EXCEPTION 'support_decision status may only move forward'
                 USING ERRCODE = 'check_violation';
         END IF;
@@ -94,16 +125,24 @@ BEGIN
             RAISE EXCEPTION 'your role may not decide, end or replace a support decision'
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
+        IF OLD.status = 'draft' THEN  -- the decider is who decides, not who says so
+            NEW.decided_by := me;
+            NEW.decided_on := coalesce(NEW.decided_on, current_date);
+            RETURN NEW;
+        END IF;
+        kept := kept || ARRAY['status', 'ended_on', 'end_reason', 'replaced_by_id'];
     END IF;
-    -- Moving a decision to the real customer is a merge's (customer.merge: the merging
-    -- desk pushes the moved rows before its merge row); an erasure clears the note.
-    IF desk_may('customer.merge') THEN
+    IF NEW.customer_id IS DISTINCT FROM OLD.customer_id THEN
+        IF NOT desk_may('customer.merge') THEN
+            RAISE EXCEPTION 'a decision moves to another customer only in a merge'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
         kept := array_append(kept, 'customer_id');
     END IF;
     IF OLD.status <> 'draft' AND (to_jsonb(NEW) - kept) IS DISTINCT FROM (to_jsonb(OLD) - kept)
-            AND NOT (OLD.note IS NOT NULL AND NEW.note IS NULL
-                     AND (to_jsonb(NEW) - kept - 'note') = (to_jsonb(OLD) - kept - 'note'))
-            THEN
+            AND NOT ((to_jsonb(NEW) - kept - 'note' - 'end_reason')
+                     = (to_jsonb(OLD) - kept - 'note' - 'end_reason')
+                     AND NEW.note IS NULL AND NEW.end_reason IS NULL) THEN
         RAISE EXCEPTION 'a decided support decision is never edited: end or replace it'
             USING ERRCODE = 'check_violation';
     END IF;
@@ -111,7 +150,34 @@ BEGIN
 END $$;
 CREATE TRIGGER support_decision_guard BEFORE INSERT OR UPDATE ON support_decision
     FOR EACH ROW EXECUTE FUNCTION desk_guard_decision();
-"""
+
+-- A follow-up is the one row of its referral or decision at 3 or 6 months (its id is
+-- derived, app/models/purchased.py followup_id) and names that source's customer: an
+-- answer cannot be filed for someone else's service. Fires after the merge redirect.
+CREATE OR REPLACE FUNCTION desk_guard_followup() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    source text := coalesce(NEW.referral_id, NEW.decision_id);
+BEGIN
+    IF desk_staff_id() IS NULL THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.id <> desk_uuid5('{FOLLOWUP_NAMESPACE}', source || ':' || NEW.months) THEN
+        RAISE EXCEPTION 'a follow-up has the id of its source and months'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM referral WHERE id = NEW.referral_id
+                   AND customer_id = NEW.customer_id)
+            AND NOT EXISTS (SELECT 1 FROM support_decision WHERE id = NEW.decision_id
+                            AND customer_id = NEW.customer_id) THEN
+        RAISE EXCEPTION 'a follow-up names its referral or decision and that customer'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER effect_followup_source BEFORE INSERT OR UPDATE ON effect_followup
+    FOR EACH ROW EXECUTE FUNCTION desk_guard_followup();
+""".replace("{FOLLOWUP_NAMESPACE}", FOLLOWUP_NAMESPACE)
 
 # A customer merge (c0061) moves the duplicate's referrals, decisions and follow-ups to
 # the real customer too (the follow-ups' ids come from their referral or decision, not
@@ -161,7 +227,8 @@ def upgrade() -> None:
     for _name, create, trigger in guards:
         op.execute(create)
         op.execute(trigger)
-    for signature in ("desk_guard_referral_state()", "desk_guard_decision()",
+    for signature in ("desk_guard_referral()", "desk_guard_decision()",
+                      "desk_guard_followup()",
                       "desk_apply_merge_purchased()",
                       *(name for name, _c, _t in guards)):
         op.execute(f"ALTER FUNCTION {signature} OWNER TO {OWNER}")
