@@ -180,3 +180,38 @@ def test_the_figures_tab_and_the_answer_fit_at_150_percent_text(qapp, qtbot, ser
         runner.wait()
         win.preferences.switcher.switch("fi")
         QApplication.setFont(base)
+
+
+def test_after_an_answer_the_next_follow_up_is_chosen(qtbot, window):
+    """A coach answers a run of follow-ups: after each, the next one is the chosen row
+    (not the first row of Today), so Enter answers the next."""
+    prepare(window)
+    cid, _rid = add_completed_referral(window.services)
+    with window.services.ctx.session_factory.begin() as s:
+        for n in (2, 3):
+            s.add(Referral(id=f"ref-gui{n}", customer_id=cid, contract_id="con-gui",
+                           coach_id="staff-coach", state=ReferralState.COMPLETED,
+                           proposed_on=date(2026, 3, n), sent_on=date(2026, 3, 4),
+                           started_on=date(2026, 4, 1), ended_on=date(2026, 8, 20 + n)))
+    sign_in_as(qtbot, window, "coach")
+    window.nav.setCurrentRow(ROW["today"])
+    today = window.page("today")
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is today, timeout=WAIT)
+    qtbot.waitUntil(lambda: len(followups(today)) == 3, timeout=WAIT)
+    first, second, _third = sorted(followups(today), key=lambda i: (i.due_on, i.source))
+    today._select(first)
+    today.table.setFocus()
+    qtbot.keyClick(today.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: today.dialog is not None and today.dialog.isVisible(),
+                    timeout=WAIT)
+    dialog = today.dialog
+    qtbot.waitUntil(lambda: dialog.situations.hasFocus(), timeout=WAIT)
+    qtbot.keyClick(dialog.situations, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(followups(today)) == 2, timeout=WAIT)
+    qtbot.wait(300)  # the reload after the answer
+    qtbot.waitUntil(lambda: today.model.item_of(today.table.currentIndex()) is not None
+                    and today.model.item_of(today.table.currentIndex()).kind == "followup",
+                    timeout=WAIT)
+    chosen = today.model.item_of(today.table.currentIndex())
+    assert chosen != first and chosen.kind == "followup"
+    assert chosen == second

@@ -375,8 +375,20 @@ class TodayPage(QWidget):
         dialog.open()
 
     def _answered(self, item: WorkItem) -> None:
-        self.show_items([i for i in self.model.items if i != item])
-        self.load()
+        # The next follow-up (else the one before) stays chosen, across the reload: a
+        # coach answers a run of them with Enter, Down, Enter…
+        followups = [i for i in self.model.items if i.kind == item.kind]
+        at = followups.index(item) if item in followups else -1
+        rest = followups[at + 1:] + followups[:at][::-1] if at >= 0 else []
+        keep = rest[0] if rest else None
+
+        def shown(items: list[WorkItem]) -> None:
+            self.show_items(items)
+            self._select(keep)
+
+        shown([i for i in self.model.items if i != item])
+        QueryOp(self.runner, self, self.service.worklist, success=shown) \
+            .latest("worklist").run_in_background()
 
     def retranslate(self) -> None:
         self.heading.setText(_("Today"))
