@@ -184,3 +184,37 @@ def test_the_plan_s_service_row_shows_the_live_referral_state(qtbot):
     assert row.referral.text() == _("Referral: {state} {day}").format(
         state=_("Sent"), day="3.2.2027")
     assert row.value() == item  # the state is shown, never part of what is saved
+
+
+def test_the_referral_just_made_is_the_chosen_one(qtbot, window):
+    """With an earlier referral on the card, the new one is chosen at once, so its next
+    step (Send) is the button at hand (found using the real window)."""
+    from app.rules.codes import ReferralState as R
+
+    contract = prepare(window)
+    sign_in(qtbot, window, "coach")
+    customers, card, chosen = open_card(qtbot, window)
+    with window.services.ctx.session_factory.begin() as s:
+        s.add(Referral(customer_id=chosen, contract_id=contract, coach_id="staff-coach",
+                       state=R.COMPLETED, proposed_on=date(2026, 6, 1),
+                       sent_on=date(2026, 6, 2), started_on=date(2026, 6, 15),
+                       ended_on=date(2026, 9, 30)))
+    card.sections.setCurrentWidget(card.referrals)
+    section = card.referrals
+    customers.referrals.load(chosen)
+    qtbot.waitUntil(lambda: section.model.rowCount() == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: section.refer_button.isEnabled(), timeout=WAIT)
+    qtbot.keyClick(section.refer_button, Qt.Key.Key_Space)
+    controller = customers.referrals
+    qtbot.waitUntil(lambda: controller.dialog is not None and controller.dialog.isVisible(),
+                    timeout=WAIT)
+    dialog = controller.dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=WAIT)
+    dialog.note.setFocus()
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: section.model.rowCount() == 2, timeout=WAIT)
+    qtbot.wait(300)  # the card's own reload after the write
+    qtbot.waitUntil(lambda: section.chosen() is not None
+                    and section.chosen().state == R.PROPOSED.value, timeout=WAIT)
+    assert section.step_buttons[R.SENT].isVisible()

@@ -286,6 +286,7 @@ class DecisionsController:
         self.section, self.services, self.runner = section, services, runner
         self.parent, self.tab_visible = parent, tab_visible
         self.customer_id: str | None = None
+        self.keep_next: str | None = None  # the decision to choose when rows arrive
         self.may_read = False
         self.dialog: DecisionDialog | EndDecisionDialog | None = None
         section.draft_button.clicked.connect(self.draft)
@@ -306,20 +307,27 @@ class DecisionsController:
             self.section.show_decisions(None)
 
     def load(self, customer_id: str, keep: str | None = None) -> None:
+        same = customer_id == self.customer_id
         self.customer_id = customer_id
         if not self.may_read:
             return
+        # The decision just written (else the one chosen) stays chosen, also when a later
+        # reload (the card's, after any write) supersedes this one before it arrives.
+        chosen = self.section.chosen() if same else None
+        if keep is not None or self.keep_next is None:
+            self.keep_next = keep or (chosen.id if chosen is not None else None)
 
         def loaded(data: CustomerDecisions) -> None:
             if self.customer_id == customer_id:
-                self.section.show_decisions(data, keep)
+                self.section.show_decisions(data, self.keep_next)
+                self.keep_next = None
 
         def refused(exc: PermissionDenied) -> None:
             if self.customer_id == customer_id:
                 self.section.show_decisions(None)
                 self.section.set_state(error_message(exc))
 
-        if keep is None:
+        if not same:
             self.section.show_decisions(None)
             self.section.say("")
         QueryOp(self.runner, self.parent,
@@ -335,6 +343,7 @@ class DecisionsController:
     def forget(self) -> None:
         drop_pending(self.parent, "decisions")
         self.customer_id = None
+        self.keep_next = None
         self.section.show_decisions(None)
         self.section.say("")
 

@@ -233,6 +233,7 @@ class ReferralsController:
                  parent: QWidget) -> None:
         self.section, self.services, self.runner, self.parent = section, services, runner, parent
         self.customer_id: str | None = None
+        self.select_next: str | None = None  # the referral to choose when rows arrive
         self.may_read = False
         self.dialog: ReferDialog | StepDialog | None = None
         self.question: QMessageBox | None = None
@@ -256,10 +257,15 @@ class ReferralsController:
         self.customer_id = customer_id
         if not self.may_read:
             return
+        # The referral just made or moved stays the chosen one, also when a later reload
+        # (the card's, after any write) supersedes this one before it arrives.
+        if select_id is not None:
+            self.select_next = select_id
 
         def loaded(referrals: CustomerReferrals) -> None:
             if self.customer_id == customer_id:
-                self.section.show_referrals(referrals, select_id)
+                self.section.show_referrals(referrals, self.select_next)
+                self.select_next = None
 
         def refused(exc: PermissionDenied) -> None:
             if self.customer_id == customer_id:
@@ -278,6 +284,7 @@ class ReferralsController:
     def forget(self) -> None:
         drop_pending(self.parent, "referrals")
         self.customer_id = None
+        self.select_next = None
         self.section.show_referrals(None)
         self.section.say("")
 
