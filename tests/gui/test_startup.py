@@ -172,8 +172,9 @@ def test_the_start_page_a_worker_chooses_is_theirs_alone(qtbot, window):
     start_here = window.menus.start_action
     assert not start_here.isChecked()
     start_here.trigger()  # Settings → Start on this page
-    window.runner.wait()
-    assert kept == [("start_page.coach", "customers")] and start_here.isChecked()
+    # Kept in the io pool (preferences._remember): wait for it, not for the database's.
+    qtbot.waitUntil(lambda: kept == [("start_page.coach", "customers")], timeout=15000)
+    assert start_here.isChecked()
     window.session.sign_out()
 
     type_sign_in(qtbot, window, "desk")  # another worker at the same desk: their own start
@@ -183,8 +184,7 @@ def test_the_start_page_a_worker_chooses_is_theirs_alone(qtbot, window):
     assert window.pages.currentWidget() is window.page("customers")
     assert start_here.isChecked()
     start_here.trigger()  # unticked: by role again
-    window.runner.wait()
-    assert kept[-1] == ("start_page.coach", "")
+    qtbot.waitUntil(lambda: kept[-1] == ("start_page.coach", ""), timeout=15000)
     window.session.sign_out()
     type_sign_in(qtbot, window, "coach")
     assert window.pages.currentWidget() is window.page("today")
