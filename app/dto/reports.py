@@ -5,7 +5,7 @@ can be exported in the language the user has chosen at that moment."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -97,6 +97,14 @@ class ReportTable:
     total: tuple[Any, ...] | None = None  # a total row, shown and exported last
     note_args: tuple[tuple[str, str], ...] = ()  # placeholders filled after translating
     partial: tuple[Partial, ...] = ()  # incomplete periods among the rows
+    # Drill-down (#25): the customers behind a figure, by (row index, column key); the
+    # total row is row -1. Only figures that count customers have an entry; a report
+    # of anonymous answers (feedback) or of minutes has none.
+    members: Mapping[tuple[int, str], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False)
+
+    def members_of(self, row: int, key: str) -> tuple[str, ...]:
+        return tuple(self.members.get((row, key), ()))
 
     def partial_row(self, row: int) -> Partial | None:
         return next((p for p in self.partial if p.row == row), None)
