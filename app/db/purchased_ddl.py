@@ -162,3 +162,19 @@ def create_tables(op: Any, local: bool) -> None:
                     ["referral_id"])
     op.create_index(op.f("ix_effect_followup_decision_id"), "effect_followup",
                     ["decision_id"])
+
+
+def create_place_ledger(op: Any) -> None:
+    """The place ledger (local 0080, central c0080): no foreign keys on either side, as
+    the workstation holds ledger rows of referrals it does not hold."""
+    op.create_table(
+        "contract_place",
+        sa.Column("contract_id", sa.String(length=36), nullable=False),
+        sa.Column("sent_on", sa.Date(), nullable=True),
+        sa.Column("holds_place", sa.Boolean(), nullable=False),
+        sa.Column("home_municipality", sa.String(length=60), nullable=True),
+        sa.Column("service_point_id", sa.String(length=36), nullable=True),
+        *_synced_columns(),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_place")),
+    )
+    op.create_index("ix_contract_place_contract", "contract_place", ["contract_id", "sent_on"])

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from app.models import (
+    ContractPlace,
     Customer,
     EffectFollowup,
     JobSearchPeriod,
@@ -686,10 +687,26 @@ class _Purchased:
                     "answered_on": answered, "answered_by": self.coach_of(c),
                     **self.synced()})
 
+    def ledger(self) -> list[dict[str, Any]]:
+        """The centre's place ledger as a pull would have brought it: one row per
+        referral (the demo database holds every referral, so it counts the same)."""
+        point_ids = {code: pid for pid, code in self.codes.items()}
+        out = []
+        for r in self.referrals:
+            c = self.customers[r["customer_id"]]
+            out.append({"id": r["id"], "contract_id": r["contract_id"],
+                        "sent_on": r.get("sent_on"),
+                        "holds_place": r.get("sent_on") is not None
+                        and r["state"] in USES_A_PLACE,
+                        "home_municipality": c.home, "service_point_id": point_ids[c.point],
+                        **self.synced()})
+        return out
+
     def write(self) -> None:
         for table, rows in ((ServiceProvider.__table__, self.providers),
                             (ServiceContract.__table__, self.contract_rows),
                             (Referral.__table__, self.referrals),
+                            (ContractPlace.__table__, self.ledger()),
                             (SupportDecision.__table__, self.decisions),
                             (EffectFollowup.__table__, self.followups)):
             if rows:

@@ -19,6 +19,7 @@ from app.models.local import LocalSetting, OutboxEntry
 from app.models.org import ServicePoint, Staff, StaffCredential, Team
 from app.models.plan import Plan, PlanAction, PlanGoal, PlannedService, PlanVersion
 from app.models.purchased import (
+    ContractPlace,
     EffectFollowup,
     Referral,
     ServiceContract,
@@ -38,6 +39,7 @@ __all__ = [
     "CalendarOverride",
     "CaseFacts",
     "CoachAssignment",
+    "ContractPlace",
     "Customer",
     "CustomerBarrier",
     "CustomerMerge",

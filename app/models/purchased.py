@@ -95,6 +95,24 @@ class Referral(Synced, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class ContractPlace(Synced, Base):
+    """The central place ledger: one row per referral (the same id), written only by the
+    centre (a trigger on `referral`, central c0080) and pulled by every workstation, so a
+    contract's places are counted whole on every desk although each desk holds only the
+    referrals of its own customers. No customer in it: the contract, the day it was sent,
+    whether it holds a place, and the municipality and service point the place is
+    charged to (the lump sum's split)."""
+
+    __tablename__ = "contract_place"
+    __table_args__ = (Index("ix_contract_place_contract", "contract_id", "sent_on"),)
+
+    contract_id: Mapped[str] = mapped_column(String(36))
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    holds_place: Mapped[bool] = mapped_column(Boolean, default=False)
+    home_municipality: Mapped[str | None] = mapped_column(String(60))
+    service_point_id: Mapped[str | None] = mapped_column(String(36))
+
+
 class SupportDecision(Synced, Base):
     """Pay subsidy, work trial, training trial or start-up grant. A decided row is never
     edited: it is ended early or replaced by a new decision (history kept)."""

@@ -5,7 +5,10 @@ A referral ends when it is interrupted or completed (`ended_on`); a decision whe
 ended early (`ended_on`), or, decided or replaced, when its period has passed
 (`ends_on`). A follow-up is due on the end + 3 or + 6 calendar months, unless the
 customer's case closed with a reason on or before that day (the case exit is the
-answer), or it was answered already (the EffectFollowup row of `followup_id`)."""
+answer), or it was answered already (the EffectFollowup row of `followup_id`). A
+follow-up not answered within three months of its due day leaves Today (by then the
+next one is due, or the answer could no longer be told): the effect figures count
+it as not known (app/services/reports/purchased.py)."""
 
 from __future__ import annotations
 
@@ -132,6 +135,10 @@ def answered(s: Session, ids: list[str]) -> set[str]:
         EffectFollowup.id.in_(ids), EffectFollowup.deleted_at.is_(None))))
 
 
+# How long an unanswered follow-up stays in Today after its due day.
+ANSWER_WINDOW_MONTHS = 3
+
+
 def due_followups(s: Session, customers: dict[str, str], today: date) -> list[DueFollowup]:
     """The follow-ups due by `today` for these customers (id -> name shown)."""
     ids = list(customers)
@@ -144,7 +151,7 @@ def due_followups(s: Session, customers: dict[str, str], today: date) -> list[Du
     for e in ended:
         for months in MONTHS:
             due_on = add_months(e.ended_on, months)
-            if due_on > today:
+            if due_on > today or add_months(due_on, ANSWER_WINDOW_MONTHS) < today:
                 continue
             closed = closings.get(e.customer_id)
             if closed is not None and closed <= due_on:

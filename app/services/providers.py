@@ -3,12 +3,12 @@ customer in it. Everyone signed in reads it; `provider.manage` (team leads, admi
 writes it, through the one write path (outbox, audit without names or free text).
 
 A contract's places are counted from its referrals: each referral in a state that uses a
-place (app.rules.contracts.USES_A_PLACE) takes one in the period of the day it was sent."""
+place (app.rules.contracts.USES_A_PLACE) takes one in the period of the day it was sent,
+whichever workstation holds it (app/services/contract_places.py)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -23,14 +23,15 @@ from app.dto.providers import (
     ProviderRow,
 )
 from app.i18n import N_
-from app.models import Referral, ServiceContract, ServicePoint, ServiceProvider
+from app.models import ServiceContract, ServicePoint, ServiceProvider
 from app.rules import business_id
 from app.rules.codes import PlacesPeriod, ServiceKind
-from app.rules.contracts import USES_A_PLACE, ContractTerms, Places, places_on
+from app.rules.contracts import ContractTerms, Places, places_on
 from app.rules.customer import nfc, normalise_phone
 from app.rules.permissions import Permission
 from app.services import text_guard
 from app.services.context import AppContext
+from app.services.contract_places import sent_days
 from app.services.errors import NotFound, ValidationFailed
 
 REQUIRED = N_("Required.")
@@ -97,19 +98,25 @@ def terms_of(contract: ServiceContract) -> ContractTerms:
                          contract.places_per)
 
 
-def sent_days(s: Session, contract_ids: Iterable[str]) -> dict[str, list[date]]:
-    """{contract id: the days its place-using referrals were sent}."""
-    ids = list(contract_ids)
-    out: dict[str, list[date]] = {i: [] for i in ids}
-    if not ids:
-        return out
-    rows = s.execute(select(Referral.contract_id, Referral.sent_on).where(
-        Referral.contract_id.in_(ids), Referral.deleted_at.is_(None),
-        Referral.state.in_(list(USES_A_PLACE)), Referral.sent_on.is_not(None)))
-    for contract_id, sent_on in rows:
-        if sent_on is not None:
-            out[contract_id].append(sent_on)
-    return out
+LOCKED = N_("Referrals have been sent on this contract, so its service, start and price "
+            "stay as they were bought. Make a new contract for new terms.")
+_LOCKED_FIELDS = {"service": "service", "starts_on": "starts_on",
+                  "unit_price_cents": "unit_price", "lump_sum_cents": "lump_sum"}
+
+
+def _locked_terms(c: ServiceContract, values: dict[str, object],
+                  sent: list[date]) -> dict[str, str]:
+    """What may no longer change once a referral was sent on the contract (the centre's
+    desk_guard_contract holds the same line): past places and euros rest on them."""
+    if not sent:
+        return {}
+    errors = {field: LOCKED for key, field in _LOCKED_FIELDS.items()
+              if values[key] != getattr(c, key)}
+    ends_on = values["ends_on"]
+    if isinstance(ends_on, date) and ends_on < max(sent):
+        errors["ends_on"] = N_("A referral on this contract was sent after this day: the "
+                               "contract ends no earlier than its last referral was sent.")
+    return errors
 
 
 def _contract_row(c: ServiceContract, provider_name: str, day: date,
@@ -287,6 +294,9 @@ class ProvidersService:
                 c = self._contract(s, contract_id)
                 if c.provider_id != p.id:
                     raise NotFound(N_("No such contract."))
+                locked = _locked_terms(c, values, sent_days(s, [c.id])[c.id])
+                if locked:
+                    raise ValidationFailed(locked)
             for key, value in values.items():
                 setattr(c, key, value)
             s.flush()

@@ -38,7 +38,7 @@ from app.models import (
 )
 from app.rules import case_access as caseload
 from app.rules.codes import PlanStatus, ReferralEndReason, ReferralState
-from app.rules.contracts import USES_A_PLACE, ContractTerms, places_on
+from app.rules.contracts import ContractTerms, places_on
 from app.rules.customer import nfc
 from app.rules.permissions import Permission, allowed
 from app.rules.referrals import (
@@ -50,6 +50,7 @@ from app.rules.referrals import (
 )
 from app.services import case_access
 from app.services.context import AppContext
+from app.services.contract_places import sent_days
 from app.services.customers import live_customer
 from app.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -87,10 +88,7 @@ def _terms(contract: ServiceContract) -> ContractTerms:
 def contract_places(s: Session, contract: ServiceContract, day: date) -> PlacesInfo:
     """The contract's places in the period of `day`, counting its place-using referrals
     by the day they were sent."""
-    sent = s.scalars(select(Referral.sent_on).where(
-        Referral.contract_id == contract.id, Referral.deleted_at.is_(None),
-        Referral.state.in_(list(USES_A_PLACE)), Referral.sent_on.is_not(None)))
-    p = places_on(_terms(contract), day, [d for d in sent if d is not None])
+    p = places_on(_terms(contract), day, sent_days(s, [contract.id])[contract.id])
     return PlacesInfo(p.period_start, p.period_end, p.places, p.used, p.next_free)
 
 

@@ -100,6 +100,8 @@ def scope(table: Table, point_id: str):
         return true()
     if name in ("service_provider", "service_contract"):  # the area's register, small
         return true()
+    if name == "contract_place":  # every contract's places, whole: no customer in it
+        return true()
     # Reach is the customer's own: their service point, a coach working here, or the
     # audited lookup of a walk-in from elsewhere (customer_reach) - never a row that
     # merely names them (the central policies hold the same line, central_trust.py).
@@ -152,7 +154,8 @@ def scope(table: Table, point_id: str):
 # pull moving a shared cursor past plans it cannot see would hide them from the coach
 # who signs in next.
 SHARED_CURSOR = frozenset({"service_point", "team", "staff", "area_setting", "working_hours",
-                           "calendar_override", "queue_ticket", "desk_duty"})
+                           "calendar_override", "queue_ticket", "desk_duty",
+                           "contract_place"})
 
 
 def _cursor_key(table: str, reader: str = "") -> str:

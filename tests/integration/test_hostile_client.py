@@ -628,3 +628,54 @@ def test_a_decided_decision_s_end_signer_and_steps_cannot_be_forged(world):
     assert "names its referral" in refused(world, "coach", FOLLOWUP,
                                            id=followup_id("r-rov", 3), cid="c-mine",
                                            ref="r-rov")
+
+
+# --- 10. The place ledger (#20, c0080) ----------------------------------------------------
+
+def test_the_place_ledger_is_everyones_to_read_and_only_the_centre_writes_it(world):
+    """Every referral's place is in the ledger, written by the centre's trigger: every
+    active staff member reads all of it (a contract's places are counted whole on every
+    desk), no login writes it, and it names no customer."""
+    _purchased(world)
+    assert sorted(owner(world, "SELECT id, holds_place FROM contract_place").all()) == [
+        ("r-mine", False), ("r-other", False), ("r-rov", False)]  # proposed: no place
+    assert world.run("coach", "UPDATE referral SET state = 'sent', sent_on = current_date "
+                              "WHERE id = 'r-mine'") == 1
+    for name in ("desk", "other", "ran_coach", "lead"):  # none of them reads r-mine itself
+        assert world.ids(name, "contract_place") == ["r-mine", "r-other", "r-rov"], name
+    assert owner(world, "SELECT holds_place, sent_on = current_date FROM contract_place "
+                        "WHERE id = 'r-mine'").one() == (True, True)
+    columns = set(owner(world, "SELECT column_name FROM information_schema.columns "
+                               "WHERE table_name = 'contract_place'").scalars())
+    assert "customer_id" not in columns
+    for name in ("desk", "coach", "lead", "admin"):
+        assert "permission denied" in refused(
+            world, name, "UPDATE contract_place SET holds_place = false")
+        assert "permission denied" in refused(
+            world, name, "INSERT INTO contract_place (id, contract_id, holds_place, "
+                         "updated_at) VALUES ('x', 'ct-1', true, now())")
+    # Declined: the place is given back, on every desk's next pull.
+    assert world.run("coach", "UPDATE referral SET state = 'declined', answered_on = "
+                              "current_date, end_reason = 'no_places' "
+                              "WHERE id = 'r-mine'") == 1
+    assert owner(world, "SELECT holds_place FROM contract_place WHERE id = 'r-mine'"
+                 ).scalar() is False
+
+
+def test_a_contract_with_a_sent_referral_keeps_its_service_start_and_price(world):
+    _purchased(world)
+    assert world.run("lead", "UPDATE service_contract SET unit_price_cents = 95000 "
+                             "WHERE id = 'ct-1'") == 1  # nothing sent yet
+    owner(world, "UPDATE referral SET state = 'sent', sent_on = current_date "
+                 "WHERE id = 'r-mine'")
+    for change in ("unit_price_cents = 99000", "service = 'group_coaching'",
+                   "starts_on = starts_on - 1",
+                   "unit_price_cents = NULL, lump_sum_cents = 500000"):
+        assert "keeps its service" in refused(
+            world, "lead", f"UPDATE service_contract SET {change} WHERE id = 'ct-1'"), change
+    assert "no earlier" in refused(world, "admin", "UPDATE service_contract SET ends_on = "
+                                                   "current_date - 1 WHERE id = 'ct-1'")
+    assert "never removed" in refused(world, "admin", "UPDATE service_contract SET "
+                                                      "deleted_at = now() WHERE id = 'ct-1'")
+    assert world.run("lead", "UPDATE service_contract SET places = 14, ends_on = ends_on "
+                             "+ 30 WHERE id = 'ct-1'") == 1

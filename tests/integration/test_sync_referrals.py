@@ -344,3 +344,44 @@ def test_the_desk_workstation_holds_none_of_the_case_work(area, staff_central):
         assert [p.id for p in s.scalars(select(ServiceProvider))] == [ids["provider"]]
         assert [c.id for c in s.scalars(select(ServiceContract))] == [ids["contract"]]
     assert [e for e in pending(front) if e.table_name in PURCHASED] == []
+
+
+def test_a_contract_s_places_are_counted_whole_on_a_desk_that_holds_none_of_its_referrals(
+        area, staff_central):
+    """The desk worker's copy holds no referral at all (case work), yet the contract's
+    places are counted from the centre's ledger: the coach's referral sent on desk a takes
+    a place on desk b, and gives it back when declined."""
+    _seeder, ids = _world(area)
+    a, b = area("a"), area("b")
+    a.sign_in("coach")
+    b.sign_in("desk")
+    _synced(a)
+    _synced(b)
+    today = b.services.ctx.today()
+    with b.services.ctx.session_factory() as s:
+        assert s.scalars(select(Referral.id)).all() == []
+    assert b.services.providers.places(ids["contract"], today).used == 1
+    # A second customer's referral sent on desk a reaches desk b's count through the ledger.
+    second = new_id()
+    with a.services.ctx.transaction(Permission.REFERRAL_MAKE) as s:
+        s.add(Referral(id=second, customer_id=ids["customer"], contract_id=ids["contract"],
+                       coach_id="staff-coach", state=ReferralState.SENT,
+                       proposed_on=today, sent_on=today))
+    assert a.services.providers.places(ids["contract"], today).used == 2  # before the push
+    _synced(a)
+    _synced(b)
+    assert b.services.providers.places(ids["contract"], today).used == 2
+    _step(a, second, ReferralState.DECLINED, today, ReferralEndReason.NO_PLACES)
+    _synced(a)
+    _synced(b)
+    assert b.services.providers.places(ids["contract"], today).used == 1
+    assert a.services.providers.places(ids["contract"], today).used == 1
+    # A team lead's attempt to reprice the contract past the application is refused.
+    lead = area("c")
+    lead.sign_in("lead")
+    _synced(lead)
+    with lead.services.ctx.transaction(Permission.PROVIDER_MANAGE) as s:
+        s.get(ServiceContract, ids["contract"]).unit_price_cents = 99
+    assert lead.sync().rejected == 1
+    assert central(staff_central, "SELECT unit_price_cents FROM service_contract "
+                                  "WHERE id = :c", c=ids["contract"]) == [(120000,)]

@@ -35,6 +35,7 @@ TABLES = (
     "plan_action", "plan_service", "feedback", "feedback_reply_request",
     "job_search_period", "case_facts", "customer_note", "coach_assignment",
     "service_provider", "service_contract", "referral", "support_decision", "effect_followup",
+    "contract_place",
 )
 
 

@@ -119,12 +119,17 @@ def test_due_three_and_six_months_after_a_referral_and_a_decision_ended(coach):
     ran_out = add_decision(coach, cid, DecisionStatus.DECIDED, date(2026, 5, 31))
     add_decision(coach, cid, DecisionStatus.DECIDED, date(2027, 1, 31))
     add_decision(coach, cid, DecisionStatus.DRAFT, date(2026, 3, 31))
+    # Three months after its due day an unanswered follow-up has left Today (the
+    # interrupted referral's and the early-ended decision's three-month ones).
     assert due_of(coach) == sorted([
         (completed, 3, date(2026, 11, 24)),
-        (interrupted, 3, date(2026, 8, 23)), (interrupted, 6, date(2026, 11, 23)),
-        (early, 3, date(2026, 8, 20)), (early, 6, date(2026, 11, 20)),
+        (interrupted, 6, date(2026, 11, 23)),
+        (early, 6, date(2026, 11, 20)),
         (ran_out, 3, date(2026, 8, 31)),
     ])
+    coach.ctx.now = Clock(datetime(2026, 11, 21, 8, 0, tzinfo=UTC))
+    assert (interrupted, 3, date(2026, 8, 23)) in due_of(coach)  # on its last day
+    assert (early, 3, date(2026, 8, 20)) not in due_of(coach)
     item = next(i for i in coach.clock.worklist() if i.kind == "followup")
     assert (item.customer_id, item.name) == (cid, "Seuranta, Aino")
     ref = from_detail(item.detail)
@@ -133,6 +138,7 @@ def test_due_three_and_six_months_after_a_referral_and_a_decision_ended(coach):
 
 
 def test_not_due_when_the_case_closed_with_a_reason_by_then(coach):
+    coach.ctx.now = Clock(datetime(2026, 11, 1, 8, 0, tzinfo=UTC))  # all still in Today
     add_contract(coach)
     closed_early = new_customer(coach, 402)
     closed_late = new_customer(coach, 403)
@@ -169,6 +175,7 @@ def test_an_answered_follow_up_leaves_today_and_two_answers_are_one_row(coach):
 
 
 def test_a_decision_answer_and_who_may_answer(coach):
+    coach.ctx.now = Clock(datetime(2026, 11, 20, 8, 0, tzinfo=UTC))  # all still in Today
     add_contract(coach)
     cid = new_customer(coach, 405)
     other = new_customer(coach, 406, coach_id=None)

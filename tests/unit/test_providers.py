@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.dto.providers import ContractInput, ProviderInput
-from app.models import AuditEvent, Referral, ServiceProvider
+from app.models import AuditEvent, ContractPlace, Referral, ServiceProvider
 from app.rules import business_id
 from app.rules.codes import ReferralState
 from app.services.errors import NotFound, PermissionDenied, ValidationFailed
@@ -151,6 +151,53 @@ def test_places_per_period_and_the_next_free_period(lead):
     assert q2.full and q2.next_free == (date(2026, 7, 1), date(2026, 9, 30))
     detail = lead.providers.provider(p.id)
     assert detail.contracts[0].places_now.used == 2 and detail.provider.contracts == 1
+
+
+def test_places_taken_on_other_workstations_count_from_the_ledger(lead):
+    """The centre's ledger holds the places of referrals this workstation does not hold
+    (another service point's customers, another team's caseload): they count too; a
+    referral held here counts as it stands here, not as its older ledger row says."""
+    p = lead.providers.save_provider(provider())
+    c = lead.providers.save_contract(contract(p.id))  # 2 places per quarter in 2026
+    people = add_people(lead)
+    with lead.ctx.session_factory.begin() as s:
+        s.add(ContractPlace(id="elsewhere-1", contract_id=c.id, sent_on=date(2026, 10, 9),
+                            holds_place=True, home_municipality="Ranua",
+                            service_point_id="sp-ran"))
+        s.add(ContractPlace(id="elsewhere-2", contract_id=c.id, sent_on=date(2026, 10, 9),
+                            holds_place=False))  # declined there: no place
+        s.add(ContractPlace(id="here", contract_id=c.id, sent_on=date(2026, 10, 2),
+                            holds_place=True))  # before this desk's decline was pushed
+        s.add(Referral(id="here", customer_id=people[0], contract_id=c.id,
+                       state=ReferralState.DECLINED, proposed_on=date(2026, 10, 1),
+                       sent_on=date(2026, 10, 2), answered_on=date(2026, 10, 3)))
+    q4 = lead.providers.places(c.id, date(2026, 11, 24))
+    assert q4.used == 1 and not q4.full
+    _refer(lead, c.id, people[1], date(2026, 11, 2))
+    assert lead.providers.places(c.id, date(2026, 11, 24)).full
+
+
+def test_a_contract_with_sent_referrals_keeps_its_terms(lead):
+    p = lead.providers.save_provider(provider())
+    c = lead.providers.save_contract(contract(p.id))
+    # Before any referral is sent, everything may change.
+    c = lead.providers.save_contract(contract(p.id, unit_price="1 300"), c.id)
+    people = add_people(lead)
+    _refer(lead, c.id, people[0], date(2026, 11, 2))
+    for changed, field in ((dict(unit_price="1 400"), "unit_price"),
+                           (dict(service="group_coaching"), "service"),
+                           (dict(starts_on=date(2026, 2, 1)), "starts_on"),
+                           (dict(unit_price="", lump_sum="9000"), "lump_sum"),
+                           (dict(ends_on=date(2026, 11, 1)), "ends_on")):
+        with pytest.raises(ValidationFailed) as caught:
+            lead.providers.save_contract(contract(p.id, **{"unit_price": "1 300", **changed}),
+                                         c.id)
+        assert field in caught.value.errors, field
+    # Places, the title and the end (not before the last referral) still may.
+    kept = lead.providers.save_contract(contract(
+        p.id, unit_price="1 300", places="5", title="Lisäpaikat", ends_on=date(2026, 11, 30)),
+        c.id)
+    assert (kept.places, kept.title, kept.ends_on) == (5, "Lisäpaikat", date(2026, 11, 30))
 
 
 def test_contracts_for_a_service_point(lead):
