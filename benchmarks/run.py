@@ -50,6 +50,7 @@ class Plan:
         self.plan_repeats = 2 if quick else 9
         self.walk_ins = 3 if quick else 30
         self.notifies = 10 if quick else 100
+        self.report_repeats = 1 if quick else 3
 
 
 # --- availability ---------------------------------------------------------------------
@@ -253,6 +254,43 @@ def bench_memory(db: Path, plan: Plan) -> list[Result]:
     )]
 
 
+# The bound of row 8 (#25, "fast over years"): every report over a whole year well under
+# half a second at the scale-10 demo, and the service within 1.5x of its own SQL.
+REPORT_YEAR_MS = 500.0
+REPORT_RATIO = 1.5
+
+
+def bench_reports(db: Path, plan: Plan) -> list[Result]:
+    need("app.services.reports", "REPORTS", what="the reports")
+    data = run_child("benchmarks.reports", "--db", str(db), "--repeats",
+                     str(plan.report_repeats), "--json", timeout=1800)
+    return [reports_result(data)]
+
+
+def reports_result(data: dict) -> Result:
+    """Row 8 from benchmarks.reports' JSON: app = every report run over the same whole
+    year, one after another (the Reports page's every tab); raw = their SQL with sqlite3."""
+    year = data["ranges"]["year"]
+    app_ms = sum(t["app_ms"] for t in year.values())
+    raw_ms = sum(t["raw_ms"] for t in year.values())
+    r = ratio(app_ms, raw_ms)
+    slowest = max(year, key=lambda n: year[n]["app_ms"])
+    over = [n for n, t in year.items() if t["app_ms"] >= REPORT_YEAR_MS]
+    each = ", ".join(f"{n} {t['app_ms']:.0f}" for n, t in
+                     sorted(year.items(), key=lambda item: -item[1]["app_ms"]))
+    return Result(
+        key="reports_year", title="8. A year's reports (every report)", unit="ms",
+        app=app_ms, raw=raw_ms, ratio=r,
+        target=f"≤ {REPORT_RATIO:g}×, each < {REPORT_YEAR_MS:.0f} ms",
+        status="PASS" if r is not None and r <= REPORT_RATIO and not over else "MISS",
+        note=(f"{len(year)} reports over the last 365 days, median of repeats; slowest "
+              f"{slowest} {year[slowest]['app_ms']:.0f} ms"
+              + (f"; {len(over)} at or over {REPORT_YEAR_MS:.0f} ms" if over else "")
+              + f". Each, ms: {each}. Raw = the SQL each report sent, with sqlite3"),
+        details=data,
+    )
+
+
 # --- running ----------------------------------------------------------------------------
 
 
@@ -305,7 +343,7 @@ def meta(args: argparse.Namespace, scale: float, started: float) -> dict:
     }
 
 
-ORDER = ("startup", "search", "plan", "sync", "memory")
+ORDER = ("startup", "search", "plan", "sync", "memory", "reports")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -342,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
         "plan": ("4. plan PDF", lambda: bench_plan(db, plan)),
         "sync": ("5-6. sync and walk-ins", lambda: bench_sync(pristine, plan, CACHE)),
         "memory": ("7. memory", lambda: bench_memory(db, plan)),
+        "reports": ("8. a year's reports", lambda: bench_reports(db, plan)),
     }
     results: list[Result] = []
     for name in ORDER:

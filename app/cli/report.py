@@ -8,6 +8,12 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import CliError, act_as, open_services
+from app.cli.quarterly import (
+    QUARTERLY_HELP,
+    add_quarter_arguments,
+    check_not_quarterly,
+    cmd_quarterly,
+)
 from app.dto.reports import FilterOption, ReportTable
 
 
@@ -16,22 +22,24 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
     width = max(map(len, REPORTS))
     names = "\n".join(f"  {name:{width}s} {spec.title}" for name, spec in REPORTS.items())
+    names += "\n\n" + QUARTERLY_HELP
     report = commands.add_parser(
         "report", help="print one report, or write it as CSV or XLSX",
         description="Print one report as a table, or write it as CSV (UTF-8 with BOM, ';' "
                     "separated, for Excel) or XLSX.", epilog="reports:\n" + names,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    report.add_argument("name", choices=list(REPORTS), metavar="NAME")
+    report.add_argument("name", choices=[*REPORTS, "quarterly"], metavar="NAME")
     report.add_argument("--db", type=Path, required=True)
-    report.add_argument("--from", dest="date_from", type=date.fromisoformat, required=True,
-                        metavar="YYYY-MM-DD")
-    report.add_argument("--to", dest="date_to", type=date.fromisoformat, required=True,
-                        metavar="YYYY-MM-DD")
+    report.add_argument("--from", dest="date_from", type=date.fromisoformat,
+                        metavar="YYYY-MM-DD", help="required, except for quarterly")
+    report.add_argument("--to", dest="date_to", type=date.fromisoformat,
+                        metavar="YYYY-MM-DD", help="required, except for quarterly")
+    add_quarter_arguments(report)
     report.add_argument("--point", metavar="POINT",
                         help="only this service point (its name or id)")
     report.add_argument("--team", metavar="TEAM", help="only this team (its name or id)")
-    report.add_argument("--format", choices=("csv", "xlsx", "text"), default="text",
-                        help="text (the default) prints the table")
+    report.add_argument("--format", choices=("csv", "xlsx", "text", "pdf"), default="text",
+                        help="text (the default) prints the table; pdf: quarterly only")
     report.add_argument("--out", type=Path, metavar="FILE",
                         help="write to FILE (default: print; xlsx needs a file)")
     report.add_argument("--lang", choices=("fi", "sv", "en"), default="fi")
@@ -44,6 +52,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from app import i18n
     from app.dto.reports import ReportFilter
 
+    if args.name == "quarterly":
+        return cmd_quarterly(args, _option)
+    check_not_quarterly(args)
     if args.date_to < args.date_from:
         raise CliError("--to is before --from")
     if args.format == "xlsx" and args.out is None:

@@ -11,6 +11,7 @@ from sqlalchemy import Column, DateTime, ForeignKeyConstraint, MetaData, String,
 
 from app.models import Base
 from app.models.base import NAMING
+from app.models.local_time import is_local_only
 
 # Pushed as plain inserts: no role may lock (FOR UPDATE) or update their rows.
 APPEND_ONLY = ("feedback", "audit_event", "customer_merge", "coach_assignment")
@@ -23,6 +24,12 @@ def central_metadata() -> MetaData:
         if not getattr(_model_of(table.name), "__synced__", False):
             continue
         copy = table.to_metadata(metadata)
+        # The workstation's own columns and indexes (app.models.local_time) stay local.
+        local = {i.name for i in table.indexes if is_local_only(i)}
+        for index in [i for i in copy.indexes if i.name in local]:
+            copy.indexes.discard(index)
+        for column in [c for c in copy.columns if is_local_only(c)]:
+            copy._columns.remove(column)
         copy.constraints = {
             c for c in copy.constraints if not isinstance(c, ForeignKeyConstraint)
         }

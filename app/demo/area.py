@@ -251,6 +251,7 @@ class _Person:
     last_met: datetime | None = None  # end of the last done appointment (plan accepted)
     closed_on: date | None = None  # the case ended (no bookings or visits after)
     plan_language: str = "fi"  # the customer's, where plans are printed in it
+    unemployed_since: date | None = None
 
 
 # The plan language's place in the (fi, sv, en) triples of names.py.
@@ -293,6 +294,10 @@ class _Demo:
 
     def new_id(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    @staticmethod
+    def new_id_from(rng: random.Random) -> str:
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
     def n(self, per_scale: float) -> int:
         return max(1, round(per_scale * self.scale))
@@ -445,7 +450,8 @@ class _Demo:
             row["coach_id"] = coach.id if coach else None
             rows.append(row)
             person = _Person(row["id"], point, area, row["jobseeker_registered_on"], coach,
-                             plan_language=print_language(row["language"]))
+                             plan_language=print_language(row["language"]),
+                             unemployed_since=row["unemployed_since"])
             self.people.append(person)
             unemployment = maker.periods(row["id"], row["unemployed_since"], born, area)
             self.cases.add(person, row, unemployment, partial)
@@ -584,11 +590,27 @@ class _Demo:
                                       14 * 60)
             accepted_on = accepted_at.astimezone(HELSINKI).date()
             plan_id, version_id = self.new_id(), self.new_id()
+            # Drawn from the customer's own generator, so the rest of the demo stays the
+            # same: most newcomers' plan is an integration plan (made in the initial
+            # interview instead), and many long-term unemployed also have an activation
+            # plan made at the same meeting (rules.clock.activation_plan_due).
+            own = random.Random(person.id)
+            kind = (PlanType.INTEGRATION if person.area is A.INTEGRATION
+                    and own.random() < 0.85 else PlanType.EMPLOYMENT)
             plans.append({"id": plan_id, "customer_id": person.id,
-                          "plan_type": PlanType.EMPLOYMENT, "coach_id": person.coach.id,
+                          "plan_type": kind, "coach_id": person.coach.id,
                           **self.synced()})
             versions.append(self.plan_version(plan_id, version_id, person, accepted_at,
                                               accepted_on))
+            since = person.unemployed_since
+            if since is not None and (accepted_on - since).days >= 300 \
+                    and own.random() < 0.6:
+                activation_id = self.new_id_from(own)
+                plans.append({"id": activation_id, "customer_id": person.id,
+                              "plan_type": PlanType.ACTIVATION, "coach_id": person.coach.id,
+                              **self.synced()})
+                versions.append({**versions[-1], "id": self.new_id_from(own),
+                                 "plan_id": activation_id})
             lang = _TEXT_INDEX[person.plan_language]
             goals.extend(self.plan_goals(version_id, person.area, lang))
             actions.extend(self.plan_actions(version_id, accepted_on, lang))

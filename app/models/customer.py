@@ -21,6 +21,10 @@ class Customer(Synced, Base):
         CheckConstraint("length(first_names) > 0 AND length(last_name) > 0", name="named"),
         Index("ix_customer_sort_name", "sort_name", "id"),
         Index("ix_customer_coach", "coach_id"),
+        # Local only (app.models.local_time): the municipal split looks up the home
+        # municipality of each customer who visited, from this index alone.
+        Index("ix_customer_municipality", "id", "home_municipality",
+              info={"local_only": True}),
     )
 
     # Short, readable, generated offline from the id (rules.customer_number).

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.models import local_time as lt
 from app.models.base import Base, Synced, enum_column
 from app.rules.codes import (
     AppointmentStatus,
@@ -75,7 +76,19 @@ class Visit(Synced, Base):
     """One contact with a customer: at the service point, by phone or by video."""
 
     __tablename__ = "visit"
-    __table_args__ = (Index("ix_visit_customer_started", "customer_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_visit_customer_started", "customer_id", "started_at"),
+        # Local only, for the reports (benchmarks/README.md, "a year's reports"): each
+        # covers its reports' columns, so a year is read from the index alone.
+        Index("ix_visit_report_week", "local_week", "local_day", "deleted_at",
+              "service_point_id", "team_id", "channel", "service_area", "customer_id",
+              info=lt.LOCAL_INDEX),
+        Index("ix_visit_report_walk_in", "walk_in", "local_day", "deleted_at",
+              "service_point_id", "team_id", "local_minute", "wait_minutes",
+              info=lt.LOCAL_INDEX),
+        Index("ix_visit_report_customer", "customer_id", "local_day", "deleted_at",
+              "service_point_id", "team_id", "minutes", info=lt.LOCAL_INDEX),
+    )
 
     customer_id: Mapped[str | None] = mapped_column(ForeignKey("customer.id"))
     service_point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"))
@@ -93,6 +106,14 @@ class Visit(Synced, Base):
     outcome: Mapped[str | None] = mapped_column(String(400))
     follow_up: Mapped[str | None] = mapped_column(String(400))
     note: Mapped[str | None] = mapped_column(Text)
+    # Local only, never synchronised (app.models.local_time): the Helsinki day, week
+    # (Monday) and minute of the day of the start, and the visit's length in minutes.
+    local_day: Mapped[date | None] = lt.derived_column(lt.local_day, "started_at")
+    local_week: Mapped[date | None] = lt.derived_column(lt.local_week, "started_at")
+    local_minute: Mapped[int | None] = lt.derived_column(lt.local_minute, "started_at",
+                                                         type_=Integer())
+    minutes: Mapped[float | None] = lt.derived_column(lt.minutes_between, "started_at",
+                                                      "ended_at", type_=Float())
 
 
 class Appointment(Synced, Base):
@@ -100,6 +121,8 @@ class Appointment(Synced, Base):
     __table_args__ = (
         Index("ix_appointment_staff_start", "staff_id", "starts_at"),
         CheckConstraint("ends_at > starts_at", name="positive_duration"),
+        Index("ix_appointment_report_day", "local_day", "deleted_at", "status",
+              "service_point_id", "staff_id", "customer_id", info=lt.LOCAL_INDEX),
     )
 
     customer_id: Mapped[str | None] = mapped_column(ForeignKey("customer.id"), index=True)
@@ -114,3 +137,11 @@ class Appointment(Synced, Base):
     video_link: Mapped[str | None] = mapped_column(String(400))
     cancel_reason: Mapped[str | None] = mapped_column(String(400))
     rescheduled_from_id: Mapped[str | None] = mapped_column(ForeignKey("appointment.id"))
+    # Local only, never synchronised (app.models.local_time): the Helsinki day and week
+    # (Monday) of the start.
+    local_day: Mapped[date | None] = lt.derived_column(lt.local_day, "starts_at")
+    local_week: Mapped[date | None] = lt.derived_column(lt.local_week, "starts_at")
+
+
+lt.install(Visit)
+lt.install(Appointment)

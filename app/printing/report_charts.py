@@ -76,6 +76,9 @@ def draw(figure: Figure, table: ReportTable, style: ChartStyle, lang: str | None
     value_axis = ax.xaxis if chart.kind == "hbars" else ax.yaxis
     language = lang or current_language()
     if chart.percent:
+        # A share runs from 0 up: all zeros (no plan made yet) must not draw -4..4 %.
+        (ax.set_xlim if chart.kind == "hbars" else ax.set_ylim)(
+            0, max([1.0, *(v for _n, vs in series for v in vs if v == v)]))
         value_axis.set_major_formatter(FuncFormatter(
             lambda v, _p: format_decimal(100 * v, "0", language) + " %"))
     else:

@@ -48,10 +48,11 @@ class ReportsDocument:
     reports: tuple[ReportTable, ...]
 
 
-def render_reports(document: ReportsDocument, lang: str) -> bytes:
+def paragraph_styles() -> dict[str, ParagraphStyle]:
+    """The styles of the reports PDF (the quarterly export's PDF uses them too)."""
     regular, bold = fonts.register()
     base = ParagraphStyle("body", fontName=regular, fontSize=9, leading=11.5)
-    styles = {
+    return {
         "body": base,
         "small": ParagraphStyle("small", base, fontSize=8, leading=10,
                                 textColor=MUTED),
@@ -63,6 +64,11 @@ def render_reports(document: ReportsDocument, lang: str) -> bytes:
                              textColor=ACCENT, spaceAfter=2 * mm),
         "figure": ParagraphStyle("figure", base, fontName=bold, fontSize=13, leading=16),
     }
+
+
+def render_reports(document: ReportsDocument, lang: str) -> bytes:
+    regular, _bold = fonts.register()
+    styles = paragraph_styles()
 
     def t(msgid: str) -> str:
         return translate_in(lang, msgid)

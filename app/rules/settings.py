@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
         "long_term_share": 40,  # % of open cases unemployed 12 months or more, at most
         "feedback_satisfied": 85,  # % of feedback answers scoring 4-5, at least
         "work_or_study_exits": 50,  # % of cases closed to work or studies, at least
+        "service_effect": 45,  # % employed or studying 6 months after a service, at least
     },
 }
 

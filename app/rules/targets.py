@@ -49,6 +49,7 @@ CASELOAD_MAX = "caseload_max"
 LONG_TERM_SHARE = "long_term_share"
 FEEDBACK_SATISFIED = "feedback_satisfied"
 WORK_OR_STUDY_EXITS = "work_or_study_exits"
+SERVICE_EFFECT = "service_effect"
 
 TARGETS: tuple[TargetDefinition, ...] = (
     TargetDefinition(
@@ -71,6 +72,12 @@ TARGETS: tuple[TargetDefinition, ...] = (
         0, 100,
         N_("Job-search periods ended this year for work on the open market, pay-subsidised "
            "work, self-employment or studies, of all periods ended.")),
+    TargetDefinition(
+        SERVICE_EFFECT, N_("Employed or studying 6 months after a service"), PERCENT,
+        AT_LEAST, 0, 100,
+        N_("Purchased services and support decisions whose six months after the end fell "
+           "this year so far: the customers employed or studying by then (the follow-up's "
+           "answer or the case's exit), of all counted; not known counts as not.")),
 )
 BY_KEY = {t.key: t for t in TARGETS}
 

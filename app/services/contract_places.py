@@ -6,7 +6,10 @@ or teams cannot be counted from them. The centre keeps a ledger of every referra
 place (`contract_place`, central c0080), pulled whole by every workstation; the places
 used are the workstation's own referrals as they stand here (newest, perhaps not yet
 pushed) together with the ledger's rows for the referrals this workstation does not
-hold. Without a central database the ledger is empty and the own referrals are all."""
+hold. A referral held here counts as it stands here while a change of it waits to be
+pushed, or when the ledger does not have it (no central database, or not pulled yet);
+otherwise the ledger's row is newer or as new (a local copy stops following a referral
+once it leaves this workstation's reach, e.g. the customer moved to another point)."""
 
 from __future__ import annotations
 
@@ -15,10 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.models import ContractPlace, Customer, Referral
+from app.models import ContractPlace, Customer, OutboxEntry, Referral
 from app.rules.contracts import USES_A_PLACE
 
 
@@ -39,20 +42,22 @@ def places_used(s: Session, contract_ids: Iterable[str]) -> dict[str, list[Place
     out: dict[str, list[PlaceUse]] = defaultdict(list)
     if not ids:
         return {}
+    waiting = select(OutboxEntry.row_id).where(OutboxEntry.table_name == "referral",
+                                               OutboxEntry.status == "pending")
+    ledger_ids = select(ContractPlace.id)
     own = s.execute(
         select(Referral.contract_id, Referral.sent_on, Customer.home_municipality,
                Customer.service_point_id)
         .outerjoin(Customer, Customer.id == Referral.customer_id)
         .where(Referral.contract_id.in_(ids), Referral.deleted_at.is_(None),
-               Referral.state.in_(list(USES_A_PLACE)), Referral.sent_on.is_not(None)))
-    # A referral held here, in whatever state, is counted as it stands here: the ledger
-    # row of it may be older (a step not yet pushed).
+               Referral.state.in_(list(USES_A_PLACE)), Referral.sent_on.is_not(None),
+               or_(Referral.id.in_(waiting), Referral.id.not_in(ledger_ids))))
     others = s.execute(
         select(ContractPlace.contract_id, ContractPlace.sent_on,
                ContractPlace.home_municipality, ContractPlace.service_point_id)
         .where(ContractPlace.contract_id.in_(ids), ContractPlace.holds_place,
                ContractPlace.sent_on.is_not(None), ContractPlace.deleted_at.is_(None),
-               ContractPlace.id.not_in(select(Referral.id))))
+               ContractPlace.id.not_in(select(Referral.id).where(Referral.id.in_(waiting)))))
     for contract_id, sent_on, home, point in (*own, *others):
         if sent_on is not None:  # (both queries keep to sent ones)
             out[contract_id].append(PlaceUse(contract_id, sent_on, home or "", point))

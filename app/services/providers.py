@@ -113,7 +113,7 @@ def _locked_terms(c: ServiceContract, values: dict[str, object],
     errors = {field: LOCKED for key, field in _LOCKED_FIELDS.items()
               if values[key] != getattr(c, key)}
     ends_on = values["ends_on"]
-    if isinstance(ends_on, date) and ends_on < max(sent):
+    if isinstance(ends_on, date) and ends_on != c.ends_on and ends_on < max(sent):
         errors["ends_on"] = N_("A referral on this contract was sent after this day: the "
                                "contract ends no earlier than its last referral was sent.")
     return errors

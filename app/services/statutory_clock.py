@@ -53,11 +53,13 @@ def mark_start(f: Facts) -> date | None:
     return f.first_benefit_on or f.unemployed_since
 
 
-def activation(f: Facts, spells: list[rules.SubsidySpell],
-               today: date) -> rules.ActivationDue | None:
+def activation(f: Facts, spells: list[rules.SubsidySpell], today: date,
+               horizon_days: int = 730) -> rules.ActivationDue | None:
+    """The activation plan's due day (the card's; the timeliness report's with a nearer
+    `horizon_days`, the same day when it falls before the horizon)."""
     known = (rules.SubsidyCount(f.subsidy_days, f.subsidy_days_on)
              if f.subsidy_days is not None and f.subsidy_days_on is not None else None)
-    return rules.activation_plan_due(f.born, spells, today, known=known,
+    return rules.activation_plan_due(f.born, spells, today, horizon_days, known=known,
                                      allowance_exhausted_on=f.allowance_exhausted_on)
 
 

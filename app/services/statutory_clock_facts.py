@@ -4,6 +4,8 @@ caller's condition, so no query walks the whole register in Python."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -16,6 +18,7 @@ from app.models import (
     CaseFacts,
     Customer,
     CustomerNote,
+    JobSearchPeriod,
     Plan,
     PlanVersion,
     UnemploymentPeriod,
@@ -78,6 +81,45 @@ def _day(value: datetime | str | None) -> date | None:
     return value.astimezone(HELSINKI).date()
 
 
+def opening(registered_on: date | None, periods: Iterable[tuple[date, date | None]]
+            ) -> tuple[date | None, date | None]:
+    """The day the clock of the customer's current job-search period counts from, and
+    the first day a meeting held counts for it (None: any day). A customer who registers
+    again (a new job-search period after a closed one) gets a new initial-interview
+    deadline from the new period's opening, and meetings held before it (in an earlier
+    period) do not satisfy it. In the first period (or without stored periods) the
+    registration day, and every meeting held counts. The current period is the open one
+    (the latest opened, after a merge), else the latest."""
+    if registered_on is None:
+        return None, None
+    ordered = sorted(periods)
+    if len(ordered) < 2:
+        return registered_on, None
+    open_ones = [opened for opened, closed in ordered if closed is None]
+    current = max(open_ones) if open_ones else ordered[-1][0]
+    if current <= ordered[0][0]:
+        return registered_on, None
+    day = max(registered_on, current)
+    return day, day
+
+
+def held_facts(meetings: Iterable[tuple[AppointmentType, date]], since: date | None = None
+               ) -> tuple[date | None, date | None, date | None]:
+    """From the meetings held (kind, local day), those on or after `since`: the first
+    initial interview, and the first and latest initial interview or job-search
+    conversation (the only meetings that restart the clock)."""
+    interview = first = last = None
+    for kind, day in meetings:
+        if since is not None and day < since:
+            continue
+        if kind == AppointmentType.INITIAL_INTERVIEW and (interview is None or day < interview):
+            interview = day
+        if kind in RESTARTS_CLOCK:
+            first = day if first is None or day < first else first
+            last = day if last is None or day > last else last
+    return interview, first, last
+
+
 def gather(s: Session, customers: Select, now: datetime,
            case_facts: bool = False) -> dict[str, Facts]:
     """`customers`: a select of customer ids (the caseload, or one id). `case_facts`:
@@ -99,22 +141,33 @@ def gather(s: Session, customers: Select, now: datetime,
         assert cid is not None  # every query below keeps to `customer_id IN ids`
         return facts[cid]
 
+    # The current job-search period: a new one starts a new initial-interview deadline
+    # from its opening, and only the meetings held in it count (`opening`).
+    periods: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
+    for who, opened, closed in s.execute(
+        select(JobSearchPeriod.customer_id, JobSearchPeriod.opened_on,
+               JobSearchPeriod.closed_on)
+        .where(JobSearchPeriod.customer_id.in_(ids), JobSearchPeriod.deleted_at.is_(None))
+    ):
+        periods[who].append((opened, closed))
+    since: dict[str, date | None] = {}
+    for who, rows in periods.items():
+        f = of(who)
+        f.registered_on, since[who] = opening(f.registered_on, rows)
     done = (Appointment.status == AppointmentStatus.DONE, Appointment.deleted_at.is_(None),
             Appointment.customer_id.in_(ids))
-    for cid, interview in s.execute(
-        select(Appointment.customer_id, func.min(Appointment.starts_at))
-        .where(*done, Appointment.type == AppointmentType.INITIAL_INTERVIEW)
-        .group_by(Appointment.customer_id)
-    ):
-        of(cid).interview_on = _day(interview)
-    for cid, first, last in s.execute(
-        select(Appointment.customer_id, func.min(Appointment.starts_at),
-               func.max(Appointment.starts_at))
+    meetings: dict[str, list[tuple[AppointmentType, date]]] = defaultdict(list)
+    for owner, kind, at in s.execute(
+        select(Appointment.customer_id, Appointment.type, Appointment.starts_at)
         .where(*done, Appointment.type.in_(RESTARTS_CLOCK))
-        .group_by(Appointment.customer_id)
     ):
-        f = of(cid)
-        f.first_conversation_on, f.last_conversation_on = _day(first), _day(last)
+        day = _day(at)
+        assert owner is not None and day is not None
+        meetings[owner].append((AppointmentType(kind), day))
+    for who, held in meetings.items():
+        f = of(who)
+        f.interview_on, f.first_conversation_on, f.last_conversation_on = held_facts(
+            held, since.get(who))
     booked = (Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at >= now,
               Appointment.deleted_at.is_(None), Appointment.customer_id.in_(ids))
     for cid, restarting, any_kind in s.execute(

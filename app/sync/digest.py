@@ -14,6 +14,7 @@ from sqlalchemy import Engine, Table, select
 
 from app.db.central_schema import central_table
 from app.models import Base, synced_tables
+from app.models.local_time import is_local_only
 
 
 def _canonical(value: Any) -> Any:
@@ -28,7 +29,8 @@ def _canonical(value: Any) -> Any:
 
 
 def table_digest(engine: Engine, table: Table, where: Any = None) -> str:
-    columns = [c for c in Base.metadata.tables[table.name].columns]
+    columns = [c for c in Base.metadata.tables[table.name].columns
+               if not is_local_only(c)]  # the workstation's own (app.models.local_time)
     stmt = select(*(table.c[c.name] for c in columns)).order_by(table.c.id)
     if where is not None:
         stmt = stmt.where(where)

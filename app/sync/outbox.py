@@ -20,6 +20,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import AuditEvent, OutboxEntry, Synced, new_id, utcnow
+from app.models.local_time import is_local_only
 from app.sync.hlc import HybridClock
 
 ACTOR_KEY = "actor_id"
@@ -42,7 +43,9 @@ def _jsonable(value: Any) -> Any:
 
 
 def _column_keys(obj: Synced) -> list[str]:
-    return [attr.key for attr in inspect(obj).mapper.column_attrs]
+    # Local-only columns (app.models.local_time) are never sent.
+    return [attr.key for attr in inspect(obj).mapper.column_attrs
+            if not is_local_only(attr.columns[0])]
 
 
 def _changed_fields(obj: Synced) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -57,6 +57,7 @@ from sqlalchemy.types import TypeDecorator, UserDefinedType
 
 from app.db.central_schema import central_table, synced_central_tables
 from app.models import Base, LocalSetting, OutboxEntry
+from app.models.local_time import DERIVE, DERIVED_FROM, derived_columns, derived_values
 from app.sync.values import decode
 
 # Rows per page: each page is one central query (its scope subqueries are evaluated again
@@ -205,6 +206,9 @@ class _TablePlan:
     id_at: int
     hlc_at: int | None
     erased_at: int | None
+    # The local-only columns computed from the row (app.models.local_time), stored after
+    # `columns`: (their sources' indexes, derive, the local bind processor).
+    derived: tuple[tuple[tuple[int, ...], Callable[..., Any], Converter | None], ...] = ()
 
 
 @lru_cache(maxsize=256)
@@ -212,6 +216,8 @@ def _plan(central: Dialect, local: Dialect, table: Table, point_id: str) -> _Tab
     """Per engine pair (their dialects), table and service point: the same for every pull."""
     local_table = Base.metadata.tables[table.name]
     columns = tuple(c.name for c in local_table.columns if c.name in table.c)
+    derived = [c for c in derived_columns(local_table)
+               if all(n in columns for n in c.info[DERIVED_FROM])]
     stmt = (
         select(*[table.c[n] for n in columns], cast(_row_tx(table), _Text()).label("_tx"))
         .where(
@@ -226,9 +232,10 @@ def _plan(central: Dialect, local: Dialect, table: Table, point_id: str) -> _Tab
     )
     compiled = stmt.compile(dialect=central)
     quote = local.identifier_preparer.quote
-    names = ", ".join(quote(n) for n in columns)
-    marks = ", ".join("?" for _ in columns)
-    assignments = ", ".join(f"{quote(n)} = excluded.{quote(n)}" for n in columns if n != "id")
+    stored = (*columns, *(c.name for c in derived))
+    names = ", ".join(quote(n) for n in stored)
+    marks = ", ".join("?" for _ in stored)
+    assignments = ", ".join(f"{quote(n)} = excluded.{quote(n)}" for n in stored if n != "id")
     upsert = (f"INSERT INTO {quote(local_table.name)} ({names}) VALUES ({marks}) "
               f"ON CONFLICT ({quote('id')}) DO UPDATE SET {assignments}")
     converters = []
@@ -241,7 +248,9 @@ def _plan(central: Dialect, local: Dialect, table: Table, point_id: str) -> _Tab
         columns.index("id"),
         columns.index("hlc") if "hlc" in columns else None,
         columns.index("erased_at") if table.name == "customer" and "erased_at" in columns
-        else None)
+        else None,
+        tuple((tuple(columns.index(n) for n in c.info[DERIVED_FROM]), c.info[DERIVE],
+               c.type.bind_processor(local)) for c in derived))
 
 
 def _datetime_text(value: datetime) -> str:
@@ -480,12 +489,16 @@ def _page_cache(conn: Connection) -> Iterator[None]:
 def _stored(plan: _TablePlan, rows: Sequence[tuple]) -> list[tuple]:
     """The rows as the local table stores them, without the trailing `_tx`."""
     width = len(plan.columns)
-    if not plan.converters:
+    if not plan.converters and not plan.derived:
         return [r[:width] for r in rows]
     values: list[Sequence[Any]] = list(zip(*rows, strict=True))
     for i, convert in plan.converters:
         values[i] = [None if v is None else convert(v) for v in values[i]]
-    return list(zip(*values[:width], strict=True))
+    derived = []
+    for sources, derive, bind in plan.derived:  # from the stored values (naive UTC text)
+        column = [derive(*args) for args in zip(*(values[i] for i in sources), strict=True)]
+        derived.append([bind(v) for v in column] if bind else column)
+    return list(zip(*values[:width], *derived, strict=True))
 
 
 def apply_page(conn: Connection, plan: _TablePlan, rows: Sequence[tuple],
@@ -539,6 +552,9 @@ def _rebase(conn: Connection, table: Table, ids: list[str]) -> None:
     for row_id, fields in pending:
         values = decode(table, json.loads(fields))
         values.pop("id", None)
+        if values and derived_columns(table):  # the local-only columns follow the edit
+            row = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
+            values.update(derived_values(table, values, row))
         if values:
             conn.execute(table.update().where(table.c.id == row_id).values(**values))
 

@@ -20,7 +20,9 @@ def seed_central(local: Engine, central: Engine,
     with central.begin() as cconn, local.connect() as lconn:
         for table in synced_central_tables():
             source = Base.metadata.tables[table.name]
-            result = lconn.execute(select(source)).mappings()
+            # The central table's columns: the local-only ones stay here.
+            result = lconn.execute(select(*[source.c[c.name] for c in table.columns])
+                                   ).mappings()
             while rows := result.fetchmany(CHUNK):
                 cconn.execute(pg_insert(table).on_conflict_do_nothing(index_elements=["id"]),
                               [dict(r) for r in rows])

@@ -34,6 +34,7 @@ VIEWS |= {"working-hours": "coach", "holidays": "lead"}  # the calendar's settin
 VIEWS |= {"customer-notes": "coach", "customer-periods": "coach"}
 VIEWS["targets"] = "lead"  # the Reports page's annual targets (#25)
 VIEWS["reports-services"] = "lead"  # the Reports page's purchased services (#20)
+VIEWS["reports-drilldown"] = "lead"  # the customers behind a figure (#25)
 VIEWS["customer-decisions"] = "coach"  # the card's Decisions tab (#20)
 CARD_VIEWS: tuple[str, ...] = ("customer", "plan", "lock", "access-log", "customer-notes",
                                "customer-periods")
@@ -41,6 +42,8 @@ VIEWS["customer-referrals"] = "coach"  # the card's referrals to purchased servi
 CARD_VIEWS += ("customer-referrals",)
 CARD_VIEWS += ("customer-decisions",)
 VIEWS["providers"] = "lead"  # the register of service providers and contracts (#20)
+VIEWS["quarterly"] = "lead"  # the Reports page's quarterly export dialog (#25)
+VIEWS["reports-activation"] = "lead"  # activation plans made when due (#25)
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -101,6 +104,19 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         settle(runner)
     if view in ("working-hours", "holidays"):
         return _calendar_settings(window, runner, services, view, out)
+    if view == "reports-drilldown":
+        return _drilldown(window, runner, services, out)
+    if view == "reports-activation":  # the Reports page on a timeliness report
+        from app.services.reports import REPORTS
+
+        window.nav.setCurrentRow(ROW["reports"])
+        settle(runner)
+        page = window.page("reports")
+        reports: Any = getattr(page, "page", None) or page
+        reports.report_list.setCurrentRow(list(REPORTS).index("activation_plans_on_time"))
+        settle(runner)
+    if view == "quarterly":
+        return _quarterly(window, runner, services, out)
     if view.startswith("appointments"):
         _appointments(window, runner, day=view == "appointments-day")
     if view in ("customers", *CARD_VIEWS):
@@ -201,6 +217,28 @@ def _calendar_settings(window: MainWindow, runner: TaskRunner, services: Service
     return 0 if ok else 1
 
 
+def _quarterly(window: MainWindow, runner: TaskRunner, services: Services, out: Path) -> int:
+    """The Reports page's "Export quarter for the ministry…" dialog as it opens."""
+    from PySide6.QtWidgets import QDialog
+
+    window.nav.setCurrentRow(ROW["reports"])
+    settle(runner)
+    page: Any = window.page("reports")
+    page = getattr(page, "page", None) or page
+    page.open_quarterly()
+    settle(runner)
+    dialog = page.findChild(QDialog, "quarterly_dialog")
+    if dialog is None:
+        print("error: the quarterly dialog did not open", file=sys.stderr)
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = dialog.grab().save(str(out))
+    dialog.close()
+    runner.wait()
+    services.close()
+    return 0 if ok else 1
+
+
 def _lobby(runner: TaskRunner, services: Services, out: Path) -> int:
     lobby = LobbyWindow(services.queue, runner, chime=False)
     lobby.resize(1280, 720)
@@ -235,6 +273,36 @@ def _feedback_window(runner: TaskRunner, services: Services, view: str, out: Pat
     if view == "kiosk":
         widget.leave()
     widget.close()
+    runner.wait()
+    services.close()
+    return 0 if ok else 1
+
+
+def _drilldown(window: MainWindow, runner: TaskRunner, services: Services, out: Path) -> int:
+    """The customers behind a figure: the plan reviews overdue of the Reports page's
+    default period (its total), else the first figure with customers behind it."""
+    from app.services.reports import REPORTS
+
+    window.nav.setCurrentRow(ROW["reports"])
+    settle(runner)
+    page: Any = window.page("reports")
+    page = getattr(page, "page", None) or page
+    page.report_list.setCurrentRow(list(REPORTS).index("plans"))
+    settle(runner)
+    model = page.model
+    cells = [model.index(r, c) for r in range(model.rowCount())
+             for c in range(model.columnCount()) if model.members_at(model.index(r, c))]
+    if not cells:
+        print("error: no figure with customers behind it; run with --demo", file=sys.stderr)
+        return 1
+    chosen = next((i for i in cells if model.members_at(i) == (-1, "overdue")), cells[0])
+    page.numbers.setCurrentIndex(chosen)
+    page.drilldown.drill(chosen)
+    settle(runner)
+    dialog = page.drilldown.dialog
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = dialog.grab().save(str(out))
+    dialog.reject()
     runner.wait()
     services.close()
     return 0 if ok else 1

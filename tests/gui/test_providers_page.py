@@ -9,9 +9,12 @@ from PySide6.QtWidgets import QApplication
 
 from app.dto.providers import ContractInput, ProviderInput
 from app.i18n import _
+from app.models import Referral
 from app.rules import business_id
+from app.rules.codes import ReferralState
+from app.services.providers import LOCKED
 from app.views.main_window import ROW
-from tests.factories import Clock
+from tests.factories import Clock, customer_input
 from tests.gui.conftest import sign_in
 from tests.gui.test_accessibility import check_page
 
@@ -149,3 +152,45 @@ def test_the_desk_sees_the_register_without_edit_buttons(qtbot, window):
     # Signed out: nothing of the register stays on the page.
     window.session.sign_out()
     assert page.providers.rowCount() == 0 and page.detail is None
+
+
+def test_a_contract_with_a_sent_referral_keeps_its_price_and_says_why(qtbot, window):
+    services = window.services
+    services.ctx.now = Clock(NOW)
+    services.auth.sign_in("lead", "demo")
+    p = services.providers.save_provider(ProviderInput("Arctic Skills Ab", "0112038-9"))
+    c = services.providers.save_contract(ContractInput(
+        p.id, "individual_coaching", "Valmennus", date(2026, 1, 1), date(2026, 12, 31), "5",
+        "year", "1 200"))
+    customer = services.customers.create(customer_input(
+        "Lähete", "Liisa", date(1988, 4, 2), 512)).id
+    with services.ctx.session_factory.begin() as s:
+        s.add(Referral(customer_id=customer, contract_id=c.id, state=ReferralState.SENT,
+                       proposed_on=date(2026, 11, 2), sent_on=date(2026, 11, 3)))
+    services.auth.sign_out()
+    sign_in(qtbot, window, "lead")
+    page = open_page(qtbot, window)
+    qtbot.waitUntil(lambda: page.contracts.rowCount() == 1, timeout=WAIT)
+    page.contract_table.selectRow(0)
+    qtbot.waitUntil(lambda: page.edit_contract_button.isEnabled(), timeout=WAIT)
+    page.edit_contract_button.setFocus()
+    qtbot.keyClick(page.edit_contract_button, Qt.Key.Key_Space)
+    dialog = wait_dialog(qtbot, page, "ContractDialog")
+    dialog.unit_price.setFocus()
+    dialog.unit_price.selectAll()
+    qtbot.keyClicks(dialog.unit_price, "1 500")
+    qtbot.keyClick(dialog.unit_price, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error.isVisible() and dialog.buttons.isEnabled(),
+                    timeout=WAIT)
+    assert _(LOCKED) in dialog.error.text()
+    assert dialog.isVisible() and dialog.unit_price.text() == "1 500"  # nothing lost
+    assert focused() is dialog.unit_price
+    # More places are an amendment the contract may take.
+    dialog.unit_price.selectAll()
+    qtbot.keyClicks(dialog.unit_price, "1200")
+    dialog.places.selectAll()
+    qtbot.keyClicks(dialog.places, "8")
+    qtbot.keyClick(dialog.places, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: page.contracts.rowCount() == 1
+                    and page.contracts.rows[0].places == 8, timeout=WAIT)

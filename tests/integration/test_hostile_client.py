@@ -654,6 +654,13 @@ def test_the_place_ledger_is_everyones_to_read_and_only_the_centre_writes_it(wor
         assert "permission denied" in refused(
             world, name, "INSERT INTO contract_place (id, contract_id, holds_place, "
                          "updated_at) VALUES ('x', 'ct-1', true, now())")
+    # Nobody is named: not the customer, not who referred.
+    assert owner(world, "SELECT updated_by FROM contract_place WHERE id = 'r-mine'"
+                 ).scalar() is None
+    # A move re-charges the place to the customer's new municipality and point.
+    owner(world, "UPDATE customer SET home_municipality = 'Inari' WHERE id = 'c-mine'")
+    assert owner(world, "SELECT home_municipality FROM contract_place WHERE id = 'r-mine'"
+                 ).scalar() == "Inari"
     # Declined: the place is given back, on every desk's next pull.
     assert world.run("coach", "UPDATE referral SET state = 'declined', answered_on = "
                               "current_date, end_reason = 'no_places' "
@@ -679,3 +686,12 @@ def test_a_contract_with_a_sent_referral_keeps_its_service_start_and_price(world
                                                       "deleted_at = now() WHERE id = 'ct-1'")
     assert world.run("lead", "UPDATE service_contract SET places = 14, ends_on = ends_on "
                              "+ 30 WHERE id = 'ct-1'") == 1
+    # A referral sent after the end does not hold up edits that leave the end alone.
+    owner(world, "UPDATE referral SET state = 'sent', sent_on = current_date + 400 "
+                 "WHERE id = 'r-other'")
+    assert world.run("lead", "UPDATE service_contract SET places = 15 WHERE id = 'ct-1'") == 1
+    # Sent and declined, a referral holds no place and locks nothing.
+    owner(world, "UPDATE referral SET state = 'declined', answered_on = current_date "
+                 "WHERE id IN ('r-mine', 'r-other')")
+    assert world.run("lead", "UPDATE service_contract SET unit_price_cents = 99000 "
+                             "WHERE id = 'ct-1'") == 1

@@ -388,12 +388,14 @@ def scope_rows(engine, name, point):
     (canonical values, as `db digest` compares them)."""
     from app.db.central_schema import central_table
     from app.models import Base
+    from app.models.local_time import is_local_only
     from app.sync.digest import _canonical
     from app.sync.pull import scope
 
     local = Base.metadata.tables[name]
     table = central_table(name) if point else local
-    stmt = select(*(table.c[c.name] for c in local.columns))
+    # The workstation's own report columns (app.models.local_time) are not the centre's.
+    stmt = select(*(table.c[c.name] for c in local.columns if not is_local_only(c)))
     if point:
         stmt = stmt.where(scope(table, point))
     with engine.connect() as conn:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = ("startup", "search", "scroll", "plan_pdf", "first_sync", "push_day", "walk_in",
-        "memory")
+        "memory", "reports_year")
 
 
 def test_quick_benchmark_run_measures_every_row_against_its_baseline(tmp_path):

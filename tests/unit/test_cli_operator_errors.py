@@ -39,6 +39,13 @@ WRONG = [
                    "2026-11-01", "--format", "csv", "--out", "{tmp}/r.csv"], 2, "--to"),
     (("report",), ["purchased_effect", "--db", "{db}", "--from", "2026-01-01", "--to",
                    "2026-12-31", "--format", "xlsx"], 2, "--out"),
+    # The quarterly export (#25): a quarter 1-4 of a year; a report over dates needs them.
+    (("report",), ["quarterly", "--db", "{db}", "--year", "2026", "--quarter", "5"], 2,
+     "--quarter 1, 2, 3 or 4"),
+    (("report",), ["quarterly", "--db", "{db}", "--quarter", "4"], 2, "--year"),
+    (("report",), ["quarterly", "--db", "{db}", "--year", "2099", "--quarter", "1"], 2,
+     "--year/--quarter"),
+    (("report",), ["visits_by_point", "--db", "{db}", "--to", "2026-11-01"], 2, "--from"),
     (("central", "init"), ["not a url"], 2, "URL"),
     (("sync",), ["--db", "{tmp}/new.sqlite3", "--central", UNREACHABLE, "--once"], 2,
      "cannot reach"),

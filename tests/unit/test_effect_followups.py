@@ -128,7 +128,7 @@ def test_due_three_and_six_months_after_a_referral_and_a_decision_ended(coach):
         (ran_out, 3, date(2026, 8, 31)),
     ])
     coach.ctx.now = Clock(datetime(2026, 11, 21, 8, 0, tzinfo=UTC))
-    assert (interrupted, 3, date(2026, 8, 23)) in due_of(coach)  # on its last day
+    assert (interrupted, 3, date(2026, 8, 23)) in due_of(coach)  # within its window
     assert (early, 3, date(2026, 8, 20)) not in due_of(coach)
     item = next(i for i in coach.clock.worklist() if i.kind == "followup")
     assert (item.customer_id, item.name) == (cid, "Seuranta, Aino")

@@ -5,12 +5,13 @@ period with the next free one, who may write, and the contracts that serve a poi
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.dto.providers import ContractInput, ProviderInput
-from app.models import AuditEvent, ContractPlace, Referral, ServiceProvider
+from app.models import AuditEvent, ContractPlace, OutboxEntry, Referral, ServiceProvider
 from app.rules import business_id
 from app.rules.codes import ReferralState
+from app.rules.permissions import Permission
 from app.services.errors import NotFound, PermissionDenied, ValidationFailed
 from tests.factories import Clock, add_people
 
@@ -168,6 +169,16 @@ def test_places_taken_on_other_workstations_count_from_the_ledger(lead):
                             holds_place=False))  # declined there: no place
         s.add(ContractPlace(id="here", contract_id=c.id, sent_on=date(2026, 10, 2),
                             holds_place=True))  # before this desk's decline was pushed
+        # A copy this desk no longer follows (the customer moved away): it says sent,
+        # the ledger knows it was declined since.
+        s.add(ContractPlace(id="stale", contract_id=c.id, sent_on=date(2026, 10, 2),
+                            holds_place=False))
+        s.add(Referral(id="stale", customer_id=people[2], contract_id=c.id,
+                       state=ReferralState.SENT, proposed_on=date(2026, 10, 1),
+                       sent_on=date(2026, 10, 2)))
+    with lead.ctx.session_factory.begin() as s:  # "stale" was pushed long ago
+        s.execute(delete(OutboxEntry).where(OutboxEntry.row_id == "stale"))
+    with lead.ctx.transaction(Permission.REFERRAL_MAKE) as s:  # waits in the outbox
         s.add(Referral(id="here", customer_id=people[0], contract_id=c.id,
                        state=ReferralState.DECLINED, proposed_on=date(2026, 10, 1),
                        sent_on=date(2026, 10, 2), answered_on=date(2026, 10, 3)))
@@ -193,11 +204,22 @@ def test_a_contract_with_sent_referrals_keeps_its_terms(lead):
             lead.providers.save_contract(contract(p.id, **{"unit_price": "1 300", **changed}),
                                          c.id)
         assert field in caught.value.errors, field
+    # A referral sent after the contract's end does not stop other edits while the end
+    # stays; a declined one locks nothing.
+    _refer(lead, c.id, people[1], date(2027, 1, 5))
+    lead.providers.save_contract(contract(p.id, unit_price="1 300", places="3"), c.id)
+    fresh = lead.providers.save_contract(contract(p.id, title="Toinen"))
+    _refer(lead, fresh.id, people[2], date(2026, 11, 2), ReferralState.DECLINED)
+    lead.providers.save_contract(contract(p.id, title="Toinen", unit_price="999"), fresh.id)
     # Places, the title and the end (not before the last referral) still may.
     kept = lead.providers.save_contract(contract(
-        p.id, unit_price="1 300", places="5", title="Lisäpaikat", ends_on=date(2026, 11, 30)),
+        p.id, unit_price="1 300", places="5", title="Lisäpaikat", ends_on=date(2027, 1, 31)),
         c.id)
-    assert (kept.places, kept.title, kept.ends_on) == (5, "Lisäpaikat", date(2026, 11, 30))
+    assert (kept.places, kept.title, kept.ends_on) == (5, "Lisäpaikat", date(2027, 1, 31))
+    with pytest.raises(ValidationFailed) as caught:  # before the send of 5.1.2027
+        lead.providers.save_contract(contract(p.id, unit_price="1 300",
+                                              ends_on=date(2027, 1, 4)), c.id)
+    assert "ends_on" in caught.value.errors
 
 
 def test_contracts_for_a_service_point(lead):

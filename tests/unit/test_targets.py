@@ -11,9 +11,27 @@ import pytest
 
 from app import cli
 from app.i18n import HELSINKI
-from app.models import Appointment, Customer, Feedback, JobSearchPeriod
+from app.models import (
+    Appointment,
+    Customer,
+    EffectFollowup,
+    Feedback,
+    JobSearchPeriod,
+    Referral,
+    ServiceContract,
+    ServiceProvider,
+    followup_id,
+)
 from app.rules import targets as rules
-from app.rules.codes import AppointmentStatus, AppointmentType, CaseExitReason, Channel
+from app.rules.codes import (
+    AppointmentStatus,
+    AppointmentType,
+    CaseExitReason,
+    Channel,
+    FollowupSituation,
+    ReferralState,
+    ServiceKind,
+)
 from app.services.context import AppContext
 from app.services.errors import PermissionDenied, ValidationFailed
 from tests.factories import open_services
@@ -187,6 +205,42 @@ def test_figures_by_hand(area):
     assert exits.figure == pytest.approx(200 / 3)
     assert exits.months == ((jan, 100.0), (feb, 50.0), (mar, None))
     assert exits.state == rules.GOOD  # 66.7 % >= 50 %
+
+
+def test_the_service_effect_figure_by_hand(area):
+    """Six months after each ended service, as the effect report counts it (its total
+    row): the follow-up's answer or the case's exit; a point still to come is not
+    counted, an unanswered past one counts as not known (not good)."""
+    with area.ctx.session_factory.begin() as s:
+        s.add(ServiceProvider(id="prov", name="Valmennus Oy", business_id="1572860-0"))
+        s.flush()
+        s.add(ServiceContract(id="con", provider_id="prov",
+                              service=ServiceKind.INDIVIDUAL_COACHING, title="Valmennus",
+                              starts_on=date(2025, 1, 1), ends_on=date(2026, 12, 31),
+                              places=None, unit_price_cents=100000))
+        s.flush()
+        for rid, cid, state, ended in (
+            ("r1", "c1", ReferralState.COMPLETED, date(2025, 8, 15)),  # point 15.2.
+            ("r2", "c2", ReferralState.INTERRUPTED, date(2025, 7, 20)),  # 20.1., no answer
+            ("r3", "c3", ReferralState.COMPLETED, date(2025, 10, 1)),  # 1.4.: to come
+            ("r8", "c8", ReferralState.COMPLETED, date(2025, 8, 25)),  # 25.2.: c8's exit
+        ):
+            s.add(Referral(id=rid, customer_id=cid, contract_id="con", state=state,
+                           proposed_on=date(2025, 1, 2), sent_on=date(2025, 1, 3),
+                           started_on=date(2025, 2, 1), ended_on=ended))
+        s.flush()
+        s.add(EffectFollowup(id=followup_id("r1", 6), customer_id="c1", referral_id="r1",
+                             months=6, due_on=date(2026, 2, 15),
+                             situation=FollowupSituation.EMPLOYED_OPEN_MARKET,
+                             answered_on=date(2026, 2, 16)))
+    effect = area.targets.report(2026).figure(rules.SERVICE_EFFECT)
+    jan, feb, mar = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
+    # Counted: r2 (January: no answer, no exit: not known), r1 (February: employed) and
+    # r8 (February: c8's case closed for studies on 20.2., before its point 25.2.); r3's
+    # point (1.4.) is still to come.
+    assert effect.months == ((jan, 0.0), (feb, 100.0), (mar, None))
+    assert (effect.figure, effect.counted) == (pytest.approx(200 / 3), 3)
+    assert (effect.target, effect.state) == (45, rules.GOOD)
 
 
 def test_an_earlier_year_and_a_year_not_begun(area):

@@ -42,6 +42,7 @@ from app.rules.codes import LABELS, CaseExitReason
 from app.rules.statutory import rule_for
 from app.services.coaching import many_barriers_ids
 from app.services.reports import sql
+from app.services.reports.members import Members, concat, ids_of
 from app.services.reports.periods import period_end
 
 R = CaseExitReason
@@ -109,13 +110,21 @@ def _count_if(condition: Any) -> Any:
 
 def exits_by_reason(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTable:
     month = func.strftime("%Y-%m-01", P.closed_on, type_=String)
-    found = {(m, str(r)): n for m, r, n in s.execute(
-        _scope(select(month, P.exit_reason, func.count()), f)
-        .where(*_closed_in(f)).group_by(month, P.exit_reason))}
-    rows = []
-    for first in sql.months(f):
+    found: dict[tuple[str, str], int] = {}
+    ids: dict[tuple[str, str], list[str]] = {}
+    for m, r, n, customers in s.execute(
+            _scope(select(month, P.exit_reason, func.count(), concat(P.customer_id)), f)
+            .where(*_closed_in(f)).group_by(month, P.exit_reason)):
+        found[(m, str(r))], ids[(m, str(r))] = n, ids_of(customers)
+    rows: list[tuple[Any, ...]] = []
+    members = Members()
+    for i, first in enumerate(sql.months(f)):
         values = [found.get((first.isoformat(), r.value), 0) for r in R]
         rows.append((first, *values, sum(values)))
+        for r in R:
+            got = ids.get((first.isoformat(), r.value), [])
+            members.add(i, r.value, got, total=True)
+            members.add(i, "total", got, total=True)
     columns = (MONTH_COLUMN, *(Column(r.value, REASON_TITLES[r], COUNT) for r in R),
                Column("total", N_("Total"), COUNT))
     total = (Label(N_("Total")), *(sum(row[i] for row in rows) for i in range(1, len(columns))))
@@ -124,7 +133,7 @@ def exits_by_reason(s: Session, f: ReportFilter, _inputs: ReportInputs) -> Repor
         ChartSpec("stacked", "month", tuple(r.value for r in R)),
         note=N_("Job-search periods that ended in the month, by the reason coded at the "
                 "close. A customer whose case was reopened and closed again counts once "
-                "for each period."), total=total)
+                "for each period."), total=total, members=members.result())
 
 
 # --- exits by group -------------------------------------------------------------------
@@ -171,19 +180,34 @@ def exits_by_group(s: Session, f: ReportFilter, _inputs: ReportInputs) -> Report
     conditions = _group_conditions(P.closed_on, f)
     days = cast(func.julianday(P.closed_on) - func.julianday(P.opened_on), Integer)
     outcome = _outcome(P.exit_reason)
-    flags = [_count_if(c) for c in conditions.values()]
-    stmt = (_scope(select(days, outcome, *flags), f)
-            .outerjoin(CaseFacts, and_(CaseFacts.customer_id == P.customer_id,
-                                       CaseFacts.deleted_at.is_(None)))
-            .where(*_closed_in(f)).group_by(days, outcome))
+    # Each period's groups worked out once (inner), then counted and their customers
+    # gathered by days and outcome (outer).
+    names = [f"g{i}" for i in range(len(conditions))]
+    per_period = (_scope(select(P.customer_id.label("customer"), days.label("days"),
+                                outcome.label("outcome"),
+                                *(case((c, 1), else_=0).label(name)
+                                  for c, name in zip(conditions.values(), names,
+                                                     strict=True))), f)
+                  .outerjoin(CaseFacts, and_(CaseFacts.customer_id == P.customer_id,
+                                             CaseFacts.deleted_at.is_(None)))
+                  .where(*_closed_in(f)).subquery())
+    q = per_period.c
+    stmt = (select(q.days, q.outcome, *(func.sum(q[name]) for name in names),
+                   *(concat(q.customer, q[name] == 1) for name in names))
+            .group_by(q.days, q.outcome))
     # Per group: exits by outcome, and the frequency table of days to exit.
     outcomes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     histograms: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    members = Members()
+    row_of = {key: i for i, (key, _label) in enumerate(GROUPS)}
     for d, kind, *counts in s.execute(stmt):
-        for key, n in zip(conditions, counts, strict=True):
+        flagged, customers = counts[:len(conditions)], counts[len(conditions):]
+        for key, n, text in zip(conditions, flagged, customers, strict=True):
             if n:
                 outcomes[key][kind] += n
                 histograms[key][d] += n
+                members.add(row_of[key], "exits", ids_of(text))
+                members.add(row_of[key], kind, ids_of(text))
     rows = []
     for key, label in GROUPS:
         got = outcomes[key]
@@ -206,7 +230,7 @@ def exits_by_group(s: Session, f: ReportFilter, _inputs: ReportInputs) -> Report
                 "group on the day the period ended (three or more barriers: as ticked "
                 "now). Employed: the open labour market, pay subsidy or self-employment. "
                 "Days to exit: from the day the period began to the day it ended. A "
-                "customer may belong to several groups."))
+                "customer may belong to several groups."), members=members.result())
 
 
 # --- employed or studying within 3, 6 and 12 months ------------------------------------
@@ -217,10 +241,14 @@ def employed_within(s: Session, f: ReportFilter, inputs: ReportInputs) -> Report
     success = and_(P.closed_on.is_not(None), P.exit_reason.in_(EMPLOYED_OR_STUDYING))
     within = [_count_if(and_(success, P.closed_on <= _months_later(P.opened_on, h)))
               for h in HORIZONS]
-    found = {m: (n, *hits) for m, n, *hits in s.execute(
-        _scope(select(month, func.count(), *within), f)
-        .where(P.opened_on >= f.date_from, P.opened_on <= f.date_to).group_by(month))}
-    rows = []
+    found: dict[str, tuple[int, ...]] = {}
+    registered_ids: dict[str, list[str]] = {}
+    for m, n, customers, *hits in s.execute(
+            _scope(select(month, func.count(), concat(P.customer_id), *within), f)
+            .where(P.opened_on >= f.date_from, P.opened_on <= f.date_to).group_by(month)):
+        found[m], registered_ids[m] = (n, *hits), ids_of(customers)
+    members = Members()
+    rows: list[tuple[Any, ...]] = []
     known_sums = [[0, 0] for _h in HORIZONS]  # per horizon: registered, hits (known)
     for first in sql.months(f):
         registered, *hits = found.get(first.isoformat(), (0, 0, 0, 0))
@@ -235,6 +263,8 @@ def employed_within(s: Session, f: ReportFilter, inputs: ReportInputs) -> Report
             else:
                 shares.append(None)
         rows.append((first, registered, *shares))
+        members.add(len(rows) - 1, "registered", registered_ids.get(first.isoformat(), []),
+                    total=True)
     total = (Label(N_("Total")), sum(r[1] for r in rows),
              *(sql.share(hits, registered) for registered, hits in known_sums))
     return ReportTable(
@@ -251,4 +281,4 @@ def employed_within(s: Session, f: ReportFilter, inputs: ReportInputs) -> Report
                 "self-employment) or studies within 3, 6 and 12 months of the start. A "
                 "figure is shown (–) as not yet known until that many months have "
                 "passed for everyone registered in the month; the total counts the "
-                "months whose figure is known."), total=total)
+                "months whose figure is known."), total=total, members=members.result())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, literal, literal_column, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from app.dto.reports import (
@@ -20,7 +20,7 @@ from app.dto.reports import (
 from app.i18n import N_
 from app.models import Customer, ServicePoint, Visit
 from app.rules.cost_split import cost_shares
-from app.services.reports import sql
+from app.services.reports import members, sql
 from app.services.reports.activity import visit_filters
 
 OTHER = Label(N_("Other municipalities"))
@@ -29,42 +29,50 @@ OTHER = Label(N_("Other municipalities"))
 def municipal_split(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
     # A visit counts for the customer's home municipality; an anonymous one for the
     # municipality of the service point where it happened.
-    minutes = func.sum(case((Visit.ended_at.is_not(None),
-                             (func.julianday(Visit.ended_at)
-                              - func.julianday(Visit.started_at)) * 1440.0), else_=0.0))
-    # Visits are summed per customer first, then looked up once per customer. Grouping
-    # by the customer alone sorts about half as long as by (customer, service point) on
-    # the scale-10 demo. The unary plus keeps SQLite from walking the customer index in
-    # its order instead (a row lookup per visit: slower; see benchmarks/README.md).
-    known = literal_column("+visit.customer_id", Visit.customer_id.type)
-    per = (select(known.label("customer_id"), func.count().label("visits"),
+    # The staff time of a visit: its precomputed length (app.models.local_time; none
+    # while it is open), summed with total(): a customer whose visits are all still open
+    # adds 0 minutes, not NULL.
+    minutes = func.total(Visit.minutes)
+    # Visits are summed per customer first, walking ix_visit_report_customer in its
+    # customer order (no sort, no row read), then each customer's home municipality is
+    # looked up once, from ix_customer_municipality alone.
+    per = (select(Visit.customer_id.label("customer_id"), func.count().label("visits"),
                   minutes.label("minutes"))
-           .where(*visit_filters(f), known.is_not(None)).group_by(known).subquery())
+           .where(*visit_filters(f), Visit.customer_id.is_not(None))
+           .group_by(Visit.customer_id).subquery())
     used = s.execute(
         select(Customer.home_municipality, func.sum(per.c.visits), func.sum(per.c.minutes),
-               func.count())
+               func.count(), members.concat(per.c.customer_id))
         .select_from(per).join(Customer, Customer.id == per.c.customer_id)
         .group_by(Customer.home_municipality)).all()
     # Anonymous visits (a question at the desk) count for the service point's municipality.
     anonymous = s.execute(
-        select(ServicePoint.municipality, func.count(), minutes, literal(0))
+        select(ServicePoint.municipality, func.count(), minutes, literal(0), literal(None))
         .join(ServicePoint, ServicePoint.id == Visit.service_point_id)
         .where(*visit_filters(f), Visit.customer_id.is_(None))
         .group_by(ServicePoint.municipality)).all()
     shares = cost_shares(inputs.statistics)
     names = list(shares)
     figures: dict[str, list[float]] = {name: [0, 0.0, 0] for name in [*names, OTHER]}
-    for name, visits, mins, customers in (*used, *anonymous):
-        into = figures[name if name in shares else OTHER]
+    # The drill-down: the customers column counts customers (each once per municipality,
+    # grouped per customer above), so its members are exactly those customers.
+    who: dict[str, list[str]] = {name: [] for name in [*names, OTHER]}
+    for name, visits, mins, customers, ids in (*used, *anonymous):
+        key = name if name in shares else OTHER
+        into = figures[key]
         into[0] += visits
         into[1] += float(mins or 0)
         into[2] += customers
+        who[key] += members.ids_of(ids)
     totals = [sum(v[i] for v in figures.values()) for i in range(3)]
-    rows = []
+    rows: list[tuple[object, ...]] = []
+    cells: dict[tuple[int, str], tuple[str, ...]] = {}
     for name in [*names, OTHER]:
         visits, mins, customers = figures[name]
         if name == OTHER and not visits:
             continue
+        if who[name]:
+            cells[(len(rows), "customers")] = tuple(who[name])
         rows.append((Label(name), shares.get(name), visits, sql.share(visits, totals[0]),
                      mins / 60.0, sql.share(mins, totals[1]), customers,
                      sql.share(customers, totals[2])))
@@ -89,4 +97,6 @@ def municipal_split(s: Session, f: ReportFilter, inputs: ReportInputs) -> Report
                 "municipality."), note_args=(("year", str(year or "")),),
         total=(Label(N_("Total")), sum(v for v in shares.values()) if shares else None,
                totals[0], 1.0 if totals[0] else None, totals[1] / 60.0,
-               1.0 if totals[1] else None, totals[2], 1.0 if totals[2] else None))
+               1.0 if totals[1] else None, totals[2], 1.0 if totals[2] else None),
+        members={**cells, **({(members.TOTAL_ROW, "customers"): tuple(
+            id_ for ids in who.values() for id_ in ids)} if cells else {})})

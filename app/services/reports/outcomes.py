@@ -28,6 +28,7 @@ from app.rules.clock import since_range_reaching_mark
 from app.rules.codes import PlanStatus, Role
 from app.services.feedback import tally_columns, tally_of
 from app.services.reports import sql
+from app.services.reports.members import Members, concat, ids_of
 
 MONTH_COLUMN = Column("month", N_("Month"), MONTH)
 CHART_COACHES = 20
@@ -81,7 +82,8 @@ def feedback(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTable:
 
 
 def caseloads(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
-    customers = (select(Customer.coach_id, func.count().label("n"))
+    customers = (select(Customer.coach_id, func.count().label("n"),
+                        concat(Customer.id).label("ids"))
                  .where(Customer.deleted_at.is_(None), Customer.active.is_(True))
                  .group_by(Customer.coach_id).subquery())
     where = [Staff.deleted_at.is_(None), Staff.active.is_(True), Staff.role == Role.COACH]
@@ -91,13 +93,16 @@ def caseloads(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
         where.append(Staff.team_id == f.team_id)
     n = func.coalesce(customers.c.n, 0)
     rows = s.execute(
-        select(Staff.full_name, Team.name, n)
+        select(Staff.full_name, Team.name, n, customers.c.ids)
         .outerjoin(customers, customers.c.coach_id == Staff.id)
         .outerjoin(Team, Team.id == Staff.team_id)
         .where(*where).order_by(n.desc(), Staff.full_name)).all()
     cap = inputs.caseload_cap
     table = tuple((name, team or "", count, sql.share(count, cap), max(0, count - cap))
-                  for name, team, count in rows)
+                  for name, team, count, _ids in rows)
+    members = Members()
+    for i, (*_r, ids) in enumerate(rows):
+        members.add(i, "customers", ids_of(ids), total=True)
     total = (Label(N_("Total")), "", sum(r[2] for r in table), None,
              sum(r[4] for r in table))
     return ReportTable(
@@ -109,7 +114,8 @@ def caseloads(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
         table, ChartSpec("hbars", "coach", ("customers",), reference=float(cap),
                          reference_title=N_("Cap"), limit=CHART_COACHES),
         note=N_("Active customers per coach today, against the caseload cap in the area "
-                "settings; the date range does not apply."), total=total)
+                "settings; the date range does not apply."), total=total,
+        members=members.result())
 
 
 # --- 100 days -------------------------------------------------------------------------
@@ -137,7 +143,7 @@ def hundred_days(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTa
     coach = aliased(Staff)
     where = [Customer.deleted_at.is_(None), Customer.active.is_(True),
              start.is_not(None), month.is_not(None)]
-    stmt = (select(month, func.count()).select_from(Customer)
+    stmt = (select(month, func.count(), concat(Customer.id)).select_from(Customer)
             .outerjoin(CaseFacts, and_(CaseFacts.customer_id == Customer.id,
                                        CaseFacts.deleted_at.is_(None)))
             .where(*where).group_by(month))
@@ -145,8 +151,14 @@ def hundred_days(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTa
         stmt = stmt.where(Customer.service_point_id == f.service_point_id)
     if f.team_id:
         stmt = stmt.join(coach, coach.id == Customer.coach_id).where(coach.team_id == f.team_id)
-    found: dict[str, int] = {m: n for m, n in s.execute(stmt)}
+    found: dict[str, int] = {}
+    members = Members()
+    ids: dict[str, str | None] = {}
+    for m, n, customers in s.execute(stmt):
+        found[m], ids[m] = n, customers
     rows = tuple((m, found.get(m.isoformat(), 0)) for m in sql.months(f))
+    for i, (m, _n) in enumerate(rows):
+        members.add(i, "customers", ids_of(ids.get(m.isoformat())), total=True)
     return ReportTable(
         "hundred_days", N_("Customers crossing 100 days of unemployment"),
         (MONTH_COLUMN, Column("customers", N_("Customers"), COUNT)), rows,
@@ -155,7 +167,7 @@ def hundred_days(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTa
                 "included) reaches 100 in the month, counted from the first benefit day "
                 "when known, else from the start of unemployment: the municipality's "
                 "share of the benefit begins."),
-        total=(Label(N_("Total")), sum(r[1] for r in rows)))
+        total=(Label(N_("Total")), sum(r[1] for r in rows)), members=members.result())
 
 
 # --- plans ----------------------------------------------------------------------------
@@ -176,24 +188,39 @@ def _plan_scope(stmt: Any, f: ReportFilter) -> Any:
 def plans(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
     start, end = sql.utc_bounds(f)
     accepted_month = sql.month_of(sql.local_day(PlanVersion.accepted_at, f))
-    made = {m: (n, new) for m, n, new in s.execute(_plan_scope(
-        select(accepted_month, func.count(), _count_if(PlanVersion.number == 1))
+    first = PlanVersion.number == 1
+    # Per month: the four counts, and the customers behind each (one per plan version).
+    made: dict[str, tuple[int, int]] = {}
+    who: dict[tuple[str, str], str | None] = {}
+    for m, n, new, accepted_ids, new_ids in s.execute(_plan_scope(
+        select(accepted_month, func.count(), _count_if(first), concat(Plan.customer_id),
+               concat(Plan.customer_id, first))
         .where(PlanVersion.accepted_at >= start, PlanVersion.accepted_at < end,
                PlanVersion.status.in_((PlanStatus.ACCEPTED, PlanStatus.SUPERSEDED)))
-        .group_by(accepted_month), f))}
+        .group_by(accepted_month), f)):
+        made[m] = (n, new)
+        who[(m, "accepted")], who[(m, "new")] = accepted_ids, new_ids
     # The review falls due on the current accepted version; it is overdue while that
     # version is still the current one after its date.
     due_month = func.strftime("%Y-%m-01", PlanVersion.next_review_on, type_=String)
     overdue = PlanVersion.next_review_on < inputs.today
-    due = {m: (n, late) for m, n, late in s.execute(_plan_scope(
-        select(due_month, func.count(), _count_if(overdue))
+    due: dict[str, tuple[int, int]] = {}
+    for m, n, late, due_ids, late_ids in s.execute(_plan_scope(
+        select(due_month, func.count(), _count_if(overdue), concat(Plan.customer_id),
+               concat(Plan.customer_id, overdue))
         .where(PlanVersion.status == PlanStatus.ACCEPTED,
                PlanVersion.next_review_on >= f.date_from,
                PlanVersion.next_review_on <= f.date_to)
-        .group_by(due_month), f))}
+        .group_by(due_month), f)):
+        due[m] = (n, late)
+        who[(m, "reviews_due")], who[(m, "overdue")] = due_ids, late_ids
     rows: tuple[tuple[Any, ...], ...] = tuple(
         (m, *made.get(m.isoformat(), (0, 0)), *due.get(m.isoformat(), (0, 0)))
         for m in sql.months(f))
+    members = Members()
+    for i, row in enumerate(rows):
+        for key in ("accepted", "new", "reviews_due", "overdue"):
+            members.add(i, key, ids_of(who.get((row[0].isoformat(), key))), total=True)
     total = (Label(N_("Total")), *(sum(r[i] for r in rows) for i in range(1, 5)))
     return ReportTable(
         "plans", N_("Plans made and reviews overdue"),
@@ -204,7 +231,7 @@ def plans(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
         rows, ChartSpec("bars", "month", ("accepted", "overdue")),
         note=N_("Plans accepted in the month (first plans and new versions); reviews "
                 "falling due in the month and, of those, still not done today."),
-        total=total)
+        total=total, members=members.result())
 
 
 def overdue_reviews(s: Session, f: ReportFilter, inputs: ReportInputs) -> int:

@@ -11,6 +11,7 @@ area's."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -51,10 +52,12 @@ from app.rules.codes import (
     ReferralState,
     ServiceKind,
 )
-from app.rules.contracts import USES_A_PLACE, ContractTerms, periods
+from app.rules.contracts import ContractTerms, periods
 from app.rules.cost_split import cost_shares
+from app.services.contract_places import places_used, sent_days
 from app.services.effect_followups import decision_end
 from app.services.reports import municipal, sql
+from app.services.reports.members import Members
 
 TOTAL = Label(N_("Total"))
 NOT_ALLOCATED = Label(N_("Not allocated (no places used)"))
@@ -107,7 +110,8 @@ def places(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
     """Each contract's places periods that meet the filter's dates: its places and the
     referrals sent in the period that use one (sent, accepted, started, ended; a
     declined one gives its place back). Places are the contract's, so every referral
-    on it counts, whichever service point's customer."""
+    on it counts, whichever service point's customer and whichever workstation holds it
+    (the centre's place ledger: app/services/contract_places.py)."""
     contracts = s.execute(
         select(ServiceContract, ServiceProvider.name)
         .join(ServiceProvider, ServiceProvider.id == ServiceContract.provider_id)
@@ -115,14 +119,8 @@ def places(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
                ServiceContract.ends_on >= f.date_from, *_point_contracts(f))
         .order_by(ServiceProvider.name, ServiceContract.title,
                   ServiceContract.starts_on)).all()
-    sent: dict[str, list[date]] = defaultdict(list)
-    for contract_id, sent_on in s.execute(
-            select(Referral.contract_id, Referral.sent_on)
-            .where(Referral.deleted_at.is_(None), Referral.state.in_(USES_A_PLACE),
-                   Referral.sent_on.is_not(None),
-                   Referral.contract_id.in_([c.id for c, _n in contracts]))):
-        if sent_on is not None:  # (the query keeps to sent ones)
-            sent[contract_id].append(sent_on)
+    # Every workstation's referrals, through the centre's place ledger.
+    sent = sent_days(s, [c.id for c, _n in contracts])
     rows = []
     for contract, provider in contracts:
         terms = ContractTerms(contract.starts_on, contract.ends_on, contract.places,
@@ -158,20 +156,28 @@ def referrals(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
     """Referrals proposed in the period by service and provider, in the state each is in
     now (its outcome so far)."""
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for kind, provider, state in s.execute(
-            select(ServiceContract.service, ServiceProvider.name, Referral.state)
+    who: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for kind, provider, state, cid in s.execute(
+            select(ServiceContract.service, ServiceProvider.name, Referral.state,
+                   Referral.customer_id)
             .join(ServiceContract, ServiceContract.id == Referral.contract_id)
             .join(ServiceProvider, ServiceProvider.id == ServiceContract.provider_id)
             .where(Referral.deleted_at.is_(None), Referral.proposed_on >= f.date_from,
                    Referral.proposed_on <= f.date_to,
                    *_point_customers(f, Referral.customer_id))):
         counts[(str(kind), provider)][str(state)] += 1
+        who[(str(kind), provider)][str(state)].append(cid)
     states = list(ReferralState)
     rows: list[tuple[Any, ...]] = []
+    members = Members()
     for (service, provider), by_state in sorted(
             counts.items(), key=lambda kv: (list(ServiceKind).index(ServiceKind(kv[0][0])),
                                             kv[0][1])):
         values = [by_state.get(st.value, 0) for st in states]
+        for st in states:
+            ids = who[(service, provider)][st.value]
+            members.add(len(rows), st.value, ids, total=True)
+            members.add(len(rows), "total", ids, total=True)
         rows.append((service_label(service), provider, *values, sum(values)))
     columns = (SERVICE, PROVIDER,
                *(Column(st.value, SERVICE_LABELS[st], COUNT) for st in states),
@@ -183,14 +189,16 @@ def referrals(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
         ChartSpec("stacked", "provider", tuple(st.value for st in states)),
         note=N_("Referrals proposed in the period, by the state each is in now: "
                 "declined, interrupted and completed are outcomes; the others are still "
-                "under way."), total=total)
+                "under way."), total=total, members=members.result())
 
 
 def end_reasons(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
     """The declined and interrupted referrals proposed in the period by their reason."""
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for kind, provider, reason in s.execute(
-            select(ServiceContract.service, ServiceProvider.name, Referral.end_reason)
+    who: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for kind, provider, reason, cid in s.execute(
+            select(ServiceContract.service, ServiceProvider.name, Referral.end_reason,
+                   Referral.customer_id)
             .join(ServiceContract, ServiceContract.id == Referral.contract_id)
             .join(ServiceProvider, ServiceProvider.id == ServiceContract.provider_id)
             .where(Referral.deleted_at.is_(None), Referral.proposed_on >= f.date_from,
@@ -198,12 +206,18 @@ def end_reasons(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTabl
                    Referral.state.in_((ReferralState.DECLINED, ReferralState.INTERRUPTED)),
                    *_point_customers(f, Referral.customer_id))):
         counts[(str(kind), provider)][str(reason)] += 1
+        who[(str(kind), provider)][str(reason)].append(cid)
     reasons = list(ReferralEndReason)
     rows: list[tuple[Any, ...]] = []
+    members = Members()
     for (service, provider), by in sorted(
             counts.items(), key=lambda kv: (list(ServiceKind).index(ServiceKind(kv[0][0])),
                                             kv[0][1])):
         values = [by.get(r.value, 0) for r in reasons]
+        for r in reasons:
+            ids = who[(service, provider)][r.value]
+            members.add(len(rows), r.value, ids, total=True)
+            members.add(len(rows), "total", ids, total=True)
         rows.append((service_label(service), provider, *values, sum(values)))
     columns = (SERVICE, PROVIDER,
                *(Column(r.value, SERVICE_LABELS[r], COUNT) for r in reasons),
@@ -214,7 +228,8 @@ def end_reasons(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTabl
         ChartSpec("stacked", "provider", tuple(r.value for r in reasons)),
         note=N_("Referrals proposed in the period that the provider declined or that "
                 "were interrupted, by the reason given."),
-        total=(TOTAL, None, *(sum(int(r[i]) for r in rows) for i in range(2, len(columns)))))
+        total=(TOTAL, None, *(sum(int(r[i]) for r in rows) for i in range(2, len(columns)))),
+        members=members.result())
 
 
 # --- (c) employed or studying 3 and 6 months after ---------------------------------
@@ -256,11 +271,21 @@ def outcome(answer: FollowupSituation | None, exits: list[tuple[date, CaseExitRe
     return "unknown"
 
 
-def effect(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
-    """By service (and provider): the referrals and decisions whose 3 or 6 months'
-    point falls in the period, and how many of their customers were employed or
-    studying by then (the follow-up's answer or the case's exit)."""
-    ended = _ended(s, f, inputs.today)
+@dataclass(frozen=True)
+class EffectPoint:
+    """One service's 3- or 6-month point: "good", "other" or "unknown" by then."""
+
+    kind: str  # service or decision kind
+    provider: str | None
+    customer_id: str
+    months: int
+    point: date
+    result: str
+
+
+def effect_points(s: Session, f: ReportFilter, today: date) -> list[EffectPoint]:
+    """The 3 and 6 months' points falling in the period that count: known, or past."""
+    ended = _ended(s, f, today)
     customers = list({e[1] for e in ended})
     answers = {(a.referral_id or a.decision_id, a.months): a.situation
                for a in s.scalars(select(EffectFollowup).where(
@@ -275,27 +300,46 @@ def effect(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
                    JobSearchPeriod.customer_id.in_(customers))):
         if closed_on is not None and reason is not None:
             exits[cid].append((closed_on, reason))
-    # (service, provider) -> months -> [counted, good, unknown]
-    figures: dict[tuple[str, str | None], dict[int, list[int]]] = defaultdict(
-        lambda: {m: [0, 0, 0] for m in HORIZONS})
+    out = []
     for source_id, cid, kind, provider, ended_on in ended:
         for months in HORIZONS:
             point = add_months(ended_on, months)
             if not f.date_from <= point <= f.date_to:
                 continue
             result = outcome(answers.get((source_id, months)), exits[cid], ended_on, point)
-            if result == "unknown" and point > inputs.today:
+            if result == "unknown" and point > today:
                 continue  # a point still to come, not yet answered: not counted yet
-            cell = figures[(kind, provider)][months]
-            cell[0] += 1
-            cell[1] += result == "good"
-            cell[2] += result == "unknown"
+            out.append(EffectPoint(kind, provider, cid, months, point, result))
+    return out
+
+
+def effect(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
+    """By service (and provider): the referrals and decisions whose 3 or 6 months'
+    point falls in the period, and how many of their customers were employed or
+    studying by then (the follow-up's answer or the case's exit)."""
+    # (service, provider) -> months -> [counted, good, unknown]
+    figures: dict[tuple[str, str | None], dict[int, list[int]]] = defaultdict(
+        lambda: {m: [0, 0, 0] for m in HORIZONS})
+    # The customers behind them: (service, provider) -> column key -> customer ids.
+    who: dict[tuple[str, str | None], dict[str, list[str]]] = defaultdict(
+        lambda: defaultdict(list))
+    for p in effect_points(s, f, inputs.today):
+        cell = figures[(p.kind, p.provider)][p.months]
+        cell[0] += 1
+        cell[1] += p.result == "good"
+        cell[2] += p.result == "unknown"
+        who[(p.kind, p.provider)][f"counted_{p.months}"].append(p.customer_id)
+        if p.result != "other":
+            who[(p.kind, p.provider)][f"{p.result}_{p.months}"].append(p.customer_id)
     order = [*ServiceKind, *DecisionKind]
-    rows = []
+    rows: list[tuple[Any, ...]] = []
+    members = Members()
     for (kind, provider), by in sorted(
             figures.items(), key=lambda kv: (
                 next(i for i, k in enumerate(order) if k.value == kv[0][0]),
                 kv[0][1] or "")):
+        for key, ids in who[(kind, provider)].items():
+            members.add(len(rows), key, ids, total=True)
         row: list[Any] = [service_label(kind), provider]
         for months in HORIZONS:
             counted, good, unknown = by[months]
@@ -325,7 +369,7 @@ def effect(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
                 "studies between the end and that point. Not known: unanswered (or "
                 "answered \"not known\") and the case not closed; the share is of all "
                 "counted, the unknown included. Decisions have no provider."),
-        total=tuple(total))
+        total=tuple(total), members=members.result())
 
 
 # --- (d) euros by municipality against the cost split -------------------------------
@@ -354,18 +398,13 @@ def euros(s: Session, f: ReportFilter, inputs: ReportInputs) -> dict[str, list[f
                ServiceContract.lump_sum_cents.is_not(None),
                ServiceContract.starts_on <= f.date_to, ServiceContract.ends_on >= f.date_from,
                *_point_contracts(f))).all()
-    users: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for contract_id, home, sp in s.execute(
-            select(Referral.contract_id, Customer.home_municipality,
-                   Customer.service_point_id)
-            .join(Customer, Customer.id == Referral.customer_id)
-            .where(Referral.deleted_at.is_(None), Referral.state.in_(USES_A_PLACE),
-                   Referral.contract_id.in_([c[0] for c in lump]))):
-        users[contract_id].append((home or "", sp))
+    used = places_used(s, [c[0] for c in lump])  # every workstation's, as for places
+    users = {cid: [(p.home_municipality, p.service_point_id) for p in places]
+             for cid, places in used.items()}
     for contract_id, starts_on, ends_on, cents in lump:
         overlap = _days(max(starts_on, f.date_from), min(ends_on, f.date_to))
         part = (cents or 0) / 100 * overlap / _days(starts_on, ends_on)
-        placed = users[contract_id]
+        placed = users.get(contract_id, [])
         if not placed:
             if f.service_point_id is None:
                 out[NOT_ALLOCATED][1] += part

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import case, func, select
 
+from app.dto.drilldown import Drilldown
+from app.dto.quarterly import QuarterlyReport
 from app.dto.reports import (
     FilterOption,
     FilterOptions,
@@ -21,7 +24,7 @@ from app.rules.cost_split import statistics_problem
 from app.rules.permissions import Permission
 from app.services.errors import ValidationFailed
 from app.services.feedback import tally_columns, tally_of
-from app.services.reports import activity, appointments, export, outcomes, sql
+from app.services.reports import activity, appointments, drilldown, export, outcomes, sql
 from app.services.reports.catalogue import REPORTS
 from app.services.reports.periods import default_period, with_partial
 from app.services.settings import SettingsService
@@ -88,6 +91,14 @@ class ReportService:
                           feedback_answers=feedback.answers, no_show_rate=sql.share(missed, due),
                           reviews_overdue=overdue)
 
+    # --- the drill-down (#25) --------------------------------------------------------
+
+    def customers_behind(self, name: str, row: int, column: str,
+                         customer_ids: Sequence[str]) -> Drilldown:
+        """The customers behind a figure (ReportTable.members_of(row, column)) that the
+        signed-in person may see, and how many more there are; audited."""
+        return drilldown.customers_behind(self.ctx, name, row, column, customer_ids)
+
     # --- the municipal statistics (plan, table 1) -----------------------------------
 
     def statistics(self) -> dict[str, Any]:
@@ -114,6 +125,25 @@ class ReportService:
                 "report": name, "format": fmt, "from": f.date_from.isoformat(),
                 "to": f.date_to.isoformat(), "service_point": f.service_point_id,
                 "team": f.team_id})
+
+
+    # --- the quarterly export for the ministry and the ELY centre (#25) -------------
+
+    def quarterly(self, year: int, quarter: int, service_point_id: str | None = None,
+                  team_id: str | None = None) -> QuarterlyReport:
+        """The agreed indicators of a quarter, each from its source report."""
+        from app.services.reports import quarterly
+
+        self.ctx.require(Permission.REPORTS_READ)
+        return quarterly.compute(self, year, quarter, service_point_id, team_id)
+
+    def export_quarterly(self, report: QuarterlyReport, fmt: str, lang: str) -> bytes:
+        """The quarter as CSV, XLSX or PDF in `lang`; audited as every export."""
+        from app.services.reports import quarterly
+
+        data = quarterly.render(report, fmt, lang)
+        self.record_export("quarterly", report.filter, fmt)
+        return data
 
 
 def _check_range(f: ReportFilter) -> None:

@@ -1,6 +1,10 @@
 """SQL building blocks of the reports: the date range in UTC, local (Helsinki) time in
 SQLite, week and month buckets, and quantiles by window functions.
 
+Visits and appointments carry their local day and week precomputed (local-only columns,
+app.models.local_time): their reports filter and group on those (`days`, `week_range`)
+and read a year from an index alone. The conversions below serve the other tables.
+
 Times are stored as naive UTC text. SQLite knows no time zones, so the local time is the
 UTC time plus +2 or +3 hours, chosen by a CASE over the summer-time periods of the years
 in the range (computed here from zoneinfo): the buckets stay in SQL, no row comes to
@@ -57,6 +61,18 @@ def in_range(column: Any, f: ReportFilter) -> list[Any]:
     if (f.date_to - f.date_from).days > INDEX_DAYS:
         column = literal_column(f"+{column.table.name}.{column.name}", column.type)
     return [column >= start, column < end]
+
+
+def days(column: Any, f: ReportFilter) -> list[Any]:
+    """A precomputed local day column (app.models.local_time) within the filter's dates:
+    the same rows as `in_range` over the UTC time it is computed from."""
+    return [column >= f.date_from, column <= f.date_to]
+
+
+def week_range(column: Any, f: ReportFilter) -> list[Any]:
+    """A precomputed local week (Monday) column over the weeks the dates touch: implied by
+    `days`, stated so an index that leads with the week can seek to them."""
+    return [column >= weeks(f)[0], column <= f.date_to]
 
 
 def summer_periods(first_year: int, last_year: int) -> list[tuple[datetime, datetime]]:

@@ -14,7 +14,10 @@ The figures:
 - feedback satisfied: answers scoring 4-5 of all answers (rules.feedback, as the feedback
   report);
 - work or studies: job-search periods closed this year with a work or study reason
-  (rules.targets.WORK_OR_STUDY), of all closed.
+  (rules.targets.WORK_OR_STUDY), of all closed;
+- employed or studying 6 months after a service: the purchased-services effect report's
+  six-month points (reports.purchased.effect_points, as its total row counts them) for
+  the year so far and for each month, so the target and that report agree.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from app.rules.permissions import Permission, allowed
 from app.rules.settings import default
 from app.services.errors import ValidationFailed
 from app.services.feedback import tally_columns, tally_of
-from app.services.reports import outcomes, sql, timeliness
+from app.services.reports import outcomes, purchased, sql, timeliness
 from app.services.settings import SettingsService
 
 ANNUAL = "annual_targets"
@@ -114,6 +117,7 @@ class TargetsService:
                 rules.LONG_TERM_SHARE: long_term_share(s, year, today),
                 rules.FEEDBACK_SATISFIED: feedback_satisfied(s, year, through),
                 rules.WORK_OR_STUDY_EXITS: work_or_study_exits(s, year, through),
+                rules.SERVICE_EFFECT: service_effect(s, year, through, today),
             }
         figures = []
         for definition in rules.TARGETS:
@@ -134,14 +138,9 @@ def interviews_on_time(s: Session, year: int, today: date) -> Computed:
     of the timeliness report (reports.timeliness), so the target and that report agree."""
     last = min(date(year, 12, 31), today - timedelta(days=1))
     period = ReportFilter(date(year, 1, 1), last)
-    scope = timeliness.read_scope(
-        s, period, Customer.jobseeker_registered_on >= period.date_from
-        - timeliness.INTERVIEW_REACH, Customer.jobseeker_registered_on <= last)
-    steps = (step for facts in scope.facts.values()
-             if (step := timeliness.interview_step(facts)) is not None)
     per_month: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     on_time = due = 0
-    for _facts, step in timeliness._counted(period, scope, steps):
+    for _facts, step in timeliness.interview_steps(s, period):
         ok = step.held_on is not None and step.held_on <= step.due_on
         on_time += ok
         due += 1
@@ -242,3 +241,19 @@ def work_or_study_exits(s: Session, year: int, through: date) -> Computed:
               for m in month_starts(year, through)]
     good = sum(b[0] for b in per_month.values())
     return percent(good, len(rows)), len(rows), months
+
+
+def service_effect(s: Session, year: int, through: date, today: date) -> Computed:
+    """The effect report's six-month points (reports.purchased.effect_points, as its total
+    row counts them) for the year so far, and by the month each point fell in."""
+    per_month: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for p in purchased.effect_points(s, ReportFilter(date(year, 1, 1), through), today):
+        if p.months == 6:
+            bucket = per_month[p.point.replace(day=1)]
+            bucket[0] += p.result == "good"
+            bucket[1] += 1
+    months = [(m, percent(*per_month[m]) if m in per_month else None)
+              for m in month_starts(year, through)]
+    good = sum(b[0] for b in per_month.values())
+    counted = sum(b[1] for b in per_month.values())
+    return percent(good, counted), counted, months

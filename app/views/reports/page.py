@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -33,6 +33,7 @@ from app.services.registry import Services
 from app.services.reports import REPORTS
 from app.views.common import ColumnFitter, FieldError, heading_label, icon, list_table, shortcut
 from app.views.operations import QueryOp, drop_pending
+from app.views.reports.drilldown import DrilldownLauncher
 from app.views.reports.exports import ExportActions
 from app.views.reports.services_view import PurchasedServicesView
 from app.views.reports.statistics import StatisticsDialog
@@ -58,6 +59,9 @@ def _pydate(value: QDate) -> date:
 
 
 class ReportsPage(ExportActions, QWidget):
+    # The drill-down asks for a customer's card (the window's navigator opens it).
+    open_customer = Signal(str)
+
     def __init__(self, services: Services, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,12 +76,21 @@ class ReportsPage(ExportActions, QWidget):
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
         self.heading = heading_label()
-        layout.addWidget(self.heading)
+        # The quarterly export for the ministry and the ELY centre (#25), beside the
+        # heading: it covers the whole page (its own dialog), and the rows below are full.
+        self.quarterly_button = QPushButton()
+        self.quarterly_button.setObjectName("reports_quarterly")
+        self.quarterly_button.clicked.connect(self.open_quarterly)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.quarterly_button)
+        layout.addLayout(top)
         # The reports and the annual targets (issue #25) as two tabs; the rest of the
         # page goes in the first.
         self.targets_tabs = ReportsTabs(services, runner)
         # Purchased services and decisions in figures (#20): a third tab.
         self.services_tab = PurchasedServicesView(services, runner)
+        self.services_tab.open_customer.connect(self.open_customer)
         self.targets_tabs.addTab(self.services_tab, "")
         self.targets_tabs.currentChanged.connect(self._tab_shown)
         layout.addWidget(self.targets_tabs, 1)
@@ -160,6 +173,10 @@ class ReportsPage(ExportActions, QWidget):
         self.model = ReportTableModel(self)
         self.numbers = list_table("report_numbers", self.model)
         self.fitter = ColumnFitter(self.numbers)  # no figure cut, no sideways scrolling
+        # Enter on a figure: the customers behind it (#25).
+        self.drilldown = DrilldownLauncher(self.reports, self.runner, self)
+        self.drilldown.attach(self.numbers)
+        self.drilldown.open_customer.connect(self.open_customer)
         beside.addWidget(self.chart)
         beside.addWidget(self.numbers)
         beside.setStretchFactor(0, 1)  # the chart takes what the figures leave
@@ -227,6 +244,11 @@ class ReportsPage(ExportActions, QWidget):
         self.xlsx_button.setText(_("Export &XLSX…"))
         self.xlsx_button.setIcon(icon("mdi6.file-excel-outline", self))
         self.statistics_button.setText(_("Municipal &statistics…"))
+        self.quarterly_button.setText(_("Export quarter for the &ministry…"))
+        self.quarterly_button.setAccessibleName(_("Export quarter for the ministry"))
+        self.quarterly_button.setToolTip(_("The agreed indicators of a quarter for the "
+                                           "ministry and the ELY centre: PDF, XLSX or CSV"))
+        self.quarterly_button.setIcon(icon("mdi6.file-chart-outline", self))
         self.statistics_button.setToolTip(
             _("Working-age population and broad unemployment behind the cost split"))
         self.report_list.setAccessibleName(_("Reports"))
@@ -316,6 +338,7 @@ class ReportsPage(ExportActions, QWidget):
         figures shown stays on the page until theirs are computed."""
         self.targets_tabs.clear()
         self.services_tab.clear()
+        self.drilldown.clear()
         self.started = False
         for key in ("figures", "table"):
             drop_pending(self, key)
@@ -414,6 +437,14 @@ class ReportsPage(ExportActions, QWidget):
     def edit_statistics(self) -> None:
         QueryOp(self.runner, self, self.reports.statistics, success=self._open_statistics) \
             .run_in_background()
+
+    def open_quarterly(self) -> None:
+        from app.views.reports.quarterly_dialog import QuarterlyDialog
+
+        dialog = QuarterlyDialog(self.services, self.runner, self.options, self)
+        dialog.saved.connect(self._saved)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _open_statistics(self, statistics: dict[str, Any]) -> None:
         dialog = StatisticsDialog(statistics, self.reports.set_statistics, self.runner, self)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,6 +40,7 @@ from app.services.registry import Services
 from app.services.reports import REPORTS
 from app.views.common import ColumnFitter, FieldError, list_table
 from app.views.operations import QueryOp, drop_pending
+from app.views.reports.drilldown import DrilldownLauncher
 from app.views.reports.widgets import ChartView, ReportTableModel
 from app.views.tasks import TaskRunner
 
@@ -203,6 +204,8 @@ class FigureSection(QWidget):
 class PurchasedServicesView(QWidget):
     """The tab: period and service point on top, the figures one under another."""
 
+    open_customer = Signal(str)  # from the drill-down (#25)
+
     def __init__(self, services: Services, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -252,6 +255,11 @@ class PurchasedServicesView(QWidget):
         layout.addWidget(self.scroller, 1)
         for section in self.sections.values():  # Tab into a table brings it into view
             section.table.installEventFilter(self)
+        # Enter on a figure: the customers behind it (#25).
+        self.drilldown = DrilldownLauncher(services.reports, runner, self)
+        self.drilldown.open_customer.connect(self.open_customer)
+        for section in self.sections.values():
+            self.drilldown.attach(section.table)
         self.retranslate()
 
     def eventFilter(self, watched: object, event: QEvent) -> bool:
@@ -360,6 +368,7 @@ class PurchasedServicesView(QWidget):
         """Signed out: no figure left, the period afresh for the next person."""
         self.started = False
         drop_pending(self, "services")
+        self.drilldown.clear()
         self._say("")
         for section in self.sections.values():
             section.show_table(None)

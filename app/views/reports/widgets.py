@@ -13,10 +13,13 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.dto.report_display import header, table_cell
 from app.dto.reports import COUNT, HOUR, NUMBER, PERCENT, ReportTable
+from app.i18n import N_, _
 from app.printing.report_charts import ChartStyle, draw
 
 Index = QModelIndex | QPersistentModelIndex
 NUMERIC = (COUNT, NUMBER, PERCENT, HOUR)
+# The drill-down's hint on a figure with customers behind it (app/views/reports/drilldown.py).
+DRILL_HINT = N_("Enter: the customers behind this figure")
 
 
 class KeyFigureCard(QFrame):
@@ -69,6 +72,16 @@ class ReportTableModel(QAbstractTableModel):
     def retranslate(self) -> None:
         self.set_table(self.table)
 
+    def members_at(self, index: Index) -> tuple[int, str] | None:
+        """The drill-down's (row, column key) of a figure with customers behind it (the
+        total row is -1), or None."""
+        table = self.table
+        if table is None or not index.isValid():
+            return None
+        row = -1 if table.total and index.row() == len(table.rows) else index.row()
+        key = table.columns[index.column()].key
+        return (row, key) if table.members_of(row, key) else None
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
@@ -85,18 +98,26 @@ class ReportTableModel(QAbstractTableModel):
         if not index.isValid() or self.table is None:
             return None
         column = self.table.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return table_cell(self.table, index.row(), index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = table_cell(self.table, index.row(), index.column())
+            # A figure with customers behind it says so (the drill-down, #25).
+            return f"{text}\n{_(DRILL_HINT)}" if self.members_at(index) else text
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and self.members_at(index):
+            return _(DRILL_HINT)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and self.table.total and \
-                index.row() == len(self.rows) - 1:
+        if role == Qt.ItemDataRole.FontRole:
+            total = bool(self.table.total) and index.row() == len(self.rows) - 1
+            partial = self.table.partial_row(index.row()) is not None
+            drillable = self.members_at(index) is not None
+            if not (total or partial or drillable):
+                return None
             font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.FontRole and self.table.partial_row(index.row()):
-            font = QFont()
-            font.setItalic(True)  # an incomplete period, as its hatched bar
+            font.setBold(total)
+            font.setItalic(partial)  # an incomplete period, as its hatched bar
+            font.setUnderline(drillable)  # opens the customers behind it, as a link
             return font
         return None
 

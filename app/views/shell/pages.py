@@ -98,7 +98,9 @@ def _reports(deps: PageDeps) -> QWidget:
     def build() -> QWidget:
         from app.views.reports.page import ReportsPage
 
-        return checked(ReportsPage(deps.services, deps.runner))
+        page = ReportsPage(deps.services, deps.runner)
+        page.open_customer.connect(deps.navigator.open_customer)  # the drill-down (#25)
+        return checked(page)
 
     return checked(LazyPage(build))
 

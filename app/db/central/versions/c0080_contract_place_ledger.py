@@ -13,10 +13,11 @@ charged to; no customer), written only by a trigger on `referral` and readable b
 active staff member; every workstation pulls it whole and counts it together with the
 referrals it holds (app/services/providers.py `sent_days`).
 
-Once a referral has been sent on a contract, the contract's service, start and price
+Once a referral holding a place has been sent on a contract, its service, start and price
 are what was bought and are no longer changed (past places and euros would change with
-them), its end does not move before a sent referral, and it is not removed; an
-amendment is a new contract.
+them), its end does not move before such a referral was sent, and it is not removed; an
+amendment is a new contract. The ledger names nobody: not the customer, and not the
+staff member who wrote the referral (updated_by is cleared).
 
 Upgraded centres also re-create the customer guard (`desk_guard_customer`) so that its
 retention check sees the tables added since c0050 (job-search periods, case facts,
@@ -63,6 +64,35 @@ BEGIN
 END $$;
 CREATE TRIGGER referral_place_ledger AFTER INSERT OR UPDATE ON referral
     FOR EACH ROW EXECUTE FUNCTION desk_place_ledger();
+
+-- The place is charged to the customer's municipality and point as they are now: a move
+-- re-charges the customer's places (as the workstation counts its own referrals).
+CREATE OR REPLACE FUNCTION desk_place_ledger_customer() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    UPDATE contract_place
+    SET home_municipality = NEW.home_municipality, service_point_id = NEW.service_point_id,
+        updated_at = now() AT TIME ZONE 'utc'
+    WHERE id IN (SELECT id FROM referral WHERE customer_id = NEW.id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER customer_place_ledger AFTER UPDATE OF home_municipality, service_point_id
+    ON customer FOR EACH ROW
+    WHEN (NEW.home_municipality IS DISTINCT FROM OLD.home_municipality
+          OR NEW.service_point_id IS DISTINCT FROM OLD.service_point_id)
+    EXECUTE FUNCTION desk_place_ledger_customer();
+
+-- Nobody is named in the ledger: the stamp (desk_stamp_row) writes the connected staff
+-- member into updated_by, which would tell every desk who referred; this trigger fires
+-- after it (triggers fire in name order) and clears it.
+CREATE OR REPLACE FUNCTION desk_place_ledger_unsigned() RETURNS trigger LANGUAGE plpgsql
+AS $$
+BEGIN
+    NEW.updated_by := NULL;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER contract_place_unsigned BEFORE INSERT OR UPDATE ON contract_place
+    FOR EACH ROW EXECUTE FUNCTION desk_place_ledger_unsigned();
 """
 
 BACKFILL = f"""
@@ -85,7 +115,7 @@ BEGIN
         RETURN NEW;  -- the owner or a migration
     END IF;
     SELECT max(sent_on) INTO last_sent FROM contract_place
-    WHERE contract_id = OLD.id AND sent_on IS NOT NULL;
+    WHERE contract_id = OLD.id AND holds_place AND sent_on IS NOT NULL;
     IF last_sent IS NULL THEN
         RETURN NEW;
     END IF;
@@ -96,7 +126,7 @@ BEGIN
         RAISE EXCEPTION 'a contract with sent referrals keeps its service, start and price'
             USING ERRCODE = 'check_violation';
     END IF;
-    IF NEW.ends_on < last_sent THEN
+    IF NEW.ends_on IS DISTINCT FROM OLD.ends_on AND NEW.ends_on < last_sent THEN
         RAISE EXCEPTION 'a contract ends no earlier than its last sent referral'
             USING ERRCODE = 'check_violation';
     END IF;
@@ -134,7 +164,8 @@ def upgrade() -> None:
     op.execute(BACKFILL)
     op.execute(CONTRACT_GUARD)
     op.execute(customer_guard())
-    for signature in ("desk_place_ledger()", "desk_guard_contract()",
+    for signature in ("desk_place_ledger()", "desk_place_ledger_customer()",
+                      "desk_place_ledger_unsigned()", "desk_guard_contract()",
                       "desk_guard_customer()"):
         op.execute(f"ALTER FUNCTION {signature} OWNER TO {OWNER}")
         op.execute(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC")

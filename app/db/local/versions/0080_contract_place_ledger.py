@@ -13,7 +13,7 @@ from alembic import op
 from app.db.purchased_ddl import create_place_ledger
 
 revision: str = "0080"
-down_revision: str | Sequence[str] | None = "0070"
+down_revision: str | Sequence[str] | None = "0075"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
