@@ -141,6 +141,22 @@ def test_a_quarter_must_have_begun_and_one_going_on_says_so(area):
     assert report.counted_to == date(2027, 4, 15)
 
 
+def test_a_share_not_yet_known_for_every_month_leaves_the_quarter_empty(area):
+    """On 10.3.2027 the three months after October and November have passed, after
+    December not: the quarter's share would be October and November's only, so it is
+    left empty rather than read as the whole quarter's."""
+    area.ctx.now = lambda: datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+    got = figures(area.reports.quarterly(2026, 4))
+    assert got["employed_within.3"] == (1.0, 0.0, None, None)
+
+
+def test_months_not_yet_begun_have_no_figure(area):
+    area.ctx.now = lambda: datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    got = figures(area.reports.quarterly(2026, 4))
+    assert got["visits.total"][0] == 0 and got["visits.total"][2] is None
+    assert got["registered"][2] is None
+
+
 def test_csv_and_xlsx(area):
     report = area.reports.quarterly(2026, 4)
     data = area.reports.export_quarterly(report, "csv", "fi")

@@ -135,6 +135,20 @@ def _total(key: str) -> Callable[[ReportTable], Any]:
     return read
 
 
+def _known_total(key: str) -> Callable[[ReportTable], Any]:
+    """The total of a share over months, only when every month with registrations has
+    its figure known (employed_within's total counts the known months only: a quarter
+    whose last month is not yet known would read as the whole quarter's)."""
+    def read(table: ReportTable) -> Any:
+        if table.total is None:
+            return None
+        registered, share = table.column("registered"), table.column(key)
+        if any(row[share] is None and (row[registered] or 0) > 0 for row in table.rows):
+            return None
+        return table.total[share]
+    return read
+
+
 def _row(label: str, key: str) -> Callable[[ReportTable], Any]:
     """The figure in the row whose first cell is `label` (None when there is none)."""
     def read(table: ReportTable) -> Any:
@@ -163,7 +177,9 @@ def compute(service: ReportService, year: int, quarter: int,
         tables = runs.tables(source)
         if tables is None:
             return
-        values = tuple(read(table) if months_too or n == 3 else None
+        # A month not yet begun has no figure (not a zero).
+        values = tuple(read(table) if (months_too or n == 3)
+                       and (n == 3 or months[n] <= today) else None
                        for n, table in enumerate(tables))
         indicators.append(Indicator(key, section, title, detail, kind, source,
                                     REPORTS[source].title, values))
@@ -206,7 +222,8 @@ def compute(service: ReportService, year: int, quarter: int,
         key = f"within_{months_after}"
         add(f"employed_within.{months_after}", OUTCOMES,
             N_("Employed or studying, of those registered"),
-            runs.title_of("employed_within", key), PERCENT, "employed_within", _total(key))
+            runs.title_of("employed_within", key), PERCENT, "employed_within",
+            _known_total(key))
     add("hundred_days", OUTCOMES, N_("Customers crossing 100 days of unemployment"), None,
         COUNT, "hundred_days", _total("customers"))
     add("feedback.answers", OUTCOMES, N_("Customer feedback"), Label(N_("Answers")), COUNT,
@@ -362,7 +379,8 @@ def to_xlsx(report: QuarterlyReport, lang: str) -> bytes:
     book = Workbook()
     sheet = book.active
     assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
-    sheet.title = f"Q{report.quarter} {report.year}"
+    sheet.title = translate_in(lang, N_("Q{quarter} {year}")).format(
+        quarter=report.quarter, year=report.year)
     for text, font in ((document_title(lang), Font(bold=True, size=13)),
                        (period_text(report, lang), Font(bold=True)),
                        (area_text(report, lang), None), (made_text(report, lang), None)):

@@ -141,9 +141,17 @@ class ReportService:
         """The quarter as CSV, XLSX or PDF in `lang`; audited as every export."""
         from app.services.reports import quarterly
 
-        data = quarterly.render(report, fmt, lang)
+        data = self.render_quarterly(report, fmt, lang)
         self.record_export("quarterly", report.filter, fmt)
         return data
+
+    @staticmethod
+    def render_quarterly(report: QuarterlyReport, fmt: str, lang: str) -> bytes:
+        """The quarter as CSV, XLSX or PDF bytes: no database (the view renders in the
+        io pool and records the export on the database thread)."""
+        from app.services.reports import quarterly
+
+        return quarterly.render(report, fmt, lang)
 
 
 def _check_range(f: ReportFilter) -> None:

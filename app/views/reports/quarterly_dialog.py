@@ -102,7 +102,7 @@ class QuarterlyDialog(QDialog):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = QPushButton(_("&Export…"))
+        self.export_button = QPushButton(_("E&xport…"))
         self.export_button.setObjectName("quarterly_export")
         self.export_button.setAccessibleName(_("Export"))
         self.export_button.setDefault(True)
@@ -149,12 +149,14 @@ class QuarterlyDialog(QDialog):
         lang = i18n.current_language()
         reports = self.services.reports
 
-        def compute() -> QuarterlyReport:
-            return reports.quarterly(year, quarter, point, team)
+        def compute() -> QuarterlyReport:  # the database thread: compute and audit
+            report = reports.quarterly(year, quarter, point, team)
+            reports.record_export("quarterly", report.filter, fmt)
+            return report
 
         def write(report: QuarterlyReport) -> None:
-            def save() -> str:
-                Path(path).write_bytes(reports.export_quarterly(report, fmt, lang))
+            def save() -> str:  # the io pool: no database here
+                Path(path).write_bytes(reports.render_quarterly(report, fmt, lang))
                 return path
 
             QueryOp(self.runner, self, save, success=self._done) \
