@@ -24,7 +24,10 @@ class CustomerBarrier(Synced, Base):
 
     __tablename__ = "customer_barrier"
     __table_args__ = (Index("ix_customer_barrier_customer", "customer_id", "barrier",
-                            unique=True),)
+                            unique=True),
+                      # Local only: the timeliness reports count the barriers from it.
+                      Index("ix_customer_barrier_report", "customer_id", "deleted_at",
+                            info={"local_only": True}))
 
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"))
     barrier: Mapped[str] = mapped_column(String(32))  # rules.groups.Barrier

@@ -25,6 +25,10 @@ class Customer(Synced, Base):
         # municipality of each customer who visited, from this index alone.
         Index("ix_customer_municipality", "id", "home_municipality",
               info={"local_only": True}),
+        # Local only: the timeliness reports read their customers from it alone.
+        Index("ix_customer_report_clock", "id", "deleted_at", "jobseeker_registered_on",
+              "birth_date", "unemployed_since", "first_residence_permit_on", "active",
+              "service_point_id", "coach_id", info={"local_only": True}),
     )
 
     # Short, readable, generated offline from the id (rules.customer_number).
@@ -64,6 +68,10 @@ class Customer(Synced, Base):
 
 class UnemploymentPeriod(Synced, Base):
     __tablename__ = "unemployment_period"
+    # Local only: the activation plans' report reads the subsidy periods from it alone.
+    __table_args__ = (Index("ix_unemployment_period_report", "benefit", "deleted_at",
+                            "customer_id", "starts_on", "ends_on",
+                            info={"local_only": True}),)
 
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)
     starts_on: Mapped[date] = mapped_column(Date)
@@ -95,6 +103,8 @@ class JobSearchPeriod(Synced, Base):
     __tablename__ = "job_search_period"
     __table_args__ = (
         Index("ix_job_search_period_customer", "customer_id", "opened_on"),
+        Index("ix_job_search_period_report", "customer_id", "deleted_at", "opened_on",
+              "closed_on", info={"local_only": True}),  # local only: the timeliness reports
         CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="ordered"),
         CheckConstraint("(closed_on IS NULL) = (exit_reason IS NULL)", name="reasoned"),
     )
@@ -125,7 +135,13 @@ class CaseFacts(Synced, Base):
     Coaches and team leads read and write them; the desk never sees them."""
 
     __tablename__ = "case_facts"
-    __table_args__ = (Index("ix_case_facts_customer", "customer_id", unique=True),)
+    __table_args__ = (
+        Index("ix_case_facts_customer", "customer_id", unique=True),
+        # Local only: the timeliness reports read the case facts from it alone.
+        Index("ix_case_facts_report", "customer_id", "deleted_at", "partial_work_ability",
+              "subsidy_days", "subsidy_days_on", "allowance_exhausted_on",
+              info={"local_only": True}),
+    )
 
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"))
     partial_work_ability: Mapped[bool] = mapped_column(Boolean, default=False)

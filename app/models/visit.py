@@ -123,6 +123,9 @@ class Appointment(Synced, Base):
         CheckConstraint("ends_at > starts_at", name="positive_duration"),
         Index("ix_appointment_report_day", "local_day", "deleted_at", "status",
               "service_point_id", "staff_id", "customer_id", info=lt.LOCAL_INDEX),
+        # Local only: the timeliness reports read the meetings held from it alone.
+        Index("ix_appointment_report_held", "status", "type", "local_day", "customer_id",
+              "deleted_at", info=lt.LOCAL_INDEX),
     )
 
     customer_id: Mapped[str | None] = mapped_column(ForeignKey("customer.id"), index=True)

@@ -73,7 +73,9 @@ def test_a_team_lead_adds_a_provider_and_a_contract_by_keyboard(qtbot, window):
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
     qtbot.waitUntil(lambda: page.detail is not None
                     and page.detail.provider.business_id == "2077474-0", timeout=WAIT)
-    assert [r.name for r in page.providers.rows] == ["Lapin Valmennus Oy"]
+    # The list is searched again after the save, on its own round trip.
+    qtbot.waitUntil(lambda: [r.name for r in page.providers.rows] == ["Lapin Valmennus Oy"],
+                    timeout=WAIT)
     assert "Lapin Valmennus Oy" in page.details.text()
 
     window.activateWindow()

@@ -19,19 +19,25 @@ The facts come in a few queries, never one per customer: the customers in scope
 (narrowed in SQL to those whose steps can fall due in the period: registered or
 registered again in reach of it; for the conversations, with a meeting held in reach;
 for the activation plan, with labour-market subsidy), then one pass over the barriers,
-the periods and the meetings held (rows as their stored text, each day parsed once).
-The clock is asked once per distinct day; the activation count goes period by period
-where that finds the clock's own day (a test checks it against the day-by-day count).
+the periods and the meetings held, each read from a local-only covering index
+(migration 0085) and the meetings by their precomputed Helsinki day
+(`Appointment.local_day`, app.models.local_time), never by converting each start. The
+rows come as the driver's plain tuples with the dates as their stored text, each day
+parsed once. A customer with one job-search period (most) is asked for their steps
+directly, without building a cycle; the clock is asked once per distinct day; the
+activation count goes period by period where that finds the clock's own day (a test
+checks it against the day-by-day count), merging the periods once for every limit.
 A year at the scale-10 demo (46 000 customers; 32 000 interviews and 35 000
 conversations due), `python -m benchmarks.reports --scale 10 --repeats 1` on the 2-core
-development machine while other work ran (bare visit scan 248 ms): interviews 1.4 s,
-conversations 1.7 s, plan reviews 0.14 s, activation plans 2.0 s, integration plans
-0.5 s (before: interviews 4.7 s and conversations 5.9 s; the activation plans counted
-day by day 5.8 s in a quieter moment). About a third is SQL (the rows themselves), the
-rest one pass of Python per customer. Well under 0.5 s needs the clock's facts
-precomputed (the local day on the meetings, or a per-customer summary kept by the
-write path) and a covering index on appointment (status, type, starts_at, customer_id,
-deleted_at), which halves the meetings' pass.
+development machine while other work ran (bare visit scan 241 ms, load 1.8):
+interviews 0.65 s, conversations 0.74 s, plan reviews 0.05 s, activation plans 0.79 s,
+integration plans 0.15 s (before the indexes and the local day, bare scan 249 ms:
+1.4 s, 1.6 s, 0.07 s, 1.5 s and 0.54 s). The SQL is now about 0.28 s of each (the
+rows themselves, from the indexes); the rest is Python per customer: the activation
+plans' count of subsidy days for 24 000 customers, and for the interviews and
+conversations one pass over 35 000-55 000 rows of each table. Well under 0.5 s needs a
+per-customer summary kept by the write path (the clock's facts and the activation day,
+precomputed), not more indexes.
 
 A step is counted in the period its due day falls in, and only when the customer's case
 (the job-search period the step belongs to) was open on that day (a case closed before
@@ -48,9 +54,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, String, and_, func, literal_column, or_, select, type_coerce
+from sqlalchemy import Select, String, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from app.dto.reports import (
@@ -122,9 +129,9 @@ GROUPS: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Step:
-    """One statutory step due: `held_on` None while it has not been held."""
+class Step(NamedTuple):
+    """One statutory step due: `held_on` None while it has not been held (a named tuple:
+    a year's report makes tens of thousands)."""
 
     customer_id: str
     due_on: date
@@ -159,23 +166,29 @@ def _iso_day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _utc(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
 @lru_cache(maxsize=1 << 16)
-def _hour_day(text: str) -> date:
-    """The local day of a stored UTC time from its first 13 characters, "YYYY-MM-DD HH":
-    Helsinki's offset and its changes are whole hours, so the hour decides the day (and
-    a year's meetings fall in a few thousand distinct hours)."""
-    return datetime(int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
-                    tzinfo=UTC).astimezone(HELSINKI).date()
+def _held_day(text: str) -> date:
+    """A meeting's local day (`Appointment.local_day`, precomputed from its UTC start by
+    app.models.local_time) from its stored text, parsed once per distinct day."""
+    return date.fromisoformat(text)
 
 
-def _hour_of(column: Any) -> Any:
-    """A stored UTC time as text to its hour (SQLite keeps "YYYY-MM-DD HH:MM:SS"):
-    parsed once per distinct hour by `_hour_day`, not once per row."""
-    return func.substr(type_coerce(column, String), 1, 13)
+def _runner(s: Session) -> Any:
+    """Run a select and return its rows as the driver's plain tuples (SQLAlchemy's bind
+    processing, without a Row object per row: a year's report reads tens of thousands)."""
+    conn = s.connection()
+
+    def run(stmt: Select) -> list[tuple[Any, ...]]:
+        result = conn.execute(stmt)
+        cursor = getattr(result, "cursor", None)
+        if cursor is None:  # no DBAPI cursor to read (a result already buffered)
+            return [tuple(row) for row in result.all()]
+        try:
+            return list(cursor.fetchall())
+        finally:
+            result.close()
+
+    return run
 
 
 def _in_scope(stmt: Select, f: ReportFilter, where: tuple[Any, ...]) -> Select:
@@ -189,12 +202,6 @@ def _in_scope(stmt: Select, f: ReportFilter, where: tuple[Any, ...]) -> Select:
         stmt = stmt.join(coach, coach.id == Customer.coach_id).where(
             coach.team_id == f.team_id)
     return stmt
-
-
-def _scan(column: Any) -> Any:
-    """`column` without its index (SQLite's unary plus): a year's report reads most of
-    the table, and one pass over it is faster than an index lookup per customer."""
-    return literal_column(f"+{column.table.name}.{column.name}", column.type)
 
 
 @dataclass(slots=True)
@@ -292,7 +299,7 @@ def read_scope(s: Session, f: ReportFilter, *where: Any,
     registered: dict[str, date | None] = {}
     # Core rows with the dates as their stored text, parsed once per distinct day: a
     # year's report reads tens of thousands of rows.
-    run = s.connection().execute
+    run = _runner(s)
     for (cid, born, reg, since, permit, is_active, partial) in run(
         _in_scope(select(Customer.id, _text(Customer.birth_date),
                          _text(Customer.jobseeker_registered_on),
@@ -301,7 +308,7 @@ def read_scope(s: Session, f: ReportFilter, *where: Any,
                          Customer.active, CaseFacts.partial_work_ability)
                   .outerjoin(CaseFacts, and_(CaseFacts.customer_id == Customer.id,
                                              CaseFacts.deleted_at.is_(None))), f, where)
-    ).all():
+    ):
         day = _iso_day(reg)
         facts[cid] = Facts(cid, "", None, _iso_day(born), day, _iso_day(since),
                            _iso_day(permit), partial_work_ability=bool(partial))
@@ -321,9 +328,8 @@ def read_scope(s: Session, f: ReportFilter, *where: Any,
             select(CustomerBarrier.customer_id, func.count())
             .where(CustomerBarrier.deleted_at.is_(None),
                    *of_scope(CustomerBarrier.customer_id))
-            .group_by(CustomerBarrier.customer_id if few
-                      else _scan(CustomerBarrier.customer_id))
-        ).all():
+            .group_by(CustomerBarrier.customer_id)
+        ):
             if cid in facts:
                 facts[cid].barriers = count
     held: dict[str, list[tuple[AppointmentType, date]]] = defaultdict(list)
@@ -335,9 +341,9 @@ def read_scope(s: Session, f: ReportFilter, *where: Any,
         select(JobSearchPeriod.customer_id, _text(JobSearchPeriod.opened_on),
                _text(JobSearchPeriod.closed_on))
         .where(JobSearchPeriod.deleted_at.is_(None), *of_scope(JobSearchPeriod.customer_id))
-    ).all():
+    ):
         if cid in facts:
-            periods[cid].append((date.fromisoformat(opened), _iso_day(closed)))
+            periods[cid].append((_held_day(opened), _iso_day(closed)))
     for dated in periods.values():
         dated.sort()
     # Customers with more than one period are read whole (each period has its clock).
@@ -346,46 +352,48 @@ def read_scope(s: Session, f: ReportFilter, *where: Any,
             *of_scope(Appointment.customer_id))
     kinds_text = tuple(k.value for k in kinds)
     kind = _text(Appointment.type)
+    day = _text(Appointment.local_day)  # the local day, precomputed (app.models.local_time)
     rows: Iterable[tuple[Any, ...]]
     if not kinds:
         rows = ()
     elif held_from is None:
-        rows = run(select(Appointment.customer_id, kind,
-                                _hour_of(Appointment.starts_at))
-                         .where(*done, Appointment.type.in_(kinds_text))).all()
+        rows = run(select(Appointment.customer_id, kind, day)
+                   .where(*done, Appointment.type.in_(kinds_text)))
     else:
         # The meetings from `held_from`, and each customer's first initial interview and
         # first initial interview or job-search conversation held before it (enough for
         # where the clock starts), grouped in SQL.
-        bound = _utc(held_from) - timedelta(days=1)
-        recent = run(select(Appointment.customer_id, kind,
-                                  _hour_of(Appointment.starts_at))
-                           .where(*done, Appointment.type.in_(kinds_text),
-                                  Appointment.starts_at >= bound)).all()
+        bound = held_from - timedelta(days=1)
+        recent = run(select(Appointment.customer_id, kind, day)
+                     .where(*done, Appointment.type.in_(kinds_text),
+                            Appointment.local_day >= bound))
         earlier = run(
-            select(Appointment.customer_id, kind,
-                   func.min(_hour_of(Appointment.starts_at)))
+            select(Appointment.customer_id, kind, func.min(day))
             .where(*done, Appointment.type.in_([k.value for k in RESTARTS_CLOCK]),
-                   Appointment.starts_at < bound)
-            .group_by(Appointment.customer_id, kind)).all()
+                   Appointment.local_day < bound)
+            .group_by(Appointment.customer_id, kind))
         rows = [*earlier, *recent]
         if several:
             rows = [r for r in rows if r[0] not in several]
-            rows += run(select(Appointment.customer_id, kind,
-                                     _hour_of(Appointment.starts_at))
-                              .where(Appointment.status == AppointmentStatus.DONE,
-                                     Appointment.deleted_at.is_(None),
-                                     Appointment.customer_id.in_(several),
-                                     Appointment.type.in_(kinds_text))).all()
-    for cid, code, hour in rows:
+            rows += run(select(Appointment.customer_id, kind, day)
+                        .where(Appointment.status == AppointmentStatus.DONE,
+                               Appointment.deleted_at.is_(None),
+                               Appointment.customer_id.in_(several),
+                               Appointment.type.in_(kinds_text)))
+    for cid, code, text in rows:
         if cid in facts:
-            held[cid].append((KINDS[code], _hour_day(hour)))
+            held[cid].append((KINDS[code], _held_day(text)))
+    by_day = itemgetter(1)
     for meetings in held.values():
-        meetings.sort(key=lambda m: m[1])
+        if len(meetings) > 1:
+            meetings.sort(key=by_day)
     for cid, fact in facts.items():
         # As gather: the current period's registration day, its first initial interview
         # held, and its first and latest initial interview or job-search conversation.
-        fact.registered_on, since = opening(fact.registered_on, periods.get(cid, ()))
+        if cid in several:
+            fact.registered_on, since = opening(fact.registered_on, periods[cid])
+        else:  # one period or none: `opening` keeps the registration day, no bound
+            since = None
         if cid in held:
             (fact.interview_on, fact.first_conversation_on,
              fact.last_conversation_on) = held_facts(held[cid], since)
@@ -509,32 +517,32 @@ def subsidy_spells(s: Session, scope: Scope) -> dict[str, list[clock.SubsidySpel
     """The customers' periods of labour-market subsidy, as `statutory_clock_facts.
     subsidy_spells` reads one customer's for the clock."""
     spells: dict[str, list[clock.SubsidySpell]] = defaultdict(list)
-    for cid, start, end in s.execute(
-        select(UnemploymentPeriod.customer_id, UnemploymentPeriod.starts_on,
-               UnemploymentPeriod.ends_on)
+    for cid, start, end in _runner(s)(
+        select(UnemploymentPeriod.customer_id, _text(UnemploymentPeriod.starts_on),
+               _text(UnemploymentPeriod.ends_on))
         .where(*scope.only(UnemploymentPeriod.customer_id),
                UnemploymentPeriod.deleted_at.is_(None),
                UnemploymentPeriod.benefit == BenefitType.LABOUR_MARKET_SUBSIDY)
     ):
         if cid in scope.facts:
-            spells[cid].append(clock.SubsidySpell(start, end))
+            spells[cid].append(clock.SubsidySpell(_held_day(start), _iso_day(end)))
     return spells
 
 
 def read_subsidy_facts(s: Session, scope: Scope) -> None:
     """Kela's subsidy count and the end of the allowance period from the case facts (the
     clock reads them for a role with case.facts: the reports are for team leads)."""
-    for cid, days, days_on, exhausted in s.execute(
-        select(CaseFacts.customer_id, CaseFacts.subsidy_days, CaseFacts.subsidy_days_on,
-               CaseFacts.allowance_exhausted_on)
+    for cid, days, days_on, exhausted in _runner(s)(
+        select(CaseFacts.customer_id, CaseFacts.subsidy_days, _text(CaseFacts.subsidy_days_on),
+               _text(CaseFacts.allowance_exhausted_on))
         .where(*scope.only(CaseFacts.customer_id), CaseFacts.deleted_at.is_(None))
     ):
         f = scope.facts.get(cid)
         if f is None:
             continue
-        f.allowance_exhausted_on = exhausted
+        f.allowance_exhausted_on = _iso_day(exhausted)
         if days is not None and days_on is not None:
-            f.subsidy_days, f.subsidy_days_on = days, days_on
+            f.subsidy_days, f.subsidy_days_on = days, _iso_day(days_on)
 
 
 def nth_subsidy_day(spells: Iterable[clock.SubsidySpell], n: int, horizon: date,
@@ -543,6 +551,14 @@ def nth_subsidy_day(spells: Iterable[clock.SubsidySpell], n: int, horizon: date,
     """The `n`-th benefit day (Monday to Friday) of the subsidy periods up to `horizon`
     (and of Kela's counted run `known`, whole), counting only days after `after`: the
     days `rules.clock` counts, found by counting whole periods rather than day by day."""
+    return _nth_of(_merged_runs(spells, horizon, after, known), n)
+
+
+def _merged_runs(spells: Iterable[clock.SubsidySpell], horizon: date,
+                 after: date | None = None, known: clock.SubsidySpell | None = None
+                 ) -> list[list[date]]:
+    """The subsidy periods (and Kela's run `known`) merged into runs of days, as
+    `nth_subsidy_day` counts them (merged once, counted for several `n`)."""
     merged: list[list[date]] = []
     runs = [(sp, False) for sp in spells] + ([(known, True)] if known else [])
     for spell, whole in sorted(runs, key=lambda run: run[0].starts_on):
@@ -556,6 +572,11 @@ def nth_subsidy_day(spells: Iterable[clock.SubsidySpell], n: int, horizon: date,
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
+    return merged
+
+
+def _nth_of(merged: list[list[date]], n: int) -> date | None:
+    """The `n`-th benefit day of the merged runs (`_merged_runs`)."""
     left = n
     for start, end in merged:
         count = clock.benefit_days_from(start, end)
@@ -593,21 +614,21 @@ def activation_day(f: Facts, spells: list[clock.SubsidySpell], today: date,
                 while start.weekday() > 4:
                     start -= timedelta(days=1)
             known = clock.SubsidySpell(start, end)
-    young = rule_for("activation_days_young", today).value
-    first = nth_subsidy_day(spells, 1, horizon, known=known)
-    reached = nth_subsidy_day(spells, young, horizon, known=known)
+    young = _rule("activation_days_young", today)
+    merged = _merged_runs(spells, horizon, known=known)
+    first = _nth_of(merged, 1)
+    reached = _nth_of(merged, young)
     if first is None or reached is None:
         return None
-    if age_on(f.born, reached) >= rule_for("activation_age_limit", today).value:
-        candidates = [nth_subsidy_day(spells, rule_for("activation_days_adult", today).value,
-                                      horizon, known=known)]
+    if age_on(f.born, reached) >= _rule("activation_age_limit", today):
+        candidates = [_nth_of(merged, _rule("activation_days_adult", today))]
         if f.allowance_exhausted_on is not None:
             candidates.append(nth_subsidy_day(
-                spells, rule_for("activation_days_after_allowance", today).value, horizon,
+                spells, _rule("activation_days_after_allowance", today), horizon,
                 after=f.allowance_exhausted_on, known=known))
         found = [d for d in candidates if d is not None]
         return min(found) if found else None
-    window = rule_for("activation_window_young", today).value
+    window = _rule("activation_window_young", today)
     if first > add_months(reached, -window):
         return reached
     return True
@@ -662,9 +683,15 @@ def _rule(key: str, day: date) -> int:
     return rule_for(key, day).value
 
 
+@lru_cache(maxsize=1 << 16)
+def _months_after(day: date, months: int) -> date:
+    """`add_months`, once per distinct day (a year's customers share a few thousand)."""
+    return add_months(day, months)
+
+
 def _integration(permit: date, day: date) -> bool:
     """rules.groups.in_integration, with the rule looked up once per day."""
-    return permit <= day and add_months(permit, 12 * _rule("integration_years", day)) > day
+    return permit <= day and _months_after(permit, 12 * _rule("integration_years", day)) > day
 
 
 def groups_on(f: Facts, day: date) -> list[str]:
@@ -677,7 +704,7 @@ def groups_on(f: Facts, day: date) -> list[str]:
             found.append("young")
         if age >= OLDER_AGE:
             found.append("older")
-    if f.unemployed_since is not None and add_months(
+    if f.unemployed_since is not None and _months_after(
             f.unemployed_since, _rule("long_term_months", day)) <= day:
         found.append("long_term")
     if f.partial_work_ability:
@@ -695,6 +722,17 @@ COLUMNS = ("group", "due", "held_on_time", "late", "not_yet_held", "pending",
 COUNTED = ("due", "held_on_time", "late", "not_yet_held", "pending")
 
 
+def outcome(step: Step, today: date) -> tuple[str, int | None]:
+    """The column a step counts in, and its days late (None: not late)."""
+    if step.held_on is not None and step.held_on <= step.due_on:
+        return "held_on_time", None
+    if step.held_on is not None:
+        return "late", (step.held_on - step.due_on).days
+    if step.due_on < today:
+        return "not_yet_held", (today - step.due_on).days
+    return "pending", None
+
+
 @dataclass
 class Tally:
     due: int = 0
@@ -709,23 +747,23 @@ class Tally:
         default_factory=lambda: {key: [] for key in COUNTED})
 
     def add(self, step: Step, today: date) -> None:
+        self.record(step.customer_id, *outcome(step, today))
+
+    def record(self, customer_id: str, key: str, days_late: int | None) -> None:
+        """One step of `customer_id` with its `outcome`."""
         self.due += 1
-        self.members["due"].append(step.customer_id)
-        if step.held_on is not None and step.held_on <= step.due_on:
+        self.members["due"].append(customer_id)
+        if key == "held_on_time":
             self.on_time += 1
-            key = "held_on_time"
-        elif step.held_on is not None:
+        elif key == "late":
             self.late += 1
-            self.days_late.append((step.held_on - step.due_on).days)
-            key = "late"
-        elif step.due_on < today:
+        elif key == "not_yet_held":
             self.missing += 1
-            self.days_late.append((today - step.due_on).days)
-            key = "not_yet_held"
         else:
             self.pending += 1
-            key = "pending"
-        self.members[key].append(step.customer_id)
+        if days_late is not None:
+            self.days_late.append(days_late)
+        self.members[key].append(customer_id)
 
     def row(self, label: str) -> tuple[Any, ...]:
         decided = self.on_time + self.late + self.missing
@@ -737,8 +775,9 @@ class Tally:
 def tally(steps: list[tuple[Facts, Step]], today: date) -> dict[str, Tally]:
     tallies = {key: Tally() for key, _label in GROUPS}
     for facts, step in steps:
-        for key in groups_on(facts, step.due_on):
-            tallies[key].add(step, today)
+        key, days_late = outcome(step, today)  # once per step, not once per group
+        for group in groups_on(facts, step.due_on):
+            tallies[group].record(step.customer_id, key, days_late)
     return tallies
 
 
@@ -795,9 +834,35 @@ def interview_steps(s: Session, f: ReportFilter) -> list[tuple[Facts, Step]]:
     """The initial interviews due in the period, counted (the targets use them too)."""
     scope = read_scope(s, f, _registered_in(f, f.date_from - INTERVIEW_REACH),
                        kinds=RESTARTS_CLOCK)
-    steps = ((cycle, step) for cid in scope.facts for cycle in scope.cycles(cid)
-             if (step := interview_step(cycle.facts)) is not None)
-    return _counted_cycles(f, scope, steps)
+    first, last = f.date_from, f.date_to
+    counted: list[tuple[Facts, Step]] = []
+    for cid, facts in scope.facts.items():
+        periods = scope.periods.get(cid)
+        if periods is not None and len(periods) > 1:
+            counted += _counted_cycles(f, scope, (
+                (cycle, step) for cycle in scope.cycles(cid)
+                if (step := interview_step(cycle.facts)) is not None))
+            continue
+        # One period or none (most customers): `cycles` gives the customer's own facts,
+        # so the step is asked of them directly, and only when due in the period.
+        if facts.registered_on is None:
+            continue
+        due_on = interview_due(facts.registered_on)
+        if not first <= due_on <= last:
+            continue
+        if not _open_single(scope, cid, periods, due_on):
+            continue
+        counted.append((facts, Step(cid, due_on, interview_on(facts))))
+    return counted
+
+
+def _open_single(scope: Scope, cid: str, periods: list[tuple[date, date | None]] | None,
+                 day: date) -> bool:
+    """`Scope.open_in` of the one cycle of a customer with one stored period or none."""
+    if not periods:
+        return scope.active.get(cid, False)
+    opened, closed = periods[0]
+    return opened <= day and (closed is None or closed >= day)
 
 
 def initial_interviews_on_time(s: Session, f: ReportFilter, inputs: ReportInputs
@@ -818,22 +883,35 @@ def job_search_conversations_on_time(s: Session, f: ReportFilter, inputs: Report
               .where(Appointment.status == AppointmentStatus.DONE,
                      Appointment.deleted_at.is_(None),
                      Appointment.type.in_([k.value for k in RESTARTS_CLOCK]),
-                     Appointment.starts_at >= _utc(first),
-                     Appointment.starts_at < _utc(last) + timedelta(days=1)))
+                     Appointment.local_day >= first - timedelta(days=1),
+                     Appointment.local_day <= last + timedelta(days=1)))
     # Every step is due three months after a meeting held (the interview, or the
     # conversation before it): only customers with one such meeting in reach.
     scope = read_scope(s, f, Customer.jobseeker_registered_on <= f.date_to,
                        Customer.id.in_(recent), kinds=RESTARTS_CLOCK, held_from=first)
-    steps = ((cycle, step) for cid in scope.facts for cycle in scope.cycles(cid)
-             for step in conversation_steps(
-                 cycle.facts, [d for k, d in cycle.held if k in RESTARTS_CLOCK], f.date_to))
+    counted: list[tuple[Facts, Step]] = []
+    for cid, facts in scope.facts.items():
+        periods = scope.periods.get(cid)
+        if periods is not None and len(periods) > 1:
+            counted += _counted_cycles(f, scope, (
+                (cycle, step) for cycle in scope.cycles(cid)
+                for step in conversation_steps(
+                    cycle.facts, [d for k, d in cycle.held if k in RESTARTS_CLOCK],
+                    f.date_to)))
+            continue
+        # One period or none (most customers): the one cycle is the customer's own facts
+        # and meetings (`cycles`), asked directly.
+        held = [d for k, d in scope.held.get(cid, ()) if k in RESTARTS_CLOCK]
+        for step in conversation_steps(facts, held, f.date_to):
+            if step.due_on >= f.date_from and _open_single(scope, cid, periods, step.due_on):
+                counted.append((facts, step))
     return _table(
         "job_search_conversations_on_time", N_("Job-search conversations on time"),
         N_("Job-search conversations falling due in the period: three months after the "
            "initial interview or the previous job-search conversation held, for cases "
            "open on that day. Held on time: the next one held by the due day. Days late: "
            "calendar days from the due day to the conversation, or to today."),
-        _counted_cycles(f, scope, steps), inputs.today)
+        counted, inputs.today)
 
 
 def plan_reviews_on_time(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
