@@ -36,6 +36,21 @@ def qapp(qapp):
 
 
 @pytest.fixture(autouse=True)
+def delete_the_last_tests_widgets():
+    """pytest-qt closes a test's widgets and deletes them later: left alone, a main window
+    of an earlier test is destroyed inside some later test's wait, in the middle of what
+    that test is doing, and every window still waiting for deletion takes part in the
+    application-wide font and style changes (the text scale of a sign-in). Deleted here,
+    before the test starts, at a quiet moment."""
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def collect_between_tests():
     """Once the GUI tests have switched automatic collection off, tests without an event
     loop (no collector timer) still collect between tests, on this thread."""

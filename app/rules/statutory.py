@@ -104,7 +104,10 @@ GROUP_RULES: tuple[StatutoryRule, ...] = (
     # Long-term unemployed: unemployed for 12 months or more without a break.
     StatutoryRule("long_term_months", date(2000, 1, 1), 12, "months",
                   "Tilastokeskus, käsitteet: pitkäaikaistyötön (yli 12 kk)"),
-    # The integration plan applies in the first three years after the first residence permit.
+    # The integration plan applies in the first three years after the first residence permit
+    # (so under the earlier acts too: a report reaching back before 2025 needs the rule).
+    StatutoryRule("integration_years", date(2000, 1, 1), 3, "years",
+                  "Laki kotoutumisen edistämisestä 1386/2010 (ja 493/1999; § unverified)"),
     StatutoryRule("integration_years", date(2025, 1, 1), 3, "years",
                   "Laki kotoutumisen edistämisestä 681/2023 (§ unverified)"),
 )
