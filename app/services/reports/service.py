@@ -139,7 +139,6 @@ class ReportService:
 
     def export_quarterly(self, report: QuarterlyReport, fmt: str, lang: str) -> bytes:
         """The quarter as CSV, XLSX or PDF in `lang`; audited as every export."""
-        from app.services.reports import quarterly
 
         data = self.render_quarterly(report, fmt, lang)
         self.record_export("quarterly", report.filter, fmt)
