@@ -320,6 +320,14 @@ def plan_append(entry: OutboxEntry, table: Any, fields: dict[str, Any]) -> Plann
     return Planned(table, entry.row_id, "insert", values, {"outcome": "applied"}, values)
 
 
+# Rows whose removal is a state that comes and goes: a barrier has one row per customer
+# and kind (a derived id), ticked off and on again by any desk; ticked on again on a desk
+# after another desk ticked it off, it merges like any change. An erased customer's
+# barrier still never comes back: the centre's scrub trigger (desk_scrub_customer_barrier)
+# removes it again as it is written.
+REVIVED = frozenset({"customer_barrier"})
+
+
 def plan_merge(entry: OutboxEntry, table: Any, fields: dict[str, Any],
                base_values: dict[str, Any], node: str, row: Any) -> Planned:
     """The merge of one entry into the central row `row` (None: there is none)."""
@@ -330,7 +338,8 @@ def plan_merge(entry: OutboxEntry, table: Any, fields: dict[str, Any],
         values.update(id=entry.row_id, hlc=entry.hlc)
         return Planned(table, entry.row_id, "insert", values, {"outcome": "applied"}, values)
     if entry.table_name in erasure_rules.GUARDED and row["deleted_at"] is not None and (
-            entry.table_name != "customer" or row["erased_at"] is not None):
+            entry.table_name != "customer" or row["erased_at"] is not None) \
+            and entry.table_name not in REVIVED:
         # An erased customer's data (or a removed row of it) never comes back.
         raise Rejected("the row was removed centrally (erased or deleted)")
     if entry.table_name == "customer" and fields.get("erased_at"):
