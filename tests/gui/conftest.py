@@ -1,9 +1,22 @@
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from app.views.application import build_main_window
 from app.views.main_window import ROW
 from tests.factories import add_people
+
+# pytest-qt waits 5 s by default; under the CI's load (four full runs on two shared
+# cores) a search or a save sometimes takes longer. A wait ends as soon as its condition
+# holds, so a longer limit costs nothing when all is well.
+_wait_until = QtBot.waitUntil
+
+
+def _patient_wait_until(self, callback, *, timeout=15000):  # type: ignore[no-untyped-def]
+    return _wait_until(self, callback, timeout=timeout)
+
+
+QtBot.waitUntil = _patient_wait_until  # type: ignore[method-assign]
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def test_every_page_is_named_and_keyboard_reachable(qtbot, window):
     check_page(qtbot, window.shell, "customer card")
     customers.edit_customer(first)
     qtbot.waitUntil(lambda: customers.dialog is not None
-                    and customers.dialog.isVisible(), timeout=5000)
+                    and customers.dialog.isVisible(), timeout=15000)
     check_page(qtbot, customers.dialog, "customer dialog")
 
 
@@ -80,7 +80,7 @@ def test_queue_sync_and_their_dialogs_are_named_and_reachable(qtbot, window):
     qtbot.waitUntil(lambda: window.page("queue").snapshot is not None, timeout=10000)
     window.services.queue.register_walk_in(None, "information")
     window.page("queue").refresh()
-    qtbot.waitUntil(lambda: window.page("queue").waiting_model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: window.page("queue").waiting_model.rowCount() == 1, timeout=15000)
     window.page("queue").waiting_table.selectRow(0)
     check_page(qtbot, window.shell, "queue")
     areas = [a.value for a in ServiceArea]

@@ -44,10 +44,10 @@ def test_a_tick_saves_itself_and_says_so(qtbot, window, card):
     assert panel.save_state.text() == _("Unsaved changes…")
     assert controller.has_unsaved_changes()
     # Nothing else is pressed: the draft-like autosave stores it.
-    qtbot.waitUntil(lambda: stored(window, ids[0]) == {"debt"}, timeout=5000)
-    qtbot.waitUntil(lambda: not controller.has_unsaved_changes(), timeout=5000)
+    qtbot.waitUntil(lambda: stored(window, ids[0]) == {"debt"}, timeout=15000)
+    qtbot.waitUntil(lambda: not controller.has_unsaved_changes(), timeout=15000)
     qtbot.waitUntil(lambda: panel.save_state.text().startswith(
-        _("All changes saved {time}").split("{")[0]), timeout=5000)
+        _("All changes saved {time}").split("{")[0]), timeout=15000)
     assert panel.checks["debt"].isChecked()
 
 
@@ -67,9 +67,9 @@ def test_leaving_the_card_saves_what_was_ticked(qtbot, window, card):
     panel = customers.card_view.coaching
     panel.checks["skills"].click()
     customers.open_customer(ids[1])  # straight to the next customer
-    qtbot.waitUntil(lambda: stored(window, ids[0]) == {"skills"}, timeout=5000)
+    qtbot.waitUntil(lambda: stored(window, ids[0]) == {"skills"}, timeout=15000)
     qtbot.waitUntil(lambda: customers.card_view.card.id == ids[1]
-                    and customers.coaching.stored is not None, timeout=5000)
+                    and customers.coaching.stored is not None, timeout=15000)
     assert not panel.checks["skills"].isChecked()  # the next customer's own barriers
 
 
@@ -85,17 +85,17 @@ def test_a_refused_save_keeps_the_ticks_and_says_why(qtbot, window, card, monkey
     panel.checks["debt"].click()
     panel.checks["age"].click()
     controller.save_barriers()
-    qtbot.waitUntil(lambda: panel.save_state.text().startswith("⚠"), timeout=5000)
+    qtbot.waitUntil(lambda: panel.save_state.text().startswith("⚠"), timeout=15000)
     assert panel.save_state.property("status") == "warn"
     assert panel.checked() == {"debt", "age"}
     assert stored(window, ids[0]) == set()
     # A refresh (another write to the barriers or the coach) does not undo the ticks.
     controller.load(ids[0])
     qtbot.waitUntil(lambda: controller.in_flight == 0 and not window.runner.busy,
-                    timeout=5000)
+                    timeout=15000)
     qtbot.wait(50)
     assert panel.checked() == {"debt", "age"}
     # Once the service takes it again, saving now stores what was ticked.
     monkeypatch.setattr(window.services.coaching, "set_barriers", real)
     controller.save_barriers()
-    qtbot.waitUntil(lambda: stored(window, ids[0]) == {"debt", "age"}, timeout=5000)
+    qtbot.waitUntil(lambda: stored(window, ids[0]) == {"debt", "age"}, timeout=15000)

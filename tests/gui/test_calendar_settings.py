@@ -68,7 +68,7 @@ def test_a_coach_changes_their_own_hours(qtbot, window, coach_calendar):
         customer, "staff-coach", "plan_review", "phone",
         datetime(2026, 12, 4, 9, tzinfo=HELSINKI), 45))
     shortcut(qtbot, window, Qt.Key.Key_H)
-    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=15000)
     dialog = page.dialog
     assert dialog.objectName() == "working_hours_dialog" and dialog.editable
     assert "Pekka Ylitalo" in dialog.windowTitle()
@@ -86,14 +86,14 @@ def test_a_coach_changes_their_own_hours(qtbot, window, coach_calendar):
     assert not friday.works.isChecked() and not friday.start.isEnabled()
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tuesday.error.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: tuesday.error.isVisible(), timeout=15000)
     assert _("The day must end after it starts.") in tuesday.error.text()
     assert not monday.error.isVisible() and dialog.isVisible()
     assert monday.end.time() == QTime(15, 0) and not friday.works.isChecked()  # kept
 
     tuesday.end.setTime(QTime(16, 0))
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
     assert "Pekka Ylitalo" in page.message.text() and "⚠ 1 " in page.message.text()
     saved = window.services.calendar_settings.working_hours("staff-coach", date(2026, 11, 30))
     assert saved.days[0].end == 15 * 60 and saved.days[4].start is None
@@ -102,14 +102,14 @@ def test_a_coach_changes_their_own_hours(qtbot, window, coach_calendar):
     page.grid.setFocus()
     qtbot.keyClick(page.grid, Qt.Key.Key_PageDown)
     qtbot.waitUntil(lambda: page.data is not None and page.data.first == date(2026, 11, 30),
-                    timeout=5000)
+                    timeout=15000)
     friday_day = next(d for d in page.data.worker_days if d.day == date(2026, 12, 4))
     assert friday_day.periods == () and friday_day.closed_reason
 
     # Opened again, the dialog shows the saved change, from its day on.
     page.dialog = None
     shortcut(qtbot, window, Qt.Key.Key_H)
-    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=15000)
     again = page.dialog
     assert again.valid_from.date() == QDate(2026, 11, 30)
     assert again.days[0].end.time() == QTime(15, 0) and not again.days[4].works.isChecked()
@@ -120,9 +120,9 @@ def test_a_lead_opens_a_holiday_and_gives_a_day_off(qtbot, window, lead_calendar
     page = lead_calendar
     services = window.services
     shortcut(qtbot, window, Qt.Key.Key_E)
-    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=15000)
     dialog = page.dialog
-    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=15000)
     assert any(e.day == date(2026, 12, 24) and e.holiday == "Jouluaatto"
                for e in dialog.model.rows)
     assert dialog.add_box.isEnabled()
@@ -133,7 +133,7 @@ def test_a_lead_opens_a_holiday_and_gives_a_day_off(qtbot, window, lead_calendar
     # An ordinary Wednesday cannot be "opened": the message is next to the day.
     dialog.day.setDate(QDate(2026, 12, 2))
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.errors["day"].isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.errors["day"].isVisible(), timeout=15000)
 
     # Epiphany 2027 opened at the service point: the list moves to 2027, a slot appears.
     epiphany = date(2027, 1, 6)
@@ -143,7 +143,7 @@ def test_a_lead_opens_a_holiday_and_gives_a_day_off(qtbot, window, lead_calendar
     assert dialog.open_button.text().replace("&", "").endswith("Rovaniemi – Osaamo")
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.year.value() == 2027 and any(
-        e.override for e in dialog.model.rows), timeout=5000)
+        e.override for e in dialog.model.rows), timeout=15000)
     assert not dialog.errors["day"].isVisible()
     opened = next(e for e in dialog.model.rows if e.override)
     assert opened.day == epiphany and opened.holiday == "Loppiainen"
@@ -157,11 +157,11 @@ def test_a_lead_opens_a_holiday_and_gives_a_day_off(qtbot, window, lead_calendar
     qtbot.mouseClick(dialog.day_off_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.year.value() == 2026 and dialog.selected() is not None
                     and dialog.selected().override is not None
-                    and dialog.selected().override.kind == "day_off", timeout=5000)
+                    and dialog.selected().override.kind == "day_off", timeout=15000)
     assert first_slot(services, "staff-coach", date(2026, 12, 2)).date() == date(2026, 12, 3)
     assert dialog.remove.isEnabled()
     qtbot.mouseClick(dialog.remove, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not any(e.override for e in dialog.model.rows), timeout=5000)
+    qtbot.waitUntil(lambda: not any(e.override for e in dialog.model.rows), timeout=15000)
     assert first_slot(services, "staff-coach", date(2026, 12, 2)).date() == date(2026, 12, 2)
     dialog.reject()
 
@@ -169,9 +169,9 @@ def test_a_lead_opens_a_holiday_and_gives_a_day_off(qtbot, window, lead_calendar
 def test_a_coach_sees_the_exceptions_but_cannot_change_them(qtbot, window, coach_calendar):
     page = coach_calendar
     page.buttons["exceptions"].click()
-    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=15000)
     dialog = page.dialog
-    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=15000)
     assert not dialog.add_box.isEnabled() and not dialog.remove.isEnabled()
     dialog.reject()
 
@@ -184,7 +184,7 @@ def test_the_calendars_context_menu_opens_the_settings(qtbot, window, coach_cale
     action = next(a for a in menu.actions() if a.objectName().endswith("working_hours"))
     assert action.isEnabled()
     action.trigger()
-    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=15000)
     assert page.dialog.objectName() == "working_hours_dialog"
     page.dialog.reject()
     menu.deleteLater()

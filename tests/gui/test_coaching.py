@@ -55,9 +55,9 @@ def test_today_opens_the_card_where_barriers_and_the_coach_change(qtbot, window)
     qtbot.keyClick(today.table, Qt.Key.Key_Return)
     customers, card = window.page("customers"), window.page("customers").card_view
     qtbot.waitUntil(lambda: customers.currentWidget() is card and card.card is not None
-                    and card.card.id == first.customer_id, timeout=5000)
+                    and card.card.id == first.customer_id, timeout=15000)
     panel = card.coaching
-    qtbot.waitUntil(lambda: panel.clock is not None, timeout=5000)
+    qtbot.waitUntil(lambda: panel.clock is not None, timeout=15000)
     lines = [w for w in panel.findChildren(QLabel) if w.toolTip().startswith("Lähde")
              or "380/2023" in w.toolTip()]
     assert lines, "each deadline names its source in the tooltip"
@@ -66,7 +66,7 @@ def test_today_opens_the_card_where_barriers_and_the_coach_change(qtbot, window)
         panel.checks[code].setChecked(True)
     qtbot.mouseClick(panel.save_barriers, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.clock is not None and len(panel.clock.barriers) == 3,
-                    timeout=5000)
+                    timeout=15000)
     assert "[" in panel.groups.text() and "many_barriers" in panel.clock.groups
     with window.services.ctx.session_factory() as s:
         assert len(s.scalars(select(CustomerBarrier)).all()) == 3
@@ -74,18 +74,18 @@ def test_today_opens_the_card_where_barriers_and_the_coach_change(qtbot, window)
     qtbot.mouseClick(panel.change_coach, Qt.MouseButton.LeftButton)
     controller = customers.coaching
     qtbot.waitUntil(lambda: controller.dialog is not None and controller.dialog.isVisible(),
-                    timeout=5000)
+                    timeout=15000)
     dialog = controller.dialog
     dialog.coach.setCurrentIndex(dialog.coach.findData("staff-coach2"))
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=15000)
     assert dialog.isVisible()
     qtbot.keyClicks(dialog.reason, "Toimialan vaihto")
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
-    qtbot.waitUntil(lambda: card.card.coach_name == "Kaisa Toinen", timeout=5000)
-    qtbot.waitUntil(lambda: "Toimialan vaihto" in panel.history.text(), timeout=5000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
+    qtbot.waitUntil(lambda: card.card.coach_name == "Kaisa Toinen", timeout=15000)
+    qtbot.waitUntil(lambda: "Toimialan vaihto" in panel.history.text(), timeout=15000)
 
 
 def test_caseloads_warn_filter_and_balance(qtbot, window):
@@ -98,26 +98,26 @@ def test_caseloads_warn_filter_and_balance(qtbot, window):
     sign_in_as(qtbot, window, "lead")
     window.nav.setCurrentRow(ROW["caseload"])
     page = window.page("caseload")
-    qtbot.waitUntil(lambda: page.coaches.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: page.coaches.rowCount() == 2, timeout=15000)
     rows = {r.full_name: r for r in page.coaches.rows}
     assert rows["Pekka Ylitalo"].active == 5 and rows["Pekka Ylitalo"].over
     assert "⚠" in page.summary.text()
     assert [(m.from_name, m.to_name, m.count) for m in page.moves.rows] == [
         ("Pekka Ylitalo", "Kaisa Toinen", 2)]
     page.coach_table.selectRow([r.full_name for r in page.coaches.rows].index("Pekka Ylitalo"))
-    qtbot.waitUntil(lambda: page.customers.rowCount() == 5, timeout=5000)
+    qtbot.waitUntil(lambda: page.customers.rowCount() == 5, timeout=15000)
     page.many_only.setChecked(True)
-    qtbot.waitUntil(lambda: page.customers.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.customers.rowCount() == 1, timeout=15000)
     assert page.customers.rows[0].id == first
     check_page(qtbot, window.shell, "caseloads")
     page.move_table.selectRow(0)
     qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=15000)
     qtbot.mouseClick(page.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
                      Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not page.moves.rows and page.data is not None
                     and {r.full_name: r.active for r in page.data.coaches}
-                    == {"Pekka Ylitalo": 3, "Kaisa Toinen": 2}, timeout=5000)
+                    == {"Pekka Ylitalo": 3, "Kaisa Toinen": 2}, timeout=15000)
 
 
 def test_import_dialog_previews_problems_then_imports(qtbot, window, tmp_path):
@@ -132,18 +132,18 @@ def test_import_dialog_previews_problems_then_imports(qtbot, window, tmp_path):
     qtbot.waitUntil(dialog.isVisible)
     dialog.path.setText(str(csv))
     qtbot.mouseClick(dialog.check, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=15000)
     cells = [dialog.model.cells(r) for r in dialog.model.rows]
     assert cells[1][0] == "3" and "Tarkistusmerkki" in cells[1][4]
     assert cells[0][1] == "131052-****"  # masked in the preview
     check_page(qtbot, dialog, "import dialog")
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=15000)
     assert (dialog.import_result.created, dialog.import_result.rejected) == (1, 1)
     assert not dialog.import_button.isEnabled()
     dialog.path.setText(str(tmp_path / "missing.csv"))
     qtbot.mouseClick(dialog.check, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(dialog.error.isVisible, timeout=5000)
+    qtbot.waitUntil(dialog.error.isVisible, timeout=15000)
     dialog.close()
 
 

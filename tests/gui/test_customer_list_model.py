@@ -19,10 +19,10 @@ def test_pages_after_the_first_append_every_row_once(qtbot, window, monkeypatch)
     model = window.page("customers").model
     model.refresh()
     # The table itself may ask for the next pages at once, to fill its viewport.
-    qtbot.waitUntil(lambda: not model.loading and model.rowCount() >= 2, timeout=5000)
+    qtbot.waitUntil(lambda: not model.loading and model.rowCount() >= 2, timeout=15000)
     while model.canFetchMore():
         model.fetchMore()
-        qtbot.waitUntil(lambda: not model.loading, timeout=5000)
+        qtbot.waitUntil(lambda: not model.loading, timeout=15000)
     expected = window.services.customers.page("").rows
     assert model.rowCount() == len(expected) == 5
     assert list(model.rows) == expected
@@ -33,7 +33,7 @@ def test_pages_after_the_first_append_every_row_once(qtbot, window, monkeypatch)
 def test_cells_show_the_row_and_follow_the_language(qtbot, window):
     sign_in(qtbot, window)
     model = window.page("customers").model
-    qtbot.waitUntil(lambda: not model.loading and model.rowCount() == 5, timeout=5000)
+    qtbot.waitUntil(lambda: not model.loading and model.rowCount() == 5, timeout=15000)
     for position, row in enumerate(model.rows):
         assert cells(model, position) == [
             row.name, row.hetu_masked, format_number(row.age), row.customer_number,

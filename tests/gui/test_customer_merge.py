@@ -31,7 +31,7 @@ def _save(qtbot, dialog):
 
 def _warning(qtbot, dialog):
     qtbot.waitUntil(lambda: getattr(dialog, "duplicate_warning", None) is not None
-                    and dialog.duplicate_warning.isVisible(), timeout=5000)
+                    and dialog.duplicate_warning.isVisible(), timeout=15000)
     return dialog.duplicate_warning
 
 
@@ -46,7 +46,7 @@ def test_a_matching_name_and_birth_date_warns_and_may_open_the_existing(qtbot, w
     assert warning.text.text() and warning.register.text()
     assert existing.hasFocus()
     qtbot.keyClick(existing, Qt.Key.Key_Space)  # by keyboard: open the existing record
-    qtbot.waitUntil(lambda: page.currentWidget() is page.card_view, timeout=5000)
+    qtbot.waitUntil(lambda: page.currentWidget() is page.card_view, timeout=15000)
     assert page.card_view.title.text() == "Mäkelä, Aino Maria"
     assert not dialog.isVisible()
     assert "6 asiakasta" not in page.list_view.status.text()
@@ -58,8 +58,8 @@ def test_register_anyway_saves_the_new_customer(qtbot, window):
     _save(qtbot, dialog)
     warning = _warning(qtbot, dialog)
     qtbot.keyClick(warning.register, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
-    qtbot.waitUntil(lambda: page.currentWidget() is page.card_view, timeout=5000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
+    qtbot.waitUntil(lambda: page.currentWidget() is page.card_view, timeout=15000)
     assert page.card_view.title.text() == "Mäkelä, Aino"
     assert page.card_view.card.id != warning.matches[0].id
 
@@ -68,7 +68,7 @@ def test_no_match_saves_without_asking(qtbot, window):
     sign_in(qtbot, window)
     page, dialog = _new_customer_form(qtbot, window, "Mäkelä", "Aino", "13.3.1985")
     _save(qtbot, dialog)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
     assert getattr(dialog, "duplicate_warning", None) is None
     assert page.card_view.title.text() == "Mäkelä, Aino"
 
@@ -86,27 +86,27 @@ def test_a_lead_merges_a_duplicate_from_its_card(qtbot, window, services):
     sign_in(qtbot, window, "lead")
     page = window.page("customers")
     page.open_customer(dup)
-    qtbot.waitUntil(lambda: page.currentWidget() is page.card_view, timeout=5000)
+    qtbot.waitUntil(lambda: page.currentWidget() is page.card_view, timeout=15000)
     assert page.merge.button.isVisibleTo(page.card_view)
     qtbot.mouseClick(page.merge.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.merge.dialog is not None and page.merge.dialog.isVisible())
     dialog = page.merge.dialog
     qtbot.waitUntil(dialog.search.hasFocus)
     qtbot.keyClicks(dialog.search, "virtanen")
-    qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=5000)  # not itself
+    qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=15000)  # not itself
     assert dialog.results.item(0).text().startswith("Virtanen, Matti ")
     qtbot.keyClick(dialog.search, Qt.Key.Key_Tab)
     assert dialog.results.hasFocus()
     qtbot.keyClick(dialog.results, Qt.Key.Key_Down)
     if dialog.results.currentRow() != 0:
         qtbot.keyClick(dialog.results, Qt.Key.Key_Home)
-    qtbot.waitUntil(dialog.confirm.isEnabled, timeout=5000)
+    qtbot.waitUntil(dialog.confirm.isEnabled, timeout=15000)
     assert "Käynnit ja yhteydenotot: 1" in dialog.moves.text() or \
         "Visits and contacts: 1" in dialog.moves.text()
     real = dialog.preview.real.id
     qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=15000)
     qtbot.waitUntil(lambda: page.card_view.card is not None
-                    and page.card_view.card.id == real, timeout=5000)
+                    and page.card_view.card.id == real, timeout=15000)
     assert page.card_view.title.text() == "Virtanen, Matti"
     assert dup not in {r.id for r in services.customers.page("virtanen").rows}

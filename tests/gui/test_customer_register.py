@@ -32,15 +32,15 @@ def test_search_while_typing_and_open_with_enter(qtbot, window):
     qtbot.waitUntil(search.hasFocus)
     qtbot.keyClicks(search, "guttorm")
     model = window.page("customers").model
-    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.query == "guttorm", timeout=5000)
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.query == "guttorm", timeout=15000)
     qtbot.keyClick(search, Qt.Key.Key_Return)
     card = window.page("customers").card_view
-    qtbot.waitUntil(lambda: window.page("customers").currentWidget() is card, timeout=5000)
+    qtbot.waitUntil(lambda: window.page("customers").currentWidget() is card, timeout=15000)
     assert card.title.text() == "Guttorm, Máret Čuovga"
     assert "300501A****" in card.subtitle.text()
     # Revealing the full code is one click, and audited by the service.
     qtbot.mouseClick(card.reveal, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "300501A456" in card.subtitle.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "300501A456" in card.subtitle.text(), timeout=15000)
 
 
 def test_invalid_hetu_error_next_to_field_and_nothing_lost(qtbot, window):
@@ -58,7 +58,7 @@ def test_invalid_hetu_error_next_to_field_and_nothing_lost(qtbot, window):
         dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton
     )
     error = dialog.errors["hetu"]
-    qtbot.waitUntil(error.isVisible, timeout=5000)
+    qtbot.waitUntil(error.isVisible, timeout=15000)
     assert "Tarkistusmerkki ei täsmää" in error.text()
     assert dialog.errors["email"].isVisible()
     assert dialog.isVisible()
@@ -70,8 +70,8 @@ def test_invalid_hetu_error_next_to_field_and_nothing_lost(qtbot, window):
     qtbot.mouseClick(
         dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton
     )
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
-    qtbot.waitUntil(lambda: page.currentWidget() is page.card_view, timeout=5000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
+    qtbot.waitUntil(lambda: page.currentWidget() is page.card_view, timeout=15000)
     assert page.card_view.title.text() == "Näkkäläjärvi, Sárá"
 
 

@@ -22,7 +22,7 @@ def arrival(qtbot, window, page, typed: str):
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
     dialog = page.dialog
     qtbot.keyClicks(dialog.search, typed)
-    qtbot.waitUntil(lambda: dialog.searched is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.searched is not None, timeout=15000)
     window.runner.wait()
     qtbot.wait(50)
     return dialog
@@ -31,7 +31,7 @@ def arrival(qtbot, window, page, typed: str):
 def accept(qtbot, dialog) -> None:
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
                      Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
 
 
 def serve_next(qtbot, window, page, clock, code: str, topics: str) -> None:
@@ -43,7 +43,7 @@ def serve_next(qtbot, window, page, clock, code: str, topics: str) -> None:
     clock.advance(9)
     press(qtbot, window, Qt.Key.Key_F12)
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.objectName() == "visit_dialog"
-                    and page.dialog.isVisible(), timeout=5000)
+                    and page.dialog.isVisible(), timeout=15000)
     record = page.dialog
     assert code in record.windowTitle() or code in visible_text()  # it says whom it ends
     qtbot.keyClicks(record.topics, topics)
@@ -64,7 +64,7 @@ def test_a_desk_serves_two_walk_ins_and_the_coach_after_finds_nothing(qtbot, win
 
     # The first walk-in is found by name and chosen from the list.
     dialog = arrival(qtbot, window, page, "virtanen")
-    qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=15000)
     qtbot.keyClick(dialog.search, Qt.Key.Key_Down)
     qtbot.keyClick(dialog.results, Qt.Key.Key_Return)
     assert dialog.customer_id is not None
@@ -82,14 +82,14 @@ def test_a_desk_serves_two_walk_ins_and_the_coach_after_finds_nothing(qtbot, win
     assert dialog.anonymous_button.isVisible() and dialog.register_button.hasFocus()
     qtbot.keyClick(dialog.register_button, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.customer_dialog is not None
-                    and dialog.customer_dialog.isVisible(), timeout=5000)
+                    and dialog.customer_dialog.isVisible(), timeout=15000)
     form = dialog.customer_dialog
     assert (form.edits["last_name"].text(), form.edits["first_names"].text()) == (
         "Ruokojarvi", "Kaarina")
     form.edits["birth_date"].setText("3.4.1988")
     qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Save),
                      Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not form.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not form.isVisible(), timeout=15000)
     accept(qtbot, dialog)
 
     clock.advance(4)
@@ -109,10 +109,10 @@ def test_a_desk_serves_two_walk_ins_and_the_coach_after_finds_nothing(qtbot, win
     customers = window.page("customers")
     qtbot.keyClicks(customers.list_view.search, "ruokojarvi")
     qtbot.waitUntil(lambda: customers.model.rowCount() == 1
-                    and customers.model.query == "ruokojarvi", timeout=5000)
+                    and customers.model.query == "ruokojarvi", timeout=15000)
     customers.open_customer(new.id)
     qtbot.waitUntil(lambda: customers.card_view.title.text() == "Ruokojarvi, Kaarina"
-                    and customers.coaching.customer_id == new.id, timeout=5000)
+                    and customers.coaching.customer_id == new.id, timeout=15000)
     customers.show_list()
     window.runner.wait()
     window.activateWindow()

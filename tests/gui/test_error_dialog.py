@@ -52,7 +52,7 @@ def parent(qtbot):
 
 def close_dialog(qtbot, dialog) -> None:
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: error_dialog.open_dialog() is None, timeout=5000)
+    qtbot.waitUntil(lambda: error_dialog.open_dialog() is None, timeout=15000)
 
 
 def test_one_dialog_with_copy_details_and_the_log_place(qtbot, logs, parent):
@@ -120,7 +120,7 @@ def test_hooks_qt_messages_and_other_threads_reach_the_log_and_the_dialog(qtbot,
         worker = threading.Thread(target=fail, name="sync-worker")
         worker.start()
         worker.join()
-        qtbot.waitUntil(lambda: error_dialog.open_dialog() is not None, timeout=5000)
+        qtbot.waitUntil(lambda: error_dialog.open_dialog() is not None, timeout=15000)
         assert "LookupError" in error_dialog.open_dialog().details()
         close_dialog(qtbot, error_dialog.open_dialog())
     finally:

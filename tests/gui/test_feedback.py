@@ -31,7 +31,7 @@ def test_kiosk_answers_and_leaving_needs_the_pin(qtbot, window):
 
     window.displays.open_kiosk("ROV")
     qtbot.waitUntil(lambda: window.displays.kiosk is not None and window.displays.kiosk.isVisible(),
-                    timeout=5000)
+                    timeout=15000)
     kiosk = window.displays.kiosk
     assert not window.isVisible()
     assert all(q.text() for q in kiosk.questions) and len(kiosk.questions) == 3
@@ -40,8 +40,8 @@ def test_kiosk_answers_and_leaving_needs_the_pin(qtbot, window):
     # A tap on a face is the answer: thanks at once, stored, then ready again.
     qtbot.mouseClick(kiosk.faces.buttons[4], Qt.MouseButton.LeftButton)
     assert kiosk.pages.currentIndex() == 1
-    qtbot.waitUntil(lambda: answers(services) == 1, timeout=5000)
-    qtbot.waitUntil(lambda: kiosk.pages.currentIndex() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: answers(services) == 1, timeout=15000)
+    qtbot.waitUntil(lambda: kiosk.pages.currentIndex() == 0, timeout=15000)
     with services.ctx.session_factory() as s:
         row = s.scalars(select(Feedback)).one()
     assert (row.score, row.service_point_id, row.channel.value, row.staff_id) == (
@@ -53,7 +53,7 @@ def test_kiosk_answers_and_leaving_needs_the_pin(qtbot, window):
 
     # A wrong PIN keeps the kiosk.
     qtbot.mouseClick(kiosk.leave_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: kiosk.dialog is not None and kiosk.dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: kiosk.dialog is not None and kiosk.dialog.isVisible(), timeout=15000)
     dialog = kiosk.dialog
     qtbot.keyClicks(dialog.username, "coach")
     qtbot.keyClicks(dialog.pin, "1357")
@@ -75,9 +75,9 @@ def test_opening_the_kiosk_signs_the_worker_out(qtbot, window):
     signed_in_at_queue(qtbot, window, Clock())
     window.menus.kiosk_action.trigger()
     qtbot.waitUntil(lambda: window.displays.kiosk is not None and window.displays.kiosk.isVisible(),
-                    timeout=5000)
+                    timeout=15000)
     assert window.actor is None
-    qtbot.waitUntil(lambda: window.services.ctx.actor is None, timeout=5000)
+    qtbot.waitUntil(lambda: window.services.ctx.actor is None, timeout=15000)
     window.displays.kiosk.leave()
 
 
@@ -93,12 +93,12 @@ def test_feedback_offered_at_the_end_of_a_visit(qtbot, window):
     clock.advance(10)
     press(qtbot, window, Qt.Key.Key_F12)
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.objectName() == "visit_dialog"
-                    and page.dialog.isVisible(), timeout=5000)
+                    and page.dialog.isVisible(), timeout=15000)
     record = page.dialog
     record.offer_feedback.setChecked(True)
     ok(qtbot, record)
     qtbot.waitUntil(lambda: getattr(page, "feedback_window", None) is not None
-                    and page.feedback_window.isVisible(), timeout=5000)
+                    and page.feedback_window.isVisible(), timeout=15000)
     customer = page.feedback_window
 
     # The customer switches to Swedish; the worker's language stays Finnish.
@@ -117,7 +117,7 @@ def test_feedback_offered_at_the_end_of_a_visit(qtbot, window):
     qtbot.mouseClick(customer.wants_reply, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(customer.contact, "asiakas@example.fi")
     qtbot.mouseClick(customer.send, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: customer.sent, timeout=5000)
+    qtbot.waitUntil(lambda: customer.sent, timeout=15000)
     assert customer.pages.currentIndex() == 1
 
     with window.services.ctx.session_factory() as s:
@@ -142,14 +142,14 @@ def test_feedback_page_figures_comments_and_replies(qtbot, window):
     page = window.page("feedback")
     page.start.setDate(page.end.date().addDays(-400))
     page.end.setDate(page.end.date().addDays(400))
-    qtbot.waitUntil(lambda: page.figure_model.rowCount() == 2, timeout=5000)  # point + all
+    qtbot.waitUntil(lambda: page.figure_model.rowCount() == 2, timeout=15000)  # point + all
     assert page.cards["answers"].value.text() == "2"
     assert page.cards["satisfaction"].value.text().startswith("50")
 
     page.tabs.setCurrentIndex(2)
-    qtbot.waitUntil(lambda: page.comment_model.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: page.comment_model.rowCount() == 2, timeout=15000)
     qtbot.keyClicks(page.search, "JONO")
-    qtbot.waitUntil(lambda: page.comment_model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.comment_model.rowCount() == 1, timeout=15000)
     assert "pitkä" in page.comment_model.rows[0].comment
 
 
@@ -177,11 +177,11 @@ def test_kiosk_pauses_after_too_many_wrong_pins(qtbot, window):
     button = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     for attempt in range(MAX_TRIES):
         dialog.pin.setText("0000")
-        qtbot.waitUntil(button.isEnabled, timeout=5000)
+        qtbot.waitUntil(button.isEnabled, timeout=15000)
         ok(qtbot, dialog)
         qtbot.waitUntil(lambda a=attempt: kiosk.wrong_tries == a + 1 or kiosk.wrong_tries == 0,
                         timeout=10000)
     qtbot.waitUntil(lambda: not button.isEnabled() and "30" in dialog.error.text(),
-                    timeout=5000)
+                    timeout=15000)
     assert kiosk.isVisible()
     kiosk.leave()

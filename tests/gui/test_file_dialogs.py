@@ -134,7 +134,7 @@ def test_letter_and_reminders_propose_the_customer_and_the_day(qtbot, window, ca
     answer[0] = ""
     calendar.calendar_actions.reminders()
     dialog = calendar.dialog
-    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=15000)
     dialog.export_csv()
     # The folder chosen for the letter is where this dialog starts.
     assert asked[1] == documents / f"{translate_in('fi', 'Reminders')} 2026-11-25.csv"

@@ -55,7 +55,7 @@ def test_cancelled_demo_build_says_so_instead_of_offering_the_demo_accounts(
     window.preferences.switcher.switch("sv")  # the message survives a language change
     swedish = translate_in("sv", "No demo data was made, so the demo accounts cannot sign "
                            "in. To make it, close the program and start it again.")
-    qtbot.waitUntil(lambda: hint.text() == swedish, timeout=5000)  # LanguageChange is posted
+    qtbot.waitUntil(lambda: hint.text() == swedish, timeout=15000)  # LanguageChange is posted
     window.preferences.switcher.switch("fi")
     window.session.sign_in("desk", "demo")
     qtbot.waitUntil(lambda: bool(window.login.error.text()), timeout=10000)

@@ -214,7 +214,7 @@ def test_the_language_chosen_in_the_menu_is_kept(qtbot, window):
     window.preferences.remember = lambda key, value: kept.append((key, value))
     window.preferences.set_language("sv")
     window.preferences.set_text_scale(125)
-    qtbot.waitUntil(lambda: len(kept) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(kept) == 2, timeout=15000)
     assert sorted(kept) == [("language", "sv"), ("text_scale", "125")]
     window.preferences.set_language("fi")
     window.preferences.set_text_scale(100)

@@ -13,7 +13,7 @@ def test_the_shortcuts_work_again_after_a_dialog_closes(qtbot, window):
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     qtbot.keyClick(window, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: window.shortcuts_dialog is not None
-                    and window.shortcuts_dialog.isActiveWindow(), timeout=5000)
+                    and window.shortcuts_dialog.isActiveWindow(), timeout=15000)
     qtbot.keyClick(window.shortcuts_dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)  # no activateWindow() here
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)

@@ -50,7 +50,7 @@ def test_every_page_from_the_keyboard(qtbot, window, username):
                 qtbot.waitUntil(lambda: first_focusable(window.page("reports")) is not None,
                                 timeout=10000)
                 qtbot.waitUntil(lambda: window.page("reports").isAncestorOf(
-                    QApplication.focusWidget()), timeout=5000)
+                    QApplication.focusWidget()), timeout=15000)
             continue
         focused = focus_in(window, key)
         assert focused is not window.page(key)

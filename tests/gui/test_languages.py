@@ -98,12 +98,12 @@ def test_demo_progress_lines_are_in_the_ui_language(qtbot, switcher, monkeypatch
     dialog = application.build_demo_with_progress(runner, services, 0.01, 1,
                                                   lambda: done.append(True))
     try:
-        qtbot.waitUntil(lambda: "\n" in dialog.labelText(), timeout=5000)
+        qtbot.waitUntil(lambda: "\n" in dialog.labelText(), timeout=15000)
         line = dialog.labelText().split("\n")[1]
         assert line == translate_in("sv", "Writing visits…") != "Writing visits…"
     finally:
         release.set()
-        qtbot.waitUntil(lambda: done == [True], timeout=5000)
+        qtbot.waitUntil(lambda: done == [True], timeout=15000)
         runner.wait()
 
 

@@ -51,7 +51,7 @@ def shown_lobby(qtbot, services, size=None):
         lobby.show()
     qtbot.waitExposed(lobby)
     lobby.start()
-    qtbot.waitUntil(lambda: lobby.board is not None, timeout=5000)
+    qtbot.waitUntil(lambda: lobby.board is not None, timeout=15000)
     qtbot.wait(50)  # the fit after the layout has placed the labels
     return lobby, runner
 

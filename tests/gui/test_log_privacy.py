@@ -104,14 +104,14 @@ def test_a_morning_at_the_desk_leaves_no_personal_data_in_the_log(qapp, qtbot, t
     qtbot.waitUntil(lambda: queue.dialog is not None and queue.dialog.isVisible())
     arrival = queue.dialog
     qtbot.keyClicks(arrival.search, hetu)
-    qtbot.waitUntil(lambda: arrival.results.count() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: arrival.results.count() == 1, timeout=15000)
     qtbot.keyClick(arrival.search, Qt.Key.Key_Down)
     qtbot.keyClick(arrival.results, Qt.Key.Key_Return)
     assert arrival.customer_id is not None
     arrival.service.setCurrentIndex(max(arrival.service.currentIndex(), 0))
     qtbot.mouseClick(arrival.buttons.button(QDialogButtonBox.StandardButton.Ok),
                      Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not arrival.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not arrival.isVisible(), timeout=15000)
     assert arrival.registered is not None
 
     # Failures, carrying the customer's data the way real errors do: a statement's
@@ -130,7 +130,7 @@ def test_a_morning_at_the_desk_leaves_no_personal_data_in_the_log(qapp, qtbot, t
         raise failure
 
     runner.submit(fails)
-    qtbot.waitUntil(lambda: bool(done) and not runner.busy, timeout=5000)
+    qtbot.waitUntil(lambda: bool(done) and not runner.busy, timeout=15000)
     fields = dict(zip(("id", "hetu", "first_names", "last_name", "phone", "email"), values,
                       strict=True))
     try:
@@ -140,7 +140,7 @@ def test_a_morning_at_the_desk_leaves_no_personal_data_in_the_log(qapp, qtbot, t
     dialog = error_dialog.open_dialog()
     assert dialog is not None
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: error_dialog.open_dialog() is None, timeout=5000)
+    qtbot.waitUntil(lambda: error_dialog.open_dialog() is None, timeout=15000)
     runner.wait()
 
     for handler in debug_log.handlers:

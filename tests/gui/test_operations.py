@@ -79,7 +79,7 @@ def test_the_operation_runs_off_the_gui_thread_and_success_comes_back_on_it(
         seen["success"], seen["value"] = threading.current_thread(), value
 
     QueryOp(runner, page, op, success=success).run_in_background()
-    qtbot.waitUntil(lambda: "success" in seen, timeout=5000)
+    qtbot.waitUntil(lambda: "success" in seen, timeout=15000)
     assert seen["op"] is not gui and seen["success"] is gui and seen["value"] == 42
     assert page.shown == []
 
@@ -92,7 +92,7 @@ def test_a_refusal_is_shown_once_translated_and_not_as_unexpected(
     caplog.set_level(logging.INFO)
     QueryOp(runner, page, refuse, success=lambda _r: pytest.fail("no success")) \
         .run_in_background()
-    qtbot.waitUntil(lambda: bool(page.shown), timeout=5000)
+    qtbot.waitUntil(lambda: bool(page.shown), timeout=15000)
     runner.wait()
     qtbot.wait(50)
     assert page.shown == [i18n._("Ticket {code} given.").format(code="A 012")]
@@ -107,7 +107,7 @@ def test_an_unexpected_error_goes_to_the_error_dialog_once_and_into_the_log(
         raise RuntimeError("a bug")
 
     QueryOp(runner, page, crash).run_in_background()
-    qtbot.waitUntil(lambda: bool(unexpected), timeout=5000)
+    qtbot.waitUntil(lambda: bool(unexpected), timeout=15000)
     runner.wait()
     qtbot.wait(50)
     assert len(unexpected) == 1 and isinstance(unexpected[0][1], RuntimeError)
@@ -124,7 +124,7 @@ def test_a_form_handles_its_field_errors_and_other_texts_go_where_told(
     fields: list[dict[str, str]] = []
     QueryOp(runner, page, raising(ValidationFailed({"name": "x"}))) \
         .on(ValidationFailed, lambda exc: fields.append(exc.errors)).run_in_background()
-    qtbot.waitUntil(lambda: bool(fields), timeout=5000)
+    qtbot.waitUntil(lambda: bool(fields), timeout=15000)
     assert fields == [{"name": "x"}] and page.shown == []
 
     elsewhere: list[str] = []
@@ -132,7 +132,7 @@ def test_a_form_handles_its_field_errors_and_other_texts_go_where_told(
     QueryOp(runner, page, raising(ServiceError(message))) \
         .errors_to(elsewhere.append, translate=lambda m: i18n.translate_in("sv", m)) \
         .run_in_background()
-    qtbot.waitUntil(lambda: bool(elsewhere), timeout=5000)
+    qtbot.waitUntil(lambda: bool(elsewhere), timeout=15000)
     assert elsewhere == [i18n.translate_in("sv", message)] and page.shown == []
     assert error_message(ServiceError(message)) == i18n._(message)
     assert unexpected == []
@@ -164,7 +164,7 @@ def test_a_stale_result_with_the_same_key_is_dropped(qtbot, runner, page):
     QueryOp(runner, page, lambda: quick("other"), success=shown.append) \
         .latest("count").run_in_background()
     gate.set()
-    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    qtbot.waitUntil(lambda: not runner.busy, timeout=15000)
     assert shown == ["new", "other"]
     assert ran == ["slow", "new", "other"]  # the superseded one never ran
 
@@ -176,7 +176,7 @@ def test_a_write_reports_its_tables_and_a_subscribed_page_refreshes(
     refresh_on_change(runner, page, {"area_setting"}, lambda: refreshed.append("settings"))
     refresh_on_change(runner, page, {"appointment"}, lambda: refreshed.append("calendar"))
     results: list[object] = []
-    with qtbot.waitSignal(runner.tables_changed, timeout=5000) as changed:
+    with qtbot.waitSignal(runner.tables_changed, timeout=15000) as changed:
         WriteOp(runner, page, lambda: services.settings.set("caseload_cap", 7),
                 success=results.append).run_in_background()
     assert "area_setting" in changed.args[0]
@@ -184,7 +184,7 @@ def test_a_write_reports_its_tables_and_a_subscribed_page_refreshes(
     # A read reports nothing; a page that is gone hears nothing more.
     QueryOp(runner, page, lambda: services.settings.get("caseload_cap"),
             success=results.append).run_in_background()
-    qtbot.waitUntil(lambda: len(results) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(results) == 2, timeout=15000)
     assert results[1] == 7 and refreshed == ["settings"]
 
 
@@ -194,7 +194,7 @@ def test_a_file_or_printer_refusal_is_told_not_reported_as_a_bug(qtbot, runner, 
     locked = PermissionError(13, "Permission denied", "/home/x/Virtanen Matti.pdf")
     with caplog.at_level(logging.INFO, logger="app.views.operations"):
         QueryOp(runner, page, raising(locked)).run_in_background()
-        qtbot.waitUntil(lambda: bool(page.shown), timeout=5000)
+        qtbot.waitUntil(lambda: bool(page.shown), timeout=15000)
     assert page.shown == ["The file or printer could not be used: Permission denied"]
     assert unexpected == []
     assert "Virtanen" not in caplog.text  # the path may name a customer
@@ -211,9 +211,9 @@ def test_a_bug_of_a_closed_page_still_reaches_the_log(qtbot, runner, unexpected,
     with caplog.at_level(logging.ERROR, logger="app.views.operations"):
         QueryOp(runner, gone, op).run_in_background()
         gone.deleteLater()
-        qtbot.waitUntil(lambda: not operations.isValid(gone), timeout=5000)
+        qtbot.waitUntil(lambda: not operations.isValid(gone), timeout=15000)
         release.set()
-        qtbot.waitUntil(lambda: "ZeroDivisionError" in caplog.text, timeout=5000)
+        qtbot.waitUntil(lambda: "ZeroDivisionError" in caplog.text, timeout=15000)
     assert unexpected == []
 
 

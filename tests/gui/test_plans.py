@@ -48,12 +48,12 @@ def click(qtbot, button):
 
 
 def open_new_plan(qtbot, editor):
-    with qtbot.waitSignal(editor.loaded, timeout=5000):
+    with qtbot.waitSignal(editor.loaded, timeout=15000):
         editor.open_customer(editor.customer_ids[0])
     assert editor.body.currentWidget() is editor.new_panel
     panel = editor.new_panel
     panel.plan_type.setCurrentIndex(panel.plan_type.findData("employment"))
-    with qtbot.waitSignal(editor.loaded, timeout=5000):
+    with qtbot.waitSignal(editor.loaded, timeout=15000):
         click(qtbot, panel.create_button)
     assert editor.info is not None and editor.info.editable
 
@@ -69,9 +69,9 @@ def accept_signed(qtbot, editor):
     dialog = editor.dialog
     qtbot.waitUntil(dialog.isVisible)
     click(qtbot, dialog.how_buttons["signed"])
-    with qtbot.waitSignal(editor.loaded, timeout=5000):
+    with qtbot.waitSignal(editor.loaded, timeout=15000):
         click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
-    qtbot.waitUntil(lambda: editor.info.row.status == "accepted", timeout=5000)
+    qtbot.waitUntil(lambda: editor.info.row.status == "accepted", timeout=15000)
     return dialog
 
 
@@ -88,14 +88,14 @@ def test_new_plan_autosave_accept_read_only_new_draft_and_compare(qtbot, editor)
     qtbot.waitUntil(row.text.hasFocus)
     qtbot.keyClicks(row.text, "Tyopaikka matkailualalta")
     row.text.insert(" – Rovaniemellä")  # QTest types ASCII; an input method the rest
-    with qtbot.waitSignal(editor.saved, timeout=5000):
+    with qtbot.waitSignal(editor.saved, timeout=15000):
         pass  # the autosave fires about a second after typing stops
     qtbot.waitUntil(lambda: editor.in_flight == 0 and not editor.timer.isActive())
     assert stored(editor).goals[0].text == "Tyopaikka matkailualalta – Rovaniemellä"
     contact = section(editor, "contact")
     qtbot.keyClicks(contact.method.lineEdit(), "Puhelin")
     editor.flush()  # Ctrl+S does the same without waiting for the timer
-    qtbot.waitUntil(lambda: editor.in_flight == 0, timeout=5000)
+    qtbot.waitUntil(lambda: editor.in_flight == 0, timeout=15000)
 
     dialog = accept_signed(qtbot, editor)
     assert not dialog.isVisible()
@@ -108,20 +108,20 @@ def test_new_plan_autosave_accept_read_only_new_draft_and_compare(qtbot, editor)
     assert "Pekka Ylitalo" in editor.header.status.text()
     accepted_id = editor.info.id
 
-    with qtbot.waitSignal(editor.loaded, timeout=5000):
+    with qtbot.waitSignal(editor.loaded, timeout=15000):
         click(qtbot, editor.header.new_draft_button)
     assert editor.info.row.number == 2 and editor.info.editable
     row = section(editor, "goals").goals.rows[0]
     assert not row.text.isReadOnly()
     row.text.setText("Kokoaikatyö matkailualalta")
-    with qtbot.waitSignal(editor.saved, timeout=5000):
+    with qtbot.waitSignal(editor.saved, timeout=15000):
         pass
     assert editor.plans.version(accepted_id).content.goals[0].text.startswith("Tyopaikka")
 
     assert editor.header.compare_button.isEnabled()
     click(qtbot, editor.header.compare_button)
     compare = editor.dialog
-    qtbot.waitUntil(lambda: compare.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: compare.model.rowCount() > 0, timeout=15000)
     changed = [r for r in compare.model.rows if r[0] == "changed"]
     assert changed and "Tyopaikka" in changed[0][1] and "Kokoaikatyö" in changed[0][2]
     compare.only.setChecked(True)
@@ -137,7 +137,7 @@ def test_hiding_the_editor_saves_what_was_typed_at_once(qtbot, editor):
     assert editor.timer.isActive() and editor.has_unsaved_changes()
     editor.hide()  # leaving the page or closing the window
     assert not editor.timer.isActive()
-    qtbot.waitUntil(lambda: editor.in_flight == 0, timeout=5000)
+    qtbot.waitUntil(lambda: editor.in_flight == 0, timeout=15000)
     assert stored(editor).goals[0].text == "Ammattitutkinto"
     assert not editor.has_unsaved_changes()
 
@@ -152,7 +152,7 @@ def test_signing_out_saves_what_was_typed_and_forgets_the_plan(qtbot, editor):
     version_id = editor.info.id
     assert editor.timer.isActive()  # not saved yet
     editor.forget()
-    qtbot.waitUntil(lambda: editor.in_flight == 0, timeout=5000)
+    qtbot.waitUntil(lambda: editor.in_flight == 0, timeout=15000)
     editor.runner.wait()
     qtbot.wait(50)
     assert editor.customer_id is None and editor.info is None and editor.overview is None
@@ -167,7 +167,7 @@ def test_accepting_an_incomplete_plan_marks_the_sections(qtbot, editor):
     dialog = editor.dialog
     click(qtbot, dialog.how_buttons["verbal"])
     click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
     marked = [editor.section_list.item(i).text() for i in range(editor.section_list.count())
               if "⚠" in editor.section_list.item(i).text()]
     assert len(marked) == 2  # goals and contact
@@ -223,13 +223,13 @@ def test_another_plan_type_beside_the_first_or_cancel(qtbot, editor):
     assert editor.body.currentWidget() is editor.editor and editor.info.id == first
     click(qtbot, editor.header.new_plan_button)
     panel.plan_type.setCurrentIndex(panel.plan_type.findData("activation"))
-    with qtbot.waitSignal(editor.loaded, timeout=5000):
+    with qtbot.waitSignal(editor.loaded, timeout=15000):
         click(qtbot, panel.create_button)
-    qtbot.waitUntil(lambda: editor.info.plan_type == "activation", timeout=5000)
+    qtbot.waitUntil(lambda: editor.info.plan_type == "activation", timeout=15000)
     assert editor.header.versions.count() == 2 and editor.header.versions.isEnabled()
     # Choosing the other plan's version in the list opens it.
     index = editor.header.versions.findData(first)
-    with qtbot.waitSignal(editor.loaded, timeout=5000):
+    with qtbot.waitSignal(editor.loaded, timeout=15000):
         editor.header.versions.setCurrentIndex(index)
         editor.header.versions.activated.emit(index)
     assert editor.info.id == first
@@ -263,7 +263,7 @@ def accept_simple_plan(qtbot, editor):
     actions.list.rows[0].text.setText("Hakee kolmea paikkaa")
     qtbot.keyClicks(section(editor, "contact").method.lineEdit(), "Puhelin")
     editor.flush()
-    qtbot.waitUntil(lambda: editor.in_flight == 0, timeout=5000)
+    qtbot.waitUntil(lambda: editor.in_flight == 0, timeout=15000)
     accept_signed(qtbot, editor)
 
 
@@ -311,7 +311,7 @@ def test_an_accepted_plan_is_read_only_in_one_way_with_one_banner(qtbot, editor)
     qtbot.keyClick(done, Qt.Key.Key_Space)
     assert not done.isChecked()
     # The next version is editable again, the banner gone.
-    with qtbot.waitSignal(editor.loaded, timeout=5000):
+    with qtbot.waitSignal(editor.loaded, timeout=15000):
         click(qtbot, header.new_draft_button)
     assert not header.banner.isVisible()
     assert not any(is_locked(w) for w in plan_fields(editor))

@@ -39,14 +39,14 @@ def arrive(qtbot, window, page, search, service):
     dialog = page.dialog
     if search:
         qtbot.keyClicks(dialog.search, search)
-        qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=5000)
+        qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=15000)
         qtbot.keyClick(dialog.search, Qt.Key.Key_Down)
         qtbot.keyClick(dialog.results, Qt.Key.Key_Return)
         assert dialog.customer_id is not None
     dialog.service.setCurrentIndex(dialog.service.findData(service))
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
                      Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
     return dialog.registered
 
 
@@ -55,7 +55,7 @@ def wait_state(qtbot, page, code, state):
         rows = (page.snapshot.waiting + page.snapshot.serving) if page.snapshot else []
         return any(r.code == code and r.state == state for r in rows)
 
-    qtbot.waitUntil(seen, timeout=5000)
+    qtbot.waitUntil(seen, timeout=15000)
 
 
 def test_a_morning_at_the_desk(qtbot, window):
@@ -67,7 +67,7 @@ def test_a_morning_at_the_desk(qtbot, window):
     clock.advance(3)
     third = arrive(qtbot, window, page, "guttorm", "skills")
     assert [first.code, second.code, third.code] == ["A 001", "A 002", "A 003"]
-    qtbot.waitUntil(lambda: page.waiting_model.rowCount() == 3, timeout=5000)
+    qtbot.waitUntil(lambda: page.waiting_model.rowCount() == 3, timeout=15000)
     assert window.nav.item(ROW["queue"]).text().endswith("3")
 
     # Call next: the longest waiting comes first; start, then finish with a visit record.
@@ -86,20 +86,20 @@ def test_a_morning_at_the_desk(qtbot, window):
     qtbot.keyClicks(record.note, "Sent two applications together.")
     qtbot.mouseClick(record.buttons.button(QDialogButtonBox.StandardButton.Ok),
                      Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not record.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not record.isVisible(), timeout=15000)
 
     # The anonymous visitor is transferred to skills development with a note.
     press(qtbot, window, Qt.Key.Key_F5)
     wait_state(qtbot, page, "A 002", "called")
     press(qtbot, window, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.objectName()
-                    == "transfer_dialog" and page.dialog.isVisible(), timeout=5000)
+                    == "transfer_dialog" and page.dialog.isVisible(), timeout=15000)
     transfer = page.dialog
     transfer.service.setCurrentIndex(transfer.service.findData("skills"))
     qtbot.keyClicks(transfer.note, "Asks about training")
     qtbot.mouseClick(transfer.buttons.button(QDialogButtonBox.StandardButton.Ok),
                      Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not transfer.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not transfer.isVisible(), timeout=15000)
     wait_state(qtbot, page, "A 002", "waiting")
 
     # The third is called from the list, called again, and is not present.
@@ -110,9 +110,9 @@ def test_a_morning_at_the_desk(qtbot, window):
     wait_state(qtbot, page, "A 003", "called")
     assert not page.buttons["not_present"].isEnabled()  # only after a recall
     press(qtbot, window, Qt.Key.Key_F7)
-    qtbot.waitUntil(lambda: page.buttons["not_present"].isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: page.buttons["not_present"].isEnabled(), timeout=15000)
     press(qtbot, window, Qt.Key.Key_F8)
-    qtbot.waitUntil(lambda: all(r.code != "A 003" for r in page.snapshot.serving), timeout=5000)
+    qtbot.waitUntil(lambda: all(r.code != "A 003" for r in page.snapshot.serving), timeout=15000)
 
     with window.services.ctx.session_factory() as s:
         states = dict(s.execute(select(QueueTicket.number, QueueTicket.state)).all())
@@ -131,7 +131,7 @@ def test_a_morning_at_the_desk(qtbot, window):
     window.nav.setCurrentRow(ROW["customers"])
     customers = window.page("customers")
     customers.open_customer(first.customer_id)
-    qtbot.waitUntil(lambda: customers.card_view.visits_model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: customers.card_view.visits_model.rowCount() == 1, timeout=15000)
     model = customers.card_view.visits_model
     texts = [model.index(0, c).data() for c in range(model.columnCount())]
     assert "14" in texts[3] and "10" in texts[3]
@@ -164,10 +164,10 @@ def test_phone_contact_from_the_customer_card(qtbot, window):
     signed_in_at_queue(qtbot, window, clock)
     window.nav.setCurrentRow(ROW["customers"])
     customers = window.page("customers")
-    qtbot.waitUntil(lambda: customers.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: customers.model.rowCount() > 0, timeout=15000)
     customers.open_customer(customers.model.rows[0].id)
     card = customers.card_view
-    qtbot.waitUntil(lambda: customers.currentWidget() is card, timeout=5000)
+    qtbot.waitUntil(lambda: customers.currentWidget() is card, timeout=15000)
     qtbot.mouseClick(card.contact, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: customers.dialog is not None and customers.dialog.isVisible())
     dialog = customers.dialog
@@ -175,7 +175,7 @@ def test_phone_contact_from_the_customer_card(qtbot, window):
     qtbot.keyClicks(dialog.topics, "Pay subsidy")
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
                      Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: card.visits_model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: card.visits_model.rowCount() == 1, timeout=15000)
     assert card.visits_model.rows[0].channel == "phone"
     assert card.visits_model.rows[0].minutes == 12
 
@@ -199,7 +199,7 @@ def test_lobby_shows_calls_without_personal_data(qtbot, window):
     qtbot.addWidget(lobby)
     lobby.show()
     lobby.start()
-    qtbot.waitUntil(lambda: lobby.big[0][0].text().startswith(second.code), timeout=5000)
+    qtbot.waitUntil(lambda: lobby.big[0][0].text().startswith(second.code), timeout=15000)
     assert lobby.big[0][0].text().endswith("Tiski 1")
     assert any(first.code in lbl.text() for lbl in lobby.recent_labels)
     shown = " ".join(label.text() for label in lobby.findChildren(QLabel))

@@ -146,7 +146,7 @@ def test_feedback_opens_with_the_reports_period(qtbot, window):
     page = open_reports(qtbot, window)
     window.nav.setCurrentRow(ROW["feedback"])
     feedback = window.page("feedback")
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is feedback, timeout=5000)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is feedback, timeout=15000)
     assert (feedback.start.date(), feedback.end.date()) == (
         page.date_from.date(), page.date_to.date()) == (QDate(2026, 9, 7), QDate(2026, 11, 24))
 

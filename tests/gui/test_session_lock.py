@@ -70,7 +70,7 @@ def test_a_locked_session_shows_no_customer_data(qtbot, window):
 
 def test_idle_time_locks_and_input_postpones_it(qtbot, window):
     sign_in(qtbot, window)
-    qtbot.waitUntil(lambda: window.session.idle.timer.isActive(), timeout=5000)
+    qtbot.waitUntil(lambda: window.session.idle.timer.isActive(), timeout=15000)
     assert window.session.idle.timer.interval() == 10 * 60_000  # the area setting's default
     window.session.idle.start(0.01)  # 600 ms
     qtbot.wait(300)
@@ -85,7 +85,7 @@ def test_sign_out_from_the_lock_screen(qtbot, window):
     sign_in(qtbot, window)
     window.session.lock()
     qtbot.mouseClick(window.session.lock_view.sign_out_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.root.currentWidget() is window.login, timeout=5000)
+    qtbot.waitUntil(lambda: window.root.currentWidget() is window.login, timeout=15000)
     assert window.actor is None and not window.session.idle.timer.isActive()
 
 
@@ -99,11 +99,11 @@ def test_a_team_lead_sees_the_access_log_on_the_card(qtbot, window):
     customers.open_customer(first_id)
     card = customers.card_view
     qtbot.waitUntil(lambda: customers.currentWidget() is card and card.card is not None
-                    and card.card.id == first_id, timeout=5000)
+                    and card.card.id == first_id, timeout=15000)
     assert card.access_log.isVisible()
     qtbot.mouseClick(card.access_log, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: getattr(window.page("customers"), "access_dialog", None) is not None,
-                    timeout=5000)
+                    timeout=15000)
     dialog = window.page("customers").access_dialog
     qtbot.waitUntil(dialog.isVisible)
     shown = [[dialog.model.index(r, c).data() for c in range(4)]

@@ -36,8 +36,8 @@ def test_the_next_person_finds_nothing_of_the_desks_session(qtbot, window):
     qtbot.waitUntil(search.hasFocus)
     qtbot.keyClicks(search, "guttorm")
     qtbot.waitUntil(lambda: customers.model.query == "guttorm"
-                    and customers.model.rowCount() == 1, timeout=5000)
-    qtbot.waitUntil(lambda: "löytyi" in customers.list_view.status.text(), timeout=5000)
+                    and customers.model.rowCount() == 1, timeout=15000)
+    qtbot.waitUntil(lambda: "löytyi" in customers.list_view.status.text(), timeout=15000)
     customers.list_view.table.selectRow(0)
     window.statusBar().showMessage("Kioskin PIN tallennettu.", 60000)  # the desk's message
     # A dialog of the desk's is open when the session ends (the lock screen's "Sign out",

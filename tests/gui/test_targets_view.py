@@ -42,7 +42,7 @@ def open_targets(qtbot, win, username="lead"):
     page.date_from.setFocus()
     qtbot.keyClick(page.date_from, Qt.Key.Key_A, ALT)  # T&argets
     tabs = page.targets_tabs
-    qtbot.waitUntil(lambda: tabs.currentWidget() is tabs.targets, timeout=5000)
+    qtbot.waitUntil(lambda: tabs.currentWidget() is tabs.targets, timeout=15000)
     view = tabs.targets
     qtbot.waitUntil(lambda: view.report is not None, timeout=15000)
     return page, view
@@ -69,13 +69,13 @@ def test_lead_reads_the_targets_and_edits_one_by_keyboard(qtbot, window):
     view.year.setFocus()
     qtbot.keyClick(view.year, Qt.Key.Key_G, ALT)  # Edit tar&gets…
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), TargetsDialog),
-                    timeout=5000)
+                    timeout=15000)
     dialog = QApplication.activeModalWidget()
     # Tab order is only walked in the active window: wait until the dialog is it (on a
     # loaded machine the main window may still hold the focus for a moment).
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog
                     and (focused := QApplication.focusWidget()) is not None
-                    and dialog.isAncestorOf(focused), timeout=5000)
+                    and dialog.isAncestorOf(focused), timeout=15000)
     check_page(qtbot, dialog, "targets dialog")
     field = dialog.fields[rules.INTERVIEWS_ON_TIME]
     assert field.text() == "95"
@@ -117,7 +117,7 @@ def test_signing_out_leaves_no_figure_and_starts_on_the_reports(qtbot, window):
     page, view = open_targets(qtbot, window)
     assert view.edit_button.isVisible()
     window.session.sign_out()
-    qtbot.waitUntil(lambda: window.actor is None, timeout=5000)
+    qtbot.waitUntil(lambda: window.actor is None, timeout=15000)
     # Signed out: no figure stays for the next person, who starts on the reports tab.
     assert view.report is None and view.model.rowCount() == 0
     assert page.targets_tabs.currentIndex() == 0
