@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -37,6 +36,7 @@ from app.views import style
 from app.views.common import ColumnFitter, FieldError, list_table
 from app.views.operations import QueryOp
 from app.views.reports.widgets import ReportTableModel
+from app.views.simple_model import SimpleTableModel
 from app.views.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -55,43 +55,24 @@ def where_text(table: ReportTable, row: int) -> str:
     return " · ".join(t for t in texts if t and t != "–")
 
 
-class DrilldownModel(QAbstractTableModel):
+def _cells(row: DrilldownRow) -> tuple[str, ...]:
+    return (row.customer_number, row.name, row.hetu_masked, row.service_point,
+            row.coach or "–", _("Open") if row.active else _("Closed"))
+
+
+class DrilldownModel(SimpleTableModel):
+    """The customers as a list; a screen reader hears each cell with its column, and the
+    customer's id is the row's UserRole (the card to open)."""
+
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: tuple[DrilldownRow, ...] = ()
-
-    def set_rows(self, rows: tuple[DrilldownRow, ...]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section])
-        return None
-
-    def text(self, row: DrilldownRow, column: int) -> str:
-        values = (row.customer_number, row.name, row.hetu_masked, row.service_point,
-                  row.coach or "–", _("Open") if row.active else _("Closed"))
-        return values[column]
+        super().__init__(COLUMNS, _cells, parent)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(row, index.column())
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{_(COLUMNS[index.column()])}: {self.text(row, index.column())}"
-        if role == Qt.ItemDataRole.UserRole:
-            return row.id
-        return None
+        if index.isValid() and role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{_(COLUMNS[index.column()])}: {_cells(self.rows[index.row()])[index.column()]}"
+        if index.isValid() and role == Qt.ItemDataRole.UserRole:
+            return self.rows[index.row()].id
+        return super().data(index, role)
 
 
 class DrilldownDialog(QDialog):
@@ -159,7 +140,7 @@ class DrilldownDialog(QDialog):
 
     def _got(self, result: Drilldown) -> None:
         self.found = result
-        self.model.set_rows(result.rows)
+        self.model.set_rows(list(result.rows))
         self.fitter.fit()
         self.summary.setText(summary_text(result))
         self.open_button.setEnabled(bool(result.rows))
