@@ -14,6 +14,13 @@ from app.models.customer import (
     case_facts_id,
     first_period_id,
 )
+from app.models.employer import (
+    Employer,
+    EmployerContact,
+    EmployerPerson,
+    JobProposal,
+    Vacancy,
+)
 from app.models.feedback import Feedback, FeedbackReplyRequest
 from app.models.local import LocalSetting, OutboxEntry
 from app.models.org import ServicePoint, Staff, StaffCredential, Team
@@ -46,8 +53,12 @@ __all__ = [
     "CustomerNote",
     "DeskDuty",
     "EffectFollowup",
+    "Employer",
+    "EmployerContact",
+    "EmployerPerson",
     "Feedback",
     "FeedbackReplyRequest",
+    "JobProposal",
     "JobSearchPeriod",
     "LocalSetting",
     "OutboxEntry",
@@ -68,6 +79,7 @@ __all__ = [
     "Synced",
     "Team",
     "UnemploymentPeriod",
+    "Vacancy",
     "Visit",
     "WorkingHours",
     "case_facts_id",

@@ -196,6 +196,65 @@ class FollowupSituation(StrEnum):
     OTHER_SERVICES = "other_services"
     UNKNOWN = "unknown"
 
+
+class EmployerSize(StrEnum):
+    """An employer's size class by its staff (the EU's classes, as Statistics Finland
+    publishes them)."""
+
+    MICRO = "micro"  # fewer than 10
+    SMALL = "small"  # 10-49
+    MEDIUM = "medium"  # 50-249
+    LARGE = "large"  # 250 or more
+
+
+class EmployerChannel(StrEnum):
+    """How a contact with an employer was made."""
+
+    VISIT = "visit"  # at the employer's premises
+    PHONE = "phone"
+    EMAIL = "email"
+    MEETING = "meeting"  # at the service point
+    EVENT = "event"  # a recruitment event, service info or interview day
+
+
+class EmployerTopic(StrEnum):
+    """What a contact with an employer was about."""
+
+    RECRUITMENT = "recruitment"
+    PAY_SUBSIDY = "pay_subsidy"
+    TRAINING = "training"
+    CHANGE_SECURITY = "change_security"
+    OTHER = "other"
+
+
+class VacancyStatus(StrEnum):
+    """A vacancy or recruitment need: open until filled, closed without a hire, or
+    cancelled by the employer."""
+
+    OPEN = "open"
+    FILLED = "filled"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class VacancyHours(StrEnum):
+    """A vacancy's working time."""
+
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    SHIFTS = "shifts"
+    OTHER = "other"
+
+
+class ProposalOutcome(StrEnum):
+    """A job seeker proposed for a vacancy (a job tip), and how it went."""
+
+    PROPOSED = "proposed"
+    APPLIED = "applied"
+    INTERVIEWED = "interviewed"
+    HIRED = "hired"
+    NOT_CHOSEN = "not_chosen"
+
 # Languages a customer may be served in or need an interpreter for (ISO 639-1/-3).
 CUSTOMER_LANGUAGES: dict[str, str] = {
     "fi": N_("Finnish"),
@@ -355,3 +414,34 @@ SERVICE_LABELS: CodeLabels = CodeLabels([
     (FollowupSituation.UNKNOWN, N_("Not known")),
 ])
 LABELS.update(SERVICE_LABELS)
+
+EMPLOYER_LABELS: CodeLabels = CodeLabels([
+    (EmployerSize.MICRO, N_("Fewer than 10 employees")),
+    (EmployerSize.SMALL, N_("10-49 employees")),
+    (EmployerSize.MEDIUM, N_("50-249 employees")),
+    (EmployerSize.LARGE, N_("250 or more employees")),
+    (EmployerChannel.VISIT, N_("Visit to the employer")),
+    (EmployerChannel.PHONE, N_("Phone call")),
+    (EmployerChannel.EMAIL, N_("E-mail")),
+    (EmployerChannel.MEETING, N_("Meeting at the service point")),
+    (EmployerChannel.EVENT, N_("Event")),
+    (EmployerTopic.RECRUITMENT, N_("Recruitment need")),
+    (EmployerTopic.PAY_SUBSIDY, N_("Pay subsidy")),
+    (EmployerTopic.TRAINING, N_("Training")),
+    (EmployerTopic.CHANGE_SECURITY, N_("Change security")),
+    (EmployerTopic.OTHER, N_("Other topic")),
+    (VacancyStatus.OPEN, N_("Open")),
+    (VacancyStatus.FILLED, N_("Filled")),
+    (VacancyStatus.CLOSED, N_("Closed without a hire")),
+    (VacancyStatus.CANCELLED, N_("Cancelled")),
+    (VacancyHours.FULL_TIME, N_("Full-time")),
+    (VacancyHours.PART_TIME, N_("Part-time")),
+    (VacancyHours.SHIFTS, N_("Shift work")),
+    (VacancyHours.OTHER, N_("Other working hours")),
+    (ProposalOutcome.PROPOSED, N_("Proposed")),
+    (ProposalOutcome.APPLIED, N_("Applied")),
+    (ProposalOutcome.INTERVIEWED, N_("Interviewed")),
+    (ProposalOutcome.HIRED, N_("Hired")),
+    (ProposalOutcome.NOT_CHOSEN, N_("Not chosen")),
+])
+LABELS.update(EMPLOYER_LABELS)

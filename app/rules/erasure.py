@@ -50,6 +50,8 @@ SCRUB: list[tuple[str, str, dict[str, Any]]] = [
     # Referrals and decisions stay for the effect and cost figures, without free text.
     ("referral", "customer", {"note": None}),
     ("support_decision", "customer", {"note": None, "end_reason": None}),
+    # A job tip stays for the employer figures (hires), without what was shared.
+    ("job_proposal", "customer", {"shared": None}),
 ]
 # Rows of these tables, once tombstoned, refuse further edits centrally (push).
 GUARDED = ("customer", "unemployment_period", "customer_note", "plan", "plan_version",

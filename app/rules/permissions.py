@@ -43,6 +43,9 @@ class Permission(StrEnum):
     PROVIDER_MANAGE = "provider.manage"  # the register of service providers and contracts
     REFERRAL_MAKE = "referral.make"  # refer to purchased services, draft support decisions
     DECISION_DECIDE = "decision.decide"  # decide (sign) a pay subsidy, trial or grant
+    EMPLOYER_READ = "employer.read"  # look employers up: name, business ID, addresses
+    EMPLOYER_EDIT = "employer.edit"  # the register, contact persons, contacts, vacancies,
+    # proposing job seekers (for one's own caseload's customers, as other case work)
 
 
 _DESK = {
@@ -55,6 +58,7 @@ _DESK = {
     Permission.VISIT_RECORD,
     Permission.FEEDBACK_RECORD,
     Permission.APPOINTMENT_BOOK,
+    Permission.EMPLOYER_READ,
 }
 # The desk sees identity, contact and the queue, never plan content or case notes.
 _COACH = _DESK | {
@@ -73,6 +77,8 @@ _COACH = _DESK | {
     Permission.CASE_FACTS,
     # Referrals and decision drafts are case work: coaches, for their caseload.
     Permission.REFERRAL_MAKE,
+    # Employer services: coaches and the employer-services team are coaches by role.
+    Permission.EMPLOYER_EDIT,
 }
 _LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT,
                   Permission.CUSTOMER_EXTRACT}

@@ -37,6 +37,7 @@ from app.models import (
     CustomerMerge,
     CustomerNote,
     EffectFollowup,
+    JobProposal,
     JobSearchPeriod,
     Plan,
     PlanVersion,
@@ -67,6 +68,7 @@ MOVED: tuple[tuple[str, Any], ...] = (
     ("referral", Referral),
     ("support_decision", SupportDecision),
     ("effect_followup", EffectFollowup),
+    ("job_proposal", JobProposal),
 )
 # Every table a merge reports, with its label for people.
 MOVE_LABELS: dict[str, str] = {
@@ -80,6 +82,7 @@ MOVE_LABELS: dict[str, str] = {
     "referral": N_("Referrals"),
     "support_decision": N_("Support decisions"),
     "effect_followup": N_("Follow-ups of effect"),
+    "job_proposal": N_("Job tips"),
     "customer_barrier": N_("Barriers"),
     "case_facts": N_("Case facts"),
 }

@@ -103,6 +103,10 @@ def scope(table: Table, point_id: str):
         return true()
     if name == "contract_place":  # every contract's places, whole: no customer in it
         return true()
+    # The employer register, whole (a few thousand rows); contact persons and contacts
+    # only for employer.edit (the policies), the desk's copy stays empty.
+    if name in ("employer", "vacancy", "employer_person", "employer_contact"):
+        return true()
     # Reach is the customer's own: their service point, a coach working here, or the
     # audited lookup of a walk-in from elsewhere (customer_reach) - never a row that
     # merely names them (the central policies hold the same line, central_trust.py).
@@ -120,7 +124,7 @@ def scope(table: Table, point_id: str):
         return c.id.in_(my_customers)
     if name in ("unemployment_period", "customer_note", "plan", "customer_barrier",
                 "coach_assignment", "job_search_period", "case_facts", "referral",
-                "support_decision", "effect_followup"):
+                "support_decision", "effect_followup", "job_proposal"):
         return c.customer_id.in_(my_customers)
     if name == "customer_merge":  # a desk that holds either record learns of the merge
         return or_(c.into_customer_id.in_(my_customers),

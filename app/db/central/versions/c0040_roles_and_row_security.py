@@ -23,7 +23,8 @@ from app.rules.erasure import SCRUB
 # The tables the erasure scrubbed when this migration was written (later ones, such as
 # job_search_period and case_facts, are added by the migration that makes them: c0060,
 # c0070).
-LATER_TABLES = ("job_search_period", "case_facts", "referral", "support_decision")
+LATER_TABLES = ("job_search_period", "case_facts", "referral", "support_decision",
+                "job_proposal")
 C0040_SCRUB = [entry for entry in SCRUB if entry[0] not in LATER_TABLES]
 
 revision: str = "c0040"
