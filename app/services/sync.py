@@ -345,13 +345,21 @@ def _model(table_name: str) -> type[Base]:
 
 def _record_label(s, conflict: SyncConflict) -> str:
     """Which record, in words a worker recognises (a customer's name, a ticket code)."""
-    from app.models import Customer, QueueTicket
+    from app.models import Customer, Employer, QueueTicket, Vacancy
     from app.rules.queue import format_ticket
 
     if conflict.table_name == "customer":
         customer = s.get(Customer, conflict.row_id)
         if customer is not None:
             return f"{customer.last_name}, {customer.first_names}"
+    if conflict.table_name == "employer":  # an organisation: its name is no one's
+        employer = s.get(Employer, conflict.row_id)
+        if employer is not None:
+            return employer.name
+    if conflict.table_name == "vacancy":
+        vacancy = s.get(Vacancy, conflict.row_id)
+        if vacancy is not None:
+            return vacancy.title
     if conflict.table_name == "queue_ticket":
         ticket = s.get(QueueTicket, conflict.row_id)
         if ticket is not None:

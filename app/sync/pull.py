@@ -146,8 +146,10 @@ def scope(table: Table, point_id: str):
     if name == "sync_conflict":
         # The centre stamps a conflict with its row's service point (its own, or its
         # customer's: central_trust.py desk_conflict_scope); the policies then show it
-        # only to those who may read the row.
-        return c.service_point_id == point_id
+        # only to those who may read the row. A row of the whole area's registers
+        # (employers, providers) has no point: its conflicts go to every workstation,
+        # and the policies still show them only where the row may be read.
+        return or_(c.service_point_id == point_id, c.service_point_id.is_(None))
     raise KeyError(f"no pull scope for {name}")
 
 

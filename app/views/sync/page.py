@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 TABLE_NAMES = {
     "customer": N_("Customer"), "queue_ticket": N_("Queue ticket"), "visit": N_("Visit"),
     "appointment": N_("Appointment"), "plan_version": N_("Plan"), "staff": N_("Staff"),
+    "employer": N_("Employer"), "vacancy": N_("Vacancy"),
+    "employer_person": N_("Contact person"), "employer_contact": N_("Employer contact"),
+    "job_proposal": N_("Job tip"),
 }
 
 
@@ -38,7 +41,8 @@ FIELD_NAMES = {
     "postal_code": N_("Postal code"), "post_office": N_("Post office"),
     "language": N_("Service language"), "home_municipality": N_("Home municipality"),
     "unemployed_since": N_("Unemployed since"), "coach_id": N_("Coach"),
-    "note": N_("Note"), "starts_at": N_("When"),
+    "note": N_("Note"), "starts_at": N_("When"), "name": N_("Name"),
+    "website": N_("Web site"), "title": N_("Title"), "outcome": N_("Outcome"),
 }
 
 
