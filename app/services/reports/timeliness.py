@@ -35,9 +35,24 @@ integration plans 0.15 s (before the indexes and the local day, bare scan 249 ms
 1.4 s, 1.6 s, 0.07 s, 1.5 s and 0.54 s). The SQL is now about 0.28 s of each (the
 rows themselves, from the indexes); the rest is Python per customer: the activation
 plans' count of subsidy days for 24 000 customers, and for the interviews and
-conversations one pass over 35 000-55 000 rows of each table. Well under 0.5 s needs a
-per-customer summary kept by the write path (the clock's facts and the activation day,
-precomputed), not more indexes.
+conversations one pass over 35 000-55 000 rows of each table.
+
+So the steps are now kept per customer on the workstation (`report`; app.services.
+reports.timeliness_steps, local migration 0090): the very functions above compute each
+customer's whole chains (they do not depend on the period: each chain runs up to its
+first step not held; the activation plan's day is looked up a year beyond the clock's
+horizon and counted when it lies within today's) with each step's groups on its due day,
+only for the customers that SQLite triggers marked dirty (any write to their customer
+row, meetings, periods, case facts, subsidy periods, barriers or plans: the write path,
+the pull, a merge, an erasure); a report reads the steps due in its period, by due day,
+and tallies them. `DIRECT` keeps the reading above as the reference: a property test
+(tests/unit/test_report_timeliness_steps.py) checks that both give the same figures and
+members after any writes, on any today. A year at the scale-10 demo, `python -m
+benchmarks.run --only reports` (row 8, median of 3) on the same machine at load 2-4:
+interviews 0.09 s, conversations 0.11 s, activation plans 0.007 s, integration plans
+0.009 s, plan reviews 0.006 s (single runs while more work ran: 0.15-0.25 s and
+0.19-0.27 s for the two largest); the first report after the upgrade computes every
+customer once (5-10 s at scale 10, `benchmarks.reports` measures it apart).
 
 A step is counted in the period its due day falls in, and only when the customer's case
 (the job-search period the step belongs to) was open on that day (a case closed before
@@ -467,30 +482,43 @@ def review_steps(s: Session, f: ReportFilter, scope: Scope) -> dict[str, list[St
     """The accepted plan versions whose review (moved off a non-working day as the clock
     does) falls due in the period: reviewed by a later accepted version of the plan or a
     plan review or job-search conversation held after the version was accepted."""
-    versions: dict[str, list[tuple[str, date, date]]] = defaultdict(list)
+    found = plan_reviews(s, scope, (f.date_from - REVIEW_REACH, f.date_to))
+    return {cid: [step for step, _review, _accepted in rows] for cid, rows in found.items()}
+
+
+def plan_reviews(s: Session, scope: Scope, window: tuple[date, date] | None
+                 ) -> dict[str, list[tuple[Step, date, str]]]:
+    """`review_steps` with each version's review date and the order it was accepted in
+    (its acceptance time and id, as text), for the versions whose review date lies in
+    `window` (None: every one), by customer in the order of their first such version
+    accepted (versions accepted at the same time in the order of their ids)."""
+    versions: dict[str, list[tuple[str, date, date, str]]] = defaultdict(list)
     accepted_days: dict[str, list[date]] = defaultdict(list)
-    for cid, plan_id, accepted, review in s.execute(
-        select(Plan.customer_id, Plan.id, PlanVersion.accepted_at, PlanVersion.next_review_on)
+    for cid, plan_id, accepted, review, version_id in s.execute(
+        select(Plan.customer_id, Plan.id, PlanVersion.accepted_at, PlanVersion.next_review_on,
+               PlanVersion.id)
         .join(PlanVersion, PlanVersion.plan_id == Plan.id)
         .where(*scope.only(Plan.customer_id), Plan.deleted_at.is_(None),
                PlanVersion.deleted_at.is_(None), PlanVersion.accepted_at.is_not(None),
                PlanVersion.status.in_(MADE))
-        .order_by(PlanVersion.accepted_at)
+        .order_by(PlanVersion.accepted_at, PlanVersion.id)
     ):
         if cid not in scope.facts:
             continue
+        assert accepted is not None  # the query keeps accepted versions
         day = _local_day(accepted)
         accepted_days[plan_id].append(day)
-        if review is not None and f.date_from - REVIEW_REACH <= review <= f.date_to:
-            versions[cid].append((plan_id, day, review))
-    steps: dict[str, list[Step]] = defaultdict(list)
+        if review is not None and (window is None or window[0] <= review <= window[1]):
+            order = f"{accepted.isoformat()} {version_id}"
+            versions[cid].append((plan_id, day, review, order))
+    steps: dict[str, list[tuple[Step, date, str]]] = defaultdict(list)
     for cid, rows in versions.items():
         meetings = scope.held_days(cid, REVIEWS_PLAN)
-        for plan_id, accepted_on, review in rows:
+        for plan_id, accepted_on, review, at in rows:
             due_on = clock.due(review)
             later = [d for d in accepted_days[plan_id] if d > accepted_on]
             later += [d for d in meetings if d > accepted_on]
-            steps[cid].append(Step(cid, due_on, min(later) if later else None))
+            steps[cid].append((Step(cid, due_on, min(later) if later else None), review, at))
     return steps
 
 
@@ -781,9 +809,36 @@ def tally(steps: list[tuple[Facts, Step]], today: date) -> dict[str, Tally]:
     return tallies
 
 
+# The groups as bits (`group_mask`): the per-customer summary stores each step's groups
+# on its due day (app.services.reports.timeliness_steps).
+GROUP_BITS = tuple((key, 1 << index) for index, (key, _label) in enumerate(GROUPS))
+
+
+def group_mask(f: Facts, day: date) -> int:
+    """`groups_on` as bits (GROUP_BITS)."""
+    found = set(groups_on(f, day))
+    return sum(bit for key, bit in GROUP_BITS if key in found)
+
+
+def tally_masked(steps: Iterable[tuple[str, date, date | None, int]], today: date
+                 ) -> dict[str, Tally]:
+    """`tally` of steps given as (customer, due day, held day, `group_mask`)."""
+    tallies = {key: Tally() for key, _label in GROUPS}
+    bits = [(tallies[key], bit) for key, bit in GROUP_BITS]
+    for customer_id, due_on, held_on, mask in steps:
+        key, days_late = outcome(Step(customer_id, due_on, held_on), today)
+        for found, bit in bits:
+            if mask & bit:
+                found.record(customer_id, key, days_late)
+    return tallies
+
+
 def _table(name: str, title: str, note: str, steps: list[tuple[Facts, Step]],
            today: date) -> ReportTable:
-    tallies = tally(steps, today)
+    return _table_of(name, title, note, tally(steps, today))
+
+
+def _table_of(name: str, title: str, note: str, tallies: dict[str, Tally]) -> ReportTable:
     rows = tuple(tallies[key].row(label) for key, label in GROUPS)
     members = Members()
     for index, (key, _label) in enumerate(GROUPS):
@@ -865,19 +920,13 @@ def _open_single(scope: Scope, cid: str, periods: list[tuple[date, date | None]]
     return opened <= day and (closed is None or closed >= day)
 
 
-def initial_interviews_on_time(s: Session, f: ReportFilter, inputs: ReportInputs
-                               ) -> ReportTable:
-    return _table(
-        "initial_interviews_on_time", N_("Initial interviews on time"),
-        N_("Initial interviews whose statutory deadline (5 working days from the "
-           "registration, 10 from 1.1.2026, by the rule of the registration day) falls in "
-           "the period, for cases open on that day. Days late: calendar days from the "
-           "deadline to the interview, or to today for those not yet held."),
-        interview_steps(s, f), inputs.today)
+def _interviews_counted(s: Session, f: ReportFilter, today: date
+                        ) -> list[tuple[Facts, Step]]:
+    return interview_steps(s, f)
 
 
-def job_search_conversations_on_time(s: Session, f: ReportFilter, inputs: ReportInputs
-                                     ) -> ReportTable:
+def _conversations_counted(s: Session, f: ReportFilter, today: date
+                           ) -> list[tuple[Facts, Step]]:
     first, last = f.date_from - CONVERSATION_REACH[0], f.date_to - CONVERSATION_REACH[1]
     recent = (select(Appointment.customer_id)
               .where(Appointment.status == AppointmentStatus.DONE,
@@ -905,34 +954,21 @@ def job_search_conversations_on_time(s: Session, f: ReportFilter, inputs: Report
         for step in conversation_steps(facts, held, f.date_to):
             if step.due_on >= f.date_from and _open_single(scope, cid, periods, step.due_on):
                 counted.append((facts, step))
-    return _table(
-        "job_search_conversations_on_time", N_("Job-search conversations on time"),
-        N_("Job-search conversations falling due in the period: three months after the "
-           "initial interview or the previous job-search conversation held, for cases "
-           "open on that day. Held on time: the next one held by the due day. Days late: "
-           "calendar days from the due day to the conversation, or to today."),
-        counted, inputs.today)
+    return counted
 
 
-def plan_reviews_on_time(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
-    today = inputs.today
+def _reviews_counted(s: Session, f: ReportFilter, today: date
+                     ) -> list[tuple[Facts, Step]]:
     scope = read_scope(s, f, Customer.id.in_(
         select(Plan.customer_id).join(PlanVersion, PlanVersion.plan_id == Plan.id)
         .where(Plan.deleted_at.is_(None), *_reviews_in(f))), kinds=REVIEWS_PLAN)
     reviews = review_steps(s, f, scope) if scope.facts else {}
     steps = (step for rows in reviews.values() for step in rows)
-    return _table(
-        "plan_reviews_on_time", N_("Plan reviews on time"),
-        N_("Accepted plans whose review date falls in the period, for cases open on that "
-           "day. Reviewed: a later version of the plan accepted, or a plan review or "
-           "job-search conversation held, by the review date. Days late: calendar days "
-           "from the review date to the review, or to today."),
-        _counted(f, scope, steps), today)
+    return _counted(f, scope, steps)
 
 
-def activation_plans_on_time(s: Session, f: ReportFilter, inputs: ReportInputs
-                             ) -> ReportTable:
-    today = inputs.today
+def _activation_counted(s: Session, f: ReportFilter, today: date
+                        ) -> list[tuple[Facts, Step]]:
     # Only customers with labour-market subsidy (a period of it, or Kela's count) reach
     # the limit; the meetings are not needed.
     subsidy = select(UnemploymentPeriod.customer_id).where(
@@ -952,29 +988,98 @@ def activation_plans_on_time(s: Session, f: ReportFilter, inputs: ReportInputs
                                    f.date_to)
             if step is not None:
                 steps.append(step)
-    return _table(
-        "activation_plans_on_time", N_("Activation plans made when due"),
-        N_("Activation plans falling due in the period, as the customer's clock counts "
-           "them (189/2001: under 25, 180 days of labour-market subsidy within 12 months; "
-           "from 25, 500 days, or 180 after the maximum period of allowance), for cases "
-           "open on that day. Made: an activation plan accepted. Days late: calendar days "
-           "from the due day to the plan, or to today."),
-        _counted(f, scope, steps), today)
+    return _counted(f, scope, steps)
 
 
-def integration_plans_on_time(s: Session, f: ReportFilter, inputs: ReportInputs
-                              ) -> ReportTable:
-    today = inputs.today
+def _integration_counted(s: Session, f: ReportFilter, today: date
+                         ) -> list[tuple[Facts, Step]]:
     scope = read_scope(s, f, _registered_in(f, f.date_from - INTERVIEW_REACH),
                        Customer.first_residence_permit_on.is_not(None), kinds=())
     made = plans_made(s, scope, PlanType.INTEGRATION) if scope.facts else {}
     steps = ((cycle, step) for cid in scope.facts for cycle in scope.cycles(cid)
              if (step := integration_step(cycle, made.get(cid, []))) is not None)
-    return _table(
-        "integration_plans_on_time", N_("Integration plans made when due"),
+    return _counted_cycles(f, scope, steps)
+
+
+# Each report's steps read directly from the synchronised tables (the reference the
+# per-customer summary, app.services.reports.timeliness_steps, is tested against).
+DIRECT = {
+    "initial_interviews_on_time": _interviews_counted,
+    "job_search_conversations_on_time": _conversations_counted,
+    "plan_reviews_on_time": _reviews_counted,
+    "activation_plans_on_time": _activation_counted,
+    "integration_plans_on_time": _integration_counted,
+}
+
+TEXTS = {
+    "initial_interviews_on_time": (
+        N_("Initial interviews on time"),
+        N_("Initial interviews whose statutory deadline (5 working days from the "
+           "registration, 10 from 1.1.2026, by the rule of the registration day) falls in "
+           "the period, for cases open on that day. Days late: calendar days from the "
+           "deadline to the interview, or to today for those not yet held.")),
+    "job_search_conversations_on_time": (
+        N_("Job-search conversations on time"),
+        N_("Job-search conversations falling due in the period: three months after the "
+           "initial interview or the previous job-search conversation held, for cases "
+           "open on that day. Held on time: the next one held by the due day. Days late: "
+           "calendar days from the due day to the conversation, or to today.")),
+    "plan_reviews_on_time": (
+        N_("Plan reviews on time"),
+        N_("Accepted plans whose review date falls in the period, for cases open on that "
+           "day. Reviewed: a later version of the plan accepted, or a plan review or "
+           "job-search conversation held, by the review date. Days late: calendar days "
+           "from the review date to the review, or to today.")),
+    "activation_plans_on_time": (
+        N_("Activation plans made when due"),
+        N_("Activation plans falling due in the period, as the customer's clock counts "
+           "them (189/2001: under 25, 180 days of labour-market subsidy within 12 months; "
+           "from 25, 500 days, or 180 after the maximum period of allowance), for cases "
+           "open on that day. Made: an activation plan accepted. Days late: calendar days "
+           "from the due day to the plan, or to today.")),
+    "integration_plans_on_time": (
+        N_("Integration plans made when due"),
         N_("Integration plans of customers in their integration period (first residence "
            "permit under three years old), due by the initial interview's deadline of "
            "the job-search period, for cases open on that day. Made: an integration plan "
            "accepted in that period. Days late: calendar days from the deadline to the "
-           "plan, or to today."),
-        _counted_cycles(f, scope, steps), today)
+           "plan, or to today.")),
+}
+
+
+def report(name: str, s: Session, f: ReportFilter, inputs: ReportInputs,
+           direct: bool = False) -> ReportTable:
+    """The timeliness report `name`: its steps from the workstation's per-customer
+    summary (timeliness_steps), or with `direct` (or without the summary's tables)
+    computed from the synchronised tables."""
+    from app.services.reports import timeliness_steps
+
+    title, note = TEXTS[name]
+    steps = None if direct else timeliness_steps.counted(s, name, f, inputs.today)
+    if steps is not None:
+        return _table_of(name, title, note, tally_masked(steps, inputs.today))
+    return _table(name, title, note, DIRECT[name](s, f, inputs.today), inputs.today)
+
+
+def initial_interviews_on_time(s: Session, f: ReportFilter, inputs: ReportInputs
+                               ) -> ReportTable:
+    return report("initial_interviews_on_time", s, f, inputs)
+
+
+def job_search_conversations_on_time(s: Session, f: ReportFilter, inputs: ReportInputs
+                                     ) -> ReportTable:
+    return report("job_search_conversations_on_time", s, f, inputs)
+
+
+def plan_reviews_on_time(s: Session, f: ReportFilter, inputs: ReportInputs) -> ReportTable:
+    return report("plan_reviews_on_time", s, f, inputs)
+
+
+def activation_plans_on_time(s: Session, f: ReportFilter, inputs: ReportInputs
+                             ) -> ReportTable:
+    return report("activation_plans_on_time", s, f, inputs)
+
+
+def integration_plans_on_time(s: Session, f: ReportFilter, inputs: ReportInputs
+                              ) -> ReportTable:
+    return report("integration_plans_on_time", s, f, inputs)
