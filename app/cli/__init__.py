@@ -18,6 +18,7 @@ from app.cli import (
     db,
     decision,
     demo,
+    employer,
     feedback,
     plan,
     provider,
@@ -32,8 +33,8 @@ from app.cli.common import explain
 from app.diagnostics import logsetup
 
 # In the order `--help` lists them.
-GROUPS = (demo, customer, plan, provider, referral, decision, report, central, sync,
-          service_point, feedback, staff, db, appointments, targets)
+GROUPS = (demo, customer, plan, provider, referral, decision, employer, report, central,
+          sync, service_point, feedback, staff, db, appointments, targets)
 
 
 def build_parser() -> argparse.ArgumentParser:

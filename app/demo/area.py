@@ -41,8 +41,10 @@ from app.demo import names as words
 from app.demo.appointments import add_calendar
 from app.demo.cases import CaseMaker, release_coaches
 from app.demo.coaching import add_coaching
+from app.demo.employers import build_employers
 from app.demo.feedback import add_demo_pins
 from app.demo.purchased import add_purchased
+from app.demo.vacancies import add_vacancies
 from app.i18n import HELSINKI, N_
 from app.models import (
     Appointment,
@@ -182,6 +184,9 @@ def build_demo(engine: Engine, *, seed: int = 1, scale: float = 1.0,
         release_coaches(conn, demo.cases)
         add_calendar(conn, demo.today, seed)
         add_purchased(conn, seed, demo.today, scale)
+        build_employers(conn, seed, demo.today, scale)  # the employer register (#22)
+        # After the employers: it reads them (and the year's case exits) back.
+        add_vacancies(conn, seed, demo.today, scale)
         writer.check_cancel()
     return summary
 

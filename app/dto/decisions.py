@@ -68,6 +68,9 @@ class CustomerDecisions:
     may_decide: bool  # decide and end early
     municipalities: list[str] = field(default_factory=list)
     home_municipality: str = ""
+    # The employer register's active employers (name, business ID), offered as the
+    # decision's employer when the reader may draft (#22).
+    employers: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,7 @@ class VacancyRow:
     proposed: int = 0  # job seekers proposed
     interviewed: int = 0
     hired: int = 0
+    staff_id: str = ""  # the responsible worker's id (the form's choice), "" for none
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.i18n import N_
 from app.rules.workdays import add_working_days
 
 
@@ -27,6 +28,10 @@ class StatutoryRule:
 ACT_380 = "Laki työvoimapalveluiden järjestämisestä 380/2023"
 ACT_555 = "Laki työttömyysetuuksien rahoituksesta 555/1998"
 SECTION_UNVERIFIED = "§ unverified"
+NUMBER_UNVERIFIED = "number in the act unverified"
+# Said in the user's language where a source is shown (app/views/coaching/texts.py).
+UNVERIFIED_WORDS = {SECTION_UNVERIFIED: N_("§ unverified"),
+                    NUMBER_UNVERIFIED: N_("number in the act unverified")}
 
 RULES: tuple[StatutoryRule, ...] = (
     # The initial interview: within five working days of the job search starting
@@ -57,7 +62,7 @@ RULES: tuple[StatutoryRule, ...] = (
     # a three-month phase). The exact statutory number could not be verified. From
     # 1.1.2026 none by schedule (value 0): only as the service need and the plan say.
     StatutoryRule("supplementary_conversations", date(2022, 5, 2), 2, "weeks",
-                  "HE 167/2021 vp: noin kahden viikon välein (number in the act unverified)"),
+                  f"HE 167/2021 vp: noin kahden viikon välein ({NUMBER_UNVERIFIED})"),
     StatutoryRule("supplementary_conversations", date(2026, 1, 1), 0, "weeks",
                   f"{ACT_380} ({SECTION_UNVERIFIED}), muutos 1.1.2026: HE 108/2025 vp"),
     # A job-search conversation whenever three months have passed since the initial

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.dto.decisions import CustomerDecisions, DecisionInput, DecisionLetter, DecisionRow
 from app.i18n import N_
-from app.models import Customer, ServicePoint, Staff, SupportDecision
+from app.models import Customer, Employer, ServicePoint, Staff, SupportDecision
 from app.rules import case_access as caseload
 from app.rules import decisions as rules
 from app.rules.codes import DecisionKind, DecisionStatus
@@ -94,10 +94,17 @@ class DecisionService:
                                           Permission.REFERRAL_MAKE)
             home = customer.home_municipality or ""
             result = [_row(s, d) for d in rows]
+            # The register's employers, for the form's employer (the decision keeps its
+            # own name and business ID: what was decided stays as decided).
+            employers = [(name, bid) for name, bid in s.execute(
+                select(Employer.name, Employer.business_id)
+                .where(Employer.active.is_(True), Employer.deleted_at.is_(None))
+                .order_by(Employer.name))] if writable else []
         return CustomerDecisions(
             customer_id=customer_id, rows=result, writable=writable,
             may_decide=writable and allowed(actor.role, Permission.DECISION_DECIDE),
-            municipalities=self.municipalities(customer), home_municipality=home)
+            municipalities=self.municipalities(customer), home_municipality=home,
+            employers=employers)
 
     def list_all(self, customer_id: str | None = None) -> list[DecisionRow]:
         """Every decision the signed-in person may read (one customer's with

@@ -22,6 +22,8 @@ from app.services.customer_merge import CustomerMergeService
 from app.services.customers import CustomerService
 from app.services.decisions import DecisionService
 from app.services.effect_followups import EffectFollowupService
+from app.services.employer_import import EmployerImportService
+from app.services.employers import EmployersService
 from app.services.feedback import FeedbackService
 from app.services.plans import PlanService
 from app.services.provider_import import ProviderImportService
@@ -37,6 +39,7 @@ from app.services.setup import SetupService
 from app.services.staff import StaffService
 from app.services.statutory_clock import StatutoryClockService
 from app.services.sync import SyncService
+from app.services.vacancies import VacanciesService
 from app.services.visits import VisitService
 from app.sync.outbox import collect_written_tables
 
@@ -76,6 +79,9 @@ class Services:
         self.customer_import = CustomerImportService(ctx)
         self.providers = ProvidersService(ctx)
         self.provider_import = ProviderImportService(ctx)
+        self.employers = EmployersService(ctx)
+        self.employer_import = EmployerImportService(ctx)
+        self.vacancies = VacanciesService(ctx)
         self.feedback = FeedbackService(ctx, self.settings)
         self.reports = ReportService(ctx, self.settings)
         self.targets = TargetsService(ctx, self.settings)

@@ -13,13 +13,14 @@ from sqlalchemy import select
 
 from app.dto.coaching import CustomerClock, DeadlineInfo, WorkItem
 from app.i18n import N_
-from app.models import Customer, Staff
+from app.models import Customer, Plan, PlanVersion, Staff
 from app.models.coaching import CustomerBarrier
 from app.rules import clock as rules
 from app.rules import groups as group_rules
+from app.rules.codes import PlanStatus, PlanType
 from app.rules.permissions import Permission, allowed
 from app.rules.statutory import rule_for
-from app.services import effect_followups
+from app.services import effect_followups, employers
 from app.services.context import AppContext
 from app.services.errors import NotFound
 from app.services.statutory_clock_facts import Facts, gather, reads_case_facts, subsidy_spells
@@ -35,6 +36,8 @@ WORK_KINDS = {
     "initial_phase": N_("Initial phase ends"),
     # Three or six months after a purchased service or a decision ended (#20).
     "followup": N_("Follow-up of a service"),
+    # A contact with an employer asked for a follow-up by this worker (#22).
+    "employer_followup": N_("Follow-up with an employer"),
 }
 HUNDRED_DAYS_AHEAD = 14  # the worklist shows who reaches 100 days within two weeks
 
@@ -61,6 +64,16 @@ def activation(f: Facts, spells: list[rules.SubsidySpell], today: date,
              if f.subsidy_days is not None and f.subsidy_days_on is not None else None)
     return rules.activation_plan_due(f.born, spells, today, horizon_days, known=known,
                                      allowance_exhausted_on=f.allowance_exhausted_on)
+
+
+def activation_plan_made(s: Any, customer_id: str) -> bool:
+    """Whether an activation plan of the customer has been accepted (then or since)."""
+    return s.scalar(select(PlanVersion.id).join(Plan, Plan.id == PlanVersion.plan_id).where(
+        Plan.customer_id == customer_id, Plan.plan_type == PlanType.ACTIVATION,
+        Plan.deleted_at.is_(None), PlanVersion.deleted_at.is_(None),
+        PlanVersion.accepted_at.is_not(None),
+        PlanVersion.status.in_((PlanStatus.ACCEPTED, PlanStatus.SUPERSEDED))).limit(1)
+    ) is not None
 
 
 def deadlines(f: Facts, today: date) -> tuple[list[DeadlineInfo], int]:
@@ -118,10 +131,13 @@ class StatutoryClockService:
                 CustomerBarrier.deleted_at.is_(None))))
             case_open = bool(s.scalar(select(Customer.active).where(
                 Customer.id == customer_id)))
+            activation_made = activation_plan_made(s, customer_id)
             self.ctx.audit(s, "customer.clock", "customer", customer_id)
         # A closed case has no statutory dates: they start again when it is reopened.
         found, supplementary = deadlines(f, today) if case_open else ([], 0)
-        due = activation(f, spells, today) if case_open else None
+        # Once an activation plan is made the card stops asking for one (the timeliness
+        # report counts the first accepted one as made, app/services/reports/timeliness).
+        due = activation(f, spells, today) if case_open and not activation_made else None
         if due is not None:
             found.append(DeadlineInfo("activation_plan", due.due_on, due.rule.source,
                                       str(due.paid_days), approximate=due.approximate))
@@ -167,6 +183,13 @@ class StatutoryClockService:
                     WorkItem(d.customer_id, d.name, "followup", d.due_on, False, "",
                              detail=effect_followups.to_detail(d))
                     for d in effect_followups.coach_followups(s, coach_id, today))
+        if allowed(actor.role, Permission.EMPLOYER_EDIT):  # employer follow-ups (#22)
+            with self.ctx.reading() as s:
+                items.extend(
+                    WorkItem("", c.employer_name, "employer_followup", c.follow_up_on,
+                             c.follow_up_on is not None and c.follow_up_on < today, "",
+                             detail=c.id)
+                    for c in employers.open_follow_ups(s, coach_id, week_end))
         order = list(WORK_KINDS)
         # Overdue first (oldest first), then by kind: this week's meetings, the 100-day
         # mark, missing plans, and last those not heard of for longest.

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from app.services.registry import Services
     from app.views.appointments.page import AppointmentsPage
     from app.views.customers.page import CustomersPage
+    from app.views.employers.page import EmployersPage
     from app.views.shell.displays import Displays
     from app.views.shell.menus import SettingsMenu
 
@@ -400,6 +401,11 @@ class MainWindow(QMainWindow):
     def open_customer(self, customer_id: str) -> None:
         self.nav.setCurrentRow(ROW["customers"])
         cast("CustomersPage", self.page("customers")).open_customer(customer_id)
+
+    def open_employer_followup(self, contact_id: str) -> None:
+        """From Today: the employer's card with the follow-up chosen (#22)."""
+        self.nav.setCurrentRow(ROW["employers"])
+        cast("EmployersPage", self.page("employers")).open_follow_up(contact_id)
 
     def book_for_customer(self, customer_id: str, name: str) -> None:
         """From the customer card: the calendar, with the booking dialog for them."""

@@ -43,7 +43,12 @@ CARD_VIEWS += ("customer-referrals",)
 CARD_VIEWS += ("customer-decisions",)
 VIEWS["providers"] = "lead"  # the register of service providers and contracts (#20)
 VIEWS["quarterly"] = "lead"  # the Reports page's quarterly export dialog (#25)
+VIEWS["reports-employers"] = "lead"  # the Reports page on a vacancies figure (#22)
 VIEWS["reports-activation"] = "lead"  # activation plans made when due (#25)
+# The employer register (#22): the list, an employer's card, a vacancy and its proposals.
+VIEWS |= {"employers": "coach", "employer-card": "coach", "vacancy": "coach"}
+VIEWS["customer-job-tips"] = "coach"  # the card's job tips (#22)
+CARD_VIEWS += ("customer-job-tips",)
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -115,8 +120,19 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         reports: Any = getattr(page, "page", None) or page
         reports.report_list.setCurrentRow(list(REPORTS).index("activation_plans_on_time"))
         settle(runner)
+    if view == "reports-employers":  # the Reports page on proposals per vacancy (#22)
+        from app.services.reports import REPORTS
+
+        window.nav.setCurrentRow(ROW["reports"])
+        settle(runner)
+        page = window.page("reports")
+        employer_reports: Any = getattr(page, "page", None) or page
+        employer_reports.report_list.setCurrentRow(list(REPORTS).index("vacancy_proposals"))
+        settle(runner)
     if view == "quarterly":
         return _quarterly(window, runner, services, out)
+    if view in ("employers", "employer-card", "vacancy"):
+        _employers(window, runner, services, view)
     if view.startswith("appointments"):
         _appointments(window, runner, day=view == "appointments-day")
     if view in ("customers", *CARD_VIEWS):
@@ -140,11 +156,26 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
             print("error: no customers to show; run with --demo", file=sys.stderr)
             return 1
         shown_id = row.id
+        if view in ("customer-notes", "customer-periods"):
+            # The coach's customer with the most notes, or with the longest case history
+            # (reopened, with a closed period): what the tab is there to show.
+            def weight(cid: str) -> int:
+                if view == "customer-notes":
+                    return len(services.case_notes.notes(cid).notes)
+                return len(services.case_periods.periods(cid).periods)
+            weights = {r.id: weight(r.id) for r in mine[:150]}
+            shown_id = max(weights, key=lambda c: weights[c]) if weights else row.id
         if view == "customer-referrals":  # the coach's customer with the most referrals
             counts: dict[str, int] = {}
             for referral in services.referrals.list_all():
                 counts[referral.customer_id] = counts.get(referral.customer_id, 0) + 1
             shown_id = max(counts, key=lambda c: counts[c]) if counts else row.id
+        if view == "customer-job-tips":  # a customer of the coach's proposed the most
+            tips: dict[str, int] = {}
+            for vacancy in sorted(services.vacancies.vacancies(), key=lambda v: -v.proposed)[:40]:
+                for proposal in services.vacancies.proposals(vacancy.id):
+                    tips[proposal.customer_id] = tips.get(proposal.customer_id, 0) + 1
+            shown_id = max(tips, key=lambda c: tips[c]) if tips else row.id
         customers.open_customer(shown_id)
         settle(runner)
         card = customers.card_view
@@ -159,6 +190,9 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
             settle(runner)
         if view == "customer-decisions":
             card.sections.setCurrentWidget(card.decisions)
+            settle(runner)
+        if view == "customer-job-tips":
+            card.sections.setCurrentWidget(card.job_tips)
             settle(runner)
         if view == "plan":
             customers.open_plan(row.id)
@@ -180,6 +214,32 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
     runner.wait()
     services.close()
     return 0 if ok else 1
+
+
+def _employers(window: MainWindow, runner: TaskRunner, services: Services, view: str) -> None:
+    """The employer list; the card of the employer with the most open vacancies; the
+    vacancy with the most job seekers proposed."""
+    window.nav.setCurrentRow(ROW["employers"])
+    settle(runner)
+    if view == "employers":
+        return
+    page: Any = window.page("employers")
+    vacancies = services.vacancies.vacancies()
+    if view == "vacancy" and vacancies:
+        busiest = sorted(vacancies, key=lambda v: -v.proposed)[:30]
+        # The one with the most job seekers this coach may see (their case is theirs).
+        shown = max(busiest, key=lambda v: len(services.vacancies.proposals(v.id)))
+        page.open_employer(shown.employer_id)
+        settle(runner)
+        page.open_vacancy(shown.id)
+        settle(runner)
+        return
+    rows = page.model.rows
+    if not rows:
+        return
+    best = max(rows, key=lambda r: r.open_vacancies)
+    page.open_employer(best.id)
+    settle(runner)
 
 
 def _appointments(window: MainWindow, runner: TaskRunner, day: bool) -> None:

@@ -206,3 +206,27 @@ def test_a_team_lead_replaces_a_decision_and_the_history_stays(qtbot, window):
     tab.table.selectRow([r.id for r in tab.model.rows].index(old.id))
     qtbot.waitUntil(lambda: "24.11.2026" in tab.details.text(), timeout=WAIT)
     assert not tab.replace_button.isEnabled() and not tab.end_button.isEnabled()
+
+
+def test_the_decision_s_employer_comes_from_the_register(qtbot, window):
+    """Typing part of a registered employer's name offers it; choosing it fills in its
+    business ID (#22). A name not in the register is typed as before."""
+    from app.dto.employers import EmployerInput
+
+    window.services.ctx.now = Clock(NOW)
+    sign_in(qtbot, window, "coach")
+    window.services.employers.save_employer(EmployerInput(
+        business_id="2541212-4", name="Lapin Rakennus Oy", industry="F",
+        municipality="Rovaniemi"))
+    customer_id = window.page("customers").model.rows[0].id
+    data = window.services.decisions.list_for_customer(customer_id)
+    assert ("Lapin Rakennus Oy", "2541212-4") in data.employers
+    dialog = DecisionDialog(None, data.municipalities, data.home_municipality,
+                            employers=data.employers)
+    qtbot.addWidget(dialog)
+    completer = dialog.employer.completer()
+    assert completer is not None
+    completer.setCompletionPrefix("rakennus")
+    assert completer.currentCompletion() == "Lapin Rakennus Oy"
+    completer.activated[str].emit("Lapin Rakennus Oy")
+    assert dialog.business_id.text() == "2541212-4"

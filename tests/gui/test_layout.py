@@ -158,6 +158,54 @@ def _pages(win: MainWindow, findings: Findings, services) -> None:
     customers.open_plan(row.id)
     settle(runner, 8000)
     findings.check("plan", win)
+    # An employer's card and its busiest vacancy (#22), when the demo has employers.
+    employers = win.page("employers")
+    win.nav.setCurrentRow(ROW["employers"])
+    settle(runner, 8000)
+    if employers.model.rows:
+        best = max(employers.model.rows, key=lambda r: (r.open_vacancies, len(r.name)))
+        employers.open_employer(best.id)
+        settle(runner, 8000)
+        findings.check("employer card", win)
+        vacancies = services.vacancies.vacancies()
+        if vacancies:
+            employers.open_vacancy(max(vacancies, key=lambda v: v.proposed).id)
+            settle(runner, 8000)
+            findings.check("vacancy", win)
+
+
+def _employer_dialogs(win: MainWindow, today: date) -> list[tuple[str, Callable[[], QWidget]]]:
+    from app.dto.employers import PersonRow, ProposalRow, VacancyRow
+    from app.views.employers.dialogs import (
+        ContactDialog,
+        EmployerDialog,
+        OutcomeDialog,
+        PersonDialog,
+        StatusDialog,
+        VacancyDialog,
+    )
+    from app.views.employers.propose_dialog import ProposeDialog
+
+    teams = [("t1", "Yrityspalvelut ja rekrytointi, Rovaniemi")]
+    staff = [("s1", "Marjatta Ruokojärvi-Heikkilä")]
+    person = PersonRow("p1", "e1", "Anna-Kaisa Heikkilä-Ruokojärvi", "Henkilöstöjohtaja",
+                       "040 123 4567", "anna-kaisa@example.fi", True)
+    vacancy = VacancyRow("v1", "e1", "Lapin Matkailu ja Ravintolat Oy", "Kokki (kausityö)",
+                         "Kokki", "Rovaniemi", "shifts", today, 3, today, True, True, "open",
+                         today, None, "Marjatta Ruokojärvi-Heikkilä", "")
+    proposal = ProposalRow("r1", "v1", vacancy.title, vacancy.employer_name, "c1",
+                           "Ruokojärvi-Heikkilä, Aino Marjatta", "ABCD-1234", today,
+                           "Marjatta Ruokojärvi-Heikkilä", "proposed", None, "")
+    runner = win.runner
+    return [
+        ("employer", lambda: EmployerDialog(None, teams, staff, win)),
+        ("contact person", lambda: PersonDialog(None, win)),
+        ("employer contact", lambda: ContactDialog(None, [person], staff, today, win)),
+        ("vacancy", lambda: VacancyDialog(None, staff, "Rovaniemi", win)),
+        ("vacancy status", lambda: StatusDialog(vacancy, today, win)),
+        ("proposal outcome", lambda: OutcomeDialog(proposal, today, win)),
+        ("propose job seekers", lambda: ProposeDialog(vacancy, runner, lambda _f: [], win)),
+    ]
 
 
 def _dialogs(win: MainWindow, findings: Findings, services, lang: str) -> None:
@@ -215,6 +263,7 @@ def _dialogs(win: MainWindow, findings: Findings, services, lang: str) -> None:
         ("kiosk", lambda: KioskWindow(services.feedback, services.auth, runner,
                                       services.feedback.kiosk_point("ROV"))),
     ]
+    made += _employer_dialogs(win, today)  # the employer register's forms (#22)
     got: list[dict] = []
     runner.submit(services.reports.statistics, got.append)  # as the admin signed in
     settle(runner, 5000)

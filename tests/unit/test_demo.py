@@ -35,7 +35,8 @@ TABLES = (
     "plan_action", "plan_service", "feedback", "feedback_reply_request",
     "job_search_period", "case_facts", "customer_note", "coach_assignment",
     "service_provider", "service_contract", "referral", "support_decision", "effect_followup",
-    "contract_place",
+    "contract_place", "employer", "employer_person", "employer_contact", "vacancy",
+    "job_proposal",
 )
 
 
@@ -129,7 +130,8 @@ def test_same_seed_gives_the_same_rows(small: tuple[Engine, DemoSummary],
     again = fresh_engine(tmp_path / "again.sqlite3")
     build_demo(again, seed=7, scale=0.05, today=TODAY)
     for table in ("customer", "staff", "visit", "appointment", "plan_version", "feedback",
-                  "job_search_period", "case_facts", "customer_note", "coach_assignment"):
+                  "job_search_period", "case_facts", "customer_note", "coach_assignment",
+                  "vacancy", "job_proposal"):
         sql = f"SELECT * FROM {table} ORDER BY id"
         assert rows(engine, sql) == rows(again, sql), table
     other = fresh_engine(tmp_path / "other.sqlite3")

@@ -16,6 +16,7 @@ from app.rules.codes import (
 from app.services.reports import (
     activity,
     appointments,
+    employers,
     exits,
     municipal,
     outcomes,
@@ -90,5 +91,18 @@ REPORTS: dict[str, ReportSpec] = {
                    ("municipality", "referrals_eur", "lump_sums_eur", "decisions_eur",
                     "total_eur", "euro_share", "cost_share", "by_split_eur", "visit_share",
                     "staff_share", "customer_share"), purchased.cost),
+        # Employer services (#22).
+        ReportSpec("employer_contacts", N_("Employer contacts by team, staff and month"),
+                   employers.CONTACT_COLUMNS, employers.contacts),
+        ReportSpec("employers_first_reached", N_("Employers reached for the first time"),
+                   employers.FIRST_CONTACT_COLUMNS, employers.first_contacts),
+        ReportSpec("vacancies_by_status", N_("Vacancies by status"),
+                   employers.VACANCY_COLUMNS, employers.vacancies),
+        ReportSpec("vacancy_proposals",
+                   N_("Job seekers proposed, interviewed and hired per vacancy"),
+                   employers.PROPOSAL_COLUMNS, employers.proposals),
+        ReportSpec("employer_hires",
+                   N_("Hires of long-term unemployed and partial-work-ability job seekers"),
+                   employers.HIRE_COLUMNS, employers.hires),
     )
 }

@@ -38,6 +38,7 @@ from app.rules.codes import AppointmentType, Channel
 from app.services.appointments import AppointmentService
 from app.services.customers import CustomerService
 from app.services.session import SessionInfo
+from app.views.coaching.texts import source_tooltip
 from app.views.common import FieldError, icon, label, shortcut
 from app.views.form_dialog import FormDialog
 from app.views.operations import QueryOp, drop_pending
@@ -282,7 +283,7 @@ class BookingDialog(FormDialog):
         if self.chosen_start().astimezone(HELSINKI).date() > info.due_on:
             text = "⚠ " + text + " " + _("The chosen time is after the deadline.")
         self.deadline_label.setText(text)
-        self.deadline_label.setToolTip(_("Source: {source}").format(source=info.source))
+        self.deadline_label.setToolTip(source_tooltip(info.source))
         self.deadline_label.setAccessibleDescription(info.source)
         self.deadline_label.show()
 

@@ -9,6 +9,7 @@ from app.dto.coaching import DeadlineInfo
 from app.i18n import N_, _, format_date, format_number, ngettext
 from app.rules.codes import SERVICE_LABELS, DecisionKind, ServiceKind
 from app.rules.groups import BARRIER_LABELS, GROUP_LABELS, Barrier, Group
+from app.rules.statutory import UNVERIFIED_WORDS
 from app.services.effect_followups import REFERRAL, from_detail
 from app.services.statutory_clock import WORK_KINDS
 
@@ -25,6 +26,7 @@ WORK_GROUPS = {
     "plan_review": N_("Plan reviews due"),
     "hundred_days": N_("Reaching 100 days soon"),
     "followup": N_("Follow-up of a service"),
+    "employer_followup": N_("Follow-ups with employers"),  # the worker's own (#22)
     "no_plan": N_("No valid plan"),
     "not_contacted": N_("Not contacted"),
 }
@@ -62,8 +64,16 @@ def barrier_label(code: str) -> str:
     return _(BARRIER_LABELS[Barrier(code)])
 
 
+def source_text(source: str) -> str:
+    """A rule's source (the acts are cited by their Finnish titles), with the words that
+    say a section could not be checked in the user's language."""
+    for words, label in UNVERIFIED_WORDS.items():
+        source = source.replace(words, _(label))
+    return source
+
+
 def source_tooltip(source: str) -> str:
-    return _("Source: {source}").format(source=source) if source else ""
+    return _("Source: {source}").format(source=source_text(source)) if source else ""
 
 
 def deadline_text(d: DeadlineInfo, today: date) -> str:

@@ -55,8 +55,13 @@ COLUMNS = 3  # customer, date, status
 FOLDED = frozenset({"no_plan", "not_contacted"})
 
 
+EMPLOYER_FOLLOWUP = "employer_followup"  # detail: the contact's id, not days (#22)
+
+
 def days_overdue(item: WorkItem) -> int:
     """Calendar days past the due date (the service puts them in `detail`)."""
+    if item.kind == EMPLOYER_FOLLOWUP:
+        return 0
     return int(item.detail or 0) if item.overdue else 0
 
 
@@ -87,6 +92,9 @@ def heading_text(kind: str, rows: list[WorkItem]) -> str:
 
 
 def status_text(item: WorkItem) -> str:
+    if item.kind == EMPLOYER_FOLLOWUP:  # Enter opens the employer's card
+        return _("overdue: follow up with the employer") if item.overdue \
+            else _("follow up with the employer")
     if item.overdue:
         days = days_overdue(item)
         return ngettext("{n} day overdue", "{n} days overdue", days).format(
@@ -210,6 +218,7 @@ class FollowupDialog(QDialog):
 
 class TodayPage(QWidget):
     open_customer = Signal(str)
+    open_employer_followup = Signal(str)  # a contact's id: the employer's card (#22)
     count_changed = Signal(int)
 
     def __init__(self, service: StatutoryClockService, runner: TaskRunner,
@@ -308,7 +317,7 @@ class TodayPage(QWidget):
             heading = self.model.index(row, 0)
             self.table.setExpanded(heading, heading.data(GROUP_ROLE) not in self.folded)
         overdue = sum(1 for i in items if i.overdue)
-        customers = len({i.customer_id for i in items})
+        customers = len({i.customer_id for i in items if i.customer_id})
         text = ("" if not self.loaded else _("Nothing to do today.")) if not items else (
             ngettext("{n} thing to do", "{n} things to do", len(items)).format(
                 n=format_number(len(items)))
@@ -334,11 +343,18 @@ class TodayPage(QWidget):
     def _current_changed(self, index: QModelIndex) -> None:
         item = self.model.item_of(index)
         self.answer_button.setEnabled(item is not None and item.kind == "followup")
+        employer = item is not None and item.kind == EMPLOYER_FOLLOWUP
+        self.open_button.setText(_("Open the employer (Enter)") if employer
+                                 else _("Open the customer (Enter)"))
+        self.open_button.setAccessibleName(_("Open the employer") if employer
+                                           else _("Open the customer"))
 
     def _open(self, index: QModelIndex) -> None:
         item = self.model.item_of(index)
         if item is not None and item.kind == "followup":
             self._answer(item)  # Enter on a follow-up answers it; the button opens the card
+        elif item is not None and item.kind == EMPLOYER_FOLLOWUP:
+            self.open_employer_followup.emit(item.detail)
         elif item is not None:
             self.open_customer.emit(item.customer_id)
         elif index.isValid():  # a group's heading: fold or unfold it
@@ -347,7 +363,9 @@ class TodayPage(QWidget):
 
     def _open_current(self) -> None:
         item = self.model.item_of(self.table.currentIndex())
-        if item is not None:
+        if item is not None and item.kind == EMPLOYER_FOLLOWUP:
+            self.open_employer_followup.emit(item.detail)
+        elif item is not None:
             self.open_customer.emit(item.customer_id)
         else:
             self._open(self.table.currentIndex())

@@ -31,6 +31,7 @@ from app.views.customers.facts_section import CaseFactsSection
 from app.views.customers.notes_section import CaseNotesSection
 from app.views.customers.referrals_section import ReferralsSection
 from app.views.customers.timeline import VisitTableModel
+from app.views.employers.job_tips import JobTipsSection
 
 
 class CustomerCardView(QWidget):
@@ -170,6 +171,9 @@ class CustomerCardView(QWidget):
         # Support decisions (pay subsidy, trials, start-up grant): not the desk (page.py).
         self.decisions = DecisionsSection()
         self.sections.addTab(self.decisions, "")
+        # Job tips: the vacancies the customer was proposed for (#22); not the desk.
+        self.job_tips = JobTipsSection()
+        self.sections.addTab(self.job_tips, "")
         self.sections.addTab(self.case.history, "")
         outer.addWidget(self.sections, 1)
 
@@ -201,6 +205,7 @@ class CustomerCardView(QWidget):
                                  _("Notes and work ability"))
         self.sections.setTabText(self.sections.indexOf(self.referrals), _("Referrals"))
         self.sections.setTabText(self.sections.indexOf(self.decisions), _("Decisions"))
+        self.sections.setTabText(self.sections.indexOf(self.job_tips), _("Job tips"))
         self.sections.setTabText(self.sections.indexOf(self.case.history),
                                  _("Job-search periods"))
         self.visits_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
 from app.dto.decisions import DecisionInput
 from app.i18n import N_, _, format_date, parse_date
@@ -42,7 +43,8 @@ class DecisionDialog(FormDialog):
     """A new decision (`initial` None) or a draft's edit (its fields shown)."""
 
     def __init__(self, initial: DecisionInput | None, municipalities: list[str],
-                 home: str, parent: QWidget | None = None, replacing: bool = False) -> None:
+                 home: str, parent: QWidget | None = None, replacing: bool = False,
+                 employers: list[tuple[str, str]] | None = None) -> None:
         super().__init__("decision_dialog", parent)
         self.new = initial is None
         self.replacing = replacing
@@ -59,6 +61,17 @@ class DecisionDialog(FormDialog):
         self.business_id.setMaxLength(12)
         self.add_row(FIELD_LABELS["employer_business_id"], self.business_id,
                      "decision_business_id")
+        # The employer register (#22): typing offers its employers; choosing one fills
+        # in its business ID. An employer not in the register is typed as before.
+        self.register = dict(employers or [])
+        if self.register:
+            completer = QCompleter(list(self.register), self.employer)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.activated[str].connect(self._from_register)
+            self.employer.setCompleter(completer)
+            self.employer.setToolTip(_("Type to choose an employer from the register: its "
+                                       "business ID is filled in."))
         self.starts_on = QLineEdit(format_date(start.starts_on) if start.starts_on else "")
         self.add_row(FIELD_LABELS["starts_on"], self.starts_on, "decision_starts_on")
         self.ends_on = QLineEdit(format_date(start.ends_on) if start.ends_on else "")
@@ -112,6 +125,10 @@ class DecisionDialog(FormDialog):
         self.hours.setPlaceholderText(_("e.g. 30"))
         self.percentage.setPlaceholderText(_("1–100"))
         self.amount.setPlaceholderText(_("e.g. 1 250,00"))
+
+    def _from_register(self, name: str) -> None:
+        if name in self.register:
+            self.business_id.setText(self.register[name])
 
     def value(self) -> tuple[DecisionInput, dict[str, str]]:
         """The typed decision, and messages for what could not be read."""

@@ -356,7 +356,7 @@ class DecisionsController:
             return
         dialog = DecisionDialog(row.as_input() if row is not None else None,
                                 data.municipalities, data.home_municipality, self.parent,
-                                replacing=replacing)
+                                replacing=replacing, employers=data.employers)
 
         def submit() -> None:
             fields, errors = dialog.value()

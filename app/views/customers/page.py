@@ -26,6 +26,7 @@ from app.views.customers.merge_dialog import MergeController, warn_before_creati
 from app.views.customers.notes_section import CaseNotesController
 from app.views.customers.referrals_section import ReferralsController
 from app.views.customers.table_model import CustomerTableModel
+from app.views.employers.job_tips import JobTipsController
 from app.views.operations import QueryOp, WriteOp, drop_pending, refresh_on_change
 from app.views.plans.editor import PlanEditor
 from app.views.queue.dialogs import VisitRecordDialog
@@ -69,6 +70,10 @@ class CustomersPage(QStackedWidget):
         self.case_facts = CaseFactsController(self.card_view.case_facts, services, runner,
                                               self)
         self.referrals = ReferralsController(self.card_view.referrals, services, runner, self)
+        self.job_tips = JobTipsController(  # the tab shows when the customer has tips (#22)
+            self.card_view.job_tips, services, runner, self,
+            lambda on: self.card_view.sections.setTabVisible(
+                self.card_view.sections.indexOf(self.card_view.job_tips), on))
         self.decisions = DecisionsController(
             self.card_view.decisions, services, runner, self,
             lambda on: self.card_view.sections.setTabVisible(
@@ -109,6 +114,7 @@ class CustomersPage(QStackedWidget):
         self.case_notes.forget()
         self.case_facts.forget()
         self.referrals.forget()
+        self.job_tips.forget()
         self.decisions.forget()
         self.merge.forget()
         self.card_view.forget()
@@ -154,6 +160,7 @@ class CustomersPage(QStackedWidget):
         self.case_notes.load(card.id)
         self.case_facts.load(card.id)
         self.referrals.load(card.id)
+        self.job_tips.load(card.id)
         self.decisions.load(card.id)
         self.load_appointments(card.id)
 
@@ -201,6 +208,7 @@ class CustomersPage(QStackedWidget):
         self.case_notes.set_role(role)
         self.case_facts.set_role(role)
         self.referrals.set_role(role)  # the Referrals tab: plan.read, never the desk
+        self.job_tips.set_role(role)  # the Job tips tab (#22): plan.read, never the desk
         self.decisions.set_role(role)  # the Decisions tab: not the desk
         self.merge.set_role(role)  # "Merge into…": team leads and administrators
         sections = self.card_view.sections

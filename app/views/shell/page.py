@@ -70,6 +70,8 @@ class Navigator(Protocol):
 
     def book_for_customer(self, customer_id: str, name: str) -> None: ...
 
+    def open_employer_followup(self, contact_id: str) -> None: ...
+
 
 @dataclass(frozen=True)
 class PageDeps:

@@ -26,6 +26,7 @@ def _today(deps: PageDeps) -> QWidget:
 
     page = checked(TodayPage(deps.services.clock, deps.runner))
     page.open_customer.connect(deps.navigator.open_customer)
+    page.open_employer_followup.connect(deps.navigator.open_employer_followup)  # (#22)
     return page
 
 
@@ -84,6 +85,15 @@ def _providers(deps: PageDeps) -> QWidget:
     return checked(ProvidersPage(services.providers, services.session, deps.runner))
 
 
+def _employers(deps: PageDeps) -> QWidget:
+    """The employer register (#22): everyone looks employers up, coaches and up edit."""
+    from app.views.employers.page import EmployersPage
+
+    services = deps.services
+    return checked(EmployersPage(services.employers, services.vacancies, services.session,
+                                 deps.runner))
+
+
 def _feedback(deps: PageDeps) -> QWidget:
     from app.views.feedback.page import FeedbackPage
 
@@ -131,6 +141,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("caseload", N_("Caseloads"), "mdi6.account-group", _caseload,
              Permission.CASELOAD_READ),
     PageSpec("providers", N_("Service providers"), "mdi6.handshake-outline", _providers),
+    PageSpec("employers", N_("Employers"), "mdi6.domain", _employers),
     PageSpec("feedback", N_("Feedback"), "mdi6.emoticon-happy-outline", _feedback),
     PageSpec("reports", N_("Reports"), "mdi6.chart-bar", _reports, Permission.REPORTS_READ),
     PageSpec("sync", N_("Synchronisation"), "mdi6.sync", _sync),

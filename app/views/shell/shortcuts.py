@@ -81,6 +81,13 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[tuple[str, ...], str], ...]], ...] = (
         (("Ctrl+R",), N_("Record a phone or video contact")),
         (("Ctrl+L",), N_("The customer's employment plans")),
     )),
+    (N_("Employers"), (  # #22
+        (("Ctrl+N",), N_("New employer")),
+        (("↓",), N_("From the search to the results")),
+        (("Enter",), N_("Open the employer")),
+        (("Alt+Left",), N_("Back to the list")),
+        (("Ctrl+R",), N_("Record a contact with the employer")),
+    )),
     (N_("Employment plan"), (
         (("Ctrl+S",), N_("Save now")),
         (("Ctrl+P",), N_("Print the plan")),
