@@ -388,6 +388,16 @@ NAMES_A_CUSTOMER = ("queue_ticket", "appointment", "visit", "coach_assignment",
                     "unemployment_period")
 
 ACTIVE = "desk_staff_id() IS NOT NULL"
+
+# Columns a group may not read on rows it otherwise reads (row-level security cannot hide
+# a column): SELECT on the table is revoked from the group and granted on every other
+# column (central c0095). The pull and the push read only the columns the connection may
+# (app/sync/columns.py), so a desk never fetches them. A migration that adds a column to
+# such a table grants it to the group unless it too is withheld.
+WITHHELD: dict[str, dict[str, tuple[str, ...]]] = {
+    # Why a case ended, in the coach's words: case work (the desk sees the reason code).
+    "job_search_period": {"desk_desk": ("outcome_note",)},
+}
 HERE = "(desk_sees_all() OR service_point_id = desk_staff_point())"
 
 

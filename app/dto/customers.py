@@ -26,6 +26,8 @@ class CustomerRow(NamedTuple):
     unemployed_since: date | None
     as_of: date
     active: bool = True  # the case is open (the latest job-search period)
+    # Day 1 of the count from the case facts, for one who may read them (else estimated).
+    first_benefit_on: date | None = None
 
     @property
     def age(self) -> int | None:
@@ -33,15 +35,22 @@ class CustomerRow(NamedTuple):
 
     @property
     def days_unemployed(self) -> int | None:
-        """Benefit days (the statutory clock, estimated from unemployed_since); none for
-        a closed case (the count stopped on its closing day, which the card shows)."""
+        """Benefit days (the statutory clock: from the first benefit day when the case
+        facts hold it and the reader may see them, else estimated from unemployed_since,
+        as the card counts); none for a closed case (the count stopped on its closing
+        day, which the card shows)."""
         if not self.active:
             return None
         # Imported here: the clock loads the holiday calendars (~35 ms), and this module
         # is imported by views and printing that may never show a list row.
         from app.rules.clock import days_unemployed
 
-        return days_unemployed(self.unemployed_since, self.as_of)
+        return days_unemployed(self.unemployed_since, self.as_of, self.first_benefit_on)
+
+    @property
+    def days_approximate(self) -> bool:
+        """The count is an estimate (no first benefit day known to the reader)."""
+        return self.first_benefit_on is None
 
 
 @dataclass(frozen=True)

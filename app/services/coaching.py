@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.dto.coaching import (
@@ -14,9 +14,10 @@ from app.dto.coaching import (
     SuggestedMove,
 )
 from app.i18n import N_
-from app.models import Customer, ServicePoint, Staff, Team
+from app.models import CaseFacts, Customer, ServicePoint, Staff, Team
 from app.models.coaching import CoachAssignment, CustomerBarrier, barrier_id
 from app.rules import caseload as caseload_rules
+from app.rules.case_access import Case, may_read
 from app.rules.codes import Role
 from app.rules.customer import nfc
 from app.rules.groups import MANY_BARRIERS, Barrier
@@ -185,16 +186,27 @@ class CoachingService:
                   .where(CustomerBarrier.deleted_at.is_(None))
                   .group_by(CustomerBarrier.customer_id).subquery())
         stmt = (select(Customer.id, Customer.last_name, Customer.first_names,
-                       Customer.unemployed_since, func.coalesce(counts.c.n, 0))
+                       Customer.unemployed_since, func.coalesce(counts.c.n, 0),
+                       CaseFacts.first_benefit_on)
                 .outerjoin(counts, counts.c.customer_id == Customer.id)
+                .outerjoin(CaseFacts, and_(CaseFacts.customer_id == Customer.id,
+                                           CaseFacts.deleted_at.is_(None)))
                 .where(Customer.coach_id == coach_id, *_active_customers())
                 .order_by(Customer.sort_name).limit(limit))
         if many_barriers_only:
             stmt = stmt.where(counts.c.n >= MANY_BARRIERS)
         today = self.ctx.today()
         with self.ctx.reading() as s:
-            return [CaseloadCustomer(cid, f"{last}, {first}", days_unemployed(since, today), n)
-                    for cid, last, first, since, n in s.execute(stmt)]
+            # The first benefit day counts as on the card, for a reader of this coach's
+            # case facts (the caseload rule: the coach, their team, leads and admins).
+            team = s.scalar(select(Staff.team_id).where(Staff.id == coach_id))
+            facts = self.ctx.actor is not None and may_read(
+                case_access.worker(self.ctx.actor), Case(coach_id, team, ""),
+                Permission.CASE_FACTS)
+            return [CaseloadCustomer(cid, f"{last}, {first}",
+                                     days_unemployed(since, today, benefit if facts else None),
+                                     n)
+                    for cid, last, first, since, n, benefit in s.execute(stmt)]
 
     def apply_move(self, from_coach: str, to_coach: str, count: int, reason: str) -> int:
         """Move `count` of a coach's customers to another (the most recently registered

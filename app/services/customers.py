@@ -11,15 +11,24 @@ from sqlalchemy.orm import Session, aliased
 
 from app.dto.customers import CustomerCard, CustomerPage, CustomerRow
 from app.i18n import N_
-from app.models import Customer, JobSearchPeriod, ServicePoint, Staff, first_period_id, new_id
+from app.models import (
+    CaseFacts,
+    Customer,
+    JobSearchPeriod,
+    ServicePoint,
+    Staff,
+    first_period_id,
+    new_id,
+)
 from app.rules import customer as rules
 from app.rules import hetu as hetu_rules
+from app.rules.case_access import Case, may_read
 from app.rules.clock import days_unemployed, hundred_day_date
 from app.rules.codes import CaseStatus
 from app.rules.customer import CustomerInput, nfc
-from app.rules.permissions import Permission
+from app.rules.permissions import Permission, allowed
 from app.rules.unemployment import age
-from app.services import text_guard
+from app.services import case_access, text_guard
 from app.services.context import AppContext
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.statutory_clock_facts import first_benefit_on
@@ -169,10 +178,18 @@ class CustomerService:
 
         Read with Core on a connection (no ORM session: nothing here is an entity) into
         plain tuples; age and days unemployed are left to the rows that are shown."""
-        self.ctx.require(Permission.CUSTOMER_READ)
+        actor = self.ctx.require(Permission.CUSTOMER_READ)
         today = self.ctx.today()
+        # The first benefit day counts for a reader of the case facts, by the caseload
+        # rule (as the card): read with the row, only for a role that may ever see it.
+        facts = allowed(actor.role, Permission.CASE_FACTS)
         with self.ctx.engine.connect() as conn:
             stmt = self._list_query(query, conn)
+            if facts:
+                stmt = stmt.add_columns(CaseFacts.first_benefit_on, Customer.coach_id,
+                                        Coach.team_id, Customer.service_point_id).outerjoin(
+                    CaseFacts, and_(CaseFacts.customer_id == Customer.id,
+                                    CaseFacts.deleted_at.is_(None)))
             if status:  # a CaseStatus code: open or closed cases only
                 stmt = stmt.where(Customer.active.is_(status == CaseStatus.OPEN))
             if after is not None:
@@ -183,11 +200,13 @@ class CustomerService:
         if has_more:
             rows = rows[:limit]
         masked, row = hetu_rules.masked, CustomerRow
+        reader = case_access.worker(actor)
         result = [
-            row(row_id, sort_key, number, f"{last}, {first}", masked(hetu), born, language,
-                point, coach, since, today, active)
-            for (row_id, sort_key, number, first, last, hetu, born, language, since, coach,
-                 point, active) in rows
+            row(r[0], r[1], r[2], f"{r[4]}, {r[3]}", masked(r[5]), r[6], r[7], r[10], r[9],
+                r[8], today, r[11],
+                r[12] if facts and r[12] is not None and may_read(
+                    reader, Case(r[13], r[14], r[15]), Permission.CASE_FACTS) else None)
+            for r in rows
         ]
         return CustomerPage(rows=result, has_more=has_more)
 

@@ -56,8 +56,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import TypeDecorator, UserDefinedType
 
 from app.db.central_schema import central_table, synced_central_tables
+from app.db.central_trust import WITHHELD
 from app.models import Base, LocalSetting, OutboxEntry
 from app.models.local_time import DERIVE, DERIVED_FROM, derived_columns, derived_values
+from app.sync.columns import withheld
 from app.sync.values import decode
 
 # Rows per page: each page is one central query (its scope subqueries are evaluated again
@@ -218,10 +220,14 @@ class _TablePlan:
 
 
 @lru_cache(maxsize=256)
-def _plan(central: Dialect, local: Dialect, table: Table, point_id: str) -> _TablePlan:
-    """Per engine pair (their dialects), table and service point: the same for every pull."""
+def _plan(central: Dialect, local: Dialect, table: Table, point_id: str,
+          hidden: frozenset[str] = frozenset()) -> _TablePlan:
+    """Per engine pair (their dialects), table and service point: the same for every pull.
+    `hidden`: columns the connection may not read (app/sync/columns.py): not fetched, and
+    left as they are locally."""
     local_table = Base.metadata.tables[table.name]
-    columns = tuple(c.name for c in local_table.columns if c.name in table.c)
+    columns = tuple(c.name for c in local_table.columns
+                    if c.name in table.c and c.name not in hidden)
     derived = [c for c in derived_columns(local_table)
                if all(n in columns for n in c.info[DERIVED_FROM])]
     stmt = (
@@ -415,6 +421,8 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
     if reader is None:
         return result  # nothing is readable with this login: move no cursor
     limit, _ = horizon(central, wait)
+    with central.connect() as conn:
+        hidden = {name: withheld(conn, name) for name in WITHHELD}
     total = remaining(central, local, point_id, reader) if progress else 0
     seen = 0
     applied = _overlap.setdefault(local, {})
@@ -426,7 +434,8 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
             if should_stop is not None and should_stop():
                 result.stopped = True
                 return result
-            plan = _plan(central.dialect, local.dialect, table, point_id)
+            plan = _plan(central.dialect, local.dialect, table, point_id,
+                         hidden.get(table.name, frozenset()))
             cursor = read_cursor(lconn, table.name, reader)
             key = _cursor_key(table.name, reader)
             lconn.rollback()  # no read transaction held while pages are written

@@ -47,6 +47,7 @@ from app.db.central_schema import APPEND_ONLY, central_table
 from app.models import OutboxEntry, ServicePoint
 from app.rules import erasure as erasure_rules
 from app.sync import merge
+from app.sync.columns import withheld
 from app.sync.values import decode, to_json
 
 BATCH = 500
@@ -289,7 +290,8 @@ UNIQUE_VIOLATION = "23505"
 def _merge(conn: Connection, entry: OutboxEntry, node: str, points: set[str]) -> dict:
     table = central_table(entry.table_name)
     row = conn.execute(
-        select(table).where(table.c.id == entry.row_id).with_for_update()
+        select(*_readable(table, withheld(conn, table.name)))
+        .where(table.c.id == entry.row_id).with_for_update()
     ).mappings().first()
     plan = plan_merge(entry, table, json.loads(entry.fields),
                       json.loads(entry.base_values or "{}"), node, row)
@@ -349,6 +351,12 @@ def plan_merge(entry: OutboxEntry, table: Any, fields: dict[str, Any],
         return Planned(table, entry.row_id, "update", values, {"outcome": "applied"},
                        dict(row))
     central = {k: to_json(v) for k, v in row.items() if k != "row_tx"}
+    # A column the writer may not read (central_trust.WITHHELD) it may not write either:
+    # its fields for it are left out of the merge, never compared with what it cannot see.
+    hidden = [name for name in fields if name in table.c and name not in central]
+    if hidden:
+        fields = {k: v for k, v in fields.items() if k not in hidden}
+        base_values = {k: v for k, v in base_values.items() if k not in hidden}
     decision = merge.decide(entry.table_name, central, row["version"], fields, base_values,
                             entry.base_version)
     values = decode(table, decision.apply)
@@ -532,10 +540,16 @@ def _changes_sensitive(plan: Planned, row: Any) -> bool:
 
 
 @cache
-def _select_for_update(name: str) -> Any:
+def _select_for_update(name: str, hidden: frozenset[str] = frozenset()) -> Any:
     table = central_table(name)
-    return (select(table).where(table.c.id == any_(bindparam("ids", type_=ARRAY(String))))
+    return (select(*_readable(table, hidden))
+            .where(table.c.id == any_(bindparam("ids", type_=ARRAY(String))))
             .order_by(table.c.id).with_for_update())
+
+
+def _readable(table: Any, hidden: frozenset[str]) -> list[Any]:
+    """The table's columns but those the connection may not read (app/sync/columns.py)."""
+    return [c for c in table.c if c.name not in hidden]
 
 
 def _read_rows(conn: Connection, items: list[_Item]) -> dict[tuple[str, str], Any]:
@@ -545,7 +559,8 @@ def _read_rows(conn: Connection, items: list[_Item]) -> dict[tuple[str, str], An
         ids.setdefault(item.entry.table_name, []).append(item.entry.row_id)
     rows: dict[tuple[str, str], Any] = {}
     for name, row_ids in ids.items():
-        for row in conn.execute(_select_for_update(name), {"ids": row_ids}).mappings():
+        for row in conn.execute(_select_for_update(name, withheld(conn, name)),
+                                {"ids": row_ids}).mappings():
             rows[(name, row["id"])] = row
     return rows
 

@@ -383,23 +383,52 @@ def quiet_as_staff(desks, rounds=8):
             for desk in desks}
 
 
-def scope_rows(engine, name, point):
+HIDDEN = object()  # a column the login may not read (app/db/central_trust.py WITHHELD)
+
+
+def scope_rows(engine, name, point, mark_hidden=False):
     """{id: row} of table `name` in a workstation's scope, as `engine`'s login reads it
-    (canonical values, as `db digest` compares them)."""
+    (canonical values, as `db digest` compares them). A column the login may not read is
+    None, as the workstation of a user who cannot read it holds it (`mark_hidden`:
+    HIDDEN, for merging several users' views)."""
     from app.db.central_schema import central_table
     from app.models import Base
     from app.models.local_time import is_local_only
+    from app.sync.columns import withheld
     from app.sync.digest import _canonical
     from app.sync.pull import scope
 
     local = Base.metadata.tables[name]
     table = central_table(name) if point else local
     # The workstation's own report columns (app.models.local_time) are not the centre's.
-    stmt = select(*(table.c[c.name] for c in local.columns if not is_local_only(c)))
-    if point:
-        stmt = stmt.where(scope(table, point))
+    names = [c.name for c in local.columns if not is_local_only(c)]
     with engine.connect() as conn:
-        return {row.id: tuple(_canonical(v) for v in row) for row in conn.execute(stmt)}
+        hidden = withheld(conn, name) if point else frozenset()
+        shown = [n for n in names if n not in hidden]
+        stmt = select(*(table.c[n] for n in shown))
+        if point:
+            stmt = stmt.where(scope(table, point))
+        blank = HIDDEN if mark_hidden else None
+        rows = {}
+        for row in conn.execute(stmt):
+            values = dict(zip(shown, row, strict=True))
+            rows[values["id"]] = tuple(_canonical(values[n]) if n in values else blank
+                                       for n in names)
+        return rows
+
+
+def _union_of_views(views):
+    """Several users' scope_rows(mark_hidden=True) as one workstation holds them: a
+    column one of them could read has its value; one none of them could, None."""
+    union: dict = {}
+    for rows in views:
+        for rid, row in rows.items():
+            known = union.get(rid)
+            union[rid] = row if known is None else tuple(
+                mine if theirs is HIDDEN else theirs for theirs, mine in zip(known, row,
+                                                                              strict=True))
+    return {rid: tuple(None if v is HIDDEN else v for v in row)
+            for rid, row in union.items()}
 
 
 def _assert_converged_as_staff(central, desks):
@@ -417,9 +446,9 @@ def _assert_converged_as_staff(central, desks):
             assert entry.table_name == "audit_event" and entry.status == "pending", (
                 desk.name, entry.table_name, entry.status, entry.last_error)
         for table in COMPARED + CASE_WORK:
-            expected: dict = {}
-            for user in sorted(desk.users):
-                expected.update(scope_rows(desk.logins[user], table, point))
+            expected = _union_of_views(
+                scope_rows(desk.logins[user], table, point, mark_hidden=True)
+                for user in sorted(desk.users))
             held = scope_rows(desk.services.ctx.engine, table, None)
             if held != expected:
                 differ = [i for i in set(held) & set(expected) if held[i] != expected[i]]

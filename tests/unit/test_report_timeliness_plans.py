@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from app.dto.reports import ReportFilter
 from app.models import (
@@ -41,6 +42,7 @@ from app.rules.codes import (
     PlanStatus,
     PlanType,
 )
+from app.rules.permissions import Permission
 from app.services.reports import timeliness
 from app.services.statutory_clock_facts import Facts, held_facts, opening
 from tests.unit.test_report_timeliness import at, by_group, local
@@ -205,11 +207,20 @@ def test_activation_due_days_are_the_customers_clock(area):
     for cid in ("a1", "a2", "a3", "a4", "a6"):
         card = area.clock.customer_clock(cid)
         due = [d.due_on for d in card.deadlines if d.key == "activation_plan"]
-        assert len(due) == 1 and cid in counted, cid
+        # a1 and a4 have their activation plan: the card no longer asks for one.
+        assert len(due) == (0 if cid in ("a1", "a4") else 1) and cid in counted, cid
     shown = {cid: next(d.due_on for d in area.clock.customer_clock(cid).deadlines
-                       if d.key == "activation_plan") for cid in ("a1", "a2", "a3", "a4")}
-    assert shown == {"a1": date(2026, 2, 6), "a2": date(2026, 1, 9),
-                     "a3": date(2026, 2, 27), "a4": date(2025, 12, 12)}
+                       if d.key == "activation_plan") for cid in ("a2", "a3")}
+    assert shown == {"a2": date(2026, 1, 9), "a3": date(2026, 2, 27)}
+    # Without their accepted plans, a1's and a4's cards show the report's due day.
+    with area.ctx.transaction(Permission.PLAN_EDIT) as s:
+        for version in s.scalars(select(PlanVersion).join(Plan, Plan.id == PlanVersion.plan_id)
+                                 .where(Plan.customer_id.in_(("a1", "a4")),
+                                        Plan.plan_type == PlanType.ACTIVATION)):
+            version.accepted_at, version.status = None, PlanStatus.DRAFT
+    for cid, due_on in (("a1", date(2026, 2, 6)), ("a4", date(2025, 12, 12))):
+        assert [d.due_on for d in area.clock.customer_clock(cid).deadlines
+                if d.key == "activation_plan"] == [due_on], cid
     # a5's case is closed: no clock on the card, and not counted.
     assert not area.clock.customer_clock("a5").deadlines and "a5" not in counted
 

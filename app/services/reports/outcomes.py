@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import String, and_, case, func, literal, select
@@ -22,9 +22,18 @@ from app.dto.reports import (
     ReportTable,
 )
 from app.i18n import N_
-from app.models import CaseFacts, Customer, Feedback, Plan, PlanVersion, Staff, Team
+from app.models import (
+    CaseFacts,
+    Customer,
+    Feedback,
+    JobSearchPeriod,
+    Plan,
+    PlanVersion,
+    Staff,
+    Team,
+)
 from app.rules import feedback as feedback_rules
-from app.rules.clock import since_range_reaching_mark
+from app.rules.clock import hundred_day_date, since_range_reaching_mark
 from app.rules.codes import PlanStatus, Role
 from app.services.feedback import tally_columns, tally_of
 from app.services.reports import sql
@@ -141,21 +150,44 @@ def hundred_days(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTa
     start = func.coalesce(CaseFacts.first_benefit_on, Customer.unemployed_since)
     month = _mark_month(start, f)
     coach = aliased(Staff)
-    where = [Customer.deleted_at.is_(None), Customer.active.is_(True),
-             start.is_not(None), month.is_not(None)]
-    stmt = (select(month, func.count(), concat(Customer.id)).select_from(Customer)
+    where = [Customer.deleted_at.is_(None), start.is_not(None), month.is_not(None)]
+    stmt = (select(month, Customer.id, start, Customer.active).select_from(Customer)
             .outerjoin(CaseFacts, and_(CaseFacts.customer_id == Customer.id,
                                        CaseFacts.deleted_at.is_(None)))
-            .where(*where).group_by(month))
+            .where(*where))
     if f.service_point_id:
         stmt = stmt.where(Customer.service_point_id == f.service_point_id)
     if f.team_id:
         stmt = stmt.join(coach, coach.id == Customer.coach_id).where(coach.team_id == f.team_id)
+    candidates = s.execute(stmt).all()
+    # Counted when the case was open on the day the mark was reached: a case closed
+    # later does not rewrite the months before (its job-search periods tell; a customer
+    # without a stored period, from a workstation not yet upgraded, by `active`).
+    periods: dict[str, list[tuple[Any, Any]]] = {}
+    wanted = {row[1] for row in candidates}
+    if wanted:
+        for cid, opened, closed in s.execute(
+            select(JobSearchPeriod.customer_id, JobSearchPeriod.opened_on,
+                   JobSearchPeriod.closed_on)
+            .where(JobSearchPeriod.deleted_at.is_(None),
+                   JobSearchPeriod.customer_id.in_(
+                       stmt.with_only_columns(Customer.id).scalar_subquery()))):
+            if cid in wanted:
+                periods.setdefault(cid, []).append((opened, closed))
     found: dict[str, int] = {}
     members = Members()
     ids: dict[str, str | None] = {}
-    for m, n, customers in s.execute(stmt):
-        found[m], ids[m] = n, customers
+    chosen: dict[str, list[str]] = {}
+    for m, cid, since, active in candidates:
+        mark = hundred_day_date(None, date.fromisoformat(m), since)
+        assert mark is not None
+        spans = periods.get(cid)
+        open_then = (any(opened <= mark.due_on and (closed is None or closed >= mark.due_on)
+                         for opened, closed in spans) if spans else bool(active))
+        if open_then:
+            chosen.setdefault(m, []).append(cid)
+    for m, customers in chosen.items():
+        found[m], ids[m] = len(customers), ",".join(sorted(customers))
     rows = tuple((m, found.get(m.isoformat(), 0)) for m in sql.months(f))
     for i, (m, _n) in enumerate(rows):
         members.add(i, "customers", ids_of(ids.get(m.isoformat())), total=True)

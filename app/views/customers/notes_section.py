@@ -17,7 +17,6 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -31,7 +30,7 @@ from app.rules.permissions import Permission, allowed
 from app.services.errors import PermissionDenied, ValidationFailed
 from app.services.registry import Services
 from app.views import style
-from app.views.common import icon, label, list_table
+from app.views.common import ColumnFitter, icon, label, list_table
 from app.views.customers.case_dialogs import NoteDialog
 from app.views.operations import (
     QueryOp,
@@ -44,6 +43,7 @@ from app.views.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = (N_("Written"), N_("Kind"), N_("Author"), N_("Note text"))
+NOTE_SHOWN = 200  # characters of a note in the list: a few lines, never a page
 
 
 def kind_label(code: str) -> str:
@@ -90,7 +90,10 @@ class CaseNoteTableModel(QAbstractTableModel):
             return kind_label(row.kind)
         if column == 2:
             return row.author_name or ""
-        return " ".join(row.text.split())  # one line in the list; the whole in the tooltip
+        # The start of the note in the list (its lines joined); the whole in the tooltip
+        # and under the list.
+        text = " ".join(row.text.split())
+        return text if len(text) <= NOTE_SHOWN else text[:NOTE_SHOWN - 1].rstrip() + "…"
 
 
 class CaseNotesSection(QGroupBox):
@@ -105,11 +108,9 @@ class CaseNotesSection(QGroupBox):
         layout.addWidget(self.state)
         self.model = CaseNoteTableModel(self)
         self.table = list_table("case_notes_table", self.model)
-        self.table.setWordWrap(False)
-        # The note's column takes the room left (its text elided); the chosen note is
-        # shown whole under the list.
-        self.table.horizontalHeader().setSectionResizeMode(
-            len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        # The columns share the width by what they hold, wrapping (a long note shows its
+        # start: the chosen note is whole under the list), at every text size.
+        self.fitter = ColumnFitter(self.table)
         layout.addWidget(self.table, 1)
         self.full_text = QLabel()
         self.full_text.setObjectName("case_note_full_text")
