@@ -40,6 +40,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true")
     listing.add_argument("--user", help=USER_HELP)
     listing.set_defaults(func=cmd_employer_list)
+    erase = employer_commands.add_parser(
+        "erase-persons", help="erase contact persons no longer active whose retention "
+                              "period has ended (administrators)")
+    erase.add_argument("--db", type=Path, required=True)
+    erase.add_argument("--dry-run", action="store_true", help="count them, erase nothing")
+    erase.add_argument("--user", help=USER_HELP)
+    erase.set_defaults(func=cmd_employer_erase_persons)
 
 
 def _json_default(value: object) -> object:
@@ -166,4 +173,16 @@ def cmd_employer_list(args: argparse.Namespace) -> int:
               f"open vacancies {r.open_vacancies}{state}")
     if not rows:
         print("no employers")
+    return 0
+
+
+def cmd_employer_erase_persons(args: argparse.Namespace) -> int:
+    services = open_services(args.db)
+    try:
+        act_as(services, args.user)
+        count = services.employers.erase_departed_persons(dry_run=args.dry_run)
+    finally:
+        services.close()
+    verb = "would erase" if args.dry_run else "erased"
+    print(f"{verb} {count} contact person(s) past the retention period")
     return 0

@@ -470,6 +470,39 @@ class EmployersService:
                                {"employer_id": p.employer_id})
             return _person_row(p)
 
+    def erase_departed_persons(self, dry_run: bool = False) -> int:
+        """Contact persons are personal data kept as customers' are (#22): a person no
+        longer active whose last activity (their row's last change, or the last contact
+        that names them) is older than the area's retention period (`retention_years`)
+        is erased: name, role, phone and e-mail cleared, the row removed; the contacts
+        that named them stay, without the name. For administrators, as the customers'
+        erasure; audited as one event with the count. Returns how many."""
+        from app.services.settings import SettingsService
+
+        self.ctx.require(Permission.CUSTOMER_ERASE)
+        years = int(SettingsService(self.ctx).get("retention_years"))
+        today = self.ctx.today()
+        limit = today.replace(year=today.year - years) if not (
+            today.month == 2 and today.day == 29) else date(today.year - years, 2, 28)
+        last_contact = (select(func.max(EmployerContact.contacted_on))
+                        .where(EmployerContact.person_id == EmployerPerson.id,
+                               EmployerContact.deleted_at.is_(None))
+                        .scalar_subquery())
+        with self.ctx.transaction(Permission.CUSTOMER_ERASE) as s:
+            due = [p for p in s.scalars(select(EmployerPerson).where(
+                EmployerPerson.active.is_(False), EmployerPerson.deleted_at.is_(None),
+                or_(last_contact.is_(None), last_contact < limit)))
+                if p.updated_at.date() < limit]
+            if dry_run or not due:
+                return len(due)
+            for p in due:
+                p.name, p.role, p.phone, p.email = "", None, None, None
+                p.deleted_at = self.ctx.now()
+            s.flush()
+            self.ctx.audit(s, "employer_person.erase", "employer_person", None,
+                           {"count": len(due), "retention_years": years})
+            return len(due)
+
     def record_contact(self, employer_id: str, data: ContactInput,
                        contact_id: str | None = None) -> ContactRow:
         """A contact with the employer (or the edits of one). Never in the future; a

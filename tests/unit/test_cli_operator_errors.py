@@ -26,6 +26,7 @@ WRONG = [
     (("employer", "import"), ["{tmp}/missing.csv", "--db", "{db}"], 2, "missing.csv"),
     (("employer", "show"), ["NOPE", "--db", "{db}", "--json"], 2, "no employer 'NOPE'"),
     (("employer", "list"), ["--db", "{tmp}/none.sqlite3", "--json"], 2, "no database"),
+    (("employer", "erase-persons"), ["--db", "{tmp}/none.sqlite3"], 2, "no database"),
     (("referral", "list"), ["--customer", "NOPE", "--db", "{db}"], 2, "asiakas"),
     (("decision", "list"), ["--customer", "NOPE", "--db", "{db}"], 2, "asiakas"),
     (("customer", "extract"), ["NOPE", "--db", "{db}", "--out", "x.txt"], 2, ".json or .pdf"),

@@ -336,3 +336,38 @@ def test_the_demo_register(tmp_path):
     week_end = today + timedelta(days=6 - today.weekday())
     assert sum(1 for d in open_ones if d < today) >= 2
     assert sum(1 for d in open_ones if today <= d <= week_end) >= 3
+
+
+def test_departed_contact_persons_are_erased_when_their_retention_ends(services):
+    """A contact person is personal data kept as a customer's: once they are no longer
+    active and their last activity is older than the retention period (5 years), an
+    administrator's erasure clears them; a recent or active one stays; a coach may not."""
+    coach = as_role(services, "coach")
+    row = coach.employers.save_employer(employer())
+    left = coach.employers.save_person(row.id, PersonInput("Lähtenyt Henkilö", "HR",
+                                                           "040 123 4567", "l@h.example"))
+    stays = coach.employers.save_person(row.id, PersonInput("Pysyvä Henkilö"))
+    recent = coach.employers.save_person(row.id, PersonInput("Äsken Lähtenyt"))
+    coach.employers.set_person_active(left.id, False)
+    coach.employers.record_contact(row.id, ContactInput(TODAY, person_id=recent.id))
+    coach.ctx.now.advance(minutes=(5 * 365 - 30) * 24 * 60)
+    coach.employers.set_person_active(recent.id, False)
+    with pytest.raises(PermissionDenied):
+        coach.employers.erase_departed_persons()
+    admin = services
+    admin.auth.sign_out()
+    admin.auth.sign_in("admin", "demo")
+    assert admin.employers.erase_departed_persons() == 0  # not five years yet
+    admin.ctx.now.advance(minutes=40 * 24 * 60)
+    assert admin.employers.erase_departed_persons(dry_run=True) == 1
+    assert admin.employers.erase_departed_persons() == 1
+    with admin.ctx.session_factory() as s:
+        from app.models import EmployerPerson
+
+        gone = s.get(EmployerPerson, left.id)
+        assert (gone.name, gone.role, gone.phone, gone.email) == ("", None, None, None)
+        assert gone.deleted_at is not None
+        assert s.get(EmployerPerson, stays.id).name == "Pysyvä Henkilö"
+        assert s.get(EmployerPerson, recent.id).name == "Äsken Lähtenyt"
+    [event] = audit(admin, "employer_person.erase")
+    assert "Lähtenyt" not in (event.detail or "")
