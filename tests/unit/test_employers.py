@@ -371,3 +371,12 @@ def test_departed_contact_persons_are_erased_when_their_retention_ends(services)
         assert s.get(EmployerPerson, recent.id).name == "Äsken Lähtenyt"
     [event] = audit(admin, "employer_person.erase")
     assert "Lähtenyt" not in (event.detail or "")
+
+
+def test_a_code_of_several_lists_is_labelled_by_its_own_list():
+    """"other" is a topic of a contact and a vacancy's working hours."""
+    from app.rules.codes import EmployerTopic, VacancyHours
+    from app.views.employers.texts import code_label
+
+    assert code_label("other", VacancyHours) == "Muu työaika"
+    assert code_label("other", EmployerTopic) == "Muu aihe"

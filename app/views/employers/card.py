@@ -24,7 +24,7 @@ from app.dto.employers import (
     VacancyRow,
 )
 from app.i18n import N_, _, format_number, ngettext
-from app.rules.codes import ProposalOutcome, VacancyStatus
+from app.rules.codes import EmployerTopic, ProposalOutcome, VacancyHours, VacancyStatus
 from app.views import style
 from app.views.common import ColumnFitter, heading_label, icon, list_table, shortcut
 from app.views.employers.texts import code_label, day, industry_label, responsible
@@ -70,7 +70,7 @@ def follow_up_text(row: ContactRow) -> str:
 
 
 def _contact_cells(row: ContactRow) -> list[str]:
-    return [day(row.contacted_on), code_label(row.channel), code_label(row.topic),
+    return [day(row.contacted_on), code_label(row.channel), code_label(row.topic, EmployerTopic),
             row.person_name, row.staff_name, row.summary, follow_up_text(row)]
 
 
@@ -87,7 +87,7 @@ def vacancy_status_text(row: VacancyRow) -> str:
 
 def _vacancy_cells(row: VacancyRow) -> list[str]:
     title = row.title + ("\n" + _("hidden job") if row.hidden else "")
-    return [title, vacancy_status_text(row), row.municipality, code_label(row.hours),
+    return [title, vacancy_status_text(row), row.municipality, code_label(row.hours, VacancyHours),
             day(row.apply_by), format_number(row.proposed), format_number(row.interviewed),
             format_number(row.hired)]
 
@@ -488,7 +488,7 @@ class VacancyView(QWidget):
         self.heading.setText(_("{title} — {employer}").format(title=row.title,
                                                               employer=row.employer_name))
         lines = [_("Status: {status}").format(status=vacancy_status_text(row))]
-        what = [row.occupation, row.municipality, code_label(row.hours)]
+        what = [row.occupation, row.municipality, code_label(row.hours, VacancyHours)]
         lines.append("  ·  ".join(v for v in what if v))
         when = []
         if row.starts_on:

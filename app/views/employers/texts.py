@@ -17,12 +17,16 @@ from app.rules.codes import (
 from app.rules.employers import INDUSTRIES
 
 
-def code_label(code: str) -> str:
-    """The label of an employer-register code ("" for none, the code if unknown)."""
-    for kind in (EmployerChannel, EmployerTopic, VacancyStatus, VacancyHours, ProposalOutcome,
-                 EmployerSize):
+def code_label(code: str, kind: type | None = None) -> str:
+    """The label of an employer-register code ("" for none, the code if unknown). Give
+    `kind` where the code is one of several lists' ("other" is a topic and working
+    hours)."""
+    kinds = (kind,) if kind is not None else (
+        EmployerChannel, EmployerTopic, VacancyStatus, VacancyHours, ProposalOutcome,
+        EmployerSize)
+    for one in kinds:
         try:
-            return _(EMPLOYER_LABELS[kind(code)])
+            return _(EMPLOYER_LABELS[one(code)])
         except (ValueError, KeyError):
             continue
     return code
