@@ -342,11 +342,16 @@ class EmployersService:
             return rows
 
     def contacts(self, employer_id: str, limit: int = 200) -> list[ContactRow]:
-        """The employer's contacts, newest first (employer.edit)."""
-        self.ctx.require(Permission.EMPLOYER_EDIT)
-        with self.ctx.reading() as s:
+        """The employer's contacts, newest first (employer.edit); an audited read when
+        they name contact persons (as the card's), the detail with counts only."""
+        with self.ctx.transaction(Permission.EMPLOYER_EDIT) as s:
             e = self._employer(s, employer_id)
-            return self._contacts(s, e.id, limit)
+            rows = self._contacts(s, e.id, limit)
+            named = sum(1 for r in rows if r.person_name)
+            if named:
+                self.ctx.audit(s, "employer.view", "employer", e.id,
+                               {"contacts_naming_persons": named})
+            return rows
 
     def contact(self, contact_id: str) -> ContactRow:
         self.ctx.require(Permission.EMPLOYER_EDIT)

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from app.db.central_schema import central_table
 from app.db.central_trust import WITHHELD
 
 
 def withheld(conn: Connection, table: str) -> frozenset[str]:
     """The columns of `table` this connection may not SELECT (none for most tables; on
-    PostgreSQL asked of the server, so a superuser or a coach withholds nothing)."""
-    columns = {c for group in WITHHELD.get(table, {}).values() for c in group}
-    if not columns or conn.dialect.name != "postgresql":
+    PostgreSQL asked of the server, so a superuser or a coach withholds nothing). Every
+    column of a table with withheld ones is asked: one added later without its grant
+    is left out rather than failing the desk's pull."""
+    if table not in WITHHELD or conn.dialect.name != "postgresql":
         return frozenset()
-    return frozenset(
-        c for c in sorted(columns)
-        if not conn.execute(text("SELECT has_column_privilege(:t, :c, 'SELECT')"),
-                            {"t": f"public.{table}", "c": c}).scalar())
+    columns = [c.name for c in central_table(table).columns]
+    allowed = conn.execute(text(
+        "SELECT c, has_column_privilege(:t, c, 'SELECT') FROM unnest(CAST(:cs AS text[])) "
+        "AS c"), {"t": f"public.{table}", "cs": columns}).all()
+    return frozenset(c for c, ok in allowed if not ok)

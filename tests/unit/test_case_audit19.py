@@ -131,3 +131,29 @@ def test_a_later_closing_does_not_rewrite_the_months_before_it(signed_in):
     assert crossing_in_may() == 1
     services.case_periods.close(cid, date(2026, 6, 30), "employed_open_market")
     assert crossing_in_may() == 1  # the mark was reached in May, while the case was open
+
+
+def test_a_team_s_months_keep_a_customer_whose_coach_was_released_later(signed_in):
+    """The team filter takes the coach the customer had on the mark day (the coach
+    history), not today's: closing with "release" clears the coach, not the past."""
+    services = signed_in
+    services.ctx.now = Clock(TODAY_UTC)
+    cid = services.customers.create(customer_input(
+        "Raportti", "Tiimi", date(1980, 1, 1), 336,
+        jobseeker_registered_on=date(2025, 12, 22), unemployed_since=date(2025, 12, 22))).id
+    services.ctx.now = Clock(datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
+    services.coaching.assign(cid, COACH, "Alkuhaastattelu")
+    services.ctx.now = Clock(TODAY_UTC)
+    services.auth.sign_out()
+    services.auth.sign_in("lead", "demo")
+    may = ReportFilter(date(2026, 5, 1), date(2026, 5, 31), team_id="team-1")
+
+    def crossing_in_may() -> int:
+        return services.reports.run("hundred_days", may).rows[0][1]
+
+    assert crossing_in_may() == 1
+    services.case_periods.close(cid, date(2026, 6, 30), "employed_open_market",
+                                coach=CoachOnClose.RELEASE)
+    assert crossing_in_may() == 1
+    other_team = ReportFilter(date(2026, 5, 1), date(2026, 5, 31), team_id="team-2")
+    assert services.reports.run("hundred_days", other_team).rows[0][1] == 0

@@ -280,3 +280,50 @@ def test_a_busy_database_counts_directly_this_once(area, monkeypatch):
     with area.ctx.reading() as s:
         assert "i3" in {r[0] for r in s.connection().exec_driver_sql(
             "SELECT customer_id FROM timeliness_dirty")}  # still to compute
+
+
+def test_a_change_written_while_the_steps_are_computed_is_not_lost(area, monkeypatch):
+    """A pull or a save on another thread commits a held interview for a customer whose
+    steps are being computed from the older state: the customer stays marked, and the
+    next report counts the interview (the review found the marks deleted after the
+    computation, so the change was lost until the customer changed again)."""
+    period = ReportFilter(date(2025, 12, 1), date(2026, 2, 28))
+    assert_same(area, period, TODAY)
+    hold(area, "i3", AppointmentType.JOB_SEARCH_CONVERSATION, date(2026, 1, 20), 1)
+    real = timeliness_steps.compute
+    written = []
+
+    def compute_then_someone_writes(s, ids, today):
+        found = real(s, ids, today)
+        if not written:  # another connection's commit, after the rows were read
+            written.append(True)
+            hold(area, "i3", AppointmentType.INITIAL_INTERVIEW, date(2026, 1, 9), 2)
+        return found
+
+    monkeypatch.setattr(timeliness_steps, "compute", compute_then_someone_writes)
+    area.reports.run("initial_interviews_on_time", period)
+    with area.ctx.reading() as s:
+        assert [r[0] for r in s.connection().exec_driver_sql(
+            "SELECT customer_id FROM timeliness_dirty")] == ["i3"]
+    monkeypatch.setattr(timeliness_steps, "compute", real)
+    assert_same(area, period, TODAY)
+
+
+def test_every_trigger_that_marks_customers_is_there_at_the_head_revision(services):
+    """A later migration that rebuilds one of the source tables (SQLite's batch alter)
+    drops its triggers, and the summary would go stale without a word: at the head
+    revision every trigger of migration 0090 must exist."""
+    import importlib.util
+    from pathlib import Path
+
+    import app.db
+
+    path = Path(app.db.__file__).parent / "local" / "versions" / "0090_timeliness_steps.py"
+    spec = importlib.util.spec_from_file_location("local_0090", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with services.ctx.reading() as s:
+        present = {r[0] for r in s.connection().exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert set(module.trigger_names()) <= present

@@ -21,9 +21,10 @@ from app.dto.reports import (
     ReportInputs,
     ReportTable,
 )
-from app.i18n import N_
+from app.i18n import HELSINKI, N_
 from app.models import (
     CaseFacts,
+    CoachAssignment,
     Customer,
     Feedback,
     JobSearchPeriod,
@@ -144,6 +145,19 @@ def _mark_month(start: Any, f: ReportFilter) -> Any:
     return case(*whens, else_=None) if whens else literal(None, String)
 
 
+def _coach_on(s: Session, customers: set[str]) -> dict[str, list[tuple[date, str | None]]]:
+    """Each customer's coach history as (Helsinki day assigned, coach), in order."""
+    found: dict[str, list[tuple[date, str | None]]] = {}
+    for cid, coach_id, at in s.execute(
+            select(CoachAssignment.customer_id, CoachAssignment.coach_id,
+                   CoachAssignment.assigned_at)
+            .where(CoachAssignment.deleted_at.is_(None))
+            .order_by(CoachAssignment.customer_id, CoachAssignment.assigned_at)):
+        if cid in customers:
+            found.setdefault(cid, []).append((at.astimezone(HELSINKI).date(), coach_id))
+    return found
+
+
 def hundred_days(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTable:
     # The same count as the card and Today: benefit days from the first benefit day when
     # the case facts hold it, else from the start of unemployment (rules.clock).
@@ -151,14 +165,13 @@ def hundred_days(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTa
     month = _mark_month(start, f)
     coach = aliased(Staff)
     where = [Customer.deleted_at.is_(None), start.is_not(None), month.is_not(None)]
-    stmt = (select(month, Customer.id, start, Customer.active).select_from(Customer)
+    stmt = (select(month, Customer.id, start, Customer.active, Customer.coach_id)
+            .select_from(Customer)
             .outerjoin(CaseFacts, and_(CaseFacts.customer_id == Customer.id,
                                        CaseFacts.deleted_at.is_(None)))
             .where(*where))
     if f.service_point_id:
         stmt = stmt.where(Customer.service_point_id == f.service_point_id)
-    if f.team_id:
-        stmt = stmt.join(coach, coach.id == Customer.coach_id).where(coach.team_id == f.team_id)
     candidates = s.execute(stmt).all()
     # Counted when the case was open on the day the mark was reached: a case closed
     # later does not rewrite the months before (its job-search periods tell; a customer
@@ -178,12 +191,21 @@ def hundred_days(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTa
     members = Members()
     ids: dict[str, str | None] = {}
     chosen: dict[str, list[str]] = {}
-    for m, cid, since, active in candidates:
+    # A team's figure counts the customers whose coach was in the team on the mark day
+    # (the coach history): a case closed later, its coach released, stays counted.
+    coach_then = _coach_on(s, wanted) if f.team_id else None
+    teams = dict(s.execute(select(coach.id, coach.team_id)).all()) if f.team_id else {}
+    for m, cid, since, active, coach_now in candidates:
         mark = hundred_day_date(None, date.fromisoformat(m), since)
         assert mark is not None
         spans = periods.get(cid)
         open_then = (any(opened <= mark.due_on and (closed is None or closed >= mark.due_on)
                          for opened, closed in spans) if spans else bool(active))
+        if coach_then is not None:
+            history = coach_then.get(cid)
+            whose = (next((c for day, c in reversed(history) if day <= mark.due_on), None)
+                     if history else coach_now)
+            open_then = open_then and whose is not None and teams.get(whose) == f.team_id
         if open_then:
             chosen.setdefault(m, []).append(cid)
     for m, customers in chosen.items():

@@ -250,13 +250,51 @@ def refresh(s: Session, today: date) -> int:
         ids = sorted(set(marked) | set(due))
     if not ids and not everyone:
         return 0
-    rows, rechecks = compute(s, ids, today) if ids else ([], [])
+    # Claim the marks first, in a transaction of their own: a change written while the
+    # steps are computed (a pull, a save on another thread) marks its customer again and
+    # is computed by the next report. (Deleting the marks after computing would lose
+    # such a change: the trigger adds no mark while one is there, and a read here does
+    # not hold SQLite's snapshot until the first write.)
+    _unmark(conn, marked)
+    s.commit()
+    conn = s.connection()
+    try:
+        rows, rechecks = compute(s, ids, today) if ids else ([], [])
+        _store(conn, ids, rows, rechecks, key if everyone else None)
+        s.commit()
+    except BaseException:
+        s.rollback()
+        _mark(s.connection(), marked)  # computed by the next report instead
+        s.commit()
+        raise
+    return len(ids)
+
+
+def _unmark(conn: Any, ids: list[str]) -> None:
+    for chunk in _chunks(ids):
+        conn.exec_driver_sql(
+            f"DELETE FROM timeliness_dirty WHERE customer_id IN ({','.join('?' * len(chunk))})",
+            tuple(chunk))
+
+
+def _mark(conn: Any, ids: list[str]) -> None:
+    if ids:
+        conn.exec_driver_sql(
+            "INSERT INTO timeliness_dirty (customer_id) SELECT ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM timeliness_dirty WHERE customer_id = ?)", [(i, i) for i in ids])
+
+
+def _store(conn: Any, ids: list[str], rows: list[tuple], rechecks: list[tuple],
+           everyone_key: str | None) -> None:
+    """The computed steps in place of the old ones (`everyone_key`: all were computed,
+    by the rules of that key)."""
+    everyone = everyone_key is not None
     if everyone:
         conn.exec_driver_sql("DELETE FROM timeliness_step")
         conn.exec_driver_sql("DELETE FROM timeliness_recheck")
         conn.exec_driver_sql(
             "INSERT OR REPLACE INTO timeliness_meta (key, value) VALUES ('rules', ?)",
-            (key,))
+            (everyone_key,))
     else:
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
@@ -273,13 +311,6 @@ def refresh(s: Session, today: date) -> int:
     if rechecks:
         conn.exec_driver_sql(
             "INSERT INTO timeliness_recheck (customer_id, after) VALUES (?, ?)", rechecks)
-    # The marks read above (a write since then fails this transaction: SQLite's snapshot).
-    for chunk in _chunks(marked):
-        conn.exec_driver_sql(
-            f"DELETE FROM timeliness_dirty WHERE customer_id IN ({','.join('?' * len(chunk))})",
-            tuple(chunk))
-    s.commit()
-    return len(ids)
 
 
 # --- counting ---------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from app.rules.codes import AppointmentType, Channel
 from app.services.appointments import AppointmentService
 from app.services.customers import CustomerService
 from app.services.session import SessionInfo
-from app.views.coaching.texts import source_tooltip
+from app.views.coaching.texts import source_text, source_tooltip
 from app.views.common import FieldError, icon, label, shortcut
 from app.views.form_dialog import FormDialog
 from app.views.operations import QueryOp, drop_pending
@@ -284,7 +284,7 @@ class BookingDialog(FormDialog):
             text = "⚠ " + text + " " + _("The chosen time is after the deadline.")
         self.deadline_label.setText(text)
         self.deadline_label.setToolTip(source_tooltip(info.source))
-        self.deadline_label.setAccessibleDescription(info.source)
+        self.deadline_label.setAccessibleDescription(source_text(info.source))
         self.deadline_label.show()
 
     def find_slots(self) -> None:

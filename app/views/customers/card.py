@@ -151,6 +151,11 @@ class CustomerCardView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         visits_layout.addWidget(self.visits, 1)
+        # Job tips: the vacancies the customer was proposed for, on their timeline under
+        # the visits (#22), shown when there are any; never to the desk (page.py).
+        self.job_tips = JobTipsSection()
+        self.job_tips.hide()
+        visits_layout.addWidget(self.job_tips, 1)
         self.sections.addTab(visits_tab, "")
         self.appointments = CustomerAppointmentsView()  # filled by the customers page
         self.sections.addTab(self.appointments, "")
@@ -171,9 +176,6 @@ class CustomerCardView(QWidget):
         # Support decisions (pay subsidy, trials, start-up grant): not the desk (page.py).
         self.decisions = DecisionsSection()
         self.sections.addTab(self.decisions, "")
-        # Job tips: the vacancies the customer was proposed for (#22); not the desk.
-        self.job_tips = JobTipsSection()
-        self.sections.addTab(self.job_tips, "")
         self.sections.addTab(self.case.history, "")
         outer.addWidget(self.sections, 1)
 
@@ -205,7 +207,6 @@ class CustomerCardView(QWidget):
                                  _("Notes and work ability"))
         self.sections.setTabText(self.sections.indexOf(self.referrals), _("Referrals"))
         self.sections.setTabText(self.sections.indexOf(self.decisions), _("Decisions"))
-        self.sections.setTabText(self.sections.indexOf(self.job_tips), _("Job tips"))
         self.sections.setTabText(self.sections.indexOf(self.case.history),
                                  _("Job-search periods"))
         self.visits_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)

@@ -70,10 +70,9 @@ class CustomersPage(QStackedWidget):
         self.case_facts = CaseFactsController(self.card_view.case_facts, services, runner,
                                               self)
         self.referrals = ReferralsController(self.card_view.referrals, services, runner, self)
-        self.job_tips = JobTipsController(  # the tab shows when the customer has tips (#22)
+        self.job_tips = JobTipsController(  # shown on the timeline when there are tips (#22)
             self.card_view.job_tips, services, runner, self,
-            lambda on: self.card_view.sections.setTabVisible(
-                self.card_view.sections.indexOf(self.card_view.job_tips), on))
+            self.card_view.job_tips.setVisible)
         self.decisions = DecisionsController(
             self.card_view.decisions, services, runner, self,
             lambda on: self.card_view.sections.setTabVisible(
@@ -208,7 +207,7 @@ class CustomersPage(QStackedWidget):
         self.case_notes.set_role(role)
         self.case_facts.set_role(role)
         self.referrals.set_role(role)  # the Referrals tab: plan.read, never the desk
-        self.job_tips.set_role(role)  # the Job tips tab (#22): plan.read, never the desk
+        self.job_tips.set_role(role)  # job tips (#22): plan.read, never the desk
         self.decisions.set_role(role)  # the Decisions tab: not the desk
         self.merge.set_role(role)  # "Merge into…": team leads and administrators
         sections = self.card_view.sections

@@ -41,6 +41,10 @@ class JobTipsSection(QWidget):
         self.setObjectName("customer_job_tips")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
+        self.title = QLabel()
+        self.title.setObjectName("job_tips_title")
+        style.heading(self.title)
+        layout.addWidget(self.title)
         self.state = QLabel()
         self.state.setObjectName("job_tips_state")
         self.state.setWordWrap(True)
@@ -55,6 +59,7 @@ class JobTipsSection(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
+        self.title.setText(_("Job tips"))
         self.table.setAccessibleName(_("Job tips"))
         self.model.retranslate()
         self.show_tips(self.model.rows if self.model.rows else None)

@@ -33,7 +33,6 @@ from app.views.operations import QueryOp
 from app.views.tasks import TaskRunner
 
 FILTER_DELAY_MS = 250
-SHARED_LIMIT = 1000
 
 
 class ProposeDialog(QDialog):
@@ -231,7 +230,9 @@ class ProposeDialog(QDialog):
         self.ok.setEnabled(n > 0)
 
     def shared_text(self) -> str:
-        return self.shared.toPlainText().strip()[:SHARED_LIMIT]
+        """As typed (the service refuses more than it keeps, naming the limit: nothing
+        typed is cut without a word)."""
+        return self.shared.toPlainText().strip()
 
     # --- submitting -------------------------------------------------------------------
 
