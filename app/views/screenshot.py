@@ -191,8 +191,8 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         if view == "customer-decisions":
             card.sections.setCurrentWidget(card.decisions)
             settle(runner)
-        if view == "customer-job-tips":
-            card.sections.setCurrentWidget(card.job_tips)
+        if view == "customer-job-tips":  # on the timeline, under the visits
+            card.sections.setCurrentIndex(1)
             settle(runner)
         if view == "plan":
             customers.open_plan(row.id)

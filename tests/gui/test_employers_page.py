@@ -201,7 +201,9 @@ def test_a_coach_records_a_visit_adds_a_vacancy_and_proposes_two_job_seekers(qtb
     qtbot.waitUntil(lambda: tips.model.rowCount() == 1, timeout=WAIT)
     assert tips.model.rows[0].vacancy_title == "Kirvesmies"
     assert tips.model.rows[0].employer_name == BUILDER
-    assert customers.card_view.sections.isTabVisible(customers.card_view.sections.indexOf(tips))
+    # On the customer's timeline (the visits tab), under the visits.
+    customers.card_view.sections.setCurrentIndex(1)
+    qtbot.waitUntil(tips.isVisible, timeout=WAIT)
 
 
 def test_today_lists_the_follow_up_and_opens_the_card_to_mark_it_done(qtbot, window):
