@@ -71,6 +71,11 @@ class JobTipsSection(QWidget):
 
     def show_tips(self, rows: list[ProposalRow] | None) -> None:
         self.model.set_rows(rows or [])
+        # As tall as its tips (up to six; more scroll): the visits above keep the room.
+        shown = min(max(len(rows or []), 1), 6)
+        line = self.table.fontMetrics().lineSpacing()
+        self.table.setMaximumHeight(line * (2 * shown + 3))
+        self.setMaximumHeight(line * (2 * shown + 9))
         if rows is None:
             self.state.setText("")
             return
