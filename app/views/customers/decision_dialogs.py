@@ -68,7 +68,7 @@ class DecisionDialog(FormDialog):
             completer = QCompleter(list(self.register), self.employer)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            completer.activated[str].connect(self._from_register)
+            completer.activated.connect(self._from_register)  # the text chosen
             self.employer.setCompleter(completer)
             self.employer.setToolTip(_("Type to choose an employer from the register: its "
                                        "business ID is filled in."))
@@ -126,8 +126,8 @@ class DecisionDialog(FormDialog):
         self.percentage.setPlaceholderText(_("1–100"))
         self.amount.setPlaceholderText(_("e.g. 1 250,00"))
 
-    def _from_register(self, name: str) -> None:
-        if name in self.register:
+    def _from_register(self, name: object) -> None:
+        if isinstance(name, str) and name in self.register:
             self.business_id.setText(self.register[name])
 
     def value(self) -> tuple[DecisionInput, dict[str, str]]:
