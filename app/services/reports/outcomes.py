@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, and_, case, func, literal, select
@@ -145,6 +146,15 @@ def _mark_month(start: Any, f: ReportFilter) -> Any:
     return case(*whens, else_=None) if whens else literal(None, String)
 
 
+@lru_cache(maxsize=8192)
+def _mark_on(month: str, since: date) -> date:
+    """The day the 100-day mark is reached from `since`, by the rule of `month` (a
+    year's customers share a few hundred start days: counted once per day)."""
+    mark = hundred_day_date(None, date.fromisoformat(month), since)
+    assert mark is not None
+    return mark.due_on
+
+
 def _coach_on(s: Session, customers: set[str]) -> dict[str, list[tuple[date, str | None]]]:
     """Each customer's coach history as (Helsinki day assigned, coach), in order."""
     found: dict[str, list[tuple[date, str | None]]] = {}
@@ -196,14 +206,13 @@ def hundred_days(s: Session, f: ReportFilter, _inputs: ReportInputs) -> ReportTa
     coach_then = _coach_on(s, wanted) if f.team_id else None
     teams = dict(s.execute(select(coach.id, coach.team_id)).all()) if f.team_id else {}
     for m, cid, since, active, coach_now in candidates:
-        mark = hundred_day_date(None, date.fromisoformat(m), since)
-        assert mark is not None
+        mark_on = _mark_on(m, since)
         spans = periods.get(cid)
-        open_then = (any(opened <= mark.due_on and (closed is None or closed >= mark.due_on)
+        open_then = (any(opened <= mark_on and (closed is None or closed >= mark_on)
                          for opened, closed in spans) if spans else bool(active))
         if coach_then is not None:
             history = coach_then.get(cid)
-            whose = (next((c for day, c in reversed(history) if day <= mark.due_on), None)
+            whose = (next((c for day, c in reversed(history) if day <= mark_on), None)
                      if history else coach_now)
             open_then = open_then and whose is not None and teams.get(whose) == f.team_id
         if open_then:
