@@ -13,8 +13,6 @@ updates the employer's person of that name."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,7 +25,7 @@ from app.models import Employer, EmployerPerson, Staff, Team
 from app.rules import text_input
 from app.rules.customer import nfc
 from app.rules.permissions import Permission, allowed
-from app.services import customer_import
+from app.services import provider_import
 from app.services.context import AppContext
 from app.services.customer_import import ImportFileError, Problem
 from app.services.employers import (
@@ -122,31 +120,9 @@ class EmployerImportResult:
 
 
 def read_rows(raw: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(line, row) per data row; ImportFileError when unreadable or a column is missing."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(N_("The file is not UTF-8 text.")) from exc
-    if csv.field_size_limit() <= len(text):
-        csv.field_size_limit(len(text) + 1)
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=csv.excel,
-                            delimiter=customer_import._delimiter(text.split("\n", 1)[0]))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise ImportFileError(N_("The first row must name the columns; missing: {columns}."),
-                              columns=", ".join(missing))
-    reader.fieldnames = header
-    rows = []
-    try:
-        for row in reader:
-            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-                continue
-            rows.append((reader.line_num, {k: (v or "") if isinstance(v, str) else ""
-                                           for k, v in row.items() if k}))
-    except csv.Error as exc:
-        raise ImportFileError(N_("The file is not valid CSV.")) from exc
-    return rows
+    """(line, row) per data row, read as the provider import reads its file (Excel's
+    dialects); ImportFileError when unreadable or a required column is missing."""
+    return provider_import.read_rows(raw, REQUIRED_COLUMNS)
 
 
 def check_row(line: int, row: dict[str, str], teams: dict[str, str] | None = None,

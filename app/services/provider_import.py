@@ -63,9 +63,11 @@ class ProviderImportResult:
     rejected: int
 
 
-def read_rows(raw: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(line, row) per data row; ImportFileError when unreadable or a column is missing.
-    Excel's dialects as the customer import reads them (`;`, `,` or tab; a BOM; CRLF)."""
+def read_rows(raw: bytes, required: tuple[str, ...] = REQUIRED_COLUMNS
+              ) -> list[tuple[int, dict[str, str]]]:
+    """(line, row) per data row; ImportFileError when unreadable or a `required` column is
+    missing. Excel's dialects as the customer import reads them (`;`, `,` or tab; a BOM;
+    CRLF). The employer import reads its files with it too."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -75,7 +77,7 @@ def read_rows(raw: bytes) -> list[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=csv.excel,
                             delimiter=customer_import._delimiter(text.split("\n", 1)[0]))
     header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise ImportFileError(N_("The first row must name the columns; missing: {columns}."),
                               columns=", ".join(missing))
