@@ -42,6 +42,28 @@ def _name_buttons(*buttons: QPushButton) -> None:
         button.setAccessibleName(button.text().replace("&", "").rstrip("…").split(" (")[0])
 
 
+def _title_bar(view: QWidget, layout: QVBoxLayout, prefix: str, heading: str,
+               second: str) -> tuple[QPushButton, QLabel, QPushButton, QPushButton, QLabel]:
+    """The top of a card: back (Alt+Left, emits `view.back_requested`), the heading,
+    Edit… and a second action, then the facts under them."""
+    top = QHBoxLayout()
+    back = _button(f"{prefix}_back")
+    back.clicked.connect(view.back_requested)  # type: ignore[attr-defined]
+    shortcut(view, "Alt+Left", back)
+    title = heading_label()
+    title.setObjectName(heading)
+    title.setWordWrap(True)
+    edit, other = _button(f"{prefix}_edit"), _button(f"{prefix}_{second}")
+    top.addWidget(back)
+    top.addWidget(title, 1)
+    top.addWidget(edit)
+    top.addWidget(other)
+    layout.addLayout(top)
+    facts = _facts_label(f"{prefix}_facts")
+    layout.addWidget(facts)
+    return back, title, edit, other, facts
+
+
 def _facts_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
@@ -109,22 +131,8 @@ class EmployerCard(QWidget):
         self.detail: EmployerDetail | None = None
         self.can_edit = False
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        self.back = _button("employer_back")
-        self.back.clicked.connect(self.back_requested)
-        shortcut(self, "Alt+Left", self.back)
-        self.heading = heading_label()
-        self.heading.setObjectName("employer_name")
-        self.heading.setWordWrap(True)
-        self.edit = _button("employer_edit")
-        self.active_button = _button("employer_active")
-        top.addWidget(self.back)
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.edit)
-        top.addWidget(self.active_button)
-        layout.addLayout(top)
-        self.facts = _facts_label("employer_facts")
-        layout.addWidget(self.facts)
+        self.back, self.heading, self.edit, self.active_button, self.facts = _title_bar(
+            self, layout, "employer", "employer_name", "active")
 
         self.sections = QTabWidget()
         self.sections.setObjectName("employer_sections")
@@ -381,22 +389,8 @@ class VacancyView(QWidget):
         self.can_edit = False
         self.may_see_proposals = False
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        self.back = _button("vacancy_back")
-        self.back.clicked.connect(self.back_requested)
-        shortcut(self, "Alt+Left", self.back)
-        self.heading = heading_label()
-        self.heading.setObjectName("vacancy_title")
-        self.heading.setWordWrap(True)
-        self.edit = _button("vacancy_edit")
-        self.status_button = _button("vacancy_status")
-        top.addWidget(self.back)
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.edit)
-        top.addWidget(self.status_button)
-        layout.addLayout(top)
-        self.facts = _facts_label("vacancy_facts")
-        layout.addWidget(self.facts)
+        self.back, self.heading, self.edit, self.status_button, self.facts = _title_bar(
+            self, layout, "vacancy", "vacancy_title", "status")
         self.proposals_label = QLabel()
         style.heading(self.proposals_label)
         layout.addWidget(self.proposals_label)
