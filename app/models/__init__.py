@@ -21,6 +21,14 @@ from app.models.employer import (
     JobProposal,
     Vacancy,
 )
+from app.models.event import (
+    AnnualTheme,
+    Event,
+    EventAttendance,
+    EventParticipant,
+    EventSession,
+    Room,
+)
 from app.models.feedback import Feedback, FeedbackReplyRequest
 from app.models.local import LocalSetting, OutboxEntry
 from app.models.org import ServicePoint, Staff, StaffCredential, Team
@@ -39,6 +47,7 @@ from app.models.sync import SyncConflict
 from app.models.visit import Appointment, DeskDuty, QueueTicket, Visit
 
 __all__ = [
+    "AnnualTheme",
     "Appointment",
     "AreaSetting",
     "AuditEvent",
@@ -56,6 +65,10 @@ __all__ = [
     "Employer",
     "EmployerContact",
     "EmployerPerson",
+    "Event",
+    "EventAttendance",
+    "EventParticipant",
+    "EventSession",
     "Feedback",
     "FeedbackReplyRequest",
     "JobProposal",
@@ -69,6 +82,7 @@ __all__ = [
     "PlannedService",
     "QueueTicket",
     "Referral",
+    "Room",
     "ServiceContract",
     "ServicePoint",
     "ServiceProvider",

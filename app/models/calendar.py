@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Synced
@@ -33,6 +33,12 @@ class WorkingHours(Synced, Base):
     lunch_end_minute: Mapped[int | None] = mapped_column(Integer)
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    # Where the worker works on these days (#21): a service point (none: their own), or
+    # remote. A day at another point is a row valid for that one day (the latest
+    # valid_from wins, app/rules/booking.py hours_on). Added by local 0100 with a plain
+    # ADD COLUMN (no foreign key: SQLite would rebuild the table).
+    service_point_id: Mapped[str | None] = mapped_column(String(36))
+    remote: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class CalendarOverride(Synced, Base):

@@ -120,6 +120,7 @@ class Appointment(Synced, Base):
     __tablename__ = "appointment"
     __table_args__ = (
         Index("ix_appointment_staff_start", "staff_id", "starts_at"),
+        Index("ix_appointment_room", "room_id", "starts_at"),  # a room's bookings (#21)
         CheckConstraint("ends_at > starts_at", name="positive_duration"),
         Index("ix_appointment_report_day", "local_day", "deleted_at", "status",
               "service_point_id", "staff_id", "customer_id", info=lt.LOCAL_INDEX),
@@ -136,7 +137,10 @@ class Appointment(Synced, Base):
     status: Mapped[AppointmentStatus] = enum_column(AppointmentStatus)
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
-    room: Mapped[str | None] = mapped_column(String(40))
+    room: Mapped[str | None] = mapped_column(String(40))  # as typed before rooms (#21)
+    # A booked room (#21). Added by local 0100 with a plain ADD COLUMN (no foreign key:
+    # SQLite would rebuild the table and lose its triggers).
+    room_id: Mapped[str | None] = mapped_column(String(36))
     video_link: Mapped[str | None] = mapped_column(String(400))
     cancel_reason: Mapped[str | None] = mapped_column(String(400))
     rescheduled_from_id: Mapped[str | None] = mapped_column(ForeignKey("appointment.id"))

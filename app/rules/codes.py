@@ -255,6 +255,42 @@ class ProposalOutcome(StrEnum):
     HIRED = "hired"
     NOT_CHOSEN = "not_chosen"
 
+
+class EventKind(StrEnum):
+    """Group services and events at a service point (#21)."""
+
+    SERVICE_INFO = "service_info"  # palveluinfo
+    RECRUITMENT = "recruitment"  # a recruitment event (also staffing agencies' days)
+    INTERVIEWS = "interviews"  # job interviews for one employer at the service point
+    GROUP_COACHING = "group_coaching"  # a series of sessions with one participant list
+    STARTUP_MORNING = "startup_morning"  # for new entrepreneurs
+    OTHER = "other"
+
+
+class EventStatus(StrEnum):
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+
+
+class ParticipantStatus(StrEnum):
+    """A customer on an event's list: invited (not yet answered), registered (has a
+    seat), waiting (the event is full: in order of registration), cancelled (was
+    registered or waiting and withdrew), declined (said no to the invitation)."""
+
+    INVITED = "invited"
+    REGISTERED = "registered"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+    DECLINED = "declined"
+
+
+class CheckInVia(StrEnum):
+    """Where attendance was marked: from the event's list, or at the queue's arrival
+    (a walk-in who comes for the event is checked in, not queued)."""
+
+    LIST = "list"
+    QUEUE = "queue"
+
 # Languages a customer may be served in or need an interpreter for (ISO 639-1/-3).
 CUSTOMER_LANGUAGES: dict[str, str] = {
     "fi": N_("Finnish"),
@@ -445,3 +481,22 @@ EMPLOYER_LABELS: CodeLabels = CodeLabels([
     (ProposalOutcome.NOT_CHOSEN, N_("Not chosen")),
 ])
 LABELS.update(EMPLOYER_LABELS)
+
+EVENT_LABELS: CodeLabels = CodeLabels([
+    (EventKind.SERVICE_INFO, N_("Service info")),
+    (EventKind.RECRUITMENT, N_("Recruitment event")),
+    (EventKind.INTERVIEWS, N_("Job interviews")),
+    (EventKind.GROUP_COACHING, N_("Group coaching")),
+    (EventKind.STARTUP_MORNING, N_("Start-up morning")),
+    (EventKind.OTHER, N_("Other event")),
+    (EventStatus.PLANNED, N_("Planned")),
+    (EventStatus.CANCELLED, N_("Cancelled")),
+    (ParticipantStatus.INVITED, N_("Invited")),
+    (ParticipantStatus.REGISTERED, N_("Registered")),
+    (ParticipantStatus.WAITING, N_("On the waiting list")),
+    (ParticipantStatus.CANCELLED, N_("Cancelled")),
+    (ParticipantStatus.DECLINED, N_("Declined")),
+    (CheckInVia.LIST, N_("From the list")),
+    (CheckInVia.QUEUE, N_("At the queue")),
+])
+LABELS.update(EVENT_LABELS)

@@ -46,6 +46,9 @@ class Permission(StrEnum):
     EMPLOYER_READ = "employer.read"  # look employers up: name, business ID, addresses
     EMPLOYER_EDIT = "employer.edit"  # the register, contact persons, contacts, vacancies,
     # proposing job seekers (for one's own caseload's customers, as other case work)
+    EVENT_READ = "event.read"  # events, their sessions and lists; rooms (#21)
+    EVENT_ATTEND = "event.attend"  # register, cancel and check in participants
+    EVENT_EDIT = "event.edit"  # organise events and invite customers
 
 
 _DESK = {
@@ -59,6 +62,9 @@ _DESK = {
     Permission.FEEDBACK_RECORD,
     Permission.APPOINTMENT_BOOK,
     Permission.EMPLOYER_READ,
+    # The desk sees event lists and checks people in (#21), never their case.
+    Permission.EVENT_READ,
+    Permission.EVENT_ATTEND,
 }
 # The desk sees identity, contact and the queue, never plan content or case notes.
 _COACH = _DESK | {
@@ -79,6 +85,8 @@ _COACH = _DESK | {
     Permission.REFERRAL_MAKE,
     # Employer services: coaches and the employer-services team are coaches by role.
     Permission.EMPLOYER_EDIT,
+    # Coaches organise events and invite customers from their caseload.
+    Permission.EVENT_EDIT,
 }
 _LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT,
                   Permission.CUSTOMER_EXTRACT}

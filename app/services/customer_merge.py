@@ -37,6 +37,8 @@ from app.models import (
     CustomerMerge,
     CustomerNote,
     EffectFollowup,
+    EventAttendance,
+    EventParticipant,
     JobProposal,
     JobSearchPeriod,
     Plan,
@@ -69,6 +71,8 @@ MOVED: tuple[tuple[str, Any], ...] = (
     ("support_decision", SupportDecision),
     ("effect_followup", EffectFollowup),
     ("job_proposal", JobProposal),
+    ("event_participant", EventParticipant),
+    ("event_attendance", EventAttendance),
 )
 # Every table a merge reports, with its label for people.
 MOVE_LABELS: dict[str, str] = {
@@ -83,6 +87,8 @@ MOVE_LABELS: dict[str, str] = {
     "support_decision": N_("Support decisions"),
     "effect_followup": N_("Follow-ups of effect"),
     "job_proposal": N_("Job tips"),
+    "event_participant": N_("Event registrations"),
+    "event_attendance": N_("Event attendance"),
     "customer_barrier": N_("Barriers"),
     "case_facts": N_("Case facts"),
 }

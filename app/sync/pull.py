@@ -109,6 +109,10 @@ def scope(table: Table, point_id: str):
     # only for employer.edit (the policies), the desk's copy stays empty.
     if name in ("employer", "vacancy", "employer_person", "employer_contact"):
         return true()
+    # Rooms, events, their sessions and the annual calendar: the area's, no customer in
+    # them (a desk books a room and sees events anywhere in the area).
+    if name in ("room", "event", "event_session", "annual_theme"):
+        return true()
     # Reach is the customer's own: their service point, a coach working here, or the
     # audited lookup of a walk-in from elsewhere (customer_reach) - never a row that
     # merely names them (the central policies hold the same line, central_trust.py).
@@ -131,7 +135,7 @@ def scope(table: Table, point_id: str):
     if name == "customer_merge":  # a desk that holds either record learns of the merge
         return or_(c.into_customer_id.in_(my_customers),
                    c.from_customer_id.in_(my_customers))
-    if name in ("visit", "appointment"):
+    if name in ("visit", "appointment", "event_participant", "event_attendance"):
         return or_(c.service_point_id == point_id, c.customer_id.in_(my_customers))
     if name in ("queue_ticket", "desk_duty", "feedback"):
         return c.service_point_id == point_id
@@ -164,7 +168,8 @@ def scope(table: Table, point_id: str):
 # who signs in next.
 SHARED_CURSOR = frozenset({"service_point", "team", "staff", "area_setting", "working_hours",
                            "calendar_override", "queue_ticket", "desk_duty",
-                           "contract_place"})
+                           "contract_place", "room", "event", "event_session",
+                           "annual_theme"})
 
 
 def _cursor_key(table: str, reader: str = "") -> str:
