@@ -46,7 +46,7 @@ class RoomBooking:
     room_id: str
     starts_at: datetime
     ends_at: datetime
-    title: str  # the appointment's type label and worker, or the event's title
+    title: str  # the appointment type's label (a message id), or the event's title
     event_id: str | None = None
 
 
