@@ -241,3 +241,35 @@ class WorkPlace:
     service_point_id: str | None  # None with remote=True
     service_point_name: str
     remote: bool
+
+
+@dataclass(frozen=True)
+class CustomerEventRow:
+    """An event on a customer's timeline: their place on its list and what they
+    attended."""
+
+    event_id: str
+    title: str
+    kind: str
+    status: str  # the participant's status
+    starts_at: datetime | None  # the first session
+    sessions: int
+    attended: int
+
+
+@dataclass(frozen=True)
+class CalendarSession:
+    """An event session in a staff member's or a room's calendar."""
+
+    session_id: str
+    event_id: str
+    title: str
+    kind: str
+    number: int
+    sessions: int  # of the series
+    starts_at: datetime
+    ends_at: datetime
+    service_point_id: str
+    room_id: str | None
+    room_name: str
+    organiser_ids: tuple[str, ...]
