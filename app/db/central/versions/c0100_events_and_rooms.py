@@ -77,6 +77,9 @@ BEGIN
     IF desk_staff_id() IS NULL THEN
         RETURN NEW;
     END IF;
+    IF TG_OP = 'UPDATE' AND NEW.event_id IS DISTINCT FROM OLD.event_id THEN
+        RAISE EXCEPTION 'a participant keeps its event' USING ERRCODE = 'check_violation';
+    END IF;
     IF NEW.service_point_id IS DISTINCT FROM desk_event_point(NEW.event_id) THEN
         RAISE EXCEPTION 'a participant belongs to its event''s service point'
             USING ERRCODE = 'check_violation';
@@ -88,9 +91,6 @@ BEGIN
                 USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
-    END IF;
-    IF NEW.event_id IS DISTINCT FROM OLD.event_id THEN
-        RAISE EXCEPTION 'a participant keeps its event' USING ERRCODE = 'check_violation';
     END IF;
     IF NEW.customer_id IS DISTINCT FROM OLD.customer_id AND NOT desk_may('customer.merge')
             THEN
