@@ -115,7 +115,7 @@ def test_an_event_list_is_read_at_its_point_by_its_organisers_and_the_customer_s
     # The Ranua coach: its point's list, and its organiser's; Rovaniemi's only where a
     # customer is visible to it (the coached Ranua customer is Ranua's).
     assert sorted(world.ids("ran_coach", "event_participant")) == sorted(
-        ran_list + [participant_id("ev-rov", "c-ran-mine")])
+        [*ran_list, participant_id("ev-rov", "c-ran-mine")])
     assert world.ids("ran_coach", "event_attendance") == [attendance_id("s-ran", "c-ran")]
     assert len(world.ids("lead", "event_participant")) == 3
     # The desk checks a participant in at its point.
