@@ -28,6 +28,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# A customer's rows that an erasure leaves (no free text in them) but an extract shows.
+OWNED_UNSCRUBBED = ("effect_followup", "event_participant", "event_attendance")
+
+
 class RightsService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -53,12 +57,14 @@ class RightsService:
                 rows = conn.execute(select(table).where(
                     erasure._owned(table, how, customer_id)).order_by(table.c.id)).mappings()
                 sections[name] = [self._row(r) for r in rows]
-            # Where the customer was after a service or decision (#20): no free text, so
-            # not scrubbed, but theirs.
-            followup = tables["effect_followup"]
-            sections["effect_followup"] = [self._row(r) for r in conn.execute(
-                select(followup).where(followup.c.customer_id == customer_id)
-                .order_by(followup.c.due_on, followup.c.id)).mappings()]
+            # Rows with no free text, so not scrubbed, but theirs: where the customer was
+            # after a service or decision (#20), the event lists they were on and the
+            # sessions they attended (#21).
+            for name in OWNED_UNSCRUBBED:
+                table = tables[name]
+                sections[name] = [self._row(r) for r in conn.execute(
+                    select(table).where(table.c.customer_id == customer_id)
+                    .order_by(table.c.updated_at, table.c.id)).mappings()]
             names = dict(s.execute(select(Staff.id, Staff.full_name)).all())
             related = {"customer": [customer_id]} | {
                 name: [r["id"] for r in sections[name]] for name, _h, _a in spec.SCRUB}

@@ -40,6 +40,34 @@ def test_the_extract_holds_everything_on_the_customer(clocked):
     assert "customer.extract" in {r.action for r in services.audit.access_log(customer)}
 
 
+def test_the_extract_shows_the_event_lists_the_customer_was_on(clocked):
+    from app.models import Event, EventAttendance, EventParticipant, EventSession, Staff
+    from app.rules.codes import EventKind, ParticipantStatus
+    from app.rules.events import attendance_id, participant_id
+    from app.rules.permissions import Permission
+
+    services, _clock, customer = clocked
+    services.auth.sign_in("lead", "demo")
+    now = services.ctx.now()
+    with services.ctx.transaction(Permission.EVENT_EDIT) as s:
+        point = s.get(Staff, services.ctx.signed_in.staff_id).service_point_id
+        s.add(Event(id="ev-1", service_point_id=point, kind=EventKind.SERVICE_INFO,
+                    title="Palveluinfo", language="fi", organiser_ids=""))
+        s.flush()
+        s.add(EventSession(id="s-1", event_id="ev-1", service_point_id=point, number=1,
+                           starts_at=now, ends_at=now + timedelta(hours=1)))
+        s.flush()
+        s.add(EventParticipant(id=participant_id("ev-1", customer), event_id="ev-1",
+                               customer_id=customer, service_point_id=point,
+                               status=ParticipantStatus.REGISTERED))
+        s.add(EventAttendance(id=attendance_id("s-1", customer), session_id="s-1",
+                              event_id="ev-1", customer_id=customer, service_point_id=point,
+                              attended=True))
+    sections = services.rights.extract(customer)["sections"]
+    assert [r["event_id"] for r in sections["event_participant"]] == ["ev-1"]
+    assert [r["session_id"] for r in sections["event_attendance"]] == ["s-1"]
+
+
 @pytest.mark.parametrize("user", ["desk", "coach"])
 def test_only_team_leads_and_administrators_make_extracts(clocked, user):
     services, _clock, customer = clocked
