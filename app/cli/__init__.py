@@ -19,11 +19,13 @@ from app.cli import (
     decision,
     demo,
     employer,
+    event,
     feedback,
     plan,
     provider,
     referral,
     report,
+    room,
     service_point,
     staff,
     sync,
@@ -34,7 +36,7 @@ from app.diagnostics import logsetup
 
 # In the order `--help` lists them.
 GROUPS = (demo, customer, plan, provider, referral, decision, employer, report, central,
-          sync, service_point, feedback, staff, db, appointments, targets)
+          sync, service_point, feedback, staff, db, appointments, targets, room, event)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -42,8 +42,10 @@ from app.demo.appointments import add_calendar
 from app.demo.cases import CaseMaker, release_coaches
 from app.demo.coaching import add_coaching
 from app.demo.employers import build_employers
+from app.demo.events import add_events
 from app.demo.feedback import add_demo_pins
 from app.demo.purchased import add_purchased
+from app.demo.rooms import add_rooms
 from app.demo.vacancies import add_vacancies
 from app.i18n import HELSINKI, N_
 from app.models import (
@@ -183,10 +185,13 @@ def build_demo(engine: Engine, *, seed: int = 1, scale: float = 1.0,
         add_coaching(conn, seed, demo.today)
         release_coaches(conn, demo.cases)
         add_calendar(conn, demo.today, seed)
+        add_rooms(conn, demo.today, seed)  # rooms, booked rooms, Ranua visiting days (#21)
         add_purchased(conn, seed, demo.today, scale)
         build_employers(conn, seed, demo.today, scale)  # the employer register (#22)
         # After the employers: it reads them (and the year's case exits) back.
         add_vacancies(conn, seed, demo.today, scale)
+        # After the rooms and the employers: the year's events book free rooms (#21).
+        add_events(conn, seed, demo.today, scale)
         writer.check_cancel()
     return summary
 

@@ -25,6 +25,7 @@ class AppointmentRow:
     video_link: str | None
     cancel_reason: str | None
     rescheduled_from_id: str | None
+    room_id: str | None = None  # a booked room (#21); `room` then shows its name
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ class SlotRow:
     staff_name: str
     starts_at: datetime
     ends_at: datetime
+    service_point_id: str = ""  # where the worker works that day (#21)
+    service_point_name: str = ""
+    remote: bool = False  # a remote day: phone or video only
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,9 @@ class BookingInput:
     channel: str
     starts_at: datetime
     minutes: int
-    room: str = ""
+    room: str = ""  # the old free text (rows made before rooms were resources)
     video_link: str = ""
+    room_id: str = ""  # a room of the slot's service point (#21), "" none
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from app.i18n import HELSINKI, N_
-from app.rules.codes import AppointmentStatus, AppointmentType
+from app.rules.codes import AppointmentStatus, AppointmentType, Channel
 from app.rules.workdays import holiday_name
 
 # How long each type of appointment takes by default (minutes); the dialog may change it.
@@ -54,6 +54,9 @@ class Hours:
     lunch_end: int | None = None
     valid_from: date = date(2000, 1, 1)
     valid_to: date | None = None
+    # Where (#21): a service point (None: the worker's own), or remote (phone/video).
+    service_point_id: str | None = None
+    remote: bool = False
 
     def applies(self, day: date) -> bool:
         return (day.weekday() == self.weekday and self.valid_from <= day
@@ -84,6 +87,7 @@ class Busy:
     starts_at: datetime
     ends_at: datetime
     room: str | None = None
+    event: bool = False  # a session of an event the worker organises (#21)
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,8 @@ class Slot:
     staff_id: str
     starts_at: datetime
     ends_at: datetime
+    service_point_id: str = ""  # where the worker works that day
+    remote: bool = False
 
 
 def standard_week(start: int = 8 * 60, end: int = 16 * 60, lunch: tuple[int, int] | None = (
@@ -116,11 +122,26 @@ def hours_on(worker: Worker, day: date) -> Hours | None:
     return max(rows, key=lambda h: h.valid_from) if rows else None
 
 
+def point_on(worker: Worker, day: date) -> str:
+    """The service point the worker works at on `day`: that day's hours row's point, else
+    their own (also on a day without hours)."""
+    hours = hours_on(worker, day)
+    return (hours.service_point_id if hours else None) or worker.service_point_id
+
+
+def remote_on(worker: Worker, day: date) -> bool:
+    """The worker works remotely on `day` (meets customers by phone or video only)."""
+    hours = hours_on(worker, day)
+    return bool(hours and hours.remote)
+
+
 def day_status(worker: Worker, day: date, overrides: Iterable[Override]) -> str | None:
-    """Why `worker` cannot be booked on `day` (a message id), or None when they can."""
+    """Why `worker` cannot be booked on `day` (a message id), or None when they can. A
+    service point's override applies at the point the worker works at that day."""
+    point = point_on(worker, day)
     mine = [o for o in overrides if o.day == day and (
         o.staff_id == worker.staff_id
-        or (o.staff_id is None and o.service_point_id == worker.service_point_id))]
+        or (o.staff_id is None and o.service_point_id == point))]
     if any(o.kind == DAY_OFF for o in mine):
         return N_("The worker is not at work on this day.")
     if holiday_name(day) is not None and not any(o.kind == OPEN for o in mine):
@@ -145,10 +166,11 @@ def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datet
 
 def check_booking(worker: Worker, starts_at: datetime, ends_at: datetime,
                   overrides: Iterable[Override], busy: Iterable[Busy],
-                  room: str | None = None) -> None:
-    """Refuse (BookingRefused) a booking on a closed day, outside working hours, or over
-    another appointment of the worker or of the room. `busy` holds the worker's own and
-    the room's holding appointments, never the one being moved."""
+                  room: str | None = None, channel: str | None = None) -> None:
+    """Refuse (BookingRefused) a booking on a closed day, outside working hours, over
+    another appointment of the worker or of the (old free-text) room, or a visit on a
+    remote day. `busy` holds the worker's own and the room's holding appointments, never
+    the one being moved. A booked room (room_id) is checked by app/services/rooms.py."""
     day, start = local_minute(starts_at)
     end_day, end = local_minute(ends_at)
     if ends_at <= starts_at:
@@ -163,10 +185,17 @@ def check_booking(worker: Worker, starts_at: datetime, ends_at: datetime,
         raise BookingRefused(
             N_("The time is outside the worker's working hours ({hours})."),
             hours=format_periods(open_periods(hours)))
+    if hours.remote and channel == Channel.SERVICE_POINT:
+        raise BookingRefused(N_("The worker works remotely on this day: book a phone or "
+                                "video appointment."))
     wanted_room = normalise_room(room)
     for other in busy:
         if not overlaps(starts_at, ends_at, other.starts_at, other.ends_at):
             continue
+        if other.staff_id == worker.staff_id and other.event:
+            raise BookingRefused(
+                N_("The worker holds an event {start}–{end}."),
+                start=_hm(other.starts_at), end=_hm(other.ends_at))
         if other.staff_id == worker.staff_id:
             raise BookingRefused(
                 N_("The worker already has an appointment {start}–{end}."),
@@ -214,9 +243,11 @@ def free_starts(hours: Hours, day: date, taken: Sequence[Busy], minutes: int,
 def find_slots(workers: Sequence[Worker], busy: Iterable[Busy],
                overrides: Sequence[Override], start: datetime, minutes: int,
                count: int = 5, step: int = SLOT_STEP,
-               horizon_days: int = HORIZON_DAYS) -> list[Slot]:
+               horizon_days: int = HORIZON_DAYS,
+               service_point_id: str | None = None) -> list[Slot]:
     """The first `count` free slots of `minutes` from `start` on, for any of `workers`
-    (earliest first; at the same time, in the order the workers were given)."""
+    (earliest first; at the same time, in the order the workers were given); with
+    `service_point_id`, only on days the worker works at that point."""
     if minutes <= 0 or count <= 0 or not workers:
         return []
     by_worker: dict[str, list[Busy]] = {w.staff_id: [] for w in workers}
@@ -233,13 +264,16 @@ def find_slots(workers: Sequence[Worker], busy: Iterable[Busy],
         for rank, worker in enumerate(workers):
             if day_status(worker, day, overrides) is not None:
                 continue
+            point = point_on(worker, day)
+            if service_point_id and point != service_point_id:
+                continue
             hours = hours_on(worker, day)
             assert hours is not None
             not_before = first_minute if offset == 0 else 0
             for s in free_starts(hours, day, by_worker[worker.staff_id], minutes,
                                  not_before, step):
                 today.append((s, rank, Slot(worker.staff_id, at(day, s),
-                                            at(day, s + minutes))))
+                                            at(day, s + minutes), point, hours.remote)))
         found.extend(slot for _s, _r, slot in sorted(today, key=lambda x: x[:2]))
         if len(found) >= count:
             return found[:count]

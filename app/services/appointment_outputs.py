@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.dto.appointments import AppointmentLetter, NoShowRate, ReminderRow
-from app.models import Appointment, Customer, ServicePoint, Staff
+from app.models import Appointment, Customer, Room, ServicePoint, Staff
 from app.rules import booking as rules
 from app.rules.codes import AppointmentStatus
 from app.rules.permissions import Permission
@@ -53,8 +53,10 @@ class AppointmentOutputs:
     def reminders(self, day: date, service_point_id: str | None = None) -> list[ReminderRow]:
         """Booked appointments on `day` with the customers' phone numbers (audited)."""
         with self.ctx.transaction(Permission.APPOINTMENT_BOOK) as s:
-            stmt = (select(Appointment, Customer, Staff.full_name, ServicePoint.name)
+            stmt = (select(Appointment, Customer, Staff.full_name, ServicePoint.name,
+                           Room.name)
                     .join(Customer, Customer.id == Appointment.customer_id)
+                    .outerjoin(Room, Room.id == Appointment.room_id)
                     .join(Staff, Staff.id == Appointment.staff_id)
                     .join(ServicePoint, ServicePoint.id == Appointment.service_point_id)
                     .where(Appointment.status == S.BOOKED, Appointment.deleted_at.is_(None),
@@ -65,8 +67,8 @@ class AppointmentOutputs:
                 stmt = stmt.where(Appointment.service_point_id == service_point_id)
             rows = [ReminderRow(a.id, a.starts_at, a.ends_at, customer_name(c), c.phone,
                                 c.language, a.type.value, a.channel.value, staff, point,
-                                a.room, a.video_link)
-                    for a, c, staff, point in s.execute(stmt)]
+                                room or a.room, a.video_link)
+                    for a, c, staff, point, room in s.execute(stmt)]
             self.ctx.audit(s, "appointment.reminders", "appointment", None,
                            {"day": day.isoformat(), "rows": len(rows)})
         return rows
@@ -87,8 +89,10 @@ class AppointmentOutputs:
             a = self._get(s, appointment_id)
             c = s.get(Customer, a.customer_id) if a.customer_id else None
             staff = s.get(Staff, a.staff_id)
+            # The appointment's point: a visiting day's customer goes there (#21).
             point = s.get(ServicePoint, a.service_point_id)
             assert staff is not None and point is not None
+            room = s.get(Room, a.room_id) if a.room_id else None
             chosen = lang or (c.language if c else "fi")
             chosen = chosen if chosen in ("fi", "sv", "en") else "fi"
             address = ""
@@ -100,7 +104,8 @@ class AppointmentOutputs:
                 chosen, f"{c.first_names} {c.last_name}" if c else "", address,
                 a.type.value, a.channel.value,
                 a.starts_at, a.ends_at, staff.full_name, staff.phone, point.name,
-                point_address(point), point.phone, a.room, a.video_link, self.ctx.now())
+                point_address(point), point.phone, room.name if room else a.room, a.video_link,
+                self.ctx.now())
 
     @staticmethod
     def render_letter(letter: AppointmentLetter) -> bytes:

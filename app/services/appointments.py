@@ -22,22 +22,34 @@ from app.dto.appointments import (
     SlotRow,
     WorkerDay,
 )
+from app.dto.events import RoomRow
 from app.i18n import N_, current_language
 from app.models import (
     Appointment,
     CalendarOverride,
     Customer,
+    Event,
+    EventSession,
     QueueTicket,
+    Room,
     ServicePoint,
     Staff,
     WorkingHours,
 )
 from app.rules import booking as rules
 from app.rules import queue as queue_rules
-from app.rules.codes import AppointmentStatus, AppointmentType, Channel, ServiceArea, TicketState
+from app.rules.codes import (
+    AppointmentStatus,
+    AppointmentType,
+    Channel,
+    EventStatus,
+    ServiceArea,
+    TicketState,
+)
 from app.rules.permissions import Permission
 from app.rules.statutory import initial_interview_deadline
 from app.rules.workdays import holiday_name, iter_days
+from app.services import rooms
 from app.services.appointment_outputs import (  # noqa: F401
     REMINDER_COLUMNS,
     AppointmentOutputs,
@@ -82,6 +94,18 @@ class AppointmentService(AppointmentOutputs):
                 select(ServicePoint).where(ServicePoint.deleted_at.is_(None))
                 .order_by(ServicePoint.name))]
 
+    def rooms(self, service_point_id: str) -> list[RoomRow]:
+        """The active rooms of a service point (the booking dialog's choice), by name."""
+        self.ctx.require(Permission.APPOINTMENT_BOOK)
+        with self.ctx.reading() as s:
+            point = s.scalar(select(ServicePoint.name)
+                             .where(ServicePoint.id == service_point_id)) or ""
+            return [RoomRow(r.id, r.service_point_id, point, r.name, r.seats,
+                            bool(r.accessible), r.equipment or "", True)
+                    for r in s.scalars(select(Room).where(
+                        Room.service_point_id == service_point_id, Room.active.is_(True),
+                        Room.deleted_at.is_(None)).order_by(Room.name, Room.id))]
+
     def teams(self) -> list[tuple[str, str]]:
         self.ctx.require(Permission.APPOINTMENT_BOOK)
         from app.models import Team
@@ -100,8 +124,13 @@ class AppointmentService(AppointmentOutputs):
             if staff_ids is not None:
                 stmt = stmt.where(Staff.id.in_(staff_ids))
             else:
-                stmt = stmt.where(Staff.service_point_id == service_point_id,
-                                  Staff.role != "desk")
+                # The point's own workers and those with a day there (a visiting day).
+                visiting = select(WorkingHours.staff_id).where(
+                    WorkingHours.service_point_id == service_point_id,
+                    WorkingHours.deleted_at.is_(None), WorkingHours.valid_from <= last,
+                    or_(WorkingHours.valid_to.is_(None), WorkingHours.valid_to >= first))
+                stmt = stmt.where(or_(Staff.service_point_id == service_point_id,
+                                      Staff.id.in_(visiting)), Staff.role != "desk")
             staff = list(s.scalars(stmt))
             workers = self._workers(s, staff)
             overrides = self._overrides(s, first, last)
@@ -116,6 +145,9 @@ class AppointmentService(AppointmentOutputs):
         for w in workers:
             for d in iter_days(first, last):
                 reason = rules.day_status(w, d, overrides)
+                if reason is None and service_point_id and staff_ids is None \
+                        and rules.point_on(w, d) != service_point_id:
+                    reason = N_("The worker works at another service point on this day.")
                 hours = rules.hours_on(w, d)
                 periods = tuple(rules.open_periods(hours)) if hours and not reason else ()
                 worker_days.append(WorkerDay(w.staff_id, d, periods, reason))
@@ -182,7 +214,9 @@ class AppointmentService(AppointmentOutputs):
     def find_slots(self, minutes: int, start: datetime | None = None, *,
                    staff_id: str | None = None, team_id: str | None = None,
                    service_point_id: str | None = None, count: int = 8) -> list[SlotRow]:
-        """The first free slots for one worker, or any worker of a team or service point."""
+        """The first free slots for one worker, or any worker of a team or service point.
+        Each slot is at the point the worker works at that day: with `service_point_id`
+        only days at that point (a visiting specialist's day there included)."""
         self.ctx.require(Permission.APPOINTMENT_BOOK)
         start = max(start or self.ctx.now(), self.ctx.now())
         with self.ctx.reading() as s:
@@ -192,15 +226,25 @@ class AppointmentService(AppointmentOutputs):
             elif team_id:
                 stmt = stmt.where(Staff.team_id == team_id)
             elif service_point_id:
-                stmt = stmt.where(Staff.service_point_id == service_point_id)
+                # The point's own workers and whoever has a day there (a visiting day).
+                visiting = select(WorkingHours.staff_id).where(
+                    WorkingHours.service_point_id == service_point_id,
+                    WorkingHours.deleted_at.is_(None))
+                stmt = stmt.where(or_(Staff.service_point_id == service_point_id,
+                                      Staff.id.in_(visiting)))
             staff = list(s.scalars(stmt.order_by(Staff.full_name)))
             names = {w.id: w.full_name for w in staff}
             workers = self._workers(s, staff)
             horizon = start + timedelta(days=rules.HORIZON_DAYS + 1)
             busy = self._busy(s, [w.id for w in staff], start - timedelta(days=1), horizon)
             overrides = self._overrides(s, start.date() - timedelta(days=1), horizon.date())
-        slots = rules.find_slots(workers, busy, overrides, start, minutes, count)
-        return [SlotRow(x.staff_id, names[x.staff_id], x.starts_at, x.ends_at) for x in slots]
+            points = {i: n for i, n in s.execute(select(ServicePoint.id, ServicePoint.name))}
+        point_filter = None if staff_id or team_id else service_point_id
+        slots = rules.find_slots(workers, busy, overrides, start, minutes, count,
+                                 service_point_id=point_filter)
+        return [SlotRow(x.staff_id, names[x.staff_id], x.starts_at, x.ends_at,
+                        x.service_point_id, points.get(x.service_point_id, ""), x.remote)
+                for x in slots]
 
     # --- changes ----------------------------------------------------------------------
 
@@ -234,7 +278,7 @@ class AppointmentService(AppointmentOutputs):
             s.flush()
             data = BookingInput(old.customer_id or "", staff_id or old.staff_id, old.type.value,
                                 old.channel.value, starts_at, minutes, old.room or "",
-                                old.video_link or "")
+                                old.video_link or "", old.room_id or "")
             new = self._place(s, data)
             new.rescheduled_from_id = old.id
             s.flush()
@@ -340,19 +384,34 @@ class AppointmentService(AppointmentOutputs):
             raise BookingError(N_("The time has already passed."))
         worker = self._workers(s, [staff])[0]
         day = data.starts_at.astimezone(rules.HELSINKI).date()
+        # The appointment is where the worker works that day (a visiting day elsewhere).
+        point = rules.point_on(worker, day)
         overrides = self._overrides(s, day, day)
-        room = " ".join(data.room.split()) or None
-        busy = self._busy(s, [staff.id], data.starts_at, ends_at, room=room,
-                          point=staff.service_point_id)
+        visit = data.channel == Channel.SERVICE_POINT
+        room_id = data.room_id if visit else ""
+        # A booked room replaces the old free text; old text rows keep their own check.
+        room = None if room_id else " ".join(data.room.split()) or None
+        busy = self._busy(s, [staff.id], data.starts_at, ends_at, room=room, point=point)
         try:
-            rules.check_booking(worker, data.starts_at, ends_at, overrides, busy, room)
+            rules.check_booking(worker, data.starts_at, ends_at, overrides, busy, room,
+                                data.channel)
         except rules.BookingRefused as exc:
             raise BookingError(exc.message, **exc.args_) from exc
+        if room_id:
+            booked = s.get(Room, room_id)
+            if booked is not None and booked.service_point_id != point:
+                raise ValidationFailed({"room": N_(
+                    "The room is at another service point: choose a room where the "
+                    "appointment is.")})
+            if booked is not None and not booked.active:
+                raise ValidationFailed({"room": N_("The room is no longer in use: choose "
+                                                   "another.")})
+            rooms.require_free(s, room_id, data.starts_at, ends_at)
         appointment = Appointment(
             customer_id=data.customer_id, staff_id=staff.id,
-            service_point_id=staff.service_point_id, type=AppointmentType(data.type),
+            service_point_id=point, type=AppointmentType(data.type),
             channel=Channel(data.channel), status=S.BOOKED, starts_at=data.starts_at,
-            ends_at=ends_at, room=room if data.channel == Channel.SERVICE_POINT else None,
+            ends_at=ends_at, room=room if visit else None, room_id=room_id or None,
             video_link=data.video_link.strip() or None if data.channel == Channel.VIDEO
             else None)
         s.add(appointment)
@@ -366,7 +425,8 @@ class AppointmentService(AppointmentOutputs):
                                                        WorkingHours.deleted_at.is_(None))):
             hours[h.staff_id].append(rules.Hours(
                 h.weekday, h.start_minute, h.end_minute, h.lunch_start_minute,
-                h.lunch_end_minute, h.valid_from, h.valid_to))
+                h.lunch_end_minute, h.valid_from, h.valid_to, h.service_point_id,
+                bool(h.remote)))
         return [rules.Worker(w.id, w.service_point_id, tuple(hours[w.id])) for w in staff]
 
     @staticmethod
@@ -391,7 +451,19 @@ class AppointmentService(AppointmentOutputs):
             whose, Appointment.status.in_(tuple(rules.HOLDING)),
             Appointment.deleted_at.is_(None),
             Appointment.starts_at < end, Appointment.ends_at > start))
-        return [rules.Busy(a.staff_id, a.starts_at, a.ends_at, a.room) for a in rows]
+        busy = [rules.Busy(a.staff_id, a.starts_at, a.ends_at, a.room) for a in rows]
+        # A worker organising an event is not bookable during its sessions.
+        sessions = s.execute(
+            select(EventSession.starts_at, EventSession.ends_at, Event.organiser_ids)
+            .join(Event, Event.id == EventSession.event_id)
+            .where(EventSession.deleted_at.is_(None), EventSession.cancelled.is_(False),
+                   Event.deleted_at.is_(None), Event.status == EventStatus.PLANNED,
+                   EventSession.starts_at < end, EventSession.ends_at > start))
+        wanted = set(staff_ids)
+        for starts, ends, organisers in sessions:
+            for staff_id in wanted.intersection((organisers or "").split(",")):
+                busy.append(rules.Busy(staff_id, starts, ends, event=True))
+        return busy
 
     @staticmethod
     def _team_area(s: Session, team_id: str | None) -> ServiceArea:
@@ -410,8 +482,9 @@ class AppointmentService(AppointmentOutputs):
     @staticmethod
     def _rows(s: Session, condition) -> list[AppointmentRow]:
         worker, point = aliased(Staff), aliased(ServicePoint)
-        stmt = (select(Appointment, Customer, worker.full_name, point.name)
+        stmt = (select(Appointment, Customer, worker.full_name, point.name, Room.name)
                 .outerjoin(Customer, Customer.id == Appointment.customer_id)
+                .outerjoin(Room, Room.id == Appointment.room_id)
                 .join(worker, worker.id == Appointment.staff_id)
                 .join(point, point.id == Appointment.service_point_id)
                 .where(condition, Appointment.deleted_at.is_(None))
@@ -419,5 +492,6 @@ class AppointmentService(AppointmentOutputs):
         return [AppointmentRow(
             a.id, a.customer_id, customer_name(c), c.phone if c else None, a.staff_id, staff,
             a.service_point_id, point_name, a.type.value, a.channel.value, a.status.value,
-            a.starts_at, a.ends_at, a.room, a.video_link, a.cancel_reason,
-            a.rescheduled_from_id) for a, c, staff, point_name in s.execute(stmt)]
+            a.starts_at, a.ends_at, room_name or a.room, a.video_link, a.cancel_reason,
+            a.rescheduled_from_id, a.room_id)
+            for a, c, staff, point_name, room_name in s.execute(stmt)]

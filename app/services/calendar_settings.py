@@ -40,6 +40,26 @@ class DayHours:
     end: int | None = None
     lunch_start: int | None = None
     lunch_end: int | None = None
+    # Where (#21): a service point (None: the worker's own), or remote.
+    service_point_id: str | None = None
+    remote: bool = False
+
+
+@dataclass(frozen=True)
+class VisitingDay:
+    """A one-day working hours row (#21): the worker works that day at another service
+    point (or remotely), overriding the weekly row."""
+
+    id: str
+    staff_id: str
+    day: date
+    start: int
+    end: int
+    lunch_start: int | None
+    lunch_end: int | None
+    service_point_id: str | None
+    service_point_name: str
+    remote: bool
 
 
 @dataclass(frozen=True)
@@ -110,6 +130,8 @@ class CalendarSettingsService:
             staff = self._staff(s, staff_id)
             now = self.ctx.now()
             for row in self._rows(s, staff_id):
+                if _one_day(row):
+                    continue  # a day at another point stays: it overrides any week
                 if row.valid_from >= valid_from:
                     row.deleted_at = now  # never in force: nothing to keep
                 elif row.valid_to is None or row.valid_to >= valid_from:
@@ -120,19 +142,91 @@ class CalendarSettingsService:
                 s.add(WorkingHours(
                     staff_id=staff_id, weekday=d.weekday, start_minute=d.start,
                     end_minute=d.end, lunch_start_minute=d.lunch_start,
-                    lunch_end_minute=d.lunch_end, valid_from=valid_from, valid_to=None))
+                    lunch_end_minute=d.lunch_end, valid_from=valid_from, valid_to=None,
+                    service_point_id=d.service_point_id, remote=d.remote))
             s.flush()
             self.ctx.audit(s, "working_hours.change", "staff", staff_id, {
                 "from": valid_from.isoformat(),
-                "days": {str(d.weekday): [d.start, d.end, d.lunch_start, d.lunch_end]
+                "days": {str(d.weekday): [d.start, d.end, d.lunch_start, d.lunch_end,
+                                          d.service_point_id, d.remote]
                          for d in days if d.start is not None}})
             week = self._week(s, staff, valid_from)
             worker = rules.Worker(staff.id, staff.service_point_id, tuple(
                 rules.Hours(d.weekday, d.start, d.end, d.lunch_start, d.lunch_end, valid_from)
                 for d in days if d.start is not None and d.end is not None))
+            worker = rules.Worker(worker.staff_id, worker.service_point_id, worker.hours + tuple(
+                _hours(r) for r in self._rows(s, staff_id) if _one_day(r)))
             outside = sum(1 for a in self._booked(s, staff_id, valid_from, None)
                           if not _within(worker, a))
             return replace(week, outside=outside)
+
+    # --- a day at another service point ---------------------------------------------
+
+    def visiting_days(self, staff_id: str, first: date, last: date) -> list[VisitingDay]:
+        """The worker's one-day rows (days at another point, or remote) in [first, last]."""
+        self.ctx.require(Permission.APPOINTMENT_BOOK)
+        with self.ctx.reading() as s:
+            rows = [r for r in self._rows(s, staff_id)
+                    if _one_day(r) and first <= r.valid_from <= last]
+            names = dict(s.execute(select(ServicePoint.id, ServicePoint.name)).all())
+            return [_visiting(r, names) for r in sorted(rows, key=lambda r: r.valid_from)]
+
+    def add_visiting_day(self, staff_id: str, day: date, hours: DayHours) -> VisitingDay:
+        """The worker works `day` at `hours.service_point_id` (or remotely): a row valid
+        for that one day, the day's weekday, the hours as given. It overrides the weekly
+        row that day (the latest valid_from wins); one already saved for the day is
+        replaced."""
+        actor = self.ctx.require(Permission.APPOINTMENT_BOOK)
+        permission = (Permission.APPOINTMENT_BOOK if actor.staff_id == staff_id
+                      else Permission.CALENDAR_MANAGE)
+        errors: dict[str, str] = {}
+        message = _day_error(hours) if hours.start is not None else N_(
+            "Give both the start and the end.")
+        if message:
+            errors["hours"] = message
+        if day < self.ctx.today():
+            errors["day"] = N_("Choose today or a later day.")
+        if not hours.service_point_id and not hours.remote:
+            errors["service_point"] = N_("Choose the service point.")
+        if errors:
+            raise ValidationFailed(errors)
+        assert hours.start is not None and hours.end is not None
+        with self.ctx.transaction(permission) as s:
+            self._staff(s, staff_id)
+            if hours.service_point_id and s.get(ServicePoint, hours.service_point_id) is None:
+                raise ValidationFailed({"service_point": N_("The service point was not found.")})
+            now = self.ctx.now()
+            for row in self._rows(s, staff_id):
+                if _one_day(row) and row.valid_from == day:
+                    row.deleted_at = now
+            row = WorkingHours(
+                staff_id=staff_id, weekday=day.weekday(), start_minute=hours.start,
+                end_minute=hours.end, lunch_start_minute=hours.lunch_start,
+                lunch_end_minute=hours.lunch_end, valid_from=day, valid_to=day,
+                service_point_id=hours.service_point_id, remote=hours.remote)
+            s.add(row)
+            s.flush()
+            self.ctx.audit(s, "working_hours.day", "staff", staff_id, {
+                "day": day.isoformat(), "service_point": hours.service_point_id,
+                "remote": hours.remote})
+            names = dict(s.execute(select(ServicePoint.id, ServicePoint.name)).all())
+            return _visiting(row, names)
+
+    def remove_visiting_day(self, row_id: str) -> None:
+        """Take a day at another point back: the weekly row applies that day again."""
+        actor = self.ctx.require(Permission.APPOINTMENT_BOOK)
+        with self.ctx.reading() as s:
+            found = s.get(WorkingHours, row_id)
+            owner = found.staff_id if found is not None else None
+        permission = (Permission.APPOINTMENT_BOOK if actor.staff_id == owner
+                      else Permission.CALENDAR_MANAGE)
+        with self.ctx.transaction(permission) as s:
+            row = s.get(WorkingHours, row_id)
+            if row is None or row.deleted_at is not None or not _one_day(row):
+                raise NotFound(N_("The day was not found."))
+            row.deleted_at = self.ctx.now()
+            self.ctx.audit(s, "working_hours.day_remove", "staff", row.staff_id,
+                           {"day": row.valid_from.isoformat()})
 
     # --- exceptions -------------------------------------------------------------------
 
@@ -235,9 +329,9 @@ class CalendarSettingsService:
             WorkingHours.staff_id == staff_id, WorkingHours.deleted_at.is_(None))))
 
     def _week(self, s: Session, staff: Staff, on: date) -> WeekHours:
-        rows = self._rows(s, staff.id)
-        hours = [rules.Hours(r.weekday, r.start_minute, r.end_minute, r.lunch_start_minute,
-                             r.lunch_end_minute, r.valid_from, r.valid_to) for r in rows]
+        # The weekly rows: a day at another point is listed apart (visiting_days).
+        rows = [r for r in self._rows(s, staff.id) if not _one_day(r)]
+        hours = [_hours(r) for r in rows]
         worker = rules.Worker(staff.id, staff.service_point_id, tuple(hours))
         days, since = [], None
         for weekday in range(7):
@@ -250,7 +344,8 @@ class CalendarSettingsService:
                 days.append(DayHours(weekday))
                 continue
             since = max(since or h.valid_from, h.valid_from)
-            days.append(DayHours(weekday, h.start, h.end, h.lunch_start, h.lunch_end))
+            days.append(DayHours(weekday, h.start, h.end, h.lunch_start, h.lunch_end,
+                                 h.service_point_id, h.remote))
         later = [h.valid_from for h in hours if h.valid_from > on]
         return WeekHours(staff.id, staff.full_name, on, tuple(days), since,
                          min(later) if later else None)
@@ -265,6 +360,23 @@ class CalendarSettingsService:
                 .order_by(CalendarOverride.day, CalendarOverride.kind))
         return [OverrideRow(o.id, o.day, o.kind, o.service_point_id, point, o.staff_id,
                             person, o.note) for o, point, person in s.execute(stmt)]
+
+
+def _one_day(row: WorkingHours) -> bool:
+    """A row for one day only: a day at another point (or remote), not a weekly row."""
+    return row.valid_to is not None and row.valid_to == row.valid_from
+
+
+def _hours(r: WorkingHours) -> rules.Hours:
+    return rules.Hours(r.weekday, r.start_minute, r.end_minute, r.lunch_start_minute,
+                       r.lunch_end_minute, r.valid_from, r.valid_to, r.service_point_id,
+                       bool(r.remote))
+
+
+def _visiting(r: WorkingHours, names: dict[str, str]) -> VisitingDay:
+    return VisitingDay(r.id, r.staff_id, r.valid_from, r.start_minute, r.end_minute,
+                       r.lunch_start_minute, r.lunch_end_minute, r.service_point_id,
+                       names.get(r.service_point_id or "", ""), bool(r.remote))
 
 
 def _within(worker: rules.Worker, appointment: Appointment) -> bool:

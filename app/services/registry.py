@@ -24,6 +24,7 @@ from app.services.decisions import DecisionService
 from app.services.effect_followups import EffectFollowupService
 from app.services.employer_import import EmployerImportService
 from app.services.employers import EmployersService
+from app.services.events import EventService
 from app.services.feedback import FeedbackService
 from app.services.plans import PlanService
 from app.services.provider_import import ProviderImportService
@@ -33,6 +34,7 @@ from app.services.referrals import ReferralService
 from app.services.reports import ReportService
 from app.services.reports.targets import TargetsService
 from app.services.rights import RightsService
+from app.services.rooms import RoomService
 from app.services.session import SessionInfo
 from app.services.settings import SettingsService
 from app.services.setup import SetupService
@@ -89,6 +91,8 @@ class Services:
         self.rights = RightsService(ctx)
         self.referrals = ReferralService(ctx)
         self.calendar_settings = CalendarSettingsService(ctx)
+        self.events = EventService(ctx)
+        self.rooms = RoomService(ctx)
         # The access log reads the central trail with the signed-in person's own role.
         self.audit = AuditService(ctx, lambda: self.auth.session_url)
         # A customer of another service point, by identity code: the centre's one lookup.

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from app.i18n import N_
+from app.i18n import N_, _
 from app.models import Base, OutboxEntry, Staff, SyncConflict
 from app.rules.permissions import Permission, allowed
 from app.services.context import AppContext
@@ -186,7 +186,8 @@ class SyncService:
             rows = s.scalars(select(SyncConflict).where(SyncConflict.status == "open")
                              .order_by(SyncConflict.updated_at))
             return [ConflictRow(c.id, c.table_name, c.row_id, _record_label(s, c),
-                                c.field, _shown(c.central_value), _shown(c.client_value),
+                                c.field, _value(s, c.field, c.central_value),
+                                _value(s, c.field, c.client_value),
                                 c.client_node, c.updated_at) for c in rows]
 
     def resolve(self, conflict_id: str, keep: str) -> None:
@@ -205,6 +206,13 @@ class SyncService:
                     raise NotFound(N_("The record no longer exists on this workstation."))
                 table = Base.metadata.tables[conflict.table_name]
                 value = decode(table, {conflict.field: json.loads(conflict.client_value or "null")})
+                if conflict.field == "room_id" and value[conflict.field]:
+                    # The room the desk booked, back only if it is free (#21): a clash
+                    # is refused naming what holds the room now.
+                    from app.services.rooms import require_free
+
+                    require_free(s, value[conflict.field], getattr(row, "starts_at"),  # noqa: B009
+                                 getattr(row, "ends_at"), exclude_id=conflict.row_id)  # noqa: B009
                 setattr(row, conflict.field, value[conflict.field])
             conflict.status, conflict.resolution = "resolved", keep
             conflict.resolved_by = self.ctx.signed_in.staff_id
@@ -343,10 +351,50 @@ def _model(table_name: str) -> type[Base]:
     raise NotFound(N_("Unknown kind of record."))
 
 
+def _value(s: Session, field: str, value_json: str | None) -> str:
+    """A conflicting value as shown: a room by its name (#21), else as stored."""
+    if field == "room_id":
+        from app.models import Room
+
+        room_id = json.loads(value_json) if value_json else None
+        if not room_id:
+            return _("No room")
+        room = s.get(Room, room_id)
+        return room.name if room is not None else str(room_id)[:8]
+    return _shown(value_json)
+
+
+def _when(instant: datetime) -> str:
+    from app.i18n import HELSINKI, format_date
+
+    local = instant.astimezone(HELSINKI)
+    return f"{format_date(local.date())} {local.hour}.{local.minute:02d}"
+
+
 def _record_label(s, conflict: SyncConflict) -> str:
-    """Which record, in words a worker recognises (a customer's name, a ticket code)."""
-    from app.models import Customer, Employer, QueueTicket, Vacancy
+    """Which record, in words a worker recognises (a customer's name, a ticket code, an
+    appointment's time and type, an event's title and time)."""
+    from app.models import (
+        Appointment,
+        Customer,
+        Employer,
+        Event,
+        EventSession,
+        QueueTicket,
+        Vacancy,
+    )
+    from app.rules.codes import APPOINTMENT_LABELS
     from app.rules.queue import format_ticket
+
+    if conflict.table_name == "appointment":
+        appointment = s.get(Appointment, conflict.row_id)
+        if appointment is not None:
+            return f"{_when(appointment.starts_at)} {_(APPOINTMENT_LABELS[appointment.type])}"
+    if conflict.table_name == "event_session":
+        session = s.get(EventSession, conflict.row_id)
+        event = s.get(Event, session.event_id) if session is not None else None
+        if session is not None and event is not None:
+            return f"{event.title}, {_when(session.starts_at)}"
 
     if conflict.table_name == "customer":
         customer = s.get(Customer, conflict.row_id)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from app.views.appointments.page import AppointmentsPage
     from app.views.customers.page import CustomersPage
     from app.views.employers.page import EmployersPage
+    from app.views.events.page import EventsPage
     from app.views.shell.displays import Displays
     from app.views.shell.menus import SettingsMenu
 
@@ -176,7 +177,8 @@ class MainWindow(QMainWindow):
                                  services.auth, self.runner)
         self.displays.kiosk_closed.connect(self.show_login)
         self.menus = SettingsMenu(self.menuBar(), self.preferences, self.session,
-                                  self.displays, services.customer_import, self.runner, self)
+                                  self.displays, services.customer_import, self.runner, self,
+                                  services.rooms)
         self.menus.add_view_actions(self.set_start_here, self.show_shortcuts)
         self.retranslate()
         self.menuBar().setVisible(self.actor is not None)
@@ -406,6 +408,11 @@ class MainWindow(QMainWindow):
         """From Today: the employer's card with the follow-up chosen (#22)."""
         self.nav.setCurrentRow(ROW["employers"])
         cast("EmployersPage", self.page("employers")).open_follow_up(contact_id)
+
+    def open_event(self, event_id: str) -> None:
+        """From the calendar: the event's card on the Events page (#21)."""
+        self.nav.setCurrentRow(ROW["events"])
+        cast("EventsPage", self.page("events")).open_event(event_id)
 
     def book_for_customer(self, customer_id: str, name: str) -> None:
         """From the customer card: the calendar, with the booking dialog for them."""

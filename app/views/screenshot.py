@@ -48,7 +48,17 @@ VIEWS["reports-activation"] = "lead"  # activation plans made when due (#25)
 # The employer register (#22): the list, an employer's card, a vacancy and its proposals.
 VIEWS |= {"employers": "coach", "employer-card": "coach", "vacancy": "coach"}
 VIEWS["customer-job-tips"] = "coach"  # the card's job tips (#22)
+VIEWS |= {"rooms": "admin", "booking-rooms": "coach"}  # the rooms screen, a booked room (#21)
 CARD_VIEWS += ("customer-job-tips",)
+# Events (#21): the point's week of events, an event card with participants, the
+# annual calendar.
+VIEWS |= {"events": "coach", "event-card": "coach", "annual-calendar": "coach"}
+# Events where staff already look (#21): the coach's week with their event sessions, the
+# queue's arrival offering the check-in, a customer's card with their events.
+VIEWS |= {"appointments-events": "coach", "arrival-checkin": "desk",
+          "customer-events": "coach"}
+CARD_VIEWS += ("customer-events",)
+VIEWS["reports-events"] = "lead"  # the Reports page on events and attendance (#21)
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -109,6 +119,8 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         settle(runner)
     if view in ("working-hours", "holidays"):
         return _calendar_settings(window, runner, services, view, out)
+    if view in ("rooms", "booking-rooms"):
+        return _rooms(window, runner, services, view, out)
     if view == "reports-drilldown":
         return _drilldown(window, runner, services, out)
     if view == "reports-activation":  # the Reports page on a timeliness report
@@ -129,12 +141,27 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         employer_reports: Any = getattr(page, "page", None) or page
         employer_reports.report_list.setCurrentRow(list(REPORTS).index("vacancy_proposals"))
         settle(runner)
+    if view == "reports-events":  # the Reports page on events and attendance (#21)
+        from app.services.reports import REPORTS
+
+        window.nav.setCurrentRow(ROW["reports"])
+        settle(runner)
+        page = window.page("reports")
+        event_reports: Any = getattr(page, "page", None) or page
+        event_reports.report_list.setCurrentRow(list(REPORTS).index("events_attendance"))
+        settle(runner)
     if view == "quarterly":
         return _quarterly(window, runner, services, out)
     if view in ("employers", "employer-card", "vacancy"):
         _employers(window, runner, services, view)
     if view.startswith("appointments"):
         _appointments(window, runner, day=view == "appointments-day")
+    if view == "appointments-events":
+        _event_week(window, runner, services)
+    if view == "arrival-checkin":
+        return _arrival_checkin(window, runner, services, out)
+    if view in ("events", "event-card", "annual-calendar"):
+        _events(window, runner, services, view)
     if view in ("customers", *CARD_VIEWS):
         window.nav.setCurrentRow(ROW["customers"])
         settle(runner)
@@ -176,9 +203,14 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
                 for proposal in services.vacancies.proposals(vacancy.id):
                     tips[proposal.customer_id] = tips.get(proposal.customer_id, 0) + 1
             shown_id = max(tips, key=lambda c: tips[c]) if tips else row.id
+        if view == "customer-events":  # the customer on the most events' lists
+            shown_id = _most_events(services) or row.id
         customers.open_customer(shown_id)
         settle(runner)
         card = customers.card_view
+        if view == "customer-events":  # on the timeline, under the visits
+            card.sections.setCurrentIndex(1)
+            settle(runner)
         if view == "customer-notes":
             card.sections.setCurrentWidget(card.case_work)
             settle(runner)
@@ -242,6 +274,38 @@ def _employers(window: MainWindow, runner: TaskRunner, services: Services, view:
     settle(runner)
 
 
+def _events(window: MainWindow, runner: TaskRunner, services: Services, view: str) -> None:
+    """The coach's point's week with the most events of the coming weeks; the card of
+    the event with the most people on its list; the annual calendar of the point."""
+    from datetime import timedelta
+
+    window.nav.setCurrentRow(ROW["events"])
+    settle(runner)
+    page: Any = window.page("events")
+    if view == "annual-calendar":
+        page.tabs.setCurrentIndex(1)
+        settle(runner)
+        return
+    today = services.session.today()
+    point = page.week.point.currentData() or None
+    rows = services.events.list_events(today, today + timedelta(days=56), point)
+    if not rows:
+        return
+    weeks: dict[Any, int] = {}
+    for r in rows:
+        if r.starts_at is not None:
+            monday = page._week_of(r.starts_at.date())
+            weeks[monday] = weeks.get(monday, 0) + 1
+    if weeks:
+        page.monday = max(weeks, key=lambda w: weeks[w])
+        page.load_week()
+        settle(runner)
+    if view == "event-card":
+        best = max(rows, key=lambda r: r.registered + r.waiting + r.invited)
+        page.open_event(best.id)
+        settle(runner)
+
+
 def _appointments(window: MainWindow, runner: TaskRunner, day: bool) -> None:
     window.nav.setCurrentRow(ROW["appointments"])
     settle(runner)
@@ -253,6 +317,90 @@ def _appointments(window: MainWindow, runner: TaskRunner, day: bool) -> None:
         page.set_mode("day")
     page.navigate("today", 0)
     settle(runner)
+
+
+def _event_week(window: MainWindow, runner: TaskRunner, services: Services) -> None:
+    """The coming week with the most sessions the coach organises, the cursor on one."""
+    from datetime import timedelta
+
+    from app.i18n import HELSINKI
+    from app.views.appointments import columns as cols
+
+    page = cast("AppointmentsPage", window.page("appointments"))
+    actor = services.session.actor
+    today = services.session.today()
+    sessions = services.events.calendar_sessions(
+        today, today + timedelta(days=84), staff_ids=[actor.staff_id]) if actor else []
+    if not sessions:
+        return
+    weeks: dict[Any, list[Any]] = {}
+    for s in sessions:
+        day = s.starts_at.astimezone(HELSINKI).date()
+        weeks.setdefault(day - timedelta(days=day.weekday()), []).append(s)
+    busiest = max(weeks.values(), key=len)
+    first = busiest[0].starts_at.astimezone(HELSINKI)
+    page.anchor = cols.weekday_on_or_after(first.date())
+    page._show_range()
+    page.load()
+    settle(runner)
+    page.grid.set_cursor(first.weekday(), page.grid.slot_for_minute(
+        first.hour * 60 + first.minute))
+    settle(runner)
+
+
+def _most_events(services: Services) -> str | None:
+    """The customer on the most lists of the past year's and coming events."""
+    from datetime import timedelta
+
+    today = services.session.today()
+    counts: dict[str, int] = {}
+    for row in services.events.list_events(today - timedelta(days=365),
+                                           today + timedelta(days=60))[:80]:
+        for p in services.events.participants(row.id):
+            if p.name:
+                counts[p.customer_id] = counts.get(p.customer_id, 0) + 1
+    return max(counts, key=lambda c: counts[c]) if counts else None
+
+
+def _arrival_checkin(window: MainWindow, runner: TaskRunner, services: Services,
+                     out: Path) -> int:
+    """The queue's arrival with a customer on the list of today's event session (or,
+    when the demo has none today, of the next one, offered as it would be on its day)."""
+    from datetime import timedelta
+
+    from app.dto.events import CheckInMatch
+
+    window.nav.setCurrentRow(ROW["queue"])
+    settle(runner)
+    page: Any = window.page("queue")
+    today = services.session.today()
+    found = None
+    for row in services.events.list_events(today, today + timedelta(days=60)):
+        detail = services.events.get(row.id)
+        sessions = [s for s in detail.sessions if not s.cancelled
+                    and s.starts_at.date() >= today]
+        people = [p for p in services.events.participants(row.id)
+                  if p.name and p.status in ("registered", "invited", "waiting")]
+        if sessions and people:
+            found = (detail, sessions[0], people[0])
+            break
+    page.new_arrival()
+    settle(runner)
+    dialog = page.dialog
+    if found is not None:
+        detail, session, person = found
+        dialog._choose(person.customer_id, person.name)
+        settle(runner)
+        if not dialog.matches:
+            dialog._show_matches([CheckInMatch(session.id, detail.row.id, detail.row.title,
+                                               session.starts_at, session.room_name,
+                                               person.status)])
+            settle(runner)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = dialog.grab().save(str(out))
+    runner.wait()
+    services.close()
+    return 0 if ok else 1
 
 
 def _calendar_settings(window: MainWindow, runner: TaskRunner, services: Services, view: str,
@@ -269,6 +417,44 @@ def _calendar_settings(window: MainWindow, runner: TaskRunner, services: Service
     if view == "working-hours":
         dialog.adjustSize()
         settle(runner)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = dialog.grab().save(str(out))
+    dialog.close()
+    runner.wait()
+    services.close()
+    return 0 if ok else 1
+
+
+def _rooms(window: MainWindow, runner: TaskRunner, services: Services, view: str,
+           out: Path) -> int:
+    """The rooms screen of the administrator's point, the first room chosen; or the
+    booking dialog with the first free slots and a room chosen."""
+    from PySide6.QtWidgets import QDialog
+
+    dialog: Any
+    if view == "rooms":
+        if window.menus is None:
+            return 1
+        window.menus.open_rooms()
+        settle(runner)
+        dialog = window.findChild(QDialog, "rooms_dialog")
+        if dialog is not None and dialog.model.rowCount():
+            dialog.table.selectRow(2 if dialog.model.rowCount() > 2 else 0)
+    else:
+        _appointments(window, runner, day=False)
+        page = cast("AppointmentsPage", window.page("appointments"))
+        page.calendar_actions.book()
+        settle(runner)
+        dialog = page.dialog
+        if dialog is not None:
+            dialog.find_slots()
+            settle(runner)
+            dialog.room.setCurrentIndex(min(3, dialog.room.count() - 1))
+            dialog.adjustSize()
+    settle(runner)
+    if dialog is None:
+        print(f"error: the {view} dialog did not open", file=sys.stderr)
+        return 1
     out.parent.mkdir(parents=True, exist_ok=True)
     ok = dialog.grab().save(str(out))
     dialog.close()

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from tests.gui.test_appointments import calendar  # noqa: F401 (the fixture)
 
 
-def test_booking_with_an_escape_sequence_as_the_room_keeps_the_form(
+def test_booking_with_an_escape_sequence_in_the_link_keeps_the_form(
         qtbot, window, calendar):  # noqa: F811
     page = calendar
     qtbot.keyClick(page.grid, Qt.Key.Key_T)
@@ -17,13 +17,15 @@ def test_booking_with_an_escape_sequence_as_the_room_keeps_the_form(
     qtbot.keyClicks(dialog.search, "virtanen")
     qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=15000)
     qtbot.keyClick(dialog.results, Qt.Key.Key_Down)
-    room = "Huone \x1b[31m3"
-    dialog.room.setText(room)
+    # The room is chosen from a list (#21): the free text typed is the video link.
+    dialog.channel.setCurrentIndex(dialog.channel.findData("video"))
+    link = "https://video.example.org/\x1b[31m3"
+    dialog.video_link.setText(link)
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
                      Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=15000)
-    assert "Huone" in dialog.error.text() and "\x1b" not in dialog.error.text()
-    assert dialog.isVisible() and dialog.room.text() == room
+    assert "Videolinkki" in dialog.error.text() and "\x1b" not in dialog.error.text()
+    assert dialog.isVisible() and dialog.video_link.text() == link
     assert dialog.customer_label.text().startswith("Virtanen")
     dialog.reject()
     assert window.services.appointments.reminders(page.grid.cursor_column().day) == []

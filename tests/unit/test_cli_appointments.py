@@ -26,7 +26,8 @@ def test_letter_and_reminders(capsys, tmp_path):
         appointment_id, starts = conn.exec_driver_sql(
             "SELECT id, starts_at FROM appointment WHERE status = 'booked' "
             "ORDER BY starts_at LIMIT 1").fetchone()
-        hours = conn.exec_driver_sql("SELECT count(*) FROM working_hours").fetchone()[0]
+        hours = conn.exec_driver_sql(  # the weekly rows (not the Ranua visiting days)
+            "SELECT count(*) FROM working_hours WHERE valid_to IS NULL").fetchone()[0]
         staff = conn.exec_driver_sql("SELECT count(*) FROM staff").fetchone()[0]
     engine.dispose()
     assert hours == 5 * staff  # every demo worker has working hours, Monday to Friday

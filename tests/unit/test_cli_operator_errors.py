@@ -68,6 +68,13 @@ WRONG = [
      "Ajanvaraus"),
     (("appointment", "reminders"), ["--db", "{db}", "--date", "bad", "--out", "{tmp}/r.csv"],
      2, "--date"),
+    (("room", "list"), ["--point", "NOPE", "--db", "{db}"], 2, "no service point"),
+    (("room", "add"), ["--point", "ROV", "--name", "", "--seats", "lots", "--db", "{db}"], 1,
+     "seats"),
+    (("event", "list"), ["--from", "1.13.2027", "--to", "2027-03-31", "--db", "{db}"], 2,
+     "--from"),
+    (("event", "ics"), ["--year", "2027", "--point", "NOPE", "--out", "{tmp}/v.ics", "--db",
+                        "{db}"], 2, "no service point"),
 ]
 
 

@@ -36,7 +36,8 @@ TABLES = (
     "job_search_period", "case_facts", "customer_note", "coach_assignment",
     "service_provider", "service_contract", "referral", "support_decision", "effect_followup",
     "contract_place", "employer", "employer_person", "employer_contact", "vacancy",
-    "job_proposal",
+    "job_proposal", "room", "event", "event_session", "event_participant",
+    "event_attendance", "annual_theme",
 )
 
 

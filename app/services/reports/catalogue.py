@@ -17,6 +17,7 @@ from app.services.reports import (
     activity,
     appointments,
     employers,
+    events,
     exits,
     municipal,
     outcomes,
@@ -104,5 +105,14 @@ REPORTS: dict[str, ReportSpec] = {
         ReportSpec("employer_hires",
                    N_("Hires of long-term unemployed and partial-work-ability job seekers"),
                    employers.HIRE_COLUMNS, employers.hires),
+        # Group services and events (#21).
+        ReportSpec("events_attendance",
+                   N_("Events and attendance by month, kind and service point"),
+                   events.ATTENDANCE_COLUMNS, events.attendance),
+        ReportSpec("events_invited_attended", N_("Share of the invited who attended"),
+                   events.INVITED_COLUMNS, events.invited_attended),
+        ReportSpec("events_recruitment_employed",
+                   N_("Recruitment events: participants employed within three months"),
+                   events.RECRUITMENT_COLUMNS, events.recruitment_employed),
     )
 }

@@ -32,6 +32,7 @@ from app.dto.appointments import (
     DeadlineInfo,
     SlotRow,
 )
+from app.dto.events import RoomRow
 from app.i18n import HELSINKI, N_, _, date_input_format, format_date, format_day, format_time
 from app.rules.booking import DEFAULT_MINUTES
 from app.rules.codes import AppointmentType, Channel
@@ -64,6 +65,7 @@ class BookingDialog(FormDialog):
         self.customer_id: str | None = customer[0] if customer else None
         self.deadline: DeadlineInfo | None = None
         self.slot_staff: str | None = None
+        self.slot_point: str | None = None
         self.errors: dict[str, FieldError] = {}
 
         self.customer_label = QLabel(customer[1] if customer else "")
@@ -111,9 +113,13 @@ class BookingDialog(FormDialog):
         self.video_link.setPlaceholderText("https://")
         self.add_row(N_("&Video link"), self.video_link, "booking_video_link")
         self._error_row("video_link")
-        self.room = QLineEdit()
-        self.room.setMaxLength(40)
-        self.add_row(N_("&Room (optional)"), self.room, "booking_room")
+        # A room of the slot's service point (#21), "No room" first.
+        self.room = QComboBox()
+        self.room.addItem("", "")
+        self.add_row(N_("&Room"), self.room, "booking_room")
+        self._error_row("room")
+        self.rooms_point: str | None = None
+        self.wanted_room = original.room_id if original is not None else None
 
         self.who = QComboBox()
         point_id, point_name = service_point
@@ -159,7 +165,6 @@ class BookingDialog(FormDialog):
         if original is not None:
             self.type.setCurrentIndex(max(0, self.type.findData(original.type)))
             self.channel.setCurrentIndex(max(0, self.channel.findData(original.channel)))
-            self.room.setText(original.room or "")
             self.video_link.setText(original.video_link or "")
             minutes = round((original.ends_at - original.starts_at).total_seconds() / 60)
             self.minutes.setValue(minutes)
@@ -180,6 +185,7 @@ class BookingDialog(FormDialog):
         self.who.currentIndexChanged.connect(lambda _i: self._who_changed())
         self._channel_changed()
         self.retranslate()
+        self._load_rooms(point_id if original is None else original.service_point_id)
         if self.customer_id:
             self._load_deadline()
         if mode == "rebook":
@@ -205,6 +211,7 @@ class BookingDialog(FormDialog):
         self.who.setItemText(0, _("Any worker at {point}").format(point=self.point_name))
         for i, (_tid, name) in enumerate(self.teams, 1):
             self.who.setItemText(i, _("Any worker of the team {team}").format(team=name))
+        self.room.setItemText(0, _("No room"))
         self.search.setPlaceholderText(_("Name, identity code or customer number"))
         self.find_button.setText(_("Find the first free slots (Ctrl+F)"))
         self.find_button.setIcon(icon("mdi6.calendar-search", self))
@@ -231,6 +238,34 @@ class BookingDialog(FormDialog):
     def _who_changed(self) -> None:
         self.slot_staff = None
         self.slots.clear()
+
+    def _load_rooms(self, point_id: str | None) -> None:
+        """The active rooms of `point_id` (the chosen slot's point), the chosen room kept
+        when that point has it."""
+        if not point_id or point_id == self.rooms_point:
+            return
+        self.rooms_point = point_id
+        keep = self.room.currentData() or self.wanted_room
+
+        def shown(rooms: list[RoomRow]) -> None:
+            if point_id != self.rooms_point:
+                return
+            self.room.blockSignals(True)
+            while self.room.count() > 1:
+                self.room.removeItem(1)
+            for r in rooms:
+                text = _("{name} ({seats} seats)").format(name=r.name, seats=r.seats)
+                if r.accessible:
+                    text += ", " + _("accessible")
+                self.room.addItem(text, r.id)
+                if r.equipment:
+                    self.room.setItemData(self.room.count() - 1, r.equipment,
+                                          Qt.ItemDataRole.ToolTipRole)
+            self.room.setCurrentIndex(max(0, self.room.findData(keep)) if keep else 0)
+            self.room.blockSignals(False)
+
+        QueryOp(self.runner, self, lambda: self.appointments.rooms(point_id),
+                success=shown).latest("rooms").run_in_background()
 
     def _run_search(self) -> None:
         query = self.search.text().strip()
@@ -306,6 +341,10 @@ class BookingDialog(FormDialog):
             for row in rows:
                 text = f"{format_day(row.starts_at, 'EEE')} {format_time(row.starts_at)}–" \
                        f"{format_time(row.ends_at)}  ·  {row.staff_name}"
+                if row.remote:
+                    text += "  ·  " + _("remote: phone or video")
+                elif row.service_point_name and row.service_point_name != self.point_name:
+                    text += "  ·  " + row.service_point_name
                 item = QListWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row)
                 self.slots.addItem(item)
@@ -329,6 +368,11 @@ class BookingDialog(FormDialog):
                                         QTime(local.hour, local.minute)))
         self.when.blockSignals(False)
         self.slot_staff = row.staff_id
+        self.slot_point = row.service_point_id or None
+        self._load_rooms(self.slot_point)
+        if row.remote and self.channel.currentData() == Channel.SERVICE_POINT.value \
+                and self.channel.isEnabled():
+            self.channel.setCurrentIndex(self.channel.findData(Channel.PHONE.value))
         self._show_deadline()
 
     # --- values ---------------------------------------------------------------------------
@@ -349,8 +393,8 @@ class BookingDialog(FormDialog):
             customer_id=self.customer_id or "", staff_id=self.chosen_staff(),
             type=self.type.currentData(), channel=self.channel.currentData(),
             starts_at=self.chosen_start(), minutes=self.minutes.value(),
-            room=self.room.text() if self.room.isEnabled() else "",
-            video_link=self.video_link.text() if self.video_link.isEnabled() else "")
+            video_link=self.video_link.text() if self.video_link.isEnabled() else "",
+            room_id=(self.room.currentData() or "") if self.room.isEnabled() else "")
 
     def show_errors(self, errors: dict[str, str]) -> None:
         self.buttons.setEnabled(True)

@@ -64,7 +64,8 @@ class CalendarSettingsActions:
             actor = session.actor
             editable = service.can_manage() or (actor is not None
                                                 and actor.staff_id == staff_id)
-            dialog = WorkingHoursDialog(hours, session.today(), editable, self.parent)
+            dialog = WorkingHoursDialog(hours, session.today(), editable, self.parent,
+                                        self.view.points, service, self.runner)
 
             def submit() -> None:
                 days, valid_from = dialog.values()

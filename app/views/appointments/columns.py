@@ -1,13 +1,18 @@
 """The grid's columns from a week of calendar data: workers of one day (day view), or
-the days of one worker or of everyone shown (week view)."""
+the days of one worker or of everyone shown (week view); event sessions in their
+organisers' columns, and a room's week."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 from app.dto.appointments import CalendarData
+from app.dto.events import CalendarSession, RoomBooking
 from app.i18n import _, format_day
-from app.views.appointments.grid import Column
+from app.rules.codes import EventKind
+from app.views.appointments.grid import Block, Column
+from app.views.common import label
 
 
 def week_days(anchor: date) -> list[date]:
@@ -41,7 +46,24 @@ def merge_periods(periods: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]
     return tuple((a, b) for a, b in merged)
 
 
-def day_columns(data: CalendarData, day: date) -> list[Column]:
+def session_block(s: CalendarSession) -> Block:
+    return Block("event", s.session_id, s.title, s.starts_at, s.ends_at,
+                 subtitle=label(EventKind(s.kind)), room=s.room_name,
+                 series=f"{s.number}/{s.sessions}" if s.sessions > 1 else "",
+                 event_id=s.event_id)
+
+
+def booking_block(b: RoomBooking, room: str) -> Block:
+    """An appointment holding a room (its title is the type's message id)."""
+    return Block("appointment", b.id, _(b.title), b.starts_at, b.ends_at, room=room)
+
+
+def _on(day: date, starts_at: datetime) -> bool:
+    return bool(starts_at.astimezone(_tz()).date() == day)
+
+
+def day_columns(data: CalendarData, day: date,
+                sessions: Sequence[CalendarSession] = ()) -> list[Column]:
     info = next((d for d in data.days if d.day == day), None)
     columns = []
     for worker in data.workers:
@@ -54,11 +76,14 @@ def day_columns(data: CalendarData, day: date) -> list[Column]:
             holiday=info.holiday if info else None,
             closed=None if info and info.holiday else closed,
             appointments=[a for a in data.appointments if a.staff_id == worker.id
-                          and a.starts_at.astimezone(_tz()).date() == day]))
+                          and a.starts_at.astimezone(_tz()).date() == day],
+            blocks=[session_block(s) for s in sessions
+                    if worker.id in s.organiser_ids and _on(day, s.starts_at)]))
     return columns
 
 
-def week_columns(data: CalendarData, anchor: date) -> list[Column]:
+def week_columns(data: CalendarData, anchor: date,
+                 sessions: Sequence[CalendarSession] = ()) -> list[Column]:
     one = data.workers[0].id if len(data.workers) == 1 else None
     columns = []
     for day in week_days(anchor):
@@ -73,7 +98,25 @@ def week_columns(data: CalendarData, anchor: date) -> list[Column]:
             day=day, title=format_day(day, "cccc"), staff_id=one, periods=periods,
             holiday=info.holiday if info else None, closed=closed,
             appointments=[a for a in data.appointments
-                          if a.starts_at.astimezone(_tz()).date() == day]))
+                          if a.starts_at.astimezone(_tz()).date() == day],
+            blocks=[session_block(s) for s in sessions if _on(day, s.starts_at)]))
+    return columns
+
+
+def room_columns(data: CalendarData, anchor: date, room: str,
+                 bookings: Sequence[RoomBooking],
+                 sessions: Sequence[CalendarSession]) -> list[Column]:
+    """A room's week: the days with the point's working time, and every appointment
+    and event session holding the room (no worker's own appointments)."""
+    columns = week_columns(data, anchor)
+    for column in columns:
+        column.staff_id = None
+        column.appointments = []
+        column.blocks = sorted(
+            [*(booking_block(b, room) for b in bookings
+               if b.kind == "appointment" and _on(column.day, b.starts_at)),
+             *(session_block(s) for s in sessions if _on(column.day, s.starts_at))],
+            key=lambda b: (b.starts_at, b.id))
     return columns
 
 

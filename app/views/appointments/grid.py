@@ -3,7 +3,10 @@
 
 Working time is drawn on the base colour, time outside it shaded, holidays hatched and
 named; appointments are blocks with time, customer, type, a channel icon and a status
-word (never colour alone). The keyboard cursor is a cell (column, half hour); the page
+word (never colour alone). Event sessions (#21) are blocks of their own in the organisers'
+columns (and, in a room's calendar, everything holding the room): the information colour,
+a bar at the left, an event icon and the event's title, room and place in a series. The
+keyboard cursor is a cell (column, half hour); the page
 decides what the navigation keys mean (see AppointmentsPage.navigate)."""
 
 from __future__ import annotations
@@ -32,11 +35,37 @@ from app.i18n import _, format_minutes, format_time
 from app.rules.booking import at
 from app.rules.codes import AppointmentStatus, AppointmentType, Channel
 from app.views.common import icon, label
+from app.views.style import INFO, status_color
 
 ROW_MINUTES = 30
 CHANNEL_ICONS = {Channel.SERVICE_POINT.value: "mdi6.account-group",
                  Channel.PHONE.value: "mdi6.phone", Channel.VIDEO.value: "mdi6.video"}
 HIDDEN = {AppointmentStatus.CANCELLED.value}
+BLOCK_ICONS = {"event": "mdi6.calendar-star", "appointment": "mdi6.door"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A time held by something other than the column's own appointments: an event
+    session (`kind` "event": in its organisers' columns and its room's calendar) or, in a
+    room's calendar, an appointment holding the room (`kind` "appointment")."""
+
+    kind: str
+    id: str
+    title: str  # the event's title, or the appointment type as shown
+    starts_at: datetime
+    ends_at: datetime
+    subtitle: str = ""  # the event's kind as shown
+    room: str = ""
+    series: str = ""  # "2/6": the second session of six
+    event_id: str | None = None
+
+    def words(self) -> list[str]:
+        """Everything the block says, for the tooltip and the status line."""
+        what = _("Event") if self.kind == "event" else _("Appointment")
+        series = _("session {series}").format(series=self.series) if self.series else ""
+        return [p for p in (f"{format_time(self.starts_at)}–{format_time(self.ends_at)}",
+                            self.title, what, self.subtitle, series, self.room) if p]
 
 
 @dataclass
@@ -48,6 +77,7 @@ class Column:
     holiday: str | None = None  # the holiday's name; hatched unless opened
     closed: str | None = None  # why nobody is bookable, shown in the column
     appointments: list[AppointmentRow] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)  # event sessions, a room's bookings
 
 
 @dataclass
@@ -77,6 +107,29 @@ def wrap(text: str, fm: QFontMetrics, width: int) -> list[str] | None:
             lines[-1] += f" {word}"
         else:
             lines.append(word)
+    return lines
+
+
+def hard_wrap(text: str, fm: QFontMetrics, width: int) -> list[str]:
+    """`wrap`, with a word wider than `width` broken where it fits, with a hyphen."""
+    def fits(line: str) -> bool:
+        return fm.elidedText(line, Qt.TextElideMode.ElideRight, width) == line
+
+    pieces: list[str] = []
+    for word in text.split():
+        while not fits(word) and len(word) > 1:
+            n = len(word) - 1
+            while n > 1 and not fits(word[:n] + "-"):
+                n -= 1
+            pieces.append(word[:n] + "-")
+            word = word[n:]
+        pieces.append(word)
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and not lines[-1].endswith("-") and fits(f"{lines[-1]} {piece}"):
+            lines[-1] += f" {piece}"
+        else:
+            lines.append(piece)
     return lines
 
 
@@ -133,6 +186,9 @@ class CalendarGrid(QWidget):
                 if r.status not in HIDDEN:
                     starts.append(minute_of(r.starts_at))
                     ends.append(minute_of(r.ends_at) or 24 * 60)
+            for b in c.blocks:
+                starts.append(minute_of(b.starts_at))
+                ends.append(minute_of(b.ends_at) or 24 * 60)
         self.first_minute = min(starts) // 60 * 60
         self.last_minute = min(24 * 60, -(-max(ends) // 60) * 60)
         self.col = min(self.col, max(0, len(columns) - 1))
@@ -174,6 +230,18 @@ class CalendarGrid(QWidget):
                 return r
         return None
 
+    def cursor_block(self) -> Block | None:
+        """The event session (or a room's booking) under the cursor."""
+        column = self.cursor_column()
+        if column is None:
+            return None
+        start = self.cursor_minute()
+        for b in column.blocks:
+            a, end = minute_of(b.starts_at), minute_of(b.ends_at) or 24 * 60
+            if a < start + ROW_MINUTES and start < end:
+                return b
+        return None
+
     def describe_cursor(self) -> str:
         """The cell in words, for the status line and screen readers."""
         column = self.cursor_column()
@@ -182,9 +250,12 @@ class CalendarGrid(QWidget):
         when = format_time(at(column.day, self.cursor_minute()))
         parts = [column.title, when]
         appointment = self.cursor_appointment()
+        block = self.cursor_block()
         if appointment is not None:
             parts += [appointment.customer_name, label(AppointmentType(appointment.type)),
                       label(AppointmentStatus(appointment.status))]
+        elif block is not None:
+            parts += block.words()[1:]
         elif column.holiday and not column.periods:
             parts.append(column.holiday)
         elif not any(a <= self.cursor_minute() < b for a, b in column.periods):
@@ -369,14 +440,77 @@ class CalendarGrid(QWidget):
                 p.drawText(line.rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                            line.shown)
             p.restore()
+        self._paint_blocks(p, column, rect, pal)
 
-    def _placed(self, column: Column) -> list[tuple[AppointmentRow, int, int]]:
-        """The shown appointments of a column with their lane and the number of lanes
-        (overlapping appointments stand side by side)."""
-        shown = sorted((r for r in column.appointments if r.status not in HIDDEN),
-                       key=lambda r: r.starts_at)
+    def _paint_blocks(self, p: QPainter, column: Column, rect: QRect, pal: QPalette) -> None:
+        """Event sessions (and a room's bookings): the information colour with a bar at
+        the left, so they never read as one of the worker's appointments."""
+        colour = status_color(INFO, pal)
+        text = pal.color(QPalette.ColorRole.Text)
+        size = QFontMetrics(self.font()).height()
+        selected = self.cursor_block()
+        for b, lane, lanes in self._placed_blocks(column):
+            box = self._card_box(b, rect, lane, (rect.width() - 6) / lanes)
+            fill = QColor(colour)
+            fill.setAlpha(30)
+            p.fillRect(box, pal.color(QPalette.ColorRole.Base))
+            p.fillRect(box, fill)
+            p.fillRect(QRectF(box.left(), box.top(), 4, box.height()), colour)
+            p.setPen(QPen(colour, 2.5 if selected is not None and selected.id == b.id else 1))
+            p.drawRoundedRect(box, 3, 3)
+            inner = box.adjusted(8, 2, -4, -2).toRect()
+            icon(BLOCK_ICONS.get(b.kind, "mdi6.calendar"), self).paint(
+                p, QRect(inner.right() - size, inner.top(), size, size))
+            p.save()
+            p.setClipRect(inner)
+            p.setPen(text)
+            for line in self._block_lines(b, inner):
+                p.setFont(line.font)
+                p.drawText(line.rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                           line.shown)
+            p.restore()
+
+    def _block_lines(self, b: Block, inner: QRect) -> list[CardLine]:
+        """The time, the title (wrapped), the place in a series with the kind, the room."""
+        fm = QFontMetrics(self.font())
+        bold = QFont(self.font())
+        bold.setBold(True)
+        room = max(1, (inner.height() + 3) // fm.height())
+        beside_icon = inner.width() - fm.height() - 2
+        texts: list[tuple[str, QFont, int]] = []
+        if room == 1:
+            texts.append((f"{format_time(b.starts_at)} {b.title}", bold, beside_icon))
+        else:
+            texts.append((f"{format_time(b.starts_at)}–{format_time(b.ends_at)}", self.font(),
+                          beside_icon))
+            # Bold when its words fit the width, else in the plain font, else shortened.
+            font = bold
+            title = wrap(b.title, QFontMetrics(bold), inner.width())
+            if title is None:
+                font, title = self.font(), hard_wrap(b.title, fm, inner.width())
+            texts += [(line, font, inner.width()) for line in title[:max(1, room - 1)]]
+            kind = " · ".join(x for x in (b.series, b.subtitle) if x)
+            for extra in (kind, b.room):
+                wrapped = wrap(extra, fm, inner.width())
+                if wrapped and len(texts) + len(wrapped) <= room:
+                    texts += [(line, self.font(), inner.width()) for line in wrapped]
+        lines = []
+        for row, (content, font, avail) in enumerate(texts[:room]):
+            shown = QFontMetrics(font).elidedText(content, Qt.TextElideMode.ElideRight,
+                                                  max(10, avail))
+            lines.append(CardLine(content, shown, font,
+                                  QRect(inner.left(), inner.top() + row * fm.height(), avail,
+                                        fm.height())))
+        return lines
+
+    def _placed_all(self, column: Column) -> list[tuple[AppointmentRow | Block, int, int]]:
+        """The shown appointments and blocks of a column with their lane and the number
+        of lanes (overlapping ones stand side by side)."""
+        shown: list[AppointmentRow | Block] = sorted(
+            [*(r for r in column.appointments if r.status not in HIDDEN), *column.blocks],
+            key=lambda r: r.starts_at)
         lanes: list[datetime] = []
-        placed: list[tuple[AppointmentRow, int]] = []
+        placed: list[tuple[AppointmentRow | Block, int]] = []
         for r in shown:
             lane = next((i for i, end in enumerate(lanes) if end <= r.starts_at), None)
             if lane is None:
@@ -387,7 +521,15 @@ class CalendarGrid(QWidget):
             placed.append((r, lane))
         return [(r, lane, len(lanes)) for r, lane in placed]
 
-    def _card_box(self, r: AppointmentRow, rect: QRect, lane: int, width: float) -> QRectF:
+    def _placed(self, column: Column) -> list[tuple[AppointmentRow, int, int]]:
+        return [(r, lane, n) for r, lane, n in self._placed_all(column)
+                if isinstance(r, AppointmentRow)]
+
+    def _placed_blocks(self, column: Column) -> list[tuple[Block, int, int]]:
+        return [(r, lane, n) for r, lane, n in self._placed_all(column)
+                if isinstance(r, Block)]
+
+    def _card_box(self, r: AppointmentRow | Block, rect: QRect, lane: int, width: float) -> QRectF:
         top = self._y(minute_of(r.starts_at))
         bottom = self._y(minute_of(r.ends_at) or 24 * 60)
         return QRectF(rect.left() + 3 + lane * width, top + 1, width - 2, bottom - top - 2)
@@ -449,7 +591,21 @@ class CalendarGrid(QWidget):
                 for line in self._card_lines(r, box.adjusted(5, 2, -4, -2).toRect()):
                     if line.shown != line.text:
                         found.append(f"card {line.text!r} cut to {line.shown!r}")
+            for b, lane, lanes in self._placed_blocks(column):
+                box = self._card_box(b, rect, lane, (rect.width() - 6) / lanes)
+                for line in self._block_lines(b, box.adjusted(8, 2, -4, -2).toRect()):
+                    if line.shown != line.text:
+                        found.append(f"event {line.text!r} cut to {line.shown!r}")
         return found
+
+    def block_at(self, pos: QPoint) -> Block | None:
+        for index, column in enumerate(self.columns):
+            rect = self._column_rect(index)
+            for b, lane, lanes in self._placed_blocks(column):
+                if self._card_box(b, rect, lane, (rect.width() - 6) / lanes).contains(
+                        QPointF(pos)):
+                    return b
+        return None
 
     def appointment_at(self, pos: QPoint) -> AppointmentRow | None:
         for index, column in enumerate(self.columns):
@@ -463,6 +619,10 @@ class CalendarGrid(QWidget):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             r = self.appointment_at(event.pos())
+            block = self.block_at(event.pos()) if r is None else None
+            if block is not None:
+                QToolTip.showText(event.globalPos(), "\n".join(block.words()), self)
+                return True
             if r is None:
                 QToolTip.hideText()
                 event.ignore()

@@ -2,14 +2,17 @@
 
 Keys on the grid: ←/→ previous/next working day, Ctrl+←/→ between workers (day view),
 ↑/↓ half hours, PgUp/PgDn weeks, Home/End first/last row, T today, Enter books the
-free cell or goes to the chosen appointment's actions."""
+free cell or goes to the chosen appointment's actions, or opens the event session under
+the cursor (#21: sessions show in their organisers' columns). The room choice shows a
+room's week instead: every appointment and event session holding it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import SIGNAL, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -25,17 +29,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.dto.appointments import AppointmentRow, CalendarData, CalendarWorker
-from app.i18n import HELSINKI, N_, _, format_date
+from app.dto.events import CalendarSession, EventDetail, RoomBooking
+from app.i18n import HELSINKI, N_, _, format_date, format_day, format_time
+from app.rules.codes import EventKind
 from app.services.appointments import AppointmentService
 from app.services.calendar_settings import CalendarSettingsService
 from app.services.customers import CustomerService
+from app.services.events import EventService
+from app.services.rooms import RoomService
 from app.services.session import SessionInfo
 from app.views.appointments import columns as cols
 from app.views.appointments.actions import AppointmentActions
 from app.views.appointments.calendar_settings import CalendarSettingsActions
-from app.views.appointments.grid import ROW_MINUTES, CalendarGrid
+from app.views.appointments.grid import ROW_MINUTES, Block, CalendarGrid
 from app.views.appointments.letter import LetterActions
-from app.views.common import heading_label, icon, shortcut
+from app.views.common import heading_label, icon, label, shortcut
 from app.views.operations import QueryOp, refresh_on_change
 from app.views.tasks import TaskRunner
 
@@ -58,7 +66,8 @@ ACTIONS = (
 )
 # A write to one of these (here, a check-in's ticket aside, or on the customer card) shows
 # the calendar again.
-CALENDAR_TABLES = {"appointment", "working_hours", "calendar_override"}
+CALENDAR_TABLES = {"appointment", "working_hours", "calendar_override", "event",
+                   "event_session"}
 
 
 class AppointmentsPage(QWidget):
@@ -67,14 +76,22 @@ class AppointmentsPage(QWidget):
 
     # The signed-in worker's appointments still to come today (the navigation's count).
     count_changed = Signal(int)
+    # An event session activated (Enter, double-click): the event's id, for the window to
+    # open its card. Not connected: a read-only summary shows here instead.
+    open_event = Signal(str)
 
     def __init__(self, appointments: AppointmentService,
                  calendar_settings: CalendarSettingsService, customers: CustomerService,
                  session: SessionInfo, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, events: EventService | None = None,
+                 rooms: RoomService | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("appointments_page")
         self.service, self.session, self.runner = appointments, session, runner
+        self.events, self.rooms = events, rooms
+        self.sessions: list[CalendarSession] = []
+        # The room's bookings when a room's calendar is shown, else None.
+        self.room_bookings: list[RoomBooking] | None = None
         self.mode = "week"
         self.anchor = cols.weekday_on_or_after(session.today())
         self.points: list[tuple[str, str]] = []
@@ -130,9 +147,11 @@ class AppointmentsPage(QWidget):
         filters = QHBoxLayout()
         self.point_label, self.team_label, self.worker_label = QLabel(), QLabel(), QLabel()
         self.point_combo, self.team_combo, self.worker_combo = (QComboBox() for _i in range(3))
+        self.room_label, self.room_combo = QLabel(), QComboBox()
         for lbl, combo, name in ((self.point_label, self.point_combo, "point"),
                                  (self.team_label, self.team_combo, "team"),
-                                 (self.worker_label, self.worker_combo, "worker")):
+                                 (self.worker_label, self.worker_combo, "worker"),
+                                 (self.room_label, self.room_combo, "room")):
             combo.setObjectName(f"appointments_{name}")
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.setMaximumWidth(320)
@@ -144,6 +163,9 @@ class AppointmentsPage(QWidget):
         self.point_combo.activated.connect(lambda _i: self._point_changed())
         self.team_combo.activated.connect(lambda _i: self._filter_changed())
         self.worker_combo.activated.connect(lambda _i: self._filter_changed())
+        self.room_combo.activated.connect(lambda _i: self._room_changed())
+        self.room_label.setVisible(self.rooms is not None)
+        self.room_combo.setVisible(self.rooms is not None)
         layout.addLayout(filters)
 
         body = QHBoxLayout()
@@ -210,7 +232,9 @@ class AppointmentsPage(QWidget):
         self.legend.setText(_("White: working time. Grey: outside working hours and lunch. "
                               "Hatched: a public holiday, closed. Dashed border: no-show. "
                               "Icons: a group at the service point, a phone, a camera for "
-                              "video."))
+                              "video.") + " "
+                            + _("A bar at the left and a star: an event session (Enter "
+                                "opens the event)."))
         self.day_button.setText(_("Day (Ctrl+D)"))
         self.week_button.setText(_("Week (Ctrl+W)"))
         self.prev_button.setText("◀ " + _("Previous week"))
@@ -224,8 +248,10 @@ class AppointmentsPage(QWidget):
         self.point_label.setText(_("&Service point"))
         self.team_label.setText(_("&Team"))
         self.worker_label.setText(_("W&orker"))
+        self.room_label.setText(_("Room cal&endar"))
         for combo, name in ((self.point_combo, _("Service point")), (self.team_combo, _("Team")),
-                            (self.worker_combo, _("Worker"))):
+                            (self.worker_combo, _("Worker")),
+                            (self.room_combo, _("Room calendar"))):
             combo.setAccessibleName(name)
         self.grid.setAccessibleName(_("Calendar: arrows move between days and half hours, "
                                       "Page Up and Page Down between weeks, T goes to today, "
@@ -297,7 +323,8 @@ class AppointmentsPage(QWidget):
         self.day_button.setChecked(False)
         self.week_button.setChecked(True)
         self.points, self.teams, self.workers = [], [], []
-        for combo in (self.point_combo, self.team_combo, self.worker_combo):
+        self.sessions, self.room_bookings = [], None
+        for combo in (self.point_combo, self.team_combo, self.worker_combo, self.room_combo):
             combo.clear()
         self.calendar_actions.clear()
         self.grid.set_columns([], self.session.now())
@@ -327,6 +354,29 @@ class AppointmentsPage(QWidget):
 
         QueryOp(self.runner, self, lambda: self.service.workers(point_id), success=loaded) \
             .latest("workers").run_in_background()
+        self._load_rooms(point_id)
+
+    def _load_rooms(self, point_id: str | None) -> None:
+        """The point's rooms for the room calendar choice (the workers' calendar first)."""
+        self.room_combo.clear()
+        self.room_combo.addItem(_("Workers' calendar"), None)
+        rooms = self.rooms
+        if rooms is None or point_id is None:
+            return
+
+        def loaded(found: list[Any]) -> None:
+            for room in found:
+                self.room_combo.addItem(room.name, room.id)
+
+        QueryOp(self.runner, self, lambda: rooms.list(point_id), success=loaded) \
+            .latest("rooms").run_in_background()
+
+    def room_id(self) -> str | None:
+        return self.room_combo.currentData() if self.rooms is not None else None
+
+    def _room_changed(self) -> None:
+        self.load()
+        self.grid.setFocus()
 
     def _fill_workers(self) -> None:
         team = self.team_combo.currentData()
@@ -344,6 +394,8 @@ class AppointmentsPage(QWidget):
             self.team_combo.setItemText(0, _("All teams"))
         if self.worker_combo.count():
             self.worker_combo.setItemText(0, _("All workers"))
+        if self.room_combo.count():
+            self.room_combo.setItemText(0, _("Workers' calendar"))
 
     def _filter_changed(self) -> None:
         if self.sender() is self.team_combo:
@@ -371,13 +423,25 @@ class AppointmentsPage(QWidget):
             return
         days = cols.week_days(self.anchor)
         staff = self.shown_staff()
+        service, events, rooms, room = self.service, self.events, self.rooms, self.room_id()
 
-        def shown(data: CalendarData) -> None:
-            self.data = data
+        def fetch() -> tuple[CalendarData, list[RoomBooking] | None, list[CalendarSession]]:
+            data = service.calendar(days[0], days[-1], staff)
+            if room and rooms is not None:
+                sessions = (events.calendar_sessions(days[0], days[-1], room_id=room)
+                            if events is not None else [])
+                return data, rooms.calendar(room, days[0], days[-1]), sessions
+            sessions = (events.calendar_sessions(days[0], days[-1], staff_ids=staff)
+                        if events is not None else [])
+            return data, None, sessions
+
+        def shown(result: tuple[CalendarData, list[RoomBooking] | None,
+                                list[CalendarSession]]) -> None:
+            self.data, self.room_bookings, self.sessions = result
             self._rebuild()
 
-        QueryOp(self.runner, self, lambda: self.service.calendar(days[0], days[-1], staff),
-                success=shown).latest("calendar").run_in_background()
+        QueryOp(self.runner, self, fetch, success=shown).latest("calendar") \
+            .run_in_background()
 
     def _rebuild(self) -> None:
         data = self.data
@@ -385,18 +449,22 @@ class AppointmentsPage(QWidget):
         if data is None:
             return
         slot = self.grid.slot
-        if self.mode == "day":
-            columns = cols.day_columns(data, self.anchor)
+        if self.room_bookings is not None:
+            columns = cols.room_columns(data, self.anchor, self.room_combo.currentText(),
+                                        self.room_bookings, self.sessions)
+            col = self.anchor.weekday()
+        elif self.mode == "day":
+            columns = cols.day_columns(data, self.anchor, self.sessions)
             ids = [c.staff_id for c in columns]
             col = ids.index(self.cursor_staff) if self.cursor_staff in ids else 0
         else:
-            columns = cols.week_columns(data, self.anchor)
+            columns = cols.week_columns(data, self.anchor, self.sessions)
             col = self.anchor.weekday()
         self.grid.set_columns(columns, self.session.now())
         self.grid.set_cursor(col, slot)
 
     def _show_range(self) -> None:
-        if self.mode == "day":
+        if self.mode == "day" and self.room_bookings is None:
             text = format_date(self.anchor, "full")
         else:
             days = cols.week_days(self.anchor)
@@ -455,13 +523,33 @@ class AppointmentsPage(QWidget):
                 self.anchor = column.day
             elif column.staff_id:
                 self.cursor_staff = column.staff_id
-        self.calendar_actions.show_appointment(self.grid.cursor_appointment())
+        appointment = self.grid.cursor_appointment()
+        self.calendar_actions.show_appointment(appointment)
+        block = self.grid.cursor_block()
+        if appointment is None and block is not None:
+            when = (f"{format_day(block.starts_at, 'EEEE', year=True)} "
+                    f"{format_time(block.starts_at)}–{format_time(block.ends_at)}")
+            what = " · ".join(x for x in (block.subtitle, block.series) if x)
+            hint = _("Press Enter to open the event.") if block.kind == "event" else ""
+            self.details.setText("<br>".join(
+                escape(x) for x in (block.title, when, what, block.room, hint) if x
+            ).replace(escape(block.title), f"<b>{escape(block.title)}</b>", 1))
+        elif appointment is None and self.room_bookings is not None:
+            self.details.setText(escape(_("Nothing holds the room at this time.")))
 
     def selected(self) -> AppointmentRow | None:
         return self.grid.cursor_appointment()
 
     def activate_cursor(self) -> None:
         row = self.selected()
+        block = self.grid.cursor_block() if row is None else None
+        if block is not None:
+            self.open_block(block)
+            return
+        if row is None and self.room_bookings is not None:
+            self.say(_("A room's calendar shows what holds the room: choose the workers' "
+                       "calendar to book."))
+            return
         if row is None:
             self.calendar_actions.book()
             return
@@ -487,6 +575,46 @@ class AppointmentsPage(QWidget):
     def _show_context_menu(self) -> None:
         rect = self.grid.cell_rect(self.grid.col, self.grid.slot)
         self.context_menu().popup(self.grid.mapToGlobal(rect.center()))
+
+    # --- event sessions ------------------------------------------------------------------
+
+    def open_block(self, block: Block) -> None:
+        """An event session: to its card when the window routes it, else a read-only
+        summary of the event here."""
+        if block.kind != "event" or not block.event_id:
+            return
+        if self.receivers(SIGNAL("open_event(QString)")) > 0:
+            self.open_event.emit(block.event_id)
+            return
+        events = self.events
+        if events is None:
+            return
+        event_id = block.event_id
+        QueryOp(self.runner, self, lambda: events.get(event_id), success=self._summary) \
+            .run_in_background()
+
+    def _summary(self, detail: EventDetail) -> None:
+        row = detail.row
+        lines = [label(EventKind(row.kind)), row.service_point_name]
+        for s in detail.sessions:
+            if s.cancelled:
+                continue
+            where = f" · {s.room_name}" if s.room_name else ""
+            lines.append(f"{s.number}. {format_day(s.starts_at, 'EEEE', year=True)} "
+                         f"{format_time(s.starts_at)}–{format_time(s.ends_at)}{where}")
+        if row.organiser_names:
+            lines.append(_("Organisers: {names}").format(names=", ".join(row.organiser_names)))
+        seats = (_("Registered: {n} of {capacity}").format(n=row.registered,
+                                                          capacity=row.capacity)
+                 if row.capacity else _("Registered: {n}").format(n=row.registered))
+        lines.append(seats)
+        if row.waiting:
+            lines.append(_("On the waiting list: {n}").format(n=row.waiting))
+        box = QMessageBox(QMessageBox.Icon.Information, row.title, "\n".join(lines),
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("appointments_event_summary")
+        box.setAccessibleName(row.title)
+        self.show_dialog(box)
 
     # --- helpers ----------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from app.views.coaching.panel import CoachingPanel
 from app.views.common import icon, language_label, shortcut
 from app.views.customers.case_section import CaseSection
 from app.views.customers.decisions_section import DecisionsSection
+from app.views.customers.events_section import CustomerEventsSection
 from app.views.customers.facts_section import CaseFactsSection
 from app.views.customers.notes_section import CaseNotesSection
 from app.views.customers.referrals_section import ReferralsSection
@@ -156,6 +157,10 @@ class CustomerCardView(QWidget):
         self.job_tips = JobTipsSection()
         self.job_tips.hide()
         visits_layout.addWidget(self.job_tips, 1)
+        # Events the customer is or was on the list of (#21), shown when there are any.
+        self.events = CustomerEventsSection()
+        self.events.hide()
+        visits_layout.addWidget(self.events, 1)
         self.sections.addTab(visits_tab, "")
         self.appointments = CustomerAppointmentsView()  # filled by the customers page
         self.sections.addTab(self.appointments, "")

@@ -20,6 +20,7 @@ from app.views.customers.card import CustomerCardView
 from app.views.customers.case_section import CaseController
 from app.views.customers.decisions_section import DecisionsController
 from app.views.customers.dialog import CustomerDialog
+from app.views.customers.events_section import CustomerEventsController
 from app.views.customers.facts_section import CaseFactsController
 from app.views.customers.list_view import CustomerListView
 from app.views.customers.merge_dialog import MergeController, warn_before_creating
@@ -73,6 +74,8 @@ class CustomersPage(QStackedWidget):
         self.job_tips = JobTipsController(  # shown on the timeline when there are tips (#22)
             self.card_view.job_tips, services, runner, self,
             self.card_view.job_tips.setVisible)
+        self.events = CustomerEventsController(  # on the timeline when there are any (#21)
+            self.card_view.events, services, runner, self, self.card_view.events.setVisible)
         self.decisions = DecisionsController(
             self.card_view.decisions, services, runner, self,
             lambda on: self.card_view.sections.setTabVisible(
@@ -114,6 +117,7 @@ class CustomersPage(QStackedWidget):
         self.case_facts.forget()
         self.referrals.forget()
         self.job_tips.forget()
+        self.events.forget()
         self.decisions.forget()
         self.merge.forget()
         self.card_view.forget()
@@ -160,6 +164,7 @@ class CustomersPage(QStackedWidget):
         self.case_facts.load(card.id)
         self.referrals.load(card.id)
         self.job_tips.load(card.id)
+        self.events.load(card.id)
         self.decisions.load(card.id)
         self.load_appointments(card.id)
 

@@ -3,7 +3,11 @@
 Type a name or identity code and pick the customer with ↓ and Enter, or leave it empty
 for an anonymous visitor; choose the service, an optional priority and a note. Typed text
 that is not a chosen customer never becomes an anonymous ticket by itself: the worker
-chooses "anonymous ticket" or "new customer" (which keeps the typed name)."""
+chooses "anonymous ticket" or "new customer" (which keeps the typed name).
+
+A chosen customer on the list of an event session today (#21) is offered the check-in for
+it first, as the default: a walk-in who comes for the event is checked in, not queued
+(no ticket is made)."""
 
 from __future__ import annotations
 
@@ -24,13 +28,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.dto.customers import CustomerCard, CustomerPage
+from app.dto.events import CheckInMatch, ParticipantRow
 from app.dto.queue import TicketRow
-from app.i18n import _
+from app.i18n import _, format_time
 from app.rules import hetu as hetu_rules
 from app.rules.codes import PRIORITY_REASONS, ServiceArea
 from app.rules.customer import CustomerInput
 from app.services.area_lookup import AreaLookupService, AreaMatch
 from app.services.customers import CustomerService
+from app.services.events import EventService
 from app.services.queue import QueueService
 from app.views.common import FieldError, label
 from app.views.customers.dialog import CustomerDialog
@@ -58,12 +64,18 @@ def typed_customer(text: str) -> CustomerInput:
 class ArrivalDialog(QDialog):
     def __init__(self, queue: QueueService, customers: CustomerService, runner: TaskRunner,
                  services: list[str], parent: QWidget | None = None,
-                 lookup: AreaLookupService | None = None) -> None:
+                 lookup: AreaLookupService | None = None,
+                 events: EventService | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("arrival_dialog")
         self.queue, self.customers, self.runner = queue, customers, runner
         self.lookup = lookup  # a customer of another service point, by identity code
+        self.events = events  # today's event sessions the customer is on the list of
         self.registered: TicketRow | None = None
+        # Checked in for an event session instead of a ticket: the session and the row.
+        self.checked_in: tuple[CheckInMatch, ParticipantRow] | None = None
+        self.matches: list[CheckInMatch] = []
+        self.matched_for: str | None = None  # whose sessions `matches` are
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
@@ -95,6 +107,18 @@ class ArrivalDialog(QDialog):
         row.addWidget(self.register_button)
         row.addStretch(1)
         self.unmatched.hide()
+        # Today's event sessions of the chosen customer: check in, the first choice.
+        self.checkin_box = QWidget()
+        self.checkin_box.setObjectName("arrival_checkin")
+        self.checkin_layout = QVBoxLayout(self.checkin_box)
+        self.checkin_layout.setContentsMargins(0, 0, 0, 0)
+        self.checkin_title = QLabel()
+        self.checkin_title.setObjectName("arrival_checkin_title")
+        self.checkin_title.setWordWrap(True)
+        self.checkin_layout.addWidget(self.checkin_title)
+        self.checkin_buttons: list[QPushButton] = []
+        self.checkin_rows: list[QWidget] = []  # a button and the session in words each
+        self.checkin_box.hide()
         self.customer_dialog: CustomerDialog | None = None
         self.searched: str | None = None  # the query the list shows the results of
         self.service = QComboBox()
@@ -116,6 +140,7 @@ class ArrivalDialog(QDialog):
         form.addRow("", self.results)
         form.addRow("", self.more)
         form.addRow("", self.chosen)
+        form.addRow("", self.checkin_box)
         form.addRow("", self.unmatched)
         form.addRow(self.labels[1], self.service)
         form.addRow(self.labels[2], self.priority)
@@ -164,6 +189,11 @@ class ArrivalDialog(QDialog):
                                           "then give the ticket."))
         self._show_chosen()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Give a ticket"))
+        self.checkin_title.setText(_("On the list of an event today: check them in instead "
+                                     "of a ticket."))
+        for row, button, match in zip(self.checkin_rows, self.checkin_buttons, self.matches,
+                                      strict=True):
+            self._checkin_text(row, button, match)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -189,6 +219,7 @@ class ArrivalDialog(QDialog):
 
     def _typed(self, text: str) -> None:
         self.customer_id = None
+        self._show_matches([])
         self._show_chosen()
         self.debounce.start()
 
@@ -243,6 +274,7 @@ class ArrivalDialog(QDialog):
         self.error.show_message("")
         self._show_chosen()
         self.service.setFocus()
+        self._find_matches(customer_id)
 
     def _search_area(self, code: str) -> None:
         lookup = self.lookup
@@ -274,6 +306,89 @@ class ArrivalDialog(QDialog):
             self.chosen.setText(_("No customer matches “{text}”.").format(text=typed))
         else:
             self.chosen.setText(_("Not in the list?"))
+
+    # --- checking in for an event ---------------------------------------------------------
+
+    def _find_matches(self, customer_id: str) -> None:
+        events = self.events
+        self._show_matches([])
+        if events is None:
+            return
+
+        def found(matches: list[CheckInMatch]) -> None:
+            if self.customer_id == customer_id:
+                self._show_matches(matches)
+                self.matched_for = customer_id
+
+        QueryOp(self.runner, self, lambda: events.matches_today(customer_id),
+                success=found).quietly().latest("matches").run_in_background()
+
+    def _show_matches(self, matches: list[CheckInMatch]) -> None:
+        """One button per session; the first is the default (Enter) and has the focus."""
+        for row in self.checkin_rows:
+            self.checkin_layout.removeWidget(row)
+            row.deleteLater()
+        self.checkin_rows, self.checkin_buttons, self.matches = [], [], list(matches)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        for i, match in enumerate(matches):
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            button = QPushButton()
+            button.setObjectName(f"arrival_checkin_{i}")
+            what = QLabel()
+            what.setObjectName(f"arrival_checkin_text_{i}")
+            what.setWordWrap(True)
+            line.addWidget(button)
+            line.addWidget(what, 1)
+            self._checkin_text(row, button, match)
+            button.clicked.connect(lambda _c=False, m=match: self.check_in(m))
+            self.checkin_layout.addWidget(row)
+            self.checkin_rows.append(row)
+            self.checkin_buttons.append(button)
+        self.checkin_box.setVisible(bool(matches))
+        if matches:
+            first = self.checkin_buttons[0]
+            ok.setDefault(False)
+            ok.setAutoDefault(False)
+            first.setAutoDefault(True)
+            first.setDefault(True)
+            # After the list's row: the check-in comes right after the customer (Tab).
+            QWidget.setTabOrder(self.search, first)
+            first.setFocus()
+        else:
+            ok.setAutoDefault(True)
+            ok.setDefault(True)
+
+    def _checkin_text(self, row: QWidget, button: QPushButton, match: CheckInMatch) -> None:
+        """The button says what it does; the session, which may be long, wraps beside it."""
+        what = f"{match.title} {format_time(match.starts_at)}"
+        if match.room_name:
+            what += f" ({match.room_name})"
+        first = not self.checkin_buttons or button is self.checkin_buttons[0]
+        button.setText(_("Check &in") if first else _("Check in"))
+        button.setAccessibleName(_("Check in for {event} {time}").format(
+            event=match.title, time=format_time(match.starts_at))
+            + (f" ({match.room_name})" if match.room_name else ""))
+        label_ = row.findChild(QLabel)
+        if label_ is not None:
+            label_.setText(what)
+
+    def check_in(self, match: CheckInMatch) -> None:
+        """Checked in for the session (via the queue): no ticket is made."""
+        events, customer_id = self.events, self.customer_id
+        if events is None or customer_id is None:
+            return
+        self._enable(False)
+
+        def done(row: ParticipantRow) -> None:
+            self.checked_in = (match, row)
+            self._enable(True)
+            self.accept()
+
+        WriteOp(self.runner, self,
+                lambda: events.check_in(match.session_id, customer_id, via="queue"),
+                success=done).run_in_background()
 
     def register_customer(self) -> None:
         """The new-customer form with the typed name; once saved, they are the customer."""
@@ -327,7 +442,8 @@ class ArrivalDialog(QDialog):
                 success=done).run_in_background()
 
     def _enable(self, on: bool) -> None:
-        for widget in (self.buttons, self.anonymous_button, self.register_button):
+        for widget in (self.buttons, self.anonymous_button, self.register_button,
+                       *self.checkin_buttons):
             widget.setEnabled(on)
 
     def show_error(self, text: str) -> None:

@@ -30,6 +30,7 @@ from app.i18n import N_, _, format_number, format_time, ngettext
 from app.rules.codes import ServiceArea, TicketState
 from app.services.area_lookup import AreaLookupService
 from app.services.customers import CustomerService
+from app.services.events import EventService
 from app.services.feedback import FeedbackService
 from app.services.queue import QueueService
 from app.views import style
@@ -71,9 +72,11 @@ class QueuePage(QWidget):
                  feedback: FeedbackService, runner: TaskRunner,
                  parent: QWidget | None = None,
                  lookup: AreaLookupService | None = None,
-                 now: Callable[[], datetime] | None = None) -> None:
+                 now: Callable[[], datetime] | None = None,
+                 events: EventService | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("queue_page")
+        self.events = events  # the arrival offers today's event check-ins
         self._clock = now  # the services' clock (session.now): live times tick from it
         self.queue, self.customers, self.feedback = queue, customers, feedback
         self.lookup = lookup
@@ -592,10 +595,17 @@ class QueuePage(QWidget):
 
     def new_arrival(self) -> None:
         dialog = ArrivalDialog(self.queue, self.customers, self.runner,
-                               self.point_services, self, lookup=self.lookup)
+                               self.point_services, self, lookup=self.lookup,
+                               events=self.events)
 
         def registered() -> None:
-            if dialog.registered is not None:
+            if dialog.checked_in is not None:
+                match, row = dialog.checked_in
+                who = f"{row.name}: " if row.name else ""
+                text = _("Checked in for {event} at {time}: no ticket was given.").format(
+                    event=match.title, time=format_time(match.starts_at))
+                self.message.setText(f"{style.status_symbol(style.OK)} {who}{text}")
+            elif dialog.registered is not None:
                 self.message.setText(_("Ticket {code} given.").format(
                     code=dialog.registered.code))
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
@@ -25,14 +25,17 @@ from app.views.tasks import TaskRunner
 if TYPE_CHECKING:
     from app.services.context import Actor
     from app.services.customer_import import CustomerImportService
+    from app.services.rooms import RoomService
     from app.views.coaching.import_dialog import ImportDialog
 
 
 class SettingsMenu(QObject):
     def __init__(self, bar: QMenuBar, preferences: Preferences, session: SessionController,
                  displays: Displays, customer_import: CustomerImportService,
-                 runner: TaskRunner, parent: QWidget) -> None:
+                 runner: TaskRunner, parent: QWidget,
+                 rooms: RoomService | None = None) -> None:
         super().__init__(parent)
+        self.rooms = rooms  # the service points' rooms (#21): administrators keep them
         self.preferences, self.runner = preferences, runner
         self.customer_import = customer_import
         self.dialog_parent = parent
@@ -61,8 +64,9 @@ class SettingsMenu(QObject):
         self.kiosk_action = self._action("", lambda: displays.open_kiosk())
         self.pin_action = self._action("", displays.set_kiosk_pin)
         self.import_action = self._action("", self.open_import)
+        self.rooms_action = self._action("", self.open_rooms)
         for action in (self.lobby_action, self.kiosk_action, self.pin_action,
-                       self.import_action):
+                       self.import_action, self.rooms_action):
             self.menu.addAction(action)
         self.menu.addSeparator()
         self.sign_out_action = self._action("", session.sign_out, "Ctrl+Shift+L")
@@ -104,6 +108,8 @@ class SettingsMenu(QObject):
     def show_for(self, actor: Actor) -> None:
         """What the role may do: the import is for those who may import customers."""
         self.import_action.setVisible(allowed(actor.role, Permission.CUSTOMER_IMPORT))
+        self.rooms_action.setVisible(self.rooms is not None
+                                     and allowed(actor.role, Permission.STAFF_MANAGE))
 
     def retranslate(self) -> None:
         self.menu.setTitle(_("&Settings"))
@@ -115,6 +121,7 @@ class SettingsMenu(QObject):
         self.kiosk_action.setText(_("Open the feedback &kiosk"))
         self.pin_action.setText(_("Set kiosk &PIN…"))
         self.import_action.setText(_("&Import customers…"))
+        self.rooms_action.setText(_("&Rooms…"))
         if self.start_action is not None:
             self.start_action.setText(_("&Start on this page"))
         if self.help_menu is not None and self.shortcuts_action is not None:
@@ -122,6 +129,17 @@ class SettingsMenu(QObject):
             self.shortcuts_action.setText(_("&Keyboard shortcuts…"))
         self.language_actions[i18n.current_language()].setChecked(True)
         self.size_actions[self.preferences.text_scale].setChecked(True)
+
+    def open_rooms(self) -> None:
+        """The service points' rooms, the signed-in person's own point first."""
+        from app.views.rooms.dialog import RoomsDialog
+
+        if self.rooms is None:
+            return
+        dialog = RoomsDialog(self.rooms, self.runner, self.rooms.home_point(),
+                             self.dialog_parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def open_import(self) -> None:
         """Customers from a CSV file; the customer list shows them (the import writes

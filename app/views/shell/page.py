@@ -72,6 +72,8 @@ class Navigator(Protocol):
 
     def open_employer_followup(self, contact_id: str) -> None: ...
 
+    def open_event(self, event_id: str) -> None: ...
+
 
 @dataclass(frozen=True)
 class PageDeps:

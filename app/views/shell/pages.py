@@ -36,7 +36,7 @@ def _queue(deps: PageDeps) -> QWidget:
     services = deps.services
     return checked(QueuePage(services.queue, services.customers, services.feedback,
                              deps.runner, lookup=services.area_lookup,
-                             now=services.session.now))
+                             now=services.session.now, events=services.events))
 
 
 def _queue_first(widget: QWidget) -> Sequence[QWidget]:
@@ -50,13 +50,23 @@ def _appointments(deps: PageDeps) -> QWidget:
     from app.views.appointments.page import AppointmentsPage
 
     services = deps.services
-    return checked(AppointmentsPage(services.appointments, services.calendar_settings,
-                                    services.customers, services.session, deps.runner))
+    page = checked(AppointmentsPage(services.appointments, services.calendar_settings,
+                                    services.customers, services.session, deps.runner,
+                                    events=services.events, rooms=services.rooms))
+    page.open_event.connect(deps.navigator.open_event)  # an event session: its card
+    return page
 
 
 def _appointments_first(widget: QWidget) -> Sequence[QWidget]:
     """The grid: its keyboard cursor books and acts (see AppointmentsPage)."""
     return (cast("AppointmentsPage", widget).grid,)
+
+
+def _events(deps: PageDeps) -> QWidget:
+    """A service point's week of events, the event card, the annual calendar (#21)."""
+    from app.views.events.page import EventsPage
+
+    return checked(EventsPage(deps.services, deps.runner))
 
 
 def _customers(deps: PageDeps) -> QWidget:
@@ -137,6 +147,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("queue", N_("Queue"), "mdi6.account-clock", _queue, first=_queue_first),
     PageSpec("appointments", N_("Calendar"), "mdi6.calendar-month", _appointments,
              first=_appointments_first),
+    PageSpec("events", N_("Events"), "mdi6.calendar-star", _events, Permission.EVENT_READ),
     PageSpec("customers", N_("Customers"), "mdi6.account-search", _customers),
     PageSpec("caseload", N_("Caseloads"), "mdi6.account-group", _caseload,
              Permission.CASELOAD_READ),

@@ -88,6 +88,12 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[tuple[str, ...], str], ...]], ...] = (
         (("Alt+Left",), N_("Back to the list")),
         (("Ctrl+R",), N_("Record a contact with the employer")),
     )),
+    (N_("Events"), (  # #21
+        (("Ctrl+N",), N_("New event")),
+        (("Enter",), N_("Open the event")),
+        (("Alt+Left",), N_("Back to the list")),
+        (("F5",), N_("Check the chosen participants in")),
+    )),
     (N_("Employment plan"), (
         (("Ctrl+S",), N_("Save now")),
         (("Ctrl+P",), N_("Print the plan")),

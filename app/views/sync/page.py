@@ -32,6 +32,7 @@ TABLE_NAMES = {
     "employer": N_("Employer"), "vacancy": N_("Vacancy"),
     "employer_person": N_("Contact person"), "employer_contact": N_("Employer contact"),
     "job_proposal": N_("Job tip"),
+    "event_session": N_("Event"),
 }
 
 
@@ -43,6 +44,7 @@ FIELD_NAMES = {
     "unemployed_since": N_("Unemployed since"), "coach_id": N_("Coach"),
     "note": N_("Note"), "starts_at": N_("When"), "name": N_("Name"),
     "website": N_("Web site"), "title": N_("Title"), "outcome": N_("Outcome"),
+    "room_id": N_("Room"),
 }
 
 
