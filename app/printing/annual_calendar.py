@@ -20,6 +20,7 @@ from reportlab.platypus.flowables import Flowable
 from app.dto.events import AnnualCalendar, AnnualMonth
 from app.i18n import N_, babel_locale, format_day, translate_in
 from app.printing import fonts
+from app.printing.annual_lines import month_lines
 from app.printing.style import ACCENT, MUTED, PDF_LANG, RULE, SHADE
 
 PAGE = landscape(A4)
@@ -55,11 +56,8 @@ def render_annual_calendar(calendar: AnnualCalendar, place: str, lang: str) -> b
 
     def cell(month: AnnualMonth) -> list[Flowable]:
         lines: list[Paragraph] = [p(f"◆ {th.title[:60]}", theme) for th in month.themes]
-        for e in month.events:
-            day = format_day(e.starts_at, lang=lang) if e.starts_at else ""
-            mark = " ↻" if e.annual else ""
-            name = e.title if len(e.title) <= 44 else e.title[:43] + "…"
-            lines.append(p(f"{day} {name}{mark}".strip()))
+        lines += [p(line) for line in month_lines(
+            month.events, lambda when: format_day(when, lang=lang), shorten=44)]
         if len(lines) > LINES_PER_MONTH:
             more = len(lines) - (LINES_PER_MONTH - 1)
             lines = lines[:LINES_PER_MONTH - 1]

@@ -57,3 +57,20 @@ def test_a_full_year_still_fits_one_page():
     assert len(reader.pages) == 1
     assert "Teema 12" in text and "Joulukuu" in text
     assert "+ 20" in text  # shortened, not spilled onto a second page
+
+
+def test_an_event_held_several_times_a_month_is_one_line_with_its_days():
+    from datetime import UTC, datetime
+
+    from app.dto.events import EventRow
+    from app.printing.annual_lines import month_lines
+
+    def row(day: int, title: str, annual: bool) -> EventRow:
+        when = datetime(2027, 3, day, 11, 0, tzinfo=UTC)
+        return EventRow(f"e{day}", "sp", "Osaamo", "service_info", "planned", title, "fi",
+                        None, when, when, 1, 0, 0, 0, annual=annual)
+
+    lines = month_lines([row(16, "Palveluinfo", True), row(2, "Palveluinfo", True),
+                         row(9, "Starttiaamu", False), row(23, "Palveluinfo", True)],
+                        lambda when: f"{when.day}.{when.month}.")
+    assert lines == ["Palveluinfo ↻: 2.3., 16.3., 23.3.", "9.3. Starttiaamu"]

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.dto.events import AnnualCalendar, ThemeInput, ThemeRow
 from app.i18n import _, current_language, format_day, ngettext
+from app.printing.annual_lines import month_lines
 from app.rules.permissions import Permission, allowed
 from app.services.errors import ValidationFailed
 from app.views import file_dialogs, style
@@ -184,8 +185,7 @@ class AnnualView(QWidget):
             lines: list[str] = []
             if month is not None:  # the themes in bold (and marked: not by weight alone)
                 lines += [f"<b>◆ {escape(t.title)}</b>" for t in month.themes]
-                lines += [escape(f"{format_day(e.starts_at) if e.starts_at else ''} {e.title}"
-                                 f"{' ↻' if e.annual else ''}".strip()) for e in month.events]
+                lines += [escape(line) for line in month_lines(month.events, format_day)]
             text.setText("<br>".join(lines) or "–")
             text.setAccessibleName(box.title())
 
