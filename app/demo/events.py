@@ -376,10 +376,12 @@ class _Events:
                     "checked_in_by": inviter, "via": CheckInVia.LIST, **self.synced()})
 
     def themes(self) -> list[dict[str, Any]]:
-        return [{"id": self.new_id(), "year": self.today.year, "month": month,
+        # Every year the demo's events touch (today's, and the one its events run into).
+        years = sorted({self.first.year, self.today.year, self.last.year})
+        return [{"id": self.new_id(), "year": year, "month": month,
                  "title": title, "description": text, "service_point_id": None,
                  "starts_on": None, **self.synced()}
-                for month, (title, text) in enumerate(THEMES, 1)]
+                for year in years for month, (title, text) in enumerate(THEMES, 1)]
 
     def write(self) -> dict[str, int]:
         conn = self.conn

@@ -79,6 +79,17 @@ LABELS: dict[tuple[str, str], str] = {
     ("appointment", "room"): N_("Room"),
     ("appointment", "video_link"): N_("&Video link"),
     ("appointment", "cancel_reason"): N_("&Reason"),
+    # Rooms and events (#21).
+    ("room", "name"): N_("&Name"),
+    ("room", "equipment"): N_("E&quipment"),
+    ("event", "title"): N_("&Title"),
+    ("event", "description"): N_("&Description"),
+    ("event", "external_organisers"): N_("E&xternal organisers"),
+    ("event", "online_link"): N_("Online l&ink"),
+    ("event", "cancel_reason"): N_("&Reason"),
+    ("event_session", "online_link"): N_("Online l&ink"),
+    ("annual_theme", "title"): N_("&Theme"),
+    ("annual_theme", "description"): N_("&Description"),
 }
 
 
