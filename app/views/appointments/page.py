@@ -148,18 +148,23 @@ class AppointmentsPage(QWidget):
         self.point_label, self.team_label, self.worker_label = QLabel(), QLabel(), QLabel()
         self.point_combo, self.team_combo, self.worker_combo = (QComboBox() for _i in range(3))
         self.room_label, self.room_combo = QLabel(), QComboBox()
-        for lbl, combo, name in ((self.point_label, self.point_combo, "point"),
-                                 (self.team_label, self.team_combo, "team"),
-                                 (self.worker_label, self.worker_combo, "worker"),
-                                 (self.room_label, self.room_combo, "room")):
+        # The room's calendar on a row of its own: beside the three filters it would cut
+        # them short (Swedish at 1280 pixels).
+        rooms_row = QHBoxLayout()
+        for lbl, combo, name, row in (
+                (self.point_label, self.point_combo, "point", filters),
+                (self.team_label, self.team_combo, "team", filters),
+                (self.worker_label, self.worker_combo, "worker", filters),
+                (self.room_label, self.room_combo, "room", rooms_row)):
             combo.setObjectName(f"appointments_{name}")
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.setMaximumWidth(320)
             lbl.setBuddy(combo)
-            filters.addSpacing(8)
-            filters.addWidget(lbl)
-            filters.addWidget(combo)
+            row.addSpacing(8)
+            row.addWidget(lbl)
+            row.addWidget(combo)
         filters.addStretch(1)
+        rooms_row.addStretch(1)
         self.point_combo.activated.connect(lambda _i: self._point_changed())
         self.team_combo.activated.connect(lambda _i: self._filter_changed())
         self.worker_combo.activated.connect(lambda _i: self._filter_changed())
@@ -167,6 +172,7 @@ class AppointmentsPage(QWidget):
         self.room_label.setVisible(self.rooms is not None)
         self.room_combo.setVisible(self.rooms is not None)
         layout.addLayout(filters)
+        layout.addLayout(rooms_row)
 
         body = QHBoxLayout()
         self.grid = CalendarGrid()
