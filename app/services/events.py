@@ -855,6 +855,10 @@ class EventService:
             elif room.service_point_id != point:
                 errors[f"session:{index}"] = N_("Choose a room of the event's service "
                                                 "point.")
+            elif checked.capacity is not None and checked.capacity > room.seats:
+                errors[f"session:{index}"] = N_("The room has fewer seats than the event's "
+                                                "capacity: choose a larger room or lower "
+                                                "the capacity.")
         if errors:
             raise ValidationFailed(errors)
 

@@ -59,14 +59,22 @@ def require_free(s: Session, room_id: str | None, starts_at: datetime, ends_at: 
     clashes = room_bookings(s, room_id, starts_at, ends_at, exclude_id)
     if clashes:
         clash = clashes[0]
+        same_day = clash.starts_at.astimezone(HELSINKI).date() == \
+            clash.ends_at.astimezone(HELSINKI).date()
         raise Conflict(N_("The room {room} is already booked {start}–{end}: {what}."),
-                       room=room.name, start=_hm(clash.starts_at), end=_hm(clash.ends_at),
+                       room=room.name, start=_hm(clash.starts_at),
+                       end=_clock(clash.ends_at) if same_day else _hm(clash.ends_at),
                        what=_(clash.title) if clash.kind == "appointment" else clash.title)
 
 
 def _hm(instant: datetime) -> str:
     local = instant.astimezone(HELSINKI)
-    return f"{local.day}.{local.month}. {local.hour}.{local.minute:02d}"
+    return f"{local.day}.{local.month}. {_clock(instant)}"
+
+
+def _clock(instant: datetime) -> str:
+    local = instant.astimezone(HELSINKI)
+    return f"{local.hour}.{local.minute:02d}"
 
 
 # --- the rooms themselves (administrators keep them) ---------------------------------

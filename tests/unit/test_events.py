@@ -244,6 +244,7 @@ def test_a_room_clash_with_an_appointment_or_a_session_is_refused_naming_it(ev):
         ev.events.create(info(day=day, start="12:30", end="13:30"))
     assert against_appointment.value.params["room"] == "Äijä"
     assert against_appointment.value.params["start"] == "26.11. 12.00"
+    assert against_appointment.value.params["end"] == "13.00"  # the same day: its time
     first = ev.events.create(info(day=day, start="14:00", end="15:00", title="Rekry"))
     with pytest.raises(Conflict) as against_session:
         ev.events.create(info(day=day, start="14:30", end="16:00"))
@@ -412,3 +413,10 @@ def test_the_invitation_s_sender_is_the_event_s_point_with_its_address_and_phone
     assert ev.events.point_contact("sp-rov") == ("Rovaniemi – Osaamo",
                                                   "Rovakatu 2, 96200 Rovaniemi",
                                                   "016 322 0000")
+
+
+def test_a_room_smaller_than_the_capacity_is_refused_on_its_session(ev):
+    with pytest.raises(ValidationFailed) as refused:
+        ev.events.create(info(capacity="12", room="room-b"))  # eight seats
+    assert "fewer seats" in refused.value.errors["session:1"]
+    ev.events.create(info(capacity="8", room="room-b"))

@@ -148,8 +148,9 @@ def test_rescheduling_keeps_the_room_and_checks_it(coach):
 def test_appointment_against_event_session(coach):
     make_room(coach)
     with coach.ctx.transaction(rules_permission()) as s:
+        # Another worker's event (the coach's own would make the coach busy first).
         event = Event(service_point_id="sp-rov", kind=EventKind.SERVICE_INFO,
-                      title="Palveluinfo", organiser_ids=COACH)
+                      title="Palveluinfo", organiser_ids=LEAD)
         s.add(event)
         s.flush()
         s.add(EventSession(event_id=event.id, service_point_id="sp-rov", number=1,
