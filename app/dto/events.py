@@ -53,13 +53,15 @@ class RoomBooking:
 @dataclass(frozen=True)
 class SessionInput:
     """One session of an event as typed: day "YYYY-MM-DD" or "d.m.yyyy", times "HH:MM"
-    in Helsinki time; `room_id` "" for none."""
+    in Helsinki time; `room_id` "" for none. An edit matches sessions by `session_id`,
+    so removing a middle one of a series never moves another's attendance."""
 
     day: str = ""
     start: str = ""
     end: str = ""
     room_id: str = ""
     online_link: str = ""
+    session_id: str = ""  # the stored session this row edits; "" for a new one
 
 
 @dataclass(frozen=True)

@@ -363,8 +363,11 @@ class CalendarSettingsService:
 
 
 def _one_day(row: WorkingHours) -> bool:
-    """A row for one day only: a day at another point (or remote), not a weekly row."""
-    return row.valid_to is not None and row.valid_to == row.valid_from
+    """A row for one day only with a place: a day at another point (or remote), not a
+    weekly row (one ended by a change of the week the day after it began also runs one
+    day, but a week written without a place has none)."""
+    return row.valid_to is not None and row.valid_to == row.valid_from and (
+        row.service_point_id is not None or row.remote)
 
 
 def _hours(r: WorkingHours) -> rules.Hours:

@@ -51,8 +51,9 @@ from app.models import (
     case_facts_id,
 )
 from app.models.coaching import barrier_id
-from app.rules.codes import PlanStatus
+from app.rules.codes import ParticipantStatus, PlanStatus
 from app.rules.customer import nfc
+from app.rules.events import attendance_id, participant_id
 from app.rules.permissions import Permission
 from app.services import case_access
 from app.services.context import AppContext
@@ -71,9 +72,11 @@ MOVED: tuple[tuple[str, Any], ...] = (
     ("support_decision", SupportDecision),
     ("effect_followup", EffectFollowup),
     ("job_proposal", JobProposal),
-    ("event_participant", EventParticipant),
-    ("event_attendance", EventAttendance),
 )
+# On a list, the stronger state wins when both records were on one event (c0100 alike).
+PARTICIPANT_RANK = {ParticipantStatus.REGISTERED: 4, ParticipantStatus.WAITING: 3,
+                    ParticipantStatus.INVITED: 2, ParticipantStatus.CANCELLED: 1,
+                    ParticipantStatus.DECLINED: 0}
 # Every table a merge reports, with its label for people.
 MOVE_LABELS: dict[str, str] = {
     "visit": N_("Visits and contacts"),
@@ -167,6 +170,7 @@ class CustomerMergeService:
                     row.customer_id = real.id
             s.flush()
             self._move_barriers(s, dup.id, real.id, at)
+            self._fold_event_lists(s, dup.id, real.id, at)
             self._fold_facts(s, dup.id, real.id, at)
             self._settle_periods(s, real, at)
             dup.deleted_at = at
@@ -206,7 +210,9 @@ class CustomerMergeService:
     @staticmethod
     def _counts(s: Session, dup_id: str, real_id: str) -> tuple[tuple[str, int], ...]:
         counts = []
-        for table, model in MOVED:
+        folded: tuple[tuple[str, Any], ...] = (("event_participant", EventParticipant),
+                                               ("event_attendance", EventAttendance))
+        for table, model in MOVED + folded:
             counts.append((table, s.scalar(select(func.count()).select_from(model).where(
                 model.customer_id == dup_id, model.deleted_at.is_(None))) or 0))
         counts.append(("customer_barrier", s.scalar(
@@ -231,6 +237,44 @@ class CustomerMergeService:
             elif target.deleted_at is not None:
                 target.deleted_at = None
             row.deleted_at = at
+        s.flush()
+
+    @staticmethod
+    def _fold_event_lists(s: Session, dup_id: str, real_id: str, at: datetime) -> None:
+        """The duplicate's places on event lists and attendances become the real
+        customer's rows under their derived ids (folded into the real customer's own row:
+        the stronger state wins), the duplicate's tombstoned: once on a list (c0100 does
+        the same centrally)."""
+        for p in s.scalars(select(EventParticipant).where(
+                EventParticipant.customer_id == dup_id, EventParticipant.deleted_at.is_(None))):
+            target = s.get(EventParticipant, participant_id(p.event_id, real_id))
+            if target is None:
+                target = EventParticipant(
+                    id=participant_id(p.event_id, real_id), event_id=p.event_id,
+                    customer_id=real_id, service_point_id=p.service_point_id,
+                    status=p.status, invited_by=p.invited_by, invited_at=p.invited_at,
+                    registered_at=p.registered_at)
+                s.add(target)
+            elif target.deleted_at is not None or \
+                    PARTICIPANT_RANK[p.status] > PARTICIPANT_RANK[target.status]:
+                target.status, target.registered_at = p.status, p.registered_at
+            elif p.registered_at and target.registered_at:
+                target.registered_at = min(p.registered_at, target.registered_at)
+            target.deleted_at = None
+            p.deleted_at = at
+        for a in s.scalars(select(EventAttendance).where(
+                EventAttendance.customer_id == dup_id, EventAttendance.deleted_at.is_(None))):
+            found = s.get(EventAttendance, attendance_id(a.session_id, real_id))
+            if found is None:
+                s.add(EventAttendance(
+                    id=attendance_id(a.session_id, real_id), session_id=a.session_id,
+                    event_id=a.event_id, customer_id=real_id,
+                    service_point_id=a.service_point_id, attended=a.attended,
+                    checked_in_at=a.checked_in_at, checked_in_by=a.checked_in_by, via=a.via))
+            else:
+                found.attended = (found.attended and found.deleted_at is None) or a.attended
+                found.deleted_at = None
+            a.deleted_at = at
         s.flush()
 
     @staticmethod

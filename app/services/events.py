@@ -220,6 +220,15 @@ def check_input(data: EventInput) -> _Checked:
                     link or None, tuple(sessions))
 
 
+def _held_here(s: Session, customer_id: str) -> None:
+    """An attendance names the customer: the centre takes it only from a worker who can
+    see them, so a customer this workstation does not hold (one of another point the
+    desk has not identified) is checked in at the queue, where they are looked up."""
+    if s.get(Customer, customer_id) is None:
+        raise Conflict(N_("This workstation does not hold the customer's details: identify "
+                          "them at the queue (arrival), then check them in."))
+
+
 def _split(text: str | None) -> tuple[str, ...]:
     return tuple(p for p in (text or "").split(",") if p)
 
@@ -325,12 +334,15 @@ class EventService:
             return self._detail(s, event)
 
     def update(self, event_id: str, data: EventInput) -> EventDetail:
-        """The event as the form now has it: sessions matched by position (extra ones
-        added, missing ones tombstoned); a raised capacity seats the waiting list."""
+        """The event as the form now has it: sessions matched by their id (a row without
+        one is a new session; a stored one the form no longer has is tombstoned, a
+        cancelled one kept), numbered in the form's order; a raised capacity seats the
+        waiting list."""
         actor = self.ctx.require(Permission.EVENT_EDIT)
         checked = check_input(data)
         with self.ctx.transaction(Permission.EVENT_EDIT) as s:
             event = self._event(s, event_id)
+            self._may_change(event)
             if event.status is EventStatus.CANCELLED:
                 raise Conflict(EVENT_CANCELLED)
             point = event.service_point_id
@@ -340,12 +352,14 @@ class EventService:
             old_capacity = event.capacity
             event.kind = checked.kind
             self._apply(event, checked, organisers, employer_id, data.annual)
-            existing = _live_sessions(s, event.id)
+            existing = {x.id: x for x in _live_sessions(s, event.id)}
             now = self.ctx.now()
             kept: list[EventSession] = []
+            ids = [typed.session_id for typed in data.sessions]
             for number, (starts, ends, room_id, link) in enumerate(checked.sessions, 1):
-                if number <= len(existing):
-                    session = existing[number - 1]
+                stored = existing.pop(ids[number - 1], None) if ids[number - 1] else None
+                if stored is not None:
+                    session = stored
                     session.number, session.starts_at, session.ends_at = number, starts, ends
                     session.room_id, session.online_link = room_id, link
                 else:
@@ -355,8 +369,9 @@ class EventService:
                                            cancelled=False)
                     s.add(session)
                 kept.append(session)
-            for removed in existing[len(checked.sessions):]:
-                removed.deleted_at = now
+            removed = [x for x in existing.values() if not x.cancelled]
+            for session in removed:
+                session.deleted_at = now
             s.flush()
             for session in kept:
                 rooms.require_free(s, session.room_id, session.starts_at, session.ends_at,
@@ -367,7 +382,7 @@ class EventService:
                 promoted = _promote(s, event)
             self.ctx.audit(s, "event.update", "event", event.id,
                            {"sessions": len(kept),
-                            "removed": max(0, len(existing) - len(kept)),
+                            "removed": len(removed),
                             "promoted": promoted})
             return self._detail(s, event)
 
@@ -381,6 +396,7 @@ class EventService:
             raise ValidationFailed(errors)
         with self.ctx.transaction(Permission.EVENT_EDIT) as s:
             event = self._event(s, event_id)
+            self._may_change(event)
             if event.status is not EventStatus.CANCELLED:
                 event.status = EventStatus.CANCELLED
                 event.cancel_reason = why or None
@@ -543,6 +559,7 @@ class EventService:
             raise ValidationFailed({"via": N_("Unknown way of checking in.")}) from None
         with self.ctx.transaction(Permission.EVENT_ATTEND) as s:
             session, event = self._session(s, session_id)
+            _held_here(s, customer_id)
             self._may_list(s, event, customer_id)
             now = self.ctx.now()
             p = s.get(EventParticipant, participant_id(event.id, customer_id))
@@ -573,6 +590,7 @@ class EventService:
         actor = self.ctx.require(Permission.EVENT_ATTEND)
         with self.ctx.transaction(Permission.EVENT_ATTEND) as s:
             session, event = self._session(s, session_id)
+            _held_here(s, customer_id)
             p = s.get(EventParticipant, participant_id(event.id, customer_id))
             if p is None or p.deleted_at is not None:
                 raise NotFound(N_("The customer is not on the event's list."))
@@ -595,7 +613,7 @@ class EventService:
     def matches_today(self, customer_id: str) -> list[CheckInMatch]:
         """Today's sessions (not ended more than 30 minutes ago) of planned events where
         the customer is on the list: at the queue's arrival, to check in instead."""
-        self.ctx.require(Permission.EVENT_READ)
+        actor = self.ctx.require(Permission.EVENT_READ)
         today, now = self.ctx.today(), self.ctx.now()
         with self.ctx.reading() as s:
             rows = s.execute(
@@ -610,7 +628,9 @@ class EventService:
                        EventParticipant.status.in_(tuple(ON_LIST)),
                        EventSession.starts_at >= at(today, 0),
                        EventSession.starts_at < at(today + timedelta(days=1), 0),
-                       EventSession.ends_at >= now - CHECK_IN_GRACE)
+                       EventSession.ends_at >= now - CHECK_IN_GRACE,
+                       # Held here: the queue of another point checks in for its own.
+                       EventSession.service_point_id == actor.service_point_id)
                 .order_by(EventSession.starts_at, EventSession.id)).all()
         return [CheckInMatch(session.id, session.event_id, title, session.starts_at,
                              room or "", status.value)
@@ -870,6 +890,17 @@ class EventService:
         event.target_groups, event.organiser_ids = checked.target_groups, organisers
         event.external_organisers, event.employer_id = checked.external_organisers, employer_id
         event.online_link, event.annual = checked.online_link, bool(annual)
+
+    def _may_change(self, event: Event) -> None:
+        """An event is changed at its service point, by its organisers, or by those who
+        see all (as the centre's policy: a coach elsewhere cannot take over an event)."""
+        actor = self.ctx.signed_in
+        if (event.service_point_id == actor.service_point_id
+                or actor.staff_id in _split(event.organiser_ids)
+                or caseload.sees_all(actor.role)):
+            return
+        raise PermissionDenied(N_("Only the event's organisers and the staff of its service "
+                                  "point may change it."))
 
     def _may_list(self, s: Session, event: Event, customer_id: str,
                   known: bool = False) -> None:

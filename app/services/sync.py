@@ -23,7 +23,7 @@ from app.i18n import N_, _
 from app.models import Base, OutboxEntry, Staff, SyncConflict
 from app.rules.permissions import Permission, allowed
 from app.services.context import AppContext
-from app.services.errors import NotFound, ServiceError
+from app.services.errors import NotFound, PermissionDenied, ServiceError
 from app.sync.push import Authors, by_authors
 from app.sync.values import decode, to_json
 
@@ -90,6 +90,12 @@ class OrphanedChange:
 class OrphanExport:
     path: Path
     seqs: tuple[int, ...]
+
+
+# The right a worker needs to put a workstation's value back into such a record.
+WRITES = {"event": Permission.EVENT_EDIT, "event_session": Permission.EVENT_EDIT,
+          "room": Permission.STAFF_MANAGE, "appointment": Permission.APPOINTMENT_BOOK,
+          "employer": Permission.EMPLOYER_EDIT, "vacancy": Permission.EMPLOYER_EDIT}
 
 
 def _shown(value_json: str | None) -> str:
@@ -200,6 +206,12 @@ class SyncService:
             if conflict is None or conflict.status != "open":
                 raise NotFound(N_("The conflict was already resolved."))
             if keep == "client":
+                # Putting the workstation's value back is a write of the row: only for
+                # those who may write it (else the push would be refused centrally).
+                needed = WRITES.get(conflict.table_name)
+                if needed is not None and not allowed(self.ctx.signed_in.role, needed):
+                    raise PermissionDenied(N_("You may not change this record: keep the "
+                                              "central value, or ask its organiser."))
                 model = _model(conflict.table_name)
                 row = s.get(model, conflict.row_id)
                 if row is None:

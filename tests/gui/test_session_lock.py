@@ -144,8 +144,9 @@ def test_nothing_of_the_previous_person_is_left_after_signing_out(qtbot, window)
     assert window.root.currentWidget() is window.login
     assert window.login.username.text() == "" and window.login.password.text() == ""
     assert [window.nav.item(row).text() for row in range(window.nav.count())] == [
-        "Tänään", "Jono", "Kalenteri", "Tapahtumat", "Asiakkaat", "Asiakassalkut",
-        "Palveluntuottajat", "Työnantajat", "Palaute", "Raportit", "Synkronointi"]
+        "Tänään", "Jono", "Kalenteri", "Asiakkaat", "Asiakassalkut",
+        "Palveluntuottajat", "Työnantajat", "Tapahtumat", "Palaute", "Raportit",
+        "Synkronointi"]
     customers = window.page("customers")
     assert customers.currentWidget() is customers.list_view
     assert customers.list_view.search.text() == "" and customers.model.rowCount() == 0

@@ -96,9 +96,29 @@ def test_everyone_reads_rooms_events_and_themes_and_only_their_keepers_write_the
     assert world.run("lead", "UPDATE room SET seats = 99") == 0
     assert refused(world, "lead", ROOM, id="room-x", sp="sp-rov", room_name="Uusi")
     assert world.run("admin", "UPDATE room SET seats = 14 WHERE id = 'room-rov'") == 1
-    # Events: organisers (coaches and up), anywhere in the area.
+    # Events: made by coaches and up, anywhere in the area; changed at the event's point,
+    # by its organisers or by those who see all.
     world.run("ran_coach", EVENT, id="ev-new", sp="sp-rov", org="staff-ran_coach")
-    assert world.run("coach", "UPDATE event SET capacity = 30 WHERE id = 'ev-ran'") == 1
+    assert world.run("coach", "UPDATE event SET capacity = 30 WHERE id = 'ev-new'") == 1
+    assert world.run("ran_coach", "UPDATE event SET capacity = 31 WHERE id = 'ev-new'") == 1
+    # A coach elsewhere cannot make themselves an organiser to reach an event's list.
+    assert world.run("coach", "UPDATE event SET organiser_ids = 'staff-coach' "
+                              "WHERE id = 'ev-ran'") == 0
+    assert world.run("coach", "UPDATE event_session SET room_id = NULL "
+                              "WHERE id = 's-ran'") == 0
+    assert refused(world, "coach", SESSION.replace("'2030-03-04", "'2030-03-06"),
+                   id="s-y", eid="ev-ran", sp="sp-ran", room=None)
+    assert world.run("lead", "UPDATE event SET capacity = 30 WHERE id = 'ev-ran'") == 1
+    # An event with people on its list stays at its point; a session keeps its event.
+    assert "stays at its service point" in refused(
+        world, "coach", "UPDATE event SET service_point_id = 'sp-ran' WHERE id = 'ev-rov'")
+    assert "keeps its event" in refused(
+        world, "coach", "UPDATE event_session SET event_id = 'ev-new' WHERE id = 's-rov'")
+    # Nobody probes which rooms are held when.
+    for name in ("desk", "coach", "admin"):
+        assert "permission denied" in refused(
+            world, name, "SELECT desk_room_clash('room-rov', 'x', '2030-03-04 08:00', "
+                         "'2030-03-04 09:00')")
     # Themes: team leads and administrators.
     assert world.run("coach", "UPDATE annual_theme SET title = 'x'") == 0
     assert world.run("lead", "UPDATE annual_theme SET title = 'Kesätyöt'") == 1
@@ -192,10 +212,20 @@ def test_a_room_is_never_double_booked_the_later_booking_loses_the_room_and_is_a
         "room-rov"
 
 
-def test_a_merge_moves_the_duplicate_s_places_on_event_lists(world):
+def test_a_merge_makes_the_duplicate_s_places_the_real_customer_s_once(world):
     _events(world)
-    world.run("lead", MERGE, id="m-1", src="c-ran", dst="c-rov")
-    assert owner(world, "SELECT customer_id FROM event_participant WHERE id = :id",
-                 id=participant_id("ev-ran", "c-ran")).scalar() == "c-rov"
-    assert owner(world, "SELECT customer_id FROM event_attendance WHERE id = :id",
-                 id=attendance_id("s-ran", "c-ran")).scalar() == "c-rov"
+    # Both records on the Rovaniemi event: the duplicate registered, the real one invited.
+    owner(world, "UPDATE event_participant SET status = 'invited' WHERE id = :id",
+          id=participant_id("ev-rov", "c-rov"))
+    owner(world, ATTENDANCE, id=attendance_id("s-rov", "c-ran-mine"), sid="s-rov",
+          eid="ev-rov", cid="c-ran-mine", sp="sp-rov")
+    world.run("lead", MERGE, id="m-1", src="c-ran-mine", dst="c-rov")
+    live = owner(world, "SELECT id, event_id, status FROM event_participant WHERE "
+                        "customer_id = 'c-rov' AND deleted_at IS NULL").all()
+    # Once on the list, under the real customer's id, with the stronger state.
+    assert live == [(participant_id("ev-rov", "c-rov"), "ev-rov", "registered")]
+    assert owner(world, "SELECT deleted_at IS NOT NULL FROM event_participant WHERE id = :id",
+                 id=participant_id("ev-rov", "c-ran-mine")).scalar()
+    assert owner(world, "SELECT id, attended FROM event_attendance WHERE customer_id = "
+                        "'c-rov' AND deleted_at IS NULL").all() == [
+        (attendance_id("s-rov", "c-rov"), True)]

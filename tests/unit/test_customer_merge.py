@@ -262,3 +262,30 @@ def test_an_older_open_case_stays_open_beside_the_duplicates_later_closed_period
     assert [p.closed_on for p in case.periods] == [None, date(2026, 11, 2)]
     lead.case_periods.close(real, date(2026, 11, 20), "studies")  # not "already closed"
     assert lead.case_periods.periods(real).status == "closed"
+
+
+def test_a_merge_puts_the_real_customer_on_an_event_list_once(lead):
+    from app.dto.events import EventInput, SessionInput
+    from app.models import EventAttendance, EventParticipant
+    from app.rules.events import attendance_id, participant_id
+
+    real = new_customer(lead, 303)
+    dup = new_customer(lead, 304, first="Asiakas Maria")
+    event = lead.events.create(EventInput(
+        service_point_id="sp-rov", kind="service_info", title="Palveluinfo",
+        sessions=(SessionInput("24.11.2026", "13:00", "14:00"),)))
+    session = event.sessions[0].id
+    lead.events.invite(event.row.id, [real])  # the real one invited
+    lead.events.register(event.row.id, dup)  # the duplicate registered and present
+    lead.events.check_in(session, dup)
+    assert dict(lead.customer_merge.preview(dup, real).moves)["event_participant"] == 1
+    lead.customer_merge.merge(dup, real)
+    live = [(p.id, p.status.value) for p in rows(lead, EventParticipant)
+            if p.deleted_at is None]
+    assert live == [(participant_id(event.row.id, real), "registered")]
+    assert [(a.id, a.attended) for a in rows(lead, EventAttendance) if a.deleted_at is None] \
+        == [(attendance_id(session, real), True)]
+    # Later writes find the real customer's one row.
+    lead.events.cancel_participation(event.row.id, real)
+    assert [p.status for p in lead.events.participants(event.row.id)
+            if p.customer_id == real] == ["cancelled"]

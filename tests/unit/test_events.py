@@ -190,9 +190,12 @@ def test_a_series_keeps_one_list_and_attendance_per_session(ev):
                    attendance_id(two, b)}
     again = ev.events.get(event)
     assert [x.attended for x in again.sessions[:2]] == [2, 1]
-    # Dropping the last two sessions tombstones them; the list stays.
+    # Dropping the last two sessions tombstones them; the list stays. The form sends
+    # each kept session with its id.
+    kept = tuple(replace(typed, session_id=stored.id)
+                 for typed, stored in zip(sessions[:4], again.sessions[:4], strict=True))
     ev.events.update(event, info(kind="group_coaching", title="Ryhmävalmennus",
-                                 capacity="8", sessions=sessions[:4]))
+                                 capacity="8", sessions=kept))
     assert len(ev.events.get(event).sessions) == 4
     [timeline] = [r for r in ev.events.for_customer(a) if r.event_id == event]
     assert (timeline.sessions, timeline.attended, timeline.status) == (4, 2, "registered")
@@ -420,3 +423,53 @@ def test_a_room_smaller_than_the_capacity_is_refused_on_its_session(ev):
         ev.events.create(info(capacity="12", room="room-b"))  # eight seats
     assert "fewer seats" in refused.value.errors["session:1"]
     ev.events.create(info(capacity="8", room="room-b"))
+
+
+def test_removing_a_middle_session_of_a_series_keeps_the_others_and_their_attendance(ev):
+    first = TODAY + timedelta(days=1)
+    sessions = tuple(SessionInput((first + timedelta(weeks=i)).isoformat(), "9:00", "11:00",
+                                  "room-a") for i in range(3))
+    detail = ev.events.create(info(kind="group_coaching", title="Ryhmä", sessions=sessions))
+    one, _two, three = detail.sessions
+    ev.events.check_in(three.id, ev.people[0])
+    # The form without the second session: the first and third keep their ids.
+    kept = (replace(sessions[0], session_id=one.id), replace(sessions[2], session_id=three.id))
+    after = ev.events.update(detail.row.id, info(kind="group_coaching", title="Ryhmä",
+                                                 sessions=kept))
+    assert [(x.id, x.number, x.starts_at, x.attended) for x in after.sessions] == [
+        (one.id, 1, one.starts_at, 0), (three.id, 2, three.starts_at, 1)]
+
+
+def test_an_event_of_another_point_is_changed_only_by_its_organisers(ev):
+    _second_point(ev)
+    sign_in_as(ev, "lead")  # sees all: makes a Ranua event that the Ranua coach holds
+    detail = ev.events.create(replace(info(), service_point_id="sp-ran",
+                                      sessions=(SessionInput("1.12.2026", "10:00", "11:00"),),
+                                      organiser_ids=("staff-ran",)))
+    sign_in_as(ev, "coach")  # a Rovaniemi coach: cannot take it over
+    with pytest.raises(PermissionDenied):
+        ev.events.update(detail.row.id, replace(info(), service_point_id="sp-ran",
+                                                organiser_ids=("staff-coach",)))
+    with pytest.raises(PermissionDenied):
+        ev.events.cancel(detail.row.id, "")
+
+
+def test_a_customer_this_workstation_does_not_hold_is_checked_in_at_the_queue(ev):
+    # A customer of another point on the list, whom this desk has not looked up: the
+    # centre would refuse an attendance naming them, so the desk is told what to do.
+    detail = ev.events.create(info(day=TODAY, start="11:00", end="12:00"))
+    for mark in (ev.events.check_in, ev.events.mark_absent):
+        with pytest.raises(Conflict) as refused:
+            mark(detail.sessions[0].id, "cust-of-ranua")
+        assert "identify them at the queue" in refused.value.message
+
+
+def test_the_queue_offers_only_its_own_point_s_events(ev):
+    _second_point(ev)
+    sign_in_as(ev, "lead")
+    here = ev.events.create(info(day=TODAY, start="11:00", end="12:00"))
+    there = ev.events.create(replace(info(), service_point_id="sp-ran", sessions=(
+        SessionInput(f"{TODAY.day}.{TODAY.month}.{TODAY.year}", "12:00", "13:00"),)))
+    for detail in (here, there):
+        ev.events.register(detail.row.id, ev.people[0])
+    assert [m.event_id for m in ev.events.matches_today(ev.people[0])] == [here.row.id]

@@ -113,6 +113,7 @@ class SessionRowWidget(QWidget):
         self.day.setMaximumWidth(self.day.fontMetrics().horizontalAdvance("00.00.00000") + 24)
         self.room = QComboBox()
         self.online_link = data.online_link
+        self.session_id = data.session_id  # kept: the edit matches sessions by it
         self.remove = QPushButton()
         self.remove.clicked.connect(lambda: remove(self))
         for w in (self.number, self.day, self.start, self.end, self.room, self.remove):
@@ -149,7 +150,7 @@ class SessionRowWidget(QWidget):
     def value(self) -> SessionInput:
         return SessionInput(day=self.day.text(), start=self.start.text(), end=self.end.text(),
                             room_id=self.room.currentData() or "",
-                            online_link=self.online_link)
+                            online_link=self.online_link, session_id=self.session_id)
 
 
 FIELDS = {
@@ -406,7 +407,8 @@ def detail_input(detail: EventDetail) -> EventInput:
             day=input_day(to_local(s.starts_at).date()),
             start=to_local(s.starts_at).strftime("%H:%M"),
             end=to_local(s.ends_at).strftime("%H:%M"), room_id=s.room_id or "",
-            online_link=s.online_link if s.online_link != detail.online_link else "")
+            online_link=s.online_link if s.online_link != detail.online_link else "",
+            session_id=s.id)
             for s in detail.sessions if not s.cancelled))
 
 

@@ -49,10 +49,18 @@ NEW_PERMISSIONS = {
 # The event's point, its organisers, or whoever may see the customer.
 LIST_REACH = ("(desk_sees_all() OR service_point_id = desk_staff_point() "
               "OR desk_event_organiser(event_id) OR desk_customer_visible(customer_id))")
+# An event is changed at its service point, by its organisers, or by those who see all:
+# a coach elsewhere cannot make themselves its organiser to reach its list.
+EVENT_KEEPER = ("(desk_may('event.edit') AND (desk_sees_all() "
+                "OR service_point_id = desk_staff_point() OR desk_event_organiser(id)))")
+SESSION_KEEPER = ("(desk_may('event.edit') AND (desk_sees_all() "
+                  "OR desk_event_point(event_id) = desk_staff_point() "
+                  "OR desk_event_organiser(event_id)))")
 POLICIES = {
     "room": {"select": trust.ACTIVE, "write": "desk_may('staff.manage')"},
-    "event": {"select": trust.ACTIVE, "write": "desk_may('event.edit')"},
-    "event_session": {"select": trust.ACTIVE, "write": "desk_may('event.edit')"},
+    "event": {"select": trust.ACTIVE, "insert": "desk_may('event.edit')",
+              "update": EVENT_KEEPER},
+    "event_session": {"select": trust.ACTIVE, "write": SESSION_KEEPER},
     "annual_theme": {"select": trust.ACTIVE, "write": "desk_may('calendar.manage')"},
     "event_participant": {"select": f"(desk_may('event.read') AND {LIST_REACH})",
                           "write": f"(desk_may('event.attend') AND {LIST_REACH})"},
@@ -141,12 +149,35 @@ BEGIN
     IF desk_staff_id() IS NULL THEN
         RETURN NEW;
     END IF;
+    IF TG_OP = 'UPDATE' AND NEW.event_id IS DISTINCT FROM OLD.event_id THEN
+        RAISE EXCEPTION 'a session keeps its event' USING ERRCODE = 'check_violation';
+    END IF;
     IF NEW.service_point_id IS DISTINCT FROM desk_event_point(NEW.event_id) THEN
         RAISE EXCEPTION 'a session belongs to its event''s service point'
             USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;
 END $$;
+
+-- An event stays at its service point once anyone is on its list (its sessions and
+-- list rows carry the point: moving it would leave them behind).
+CREATE OR REPLACE FUNCTION desk_guard_event() RETURNS trigger LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
+BEGIN
+    IF desk_staff_id() IS NULL THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.service_point_id IS DISTINCT FROM OLD.service_point_id AND EXISTS (
+            SELECT 1 FROM desk_event_listed(NEW.id)) THEN
+        RAISE EXCEPTION 'an event with people on its list stays at its service point'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE FUNCTION desk_event_listed(eid text) RETURNS SETOF text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT id FROM event_participant WHERE event_id = eid AND deleted_at IS NULL LIMIT 1
+$$;
 
 CREATE OR REPLACE FUNCTION desk_event_point(eid text) RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -188,7 +219,9 @@ BEGIN
     IF TG_TABLE_NAME = 'appointment' THEN
         holds := NEW.status IN ('booked', 'arrived', 'done');
     ELSE
-        holds := NOT NEW.cancelled;
+        holds := NOT NEW.cancelled AND EXISTS (
+            SELECT 1 FROM event e WHERE e.id = NEW.event_id AND e.status = 'planned'
+              AND e.deleted_at IS NULL);
     END IF;
     IF NOT holds THEN
         RETURN NEW;
@@ -222,17 +255,53 @@ CREATE TRIGGER event_attendance_guard BEFORE INSERT OR UPDATE ON event_attendanc
     FOR EACH ROW EXECUTE FUNCTION desk_guard_attendance();
 CREATE TRIGGER event_session_guard BEFORE INSERT OR UPDATE ON event_session
     FOR EACH ROW EXECUTE FUNCTION desk_guard_session();
+CREATE TRIGGER event_guard BEFORE UPDATE ON event
+    FOR EACH ROW EXECUTE FUNCTION desk_guard_event();
 
--- A customer merge (c0061) moves the duplicate's places on event lists and attendances.
+-- A customer merge (c0061): the duplicate's places on event lists and attendances become
+-- the real customer's rows under their derived ids (folded into the real customer's own
+-- row when there is one: the stronger state wins), the duplicate's rows tombstoned, so a
+-- person is still on a list once.
+CREATE OR REPLACE FUNCTION desk_participant_rank(st text) RETURNS integer
+LANGUAGE sql IMMUTABLE SET search_path = public, pg_temp AS $$
+    SELECT CASE st WHEN 'registered' THEN 4 WHEN 'waiting' THEN 3 WHEN 'invited' THEN 2
+                   WHEN 'cancelled' THEN 1 ELSE 0 END
+$$;
 CREATE OR REPLACE FUNCTION desk_apply_merge_events() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    stamp timestamp := now() AT TIME ZONE 'utc';
 BEGIN
-    UPDATE event_participant SET customer_id = NEW.into_customer_id,
-                                 updated_at = now() AT TIME ZONE 'utc'
-    WHERE customer_id = NEW.from_customer_id;
-    UPDATE event_attendance SET customer_id = NEW.into_customer_id,
-                                updated_at = now() AT TIME ZONE 'utc'
-    WHERE customer_id = NEW.from_customer_id;
+    INSERT INTO event_participant AS t (id, event_id, customer_id, service_point_id, status,
+                                        invited_by, invited_at, registered_at, updated_at,
+                                        hlc, version)
+    SELECT desk_uuid5('{PARTICIPANT_NAMESPACE}', p.event_id || ':' || NEW.into_customer_id),
+           p.event_id, NEW.into_customer_id, p.service_point_id, p.status, p.invited_by,
+           p.invited_at, p.registered_at, stamp, '', 1
+    FROM event_participant p
+    WHERE p.customer_id = NEW.from_customer_id AND p.deleted_at IS NULL
+    ON CONFLICT (id) DO UPDATE SET
+        status = CASE WHEN t.deleted_at IS NOT NULL OR desk_participant_rank(EXCLUDED.status)
+                           > desk_participant_rank(t.status) THEN EXCLUDED.status
+                      ELSE t.status END,
+        registered_at = CASE WHEN t.deleted_at IS NOT NULL THEN EXCLUDED.registered_at
+                             ELSE least(t.registered_at, EXCLUDED.registered_at) END,
+        deleted_at = NULL, updated_at = stamp;
+    UPDATE event_participant SET deleted_at = stamp, updated_at = stamp
+    WHERE customer_id = NEW.from_customer_id AND deleted_at IS NULL;
+    INSERT INTO event_attendance AS t (id, session_id, event_id, customer_id,
+                                       service_point_id, attended, checked_in_at,
+                                       checked_in_by, via, updated_at, hlc, version)
+    SELECT desk_uuid5('{ATTENDANCE_NAMESPACE}', a.session_id || ':' || NEW.into_customer_id),
+           a.session_id, a.event_id, NEW.into_customer_id, a.service_point_id, a.attended,
+           a.checked_in_at, a.checked_in_by, a.via, stamp, '', 1
+    FROM event_attendance a
+    WHERE a.customer_id = NEW.from_customer_id AND a.deleted_at IS NULL
+    ON CONFLICT (id) DO UPDATE SET
+        attended = (t.attended AND t.deleted_at IS NULL) OR EXCLUDED.attended,
+        deleted_at = NULL, updated_at = stamp;
+    UPDATE event_attendance SET deleted_at = stamp, updated_at = stamp
+    WHERE customer_id = NEW.from_customer_id AND deleted_at IS NULL;
     RETURN NULL;
 END $$;
 CREATE TRIGGER customer_merge_apply_events AFTER INSERT ON customer_merge
@@ -248,8 +317,12 @@ CREATE TRIGGER event_attendance_merged_into BEFORE INSERT OR UPDATE OF customer_
 
 FUNCTIONS = ("desk_event_organiser(text)", "desk_guard_participant()",
              "desk_guard_attendance()", "desk_guard_session()", "desk_event_point(text)",
-             "desk_session_of(text)", "desk_room_clash(text, text, timestamp, timestamp)",
-             "desk_guard_room()", "desk_apply_merge_events()")
+             "desk_session_of(text)", "desk_guard_room()", "desk_apply_merge_events()",
+             "desk_guard_event()", "desk_event_listed(text)",
+             "desk_participant_rank(text)")
+# Called only by desk_guard_room (as the owner): granted to nobody, so no login can probe
+# which rooms are held when, or by which rows of other points.
+PRIVATE = ("desk_room_clash(text, text, timestamp, timestamp)",)
 
 
 def upgrade() -> None:
@@ -270,9 +343,10 @@ def upgrade() -> None:
                     for p in ps])
     for table in TABLES:
         op.execute(f"ALTER TABLE {table} OWNER TO {OWNER}")
-    for signature in FUNCTIONS:
+    for signature in FUNCTIONS + PRIVATE:
         op.execute(f"ALTER FUNCTION {signature} OWNER TO {OWNER}")
         op.execute(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC")
+    for signature in FUNCTIONS:
         op.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO {GROUPS}")
 
 
