@@ -239,8 +239,7 @@ class AppointmentsPage(QWidget):
                               "Hatched: a public holiday, closed. Dashed border: no-show. "
                               "Icons: a group at the service point, a phone, a camera for "
                               "video.") + " "
-                            + _("A bar at the left and a star: an event session (Enter "
-                                "opens the event)."))
+                            + _("A star: an event (Enter opens it)."))
         self.day_button.setText(_("Day (Ctrl+D)"))
         self.week_button.setText(_("Week (Ctrl+W)"))
         self.prev_button.setText("◀ " + _("Previous week"))
