@@ -37,6 +37,7 @@ def sign_in(qtbot, win, username="coach", password="demo"):
     win.login.username.setText(username)
     win.login.password.setText(password)
     qtbot.mouseClick(win.login.button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: win.actor is not None, timeout=10000)
+    # Generous: under CI load (two cores, faketime) a first page took over 10 s once.
+    qtbot.waitUntil(lambda: win.actor is not None, timeout=20000)
     win.nav.setCurrentRow(ROW["customers"])
-    qtbot.waitUntil(lambda: win.page("customers").model.rowCount() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: win.page("customers").model.rowCount() > 0, timeout=20000)
