@@ -802,16 +802,8 @@ class EventService:
             return point.name, point_address(point), point.phone or ""
 
     def rooms(self, service_point_id: str) -> list[RoomRow]:
-        self.ctx.require(Permission.EVENT_READ)
-        with self.ctx.reading() as s:
-            return [RoomRow(r.id, r.service_point_id, point, r.name, r.seats, r.accessible,
-                            r.equipment or "", r.active)
-                    for r, point in s.execute(
-                        select(Room, ServicePoint.name)
-                        .join(ServicePoint, ServicePoint.id == Room.service_point_id)
-                        .where(Room.service_point_id == service_point_id,
-                               Room.active.is_(True), Room.deleted_at.is_(None))
-                        .order_by(Room.name, Room.id))]
+        """The point's rooms in use, as the room register lists them."""
+        return rooms.RoomService(self.ctx).list(service_point_id)
 
     # --- helpers ----------------------------------------------------------------------
 
