@@ -397,6 +397,9 @@ ACTIVE = "desk_staff_id() IS NOT NULL"
 WITHHELD: dict[str, dict[str, tuple[str, ...]]] = {
     # Why a case ended, in the coach's words: case work (the desk sees the reason code).
     "job_search_period": {"desk_desk": ("outcome_note",)},
+    # The plan's password on its way to the customer by SMS (#23): the desk never sends
+    # the plan, and never reads its password.
+    "message": {"desk_desk": ("secret",)},
 }
 HERE = "(desk_sees_all() OR service_point_id = desk_staff_point())"
 

@@ -31,6 +31,7 @@ from app.models.event import (
 )
 from app.models.feedback import Feedback, FeedbackReplyRequest
 from app.models.local import LocalSetting, OutboxEntry
+from app.models.message import ContactPreference, Message, MessageTemplate, MessengerHeartbeat
 from app.models.org import ServicePoint, Staff, StaffCredential, Team
 from app.models.plan import Plan, PlanAction, PlanGoal, PlannedService, PlanVersion
 from app.models.purchased import (
@@ -47,6 +48,10 @@ from app.models.sync import SyncConflict
 from app.models.visit import Appointment, DeskDuty, QueueTicket, Visit
 
 __all__ = [
+    "ContactPreference",
+    "Message",
+    "MessageTemplate",
+    "MessengerHeartbeat",
     "AnnualTheme",
     "Appointment",
     "AreaSetting",

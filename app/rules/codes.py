@@ -500,3 +500,81 @@ EVENT_LABELS: CodeLabels = CodeLabels([
     (CheckInVia.QUEUE, N_("At the queue")),
 ])
 LABELS.update(EVENT_LABELS)
+
+
+class MessageKind(StrEnum):
+    """What a message to a customer is (#23). The messenger makes the first six from the
+    rows desks write; a worker asks for the last three."""
+
+    CONFIRMATION = "confirmation"  # an appointment booked
+    REMINDER = "reminder"  # the day before
+    MOVED = "moved"  # the appointment moved (a rescheduled booking)
+    CANCELLED = "cancelled"  # the appointment cancelled, with no new time
+    EVENT_INVITATION = "event_invitation"
+    EVENT_REMINDER = "event_reminder"  # the day before a session one is registered for
+    LETTER = "letter"  # a letter the worker chose to send by e-mail (a PDF)
+    PLAN = "plan"  # the employment plan as an encrypted PDF, by e-mail only
+    PASSWORD = "password"  # the plan's password by SMS, when the worker chose that
+
+
+class MessageChannel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    PRINT = "print"  # no agreed channel with an address: a letter in the print list
+
+
+class MessageStatus(StrEnum):
+    """queued (due at due_at) -> claimed (a messenger holds it, not yet handed over) ->
+    sending (being handed to the channel) -> sent -> delivered (where the channel says);
+    failed (with the reason; a person may queue it again); held (the messenger cannot
+    tell whether a send went through: a person decides); cancelled (no longer wanted:
+    the appointment moved, opt-out); printed (a print-list letter handed out)."""
+
+    QUEUED = "queued"
+    CLAIMED = "claimed"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    HELD = "held"
+    CANCELLED = "cancelled"
+    PRINTED = "printed"
+
+
+class ConsentHow(StrEnum):
+    """How the customer gave their contact preferences."""
+
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    SIGNED = "signed"
+    ONLINE = "online"
+
+
+MESSAGE_LABELS: CodeLabels = CodeLabels([
+    (MessageKind.CONFIRMATION, N_("Booking confirmation")),
+    (MessageKind.REMINDER, N_("Reminder")),
+    (MessageKind.MOVED, N_("Appointment moved")),
+    (MessageKind.CANCELLED, N_("Appointment cancelled")),
+    (MessageKind.EVENT_INVITATION, N_("Event invitation")),
+    (MessageKind.EVENT_REMINDER, N_("Event reminder")),
+    (MessageKind.LETTER, N_("Letter by e-mail")),
+    (MessageKind.PLAN, N_("Employment plan by e-mail")),
+    (MessageKind.PASSWORD, N_("Password by SMS")),
+    (MessageChannel.EMAIL, N_("E-mail")),
+    (MessageChannel.SMS, N_("Text message")),
+    (MessageChannel.PRINT, N_("Printed letter")),
+    (MessageStatus.QUEUED, N_("Waiting to be sent")),
+    (MessageStatus.CLAIMED, N_("Being sent")),
+    (MessageStatus.SENDING, N_("Being sent")),
+    (MessageStatus.SENT, N_("Sent")),
+    (MessageStatus.DELIVERED, N_("Delivered")),
+    (MessageStatus.FAILED, N_("Failed")),
+    (MessageStatus.HELD, N_("Held for a decision")),
+    (MessageStatus.CANCELLED, N_("Not sent")),
+    (MessageStatus.PRINTED, N_("Printed")),
+    (ConsentHow.IN_PERSON, N_("In person")),
+    (ConsentHow.PHONE, N_("By phone")),
+    (ConsentHow.SIGNED, N_("Signed")),
+    (ConsentHow.ONLINE, N_("Online")),
+])
+LABELS.update(MESSAGE_LABELS)

@@ -52,6 +52,11 @@ SCRUB: list[tuple[str, str, dict[str, Any]]] = [
     ("support_decision", "customer", {"note": None, "end_reason": None}),
     # A job tip stays for the employer figures (hires), without what was shared.
     ("job_proposal", "customer", {"shared": None}),
+    # Messages stay for the figures (kind, channel, status, times), without where they
+    # went or what they said (#23); the preferences go.
+    ("message", "customer", {"recipient": None, "subject": None, "body": None,
+                             "attachment": None, "attachment_name": None, "secret": None}),
+    ("contact_preference", "customer", {"deleted_at": NOW}),
 ]
 # Rows of these tables, once tombstoned, refuse further edits centrally (push).
 GUARDED = ("customer", "unemployment_period", "customer_note", "plan", "plan_version",

@@ -49,6 +49,8 @@ class Permission(StrEnum):
     EVENT_READ = "event.read"  # events, their sessions and lists; rooms (#21)
     EVENT_ATTEND = "event.attend"  # register, cancel and check in participants
     EVENT_EDIT = "event.edit"  # organise events and invite customers
+    MESSAGE_READ = "message.read"  # the messages sent to a customer, the print list (#23)
+    MESSAGE_SEND = "message.send"  # send a letter by e-mail, decide on a failed message
 
 
 _DESK = {
@@ -65,6 +67,10 @@ _DESK = {
     # The desk sees event lists and checks people in (#21), never their case.
     Permission.EVENT_READ,
     Permission.EVENT_ATTEND,
+    # The desk handles the messages of its customers: what was sent, the print list, the
+    # failures, a letter by e-mail (#23). The plan goes by e-mail only with plan.print.
+    Permission.MESSAGE_READ,
+    Permission.MESSAGE_SEND,
 }
 # The desk sees identity, contact and the queue, never plan content or case notes.
 _COACH = _DESK | {

@@ -113,6 +113,9 @@ def scope(table: Table, point_id: str):
     # them (a desk books a room and sees events anywhere in the area).
     if name in ("room", "event", "event_session", "annual_theme"):
         return true()
+    # The messages' templates and the messenger's heartbeat: the area's, no customer.
+    if name in ("message_template", "messenger_heartbeat"):
+        return true()
     # Reach is the customer's own: their service point, a coach working here, or the
     # audited lookup of a walk-in from elsewhere (customer_reach) - never a row that
     # merely names them (the central policies hold the same line, central_trust.py).
@@ -130,12 +133,13 @@ def scope(table: Table, point_id: str):
         return c.id.in_(my_customers)
     if name in ("unemployment_period", "customer_note", "plan", "customer_barrier",
                 "coach_assignment", "job_search_period", "case_facts", "referral",
-                "support_decision", "effect_followup", "job_proposal"):
+                "support_decision", "effect_followup", "job_proposal",
+                "contact_preference"):
         return c.customer_id.in_(my_customers)
     if name == "customer_merge":  # a desk that holds either record learns of the merge
         return or_(c.into_customer_id.in_(my_customers),
                    c.from_customer_id.in_(my_customers))
-    if name in ("visit", "appointment", "event_participant", "event_attendance"):
+    if name in ("visit", "appointment", "event_participant", "event_attendance", "message"):
         return or_(c.service_point_id == point_id, c.customer_id.in_(my_customers))
     if name in ("queue_ticket", "desk_duty", "feedback"):
         return c.service_point_id == point_id
@@ -169,7 +173,7 @@ def scope(table: Table, point_id: str):
 SHARED_CURSOR = frozenset({"service_point", "team", "staff", "area_setting", "working_hours",
                            "calendar_override", "queue_ticket", "desk_duty",
                            "contract_place", "room", "event", "event_session",
-                           "annual_theme"})
+                           "annual_theme", "message_template", "messenger_heartbeat"})
 
 
 def _cursor_key(table: str, reader: str = "") -> str:

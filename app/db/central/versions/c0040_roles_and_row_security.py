@@ -24,7 +24,7 @@ from app.rules.erasure import SCRUB
 # job_search_period and case_facts, are added by the migration that makes them: c0060,
 # c0070).
 LATER_TABLES = ("job_search_period", "case_facts", "referral", "support_decision",
-                "job_proposal")
+                "job_proposal", "message", "contact_preference")
 C0040_SCRUB = [entry for entry in SCRUB if entry[0] not in LATER_TABLES]
 
 revision: str = "c0040"

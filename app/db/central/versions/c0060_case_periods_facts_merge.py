@@ -20,7 +20,8 @@ from app.db.central_ddl import make_synced
 from app.db.erasure_ddl import central_trigger_sql, guard_functions
 from app.rules.erasure import SCRUB
 
-C0070_TABLES = ("referral", "support_decision", "job_proposal")  # scrubbed from c0070, c0090 on
+C0070_TABLES = ("referral", "support_decision", "job_proposal",  # scrubbed from c0070, c0090,
+                "message", "contact_preference")  # c0105 on
 
 revision: str = "c0060"
 down_revision: str | Sequence[str] | None = "c0050"

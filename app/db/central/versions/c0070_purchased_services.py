@@ -222,8 +222,8 @@ def upgrade() -> None:
     for table in TABLES:
         op.execute(f"ALTER TABLE {table} OWNER TO {OWNER}")
     # An erasure scrubs the referrals' and decisions' notes too (app/rules/erasure.py).
-    op.execute(central_trigger_sql([e for e in SCRUB if e[0] != "job_proposal"],  # c0090's
-                                   replace=True))
+    later = ("job_proposal", "message", "contact_preference")  # c0090's and c0105's
+    op.execute(central_trigger_sql([e for e in SCRUB if e[0] not in later], replace=True))
     guards = guard_functions([e for e in SCRUB if e[0] in ("referral", "support_decision")])
     for _name, create, trigger in guards:
         op.execute(create)

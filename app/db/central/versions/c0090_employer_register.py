@@ -134,7 +134,9 @@ def upgrade() -> None:
     for table in TABLES:
         op.execute(f"ALTER TABLE {table} OWNER TO {OWNER}")
     # An erasure clears what was shared with an employer about the job seeker.
-    op.execute(central_trigger_sql(SCRUB, replace=True))
+    op.execute(central_trigger_sql(
+        [e for e in SCRUB if e[0] not in ("message", "contact_preference")],  # c0105's
+        replace=True))
     guards = guard_functions([e for e in SCRUB if e[0] == "job_proposal"])
     for _name, create, trigger in guards:
         op.execute(create)
