@@ -21,6 +21,7 @@ from app.cli import (
     employer,
     event,
     feedback,
+    messages,
     plan,
     provider,
     referral,
@@ -36,7 +37,8 @@ from app.diagnostics import logsetup
 
 # In the order `--help` lists them.
 GROUPS = (demo, customer, plan, provider, referral, decision, employer, report, central,
-          sync, service_point, feedback, staff, db, appointments, targets, room, event)
+          sync, service_point, feedback, staff, db, appointments, targets, room, event,
+          messages)
 
 
 def build_parser() -> argparse.ArgumentParser:

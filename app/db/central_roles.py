@@ -62,6 +62,18 @@ def create_login_role(engine: Engine, username: str, password: str, role: Role) 
         conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO {_quote(username)}')
 
 
+def create_messenger_login(engine: Engine, username: str, password: str) -> None:
+    """The messenger's own login (#23, app/messenger): LOGIN IN ROLE desk_messenger
+    (central c0105), with CONNECT on this area's database only. Run with an
+    administrator's connection (CREATEROLE)."""
+    verifier = scram_verifier(password)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {_quote(username)} LOGIN PASSWORD '{verifier}' "
+                             f"IN ROLE desk_messenger")
+        database = conn.exec_driver_sql("SELECT current_database()").scalar()
+        conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO {_quote(username)}')
+
+
 def set_login_password(engine: Engine, username: str, password: str) -> None:
     with engine.begin() as conn:
         conn.exec_driver_sql(f"ALTER ROLE {_quote(username)} PASSWORD "

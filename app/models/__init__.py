@@ -48,10 +48,6 @@ from app.models.sync import SyncConflict
 from app.models.visit import Appointment, DeskDuty, QueueTicket, Visit
 
 __all__ = [
-    "ContactPreference",
-    "Message",
-    "MessageTemplate",
-    "MessengerHeartbeat",
     "AnnualTheme",
     "Appointment",
     "AreaSetting",
@@ -60,6 +56,7 @@ __all__ = [
     "CalendarOverride",
     "CaseFacts",
     "CoachAssignment",
+    "ContactPreference",
     "ContractPlace",
     "Customer",
     "CustomerBarrier",
@@ -79,6 +76,9 @@ __all__ = [
     "JobProposal",
     "JobSearchPeriod",
     "LocalSetting",
+    "Message",
+    "MessageTemplate",
+    "MessengerHeartbeat",
     "OutboxEntry",
     "Plan",
     "PlanAction",

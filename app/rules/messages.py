@@ -40,12 +40,11 @@ NEEDS_A_PERSON = frozenset({MessageStatus.FAILED, MessageStatus.HELD})
 def person_may_move(old: MessageStatus, new: MessageStatus,
                     channel: MessageChannel) -> bool:
     """PRINTED is only for a print-list letter, and a print-list letter is only printed
-    or cancelled: no messenger sends it."""
-    if new is MessageStatus.PRINTED or (channel is MessageChannel.PRINT
-                                        and new is not MessageStatus.CANCELLED):
-        return (channel is MessageChannel.PRINT and old is MessageStatus.QUEUED
-                and new is MessageStatus.PRINTED)
-    return new in PERSON_MOVES.get(old, frozenset())
+    or cancelled while queued: no messenger sends it (central c0105 alike)."""
+    if channel is MessageChannel.PRINT:
+        return old is MessageStatus.QUEUED and new in (MessageStatus.PRINTED,
+                                                       MessageStatus.CANCELLED)
+    return new is not MessageStatus.PRINTED and new in PERSON_MOVES.get(old, frozenset())
 
 
 def message_id(kind: MessageKind, about_id: str, session_id: str | None = None) -> str:

@@ -51,9 +51,11 @@ from app.models import (
     case_facts_id,
 )
 from app.models.coaching import barrier_id
+from app.models.message import ContactPreference, Message
 from app.rules.codes import ParticipantStatus, PlanStatus
 from app.rules.customer import nfc
 from app.rules.events import attendance_id, participant_id
+from app.rules.messages import preference_id
 from app.rules.permissions import Permission
 from app.services import case_access
 from app.services.context import AppContext
@@ -72,6 +74,7 @@ MOVED: tuple[tuple[str, Any], ...] = (
     ("support_decision", SupportDecision),
     ("effect_followup", EffectFollowup),
     ("job_proposal", JobProposal),
+    ("message", Message),
 )
 # On a list, the stronger state wins when both records were on one event (c0100 alike).
 PARTICIPANT_RANK = {ParticipantStatus.REGISTERED: 4, ParticipantStatus.WAITING: 3,
@@ -90,10 +93,12 @@ MOVE_LABELS: dict[str, str] = {
     "support_decision": N_("Support decisions"),
     "effect_followup": N_("Follow-ups of effect"),
     "job_proposal": N_("Job tips"),
+    "message": N_("Messages"),
     "event_participant": N_("Event registrations"),
     "event_attendance": N_("Event attendance"),
     "customer_barrier": N_("Barriers"),
     "case_facts": N_("Case facts"),
+    "contact_preference": N_("Contact preferences"),
 }
 # The case facts' own fields: copied to the real customer's where those are empty.
 FACT_FIELDS = ("work_ability_since", "work_ability_basis", "benefit", "first_benefit_on",
@@ -172,6 +177,7 @@ class CustomerMergeService:
             self._move_barriers(s, dup.id, real.id, at)
             self._fold_event_lists(s, dup.id, real.id, at)
             self._fold_facts(s, dup.id, real.id, at)
+            self._fold_preference(s, dup.id, real.id, at)
             self._settle_periods(s, real, at)
             dup.deleted_at = at
             dup.active = False
@@ -222,6 +228,10 @@ class CustomerMergeService:
         counts.append(("case_facts", s.scalar(
             select(func.count()).select_from(CaseFacts).where(
                 CaseFacts.customer_id == dup_id, CaseFacts.deleted_at.is_(None))) or 0))
+        counts.append(("contact_preference", s.scalar(
+            select(func.count()).select_from(ContactPreference).where(
+                ContactPreference.customer_id == dup_id,
+                ContactPreference.deleted_at.is_(None))) or 0))
         return tuple(counts)
 
     @staticmethod
@@ -298,6 +308,29 @@ class CustomerMergeService:
             if getattr(target, name) is None and getattr(facts, name) is not None:
                 setattr(target, name, getattr(facts, name))
         facts.deleted_at = at
+        s.flush()
+
+    @staticmethod
+    def _fold_preference(s: Session, dup_id: str, real_id: str, at: datetime) -> None:
+        """The real customer's contact preference is kept; when they have none, the
+        duplicate's is copied under the real customer's derived id. The duplicate's is
+        tombstoned (c0105 does the same centrally)."""
+        dup = s.scalar(select(ContactPreference).where(
+            ContactPreference.customer_id == dup_id, ContactPreference.deleted_at.is_(None)))
+        if dup is None:
+            return
+        target = s.get(ContactPreference, preference_id(real_id))
+        if target is None:
+            s.add(ContactPreference(
+                id=preference_id(real_id), customer_id=real_id, sms=dup.sms, email=dup.email,
+                opted_out=dup.opted_out, language=dup.language, given_how=dup.given_how,
+                given_on=dup.given_on, recorded_by=dup.recorded_by))
+        elif target.deleted_at is not None:
+            for name in ("sms", "email", "opted_out", "language", "given_how", "given_on",
+                         "recorded_by"):
+                setattr(target, name, getattr(dup, name))
+            target.deleted_at = None
+        dup.deleted_at = at
         s.flush()
 
     @staticmethod

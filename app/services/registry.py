@@ -26,6 +26,7 @@ from app.services.employer_import import EmployerImportService
 from app.services.employers import EmployersService
 from app.services.events import EventService
 from app.services.feedback import FeedbackService
+from app.services.messages import MessageService
 from app.services.plans import PlanService
 from app.services.provider_import import ProviderImportService
 from app.services.providers import ProvidersService
@@ -93,6 +94,7 @@ class Services:
         self.calendar_settings = CalendarSettingsService(ctx)
         self.events = EventService(ctx)
         self.rooms = RoomService(ctx)
+        self.messages = MessageService(ctx)
         # The access log reads the central trail with the signed-in person's own role.
         self.audit = AuditService(ctx, lambda: self.auth.session_url)
         # A customer of another service point, by identity code: the centre's one lookup.

@@ -32,7 +32,9 @@ NOT_SAVED = N_("“{field}” was not saved. {reason}")
 
 # Machine-written tables and JSON columns: no one types these.
 EXEMPT_TABLES = frozenset({"audit_event", "sync_conflict"})
-EXEMPT_COLUMNS = frozenset({("area_setting", "value")})
+EXEMPT_COLUMNS = frozenset({("area_setting", "value"),
+                            # A letter's PDF as base64 (#23): no one types it.
+                            ("message", "attachment")})
 
 # (table, column) -> the form's label for the field (an existing msgid; its "&" dropped).
 LABELS: dict[tuple[str, str], str] = {

@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,6 +31,7 @@ from app.i18n import _
 from app.views import file_dialogs
 from app.views.common import icon, label
 from app.views.login import LoginView
+from app.views.operations import QueryOp
 from app.views.shell.page import Counted, Focusing, Page, PageDeps, as_page
 from app.views.shell.pages import PAGES, ROW, start_page
 from app.views.shell.preferences import Preferences
@@ -40,6 +41,7 @@ from app.views.tasks import TaskRunner
 from app.views.translator import LanguageSwitcher
 
 if TYPE_CHECKING:
+    from app.dto.messages import MessengerStatus
     from app.services.context import Actor
     from app.services.registry import Services
     from app.views.appointments.page import AppointmentsPage
@@ -50,6 +52,10 @@ if TYPE_CHECKING:
     from app.views.shell.menus import SettingsMenu
 
 __all__ = ["PAGES", "ROW", "SHELL_MODULES", "MainWindow"]
+
+# The messenger's heartbeat (#23) is read again at most this often, when the sync state
+# is shown again (the sync's poll) or someone signs in.
+MESSENGER_CHECK_MS = 30000
 
 # What the pages import on top of the services (which start_behind_sign_in imports in
 # the database thread: they hold no Qt), one module per turn of the event loop (see
@@ -144,6 +150,7 @@ class MainWindow(QMainWindow):
         self.session.locked.connect(self._locked)
         self.session.unlocked.connect(self._show_shell)
         self.session.sync_changed.connect(self._show_sync)
+        self.session.sync_changed.connect(self._check_messenger)
         self.session.rows_arrived.connect(self._refresh_pages)
         self.shell: QWidget | None = None
         self.menus: SettingsMenu | None = None
@@ -267,6 +274,13 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.user_label.setObjectName("status_user")
         self.statusBar().addWidget(self.user_label, 1)
+        # A warning when no messenger has been heard from (#23): no messages go out.
+        self.messenger_label = QLabel()
+        self.messenger_label.setObjectName("status_messenger")
+        self.messenger_label.hide()
+        self.messenger_status: MessengerStatus | None = None
+        self.messenger_checked = QElapsedTimer()
+        self.statusBar().addPermanentWidget(self.messenger_label)
         self.sync_label = QLabel()
         self.sync_label.setObjectName("status_sync")
         self.statusBar().addPermanentWidget(self.sync_label)
@@ -440,6 +454,7 @@ class MainWindow(QMainWindow):
         self._refresh_pages()  # the navigation's counts, while no page is on screen
         self._show_shell()
         self._show_user()
+        self._check_messenger(force=True)
         start = ROW[self.start_key()]
         if self.nav.currentRow() == start:
             self._show_page(start)
@@ -459,6 +474,8 @@ class MainWindow(QMainWindow):
         for spec in PAGES:
             self._show_nav_row(spec.key)
         self.statusBar().clearMessage()
+        self.messenger_checked.invalidate()
+        self._show_messenger(None)
         self.show_login()
         if closed_dialogs:  # the keyboard back to the sign-in form, not to the dialog gone
             self.activateWindow()
@@ -504,6 +521,41 @@ class MainWindow(QMainWindow):
         self.sync_label.setText(text)
         self.sync_label.setAccessibleName(text)
 
+    def _check_messenger(self, force: bool = False) -> None:
+        """Read the messenger's heartbeat off the GUI thread (at most every
+        MESSENGER_CHECK_MS unless `force`d) and warn in the status bar when it is stale."""
+        services = self.services
+        if (services is None or self.session.actor is None
+                or getattr(services, "messages", None) is None):
+            return
+        if (not force and self.messenger_checked.isValid()
+                and self.messenger_checked.elapsed() < MESSENGER_CHECK_MS):
+            return
+        self.messenger_checked.start()
+        QueryOp(self.runner, self, services.messages.messenger_status,
+                success=self._show_messenger).latest("messenger").quietly() \
+            .run_in_background()
+
+    def _show_messenger(self, status: MessengerStatus | None) -> None:
+        """The warning shows while someone is signed in and the messenger is stale: heard
+        from once but not lately, or never while a central database is in use (a desk
+        working alone has no messenger to hear from)."""
+        self.messenger_status = status
+        warn = bool(self.session.actor is not None and status is not None and status.stale
+                    and (status.heard or self.session.sync_starter is not None))
+        if warn and status is not None:
+            from app.views import style
+            from app.views.messages.texts import heartbeat_text, status_bar_warning
+
+            text = status_bar_warning()
+            style.set_status(self.messenger_label, style.WARN, text)
+            self.messenger_label.setToolTip(heartbeat_text(status)[0])
+            self.messenger_label.setAccessibleName(text)
+        else:
+            self.messenger_label.clear()
+            self.messenger_label.setToolTip("")
+        self.messenger_label.setVisible(warn)
+
     def _show_user(self) -> None:
         language = i18n.LANGUAGE_NAMES[i18n.current_language()]
         actor = self.session.actor
@@ -517,6 +569,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Rovaseutu employment services"))
         self._show_user()
         self._show_sync()
+        self._show_messenger(self.messenger_status)
         if self.shell is None:
             return
         self.app_title.setText(_("Rovaseutu employment services"))

@@ -59,6 +59,11 @@ VIEWS |= {"appointments-events": "coach", "arrival-checkin": "desk",
           "customer-events": "coach"}
 CARD_VIEWS += ("customer-events",)
 VIEWS["reports-events"] = "lead"  # the Reports page on events and attendance (#21)
+# Messages (#23): the page (to handle, the day's queue, the print list, the templates)
+# and a customer's card on its Messages tab.
+VIEWS |= {"messages": "desk", "messages-today": "desk", "messages-print": "desk",
+          "messages-templates": "lead", "customer-messages": "coach"}
+CARD_VIEWS += ("customer-messages",)
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -162,6 +167,8 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         return _arrival_checkin(window, runner, services, out)
     if view in ("events", "event-card", "annual-calendar"):
         _events(window, runner, services, view)
+    if view.startswith("messages"):
+        _messages(window, runner, view)
     if view in ("customers", *CARD_VIEWS):
         window.nav.setCurrentRow(ROW["customers"])
         settle(runner)
@@ -205,6 +212,8 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
             shown_id = max(tips, key=lambda c: tips[c]) if tips else row.id
         if view == "customer-events":  # the customer on the most events' lists
             shown_id = _most_events(services) or row.id
+        if view == "customer-messages":  # the coach's customer with the most messages
+            shown_id = _most_messages(services, [r.id for r in mine[:200]]) or row.id
         customers.open_customer(shown_id)
         settle(runner)
         card = customers.card_view
@@ -225,6 +234,9 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
             settle(runner)
         if view == "customer-job-tips":  # on the timeline, under the visits
             card.sections.setCurrentIndex(1)
+            settle(runner)
+        if view == "customer-messages":
+            card.sections.setCurrentWidget(card.messages)
             settle(runner)
         if view == "plan":
             customers.open_plan(row.id)
@@ -346,6 +358,31 @@ def _event_week(window: MainWindow, runner: TaskRunner, services: Services) -> N
     page.grid.set_cursor(first.weekday(), page.grid.slot_for_minute(
         first.hour * 60 + first.minute))
     settle(runner)
+
+
+def _messages(window: MainWindow, runner: TaskRunner, view: str) -> None:
+    """The Messages page on the tab the view names."""
+    window.nav.setCurrentRow(ROW["messages"])
+    settle(runner)
+    page: Any = window.page("messages")
+    tab = {"messages-today": page.today, "messages-print": page.printing,
+           "messages-templates": page.templates}.get(view)
+    if tab is not None:
+        page.tabs.setCurrentWidget(tab)
+        settle(runner)
+
+
+def _most_messages(services: Services, customer_ids: list[str]) -> str | None:
+    """Of these customers and those in the Messages page's lists, the one with the most
+    messages (a failure counts double)."""
+    messages = services.messages
+    listed = [*messages.to_handle(), *messages.print_list(),
+              *messages.day_queue(services.session.today())]
+    weights = {cid: sum(2 if m.status in ("failed", "held") else 1
+                        for m in messages.history(cid))
+               for cid in dict.fromkeys([*customer_ids, *(m.customer_id for m in listed)])}
+    best = max(weights, key=lambda c: weights[c]) if weights else None
+    return best if best is not None and weights[best] else None
 
 
 def _most_events(services: Services) -> str | None:

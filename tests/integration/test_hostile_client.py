@@ -18,6 +18,7 @@ from app.db import central_trust
 from app.db.central_roles import create_login_role, drop_login_role
 from app.models.purchased import followup_id
 from app.rules.codes import Role
+from app.rules.messages import preference_id
 from app.rules.permissions import MATRIX
 from tests.integration.test_central_security import PASSWORD, World
 
@@ -34,6 +35,13 @@ VISIT = ("INSERT INTO visit (id, customer_id, service_point_id, channel, walk_in
          "true, 'finding_work', now(), now())")
 ASSIGNMENT = ("INSERT INTO coach_assignment (id, customer_id, coach_id, assigned_at, "
               "updated_at) VALUES (:id, :cid, :coach, now(), now())")
+# Messages (#23): a contact preference, a letter a worker asks for.
+PREFERENCE = ("INSERT INTO contact_preference (id, customer_id, sms, email, opted_out, "
+              "given_how, given_on, updated_at) VALUES (:id, :cid, true, true, false, "
+              "'in_person', current_date, now())")
+LETTER = ("INSERT INTO message (id, customer_id, service_point_id, kind, channel, status, "
+          "language, due_at, attempts, updated_at) VALUES (:id, :cid, :point, 'letter', "
+          "'email', 'queued', 'fi', now(), 0, now())")
 CONFLICT = ("INSERT INTO sync_conflict (id, table_name, row_id, field, central_value, "
             "client_value, client_node, client_hlc, service_point_id, status, updated_at) "
             "VALUES (:id, :table, :row, 'summary', '\"a\"', '\"b\"', 'ws', '', NULL, "
@@ -95,11 +103,15 @@ def test_rows_naming_a_customer_of_another_point_give_no_reach(world):
               (APPOINTMENT, {"id": "ap-x", "cid": "c-rov", "staff": "staff-ran_coach",
                              "point": "sp-ran"}),
               (VISIT, {"id": "v-x", "cid": "c-rov", "point": "sp-ran"}),
-              (ASSIGNMENT, {"id": "ca-x", "cid": "c-rov", "coach": "staff-ran_coach"})]
+              (ASSIGNMENT, {"id": "ca-x", "cid": "c-rov", "coach": "staff-ran_coach"}),
+              (PREFERENCE, {"id": preference_id("c-rov"), "cid": "c-rov"}),
+              (LETTER, {"id": "m-x", "cid": "c-rov", "point": "sp-ran"})]
     for sql, params in routes:
         assert "may only name a customer" in refused(world, "ran_coach", sql, **params)
     for table in ("customer", "plan", "plan_version", "customer_barrier", "customer_note"):
         assert not [i for i in world.ids("ran_coach", table) if "rov" in i], table
+    for table in ("contact_preference", "message"):
+        assert owner(world, f"SELECT count(*) FROM {table}").scalar() == 0, table
     # A Rovaniemi desk books a Ranua coach's time for its own customer, not for theirs.
     world.run("desk", APPOINTMENT, id="ap-ok", cid="c-rov", staff="staff-ran_coach",
               point="sp-ran")

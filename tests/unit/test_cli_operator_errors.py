@@ -51,6 +51,8 @@ WRONG = [
      "--year/--quarter"),
     (("report",), ["visits_by_point", "--db", "{db}", "--to", "2026-11-01"], 2, "--from"),
     (("central", "init"), ["not a url"], 2, "URL"),
+    (("central", "messenger-login"), ["not a url", "--username", "messenger"], 2,
+     "not a database address"),
     (("sync",), ["--db", "{tmp}/new.sqlite3", "--central", UNREACHABLE, "--once"], 2,
      "cannot reach"),
     (("sync", "orphaned"), ["--db", "{tmp}/none.sqlite3", "--list"], 2, "no database"),
@@ -75,6 +77,8 @@ WRONG = [
      "--from"),
     (("event", "ics"), ["--year", "2027", "--point", "NOPE", "--out", "{tmp}/v.ics", "--db",
                         "{db}"], 2, "no service point"),
+    (("messages", "list"), ["--customer", "NOPE", "--db", "{db}"], 2, "asiakas"),
+    (("messages", "templates"), ["--db", "{tmp}/none.sqlite3"], 2, "no database"),
 ]
 
 

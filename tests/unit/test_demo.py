@@ -37,7 +37,8 @@ TABLES = (
     "service_provider", "service_contract", "referral", "support_decision", "effect_followup",
     "contract_place", "employer", "employer_person", "employer_contact", "vacancy",
     "job_proposal", "room", "event", "event_session", "event_participant",
-    "event_attendance", "annual_theme",
+    "event_attendance", "annual_theme", "contact_preference", "message",
+    "messenger_heartbeat",
 )
 
 

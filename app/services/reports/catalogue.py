@@ -19,6 +19,7 @@ from app.services.reports import (
     employers,
     events,
     exits,
+    messages,
     municipal,
     outcomes,
     purchased,
@@ -114,5 +115,13 @@ REPORTS: dict[str, ReportSpec] = {
         ReportSpec("events_recruitment_employed",
                    N_("Recruitment events: participants employed within three months"),
                    events.RECRUITMENT_COLUMNS, events.recruitment_employed),
+        # Messages to customers (#23).
+        ReportSpec("messages_by_kind", N_("Messages to customers by kind and channel"),
+                   messages.BY_KIND_COLUMNS, messages.by_kind),
+        ReportSpec("messages_failures", N_("Messages that failed or wait for a decision"),
+                   messages.FAILURE_COLUMNS, messages.failures),
+        ReportSpec("messages_reminder_no_shows",
+                   N_("No-show rate with and without a reminder by service point"),
+                   messages.REMINDER_COLUMNS, messages.reminder_no_shows),
     )
 }

@@ -29,6 +29,7 @@ from app.views.customers.case_section import CaseSection
 from app.views.customers.decisions_section import DecisionsSection
 from app.views.customers.events_section import CustomerEventsSection
 from app.views.customers.facts_section import CaseFactsSection
+from app.views.customers.messages_section import CustomerMessagesSection
 from app.views.customers.notes_section import CaseNotesSection
 from app.views.customers.referrals_section import ReferralsSection
 from app.views.customers.timeline import VisitTableModel
@@ -164,6 +165,9 @@ class CustomerCardView(QWidget):
         self.sections.addTab(visits_tab, "")
         self.appointments = CustomerAppointmentsView()  # filled by the customers page
         self.sections.addTab(self.appointments, "")
+        # Contact preferences and the messages sent (#23): customers/messages_section.py.
+        self.messages = CustomerMessagesSection()
+        self.sections.addTab(self.messages, "")
         # Case notes and the facts behind the rules: coaches, team leads and administrators
         # only (CustomersPage.set_role hides the tab from the desk).
         self.case_work = QWidget()
@@ -208,6 +212,7 @@ class CustomerCardView(QWidget):
         self.sections.setTabText(0, _("Coaching and the statutory clock"))
         self.sections.setTabText(1, _("Visits and contacts"))
         self.sections.setTabText(2, _("Appointments"))
+        self.sections.setTabText(self.sections.indexOf(self.messages), _("Messages"))
         self.sections.setTabText(self.sections.indexOf(self.case_work),
                                  _("Notes and work ability"))
         self.sections.setTabText(self.sections.indexOf(self.referrals), _("Referrals"))

@@ -24,6 +24,7 @@ from app.views.customers.events_section import CustomerEventsController
 from app.views.customers.facts_section import CaseFactsController
 from app.views.customers.list_view import CustomerListView
 from app.views.customers.merge_dialog import MergeController, warn_before_creating
+from app.views.customers.messages_section import CustomerMessagesController
 from app.views.customers.notes_section import CaseNotesController
 from app.views.customers.referrals_section import ReferralsController
 from app.views.customers.table_model import CustomerTableModel
@@ -76,6 +77,8 @@ class CustomersPage(QStackedWidget):
             self.card_view.job_tips.setVisible)
         self.events = CustomerEventsController(  # on the timeline when there are any (#21)
             self.card_view.events, services, runner, self, self.card_view.events.setVisible)
+        self.messages = CustomerMessagesController(  # the Messages tab (#23)
+            self.card_view.messages, services, runner, self)
         self.decisions = DecisionsController(
             self.card_view.decisions, services, runner, self,
             lambda on: self.card_view.sections.setTabVisible(
@@ -118,6 +121,7 @@ class CustomersPage(QStackedWidget):
         self.referrals.forget()
         self.job_tips.forget()
         self.events.forget()
+        self.messages.forget()
         self.decisions.forget()
         self.merge.forget()
         self.card_view.forget()
@@ -165,6 +169,7 @@ class CustomersPage(QStackedWidget):
         self.referrals.load(card.id)
         self.job_tips.load(card.id)
         self.events.load(card.id)
+        self.messages.load(card.id, card.language)
         self.decisions.load(card.id)
         self.load_appointments(card.id)
 
@@ -214,6 +219,7 @@ class CustomersPage(QStackedWidget):
         self.referrals.set_role(role)  # the Referrals tab: plan.read, never the desk
         self.job_tips.set_role(role)  # job tips (#22): plan.read, never the desk
         self.decisions.set_role(role)  # the Decisions tab: not the desk
+        self.messages.set_role(role)  # messages (#23): edit and the plan by role
         self.merge.set_role(role)  # "Merge into…": team leads and administrators
         sections = self.card_view.sections
         sections.setTabVisible(sections.indexOf(self.card_view.referrals),

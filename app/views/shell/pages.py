@@ -69,6 +69,16 @@ def _events(deps: PageDeps) -> QWidget:
     return checked(EventsPage(deps.services, deps.runner))
 
 
+def _messages(deps: PageDeps) -> QWidget:
+    """Messages to customers (#23): the messenger's heartbeat, failures to handle, the
+    day's queue, the print list and (settings.edit) the templates."""
+    from app.views.messages.page import MessagesPage
+
+    page = checked(MessagesPage(deps.services, deps.runner))
+    page.open_customer.connect(deps.navigator.open_customer)
+    return page
+
+
 def _customers(deps: PageDeps) -> QWidget:
     """The list and the card; the card books in the calendar."""
     from app.views.customers.page import CustomersPage
@@ -154,6 +164,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("employers", N_("Employers"), "mdi6.domain", _employers),
     # After the pages of every day: Ctrl+1..5 keep their places for the desk.
     PageSpec("events", N_("Events"), "mdi6.calendar-star", _events, Permission.EVENT_READ),
+    PageSpec("messages", N_("Messages"), "mdi6.message-text-outline", _messages,
+             Permission.MESSAGE_READ),
     PageSpec("feedback", N_("Feedback"), "mdi6.emoticon-happy-outline", _feedback),
     PageSpec("reports", N_("Reports"), "mdi6.chart-bar", _reports, Permission.REPORTS_READ),
     PageSpec("sync", N_("Synchronisation"), "mdi6.sync", _sync),
