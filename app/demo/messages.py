@@ -29,6 +29,8 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from app.i18n import HELSINKI
+from app.messenger.channels import SMS_REFUSED
+from app.messenger.dispatcher import MAY_HAVE_BEEN_SENT
 from app.models import Appointment, Customer, Event, EventParticipant, EventSession, ServicePoint
 from app.models.message import ContactPreference, Message, MessengerHeartbeat
 from app.rules.codes import (
@@ -49,8 +51,9 @@ MESSENGER = "messenger-1"
 CHUNK = 500
 K, C, S = MessageKind, MessageChannel, MessageStatus
 A = AppointmentStatus
-GATEWAY_REFUSED = "The SMS gateway refused the number (not in use)."
-MAY_HAVE_GONE = "may have been sent; a person decides"
+# The reasons the messenger itself records (msgids: the views translate them).
+GATEWAY_REFUSED = SMS_REFUSED
+MAY_HAVE_GONE = MAY_HAVE_BEEN_SENT
 
 
 def add_messages(conn: Connection, seed: int, today: date, now: datetime) -> dict[str, int]:

@@ -44,10 +44,11 @@ from app.rules.codes import (
     ParticipantStatus,
 )
 from app.rules.messages import LANGUAGES, message_id
+from app.rules.settings import DEFAULTS
 
 K, C, S = MessageKind, MessageChannel, MessageStatus
-DEFAULT_REMINDER_TIME = "16:00"
 REMINDER_SETTING = "messages.reminder_time"
+DEFAULT_REMINDER_TIME: str = DEFAULTS[REMINDER_SETTING]
 
 REMINDER_KINDS = frozenset({K.REMINDER, K.EVENT_REMINDER})
 # Kinds that become a printed letter when no electronic channel is usable.

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.i18n import N_
 from app.rules import targets
 
 DEFAULTS: dict[str, Any] = {
@@ -50,13 +51,28 @@ DEFAULTS: dict[str, Any] = {
         "work_or_study_exits": 50,  # % of cases closed to work or studies, at least
         "service_effect": 45,  # % employed or studying 6 months after a service, at least
     },
+    # Messages to customers (#23): the reminder goes the day before at this time
+    # (Helsinki, "HH:MM"); the messenger reads it at the centre.
+    "messages.reminder_time": "16:00",
 }
 
 # Settings whose values are checked before they are saved: key -> the reason (a message
 # id) a value is refused, or None.
+def reminder_time_problem(value: Any) -> str | None:
+    """A reminder goes out between 8.00 and 20.00, on the quarter hour."""
+    try:
+        hours, minutes = (int(part) for part in str(value).strip().split(":"))
+    except ValueError:
+        return N_("Give the time as hours and minutes, for example 16:00.")
+    if not (8 <= hours <= 20 and minutes in (0, 15, 30, 45)) or (hours, minutes) > (20, 0):
+        return N_("Reminders go out between 8.00 and 20.00, on the quarter hour.")
+    return None
+
+
 VALIDATORS: dict[str, Callable[[Any], str | None]] = {
     "annual_targets": targets.annual_targets_problem,
     "annual_target_defaults": targets.target_defaults_problem,
+    "messages.reminder_time": reminder_time_problem,
 }
 
 

@@ -245,6 +245,33 @@ def test_lead_edits_a_template_with_a_refusal_and_a_preview(qtbot, window, servi
     assert editor.preview.text() == ""
 
 
+def test_lead_sets_the_reminder_time_with_a_refusal(qtbot, window, services):
+    services.ctx.now = Clock(START)
+    sign_in(qtbot, window, "lead")
+    page = open_page(qtbot, window)
+    editor = page.templates
+    page.tabs.setCurrentWidget(editor)
+    qtbot.waitUntil(lambda: editor.loaded, timeout=WAIT)
+    qtbot.waitUntil(lambda: editor.reminder_time.time().toString("HH:mm") == "16:00",
+                    timeout=WAIT)
+    assert editor.reminder_label.buddy() is editor.reminder_time
+    assert editor.reminder_time.accessibleName()
+
+    # At 7.30 no reminder goes: refused next to the time, which stays as chosen.
+    editor.reminder_time.setTime(editor.reminder_time.time().fromString("07:30", "HH:mm"))
+    press(qtbot, editor.reminder_save)
+    qtbot.waitUntil(lambda: editor.reminder_error.isVisible(), timeout=WAIT)
+    assert editor.reminder_time.time().toString("HH:mm") == "07:30"
+    assert services.settings.get("messages.reminder_time") == "16:00"
+
+    editor.reminder_time.setTime(editor.reminder_time.time().fromString("17:00", "HH:mm"))
+    press(qtbot, editor.reminder_save)
+    qtbot.waitUntil(lambda: not editor.reminder_error.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: services.settings.get("messages.reminder_time") == "17:00",
+                    timeout=WAIT)
+    assert "17:00" in editor.state.text()
+
+
 def test_the_screens_fit_at_150_percent_in_swedish(qapp, qtbot, services):
     """The page's tabs, the card's Messages tab and its dialogs at 1600x1000 with 150 %
     text in Swedish: nothing larger than the screen, no text cut off."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTime, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +43,7 @@ Key = tuple[str, str, str]  # kind, channel, language
 LANGUAGES = (("fi", N_("Finnish")), ("sv", N_("Swedish")), ("en", N_("English")))
 SMS_LIMIT = 480  # characters (app/rules/message_text.py refuses a longer text)
 PREVIEW_MS = 300  # after the last keystroke
+REMINDER_SETTING = "messages.reminder_time"  # app/rules/settings.py
 
 
 def _placeholders(kind: str, channel: str) -> tuple[str, ...]:
@@ -130,6 +132,23 @@ class TemplateEditor(QWidget):
         buttons.addWidget(self.reset)
         buttons.addStretch(1)
         left.addLayout(buttons)
+        # The area's reminder time: when the day-before reminders go out (the messenger
+        # reads it at the centre).
+        reminder = QHBoxLayout()
+        self.reminder_label = QLabel()
+        self.reminder_time = QTimeEdit()
+        self.reminder_time.setObjectName("reminder_time")
+        self.reminder_time.setDisplayFormat("HH:mm")
+        self.reminder_label.setBuddy(self.reminder_time)
+        self.reminder_save = QPushButton()
+        self.reminder_save.setObjectName("reminder_save")
+        for part in (self.reminder_label, self.reminder_time, self.reminder_save):
+            reminder.addWidget(part)
+        reminder.addStretch(1)
+        left.addLayout(reminder)
+        self.reminder_error = FieldError()
+        self.reminder_error.setObjectName("reminder_error")
+        left.addWidget(self.reminder_error)
 
         self.preview_box = QGroupBox()
         self.preview_box.setObjectName("template_preview_box")
@@ -165,6 +184,7 @@ class TemplateEditor(QWidget):
         self.body.textChanged.connect(self._edited)
         self.save.clicked.connect(self.save_template)
         self.reset.clicked.connect(self.reset_template)
+        self.reminder_save.clicked.connect(self.save_reminder_time)
         shortcut(self, "Ctrl+S", self.save)
         self._enable()
 
@@ -177,6 +197,14 @@ class TemplateEditor(QWidget):
     def reload(self) -> None:
         QueryOp(self.runner, self, self.services.messages.templates, success=self.show_rows) \
             .latest("templates").run_in_background()
+        settings = self.services.settings
+        QueryOp(self.runner, self, lambda: settings.get(REMINDER_SETTING),
+                success=self.show_reminder_time).latest("reminder").run_in_background()
+
+    def show_reminder_time(self, value: str) -> None:
+        hours, _sep, minutes = str(value).partition(":")
+        self.reminder_time.setTime(QTime(int(hours or 16), int(minutes or 0)))
+        self.reminder_error.show_message("")
 
     def show_rows(self, rows: list[TemplateRow]) -> None:
         if not self.loaded:  # first in the language the worker uses
@@ -197,8 +225,10 @@ class TemplateEditor(QWidget):
 
     def clear(self) -> None:
         """Signed out: no draft, no template, no preview left."""
-        for key in ("templates", "preview"):
+        for key in ("templates", "preview", "reminder"):
             drop_pending(self, key)
+        self.reminder_time.setTime(QTime(16, 0))
+        self.reminder_error.show_message("")
         self.timer.stop()
         self.rows, self.drafts, self.key, self.loaded = {}, {}, None, False
         for combo in (self.kind, self.channel):
@@ -395,6 +425,23 @@ class TemplateEditor(QWidget):
                 success=saved).on(ValidationFailed, refused).errors_to(failed) \
             .run_in_background()
 
+    def save_reminder_time(self) -> None:
+        value = self.reminder_time.time().toString("HH:mm")
+        settings = self.services.settings
+
+        def saved(_result: object) -> None:
+            self.reminder_error.show_message("")
+            style.set_status(self.state, style.OK, _(
+                "Saved. Reminders go out the day before at {time}.").format(time=value))
+
+        def refused(exc: ValidationFailed) -> None:
+            self.reminder_error.show_message(_(exc.errors.get(REMINDER_SETTING, "")))
+            self.reminder_time.setFocus()
+
+        WriteOp(self.runner, self, lambda: settings.set(REMINDER_SETTING, value),
+                success=saved).on(ValidationFailed, refused) \
+            .errors_to(self.reminder_error.show_message).run_in_background()
+
     def reset_template(self) -> None:
         key = self.key
         if key is None:
@@ -442,6 +489,10 @@ class TemplateEditor(QWidget):
         self.reset.setText(_("&Back to the built-in wording"))
         self.reset.setIcon(icon("mdi6.restore", self.reset))
         self.reset.setAccessibleName(_("Back to the built-in wording"))
+        self.reminder_label.setText(_("Re&minders go out the day before at"))
+        self.reminder_time.setAccessibleName(_("Time of the day-before reminders"))
+        self.reminder_save.setText(_("Save the time"))
+        self.reminder_save.setAccessibleName(_("Save the time of the reminders"))
         self.preview_box.setTitle(_("Preview with sample details"))
         self.preview_note.setText(_("As the customer would get it. The details are made up."))
         self.preview.setAccessibleName(_("Preview"))
