@@ -66,7 +66,7 @@ def cmd_messages_list(args: argparse.Namespace) -> int:
             f"{when:%Y-%m-%d %H:%M}", _(MESSAGE_LABELS[MessageKind(r.kind)]),
             _(MESSAGE_LABELS[MessageChannel(r.channel)]),
             _(MESSAGE_LABELS[MessageStatus(r.status)]), r.language, r.recipient or "",
-            r.error or "")).rstrip())
+            _(r.error) if r.error else "")).rstrip())
     return 0
 
 

@@ -22,7 +22,9 @@ offers; JSON over HTTPS, `Authorization: Bearer <token>`):
 
 from __future__ import annotations
 
+import http.client
 import json
+import re
 import smtplib
 import ssl
 import urllib.error
@@ -30,8 +32,9 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
+from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from typing import Literal, Protocol
 
 from app.i18n import N_
@@ -45,6 +48,11 @@ SMTP_UNREACHABLE = N_("The e-mail server could not be reached.")
 SMTP_NO_TLS = N_("The e-mail server offers no encrypted connection.")
 SMS_REFUSED = N_("The SMS gateway refused the message.")
 SMS_UNREACHABLE = N_("The SMS gateway could not be reached.")
+
+
+class DeliveryInDoubt(Exception):
+    """The message was handed over but the channel's answer was lost (an SMTP relay's
+    final reply after the body): it may have gone. Never sent again by itself."""
 
 
 class ChannelError(Exception):
@@ -149,27 +157,56 @@ class EmailChannel:
                 raise ChannelError(SMTP_NO_TLS)
             if cfg.user:
                 smtp.login(cfg.user, cfg.password or "")
-            refused = smtp.send_message(mail)
+            # The envelope step by step: a refusal names its code (5xx: for good, 4xx:
+            # later); once the body is on its way, a lost answer cannot be told from a
+            # message taken (DeliveryInDoubt below).
+            for code, _text in (smtp.mail(parseaddr(self.config.sender)[1]),
+                                smtp.rcpt(parseaddr(message.recipient)[1])):
+                if not 200 <= code < 300:
+                    raise ChannelError(SMTP_REFUSED, permanent=500 <= code < 600)
+            body = mail.as_bytes(policy=policy.SMTP)
         except ChannelError:
             _close(smtp)
             raise
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-            _close(smtp)
-            raise ChannelError(SMTP_REFUSED, permanent=True) from exc
         except smtplib.SMTPResponseException as exc:
             _close(smtp)
             raise ChannelError(SMTP_REFUSED, permanent=500 <= exc.smtp_code < 600) from exc
         except (OSError, smtplib.SMTPException) as exc:
             _close(smtp)
             raise ChannelError(SMTP_UNREACHABLE) from exc
-        # Handed over: whatever the goodbye does, the message went.
+        try:
+            code, _text = smtp.docmd("DATA")
+            if code != 354:  # refused before the body: it did not go
+                raise ChannelError(SMTP_REFUSED, permanent=500 <= code < 600)
+            code, _text = _send_body(smtp, body)
+        except ChannelError:
+            _close(smtp)
+            raise
+        except (OSError, smtplib.SMTPException) as exc:
+            _close(smtp)
+            raise DeliveryInDoubt() from exc
+        if code != 250:  # the relay said no to the message itself
+            _close(smtp)
+            raise ChannelError(SMTP_REFUSED, permanent=500 <= code < 600)
+        # Taken: whatever the goodbye does, the message went.
         _close(smtp, polite=True)
-        if refused:
-            raise ChannelError(SMTP_REFUSED, permanent=True)
         return message_id_header(message.id)
 
     def lookup(self, message_id: str, reference: str | None) -> Found | None:
         return None
+
+
+def _send_body(smtp: smtplib.SMTP, body: bytes) -> tuple[int, bytes]:
+    """The body after a 354, dot-stuffed and ended with <CRLF>.<CRLF>, and the relay's
+    reply (smtplib.SMTP.data without its DATA command, so that a refusal of DATA and a
+    lost reply after the body are told apart)."""
+    lines = re.sub(rb"\r\n|\n|\r", b"\r\n", body)
+    stuffed = re.sub(rb"(?m)^\.", b"..", lines)
+    if not stuffed.endswith(b"\r\n"):
+        stuffed += b"\r\n"
+    smtp.send(stuffed + b".\r\n")
+    code, text = smtp.getreply()
+    return code, text
 
 
 def international(number: str) -> str:
@@ -204,6 +241,8 @@ class SmsGatewayChannel:
                 status, raw = answer.status, answer.read()
         except urllib.error.HTTPError as exc:
             status, raw = exc.code, b""
+        except http.client.HTTPException as exc:  # a garbled answer: as no answer
+            raise OSError(str(exc)) from exc
         try:
             parsed = json.loads(raw.decode("utf-8")) if raw else {}
         except ValueError:

@@ -39,6 +39,9 @@ from urllib.parse import urlsplit
 STARTTLS_MODES = ("require", "if-offered", "off")
 
 
+SENDS_PER_LEASE = 10  # exchanges of one send (connect, TLS, login, envelope, body...)
+
+
 class ConfigError(ValueError):
     """The configuration cannot be used (the message names the setting, not a secret)."""
 
@@ -143,6 +146,12 @@ def load(central: str, smtp_url: str | None = None, sms_url: str | None = None,
         raise ConfigError("interval, lease and batch are numbers") from exc
     if lease <= 0 or batch <= 0 or every <= 0:
         raise ConfigError("interval, lease and batch are positive")
+    # A send takes a few exchanges with the channel, each up to its timeout: the lease
+    # must outlast them, or another messenger would recover a message still being sent.
+    slowest = max([c.timeout for c in (smtp, sms) if c is not None], default=0.0)
+    if lease < SENDS_PER_LEASE * slowest:
+        raise ConfigError(f"the lease ({lease:g} s) must be at least {SENDS_PER_LEASE} "
+                          f"times the channels' timeout ({slowest:g} s)")
     return Config(central=central,
                   name=str(name or main.get("name") or f"messenger@{socket.gethostname()}"),
                   interval=every, lease=lease, batch=batch, smtp=smtp, sms=sms)

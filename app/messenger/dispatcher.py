@@ -33,7 +33,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 
 from app.i18n import N_
-from app.messenger.channels import Attachment, Channel, ChannelError, Outgoing
+from app.messenger.channels import (
+    Attachment,
+    Channel,
+    ChannelError,
+    DeliveryInDoubt,
+    Outgoing,
+)
 from app.messenger.planner import load_contacts, naive, utc
 from app.rules import message_plan as plan_rules
 from app.rules import message_text
@@ -76,36 +82,49 @@ class Dispatcher:
         now = self.clock()
         with self.engine.begin() as conn:
             rows = conn.execute(text(
-                "SELECT id, status, channel, channel_ref FROM message "
+                "SELECT id, status, channel, channel_ref, attempts FROM message "
                 "WHERE status IN ('claimed', 'sending') AND lease_until < :now "
                 "ORDER BY id FOR UPDATE SKIP LOCKED"), {"now": naive(now)}).all()
             for row in rows:
-                if row.status == "claimed":
-                    self._set(conn, row.id, "claimed", None, status="queued",
-                              claimed_by=None, lease_until=None)
-                    counts.recovered += 1
-                    continue
-                channel = self.channels.get(MessageChannel(row.channel))
-                if channel is None:
-                    continue  # another messenger, with that channel, will look
                 try:
-                    found = channel.lookup(row.id, row.channel_ref)
-                except ChannelError:
-                    continue  # cannot ask now: next pass
-                if found == "sent":
-                    self._set(conn, row.id, "sending", None, status="sent",
-                              sent_at=naive(now), secret=None, lease_until=None,
-                              error=None)
-                    counts.sent += 1
-                elif found == "unknown":
-                    self._set(conn, row.id, "sending", None, status="queued",
-                              claimed_by=None, lease_until=None, due_at=naive(now))
-                else:
-                    self._set(conn, row.id, "sending", None, status="held",
-                              lease_until=None, error=MAY_HAVE_BEEN_SENT)
-                    counts.held += 1
-                counts.recovered += 1
-                log.info("recovered message %s: %s", row.id, found or "held")
+                    with conn.begin_nested():  # a savepoint: one row's error stays its own
+                        self._recover_one(conn, row, now, counts)
+                except Exception as exc:  # one row's trouble must not stop the sending
+                    log.error("message %s: recovery failed (%s)", row.id,
+                              type(exc).__name__)
+
+    def _recover_one(self, conn: Connection, row: Any, now: datetime,
+                     counts: DispatchCounts) -> None:
+        if row.status == "claimed":
+            self._set(conn, row.id, "claimed", None, status="queued",
+                      claimed_by=None, lease_until=None)
+            counts.recovered += 1
+            return
+        channel = self.channels.get(MessageChannel(row.channel))
+        if channel is None:
+            return  # another messenger, with that channel, will look
+        try:
+            found = channel.lookup(row.id, row.channel_ref)
+        except ChannelError:
+            return  # cannot ask now: next pass
+        if found == "sent":
+            self._set(conn, row.id, "sending", None, status="sent",
+                      sent_at=naive(now), secret=None, lease_until=None,
+                      error=None)
+            counts.sent += 1
+        elif found == "unknown" and row.attempts < MAX_ATTEMPTS:
+            self._set(conn, row.id, "sending", None, status="queued",
+                      claimed_by=None, lease_until=None, due_at=naive(now))
+        elif found == "unknown":  # broke off again and again: a person looks
+            self._set(conn, row.id, "sending", None, status="failed",
+                      lease_until=None, error=SEND_BROKE_OFF, secret=None)
+            counts.failed += 1
+        else:
+            self._set(conn, row.id, "sending", None, status="held",
+                      lease_until=None, error=MAY_HAVE_BEEN_SENT, secret=None)
+            counts.held += 1
+        counts.recovered += 1
+        log.info("recovered message %s: %s", row.id, found or "held")
 
     # -- claiming -----------------------------------------------------------------------
     def claim(self) -> list[str]:
@@ -114,8 +133,11 @@ class Dispatcher:
         now = self.clock()
         with self.engine.begin() as conn:
             ids = list(conn.execute(text(
-                "SELECT id FROM message WHERE status = 'queued' AND due_at <= :now "
+                "SELECT id FROM message m WHERE status = 'queued' AND due_at <= :now "
                 "AND channel = ANY(:channels) AND deleted_at IS NULL "
+                # The plan's password goes only after the plan itself went.
+                "AND (kind <> 'password' OR EXISTS (SELECT 1 FROM message p "
+                "WHERE p.id = m.about_id AND p.status IN ('sent', 'delivered'))) "
                 "ORDER BY due_at, id LIMIT :batch FOR UPDATE SKIP LOCKED"),
                 {"now": naive(now), "batch": self.batch,
                  "channels": [c.value for c in self.channels]}).scalars())
@@ -153,7 +175,7 @@ class Dispatcher:
                 reason, outgoing = self._compose(conn, row, contacts, now)
             if outgoing is None:
                 self._set(conn, message_id, "claimed", self.name, status="cancelled",
-                          error=reason, lease_until=None)
+                          error=reason, lease_until=None, secret=None)
                 counts.cancelled += 1
                 log.info("message %s not sent: %s", message_id, reason)
                 return
@@ -168,6 +190,13 @@ class Dispatcher:
         channel = self.channels[channel_kind]
         try:
             reference = channel.send(outgoing, now)
+        except DeliveryInDoubt:
+            with self.engine.begin() as conn:
+                self._set(conn, message_id, "sending", self.name, status="held",
+                          error=MAY_HAVE_BEEN_SENT, lease_until=None, secret=None)
+            counts.held += 1
+            log.warning("message %s: the channel's answer was lost: held", message_id)
+            return
         except Exception as exc:  # a fault of ours, or a refusal (ChannelError)
             if not isinstance(exc, ChannelError):
                 # Whether it went cannot be told: the row stays SENDING, and once its lease
@@ -181,7 +210,7 @@ class Dispatcher:
             with self.engine.begin() as conn:
                 changes: dict[str, Any] = {"error": exc.reason, "lease_until": None}
                 if final:
-                    changes.update(status="failed")
+                    changes.update(status="failed", secret=None)
                     counts.failed += 1
                 else:
                     changes.update(status="queued", claimed_by=None,
@@ -194,9 +223,12 @@ class Dispatcher:
             return
         done = self.clock()
         with self.engine.begin() as conn:
-            self._set(conn, message_id, "sending", self.name, status="sent",
-                      sent_at=naive(done), channel_ref=reference, secret=None,
-                      lease_until=None, error=None)
+            recorded = self._set(conn, message_id, "sending", self.name, status="sent",
+                                 sent_at=naive(done), channel_ref=reference, secret=None,
+                                 lease_until=None, error=None)
+        if not recorded:  # the lease ran out meanwhile and another messenger took it over
+            log.warning("message %s went, but another messenger had recovered it",
+                        message_id)
         counts.sent += 1
         log.info("message %s sent (%s)", message_id, channel_kind.value)
 

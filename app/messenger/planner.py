@@ -185,6 +185,30 @@ CANCEL = text(
     "WHERE id = :id AND status = 'queued'")
 
 
+# What no appointment or participant asks for: a print-list letter of a customer who has
+# since opted out (the messenger never sends those, so its check before sending never
+# sees them); the plan's password when the plan itself did not go (it waits while the
+# plan is queued or held: dispatcher.claim).
+SETTLE = (
+    text("UPDATE message m SET status = 'cancelled', error = :opted_out, updated_at = :now "
+         "WHERE m.channel = 'print' AND m.status = 'queued' AND EXISTS (SELECT 1 FROM "
+         "contact_preference p WHERE p.customer_id = m.customer_id AND p.opted_out "
+         "AND p.deleted_at IS NULL)"),
+    text("UPDATE message m SET status = 'cancelled', error = :plan_not_sent, secret = NULL, "
+         "updated_at = :now WHERE m.kind = 'password' AND m.status = 'queued' AND EXISTS "
+         "(SELECT 1 FROM message p WHERE p.id = m.about_id "
+         "AND p.status IN ('cancelled', 'failed'))"),
+)
+
+
+def settle(engine: Engine, now: datetime) -> int:
+    with engine.begin() as conn:
+        return sum(conn.execute(statement, {"opted_out": rules.OPTED_OUT,
+                                            "plan_not_sent": rules.PLAN_NOT_SENT,
+                                            "now": naive(now)}).rowcount
+                   for statement in SETTLE)
+
+
 def write_plan(engine: Engine, plan: rules.Plan, now: datetime) -> PlanCounts:
     """One transaction per plan (one appointment or participant), in id order, so two
     messengers writing the same plan wait for each other instead of deadlocking."""
@@ -230,6 +254,7 @@ def plan_pass(engine: Engine, clock: Callable[[], datetime]) -> PlanCounts:
         counts = write_plan(engine, plan, now)
         total.made += counts.made
         total.cancelled += counts.cancelled
+    total.cancelled += settle(engine, now)
     if total.made or total.cancelled:
         log.info("planned: %d made, %d cancelled", total.made, total.cancelled)
     return total

@@ -59,11 +59,12 @@ APPOINTMENT_CANCELLED = N_("The appointment was cancelled.")
 APPOINTMENT_MOVED = N_("The appointment was moved to another time.")
 APPOINTMENT_PASSED = N_("The appointment has already taken place.")
 EVENT_CANCELLED = N_("The event was cancelled.")
-SESSION_CANCELLED = N_("The event session was cancelled.")
+SESSION_CANCELLED = N_("The event session was moved or cancelled.")
 SESSION_PASSED = N_("The event session has already taken place.")
 NOT_INVITED = N_("The invitation has been answered or withdrawn.")
 NOT_REGISTERED = N_("The customer is no longer registered for the event.")
 OPTED_OUT = N_("The customer has opted out of messages.")
+PLAN_NOT_SENT = N_("The plan itself was not sent.")
 CHANNEL_WITHDRAWN = N_("The customer no longer agrees to messages on this channel.")
 NO_ADDRESS = N_("The customer has no address for this channel.")
 
@@ -226,12 +227,20 @@ def _queued(messages: Mapping[str, tuple[MessageKind, MessageStatus]],
                   if status is S.QUEUED and (wanted is None or kind in wanted))
 
 
+def event_reminder_id(participant_id: str, session: SessionFacts) -> str:
+    """A session's reminder is about its time too: a session moved in place gets a new
+    reminder (the old one, still queued, is cancelled)."""
+    at = _aware(session.starts_at).astimezone(UTC).strftime("%Y%m%dT%H%M")
+    return message_id(K.EVENT_REMINDER, participant_id, f"{session.id}@{at}")
+
+
 def _new(kind: MessageKind, about: str, session: str | None, customer: str, point: str,
-         starts_at: datetime, due: datetime, contacts: Contacts) -> Planned | None:
+         starts_at: datetime, due: datetime, contacts: Contacts,
+         made_id: str | None = None) -> Planned | None:
     channel = choose_channel(kind, contacts)
     if channel is None:
         return None
-    return Planned(id=message_id(kind, about, session), kind=kind, channel=channel,
+    return Planned(id=made_id or message_id(kind, about, session), kind=kind, channel=channel,
                    customer_id=customer, service_point_id=point, about_id=about,
                    session_id=session, about_starts_at=starts_at, due_at=due,
                    language=language_for(contacts))
@@ -294,7 +303,7 @@ def plan_participant(facts: ParticipantFacts, contacts: Contacts | None, now: da
             plan.cancel.append(Cancel(mid, NOT_INVITED if coming else SESSION_PASSED))
         elif kind is K.EVENT_REMINDER:
             session = next((s for s in facts.sessions
-                            if message_id(K.EVENT_REMINDER, facts.id, s.id) == mid), None)
+                            if event_reminder_id(facts.id, s) == mid), None)
             if facts.status is not ParticipantStatus.REGISTERED:
                 plan.cancel.append(Cancel(mid, NOT_REGISTERED))
             elif session is None or session.cancelled:
@@ -318,7 +327,8 @@ def plan_participant(facts: ParticipantFacts, contacts: Contacts | None, now: da
             if written > due:
                 continue
             made = _new(K.EVENT_REMINDER, facts.id, session.id, facts.customer_id,
-                        facts.service_point_id, _aware(session.starts_at), due, contacts)
+                        facts.service_point_id, _aware(session.starts_at), due, contacts,
+                        made_id=event_reminder_id(facts.id, session))
             if made is not None and made.id not in facts.messages:
                 plan.make.append(made)
     return plan

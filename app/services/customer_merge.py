@@ -312,9 +312,9 @@ class CustomerMergeService:
 
     @staticmethod
     def _fold_preference(s: Session, dup_id: str, real_id: str, at: datetime) -> None:
-        """The real customer's contact preference is kept; when they have none, the
-        duplicate's is copied under the real customer's derived id. The duplicate's is
-        tombstoned (c0105 does the same centrally)."""
+        """The real customer's contact preference is kept (with the duplicate's opt-out,
+        if it had one); when they have none, the duplicate's is copied under the real
+        customer's derived id. The duplicate's is tombstoned (c0105 alike centrally)."""
         dup = s.scalar(select(ContactPreference).where(
             ContactPreference.customer_id == dup_id, ContactPreference.deleted_at.is_(None)))
         if dup is None:
@@ -330,6 +330,9 @@ class CustomerMergeService:
                          "recorded_by"):
                 setattr(target, name, getattr(dup, name))
             target.deleted_at = None
+        elif dup.opted_out and not target.opted_out:
+            # An opt-out on either record holds: no one is messaged who said no.
+            target.opted_out, target.sms, target.email = True, False, False
         dup.deleted_at = at
         s.flush()
 

@@ -237,9 +237,14 @@ class MessageService:
         """Letters to print (channel PRINT, still QUEUED), by the time they tell."""
         self.ctx.require(Permission.MESSAGE_READ)
         with self.ctx.reading() as s:
+            # A customer who opted out since is not posted a letter (the messenger
+            # cancels it too, once it runs: planner.settle).
+            opted_out = select(ContactPreference.customer_id).where(
+                ContactPreference.opted_out, ContactPreference.deleted_at.is_(None))
             stmt = select(Message).where(Message.deleted_at.is_(None),
                                          Message.channel == MessageChannel.PRINT,
-                                         Message.status == MessageStatus.QUEUED)
+                                         Message.status == MessageStatus.QUEUED,
+                                         Message.customer_id.not_in(opted_out))
             if service_point_id:
                 stmt = stmt.where(Message.service_point_id == service_point_id)
             rows = self._rows(s, s.scalars(stmt))

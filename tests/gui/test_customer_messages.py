@@ -152,7 +152,7 @@ def test_preferences_history_and_the_plan_by_keyboard(qtbot, window, services):
     assert len(password) >= 8 and not shown.by_sms
     qtbot.keyClick(shown.buttons.buttons()[0], Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not shown.isVisible(), timeout=WAIT)
-    assert shown.password.text() == ""
+    assert shown.password.text() == "" and shown.password.accessibleName() == ""
     qtbot.waitUntil(lambda: section.model.rowCount() == 3, timeout=WAIT)
     assert "plan" in [r.kind for r in section.model.rows]
 

@@ -482,6 +482,15 @@ def test_a_merge_moves_the_messages_and_folds_the_preference(world, messenger):
                  id=late).scalar() == "c-rov"
 
 
+def test_an_opt_out_of_the_duplicate_holds_after_a_merge(world):
+    put(world, "owner", preference("c-ran", sms=False, email=False, opted_out=True))
+    put(world, "owner", preference("c-mine", sms=True, email=True, language="fi"))
+    world.run("lead", MERGE, id="m-3", src="c-ran", dst="c-mine")
+    assert owner(world, "SELECT sms, email, opted_out, language FROM contact_preference "
+                        "WHERE id = :id", id=preference_id("c-mine")).one() == (
+        False, False, True, "fi")
+
+
 def _erase(world, cid):
     """An administrator erases `cid` (inactive, six years without activity)."""
     owner(world, "UPDATE customer SET active = false WHERE id = :cid", cid=cid)

@@ -385,6 +385,15 @@ def test_reminders_go_once_in_the_customers_language_with_a_desk_offline(
                  "language": language,
                  "due": (due + timedelta(hours=2)).astimezone(UTC).replace(tzinfo=None),
                  **extra})
+        # The password's plan went already (a password waits for its plan).
+        plan = str(uuid.uuid4())
+        conn.execute(text(
+            "INSERT INTO message (id, customer_id, service_point_id, kind, channel, "
+            "status, language, due_at, attempts, hlc, updated_at) VALUES (:id, :cid, "
+            "'sp-rov', 'plan', 'email', 'sent', 'en', :due, 1, '', :due)"),
+            {"id": plan, "cid": en_both, "due": due.astimezone(UTC).replace(tzinfo=None)})
+        conn.execute(text("UPDATE message SET about_id = :plan WHERE id = :id"),
+                     {"plan": plan, "id": password})
     messenger(messenger_url, smtp, gateway, due + timedelta(hours=3))
     mail = next(m for m in smtp.mails if m["Message-ID"] == f"<{letter}@desk-messenger>")
     assert mail["Content-Language"] == "sv" and mail["To"] == "berg@example.fi"
@@ -550,8 +559,10 @@ def test_a_moved_and_then_cancelled_appointment_through_the_desks_own_services(
     assert gateway.posts == []
     messenger(messenger_url, smtp, gateway, datetime(2027, 3, 3, 16, 5, tzinfo=HELSINKI))
     [reminder_sms] = gateway.posts
-    assert reminder_sms["client_ref"] == message_id(
-        MessageKind.EVENT_REMINDER, participant_id("ev-1", texted), "ses-1")
+    from app.rules.message_plan import SessionFacts, event_reminder_id
+    assert reminder_sms["client_ref"] == event_reminder_id(
+        participant_id("ev-1", texted),
+        SessionFacts("ses-1", datetime(2027, 3, 4, 13, 0, tzinfo=HELSINKI)))
     assert reminder_sms["text"] == (
         "Muistutus: tilaisuus torstaina 4.3.2027 klo 13.00, Rovaniemi – Osaamo. "
         "Jos et pääse, soita 016 322 6000.")
@@ -611,12 +622,12 @@ def test_credentials_never_on_the_command_line(tmp_path):
     with pytest.raises(ConfigError):
         load("postgresql+psycopg://m@db/desk", smtp_url="smtp://relay:587", environ={})
     file = tmp_path / "messenger.toml"
-    file.write_text('[messenger]\nname = "m-file"\nlease = 120\n[smtp]\nuser = "file-user"\n'
+    file.write_text('[messenger]\nname = "m-file"\nlease = 600\n[smtp]\nuser = "file-user"\n'
                     'password = "file-pw"\nstarttls = "if-offered"\n'
                     '[sms]\nurl = "https://sms.example.fi/api/"\n', encoding="utf-8")
     config = load("postgresql+psycopg://m@db/desk", smtp_url="smtp://relay:587",
                   config_file=file, environ=env)
-    assert config.name == "m-file" and config.lease == 120
+    assert config.name == "m-file" and config.lease == 600
     assert config.smtp is not None and config.smtp.user == "env-user"  # the environment wins
     assert config.smtp.password == "file-pw" and config.smtp.starttls == "if-offered"
     assert config.smtp.port == 587 and config.smtp.host == "relay"
@@ -624,3 +635,91 @@ def test_credentials_never_on_the_command_line(tmp_path):
     plain = load("postgresql+psycopg://m@db/desk", smtp_url="smtp://relay", environ=env)
     assert plain.smtp is not None and plain.smtp.starttls == "require"
     assert plain.sms is None
+
+
+# -- what the review found: a lost answer, a late opt-out, a password without its plan --------
+def test_an_email_whose_final_answer_is_lost_is_in_doubt_never_failed():
+    """The relay takes the body and the connection drops before its "250": the message
+    may have gone, so it is not retried (the dispatcher holds it for a person)."""
+    from app.messenger.channels import DeliveryInDoubt, EmailChannel, Outgoing
+    from app.messenger.config import SmtpConfig
+    from app.rules.codes import MessageChannel
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    took_body = threading.Event()
+
+    def relay() -> None:
+        conn, _addr = listener.accept()
+        stream = conn.makefile("rb")
+        conn.sendall(b"220 relay\r\n")
+        while line := stream.readline():
+            word = line[:4].upper()
+            if word.startswith(b"EHLO"):
+                conn.sendall(b"250 relay\r\n")
+            elif word in (b"MAIL", b"RCPT"):
+                conn.sendall(b"250 ok\r\n")
+            elif word == b"DATA":
+                conn.sendall(b"354 go ahead\r\n")
+                while stream.readline() not in (b".\r\n", b""):
+                    pass
+                took_body.set()
+                break  # the "250" is never sent: the connection drops
+        conn.close()
+        listener.close()
+
+    threading.Thread(target=relay, daemon=True).start()
+    channel = EmailChannel(SmtpConfig("127.0.0.1", port, None, None, "off",
+                                      "no-reply@example.fi", timeout=5))
+    outgoing = Outgoing(id="m-1", channel=MessageChannel.EMAIL, language="fi",
+                        recipient="a@example.fi", subject="Aihe", body="Teksti\n.\nloppu")
+    with pytest.raises(DeliveryInDoubt):
+        channel.send(outgoing, datetime(2027, 3, 1, 10, tzinfo=UTC))
+    assert took_body.is_set()
+
+
+def _message_row(conn, mid, customer, kind, channel, status, about=None, secret=None):
+    conn.execute(text(
+        "INSERT INTO message (id, customer_id, service_point_id, kind, channel, status, "
+        "language, about_id, due_at, attempts, secret, hlc, updated_at) VALUES (:id, :c, "
+        "'sp-rov', :kind, :channel, :status, 'fi', :about, :due, 0, :secret, '', :due)"),
+        {"id": mid, "c": customer, "kind": kind, "channel": channel, "status": status,
+         "about": about, "due": datetime(2027, 3, 1, 8), "secret": secret})
+
+
+def test_the_messenger_settles_late_opt_outs_and_passwords_whose_plan_did_not_go(
+        central):  # noqa: F811
+    from app.messenger.dispatcher import Dispatcher
+    from app.messenger.planner import settle
+    from app.rules.codes import MessageChannel
+    from app.rules.message_plan import PLAN_NOT_SENT
+
+    now = datetime(2027, 3, 1, 10, tzinfo=UTC)
+    with central.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO contact_preference (id, customer_id, sms, email, opted_out, "
+            "given_how, given_on, hlc, updated_at) VALUES (:id, 'c-out', false, false, "
+            "true, 'phone', '2027-02-28', '', now())"), {"id": preference_id("c-out")})
+        _message_row(conn, "m-print-out", "c-out", "confirmation", "print", "queued")
+        _message_row(conn, "m-print-in", "c-in", "confirmation", "print", "queued")
+        _message_row(conn, "m-plan-failed", "c-in", "plan", "email", "failed")
+        _message_row(conn, "m-pw-1", "c-in", "password", "sms", "queued",
+                     about="m-plan-failed", secret="Abc234defg")
+        _message_row(conn, "m-plan-queued", "c-in", "plan", "email", "queued")
+        _message_row(conn, "m-pw-2", "c-in", "password", "sms", "queued",
+                     about="m-plan-queued", secret="Xyz234defg")
+    assert settle(central, now) == 2
+    with central.connect() as conn:
+        rows = {r.id: r for r in conn.execute(text(
+            "SELECT id, status, error, secret FROM message"))}
+    assert (rows["m-print-out"].status, rows["m-print-out"].error) == ("cancelled", OPTED_OUT)
+    assert rows["m-print-in"].status == "queued"
+    assert (rows["m-pw-1"].status, rows["m-pw-1"].error, rows["m-pw-1"].secret) == (
+        "cancelled", PLAN_NOT_SENT, None)
+    # The other password waits while its plan is queued, and goes once the plan went.
+    dispatcher = Dispatcher(central, {MessageChannel.SMS: object()},  # type: ignore[dict-item]
+                            "m-test", lambda: now)
+    assert dispatcher.claim() == []
+    with central.begin() as conn:
+        conn.execute(text("UPDATE message SET status = 'sent' WHERE id = 'm-plan-queued'"))
+    assert dispatcher.claim() == ["m-pw-2"]

@@ -193,7 +193,8 @@ def test_event_invitation_and_a_reminder_for_each_coming_session():
     registered = mp.plan_participant(participant(), BOTH, NOW, AT, BEGAN)
     assert [(p.kind, p.session_id) for p in registered.make] == [
         (K.EVENT_REMINDER, "s1"), (K.EVENT_REMINDER, "s2")]
-    assert registered.make[0].id == message_id(K.EVENT_REMINDER, "p1", "s1")
+    assert registered.make[0].id == mp.event_reminder_id(
+        "p1", SessionFacts("s1", STARTS.astimezone(UTC)))
     assert registered.make[0].due_at == DUE.astimezone(UTC)
     # No agreed channel: a printed invitation, and no reminders.
     assert [p.channel for p in mp.plan_participant(
@@ -203,7 +204,7 @@ def test_event_invitation_and_a_reminder_for_each_coming_session():
 
 def test_event_messages_no_longer_wanted_are_cancelled():
     invitation = message_id(K.EVENT_INVITATION, "p1")
-    first = message_id(K.EVENT_REMINDER, "p1", "s1")
+    first = mp.event_reminder_id("p1", SessionFacts("s1", STARTS.astimezone(UTC)))
     queued = {invitation: (K.EVENT_INVITATION, S.QUEUED), first: (K.EVENT_REMINDER, S.QUEUED)}
     cancelled = mp.plan_participant(participant(event=EventStatus.CANCELLED,
                                                 messages=queued), BOTH, NOW, AT, BEGAN)
@@ -217,3 +218,15 @@ def test_event_messages_no_longer_wanted_are_cancelled():
     plan = mp.plan_participant(participant(sessions=sessions, messages={
         first: (K.EVENT_REMINDER, S.QUEUED)}), BOTH, NOW, AT, BEGAN)
     assert plan.cancel == [mp.Cancel(first, mp.SESSION_CANCELLED)]
+
+
+def test_a_session_moved_in_place_gets_a_new_reminder_and_the_old_one_is_cancelled():
+    old = mp.event_reminder_id("p1", SessionFacts("s1", STARTS.astimezone(UTC)))
+    later = (STARTS + timedelta(days=3)).astimezone(UTC)  # Thursday to Sunday
+    sessions = (SessionFacts("s1", later),)
+    plan = mp.plan_participant(participant(sessions=sessions, messages={
+        old: (K.EVENT_REMINDER, S.QUEUED)}), BOTH, NOW, AT, BEGAN)
+    assert plan.cancel == [mp.Cancel(old, mp.SESSION_CANCELLED)]
+    [new] = plan.make
+    assert new.id != old and new.session_id == "s1" and new.about_starts_at == later
+    assert new.due_at == mp.reminder_due(later, AT)

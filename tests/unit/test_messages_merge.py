@@ -90,3 +90,14 @@ def test_a_tombstoned_preference_of_the_real_customer_is_revived_with_the_duplic
     agree(lead, dup, sms=True, email=False)
     lead.customer_merge.merge(dup, real)
     assert preferences(lead)[preference_id(real)] == (real, True, False, None, True)
+
+
+def test_an_opt_out_on_the_duplicate_holds_after_the_merge(lead):
+    real, dup = customer(lead, 301), customer(lead, 302)
+    agree(lead, real, sms=True, email=True)
+    lead.messages.save_preference(dup, PreferenceInput(
+        sms=False, email=False, opted_out=True, language=None, given_how="phone",
+        given_on=date(2026, 11, 21)))
+    lead.customer_merge.merge(dup, real)
+    kept = lead.messages.preference(real)
+    assert kept.opted_out and not kept.sms and not kept.email

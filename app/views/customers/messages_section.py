@@ -415,7 +415,7 @@ class PasswordDialog(QDialog):
         layout.addWidget(self.buttons)
         layout.addStrut(460)
         self.by_sms = sent.password_message is not None
-        self.finished.connect(lambda _r: self.password.clear())
+        self.finished.connect(self._forget_password)
         self.setWindowTitle(_("The plan's password"))
         self.intro.setText(_("The plan was sent. Tell the customer this password: the PDF "
                              "opens only with it."))
@@ -427,6 +427,10 @@ class PasswordDialog(QDialog):
             _("It is shown only now: it is not kept anywhere you can look it up."))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
             _("&Done, the customer has it"))
+
+    def _forget_password(self, _result: int) -> None:
+        self.password.clear()
+        self.password.setAccessibleName("")
 
 
 class CustomerMessagesController:
@@ -539,6 +543,11 @@ class CustomerMessagesController:
 
         def sent(result: PlanSent) -> None:
             dialog.saved()
+            if self.customer_id != customer_id:
+                # Signed out, locked or another customer meanwhile: the password is never
+                # shown to whoever is at the screen now. The plan still goes (and its
+                # password by SMS when chosen); otherwise the worker sends it again.
+                return
             self.section.say(_("The plan was sent by e-mail: the messenger sends it next."),
                              style.OK)
             shown = PasswordDialog(result, self.parent)

@@ -50,10 +50,19 @@ POLICIES = {
 }
 # What the messenger reads to make and send messages; of the customer only these columns.
 MESSENGER_READS = ("contact_preference", "message", "message_template",
-                   "messenger_heartbeat", "appointment", "service_point", "area_setting",
-                   "event", "event_session", "event_participant", "customer_merge")
-CUSTOMER_COLUMNS = ("id", "language", "phone", "email", "service_point_id", "active",
-                    "erased_at", "deleted_at", "version", "row_tx")
+                   "messenger_heartbeat", "service_point", "area_setting",
+                   "event_session", "event_participant", "customer_merge")
+# Of these, only the columns the messenger uses (no free text: an appointment's cancel
+# reason, an event's description).
+COLUMNS = {
+    "customer": ("id", "language", "phone", "email", "service_point_id", "active",
+                 "erased_at", "deleted_at", "version", "row_tx"),
+    "appointment": ("id", "customer_id", "service_point_id", "status", "starts_at",
+                    "ends_at", "channel", "video_link", "rescheduled_from_id", "hlc",
+                    "deleted_at", "version", "row_tx"),
+    "event": ("id", "service_point_id", "status", "title", "language", "online_link",
+              "deleted_at", "version", "row_tx"),
+}
 
 GUARDS_SQL = """
 -- One preference per customer (its id from the customer, rules/messages.py).
@@ -181,11 +190,23 @@ BEGIN
     FROM contact_preference p
     WHERE p.customer_id = NEW.from_customer_id AND p.deleted_at IS NULL
     ON CONFLICT (id) DO UPDATE SET
-        sms = EXCLUDED.sms, email = EXCLUDED.email, opted_out = EXCLUDED.opted_out,
-        language = EXCLUDED.language, given_how = EXCLUDED.given_how,
-        given_on = EXCLUDED.given_on, recorded_by = EXCLUDED.recorded_by,
-        deleted_at = NULL, updated_at = stamp
-        WHERE t.deleted_at IS NOT NULL;
+        -- A tombstoned one takes the duplicate's; a live one is kept, with the
+        -- duplicate's opt-out if it had one (no one is messaged who said no).
+        sms = CASE WHEN t.deleted_at IS NOT NULL THEN EXCLUDED.sms
+                   ELSE t.sms AND NOT EXCLUDED.opted_out END,
+        email = CASE WHEN t.deleted_at IS NOT NULL THEN EXCLUDED.email
+                     ELSE t.email AND NOT EXCLUDED.opted_out END,
+        opted_out = CASE WHEN t.deleted_at IS NOT NULL THEN EXCLUDED.opted_out
+                         ELSE t.opted_out OR EXCLUDED.opted_out END,
+        language = CASE WHEN t.deleted_at IS NOT NULL THEN EXCLUDED.language
+                        ELSE t.language END,
+        given_how = CASE WHEN t.deleted_at IS NOT NULL THEN EXCLUDED.given_how
+                         ELSE t.given_how END,
+        given_on = CASE WHEN t.deleted_at IS NOT NULL THEN EXCLUDED.given_on
+                        ELSE t.given_on END,
+        recorded_by = CASE WHEN t.deleted_at IS NOT NULL THEN EXCLUDED.recorded_by
+                           ELSE t.recorded_by END,
+        deleted_at = NULL, updated_at = stamp;
     UPDATE contact_preference SET deleted_at = stamp, updated_at = stamp
     WHERE customer_id = NEW.from_customer_id AND deleted_at IS NULL;
     RETURN NULL;
@@ -221,10 +242,10 @@ def _messenger_rights() -> None:
         op.execute(f"GRANT SELECT ON {table} TO {MESSENGER}")
         op.execute(f"CREATE POLICY messenger_read ON {table} FOR SELECT TO {MESSENGER} "
                    f"USING (true)")
-    columns = ", ".join(CUSTOMER_COLUMNS)
-    op.execute(f"GRANT SELECT ({columns}) ON customer TO {MESSENGER}")
-    op.execute(f"CREATE POLICY messenger_read ON customer FOR SELECT TO {MESSENGER} "
-               f"USING (true)")
+    for table, columns in COLUMNS.items():
+        op.execute(f"GRANT SELECT ({', '.join(columns)}) ON {table} TO {MESSENGER}")
+        op.execute(f"CREATE POLICY messenger_read ON {table} FOR SELECT TO {MESSENGER} "
+                   f"USING (true)")
     for table in ("message", "messenger_heartbeat"):
         op.execute(f"GRANT INSERT, UPDATE ON {table} TO {MESSENGER}")
         op.execute(f"CREATE POLICY messenger_insert ON {table} FOR INSERT TO {MESSENGER} "
