@@ -6,8 +6,9 @@
 2. Per message: check the consent again (withdrawn: CANCELLED), render the text, mark it
    SENDING (attempts + 1, the recipient and the text recorded, the lease renewed),
    commit; hand it to the channel; mark it SENT with the channel's reference. The
-   password of a PASSWORD message (`secret`) is cleared when it is sent, and the text
-   kept of it shows no password.
+   password of a PASSWORD message (`secret`) is cleared whenever the message ends (and
+   the text kept of it shows no password); a letter's or the plan's PDF once it is sent
+   or not to be sent (a failed or held one keeps it, to be sent again).
 3. A failed send goes back to QUEUED with a backoff, up to MAX_ATTEMPTS, then FAILED
    with the reason (a message id; never the customer's data). A refused address fails
    at once.
@@ -109,8 +110,8 @@ class Dispatcher:
             return  # cannot ask now: next pass
         if found == "sent":
             self._set(conn, row.id, "sending", None, status="sent",
-                      sent_at=naive(now), secret=None, lease_until=None,
-                      error=None)
+                      sent_at=naive(now), secret=None, attachment=None,
+                      lease_until=None, error=None)
             counts.sent += 1
         elif found == "unknown" and row.attempts < MAX_ATTEMPTS:
             self._set(conn, row.id, "sending", None, status="queued",
@@ -175,7 +176,7 @@ class Dispatcher:
                 reason, outgoing = self._compose(conn, row, contacts, now)
             if outgoing is None:
                 self._set(conn, message_id, "claimed", self.name, status="cancelled",
-                          error=reason, lease_until=None, secret=None)
+                          error=reason, lease_until=None, secret=None, attachment=None)
                 counts.cancelled += 1
                 log.info("message %s not sent: %s", message_id, reason)
                 return
@@ -225,7 +226,7 @@ class Dispatcher:
         with self.engine.begin() as conn:
             recorded = self._set(conn, message_id, "sending", self.name, status="sent",
                                  sent_at=naive(done), channel_ref=reference, secret=None,
-                                 lease_until=None, error=None)
+                                 attachment=None, lease_until=None, error=None)
         if not recorded:  # the lease ran out meanwhile and another messenger took it over
             log.warning("message %s went, but another messenger had recovered it",
                         message_id)

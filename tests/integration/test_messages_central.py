@@ -332,6 +332,15 @@ def test_a_person_moves_a_message_only_as_the_rules_say(world):
                              "error = NULL WHERE id = :id", id=failed) == 1
     assert "cannot go from queued to sent" in refused(
         world, "desk", "UPDATE message SET status = 'sent' WHERE id = :id", id=failed)
+    # The time moves only with a re-queue; the plan's messages are for plan.print.
+    held = put(world, "owner", sent("c-rov", status="held"))
+    assert "changes only when it is queued again" in refused(
+        world, "desk", "UPDATE message SET due_at = now() WHERE id = :id", id=held)
+    plan = put(world, "owner", sent("c-rov", status="held", kind="plan", channel="email"))
+    assert "only by those who may print it" in refused(
+        world, "desk", "UPDATE message SET status = 'cancelled' WHERE id = :id", id=plan)
+    assert world.run("coach", "UPDATE message SET status = 'cancelled' WHERE id = :id",
+                     id=plan) == 1
 
 
 # --- Templates and the heartbeat ---------------------------------------------------------

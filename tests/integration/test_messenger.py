@@ -399,6 +399,9 @@ def test_reminders_go_once_in_the_customers_language_with_a_desk_offline(
     assert mail["Content-Language"] == "sv" and mail["To"] == "berg@example.fi"
     [attached] = list(mail.iter_attachments())
     assert attached.get_filename() == "kirje.pdf" and attached.get_content() == pdf
+    with central.connect() as conn:  # sent: the PDF is not kept
+        assert conn.execute(text("SELECT status, attachment FROM message WHERE id = :id"),
+                            {"id": letter}).one() == ("sent", None)
     [sms] = [p for p in gateway.posts if p["client_ref"] == password]
     assert "Xy7-Secret-42" in sms["text"] and "016 322 6000" in sms["text"]
     [row] = messages(central, id=password)

@@ -161,7 +161,16 @@ BEGIN
             RAISE EXCEPTION 'a message cannot go from % to %', OLD.status, NEW.status
                 USING ERRCODE = 'check_violation';
         END IF;
+        IF OLD.kind IN ('plan', 'password') AND NOT desk_may('plan.print') THEN
+            RAISE EXCEPTION 'the plan''s messages are handled only by those who may print it'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
         NEW.decided_by := desk_staff_id();
+    END IF;
+    -- A person moves the time only to send again now.
+    IF NEW.due_at IS DISTINCT FROM OLD.due_at AND NEW.status <> 'queued' THEN
+        RAISE EXCEPTION 'a message''s time changes only when it is queued again'
+            USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;
 END $$;
