@@ -121,6 +121,10 @@ def test_preferences_history_and_the_plan_by_keyboard(qtbot, window, services):
     assert dialog.sms.isChecked()
     qtbot.keyClick(dialog.sms, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.sms_error.isVisible(), timeout=WAIT)
+    # The reason is read whole, however many lines it wraps to.
+    error = dialog.sms_error
+    qtbot.waitUntil(lambda: error.height() >= error.heightForWidth(error.width()),
+                    timeout=WAIT)
     assert dialog.isVisible() and dialog.sms.isChecked()
     assert focused() is dialog.sms
     assert not services.messages.preference(customer_id).recorded

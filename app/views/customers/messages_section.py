@@ -247,15 +247,13 @@ class PreferenceDialog(FormDialog):
         self.opted_out = QCheckBox()
         self.opted_out.setObjectName("preference_opted_out")
         self.opted_out.setChecked(pref.opted_out)
+        # Each its own row, the reason under it a row of its own: a word-wrapped label in
+        # a nested widget would not get the height of its second line.
         for box, error in ((self.sms, self.sms_error), (self.email, self.email_error),
                            (self.opted_out, None)):
-            holder = QWidget()
-            column = QVBoxLayout(holder)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.addWidget(box)
+            self.form.addRow(box)
             if error is not None:
-                column.addWidget(error)
-            self.form.addRow(holder)
+                self.form.addRow(error)
         self.language = QComboBox()
         self.language.addItem("", "")
         for code, _name in LANGUAGES:
@@ -338,6 +336,9 @@ class PreferenceDialog(FormDialog):
                 first = widget
         other = [_(m) for f, m in errors.items() if f not in fields]
         self.show_error("\n".join(other) if other else _("Check the highlighted fields."))
+        # Grown to the reasons' wrapped lines (a shown dialog keeps its size otherwise).
+        self.layout_.activate()
+        self.resize(self.width(), max(self.height(), self.heightForWidth(self.width())))
         if first is not None:
             first.setFocus()
 
