@@ -31,7 +31,7 @@ from app.dto.messages import (
     PreferenceRow,
     TemplateRow,
 )
-from app.i18n import N_
+from app.i18n import N_, to_local
 from app.models import Customer, EventParticipant, ServicePoint, Staff
 from app.models.message import ContactPreference, Message, MessageTemplate, MessengerHeartbeat
 from app.rules.booking import at
@@ -389,6 +389,25 @@ class MessageService:
                            {"customer": customer.id, "document": document})
             return self._rows(s, [message])[0]
 
+    def send_appointment_letter(self, appointment_id: str) -> MessageRow:
+        """The appointment letter, as it prints, to the customer by e-mail (in the
+        letter's language, named by its day)."""
+        from app.services.appointments import AppointmentService
+
+        self.ctx.require(Permission.MESSAGE_SEND)
+        appointments = AppointmentService(self.ctx)
+        row = appointments.get(appointment_id)
+        if not row.customer_id:
+            raise ServiceError(N_("The appointment has no customer to send the letter to."))
+        # In the language the customer's messages go in (the e-mail's own).
+        letter = appointments.letter(appointment_id,
+                                     lang=self.preference(row.customer_id).language)
+        pdf = appointments.render_letter(letter)
+        day = to_local(letter.starts_at).date().isoformat()
+        name = f"{LETTER_NAMES.get(letter.lang, LETTER_NAMES['fi'])}-{day}.pdf"
+        return self.send_letter(row.customer_id, "appointment_letter", pdf, name,
+                                about_id=appointment_id)
+
     def send_plan(self, customer_id: str, password_by_sms: bool) -> PlanSent:
         """The customer's current plan as a PDF encrypted with a generated password, by
         e-mail; the password by SMS when asked (else the worker tells it)."""
@@ -610,6 +629,10 @@ class MessageService:
             requested_by_name=staff.get(m.requested_by) if m.requested_by else None,
             decided_by_name=staff.get(m.decided_by) if m.decided_by else None)
             for m in found]
+
+
+# The appointment letter's file name, in the letter's language.
+LETTER_NAMES = {"fi": "ajanvaraus", "sv": "tidsbokning", "en": "appointment"}
 
 
 def _filename(name: str, fallback: str) -> str:

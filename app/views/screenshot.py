@@ -62,8 +62,9 @@ VIEWS["reports-events"] = "lead"  # the Reports page on events and attendance (#
 # Messages (#23): the page (to handle, the day's queue, the print list, the templates)
 # and a customer's card on its Messages tab.
 VIEWS |= {"messages": "desk", "messages-today": "desk", "messages-print": "desk",
-          "messages-templates": "lead", "customer-messages": "coach"}
-CARD_VIEWS += ("customer-messages",)
+          "messages-templates": "lead", "customer-messages": "coach",
+          "customer-appointments": "coach"}
+CARD_VIEWS += ("customer-messages", "customer-appointments")
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -222,6 +223,9 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
             settle(runner)
         if view == "customer-notes":
             card.sections.setCurrentWidget(card.case_work)
+            settle(runner)
+        if view == "customer-appointments":  # the letter: save, print or e-mail it
+            card.sections.setCurrentIndex(2)
             settle(runner)
         if view == "customer-periods":
             card.sections.setCurrentWidget(card.case.history)

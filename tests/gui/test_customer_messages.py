@@ -171,3 +171,51 @@ def test_preferences_history_and_the_plan_by_keyboard(qtbot, window, services):
     sign_in(qtbot, window, "desk")
     section, controller = open_messages(qtbot, window, customer_id)
     assert not section.send_plan.isVisible()
+
+
+def test_the_appointment_letter_goes_by_e_mail_from_the_card(qtbot, window, services):
+    from app.dto.messages import PreferenceInput
+    from app.i18n import _
+    from app.models import Appointment
+    from app.rules.codes import AppointmentStatus, AppointmentType, Channel
+
+    customer_id = setup_customer(services)
+    with services.ctx.session_factory.begin() as s:
+        s.add(Appointment(id="appt-mail", customer_id=customer_id, staff_id="staff-coach",
+                          service_point_id="sp-rov",
+                          type=AppointmentType.JOB_SEARCH_CONVERSATION,
+                          channel=Channel.SERVICE_POINT, status=AppointmentStatus.BOOKED,
+                          starts_at=START + timedelta(days=2),
+                          ends_at=START + timedelta(days=2, hours=1)))
+    sign_in(qtbot, window, "coach")
+    customers = window.page("customers")
+    window.open_customer(customer_id)
+    card = customers.card_view
+    qtbot.waitUntil(lambda: card.card is not None and card.card.id == customer_id,
+                    timeout=WAIT)
+    section = card.appointments
+    qtbot.waitUntil(lambda: section.model.rowCount() == 1, timeout=WAIT)
+    section.table.selectRow(0)
+    # Not agreed to e-mail: refused with the reason; nothing queued.
+    card.sections.setCurrentIndex(next(
+        i for i in range(card.sections.count())
+        if card.sections.widget(i) is section or card.sections.widget(i).isAncestorOf(section)))
+    qtbot.waitUntil(section.email_letter.isVisible, timeout=WAIT)
+    section.email_letter.click()
+    qtbot.waitUntil(lambda: section.status.text().startswith("⚠"), timeout=WAIT)
+    assert not [r for r in services.messages.history(customer_id) if r.kind == "letter"]
+    services.messages.save_preference(customer_id, PreferenceInput(
+        sms=False, email=True, opted_out=False, language=None, given_how="in_person",
+        given_on=TODAY))
+    section.email_letter.click()
+
+    def letters():
+        return [r for r in services.messages.history(customer_id) if r.kind == "letter"]
+
+    qtbot.waitUntil(lambda: bool(letters()) and bool(section.status.text())
+                    and not section.status.text().startswith("⚠")
+                    and section.status.text() != _("Preparing the letter…"),
+                    timeout=WAIT)
+    [letter] = letters()
+    assert (letter.document, letter.channel, letter.status) == (
+        "appointment_letter", "email", "queued")

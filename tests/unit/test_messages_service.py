@@ -407,3 +407,25 @@ def test_the_messenger_status_by_the_context_clock(ms):
     ms.ctx.now.advance(20)
     status = ms.messages.messenger_status()
     assert (status.minutes_since, status.stale, status.sent_count) == (24, True, 7)
+
+
+def test_the_appointment_letter_goes_by_e_mail_in_the_messages_language(ms):
+    with ms.ctx.session_factory.begin() as s:
+        s.add(Appointment(id="appt-9", customer_id=ms.aino, staff_id="staff-coach",
+                          service_point_id="sp-rov",
+                          type=AppointmentType.JOB_SEARCH_CONVERSATION,
+                          channel=Channel.SERVICE_POINT, status=AppointmentStatus.BOOKED,
+                          starts_at=START + timedelta(days=3),
+                          ends_at=START + timedelta(days=3, hours=1)))
+    with pytest.raises(ServiceError):  # no e-mail agreed yet
+        ms.messages.send_appointment_letter("appt-9")
+    agree(ms, ms.aino, sms=False, email=True, language="en")
+    row = ms.messages.send_appointment_letter("appt-9")
+    assert (row.kind, row.channel, row.document, row.about_id, row.language) == (
+        "letter", "email", "appointment_letter", "appt-9", "en")
+    with ms.ctx.session_factory() as s:
+        stored = s.get(Message, row.id)
+        pdf = base64.b64decode(stored.attachment)
+        assert stored.attachment_name == "appointment-2026-11-27.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Mäkelä" in text and "27" in text

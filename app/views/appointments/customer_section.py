@@ -36,6 +36,7 @@ class CustomerAppointmentsView(QGroupBox):
     book_requested = Signal()
     save_letter_requested = Signal(str)
     print_letter_requested = Signal(str)
+    email_letter_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,14 +53,17 @@ class CustomerAppointmentsView(QGroupBox):
         self.status.setObjectName("customer_appointments_status")
         self.status.setWordWrap(True)
         bar.addWidget(self.status, 1)
-        self.book, self.save_letter, self.print_letter = (QPushButton() for _i in range(3))
+        self.book, self.save_letter, self.print_letter, self.email_letter = (
+            QPushButton() for _i in range(4))
         for button, name in ((self.book, "book"), (self.save_letter, "save_letter"),
-                             (self.print_letter, "print_letter")):
+                             (self.print_letter, "print_letter"),
+                             (self.email_letter, "email_letter")):
             button.setObjectName(f"customer_appointments_{name}")
             bar.addWidget(button)
         self.book.clicked.connect(self.book_requested)
         self.save_letter.clicked.connect(lambda: self._emit(self.save_letter_requested))
         self.print_letter.clicked.connect(lambda: self._emit(self.print_letter_requested))
+        self.email_letter.clicked.connect(lambda: self._emit(self.email_letter_requested))
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update())
         layout.addLayout(bar)
         self.counts = (0, 0)
@@ -80,6 +84,7 @@ class CustomerAppointmentsView(QGroupBox):
         ok = row is not None and row.status == AppointmentStatus.BOOKED.value
         self.save_letter.setEnabled(ok)
         self.print_letter.setEnabled(ok)
+        self.email_letter.setEnabled(ok)
 
     def show_rows(self, rows: list[AppointmentRow], now: datetime) -> None:
         shown = ordered(rows, now)
@@ -108,6 +113,9 @@ class CustomerAppointmentsView(QGroupBox):
         self.print_letter.setText(_("Print letter…"))
         self.print_letter.setIcon(icon("mdi6.printer", self))
         self.print_letter.setAccessibleName(_("Print the appointment letter"))
+        self.email_letter.setText(_("E-mail letter"))
+        self.email_letter.setIcon(icon("mdi6.email-arrow-right-outline", self))
+        self.email_letter.setAccessibleName(_("Send the appointment letter by e-mail"))
         self.model.retranslate()
 
     def changeEvent(self, event: QEvent) -> None:

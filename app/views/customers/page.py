@@ -191,6 +191,19 @@ class CustomersPage(QStackedWidget):
         letters = LetterActions(services.appointments, self.runner, self, section.say)
         section.save_letter_requested.connect(letters.save)
         section.print_letter_requested.connect(letters.print)
+        messages = services.messages
+
+        def email_letter(appointment_id: str) -> None:
+            # Queued here; the messenger at the centre sends it (#23).
+            def queued(_row: object) -> None:
+                section.say(_("The letter goes by e-mail: the messenger sends it next."))
+
+            section.say(_("Preparing the letter…"))
+            WriteOp(self.runner, self, lambda: messages.send_appointment_letter(appointment_id),
+                    success=queued).errors_to(lambda text: section.say("⚠ " + text)) \
+                .run_in_background()
+
+        section.email_letter_requested.connect(email_letter)
         section.book_requested.connect(self._book_for_card)
 
     def _book_for_card(self) -> None:
