@@ -230,3 +230,11 @@ def test_a_session_moved_in_place_gets_a_new_reminder_and_the_old_one_is_cancell
     [new] = plan.make
     assert new.id != old and new.session_id == "s1" and new.about_starts_at == later
     assert new.due_at == mp.reminder_due(later, AT)
+
+
+def test_the_reminder_is_due_at_the_helsinki_hour_across_the_autumn_clock_change():
+    # Summer time ends on Sunday 25 October 2026 at 04.00 (EEST, UTC+3 -> EET, UTC+2).
+    monday = datetime(2026, 10, 26, 10, 0, tzinfo=HELSINKI)  # EET
+    assert mp.reminder_due(monday, AT) == datetime(2026, 10, 25, 14, 0, tzinfo=UTC)
+    sunday = datetime(2026, 10, 25, 10, 0, tzinfo=HELSINKI)  # EET already
+    assert mp.reminder_due(sunday, AT) == datetime(2026, 10, 24, 13, 0, tzinfo=UTC)  # EEST
