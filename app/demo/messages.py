@@ -42,6 +42,7 @@ from app.rules.codes import (
     MessageStatus,
     ParticipantStatus,
 )
+from app.rules.message_plan import Contacts, choose_channel, language_for
 from app.rules.message_text import Facts, meeting_place, render
 from app.rules.messages import LANGUAGES, heartbeat_id, message_id, preference_id
 
@@ -126,30 +127,23 @@ class _Messages:
 
     # --- choosing ---------------------------------------------------------------------
 
-    def language(self, customer_id: str) -> str:
-        pref = self.agreed.get(customer_id)
-        chosen = (pref or {}).get("language") or self.customers[customer_id].language
-        return chosen if chosen in LANGUAGES else "fi"
-
-    def channel(self, customer_id: str, kind: MessageKind) -> MessageChannel | None:
-        """The agreed channel with an address (SMS first for reminders, e-mail first
-        otherwise); PRINT when none is agreed and not opted out; None: nothing."""
+    def contacts(self, customer_id: str) -> Contacts:
+        """As the messenger reads them (planner.load_contacts), for its own rules."""
         pref = self.agreed.get(customer_id)
         customer = self.customers[customer_id]
-        if customer.erased_at is not None or (pref and pref["opted_out"]):
-            return None
-        usable = []
-        if pref and pref["sms"] and customer.phone:
-            usable.append(C.SMS)
-        if pref and pref["email"] and customer.email:
-            usable.append(C.EMAIL)
-        if usable:
-            if kind in (K.REMINDER, K.EVENT_REMINDER):
-                return C.SMS if C.SMS in usable else C.EMAIL
-            return C.EMAIL if C.EMAIL in usable else C.SMS
-        if kind in (K.CONFIRMATION, K.MOVED, K.CANCELLED, K.EVENT_INVITATION):
-            return C.PRINT
-        return None
+        return Contacts(customer_id, recorded=pref is not None,
+                        sms=bool(pref and pref["sms"]), email=bool(pref and pref["email"]),
+                        opted_out=bool(pref and pref["opted_out"]),
+                        preference_language=(pref or {}).get("language"),
+                        customer_language=customer.language, phone=customer.phone,
+                        email_address=customer.email, usable=customer.erased_at is None)
+
+    def language(self, customer_id: str) -> str:
+        return language_for(self.contacts(customer_id))
+
+    def channel(self, customer_id: str, kind: MessageKind) -> MessageChannel | None:
+        """The messenger's own choice (message_plan.choose_channel)."""
+        return choose_channel(kind, self.contacts(customer_id))
 
     def facts(self, point_id: str, language: str, starts: datetime | None, meeting: str,
               link: str = "", title: str = "") -> Facts:
