@@ -37,6 +37,21 @@ class PlanServiceItem:
 
 
 @dataclass(frozen=True)
+class PlanParticipantItem:
+    """A participant of a multi-professional plan (#24): a partner person or a staff
+    member, with the name and organisation as printed, their responsibilities and the
+    services they bring."""
+
+    name: str
+    organisation: str = ""
+    role: str = ""
+    responsibilities: str = ""
+    services: str = ""
+    partner_person_id: str | None = None
+    staff_id: str | None = None
+
+
+@dataclass(frozen=True)
 class PlanContent:
     """Everything a coach edits in a draft; the editor saves it whole (autosave)."""
 
@@ -51,6 +66,22 @@ class PlanContent:
     contact_frequency: str = ""
     next_review_on: date | None = None
     summary: str = ""
+    # Each plan type's own part (#24; models/plan.py PlanVersion). The multi-professional
+    # plan:
+    participants: tuple[PlanParticipantItem, ...] = ()
+    meeting_id: str | None = None
+    meeting_minute: str = ""
+    follow_up_on: date | None = None
+    customer_view: str = ""
+    # The activation plan:
+    activation_conditions: str = ""
+    activation_measures: str = ""
+    social_worker_part: str = ""
+    # The integration plan:
+    integration_training: str = ""
+    residence_permit_on: date | None = None
+    interpreter_language: str = ""
+    integration_measures: str = ""
 
 
 @dataclass(frozen=True)

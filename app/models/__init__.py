@@ -33,6 +33,14 @@ from app.models.feedback import Feedback, FeedbackReplyRequest
 from app.models.local import LocalSetting, OutboxEntry
 from app.models.message import ContactPreference, Message, MessageTemplate, MessengerHeartbeat
 from app.models.org import ServicePoint, Staff, StaffCredential, Team
+from app.models.partner import (
+    CustomerConsent,
+    MeetingParticipant,
+    MeetingTask,
+    PartnerOrg,
+    PartnerPerson,
+    PlanParticipant,
+)
 from app.models.plan import Plan, PlanAction, PlanGoal, PlannedService, PlanVersion
 from app.models.purchased import (
     ContractPlace,
@@ -60,6 +68,7 @@ __all__ = [
     "ContractPlace",
     "Customer",
     "CustomerBarrier",
+    "CustomerConsent",
     "CustomerMerge",
     "CustomerNote",
     "DeskDuty",
@@ -76,13 +85,18 @@ __all__ = [
     "JobProposal",
     "JobSearchPeriod",
     "LocalSetting",
+    "MeetingParticipant",
+    "MeetingTask",
     "Message",
     "MessageTemplate",
     "MessengerHeartbeat",
     "OutboxEntry",
+    "PartnerOrg",
+    "PartnerPerson",
     "Plan",
     "PlanAction",
     "PlanGoal",
+    "PlanParticipant",
     "PlanVersion",
     "PlannedService",
     "QueueTicket",

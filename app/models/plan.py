@@ -40,6 +40,25 @@ class PlanVersion(Synced, Base):
     contact_frequency: Mapped[str | None] = mapped_column(String(200))
     next_review_on: Mapped[date | None] = mapped_column(Date)
     summary: Mapped[str | None] = mapped_column(Text)
+    # Each plan type's own part (#24; added by local 0110 with plain ADD COLUMNs, no
+    # foreign keys). The multi-professional plan: the meeting it was made in, its minute,
+    # the agreed follow-up meeting and the customer's own view (participants:
+    # plan_participant).
+    meeting_id: Mapped[str | None] = mapped_column(String(36))
+    meeting_minute: Mapped[str | None] = mapped_column(Text)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    customer_view: Mapped[str | None] = mapped_column(Text)
+    # The activation plan: what makes it due (from the statutory clock, as recorded), the
+    # rehabilitative work activity or other measures, the social worker's part.
+    activation_conditions: Mapped[str | None] = mapped_column(Text)
+    activation_measures: Mapped[str | None] = mapped_column(Text)
+    social_worker_part: Mapped[str | None] = mapped_column(Text)
+    # The integration plan: language and integration training, the first residence
+    # permit's date (it sets the plan's period), the interpreter need, other measures.
+    integration_training: Mapped[str | None] = mapped_column(Text)
+    residence_permit_on: Mapped[date | None] = mapped_column(Date)
+    interpreter_language: Mapped[str | None] = mapped_column(String(60))
+    integration_measures: Mapped[str | None] = mapped_column(Text)
 
 
 class PlanGoal(Synced, Base):

@@ -578,3 +578,41 @@ MESSAGE_LABELS: CodeLabels = CodeLabels([
     (ConsentHow.ONLINE, N_("Online")),
 ])
 LABELS.update(MESSAGE_LABELS)
+
+
+class PartnerKind(StrEnum):
+    """The kinds of partner organisation the area works with (#24)."""
+
+    WELLBEING_COUNTY = "wellbeing_county"  # hyvinvointialue: social work, health care
+    KELA = "kela"
+    OHJAAMO = "ohjaamo"
+    SCHOOL = "school"  # an educational institution: career guidance at Osaamo
+    TYOKANAVA = "tyokanava"
+    THIRD_SECTOR = "third_sector"
+    OTHER_ORGANISATION = "other_organisation"
+
+
+class ConsentInfo(StrEnum):
+    """What information a customer agrees to share with a partner (#24). A consent lists
+    one or more; each sharing action names the one it needs (app/rules/partners.py)."""
+
+    CONTACT = "contact"  # identity and contact details
+    PLAN = "plan"  # the plan, its meetings and the services agreed in them
+    WORK_ABILITY = "work_ability"  # work ability and health
+    BENEFITS = "benefits"  # unemployment benefits and their days
+
+
+PARTNER_LABELS: CodeLabels = CodeLabels([
+    (PartnerKind.WELLBEING_COUNTY, N_("Wellbeing services county")),
+    (PartnerKind.KELA, N_("Kela")),
+    (PartnerKind.OHJAAMO, N_("Ohjaamo")),
+    (PartnerKind.SCHOOL, N_("Educational institution")),
+    (PartnerKind.TYOKANAVA, N_("Työkanava")),
+    (PartnerKind.THIRD_SECTOR, N_("Third-sector organisation")),
+    (PartnerKind.OTHER_ORGANISATION, N_("Other organisation")),
+    (ConsentInfo.CONTACT, N_("Identity and contact details")),
+    (ConsentInfo.PLAN, N_("Plans and meetings")),
+    (ConsentInfo.WORK_ABILITY, N_("Work ability and health")),
+    (ConsentInfo.BENEFITS, N_("Benefits")),
+])
+LABELS.update(PARTNER_LABELS)

@@ -37,9 +37,18 @@ SCRUB: list[tuple[str, str, dict[str, Any]]] = [
     ("plan_goal", "version", {"text": "", "deleted_at": NOW}),
     ("plan_action", "version", {"text": "", "due_on": None, "deleted_at": NOW}),
     ("plan_service", "version", {"provider": None, "note": None, "deleted_at": NOW}),
+    # Each plan type's own text (#24) goes with the rest (earlier migrations' copies of
+    # this entry name these columns before c0110/0110 adds them: they run only for an
+    # erased customer, and none is erased while an upgrade runs).
     ("plan_version", "plan", {"obligation_lowered_reason": None, "contact_method": None,
                               "contact_frequency": None, "summary": None,
+                              "meeting_minute": None, "customer_view": None,
+                              "activation_conditions": None, "activation_measures": None,
+                              "social_worker_part": None, "integration_training": None,
+                              "interpreter_language": None, "integration_measures": None,
                               "deleted_at": NOW}),
+    ("plan_participant", "version", {"role": None, "responsibilities": None,
+                                     "services": None, "deleted_at": NOW}),
     ("plan", "customer", {"deleted_at": NOW}),
     ("visit", "customer", {"topics": None, "outcome": None, "follow_up": None,
                            "note": None}),
@@ -57,6 +66,11 @@ SCRUB: list[tuple[str, str, dict[str, Any]]] = [
     ("message", "customer", {"recipient": None, "subject": None, "body": None,
                              "attachment": None, "attachment_name": None, "secret": None}),
     ("contact_preference", "customer", {"deleted_at": NOW}),
+    # Multi-professional work (#24): consents and tasks go; a meeting's participants stay
+    # for the figures (meetings held, by partner), without what their part was.
+    ("customer_consent", "customer", {"purpose": None, "deleted_at": NOW}),
+    ("meeting_participant", "customer", {"role": None}),
+    ("meeting_task", "customer", {"text": "", "deleted_at": NOW}),
 ]
 # Rows of these tables, once tombstoned, refuse further edits centrally (push).
 GUARDED = ("customer", "unemployment_period", "customer_note", "plan", "plan_version",

@@ -51,6 +51,8 @@ class Permission(StrEnum):
     EVENT_EDIT = "event.edit"  # organise events and invite customers
     MESSAGE_READ = "message.read"  # the messages sent to a customer, the print list (#23)
     MESSAGE_SEND = "message.send"  # send a letter by e-mail, decide on a failed message
+    PARTNER_MANAGE = "partner.manage"  # the register of partner organisations and people
+    CONSENT_RECORD = "consent.record"  # record or withdraw a customer's consent to share
 
 
 _DESK = {
@@ -93,6 +95,10 @@ _COACH = _DESK | {
     Permission.EMPLOYER_EDIT,
     # Coaches organise events and invite customers from their caseload.
     Permission.EVENT_EDIT,
+    # Multi-professional work (#24): coaches keep the partners they work with and record
+    # the customer's consent to share with them; the desk reads consents, never records.
+    Permission.PARTNER_MANAGE,
+    Permission.CONSENT_RECORD,
 }
 _LEAD = _COACH | {Permission.AUDIT_READ, Permission.SETTINGS_EDIT,
                   Permission.CUSTOMER_EXTRACT}

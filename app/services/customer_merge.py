@@ -52,6 +52,7 @@ from app.models import (
 )
 from app.models.coaching import barrier_id
 from app.models.message import ContactPreference, Message
+from app.models.partner import CustomerConsent, MeetingParticipant, MeetingTask
 from app.rules.codes import ParticipantStatus, PlanStatus
 from app.rules.customer import nfc
 from app.rules.events import attendance_id, participant_id
@@ -75,6 +76,9 @@ MOVED: tuple[tuple[str, Any], ...] = (
     ("effect_followup", EffectFollowup),
     ("job_proposal", JobProposal),
     ("message", Message),
+    ("customer_consent", CustomerConsent),
+    ("meeting_participant", MeetingParticipant),
+    ("meeting_task", MeetingTask),
 )
 # On a list, the stronger state wins when both records were on one event (c0100 alike).
 PARTICIPANT_RANK = {ParticipantStatus.REGISTERED: 4, ParticipantStatus.WAITING: 3,
@@ -99,6 +103,9 @@ MOVE_LABELS: dict[str, str] = {
     "customer_barrier": N_("Barriers"),
     "case_facts": N_("Case facts"),
     "contact_preference": N_("Contact preferences"),
+    "customer_consent": N_("Consents to share information"),
+    "meeting_participant": N_("Meeting participants"),
+    "meeting_task": N_("Meeting tasks"),
 }
 # The case facts' own fields: copied to the real customer's where those are empty.
 FACT_FIELDS = ("work_ability_since", "work_ability_basis", "benefit", "first_benefit_on",

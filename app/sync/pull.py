@@ -116,6 +116,9 @@ def scope(table: Table, point_id: str):
     # The messages' templates and the messenger's heartbeat: the area's, no customer.
     if name in ("message_template", "messenger_heartbeat"):
         return true()
+    # The partner register (#24): the area's, no customer in it.
+    if name in ("partner_org", "partner_person"):
+        return true()
     # Reach is the customer's own: their service point, a coach working here, or the
     # audited lookup of a walk-in from elsewhere (customer_reach) - never a row that
     # merely names them (the central policies hold the same line, central_trust.py).
@@ -134,7 +137,8 @@ def scope(table: Table, point_id: str):
     if name in ("unemployment_period", "customer_note", "plan", "customer_barrier",
                 "coach_assignment", "job_search_period", "case_facts", "referral",
                 "support_decision", "effect_followup", "job_proposal",
-                "contact_preference"):
+                "contact_preference", "customer_consent", "meeting_participant",
+                "meeting_task"):
         return c.customer_id.in_(my_customers)
     if name == "customer_merge":  # a desk that holds either record learns of the merge
         return or_(c.into_customer_id.in_(my_customers),
@@ -147,7 +151,7 @@ def scope(table: Table, point_id: str):
     my_plans = select(plans.c.id).where(plans.c.customer_id.in_(my_customers))
     if name == "plan_version":
         return c.plan_id.in_(my_plans)
-    if name in ("plan_goal", "plan_action", "plan_service"):
+    if name in ("plan_goal", "plan_action", "plan_service", "plan_participant"):
         return c.plan_version_id.in_(select(versions.c.id).where(versions.c.plan_id.in_(my_plans)))
     if name == "feedback_reply_request":
         feedback = central_table("feedback")
@@ -173,7 +177,8 @@ def scope(table: Table, point_id: str):
 SHARED_CURSOR = frozenset({"service_point", "team", "staff", "area_setting", "working_hours",
                            "calendar_override", "queue_ticket", "desk_duty",
                            "contract_place", "room", "event", "event_session",
-                           "annual_theme", "message_template", "messenger_heartbeat"})
+                           "annual_theme", "message_template", "messenger_heartbeat",
+                           "partner_org", "partner_person"})
 
 
 def _cursor_key(table: str, reader: str = "") -> str:

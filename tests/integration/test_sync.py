@@ -19,7 +19,8 @@ from tests.factories import Clock, customer_input, seed_org
 COMPARED = ["service_point", "team", "staff", "customer", "queue_ticket", "visit",
             "desk_duty", "sync_conflict", "job_search_period", "customer_merge",
             "service_provider", "service_contract", "contact_preference", "message",
-            "message_template", "messenger_heartbeat"]
+            "message_template", "messenger_heartbeat", "partner_org", "partner_person",
+            "customer_consent"]
 
 
 @pytest.fixture

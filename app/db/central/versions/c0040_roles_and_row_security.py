@@ -24,7 +24,8 @@ from app.rules.erasure import SCRUB
 # job_search_period and case_facts, are added by the migration that makes them: c0060,
 # c0070).
 LATER_TABLES = ("job_search_period", "case_facts", "referral", "support_decision",
-                "job_proposal", "message", "contact_preference")
+                "job_proposal", "message", "contact_preference", "customer_consent",
+                "meeting_participant", "meeting_task", "plan_participant")
 C0040_SCRUB = [entry for entry in SCRUB if entry[0] not in LATER_TABLES]
 
 revision: str = "c0040"
