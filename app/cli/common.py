@@ -85,7 +85,8 @@ def act_as(services: Services, username: str | None) -> None:
         raise CliError(f"no staff member {username!r}" if username else "no administrator yet")
     staff, point = row
     services.ctx.actor = Actor(staff.id, staff.username, staff.full_name, staff.role, point.id,
-                               point.code, point.name, staff.team_id)
+                               point.code, point.name, staff.team_id,
+                               partner_org_id=staff.partner_org_id)
 
 
 def first_line(exc: BaseException) -> str:

@@ -17,7 +17,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "add", help="create a staff account (and with --central its PostgreSQL role)")
     add.add_argument("username")
     add.add_argument("--full-name", required=True)
-    add.add_argument("--role", required=True, choices=("desk", "coach", "team_lead", "admin"))
+    add.add_argument("--role", required=True,
+                     choices=("desk", "coach", "team_lead", "admin", "partner"))
+    add.add_argument("--partner-org", metavar="ID",
+                     help="for --role partner: the partner organisation's id "
+                          "(`partner list`)")
     add.add_argument("--service-point", required=True, metavar="CODE")
     add.add_argument("--db", type=Path, required=True)
     add.add_argument("--central", metavar="URL",
@@ -87,7 +91,8 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
 
             central = central_engine(args.central)
         account = services.staff.add(args.username, args.full_name, Role(args.role),
-                                     args.service_point, password, central)
+                                     args.service_point, password, central,
+                                     partner_org_id=args.partner_org)
         if central is not None:
             from app.sync.push import push
 

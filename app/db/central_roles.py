@@ -21,6 +21,7 @@ GROUP_OF: dict[Role, str] = {
     Role.COACH: "desk_coach",
     Role.TEAM_LEAD: "desk_team_lead",
     Role.ADMIN: "desk_admin",
+    Role.PARTNER: "desk_partner",  # central c0115: reach by the customer's consent
 }
 _NAME = re.compile(r"^[a-z][a-z0-9_.-]{0,62}$")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Synced, enum_column, utcnow
@@ -37,6 +37,10 @@ class Team(Synced, Base):
 
 class Staff(Synced, Base):
     __tablename__ = "staff"
+    __table_args__ = (
+        CheckConstraint("role <> 'partner' OR partner_org_id IS NOT NULL",
+                        name="partner_has_org"),
+    )
 
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(160))
@@ -47,6 +51,9 @@ class Staff(Synced, Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The partner organisation a partner-role account works for (#24; local 0115, central
+    # c0115: required for that role, empty for the others).
+    partner_org_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class StaffCredential(Base):

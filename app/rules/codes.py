@@ -13,6 +13,10 @@ class Role(StrEnum):
     COACH = "coach"
     TEAM_LEAD = "team_lead"
     ADMIN = "admin"
+    # A partner's worker at the service point (#24: a school's career counsellor at
+    # Osaamo): sees only the customers who consented to share with their organisation,
+    # and only what the consent covers (app/rules/partners.py, central c0115).
+    PARTNER = "partner"
 
 
 class ServiceArea(StrEnum):
@@ -344,6 +348,7 @@ LABELS: CodeLabels = CodeLabels([
     (Role.COACH, N_("Coach")),
     (Role.TEAM_LEAD, N_("Team lead")),
     (Role.ADMIN, N_("Administrator")),
+    (Role.PARTNER, N_("Partner")),
     (ServiceArea.INITIAL, N_("Initial services")),
     (ServiceArea.FINDING_WORK, N_("Finding work")),
     (ServiceArea.SKILLS, N_("Skills development")),

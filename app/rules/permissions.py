@@ -53,6 +53,10 @@ class Permission(StrEnum):
     MESSAGE_SEND = "message.send"  # send a letter by e-mail, decide on a failed message
     PARTNER_MANAGE = "partner.manage"  # the register of partner organisations and people
     CONSENT_RECORD = "consent.record"  # record or withdraw a customer's consent to share
+    # The partner role's only reach (#24): customers who consented to share with the
+    # partner's organisation, and of them only what the consent covers (not customer.read:
+    # every other reader of customers refuses a partner by default).
+    PARTNER_READ = "partner.read"
 
 
 _DESK = {
@@ -113,11 +117,17 @@ _LEAD |= {Permission.CUSTOMER_MERGE}
 _LEAD |= {Permission.PROVIDER_MANAGE, Permission.DECISION_DECIDE}
 _ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD, Permission.CUSTOMER_ERASE}
 
+# A partner's worker (#24) opens only customers who consented to share with their
+# organisation, and their plans only when the consent covers plans (app/services/
+# partner_reach.py; central c0115 holds the same line in its policies). Nothing else.
+_PARTNER = {Permission.SYNC_RUN, Permission.PARTNER_READ}
+
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.DESK: frozenset(_DESK),
     Role.COACH: frozenset(_COACH),
     Role.TEAM_LEAD: frozenset(_LEAD),
     Role.ADMIN: frozenset(_ADMIN),
+    Role.PARTNER: frozenset(_PARTNER),
 }
 
 

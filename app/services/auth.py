@@ -81,6 +81,7 @@ class AuthService:
             service_point_name=point.name,
             team_id=staff.team_id,
             by_appointment=point.mode == ServicePointMode.APPOINTMENT,
+            partner_org_id=staff.partner_org_id,
         )
         self.ctx.actor = actor
         self.online_sign_in = online is Login.ACCEPTED

@@ -39,6 +39,8 @@ class Actor:
     team_id: str | None
     # The point works by appointment (Ranua), not walk-ins: the day starts in the calendar.
     by_appointment: bool = False
+    # A partner-role account's organisation (#24): its reach is the customers' consents.
+    partner_org_id: str | None = None
 
 
 class AppContext:

@@ -28,7 +28,7 @@ from app.rules.codes import CaseStatus
 from app.rules.customer import CustomerInput, nfc
 from app.rules.permissions import Permission, allowed
 from app.rules.unemployment import age
-from app.services import case_access, text_guard
+from app.services import case_access, partner_reach, text_guard
 from app.services.context import AppContext
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.statutory_clock_facts import first_benefit_on
@@ -178,7 +178,7 @@ class CustomerService:
 
         Read with Core on a connection (no ORM session: nothing here is an entity) into
         plain tuples; age and days unemployed are left to the rows that are shown."""
-        actor = self.ctx.require(Permission.CUSTOMER_READ)
+        actor = self.ctx.require(partner_reach.reading_permission(self.ctx))
         today = self.ctx.today()
         # The first benefit day counts for a reader of the case facts, by the caseload
         # rule (as the card): read with the row, only for a role that may ever see it.
@@ -192,6 +192,9 @@ class CustomerService:
                                     CaseFacts.deleted_at.is_(None)))
             if status:  # a CaseStatus code: open or closed cases only
                 stmt = stmt.where(Customer.active.is_(status == CaseStatus.OPEN))
+            if partner_reach.is_partner(actor):  # only the consents' customers (#24)
+                stmt = stmt.where(Customer.id.in_(
+                    partner_reach.consented_customers(actor, today)))
             if after is not None:
                 stmt = stmt.where(tuple_(Customer.sort_name, Customer.id) > tuple_(*after))
             stmt = stmt.order_by(Customer.sort_name, Customer.id).limit(limit + 1)
@@ -211,10 +214,13 @@ class CustomerService:
         return CustomerPage(rows=result, has_more=has_more)
 
     def count(self, query: str = "", status: str = "") -> int:
-        self.ctx.require(Permission.CUSTOMER_READ)
+        actor = self.ctx.require(partner_reach.reading_permission(self.ctx))
         stmt = select(func.count()).select_from(Customer).where(Customer.deleted_at.is_(None))
         if status:  # a CaseStatus code: open or closed cases only
             stmt = stmt.where(Customer.active.is_(status == CaseStatus.OPEN))
+        if partner_reach.is_partner(actor):
+            stmt = stmt.where(Customer.id.in_(
+                partner_reach.consented_customers(actor, self.ctx.today())))
         with self.ctx.reading() as s:
             condition = search_condition(query, _number_exists(s.connection()))
             if condition is not None:
@@ -225,7 +231,8 @@ class CustomerService:
 
     def get(self, customer_id: str) -> CustomerCard:
         """Open a customer record (audited: every read of a record is)."""
-        with self.ctx.transaction(Permission.CUSTOMER_READ) as s:
+        with self.ctx.transaction(partner_reach.reading_permission(self.ctx)) as s:
+            partner_reach.check(self.ctx, s, customer_id)  # a partner: by consent (#24)
             card = self._card(s, customer_id)
             self.ctx.audit(s, "customer.read", "customer", customer_id)
         return card
@@ -233,7 +240,7 @@ class CustomerService:
     def find(self, key: str) -> CustomerCard:
         """By id, identity code or customer number (the CLI's `customer show`)."""
         text = nfc(key).upper()
-        with self.ctx.transaction(Permission.CUSTOMER_READ) as s:
+        with self.ctx.transaction(partner_reach.reading_permission(self.ctx)) as s:
             customer_id = s.scalar(
                 select(Customer.id).where(
                     or_(
@@ -245,6 +252,7 @@ class CustomerService:
             )
             if customer_id is None:
                 raise NotFound(N_("No customer with this ID, identity code or customer number."))
+            partner_reach.check(self.ctx, s, customer_id)
             card = self._card(s, customer_id)
             self.ctx.audit(s, "customer.read", "customer", customer_id)
         return card

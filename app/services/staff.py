@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select
 
 from app.db import central_roles
 from app.i18n import N_
-from app.models import ServicePoint, Staff, StaffCredential
+from app.models import PartnerOrg, ServicePoint, Staff, StaffCredential
 from app.rules.codes import Role
 from app.rules.permissions import Permission
 from app.services.auth import hash_password
@@ -37,7 +37,8 @@ class StaffService:
             return bool(s.scalar(select(func.count()).select_from(Staff)))
 
     def add(self, username: str, full_name: str, role: Role, point_code: str, password: str,
-            central: Engine | None = None) -> StaffAccount:
+            central: Engine | None = None, partner_org_id: str | None = None
+            ) -> StaffAccount:
         """Create the account. The very first account of an empty database needs no
         signed-in administrator (it is the administrator); every later one does."""
         username, full_name = username.strip().lower(), full_name.strip()
@@ -49,6 +50,12 @@ class StaffService:
             errors["full_name"] = N_("Give the full name.")
         if len(password) < 8:
             errors["password"] = N_("The password needs at least 8 characters.")
+        # A partner's account (#24) belongs to their organisation; no one else's does.
+        if role is Role.PARTNER and not partner_org_id:
+            errors["partner_org"] = N_("Choose the partner organisation the person works "
+                                       "for.")
+        if role is not Role.PARTNER:
+            partner_org_id = None
         if errors:
             raise ValidationFailed(errors)
         if self.has_staff() or self.ctx.actor is not None:
@@ -61,8 +68,12 @@ class StaffService:
                 raise ValidationFailed({"service_point": N_("No such service point.")})
             if s.scalar(select(Staff.id).where(Staff.username == username)):
                 raise ValidationFailed({"username": N_("This username is taken.")})
+            if partner_org_id and not s.scalar(select(PartnerOrg.id).where(
+                    PartnerOrg.id == partner_org_id, PartnerOrg.deleted_at.is_(None))):
+                raise ValidationFailed({"partner_org": N_("No such partner organisation.")})
             staff = Staff(username=username, full_name=full_name, role=role,
-                          service_point_id=point.id, active=True)
+                          service_point_id=point.id, active=True,
+                          partner_org_id=partner_org_id)
             s.add(staff)
             s.flush()
             s.add(StaffCredential(staff_id=staff.id, verifier=hash_password(password)))

@@ -24,3 +24,15 @@ def withheld(conn: Connection, table: str) -> frozenset[str]:
         "SELECT c, has_column_privilege(:t, c, 'SELECT') FROM unnest(CAST(:cs AS text[])) "
         "AS c"), {"t": f"public.{table}", "cs": columns}).all()
     return frozenset(c for c, ok in allowed if not ok)
+
+
+def unreadable_tables(conn: Connection, tables: list[str]) -> frozenset[str]:
+    """The tables this connection may not SELECT at all: a partner's login (central
+    c0115) reads customers and plans, never the queue or visits. The pull skips them
+    (their cursors stay), rather than failing on the first one."""
+    if conn.dialect.name != "postgresql" or not tables:
+        return frozenset()
+    allowed = conn.execute(text(
+        "SELECT t, has_table_privilege('public.' || t, 'SELECT') "
+        "FROM unnest(CAST(:ts AS text[])) AS t"), {"ts": tables}).all()
+    return frozenset(t for t, ok in allowed if not ok)

@@ -59,7 +59,7 @@ from app.db.central_schema import central_table, synced_central_tables
 from app.db.central_trust import WITHHELD
 from app.models import Base, LocalSetting, OutboxEntry
 from app.models.local_time import DERIVE, DERIVED_FROM, derived_columns, derived_values
-from app.sync.columns import withheld
+from app.sync.columns import unreadable_tables, withheld
 from app.sync.values import decode
 
 # Rows per page: each page is one central query (its scope subqueries are evaluated again
@@ -370,7 +370,10 @@ def remaining(central: Engine, local: Engine, point_id: str, reader: str = "") -
         cursors = {t.name: read_cursor(lconn, t.name, reader)
                    for t in synced_central_tables()}
     with central.connect() as conn:
+        skipped = unreadable_tables(conn, list(cursors))
         for table in synced_central_tables():
+            if table.name in skipped:
+                continue
             cursor = cursors[table.name]
             total += conn.execute(select(func.count()).select_from(table).where(
                 scope(table, point_id),
@@ -437,13 +440,14 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
     limit, _ = horizon(central, wait)
     with central.connect() as conn:
         hidden = {name: withheld(conn, name) for name in WITHHELD}
+        skipped = unreadable_tables(conn, [t.name for t in synced_central_tables()])
     total = remaining(central, local, point_id, reader) if progress else 0
     seen = 0
     applied = _overlap.setdefault(local, {})
     with (local.connect() as lconn, _page_cache(lconn),
           ThreadPoolExecutor(1, thread_name_prefix="pull-fetch") as fetcher):
         for table in synced_central_tables():
-            if table.name in NEVER_PULLED:
+            if table.name in NEVER_PULLED or table.name in skipped:
                 continue
             if should_stop is not None and should_stop():
                 result.stopped = True

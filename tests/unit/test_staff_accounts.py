@@ -20,9 +20,10 @@ def test_the_documented_matrix_is_the_one_the_services_check():
     rows = {}
     for line in DOC.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 5 and re.fullmatch(r"[a-z_]+\.[a-z_]+", cells[0]):
+        if len(cells) == 6 and re.fullmatch(r"[a-z_]+\.[a-z_]+", cells[0]):
             rows[cells[0]] = {role for role, cell in zip(
-                ("desk", "coach", "team_lead", "admin"), cells[1:], strict=True) if cell}
+                ("desk", "coach", "team_lead", "admin", "partner"), cells[1:], strict=True)
+                if cell}
     assert set(rows) == {p.value for p in Permission}
     for permission in Permission:
         assert rows[permission.value] == {r.value for r in Role

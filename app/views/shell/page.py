@@ -93,13 +93,17 @@ class PageSpec:
     title: str  # an N_() msgid, translated when shown
     icon: str  # a qtawesome name
     build: Callable[[PageDeps], QWidget]
-    needs: Permission | None = None  # what a role needs to see the row
+    # What a role needs to see the row (any one of them, when a tuple).
+    needs: Permission | tuple[Permission, ...] | None = None
     # Where focus lands when the page is shown, for a page without `focus_first`: the
     # first of these that is visible and enabled (else the page's first focusable).
     first: Callable[[QWidget], Sequence[QWidget]] | None = None
 
     def shown_to(self, actor: Actor) -> bool:
-        return self.needs is None or allowed(actor.role, self.needs)
+        if self.needs is None:
+            return True
+        needs = self.needs if isinstance(self.needs, tuple) else (self.needs,)
+        return any(allowed(actor.role, p) for p in needs)
 
 
 P = TypeVar("P", bound=Page)

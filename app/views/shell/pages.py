@@ -154,19 +154,25 @@ def _sync(deps: PageDeps) -> QWidget:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("today", N_("Today"), "mdi6.calendar-check", _today, Permission.CASELOAD_READ),
-    PageSpec("queue", N_("Queue"), "mdi6.account-clock", _queue, first=_queue_first),
+    # Every staff role has these; a partner's account (#24) only customers and sync.
+    PageSpec("queue", N_("Queue"), "mdi6.account-clock", _queue, Permission.QUEUE_SERVE,
+             first=_queue_first),
     PageSpec("appointments", N_("Calendar"), "mdi6.calendar-month", _appointments,
-             first=_appointments_first),
-    PageSpec("customers", N_("Customers"), "mdi6.account-search", _customers),
+             Permission.APPOINTMENT_BOOK, first=_appointments_first),
+    PageSpec("customers", N_("Customers"), "mdi6.account-search", _customers,
+             (Permission.CUSTOMER_READ, Permission.PARTNER_READ)),
     PageSpec("caseload", N_("Caseloads"), "mdi6.account-group", _caseload,
              Permission.CASELOAD_READ),
-    PageSpec("providers", N_("Service providers"), "mdi6.handshake-outline", _providers),
-    PageSpec("employers", N_("Employers"), "mdi6.domain", _employers),
+    PageSpec("providers", N_("Service providers"), "mdi6.handshake-outline", _providers,
+             Permission.CUSTOMER_READ),
+    PageSpec("employers", N_("Employers"), "mdi6.domain", _employers,
+             Permission.EMPLOYER_READ),
     # After the pages of every day: Ctrl+1..5 keep their places for the desk.
     PageSpec("events", N_("Events"), "mdi6.calendar-star", _events, Permission.EVENT_READ),
     PageSpec("messages", N_("Messages"), "mdi6.message-text-outline", _messages,
              Permission.MESSAGE_READ),
-    PageSpec("feedback", N_("Feedback"), "mdi6.emoticon-happy-outline", _feedback),
+    PageSpec("feedback", N_("Feedback"), "mdi6.emoticon-happy-outline", _feedback,
+             Permission.FEEDBACK_RECORD),
     PageSpec("reports", N_("Reports"), "mdi6.chart-bar", _reports, Permission.REPORTS_READ),
     PageSpec("sync", N_("Synchronisation"), "mdi6.sync", _sync),
 )
@@ -184,4 +190,6 @@ def start_page(actor: Actor, chosen: str | None = None) -> str:
         return "appointments"
     if actor.role in (Role.COACH, Role.TEAM_LEAD):
         return "today"
+    if actor.role is Role.PARTNER:
+        return "customers"  # the customers who consented: all a partner's account sees
     return "queue"

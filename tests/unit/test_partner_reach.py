@@ -1,0 +1,137 @@
+"""A partner's account at the workstation (#24): the customer list holds only customers
+whose consent to share with the partner's organisation is in force and covers identity
+and contact details; opening anyone else is refused with the reason and audited; a
+withdrawal takes effect at once; everything else a staff member reads refuses a partner
+by default (the role holds partner.read only)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.models import AuditEvent, CustomerConsent, PartnerOrg, Staff, StaffCredential
+from app.rules.codes import ConsentHow, PartnerKind, Role
+from app.services.errors import PermissionDenied
+from app.views.shell.pages import PAGES, start_page
+from tests.factories import Clock, add_people, verifier
+
+START = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+TODAY = date(2026, 12, 3)
+
+
+@pytest.fixture
+def partner(services):
+    services.ctx.now = Clock(START)
+    services.auth.sign_in("admin", "demo")
+    ids = add_people(services)
+    with services.ctx.session_factory.begin() as s:
+        s.add_all([PartnerOrg(id="po-school", name="REDU", kind=PartnerKind.SCHOOL,
+                              active=True),
+                   PartnerOrg(id="po-kela", name="Kela", kind=PartnerKind.KELA, active=True)])
+        s.flush()
+        s.add(Staff(id="staff-opo", username="opo", full_name="Olli Opo", role=Role.PARTNER,
+                    service_point_id="sp-rov", partner_org_id="po-school", active=True))
+        s.flush()
+        s.add(StaffCredential(staff_id="staff-opo", verifier=verifier()))
+
+        def consent(cid: str, org: str = "po-school", info: str = "contact,plan",
+                    withdrawn: date | None = None) -> None:
+            s.add(CustomerConsent(customer_id=cid, partner_org_id=org, purpose="Uraohjaus",
+                                  information=info, given_how=ConsentHow.SIGNED,
+                                  valid_from=date(2026, 1, 1), withdrawn_on=withdrawn))
+
+        consent(ids[0])                              # in force
+        consent(ids[1], org="po-kela")               # another organisation's
+        consent(ids[2], withdrawn=date(2026, 6, 1))  # withdrawn
+        consent(ids[3], info="plan")                 # plans without contact details
+    services.auth.sign_out()
+    services.auth.sign_in("opo", "demo")
+    services.people = ids
+    return services
+
+
+def refusals(services) -> list[dict]:
+    with services.ctx.session_factory() as s:
+        return [json.loads(a.detail or "{}") | {"customer": a.entity_id} for a in s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "partner.share.refused"))]
+
+
+def test_the_list_holds_only_the_consented_customers(partner):
+    rows = partner.customers.page().rows
+    assert [r.id for r in rows] == [partner.people[0]]
+    assert partner.customers.count() == 1
+    assert partner.customers.count("Virtanen") == 0
+
+
+def test_opening_a_consented_customer_is_allowed_and_audited(partner):
+    card = partner.customers.get(partner.people[0])
+    assert card.id == partner.people[0]
+    with partner.ctx.session_factory() as s:
+        assert s.scalar(select(AuditEvent.id).where(
+            AuditEvent.action == "customer.read", AuditEvent.staff_id == "staff-opo",
+            AuditEvent.entity_id == partner.people[0]))
+
+
+@pytest.mark.parametrize(("index", "reason"), [
+    (1, "not given consent"), (2, "withdrawn"), (3, "does not cover"), (4, "not given")])
+def test_anyone_else_is_refused_with_the_reason_and_the_refusal_audited(partner, index,
+                                                                       reason):
+    with pytest.raises(PermissionDenied) as refused:
+        partner.customers.get(partner.people[index])
+    assert reason in str(refused.value)
+    assert refusals(partner)[-1]["customer"] == partner.people[index]
+    assert refusals(partner)[-1]["partner_org_id"] == "po-school"
+
+
+def test_a_withdrawal_takes_effect_the_same_day(partner):
+    first = partner.people[0]
+    partner.customers.get(first)
+    with partner.ctx.session_factory.begin() as s:
+        s.scalars(select(CustomerConsent).where(
+            CustomerConsent.customer_id == first)).one().withdrawn_on = TODAY
+    assert partner.customers.page().rows == []
+    with pytest.raises(PermissionDenied):
+        partner.customers.get(first)
+
+
+def test_an_expired_consent_gives_nothing(partner):
+    partner.ctx.now = Clock(START + timedelta(days=400))
+    first = partner.people[0]
+    with partner.ctx.session_factory.begin() as s:
+        s.scalars(select(CustomerConsent).where(
+            CustomerConsent.customer_id == first)).one().valid_until = date(2027, 1, 1)
+    with pytest.raises(PermissionDenied) as refused:
+        partner.customers.get(first)
+    assert "expired" in str(refused.value)
+
+
+def test_other_readers_refuse_a_partner_by_default(partner):
+    first = partner.people[0]
+    for read in (lambda: partner.visits.timeline(first),
+                 lambda: partner.customers.edit_form(first),
+                 lambda: partner.customers.reveal_hetu(first)):
+        with pytest.raises(PermissionDenied):
+            read()
+
+
+def test_a_partner_sees_the_customers_page_and_starts_there(partner):
+    actor = partner.ctx.actor
+    assert actor.partner_org_id == "po-school"
+    shown = [spec.key for spec in PAGES if spec.shown_to(actor)]
+    assert "customers" in shown and "sync" in shown
+    for hidden in ("queue", "appointments", "today", "caseload", "employers", "feedback",
+                   "messages", "events", "reports", "providers"):
+        assert hidden not in shown
+    assert start_page(actor) == "customers"
+
+
+def test_a_partner_account_needs_its_organisation(services):
+    from app.services.errors import ValidationFailed
+
+    services.auth.sign_in("admin", "demo")
+    with pytest.raises(ValidationFailed) as refused:
+        services.staff.add("opo2", "Olli Opo", Role.PARTNER, "ROV", "salasana-1")
+    assert "partner_org" in refused.value.errors
