@@ -27,12 +27,13 @@ def withheld(conn: Connection, table: str) -> frozenset[str]:
 
 
 def unreadable_tables(conn: Connection, tables: list[str]) -> frozenset[str]:
-    """The tables this connection may not SELECT at all: a partner's login (central
-    c0115) reads customers and plans, never the queue or visits. The pull skips them
-    (their cursors stay), rather than failing on the first one."""
+    """The tables this connection may not SELECT at all, not even one column (a table
+    withheld in part, central_trust.WITHHELD, is granted column by column): a partner's
+    login (central c0115) reads customers and plans, never the queue or visits. The pull
+    skips them (their cursors stay), rather than failing on the first one."""
     if conn.dialect.name != "postgresql" or not tables:
         return frozenset()
     allowed = conn.execute(text(
-        "SELECT t, has_table_privilege('public.' || t, 'SELECT') "
+        "SELECT t, has_any_column_privilege('public.' || t, 'SELECT') "
         "FROM unnest(CAST(:ts AS text[])) AS t"), {"ts": tables}).all()
     return frozenset(t for t, ok in allowed if not ok)

@@ -135,9 +135,17 @@ BEGIN
     IF TG_OP = 'INSERT' AND appointment_customer IS NOT NULL THEN
         NEW.customer_id := appointment_customer;
     END IF;
+    -- It stays the meeting's customer's: moved only with its meeting, or in a merge.
+    IF TG_OP = 'UPDATE' AND NEW.customer_id IS DISTINCT FROM OLD.customer_id
+            AND NEW.customer_id IS DISTINCT FROM appointment_customer
+            AND NOT desk_may('customer.merge') THEN
+        RAISE EXCEPTION 'a participant moves to another customer only with its meeting'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- The consent asked is the meeting's customer's (never one the row is pointed at).
     IF NEW.partner_person_id IS NOT NULL AND NEW.deleted_at IS NULL
             AND (TG_OP = 'INSERT' OR OLD.deleted_at IS NOT NULL)
-            AND NOT desk_consent_active(NEW.customer_id,
+            AND NOT desk_consent_active(coalesce(appointment_customer, NEW.customer_id),
                                         desk_person_org(NEW.partner_person_id), 'plan',
                                         desk_helsinki_today()) THEN
         RAISE EXCEPTION 'the customer has not consented to share with this partner'
@@ -164,6 +172,12 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         NEW.customer_id := coalesce((SELECT customer_id FROM appointment
                                      WHERE id = NEW.appointment_id), NEW.customer_id);
+    ELSIF NEW.customer_id IS DISTINCT FROM OLD.customer_id
+            AND NEW.customer_id IS DISTINCT FROM (SELECT customer_id FROM appointment
+                                                  WHERE id = NEW.appointment_id)
+            AND NOT desk_may('customer.merge') THEN
+        RAISE EXCEPTION 'a task moves to another customer only with its meeting'
+            USING ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN NEW;
 END $$;
