@@ -82,6 +82,17 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
+def app_like_connect(path: Path):  # type: ignore[no-untyped-def]
+    """A bare keyed sqlite3 connection set up as the application's engine sets up its own
+    (app/db/engine.py): WAL, synchronous=FULL, foreign keys, the same page cache. The raw
+    baselines that write into the application's file use it, so both pay the same fsync."""
+    con = raw_connect(path)
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
+                   "busy_timeout=5000", "cache_size=-32768"):
+        con.execute(f"PRAGMA {pragma}")
+    return con
+
+
 # --- child processes ------------------------------------------------------------------
 
 

@@ -13,8 +13,8 @@ WIDTH = 112
 def value(number: float | None, unit: str) -> str:
     if number is None:
         return "—"
-    if unit == "rows/s":
-        return f"{number:,.0f} rows/s".replace(",", " ")
+    if unit.endswith("/s"):  # rows/s, messages/s
+        return f"{number:,.0f} {unit}".replace(",", " ")
     if unit == "MB":
         return f"{number:.0f} MB"
     if unit == "ms":
@@ -52,5 +52,6 @@ def print_table(results: list[Result], meta: dict, out=sys.stdout) -> None:
     counts = {s: sum(r.status == s for r in results) for s in ("PASS", "MISS", "SKIP",
                                                                 "ERROR")}
     print("  ".join(f"{k} {v}" for k, v in counts.items() if v), file=out)
-    print("Ratio = app / raw (lower is better), except rows/s where it is app as a share of "
-          "raw. Timings are medians or p95 of repeats; not assertions.", file=out)
+    print("Ratio = app / raw (lower is better), except rates (rows/s, messages/s) where it "
+          "is app as a share of raw. Timings are medians or p95 of repeats; not assertions.",
+          file=out)

@@ -51,6 +51,12 @@ class Plan:
         self.walk_ins = 3 if quick else 30
         self.notifies = 10 if quick else 100
         self.report_repeats = 1 if quick else 3
+        self.invitees = 100 if quick else 500
+        self.invite_repeats = 2 if quick else 5
+        self.messages = 50 if quick else 500
+        self.message_repeats = 1 if quick else 3
+        self.merge_history = 30 if quick else 300  # visits; 1 000 rows in all at 300
+        self.merge_repeats = 2 if quick else 5
 
 
 # --- availability ---------------------------------------------------------------------
@@ -291,6 +297,106 @@ def reports_result(data: dict) -> Result:
     )
 
 
+# Rows 9 and 11 (#28 item 6): a service path that writes N rows in one transaction, within
+# 3x of the same rows written bare (rows 2-3's bound for the service paths).
+SERVICE_RATIO = 3.0
+
+
+def bench_events(db: Path, plan: Plan) -> list[Result]:
+    need("app.services.events", "EventService", what="events (#21)")
+    data = run_child("benchmarks.events_child", str(db), str(CACHE / "events"),
+                     "--customers", str(plan.invitees), "--repeats", str(plan.invite_repeats))
+    return [events_result(data)]
+
+
+def events_result(data: dict) -> Result:
+    title = f"9. Invite {data.get('customers', '?')} customers to an event"
+    if "error" in data:
+        return Result(key="event_invite", title=title, status="ERROR",
+                      note=data["error"], details=data)
+    app_ms, raw_ms = data["app_s"]["median"] * 1000, data["raw_s"]["median"] * 1000
+    r = ratio(app_ms, raw_ms)
+    rows = data["rows"]
+    return Result(
+        key="event_invite", title=title, unit="ms", app=app_ms, raw=raw_ms, ratio=r,
+        target=f"≤ {SERVICE_RATIO:g}×",
+        status="PASS" if r is not None and r <= SERVICE_RATIO else "MISS",
+        note=(f"EventService.invite as {data['user']}, median of {data['app_s']['n']}; "
+              f"{rows['event_participant']} participant rows, {rows['audit_event']} audit "
+              f"row, {rows['outbox']} outbox entries in one transaction; raw = the same rows "
+              "for another event, one sqlite3 executemany per table"),
+        details=data,
+    )
+
+
+def bench_messenger(db: Path, plan: Plan) -> list[Result]:
+    title = "10. Messenger into a local SMTP server"
+    need("app.messenger.dispatcher", "run_pass", "Dispatcher", what="the messenger (#23)")
+    need("aiosmtpd.controller", "Controller", what="a local SMTP server (dev extras)")
+    if central.psycopg is None:
+        raise Skipped("psycopg is not installed (pip install -e '.[dev]')")
+    with central.server() as (url, source):
+        if url is None:
+            return [Result(key="messenger", title=title, status="SKIP", note=source,
+                           higher_is_better=True)]
+        if not PG_SOURCE:
+            PG_SOURCE.append(source)
+        data = run_child("benchmarks.messenger_child", str(db), str(CACHE / "messenger"),
+                         "--pg", url, "--messages", str(plan.messages),
+                         "--repeats", str(plan.message_repeats), timeout=1800)
+    return [messenger_result(data)]
+
+
+def messenger_result(data: dict) -> Result:
+    title = "10. Messenger into a local SMTP server"
+    if "app_per_s" not in data:
+        return Result(key="messenger", title=title, status="ERROR",
+                      note=data.get("error", "no figure"), higher_is_better=True,
+                      details=data)
+    app, raw = data["app_per_s"], data["raw_per_s"]
+    passes = sum(data["passes"]) / len(data["passes"])
+    note = (f"{data['messages']} e-mail letters ({data['bytes_per_message']:.0f} bytes each) "
+            f"in {passes:.0f} pass{'' if passes == 1 else 'es'} back to back "
+            f"(batch {data['batch']}); the dispatcher is "
+            f"{data['dispatch_share'] * 100:.0f} % of a pass, planning the rest; raw = "
+            "smtplib, one connection per message, the same bytes to the same aiosmtpd "
+            f"server (one connection for all: {data['raw_one_connection_per_s']:.0f}/s). "
+            f"The real loop waits {data['interval_s']:g} s between passes: at most "
+            f"{data['batch'] * 60 / data['interval_s']:.0f} messages a minute")
+    if "error" in data:
+        note += f"; afterwards: {data['error']}"
+    return Result(key="messenger", title=title, unit="messages/s", app=app, raw=raw,
+                  ratio=ratio(app, raw), target="(information)", status="INFO", note=note,
+                  higher_is_better=True, details=data)
+
+
+def bench_merge(db: Path, plan: Plan) -> list[Result]:
+    need("app.services.customer_merge", "CustomerMergeService", what="the duplicate merge")
+    data = run_child("benchmarks.merge_child", str(db), str(CACHE / "merge"),
+                     "--history", str(plan.merge_history), "--repeats", str(plan.merge_repeats))
+    return [merge_result(data)]
+
+
+def merge_result(data: dict) -> Result:
+    title = "11. Merge a duplicate with a long history"
+    if "error" in data:
+        return Result(key="merge_long", title=title, status="ERROR", note=data["error"],
+                      details=data)
+    app_ms, raw_ms = data["app_s"]["median"] * 1000, data["raw_s"]["median"] * 1000
+    r = ratio(app_ms, raw_ms)
+    history = ", ".join(f"{n} {t}" for t, n in data["history"].items())
+    return Result(
+        key="merge_long", title=title, unit="ms", app=app_ms, raw=raw_ms, ratio=r,
+        target=f"≤ {SERVICE_RATIO:g}×",
+        status="PASS" if r is not None and r <= SERVICE_RATIO else "MISS",
+        note=(f"CustomerMergeService.merge, median of {data['app_s']['n']}; the duplicate "
+              f"holds {history}; {data['app_outbox_entries']} outbox entries (raw "
+              f"{data['raw_outbox_entries']}); raw = one UPDATE ... RETURNING per moved "
+              "table, their outbox entries, the tombstone and the merge row with sqlite3"),
+        details=data,
+    )
+
+
 # --- running ----------------------------------------------------------------------------
 
 
@@ -343,7 +449,8 @@ def meta(args: argparse.Namespace, scale: float, started: float) -> dict:
     }
 
 
-ORDER = ("startup", "search", "plan", "sync", "memory", "reports")
+ORDER = ("startup", "search", "plan", "sync", "memory", "reports", "events", "messenger",
+         "merge")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -381,6 +488,9 @@ def main(argv: list[str] | None = None) -> int:
         "sync": ("5-6. sync and walk-ins", lambda: bench_sync(pristine, plan, CACHE)),
         "memory": ("7. memory", lambda: bench_memory(db, plan)),
         "reports": ("8. a year's reports", lambda: bench_reports(db, plan)),
+        "events": ("9. inviting to an event", lambda: bench_events(pristine, plan)),
+        "messenger": ("10. the messenger", lambda: bench_messenger(pristine, plan)),
+        "merge": ("11. a duplicate merge", lambda: bench_merge(pristine, plan)),
     }
     results: list[Result] = []
     for name in ORDER:
