@@ -22,6 +22,7 @@ from app.cli import (
     event,
     feedback,
     messages,
+    partner,
     plan,
     provider,
     referral,
@@ -38,7 +39,7 @@ from app.diagnostics import logsetup
 # In the order `--help` lists them.
 GROUPS = (demo, customer, plan, provider, referral, decision, employer, report, central,
           sync, service_point, feedback, staff, db, appointments, targets, room, event,
-          messages)
+          messages, partner)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -45,6 +45,7 @@ from app.demo.employers import build_employers
 from app.demo.events import add_events
 from app.demo.feedback import add_demo_pins
 from app.demo.messages import add_messages
+from app.demo.partners import add_partners
 from app.demo.purchased import add_purchased
 from app.demo.rooms import add_rooms
 from app.demo.vacancies import add_vacancies
@@ -195,6 +196,8 @@ def build_demo(engine: Engine, *, seed: int = 1, scale: float = 1.0,
         add_events(conn, seed, demo.today, scale)
         # Last: the messages follow the appointments and the events' lists (#23).
         add_messages(conn, seed, demo.today, demo.at(demo.today, demo.queue_now))
+        # After the appointments and plans: multi-professional work reads them (#24).
+        add_partners(conn, seed, demo.today)
         writer.check_cancel()
     return summary
 

@@ -211,3 +211,18 @@ class PlanDue:
     plan_type: str
     next_review_on: date | None
     period_ends_on: date | None  # the end of the current job-search review period
+
+
+@dataclass(frozen=True)
+class PlanListRow:
+    """One plan in `plan list` (#24): its newest version."""
+
+    id: str
+    customer_id: str
+    customer_number: str
+    plan_type: str
+    status: str
+    version: int
+    version_id: str
+    accepted_at: datetime | None
+    next_review_on: date | None

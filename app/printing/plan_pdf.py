@@ -50,6 +50,28 @@ PADDING = 6  # ReportLab's default left and right padding of a table cell
 # at a fraction of the layout cost. tests/unit/test_plan_pdf.py compares the pages.
 _FIT_SLACK = 0.5  # points: closer to the edge than this, let a Paragraph decide
 
+# Each plan type's own part (#24): its sections, printed after the situation and goals,
+# each with its own heading. The employment plan has none and prints as it always has.
+TYPE_SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "multi_professional": (
+        ("participants", N_("Participants and their responsibilities")),
+        ("meeting", N_("Multi-professional meeting")),
+        ("customer_view", N_("The customer's own view")),
+    ),
+    "activation": (
+        ("activation_conditions", N_("Grounds for the activation plan")),
+        ("activation_measures", N_("Rehabilitative work activity and other measures")),
+        ("social_worker_part", N_("The social worker's part")),
+    ),
+    "integration": (
+        ("integration_training", N_("Integration and language training")),
+        ("integration_background", N_("Residence permit and interpreter")),
+        ("integration_measures", N_("Other integration measures")),
+    ),
+}
+TYPE_SECTION_TITLES = {key: title for sections in TYPE_SECTIONS.values()
+                       for key, title in sections}
+
 
 class _Line(Flowable):
     """One line of plain text drawn where a Paragraph in `style` would draw it (the
@@ -178,8 +200,8 @@ class _Plan:
 
     def heading(self, number: int, key: str) -> list[Any]:
         # Keep a heading with the start of its section.
-        return [CondPageBreak(30 * mm),
-                self.p(f"{number}. {self.t(vocab.SECTION_TITLES[key])}", "h2")]
+        title = vocab.SECTION_TITLES.get(key) or TYPE_SECTION_TITLES[key]
+        return [CondPageBreak(30 * mm), self.p(f"{number}. {self.t(title)}", "h2")]
 
     def none(self) -> Flowable:
         return self.p(self.t(N_("None recorded.")), "small")
@@ -315,6 +337,61 @@ class _Plan:
         return [self.p(self.t(N_("The plan is reviewed next on {date}, at the latest.")).format(
             date=self.date(review)))]
 
+    # --- each type's own part (#24) ---------------------------------------------------------
+
+    def text_part(self, text: str) -> list[Any]:
+        return [self.p(self.chosen(text))] if text.strip() else [self.none()]
+
+    def participants(self) -> list[Any]:
+        items = self.doc.content.participants
+        if not items:
+            return [self.none()]
+        inner = 0.30 * self.width - 2 * PADDING
+        rows = []
+        for x in items:
+            who: Any = x.name
+            detail = ", ".join(v for v in (x.role, x.organisation) if v)
+            if detail:
+                who = [self.p(x.name, "cell", inner), self.p(detail, "small", inner)]
+            rows.append([who, x.responsibilities, x.services])
+        return [self.table([self.t(N_("Participant")), self.t(N_("Responsibilities")),
+                            self.t(N_("Services they bring"))], rows, [0.30, 0.40, 0.30])]
+
+    def meeting(self) -> list[Any]:
+        c = self.doc.content
+        out: list[Any] = []
+        if c.meeting_minute.strip():
+            out += [self.p(self.t(N_("Minute")), "head"), self.p(c.meeting_minute),
+                    Spacer(1, 2 * mm)]
+        if c.follow_up_on:
+            out.append(self.p(self.t(N_("The follow-up meeting is on {date}.")).format(
+                date=self.date(c.follow_up_on))))
+        return out or [self.none()]
+
+    def integration_background(self) -> list[Any]:
+        c = self.doc.content
+        out: list[Any] = []
+        if c.residence_permit_on:
+            out.append(self.p(self.t(N_("First residence permit granted on {date}.")).format(
+                date=self.date(c.residence_permit_on))))
+        if c.interpreter_language.strip():
+            out.append(self.p(self.t(N_("Interpreter: {language}")).format(
+                language=c.interpreter_language)))
+        return out or [self.none()]
+
+    def type_parts(self) -> dict[str, Callable[[], list[Any]]]:
+        c = self.doc.content
+        return {
+            "participants": self.participants, "meeting": self.meeting,
+            "customer_view": lambda: self.text_part(c.customer_view),
+            "activation_conditions": lambda: self.text_part(c.activation_conditions),
+            "activation_measures": lambda: self.text_part(c.activation_measures),
+            "social_worker_part": lambda: self.text_part(c.social_worker_part),
+            "integration_training": lambda: self.text_part(c.integration_training),
+            "integration_background": self.integration_background,
+            "integration_measures": lambda: self.text_part(c.integration_measures),
+        }
+
     def acceptance(self) -> list[Any]:
         doc = self.doc
         out: list[Any] = [Spacer(1, 6 * mm)]
@@ -361,7 +438,12 @@ class _Plan:
             "partner_actions": self.partner_actions, "services": self.services,
             "obligation": self.obligation, "contact": self.contact, "review": self.review,
         }
-        for number, (key, _title) in enumerate(vocab.SECTIONS, start=1):
+        own = TYPE_SECTIONS.get(self.doc.plan_type, ())
+        if own:
+            parts.update(self.type_parts())
+        # The type's own part follows the situation and goals.
+        order = [vocab.SECTIONS[0], *own, *vocab.SECTIONS[1:]]
+        for number, (key, _title) in enumerate(order, start=1):
             story += self.heading(number, key) + parts[key]()
         return story + self.acceptance()
 

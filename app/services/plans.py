@@ -30,6 +30,8 @@ from app.dto.plans import (
     PlanDocument,
     PlanDue,
     PlanGoalItem,
+    PlanListRow,
+    PlanParticipantItem,
     PlanRow,
     PlanServiceItem,
     PlanVersionInfo,
@@ -48,12 +50,14 @@ from app.models import (
     ServicePoint,
     Staff,
 )
+from app.models.partner import PartnerOrg, PartnerPerson, PlanParticipant
+from app.rules import partners as partner_rules
 from app.rules import plan_vocabulary as vocab
 from app.rules import text_input
-from app.rules.codes import PlanStatus, PlanType
+from app.rules.codes import ConsentInfo, PlanStatus, PlanType
 from app.rules.customer import nfc
 from app.rules.permissions import Permission
-from app.services import case_access
+from app.services import case_access, partner_reach
 from app.services.context import AppContext
 from app.services.customers import live_customer
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
@@ -73,6 +77,8 @@ AUDIT_COALESCE = timedelta(minutes=15)
 EARLIEST_DATE = date(2000, 1, 1)
 TEXT_LIMIT = 4000
 SHORT_LIMIT = 200
+MINUTE_LIMIT = 20000
+LANGUAGE_LIMIT = 60
 
 
 # --- pure helpers -------------------------------------------------------------------
@@ -138,7 +144,25 @@ def normalised(content: PlanContent) -> PlanContent:
         contact_method=nfc(content.contact_method),
         contact_frequency=nfc(content.contact_frequency),
         summary=nfc(content.summary),
+        participants=tuple(replace(
+            p, name=nfc(p.name).strip(), organisation=nfc(p.organisation).strip(),
+            role=nfc(p.role), responsibilities=nfc(p.responsibilities),
+            services=nfc(p.services)) for p in content.participants),
+        meeting_minute=nfc(content.meeting_minute),
+        customer_view=nfc(content.customer_view),
+        activation_conditions=nfc(content.activation_conditions),
+        activation_measures=nfc(content.activation_measures),
+        social_worker_part=nfc(content.social_worker_part),
+        integration_training=nfc(content.integration_training),
+        interpreter_language=nfc(content.interpreter_language).strip(),
+        integration_measures=nfc(content.integration_measures),
     )
+
+
+# The plan types' own text fields (the multi-professional plan's minute and customer's
+# view are normalised with its participants).
+TYPE_TEXTS = ("activation_conditions", "activation_measures", "social_worker_part",
+              "integration_training", "interpreter_language", "integration_measures")
 
 
 def action_groups(content: PlanContent) -> dict[str, list[tuple[int, PlanActionItem]]]:
@@ -165,7 +189,7 @@ def check_draft(content: PlanContent, today: date) -> dict[str, str]:
     def text(key: str, value: str, limit: int = TEXT_LIMIT) -> None:
         if len(value) > limit:
             errors[key] = N_("The text is too long.")
-        elif why := text_input.refusal(value, multiline=limit == TEXT_LIMIT):
+        elif why := text_input.refusal(value, multiline=limit >= TEXT_LIMIT):
             errors[key] = why.message  # a control character, a direction override
 
     for i, goal in enumerate(content.goals):
@@ -199,6 +223,21 @@ def check_draft(content: PlanContent, today: date) -> dict[str, str]:
     text("contact_method", content.contact_method, SHORT_LIMIT)
     text("contact_frequency", content.contact_frequency, SHORT_LIMIT)
     text("summary", content.summary)
+    for i, person in enumerate(content.participants):
+        if not person.name:
+            errors[f"participants.{i}.name"] = N_("Write the participant's name.")
+        text(f"participants.{i}.name", person.name, SHORT_LIMIT)
+        text(f"participants.{i}.organisation", person.organisation, SHORT_LIMIT)
+        text(f"participants.{i}.role", person.role, SHORT_LIMIT)
+        text(f"participants.{i}.responsibilities", person.responsibilities)
+        text(f"participants.{i}.services", person.services)
+    text("meeting_minute", content.meeting_minute, MINUTE_LIMIT)
+    text("customer_view", content.customer_view)
+    day("follow_up_on", content.follow_up_on)
+    day("residence_permit_on", content.residence_permit_on)
+    for key in TYPE_TEXTS:
+        text(key, getattr(content, key),
+             LANGUAGE_LIMIT if key == "interpreter_language" else TEXT_LIMIT)
     return errors
 
 
@@ -299,7 +338,33 @@ def section_lines(content: PlanContent, lang: str) -> dict[str, list[str]]:
     if content.next_review_on:
         lines["review"].append(t(N_("Next review on {date}")).format(
             date=format_date(content.next_review_on, lang=lang)))
+    # Each type's own part (#24) is compared with the situation and goals it follows in
+    # the printed plan; an employment plan has none of it.
+    lines["goals"] += type_lines(content, lang)
     return lines
+
+
+def type_lines(content: PlanContent, lang: str) -> list[str]:
+    def t(msgid: str) -> str:
+        return translate_in(lang, msgid)
+
+    out = [t(N_("Participant: {text}")).format(text=" · ".join(
+        x for x in (p.name, p.organisation, p.role, p.responsibilities, p.services) if x))
+        for p in content.participants]
+    texts = (
+        (N_("Minute: {text}"), content.meeting_minute),
+        (N_("Follow-up meeting on {text}"), format_date(content.follow_up_on, lang=lang)),
+        (N_("The customer's view: {text}"), content.customer_view),
+        (N_("Grounds: {text}"), content.activation_conditions),
+        (N_("Measures: {text}"), content.activation_measures),
+        (N_("The social worker's part: {text}"), content.social_worker_part),
+        (N_("Integration training: {text}"), content.integration_training),
+        (N_("First residence permit on {text}"),
+         format_date(content.residence_permit_on, lang=lang)),
+        (N_("Interpreter: {text}"), content.interpreter_language),
+        (N_("Integration measures: {text}"), content.integration_measures),
+    )
+    return out + [t(msgid).format(text=value) for msgid, value in texts if value]
 
 
 def diff_lines(left: Sequence[str], right: Sequence[str]) -> tuple[CompareLine, ...]:
@@ -318,9 +383,47 @@ def diff_lines(left: Sequence[str], right: Sequence[str]) -> tuple[CompareLine, 
     return tuple(out)
 
 
+# --- each type's prefill -------------------------------------------------------------
+
+
+def activation_text(s: Session, customer_id: str, now: datetime, lang: str,
+                    case_facts: bool = False) -> str:
+    """What makes the activation plan due, from the statutory clock: the due day and the
+    rule (its law and section), as text in `lang`; empty when the clock has no due day."""
+    from app.services import statutory_clock as clock
+    from app.services.statutory_clock_facts import gather, subsidy_spells
+
+    facts = gather(s, select(Customer.id).where(Customer.id == customer_id), now,
+                   case_facts=case_facts)
+    f = facts.get(customer_id)
+    if f is None:
+        return ""
+    today = now.astimezone(HELSINKI).date()
+    spells = [clock.rules.SubsidySpell(a, b) for a, b in subsidy_spells(s, customer_id)]
+    due = clock.activation(f, spells, today)
+    if due is None:
+        return ""
+    text = translate_in(lang, N_("The activation plan is due on {date} ({rule}); {days} "
+                                 "subsidy days counted.")).format(
+        date=format_date(due.due_on, lang=lang), rule=due.rule.source, days=due.paid_days)
+    if due.approximate:
+        text += " " + translate_in(lang, N_("The day is estimated."))
+    return text
+
+
+def language_name(code: str, lang: str) -> str:
+    """The customer's language by name in `lang` (the interpreter's language)."""
+    from babel import Locale
+
+    try:
+        return str(Locale.parse(lang).languages.get(code, code))
+    except (ValueError, TypeError):
+        return code
+
+
 # --- the service --------------------------------------------------------------------
 
-_CHILDREN: tuple[type[Any], ...] = (PlanGoal, PlanAction, PlannedService)
+_CHILDREN: tuple[type[Any], ...] = (PlanGoal, PlanAction, PlannedService, PlanParticipant)
 
 
 class PlanService:
@@ -332,9 +435,9 @@ class PlanService:
     def open_customer(self, customer_id: str) -> CustomerPlans:
         """The customer's plans and the version to show: the draft, else the accepted one,
         of the newest plan (audited: plan content is a read of the customer's record)."""
-        with self.ctx.transaction(Permission.PLAN_READ) as s:
+        with self.ctx.transaction(self._reading()) as s:
             customer = live_customer(s, customer_id)
-            case_access.check_read(s, self.ctx.signed_in, customer_id, Permission.PLAN_READ)
+            self._check_read(s, customer_id)
             plans = self._plan_rows(s, customer_id)
             current = None
             if plans:
@@ -349,7 +452,7 @@ class PlanService:
                                  tuple(plans), current)
 
     def version(self, version_id: str) -> PlanVersionInfo:
-        with self.ctx.transaction(Permission.PLAN_READ) as s:
+        with self.ctx.transaction(self._reading()) as s:
             info = self._info(s, self._version(s, version_id, Permission.PLAN_READ))
             self.ctx.audit(s, "plan.read", "plan_version", version_id)
             return info
@@ -404,6 +507,17 @@ class PlanService:
                 period_months=DEFAULT_PERIOD_MONTHS, obligation_starts_on=today,
                 next_review_on=add_months(today, DEFAULT_REVIEW_MONTHS),
             )
+            if plan.plan_type == PlanType.ACTIVATION:
+                from app.services.statutory_clock_facts import reads_case_facts
+
+                version.activation_conditions = activation_text(
+                    s, customer_id, self.ctx.now(), vocab.print_language(customer.language),
+                    reads_case_facts(s, self.ctx.actor, customer_id))
+            elif plan.plan_type == PlanType.INTEGRATION:
+                version.residence_permit_on = customer.first_residence_permit_on
+                if customer.interpreter_needed:
+                    version.interpreter_language = language_name(
+                        customer.language, vocab.print_language(customer.language))
             s.add(version)
             s.flush()
             self.ctx.audit(s, "plan.create", "plan", plan.id, {"type": plan_type})
@@ -423,6 +537,7 @@ class PlanService:
                 return DraftSaved(self._revision(s, version_id), False, self.ctx.now())
             if self._revision(s, version_id) != revision:
                 raise Conflict(N_("This draft was changed elsewhere meanwhile. Reopen it."))
+            self._share_participants(s, version, content)
             self._write(s, version, content)
             s.flush()
             self._audit_edit(s, version_id)
@@ -450,6 +565,7 @@ class PlanService:
             if errors:
                 raise ValidationFailed(errors)
             if content is not None:
+                self._share_participants(s, version, content)
                 self._write(s, version, content)
             for earlier in s.scalars(select(PlanVersion).where(
                     PlanVersion.plan_id == version.plan_id,
@@ -481,7 +597,10 @@ class PlanService:
                                 status=PlanStatus.DRAFT, based_on_id=source.id)
             s.add(draft)
             s.flush()
-            self._write(s, draft, self._content(s, source))
+            content = self._content(s, source)
+            customer_id = s.scalar(select(Plan.customer_id).where(Plan.id == source.plan_id))
+            self._write(s, draft, replace(content, participants=self._consented(
+                s, customer_id or "", content.participants)))
             s.flush()
             # The copied service lines keep their referrals (#20).
             carry_referrals(s, self._children(s, PlannedService, source.id),
@@ -491,11 +610,65 @@ class PlanService:
                            {"from": from_version_id})
             return self._info(s, draft)
 
+    # --- listing ----------------------------------------------------------------------
+
+    def list_plans(self, customer_id: str | None = None, plan_type: str | None = None
+                   ) -> list[PlanListRow]:
+        """Plans with their newest version (`plan list`): the customer's, or all the
+        signed-in worker may read, of one type or every type; by customer then type."""
+        actor = self.ctx.require(Permission.PLAN_READ)
+        if plan_type is not None and plan_type not in vocab.PLAN_TYPES:
+            raise ValidationFailed({"plan_type": N_("Choose the type of the plan.")})
+        stmt = (select(Plan, Customer.customer_number)
+                .join(Customer, Customer.id == Plan.customer_id)
+                .where(Plan.deleted_at.is_(None), Customer.deleted_at.is_(None)))
+        if customer_id is not None:
+            stmt = stmt.where(Plan.customer_id == customer_id)
+        if plan_type is not None:
+            stmt = stmt.where(Plan.plan_type == PlanType(plan_type))
+        out: list[PlanListRow] = []
+        with self.ctx.transaction(Permission.PLAN_READ) as s:
+            readable: dict[str, bool] = {}
+            for plan, number in s.execute(stmt.order_by(Customer.customer_number,
+                                                         Plan.plan_type)).all():
+                if plan.customer_id not in readable:
+                    try:
+                        case_access.check_read(s, actor, plan.customer_id,
+                                               Permission.PLAN_READ)
+                        readable[plan.customer_id] = True
+                    except ServiceError:
+                        readable[plan.customer_id] = False
+                if not readable[plan.customer_id]:
+                    continue
+                version = s.scalar(select(PlanVersion).where(
+                    PlanVersion.plan_id == plan.id, PlanVersion.deleted_at.is_(None))
+                    .order_by(PlanVersion.number.desc()).limit(1))
+                if version is None:
+                    continue
+                out.append(PlanListRow(plan.id, plan.customer_id, number,
+                                       plan.plan_type.value, version.status.value,
+                                       version.number, version.id, version.accepted_at,
+                                       version.next_review_on))
+            self.ctx.audit(s, "plan.list", "customer" if customer_id else "plan",
+                           customer_id, {"type": plan_type} if plan_type else None)
+        return out
+
+    def resolve_customer(self, key: str) -> str:
+        """A customer's id from their id, identity code or customer number."""
+        text = nfc(key)
+        with self.ctx.transaction(Permission.PLAN_READ) as s:
+            customer_id = s.scalar(select(Customer.id).where(or_(
+                Customer.id == text.lower(), Customer.hetu == text.upper(),
+                Customer.customer_number == text.upper())))
+            if customer_id is None:
+                raise NotFound(N_("No customer with this ID, identity code or customer number."))
+            return customer_id
+
     # --- comparing and printing ---------------------------------------------------------
 
     def compare(self, left_id: str, right_id: str, lang: str | None = None) -> PlanComparison:
         lang = lang or current_language()
-        with self.ctx.transaction(Permission.PLAN_READ) as s:
+        with self.ctx.transaction(self._reading()) as s:
             left = self._version(s, left_id, Permission.PLAN_READ)
             right = self._version(s, right_id, Permission.PLAN_READ)
             if left.plan_id != right.plan_id:
@@ -552,11 +725,55 @@ class PlanService:
     def print_pdf(self, version_id: str, lang: str | None = None) -> bytes:
         return self.render(self.print_document(version_id, lang))
 
+    def print_for_partner(self, version_id: str, partner_org_id: str,
+                          lang: str | None = None) -> bytes:
+        """The multi-professional plan printed for a partner organisation: only under the
+        customer's consent in force covering the plan (refused with the reason, and the
+        refusal audited, without); audited partner.share.plan_print."""
+        from app.services.partners import require_consent
+
+        with self.ctx.transaction(Permission.PLAN_PRINT) as s:
+            version = self._version(s, version_id, Permission.PLAN_PRINT)
+            plan = s.get(Plan, version.plan_id)
+            assert plan is not None
+            if plan.plan_type != PlanType.MULTI_PROFESSIONAL:
+                raise ServiceError(N_("Only a multi-professional plan is printed for a "
+                                      "partner."))
+            org = s.get(PartnerOrg, partner_org_id)
+            if org is None or org.deleted_at is not None:
+                raise NotFound(N_("The partner organisation was not found."))
+            require_consent(self.ctx, s, plan.customer_id, partner_org_id,
+                            partner_rules.PLAN_PRINT_NEEDS, "plan_print")
+        document = self.print_document(version_id, lang, purpose="partner")
+        with self.ctx.transaction(Permission.PLAN_PRINT) as s:
+            self.ctx.audit(s, "partner.share.plan_print", "plan_version", version_id,
+                           {"partner_org_id": partner_org_id,
+                            "info": partner_rules.PLAN_PRINT_NEEDS.value,
+                            "lang": document.lang})
+        return self.render(document)
+
     def printable_version(self, key: str) -> str:
-        """The customer's (id, identity code or customer number) latest accepted plan
-        version, else the latest draft: what `plan print` prints."""
+        """What `plan print` prints: a plan version by its id, a plan's accepted version
+        (else its draft) by the plan's id, or the customer's (id, identity code or
+        customer number) latest accepted plan version, else the latest draft."""
         text = nfc(key)
         with self.ctx.transaction(Permission.PLAN_PRINT) as s:
+            # A plan version's id prints that version; a plan's id its current version.
+            if s.scalar(select(PlanVersion.id).where(PlanVersion.id == text.lower(),
+                                                     PlanVersion.deleted_at.is_(None))):
+                return text.lower()
+            plan_id = s.scalar(select(Plan.id).where(Plan.id == text.lower(),
+                                                     Plan.deleted_at.is_(None)))
+            if plan_id is not None:
+                versions = s.scalars(select(PlanVersion).where(
+                    PlanVersion.plan_id == plan_id, PlanVersion.deleted_at.is_(None),
+                    PlanVersion.status != PlanStatus.SUPERSEDED)).all()
+                accepted = [v for v in versions if v.status == PlanStatus.ACCEPTED]
+                if accepted:
+                    return accepted[0].id
+                if versions:
+                    return max(versions, key=lambda v: v.number).id
+                raise NotFound(N_("The plan has no version to print."))
             customer_id = s.scalar(select(Customer.id).where(or_(
                 Customer.id == text.lower(), Customer.hetu == text.upper(),
                 Customer.customer_number == text.upper())))
@@ -574,7 +791,129 @@ class PlanService:
                 return max(versions, key=lambda v: v.updated_at).id
             raise NotFound(N_("The customer has no plan yet."))
 
+    # --- for the meetings (app/services/meetings.py), inside their transaction --------
+
+    def meeting_draft(self, s: Session, customer_id: str) -> PlanVersion:
+        """The customer's multi-professional plan draft: the draft there is, else a new
+        draft from the accepted version, else a new plan."""
+        plan = s.scalar(select(Plan).where(
+            Plan.customer_id == customer_id, Plan.plan_type == PlanType.MULTI_PROFESSIONAL,
+            Plan.deleted_at.is_(None)))
+        if plan is None:
+            customer = live_customer(s, customer_id)
+            today = self.ctx.today()
+            plan = Plan(customer_id=customer_id, plan_type=PlanType.MULTI_PROFESSIONAL,
+                        coach_id=customer.coach_id or self.ctx.signed_in.staff_id)
+            s.add(plan)
+            s.flush()
+            version = PlanVersion(
+                plan_id=plan.id, number=1, status=PlanStatus.DRAFT,
+                applications_per_period=DEFAULT_APPLICATIONS_PER_MONTH * DEFAULT_PERIOD_MONTHS,
+                period_months=DEFAULT_PERIOD_MONTHS, obligation_starts_on=today,
+                next_review_on=add_months(today, DEFAULT_REVIEW_MONTHS))
+            s.add(version)
+            s.flush()
+            self.ctx.audit(s, "plan.create", "plan", plan.id,
+                           {"type": PlanType.MULTI_PROFESSIONAL.value})
+            return version
+        versions = s.scalars(select(PlanVersion).where(
+            PlanVersion.plan_id == plan.id, PlanVersion.deleted_at.is_(None))
+            .order_by(PlanVersion.number.desc())).all()
+        draft = next((v for v in versions if v.status == PlanStatus.DRAFT), None)
+        if draft is not None:
+            return draft
+        source = next((v for v in versions if v.status == PlanStatus.ACCEPTED), None) \
+            or (versions[0] if versions else None)
+        number = versions[0].number if versions else 0
+        draft = PlanVersion(plan_id=plan.id, number=number + 1, status=PlanStatus.DRAFT,
+                            based_on_id=source.id if source else None)
+        s.add(draft)
+        s.flush()
+        if source is not None:
+            content = self._content(s, source)
+            self._write(s, draft, replace(content, participants=self._consented(
+                s, customer_id, content.participants)))
+            s.flush()
+            carry_referrals(s, self._children(s, PlannedService, source.id),
+                            self._children(s, PlannedService, draft.id))
+            s.flush()
+        self.ctx.audit(s, "plan.new_draft", "plan_version", draft.id,
+                       {"from": source.id if source else None})
+        return draft
+
+    def content_of(self, s: Session, version: PlanVersion) -> PlanContent:
+        return self._content(s, version)
+
+    def write_content(self, s: Session, version: PlanVersion, content: PlanContent) -> None:
+        """Store `content` into a draft (partner participants checked as a save does)."""
+        content = normalised(content)
+        errors = check_draft(content, self.ctx.today())
+        if errors:
+            raise ValidationFailed(errors)
+        self._share_participants(s, version, content)
+        self._write(s, version, content)
+
+    @staticmethod
+    def participant_item(row: Any) -> PlanParticipantItem:
+        """A meeting participant (dto.meetings.ParticipantRow) as a plan participant."""
+        return PlanParticipantItem(
+            name=row.name, organisation=row.organisation or "",
+            role=row.role or row.title or "",
+            partner_person_id=row.person_id if row.kind == "partner" else None,
+            staff_id=row.person_id if row.kind == "staff" else None)
+
     # --- helpers ------------------------------------------------------------------------
+
+    def _share_participants(self, s: Session, version: PlanVersion,
+                            content: PlanContent) -> None:
+        """Partner people the save adds to the plan's participants: each only under the
+        customer's consent in force covering the plan (else refused, the reason on the
+        participants field); each addition audited as sharing."""
+        from app.services.partners import ConsentRefused, require_consent
+
+        before = {p.partner_person_id for p in self._children(s, PlanParticipant, version.id)
+                  if p.partner_person_id}
+        added = [p.partner_person_id for p in content.participants
+                 if p.partner_person_id and p.partner_person_id not in before]
+        if not added:
+            return
+        customer_id = s.scalar(select(Plan.customer_id).where(Plan.id == version.plan_id))
+        for person_id in dict.fromkeys(added):
+            org_id = s.scalar(select(PartnerPerson.partner_org_id).where(
+                PartnerPerson.id == person_id))
+            if org_id is None:
+                raise ValidationFailed({"participants": N_("Choose the person.")})
+            try:
+                require_consent(self.ctx, s, customer_id or "", org_id,
+                                partner_rules.MEETING_NEEDS, "plan")
+            except ConsentRefused as refused:
+                raise ValidationFailed({"participants": refused.message}) from refused
+            self.ctx.audit(s, "partner.share.plan", "plan_version", version.id,
+                           {"partner_org_id": org_id,
+                            "info": partner_rules.MEETING_NEEDS.value})
+
+    def _consented(self, s: Session, customer_id: str,
+                   participants: tuple[PlanParticipantItem, ...]
+                   ) -> tuple[PlanParticipantItem, ...]:
+        """The participants a new version copies: staff, and partner people under a
+        consent in force covering the plan today."""
+        if not any(p.partner_person_id for p in participants):
+            return participants
+        from app.services.meetings import consent_facts
+
+        facts = consent_facts(s, customer_id)
+        today = self.ctx.today()
+        kept = []
+        for p in participants:
+            if p.partner_person_id:
+                org_id = s.scalar(select(PartnerPerson.partner_org_id).where(
+                    PartnerPerson.id == p.partner_person_id))
+                if org_id is None or partner_rules.refusal(
+                        facts, org_id, partner_rules.MEETING_NEEDS, today) is not None:
+                    continue
+            kept.append(p)
+        return tuple(kept)
+
 
 
     def _version(self, s: Session, version_id: str, permission: Permission | None = None,
@@ -586,9 +925,25 @@ class PlanService:
             raise NotFound(N_("The plan version was not found."))
         if permission is not None:
             customer_id = s.scalar(select(Plan.customer_id).where(Plan.id == version.plan_id))
-            check = case_access.check_write if write else case_access.check_read
-            check(s, self.ctx.signed_in, customer_id or "", permission)
+            if permission is Permission.PLAN_READ and not write:
+                self._check_read(s, customer_id or "")
+            else:
+                check = case_access.check_write if write else case_access.check_read
+                check(s, self.ctx.signed_in, customer_id or "", permission)
         return version
+
+    def _reading(self) -> Permission:
+        """Plans are read with plan.read, by a partner's account with partner.read (#24)."""
+        return (Permission.PARTNER_READ if partner_reach.is_partner(self.ctx.actor)
+                else Permission.PLAN_READ)
+
+    def _check_read(self, s: Session, customer_id: str) -> None:
+        """Staff by the caseload rule; a partner's account by the customer's consent to
+        its organisation covering identity and plans (refused with the reason, audited)."""
+        if partner_reach.is_partner(self.ctx.actor):
+            partner_reach.check(self.ctx, s, customer_id, ConsentInfo.PLAN)
+        else:
+            case_access.check_read(s, self.ctx.signed_in, customer_id, Permission.PLAN_READ)
 
     def _draft(self, s: Session, version_id: str) -> PlanVersion:
         version = self._version(s, version_id, Permission.PLAN_EDIT, write=True)
@@ -634,7 +989,16 @@ class PlanService:
             obligation_starts_on=v.obligation_starts_on,
             obligation_lowered_reason=v.obligation_lowered_reason or "",
             contact_method=v.contact_method or "", contact_frequency=v.contact_frequency or "",
-            next_review_on=v.next_review_on, summary=v.summary or "")
+            next_review_on=v.next_review_on, summary=v.summary or "",
+            meeting_id=v.meeting_id, meeting_minute=v.meeting_minute or "",
+            follow_up_on=v.follow_up_on, customer_view=v.customer_view or "",
+            residence_permit_on=v.residence_permit_on,
+            activation_conditions=v.activation_conditions or "",
+            activation_measures=v.activation_measures or "",
+            social_worker_part=v.social_worker_part or "",
+            integration_training=v.integration_training or "",
+            interpreter_language=v.interpreter_language or "",
+            integration_measures=v.integration_measures or "")
 
     def _content(self, s: Session, v: PlanVersion) -> PlanContent:
         return replace(
@@ -643,6 +1007,11 @@ class PlanService:
             actions=tuple(PlanActionItem(a.actor, a.text, a.due_on, a.done)
                           for a in self._children(s, PlanAction, v.id)),
             services=_live_services(s, self._children(s, PlannedService, v.id)),
+            participants=tuple(
+                PlanParticipantItem(p.name, p.organisation or "", p.role or "",
+                                    p.responsibilities or "", p.services or "",
+                                    p.partner_person_id, p.staff_id)
+                for p in self._children(s, PlanParticipant, v.id)),
         )
 
     def _write(self, s: Session, v: PlanVersion, c: PlanContent) -> None:
@@ -655,6 +1024,10 @@ class PlanService:
             "contact_method": c.contact_method or None,
             "contact_frequency": c.contact_frequency or None,
             "next_review_on": c.next_review_on, "summary": c.summary or None,
+            "meeting_id": c.meeting_id, "follow_up_on": c.follow_up_on,
+            "residence_permit_on": c.residence_permit_on,
+            **{key: getattr(c, key) or None
+               for key in ("meeting_minute", "customer_view", *TYPE_TEXTS)},
         }
         _assign(v, scalars)
         # Children are matched by position: row i of the editor updates stored row i
@@ -669,6 +1042,13 @@ class PlanService:
                             "starts_on": x.starts_on, "ends_on": x.ends_on,
                             "note": x.note or None, "referral_id": x.referral_id}
                            for x in c.services]),
+            (PlanParticipant, [{"name": x.name, "organisation": x.organisation or None,
+                                "role": x.role or None,
+                                "responsibilities": x.responsibilities or None,
+                                "services": x.services or None,
+                                "partner_person_id": x.partner_person_id,
+                                "staff_id": x.staff_id, "position": i}
+                               for i, x in enumerate(c.participants)]),
         ]
         # A line's referral moves with the line. A line the editor shows without one
         # keeps the link its row has (a referral made on the card after the editor read

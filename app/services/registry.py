@@ -26,7 +26,9 @@ from app.services.employer_import import EmployerImportService
 from app.services.employers import EmployersService
 from app.services.events import EventService
 from app.services.feedback import FeedbackService
+from app.services.meetings import MeetingService
 from app.services.messages import MessageService
+from app.services.partners import ConsentService, PartnerService
 from app.services.plans import PlanService
 from app.services.provider_import import ProviderImportService
 from app.services.providers import ProvidersService
@@ -68,6 +70,7 @@ class Services:
         self.queue = QueueService(ctx)
         self.visits = VisitService(ctx)
         self.plans = PlanService(ctx)
+        self.meetings = MeetingService(ctx)
         self.sync = SyncService(ctx)
         self.settings = SettingsService(ctx)
         self.appointments = AppointmentService(ctx)
@@ -95,6 +98,8 @@ class Services:
         self.events = EventService(ctx)
         self.rooms = RoomService(ctx)
         self.messages = MessageService(ctx)
+        self.partners = PartnerService(ctx)
+        self.consents = ConsentService(ctx)
         # The access log reads the central trail with the signed-in person's own role.
         self.audit = AuditService(ctx, lambda: self.auth.session_url)
         # A customer of another service point, by identity code: the centre's one lookup.

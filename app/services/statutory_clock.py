@@ -76,6 +76,15 @@ def activation_plan_made(s: Any, customer_id: str) -> bool:
     ) is not None
 
 
+def due_plan_type(f: Facts, today: date) -> str:
+    """Which type of plan a customer without a valid one needs (#24): the integration
+    plan within the integration period of the first residence permit, else the
+    employment plan (the worklist's "no_plan" row carries it as its detail)."""
+    if group_rules.in_integration(f.first_permit_on, today):
+        return PlanType.INTEGRATION.value
+    return PlanType.EMPLOYMENT.value
+
+
 def deadlines(f: Facts, today: date) -> tuple[list[DeadlineInfo], int]:
     """The customer's upcoming (and overdue) statutory dates, and the supplementary
     conversations the law requires in the initial phase (none by schedule from 2026)."""
@@ -226,7 +235,8 @@ class StatutoryClockService:
             f.interview_on or f.first_conversation_on)
         if not f.has_plan and registered_long:
             items.append(WorkItem(f.id, f.name, "no_plan", None, False,
-                                  rule_for("initial_interview", today).source))
+                                  rule_for("initial_interview", today).source,
+                                  detail=due_plan_type(f, today)))
         quiet_since = today - timedelta(days=quiet_days)
         last = f.last_contact_on
         if (last is not None and last < quiet_since) or (

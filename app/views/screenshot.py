@@ -65,6 +65,13 @@ VIEWS |= {"messages": "desk", "messages-today": "desk", "messages-print": "desk"
           "messages-templates": "lead", "customer-messages": "coach",
           "customer-appointments": "coach"}
 CARD_VIEWS += ("customer-messages", "customer-appointments")
+# Multi-professional work (#24): the partner register; a card's consents.
+VIEWS |= {"partners": "coach", "customer-consents": "coach"}
+CARD_VIEWS += ("customer-consents",)
+# The plan editor on each plan type's own part; a multi-professional meeting's dialog.
+PLAN_TYPE_VIEWS = {"plan-multi": "multi_professional", "plan-activation": "activation",
+                   "plan-integration": "integration"}
+VIEWS |= {**dict.fromkeys(PLAN_TYPE_VIEWS, "coach"), "meeting": "coach"}
 
 
 def settle(runner: TaskRunner, ms: int = 20000) -> None:
@@ -100,7 +107,9 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         return _feedback_window(runner, services, view, out)
     if view == "first-run":
         return _first_run(window, runner, services, out)
-    if view in ("feedback", "sync", "reports", "today", "caseload"):  # a page as it opens
+    if view in PLAN_TYPE_VIEWS or view == "meeting":
+        return _partner_work(window, runner, services, view, out)
+    if view in ("feedback", "sync", "reports", "today", "caseload", "partners"):  # as it opens
         window.nav.setCurrentRow(ROW[view])
         settle(runner)
     if view == "providers":  # the first provider with a contract chosen
@@ -215,6 +224,8 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
             shown_id = _most_events(services) or row.id
         if view == "customer-messages":  # the coach's customer with the most messages
             shown_id = _most_messages(services, [r.id for r in mine[:200]]) or row.id
+        if view == "customer-consents":  # the coach's customer with the most consents
+            shown_id = _most_consents(services, [r.id for r in mine[:300]]) or row.id
         customers.open_customer(shown_id)
         settle(runner)
         card = customers.card_view
@@ -242,6 +253,12 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         if view == "customer-messages":
             card.sections.setCurrentWidget(card.messages)
             settle(runner)
+        if view == "customer-consents":
+            card.sections.setCurrentWidget(card.consents)
+            settle(runner)
+            if card.consents.model.rowCount():
+                card.consents.table.selectRow(0)
+                settle(runner)
         if view == "plan":
             customers.open_plan(row.id)
             settle(runner)
@@ -385,6 +402,16 @@ def _most_messages(services: Services, customer_ids: list[str]) -> str | None:
     weights = {cid: sum(2 if m.status in ("failed", "held") else 1
                         for m in messages.history(cid))
                for cid in dict.fromkeys([*customer_ids, *(m.customer_id for m in listed)])}
+    best = max(weights, key=lambda c: weights[c]) if weights else None
+    return best if best is not None and weights[best] else None
+
+
+def _most_consents(services: Services, customer_ids: list[str]) -> str | None:
+    """Of these customers and those with a multi-professional plan, the one with the most
+    consents (a withdrawn or expired one counts double: the list tells them apart)."""
+    multi = [p.customer_id for p in services.plans.list_plans(plan_type="multi_professional")]
+    weights = {cid: sum(1 if c.in_force else 2 for c in services.consents.consents(cid))
+               for cid in dict.fromkeys([*multi[:100], *customer_ids])}
     best = max(weights, key=lambda c: weights[c]) if weights else None
     return best if best is not None and weights[best] else None
 
@@ -602,6 +629,88 @@ def _first_run(window: MainWindow, runner: TaskRunner, services: Services, out: 
     initial = config.load().with_(language=i18n.current_language())
     dialog = FirstRunDialog(services.setup, runner, window.preferences.switcher, initial)
     dialog.show()
+    settle(runner)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = dialog.grab().save(str(out))
+    dialog.close()
+    runner.wait()
+    services.close()
+    return 0 if ok else 1
+
+
+def _partner_work(window: MainWindow, runner: TaskRunner, services: Services, view: str,
+                  out: Path) -> int:
+    """Multi-professional work (#24): the plan editor on a plan of the view's type (the
+    coach's own customer's, the one with the most filled in), on its type's first own
+    section; or the dialog of the coach's multi-professional meeting with the most
+    participants and tasks, opened from the card's Appointments."""
+    from app.views.plans.sections import TYPE_SECTIONS
+
+    window.nav.setCurrentRow(ROW["customers"])
+    settle(runner)
+    customers = cast("CustomersPage", window.page("customers"))
+    if view in PLAN_TYPE_VIEWS:
+        plan_type = PLAN_TYPE_VIEWS[view]
+        plans = services.plans.list_plans(plan_type=plan_type)
+        if not plans:
+            print(f"error: no {plan_type} plan to show; run with --demo", file=sys.stderr)
+            return 1
+
+        def filled(version_id: str) -> int:
+            content = services.plans.version(version_id).content
+            return len(content.participants) * 3 + len(content.goals) + sum(
+                bool(getattr(content, f)) for f in (
+                    "meeting_minute", "customer_view", "activation_conditions",
+                    "activation_measures", "social_worker_part", "integration_training",
+                    "integration_measures"))
+
+        drafts = [p for p in plans if p.status == "draft"] or plans
+        shown = max(drafts[:40], key=lambda p: filled(p.version_id))
+        customers.open_customer(shown.customer_id)
+        settle(runner)
+        customers.plan_view.open_customer(shown.customer_id, prefer=shown.version_id)
+        customers.setCurrentWidget(customers.plan_view)
+        settle(runner)
+        editor = customers.plan_view
+        keys = [s.key for s in editor.sections]
+        editor.section_list.setCurrentRow(keys.index(TYPE_SECTIONS[plan_type][0]))
+        settle(runner)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        ok = window.grab().save(str(out))
+        runner.wait()
+        services.close()
+        return 0 if ok else 1
+    counts: dict[str, int] = {}
+    for task in services.meetings.open_tasks():
+        counts[task.appointment_id] = counts.get(task.appointment_id, 0) + 1
+    meeting = None
+    for appointment_id in sorted(counts, key=lambda a: -counts[a])[:20]:
+        found = services.meetings.meeting(appointment_id)
+        if meeting is None or len(found.participants) > len(meeting.participants):
+            meeting = found
+    if meeting is None:  # no tasks yet: the first meeting of the coach's customers
+        for row in customers.model.rows[:300]:
+            found_meetings = services.meetings.meetings(row.id)
+            if found_meetings:
+                meeting = found_meetings[0]
+                break
+    if meeting is None:
+        print("error: no multi-professional meeting to show; run with --demo",
+              file=sys.stderr)
+        return 1
+    customers.open_customer(meeting.customer_id)
+    settle(runner)
+    card = customers.card_view
+    card.sections.setCurrentWidget(card.appointments)
+    settle(runner)
+    section = card.appointments
+    ids = [r.id for r in section.model.rows]
+    if meeting.appointment_id in ids:
+        section.table.selectRow(ids.index(meeting.appointment_id))
+    customers.open_meeting(services, meeting.appointment_id)
+    settle(runner)
+    dialog = customers.meeting_dialog
+    dialog.resize(1000, 700)  # as on a workstation's screen (offscreen's is 800x600)
     settle(runner)
     out.parent.mkdir(parents=True, exist_ok=True)
     ok = dialog.grab().save(str(out))

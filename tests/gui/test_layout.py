@@ -208,6 +208,95 @@ def _employer_dialogs(win: MainWindow, today: date) -> list[tuple[str, Callable[
     ]
 
 
+def _partner_dialogs(win: MainWindow, today: date) -> list[tuple[str, Callable[[], QWidget]]]:
+    """The partner register's forms and a card's consent dialogs (#24)."""
+    from app.dto.partners import ConsentRow, PartnerOrgRow, PartnerPersonInput
+    from app.views.customers.consents_section import ConsentDialog, WithdrawDialog
+    from app.views.partners.dialogs import PartnerOrgDialog, PartnerPersonDialog
+
+    org = PartnerOrgRow("o1", "Lapin hyvinvointialue, työkykykoordinaattori",
+                        "wellbeing_county", None, None, None, None, None, True, 2)
+    consent = ConsentRow("c1", "cu1", "o1", org.name, "Monialainen työllistymissuunnitelma",
+                         ("contact", "plan", "work_ability", "benefits"), "signed", today,
+                         None, None, "Marjatta Ruokojärvi-Heikkilä", None, True)
+    return [
+        ("partner organisation", lambda: PartnerOrgDialog(None, win)),
+        ("partner person", lambda: PartnerPersonDialog(
+            [org], PartnerPersonInput("o1", "Anna-Kaisa Heikkilä-Ruokojärvi"), True, win)),
+        ("consent", lambda: ConsentDialog([org], today, win)),
+        ("withdraw consent", lambda: WithdrawDialog(consent, today, win)),
+    ]
+
+
+def _meeting_dialogs(win: MainWindow, services, today: date
+                     ) -> list[tuple[str, Callable[[], QWidget]]]:
+    """A multi-professional meeting's dialog with long names, the plan's participant
+    chooser and "Print for a partner…" (#24), shown with data and no database."""
+    from app.dto.meetings import MeetingRow, ParticipantRow, TaskRow
+    from app.dto.plans import PlanContent, PlanVersionInfo, PlanVersionRow
+    from app.rules.codes import ConsentInfo
+    from app.rules.partners import refusal
+    from app.views.customers.meeting_dialog import MeetingDialog
+    from app.views.plans.participants import (
+        ChooseParticipantDialog,
+        Directory,
+        PartnerPerson,
+        StaffMember,
+    )
+    from app.views.plans.partner_print import PartnerChoice, PartnerPrintDialog
+
+    at = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+    county = "Lapin hyvinvointialue, työkykykoordinaattori"
+    refused = refusal([], "o2", ConsentInfo.PLAN, today)
+    people = (
+        ParticipantRow("p1", "a1", "partner", "s1", "Anna-Kaisa Heikkilä-Ruokojärvi", county,
+                       "Sosiaalityöntekijä", "Asiakkaan sosiaalityöntekijä", None, None,
+                       at, True, None),
+        ParticipantRow("p2", "a1", "partner", "s2", "Marjatta Ruokojärvi-Heikkilä",
+                       "Kela Rovaniemi", "Kuntoutuksen asiantuntija", "Etuudet", None, None,
+                       None, None, refused),
+        ParticipantRow("p3", "a1", "staff", "s3", "Pekka Ylitalo", "Rovaniemi – Osaamo",
+                       None, "Omavalmentaja", None, None, None, False, None),
+    )
+    tasks = (TaskRow("t1", "a1", "p1", people[0].name,
+                     "Selvittää kuntouttavan työtoiminnan paikka ja aloituspäivä", today,
+                     None, True),)
+    meeting = MeetingRow("a1", "cu1", "Ruokojärvi-Heikkilä, Aino Marjatta", at,
+                         at.replace(hour=9), "service_point", "booked",
+                         "Rovaniemi – Osaamo", "Pekka Ylitalo", people, tasks, "v1",
+                         "Sovittiin kuntouttavasta työtoiminnasta.")
+    directory = Directory(
+        [PartnerPerson("s9", "o1", county, "Anna-Kaisa Heikkilä-Ruokojärvi",
+                       "Sosiaalityöntekijä")], {"o1": None},
+        [StaffMember("st1", "Marjatta Ruokojärvi-Heikkilä", "Rovaniemi – Osaamo")])
+    info = PlanVersionInfo(
+        PlanVersionRow("v1", "pl1", 1, "draft", None, None, None, at), "multi_professional",
+        "cu1", None, "r1", PlanContent(), "fi", "fi")
+
+    def meeting_dialog() -> QWidget:
+        dialog = MeetingDialog(services, win.runner, "a1", win)
+        dialog.directory = directory
+        dialog.show_meeting(meeting, minute=True)
+        return dialog
+
+    def partner_print() -> QWidget:
+        dialog = PartnerPrintDialog(services, win.runner, "cu1", meeting.customer_name, info,
+                                    lambda: today, win)
+        dialog.set_choices([PartnerChoice("o1", county, None),
+                            PartnerChoice("o2", "Kela Rovaniemi", refused)])
+        dialog.partner.setCurrentIndex(1)
+        return dialog
+
+    return [
+        ("meeting", meeting_dialog),
+        ("add a partner person to the plan",
+         lambda: ChooseParticipantDialog("partner", directory, set(), win)),
+        ("add a staff member to the plan",
+         lambda: ChooseParticipantDialog("staff", directory, set(), win)),
+        ("print the plan for a partner", partner_print),
+    ]
+
+
 def _dialogs(win: MainWindow, findings: Findings, services, lang: str) -> None:
     from app import config
     from app.views.appointments.dialogs import ReasonDialog as CancelDialog
@@ -264,6 +353,8 @@ def _dialogs(win: MainWindow, findings: Findings, services, lang: str) -> None:
                                       services.feedback.kiosk_point("ROV"))),
     ]
     made += _employer_dialogs(win, today)  # the employer register's forms (#22)
+    made += _partner_dialogs(win, today)  # partners and consents (#24)
+    made += _meeting_dialogs(win, services, today)  # meetings and plans for partners (#24)
     got: list[dict] = []
     runner.submit(services.reports.statistics, got.append)  # as the admin signed in
     settle(runner, 5000)

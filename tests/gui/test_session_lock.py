@@ -145,8 +145,8 @@ def test_nothing_of_the_previous_person_is_left_after_signing_out(qtbot, window)
     assert window.login.username.text() == "" and window.login.password.text() == ""
     assert [window.nav.item(row).text() for row in range(window.nav.count())] == [
         "Tänään", "Jono", "Kalenteri", "Asiakkaat", "Asiakassalkut",
-        "Palveluntuottajat", "Työnantajat", "Tapahtumat", "Viestit", "Palaute", "Raportit",
-        "Synkronointi"]
+        "Palveluntuottajat", "Työnantajat", "Tapahtumat", "Viestit", "Kumppanit", "Palaute",
+        "Raportit", "Synkronointi"]
     customers = window.page("customers")
     assert customers.currentWidget() is customers.list_view
     assert customers.list_view.search.text() == "" and customers.model.rowCount() == 0

@@ -38,7 +38,8 @@ TABLES = (
     "contract_place", "employer", "employer_person", "employer_contact", "vacancy",
     "job_proposal", "room", "event", "event_session", "event_participant",
     "event_attendance", "annual_theme", "contact_preference", "message",
-    "messenger_heartbeat",
+    "messenger_heartbeat", "partner_org", "partner_person", "customer_consent",
+    "meeting_participant", "meeting_task", "plan_participant",
 )
 
 

@@ -135,3 +135,34 @@ def test_a_partner_account_needs_its_organisation(services):
     with pytest.raises(ValidationFailed) as refused:
         services.staff.add("opo2", "Olli Opo", Role.PARTNER, "ROV", "salasana-1")
     assert "partner_org" in refused.value.errors
+
+
+def test_a_partner_reads_the_plan_only_when_the_consent_covers_plans(partner, services):
+    from app.models import Plan, PlanVersion
+    from app.rules.codes import PlanStatus, PlanType
+
+    first, fourth = partner.people[0], partner.people[3]
+    with partner.ctx.session_factory.begin() as s:
+        for cid in (first, fourth):
+            plan = Plan(customer_id=cid, plan_type=PlanType.EMPLOYMENT)
+            s.add(plan)
+            s.flush()
+            s.add(PlanVersion(plan_id=plan.id, number=1, status=PlanStatus.DRAFT,
+                              summary="Tavoitteena kokin työ"))
+    shown = partner.plans.open_customer(first)
+    assert shown.current is not None and shown.current.content.summary
+    assert partner.plans.version(shown.current.id).customer_id == first
+    # Plans without contact details (the fourth consent covers plans only): refused.
+    with pytest.raises(PermissionDenied):
+        partner.plans.open_customer(fourth)
+    # Contact only: the customer opens, the plan does not.
+    with partner.ctx.session_factory.begin() as s:
+        s.scalars(select(CustomerConsent).where(
+            CustomerConsent.customer_id == first)).one().information = "contact"
+    assert partner.customers.get(first).id == first
+    with pytest.raises(PermissionDenied) as refused:
+        partner.plans.open_customer(first)
+    assert "does not cover" in str(refused.value)
+    # Nothing is written: a partner's account edits no plan.
+    with pytest.raises(PermissionDenied):
+        partner.plans.create_plan(first, "employment")

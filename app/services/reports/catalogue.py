@@ -22,6 +22,7 @@ from app.services.reports import (
     messages,
     municipal,
     outcomes,
+    partners,
     purchased,
     timeliness,
 )
@@ -123,5 +124,12 @@ REPORTS: dict[str, ReportSpec] = {
         ReportSpec("messages_reminder_no_shows",
                    N_("No-show rate with and without a reminder by service point"),
                    messages.REMINDER_COLUMNS, messages.reminder_no_shows),
+        # Multi-professional work (#24).
+        ReportSpec("partner_meetings", N_("Multi-professional meetings held by partner"),
+                   partners.MEETING_COLUMNS, partners.meetings),
+        ReportSpec("plans_by_type", N_("Plans by type: made and reviewed on time"),
+                   partners.PLAN_COLUMNS, partners.plans_by_type),
+        ReportSpec("partner_consents", N_("Consents given and withdrawn by partner"),
+                   partners.CONSENT_COLUMNS, partners.consents),
     )
 }

@@ -37,6 +37,7 @@ class CustomerAppointmentsView(QGroupBox):
     save_letter_requested = Signal(str)
     print_letter_requested = Signal(str)
     email_letter_requested = Signal(str)
+    meeting_requested = Signal(str)  # a multi-professional meeting's dialog (#24)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +61,12 @@ class CustomerAppointmentsView(QGroupBox):
                              (self.email_letter, "email_letter")):
             button.setObjectName(f"customer_appointments_{name}")
             bar.addWidget(button)
+        # The multi-professional meeting: participants, minute, tasks (#24); shown for
+        # those who may read plans (CustomersPage.set_role).
+        self.meeting = QPushButton()
+        self.meeting.setObjectName("customer_appointments_meeting")
+        bar.insertWidget(1, self.meeting)
+        self.meeting.clicked.connect(lambda: self._emit(self.meeting_requested))
         self.book.clicked.connect(self.book_requested)
         self.save_letter.clicked.connect(lambda: self._emit(self.save_letter_requested))
         self.print_letter.clicked.connect(lambda: self._emit(self.print_letter_requested))
@@ -85,6 +92,8 @@ class CustomerAppointmentsView(QGroupBox):
         self.save_letter.setEnabled(ok)
         self.print_letter.setEnabled(ok)
         self.email_letter.setEnabled(ok)
+        self.meeting.setEnabled(
+            row is not None and row.type == AppointmentType.MULTI_PROFESSIONAL.value)
 
     def show_rows(self, rows: list[AppointmentRow], now: datetime) -> None:
         shown = ordered(rows, now)
@@ -116,6 +125,11 @@ class CustomerAppointmentsView(QGroupBox):
         self.email_letter.setText(_("E-mail letter"))
         self.email_letter.setIcon(icon("mdi6.email-arrow-right-outline", self))
         self.email_letter.setAccessibleName(_("Send the appointment letter by e-mail"))
+        self.meeting.setText(_("&Meeting…"))
+        self.meeting.setIcon(icon("mdi6.account-group-outline", self))
+        self.meeting.setAccessibleName(_("Open the multi-professional meeting"))
+        self.meeting.setToolTip(_("Participants, minute and follow-up tasks of a "
+                                  "multi-professional meeting"))
         self.model.retranslate()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -104,7 +104,9 @@ def status_text(item: WorkItem) -> str:
             return _("no contact recorded")
         return ngettext("last contact {n} day ago", "last contact {n} days ago",
                         int(item.detail or 0)).format(n=format_number(int(item.detail or 0)))
-    if item.kind == "no_plan":
+    if item.kind == "no_plan":  # which type is due (#24): statutory_clock.due_plan_type
+        if item.detail == "integration":
+            return _("make the integration plan")
         return _("make the employment plan")
     if item.kind == "followup":
         return followup_status(item.detail)

@@ -26,6 +26,7 @@ from app.views.appointments.customer_section import CustomerAppointmentsView
 from app.views.coaching.panel import CoachingPanel
 from app.views.common import icon, language_label, shortcut
 from app.views.customers.case_section import CaseSection
+from app.views.customers.consents_section import CustomerConsentsSection
 from app.views.customers.decisions_section import DecisionsSection
 from app.views.customers.events_section import CustomerEventsSection
 from app.views.customers.facts_section import CaseFactsSection
@@ -168,6 +169,11 @@ class CustomerCardView(QWidget):
         # Contact preferences and the messages sent (#23): customers/messages_section.py.
         self.messages = CustomerMessagesSection()
         self.sections.addTab(self.messages, "")
+        # Consents to share information with partners (#24): customers/consents_section.py.
+        # A tab of its own: on the Messages tab, renamed, neither fitted at 1280 pixels in
+        # Finnish and Swedish, and the messages' list lost the height it needs.
+        self.consents = CustomerConsentsSection()
+        self.sections.addTab(self.consents, "")
         # Case notes and the facts behind the rules: coaches, team leads and administrators
         # only (CustomersPage.set_role hides the tab from the desk).
         self.case_work = QWidget()
@@ -210,9 +216,13 @@ class CustomerCardView(QWidget):
         self.visits.setAccessibleName(_("Visits and contacts"))
         self.visits_title.setText(_("Visits and contacts"))
         self.sections.setTabText(0, _("Coaching and the statutory clock"))
-        self.sections.setTabText(1, _("Visits and contacts"))
+        # Short: with Consents (#24) nine tabs share the card's width at 1280 pixels; the
+        # tab's own heading says "Visits and contacts".
+        self.sections.setTabText(1, _("Visits"))
+        self.sections.setTabToolTip(1, _("Visits and contacts"))
         self.sections.setTabText(2, _("Appointments"))
         self.sections.setTabText(self.sections.indexOf(self.messages), _("Messages"))
+        self.sections.setTabText(self.sections.indexOf(self.consents), _("Consents"))
         self.sections.setTabText(self.sections.indexOf(self.case_work),
                                  _("Notes and work ability"))
         self.sections.setTabText(self.sections.indexOf(self.referrals), _("Referrals"))

@@ -18,6 +18,7 @@ from app.views.appointments.letter import LetterActions
 from app.views.coaching.panel import CoachingController
 from app.views.customers.card import CustomerCardView
 from app.views.customers.case_section import CaseController
+from app.views.customers.consents_section import CustomerConsentsController
 from app.views.customers.decisions_section import DecisionsController
 from app.views.customers.dialog import CustomerDialog
 from app.views.customers.events_section import CustomerEventsController
@@ -52,7 +53,8 @@ class CustomersPage(QStackedWidget):
         self.model = CustomerTableModel(self.service, runner, self)
         self.list_view = CustomerListView(self.model)
         self.card_view = CustomerCardView()
-        self.plan_view = PlanEditor(services.plans, runner, services.session.today)
+        self.plan_view = PlanEditor(services.plans, runner, services.session.today,
+                                    services=services)
         self.plan_view.header.back_button.show()
         self.plan_view.back_requested.connect(lambda: self.setCurrentWidget(self.card_view))
         self.addWidget(self.list_view)
@@ -79,6 +81,8 @@ class CustomersPage(QStackedWidget):
             self.card_view.events, services, runner, self, self.card_view.events.setVisible)
         self.messages = CustomerMessagesController(  # the Messages tab (#23)
             self.card_view.messages, services, runner, self)
+        self.consents = CustomerConsentsController(  # the Consents tab (#24)
+            self.card_view.consents, services, runner, self)
         self.decisions = DecisionsController(
             self.card_view.decisions, services, runner, self,
             lambda on: self.card_view.sections.setTabVisible(
@@ -122,6 +126,7 @@ class CustomersPage(QStackedWidget):
         self.job_tips.forget()
         self.events.forget()
         self.messages.forget()
+        self.consents.forget()
         self.decisions.forget()
         self.merge.forget()
         self.card_view.forget()
@@ -170,6 +175,7 @@ class CustomersPage(QStackedWidget):
         self.job_tips.load(card.id)
         self.events.load(card.id)
         self.messages.load(card.id, card.language)
+        self.consents.load(card.id)
         self.decisions.load(card.id)
         self.load_appointments(card.id)
 
@@ -205,6 +211,19 @@ class CustomersPage(QStackedWidget):
 
         section.email_letter_requested.connect(email_letter)
         section.book_requested.connect(self._book_for_card)
+        section.meeting_requested.connect(
+            lambda appointment_id: self.open_meeting(services, appointment_id))
+
+    def open_meeting(self, services: Services, appointment_id: str) -> None:
+        """A multi-professional meeting's dialog (#24); "Open the plan" shows the plan."""
+        from app.views.customers.meeting_dialog import open_meeting
+
+        def open_plan(customer_id: str, version_id: str) -> None:
+            self.plan_view.open_customer(customer_id, prefer=version_id)
+            self.setCurrentWidget(self.plan_view)
+
+        self.meeting_dialog = open_meeting(services, self.runner, appointment_id, self,
+                                           open_plan)
 
     def _book_for_card(self) -> None:
         card = self.card_view.card
@@ -224,6 +243,8 @@ class CustomersPage(QStackedWidget):
         """Plan content is for coaches: the desk does not see the button (and the
         service refuses it anyway)."""
         self.card_view.plan.setVisible(role is not None and allowed(role, Permission.PLAN_READ))
+        self.card_view.appointments.meeting.setVisible(  # the meeting's dialog (#24)
+            role is not None and allowed(role, Permission.PLAN_READ))
         self.coaching.set_role(role)
         self.case.set_role(role)
         # Case notes and facts: coaches, team leads and administrators; never the desk.
@@ -233,6 +254,7 @@ class CustomersPage(QStackedWidget):
         self.job_tips.set_role(role)  # job tips (#22): plan.read, never the desk
         self.decisions.set_role(role)  # the Decisions tab: not the desk
         self.messages.set_role(role)  # messages (#23): edit and the plan by role
+        self.consents.set_role(role)  # consents (#24): recording by consent.record
         self.merge.set_role(role)  # "Merge into…": team leads and administrators
         sections = self.card_view.sections
         sections.setTabVisible(sections.indexOf(self.card_view.referrals),

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QHideEvent
@@ -38,14 +38,21 @@ from app.views.pdf_printer import print_pdf
 from app.views.plans.dialogs import AcceptDialog, CompareDialog
 from app.views.plans.forms import ContactSection, ObligationSection, ReviewSection
 from app.views.plans.header import NewPlanPanel, PlanHeader
+from app.views.plans.participants import ChooseParticipantDialog, Directory, load_directory
 from app.views.plans.sections import (
+    TYPE_SECTIONS,
     ActionsSection,
     GoalsSection,
     Section,
     ServicesSection,
     section_of,
+    section_title,
 )
+from app.views.plans.type_sections import ParticipantsSection, type_sections
 from app.views.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.services.registry import Services
 
 
 class DraftSaver:
@@ -70,11 +77,14 @@ class PlanEditor(QWidget):
     back_requested = Signal()  # the header's back button (`header.back_button.show()`)
 
     def __init__(self, plans: PlanService, runner: TaskRunner,
-                 today: Callable[[], date], parent: QWidget | None = None) -> None:
+                 today: Callable[[], date], parent: QWidget | None = None, *,
+                 services: Services | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("plan_editor")
         # The context clock (services.session.today): never the wall clock.
         self.plans, self.runner, self.today = plans, runner, today
+        # The registers and consents (#24): choosing participants, printing for a partner.
+        self.services = services
         self.customer_id: str | None = None
         self.overview: CustomerPlans | None = None
         self.info: PlanVersionInfo | None = None
@@ -106,6 +116,8 @@ class PlanEditor(QWidget):
         header.printer_action.triggered.connect(self.print_on_printer)
         header.save_pdf_action.triggered.connect(self.save_pdf)
         header.open_pdf_action.triggered.connect(self.open_pdf)
+        header.partner_print_action.triggered.connect(self.print_for_partner)
+        header.partner_print_allowed = self.services is not None
         header.compare_button.clicked.connect(self.compare)
         outer.addWidget(header)
 
@@ -125,9 +137,15 @@ class PlanEditor(QWidget):
         self.pages = QStackedWidget()
         self.obligation_section = ObligationSection()
         self.review_section = ReviewSection(self.today)
+        # Each plan type's own sections follow the goals; those of other types are hidden.
+        self.type_sections = type_sections()
+        self.participants_section = next(
+            s for s in self.type_sections if isinstance(s, ParticipantsSection))
+        self.participants_section.add_requested.connect(self.add_participant)
         self.sections: list[Section] = [
-            GoalsSection(), ActionsSection(partner=False), ActionsSection(partner=True),
-            ServicesSection(), self.obligation_section, ContactSection(), self.review_section]
+            GoalsSection(), *self.type_sections, ActionsSection(partner=False),
+            ActionsSection(partner=True), ServicesSection(), self.obligation_section,
+            ContactSection(), self.review_section]
         for section in self.sections:
             self.section_list.addItem(QListWidgetItem())
             scroll = QScrollArea()
@@ -217,6 +235,7 @@ class PlanEditor(QWidget):
             section.set_plan(info.plan_type, info.print_language)
             section.set_content(info.content)
             section.set_read_only(not info.editable)
+        self._show_type_sections(info.plan_type)
         self.loading = False
         self.submitted = self.collect()
         self.live_check = False
@@ -225,6 +244,59 @@ class PlanEditor(QWidget):
         self.body.setCurrentWidget(self.editor)
         self.header.show_plan(self.overview, info)
         self.loaded.emit()
+
+    def _show_type_sections(self, plan_type: str) -> None:
+        """The sections of this plan's type, none of another's (the employment plan's
+        list stays as it was)."""
+        own = TYPE_SECTIONS.get(plan_type, ())
+        other = {k for keys in TYPE_SECTIONS.values() for k in keys} - set(own)
+        for row, section in enumerate(self.sections):
+            self.section_list.setRowHidden(row, section.key in other)
+        if self.section_list.isRowHidden(self.section_list.currentRow()):
+            self.section_list.setCurrentRow(0)
+        self.participants_section.set_directory(None)
+        if plan_type == "multi_professional" and self.info is not None and self.info.editable:
+            # Whose consent no longer lets them take part: said on their rows.
+            self._load_directory(self.participants_section.set_directory)
+
+    def _load_directory(self, then: Callable[[Directory], object]) -> None:
+        """The registers and the customer's consent state, fresh (a consent may have been
+        withdrawn a minute ago on another desk)."""
+        services, customer_id = self.services, self.customer_id
+        if services is None or customer_id is None:
+            return
+
+        def loaded(directory: Directory) -> None:
+            if customer_id == self.customer_id:
+                then(directory)
+
+        QueryOp(self.runner, self, lambda: load_directory(services, customer_id),
+                success=loaded).errors_to(lambda t: self.header.say("⚠ " + t)) \
+            .latest("directory").run_in_background()
+
+    def add_participant(self, kind: str) -> None:
+        """Choose a partner person (with the customer's consent in force) or a staff
+        member, and add them to the participants."""
+        if self.info is None or not self.info.editable:
+            return
+        if self.services is None:
+            self.participants_section.list.add_row(focus=True)
+            return
+
+        def chosen(directory: Directory) -> None:
+            section = self.participants_section
+            section.set_directory(directory)
+            dialog = ChooseParticipantDialog(kind, directory, section.taken(), self)
+
+            def add() -> None:
+                if dialog.chosen is not None:
+                    section.add_participant(dialog.chosen)
+
+            dialog.accepted.connect(add)
+            self.dialog = dialog
+            dialog.open()
+
+        self._load_directory(chosen)
 
     def _version_chosen(self, version_id: str) -> None:
         if version_id and (self.info is None or version_id != self.info.id):
@@ -307,7 +379,7 @@ class PlanEditor(QWidget):
                 marked.add(section.key)
         for row, section in enumerate(self.sections):
             item = self.section_list.item(row)
-            title = _(vocab.SECTION_TITLES[section.key])
+            title = section_title(section.key)
             flagged = section.key in marked
             item.setText(f"{title}  ⚠" if flagged else title)
             item.setIcon(icon("mdi6.alert-circle-outline" if flagged else "mdi6.circle-small",
@@ -469,6 +541,23 @@ class PlanEditor(QWidget):
             self.header.say(_("The plan is open in the PDF viewer."))
 
         self._print("open", folder / "plan.pdf", opened)
+
+    def print_for_partner(self) -> None:
+        """The multi-professional plan printed for a partner organisation: only with the
+        customer's consent to share the plan with it (the service checks it again)."""
+        info, services, customer_id = self.info, self.services, self.customer_id
+        if info is None or services is None or customer_id is None:
+            return
+        self.flush()
+        from app.views.plans.partner_print import PartnerPrintDialog
+
+        customer = self.overview.customer_name if self.overview is not None else ""
+        dialog = PartnerPrintDialog(services, self.runner, customer_id, customer, info,
+                                    self.today, self)
+        dialog.done_message.connect(self.header.say)
+        self.dialog = dialog
+        dialog.open()
+        dialog.load()
 
     def compare(self) -> None:
         plan = self.header.plan_row()

@@ -103,6 +103,11 @@ class PlanHeader(QWidget):
         self.printer_action = self.print_menu.addAction("")
         self.save_pdf_action = self.print_menu.addAction("")
         self.open_pdf_action = self.print_menu.addAction("")
+        # The multi-professional plan for a partner, under the customer's consent (#24).
+        self.partner_separator = self.print_menu.addSeparator()
+        self.partner_print_action = self.print_menu.addAction("")
+        self.partner_print_action.setObjectName("plan_print_for_partner")
+        self.partner_print_allowed = True  # the editor has the registers to choose from
         self.print_button.setMenu(self.print_menu)
         self.compare_button = button("compare", "mdi6.compare-horizontal", self)
         bar.addWidget(self.status_icon)
@@ -181,6 +186,7 @@ class PlanHeader(QWidget):
         self.printer_action.setText(_("&Print on a printer…"))
         self.save_pdf_action.setText(_("&Save as PDF…"))
         self.open_pdf_action.setText(_("&Open in the PDF viewer"))
+        self.partner_print_action.setText(_("Print for a pa&rtner…"))
         self.save_now_button.setAccessibleName(_("Save now"))
         self.show_plan(self.overview, self.info)
         message, warning, values = self.save_message
@@ -206,6 +212,10 @@ class PlanHeader(QWidget):
         self.accept_button.setVisible(bool(info and info.editable))
         self.new_draft_button.setVisible(bool(info and info.row.status == "accepted"))
         self.print_button.setEnabled(info is not None)
+        for_partner = (self.partner_print_allowed and info is not None
+                       and info.plan_type == "multi_professional")
+        self.partner_separator.setVisible(for_partner)
+        self.partner_print_action.setVisible(for_partner)
         plan = self.plan_row()
         self.compare_button.setEnabled(bool(plan and len(plan.versions) > 1))
         self.new_plan_button.setEnabled(overview is not None)

@@ -32,7 +32,33 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
                    "obligation_lowered_reason"),
     "contact": ("contact_method", "contact_frequency"),
     "review": ("next_review_on",),
+    # Each plan type's own part (#24): app/views/plans/type_sections.py.
+    "participants": ("participants",),
+    "meeting": ("meeting_minute", "follow_up_on", "meeting_id"),
+    "customer_view": ("customer_view",),
+    "activation": ("activation_conditions", "activation_measures", "social_worker_part"),
+    "integration": ("integration_training", "residence_permit_on", "interpreter_language",
+                    "integration_measures"),
 }
+# The sections each plan type adds to the common ones, shown after "Situation and goals";
+# the employment plan adds none.
+TYPE_SECTIONS: dict[str, tuple[str, ...]] = {
+    "multi_professional": ("participants", "meeting", "customer_view"),
+    "activation": ("activation",),
+    "integration": ("integration",),
+}
+TYPE_SECTION_TITLES: dict[str, str] = {
+    "participants": N_("Participants"),
+    "meeting": N_("Multi-professional meeting"),
+    "customer_view": N_("The customer's own view"),
+    "activation": N_("Activation"),
+    "integration": N_("Integration"),
+}
+
+
+def section_title(key: str) -> str:
+    """The section's title, translated: the common ones from the plan vocabulary."""
+    return _(vocab.SECTION_TITLES.get(key) or TYPE_SECTION_TITLES[key])
 
 
 def section_of(field: str) -> str | None:
@@ -89,7 +115,7 @@ class Section(QWidget):
         self.errors: dict[str, FieldError] = {}
 
     def retranslate(self) -> None:
-        self.heading.setText(_(vocab.SECTION_TITLES[self.key]))
+        self.heading.setText(section_title(self.key))
         self.intro.setText(self.intro_message())
 
     def intro_message(self) -> str:

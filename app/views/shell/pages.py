@@ -114,6 +114,13 @@ def _employers(deps: PageDeps) -> QWidget:
                                  deps.runner))
 
 
+def _partners(deps: PageDeps) -> QWidget:
+    """The partner register (#24): everyone reads it, partner.manage edits it."""
+    from app.views.partners.page import PartnersPage
+
+    return checked(PartnersPage(deps.services.partners, deps.runner))
+
+
 def _feedback(deps: PageDeps) -> QWidget:
     from app.views.feedback.page import FeedbackPage
 
@@ -171,6 +178,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("events", N_("Events"), "mdi6.calendar-star", _events, Permission.EVENT_READ),
     PageSpec("messages", N_("Messages"), "mdi6.message-text-outline", _messages,
              Permission.MESSAGE_READ),
+    PageSpec("partners", N_("Partners"), "mdi6.account-network-outline", _partners),
     PageSpec("feedback", N_("Feedback"), "mdi6.emoticon-happy-outline", _feedback,
              Permission.FEEDBACK_RECORD),
     PageSpec("reports", N_("Reports"), "mdi6.chart-bar", _reports, Permission.REPORTS_READ),
