@@ -45,7 +45,7 @@ from app.demo.employers import build_employers
 from app.demo.events import add_events
 from app.demo.feedback import add_demo_pins
 from app.demo.messages import add_messages
-from app.demo.partners import add_partners
+from app.demo.partners import add_partner_account, add_partners
 from app.demo.purchased import add_purchased
 from app.demo.rooms import add_rooms
 from app.demo.vacancies import add_vacancies
@@ -198,6 +198,9 @@ def build_demo(engine: Engine, *, seed: int = 1, scale: float = 1.0,
         add_messages(conn, seed, demo.today, demo.at(demo.today, demo.queue_now))
         # After the appointments and plans: multi-professional work reads them (#24).
         add_partners(conn, seed, demo.today)
+        # A partner's own account (#24), its reach the consents given to its school.
+        add_partner_account(conn, seed, demo.today, verifier)
+        add_demo_pins(conn)  # again: the partner's account has its PIN too
         writer.check_cancel()
     return summary
 

@@ -646,3 +646,60 @@ class _Partners:
 def _ascii(text: str) -> str:
     return (text.replace("ä", "a").replace("ö", "o").replace("å", "a").replace(" ", "")
             .replace("-", ""))
+
+
+PARTNER_USERNAME = "opo"  # the demo partner's account: REDU's career counsellor at Osaamo
+PARTNER_CONSENTS = 12  # Rovaniemi customers who consented to share with REDU
+
+
+def add_partner_account(conn: Connection, seed: int, today: date, verifier: str
+                        ) -> dict[str, int]:
+    """A partner's staff account (#24): REDU's career counsellor at Osaamo, signing in
+    as `opo` (password `demo`), and the consents that give it its reach: some Rovaniemi
+    customers agreed to share identity, contact details and plans with REDU, two of them
+    contact details only, one withdrew last month."""
+    from app.models import StaffCredential
+
+    rng = random.Random(seed * 7919 + 24)
+    org_id = conn.execute(select(PartnerOrg.id).where(
+        PartnerOrg.name == "Lapin koulutuskeskus REDU")).scalar_one()
+    point_id = conn.execute(select(ServicePoint.id).where(
+        ServicePoint.code == "ROV")).scalar_one()
+    at = datetime.combine(today - timedelta(days=200), time(8), HELSINKI).astimezone(UTC)
+    synced = {"version": 1, "hlc": "", "updated_at": at, "updated_by": None,
+              "deleted_at": None}
+    staff_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    conn.execute(insert(Staff.__table__), [{
+        "id": staff_id, "username": PARTNER_USERNAME, "full_name": "Outi Lehtola",
+        "role": Role.PARTNER.value, "team_id": None, "service_point_id": point_id,
+        "title": "Opinto-ohjaaja, Lapin koulutuskeskus REDU", "phone": "0207984111",
+        "email": "outi.lehtola@redu.example.fi", "active": True, "partner_org_id": org_id,
+        **synced}])
+    conn.execute(insert(StaffCredential.__table__), [{
+        "staff_id": staff_id, "verifier": verifier, "updated_at": at}])
+    already = set(conn.execute(select(CustomerConsent.customer_id).where(
+        CustomerConsent.partner_org_id == org_id)).scalars())
+    young = list(conn.execute(
+        select(Customer.id).where(
+            Customer.service_point_id == point_id, Customer.active.is_(True),
+            Customer.deleted_at.is_(None), Customer.erased_at.is_(None),
+            Customer.birth_date > date(today.year - 30, 1, 1))
+        .order_by(Customer.id)).scalars())
+    chosen = [c for c in young if c not in already][:PARTNER_CONSENTS]
+    rows = []
+    for n, customer_id in enumerate(chosen):
+        given = today - timedelta(days=rng.randint(20, 300))
+        rows.append({
+            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "customer_id": customer_id, "partner_org_id": org_id,
+            "purpose": "Uraohjaus ja opintojen suunnittelu Osaamossa",
+            "information": "contact" if n in (1, 2) else "contact,plan",
+            "given_how": ConsentHow.SIGNED.value if n % 2 else ConsentHow.IN_PERSON.value,
+            "valid_from": given, "valid_until": None,
+            "withdrawn_on": today - timedelta(days=30) if n == 3 else None,
+            "withdrawn_by": None, "recorded_by": None,
+            **(synced | {"updated_at": datetime.combine(given, time(9), HELSINKI)
+                         .astimezone(UTC)})})
+    if rows:
+        conn.execute(insert(CustomerConsent.__table__), rows)
+    return {"partner_account": 1, "partner_account_consents": len(rows)}

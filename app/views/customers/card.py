@@ -50,6 +50,7 @@ class CustomerCardView(QWidget):
         self.setObjectName("customer_card")
         self.card: CustomerCard | None = None
         self.revealed: str | None = None
+        self.may_reveal = True  # the role's customer.reveal_hetu (CustomersPage.set_role)
         self._build()
         self.retranslate()
 
@@ -253,7 +254,7 @@ class CustomerCardView(QWidget):
             self.visits_model.set_rows([])
         self.card, self.revealed = card, revealed
         hetu = revealed or card.hetu_masked or _("no identity code")
-        self.reveal.setVisible(card.has_hetu and not revealed)
+        self.reveal.setVisible(card.has_hetu and not revealed and self.may_reveal)
         self.title.setText(card.name)
         parts = []
         if card.age is not None:

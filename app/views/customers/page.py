@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from app.dto.customers import CustomerCard
 from app.dto.visits import VisitRow
-from app.i18n import _
+from app.i18n import N_, _
 from app.rules.codes import Role, ServiceArea
 from app.rules.customer import CustomerInput
 from app.rules.permissions import Permission, allowed
@@ -28,7 +28,7 @@ from app.views.customers.merge_dialog import MergeController, warn_before_creati
 from app.views.customers.messages_section import CustomerMessagesController
 from app.views.customers.notes_section import CaseNotesController
 from app.views.customers.referrals_section import ReferralsController
-from app.views.customers.table_model import CustomerTableModel
+from app.views.customers.table_model import COLUMNS, CustomerTableModel
 from app.views.employers.job_tips import JobTipsController
 from app.views.operations import QueryOp, WriteOp, drop_pending, refresh_on_change
 from app.views.plans.editor import PlanEditor
@@ -46,6 +46,7 @@ class CustomersPage(QStackedWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("customers_page")
+        self.role: Role | None = None
         self.service = services.customers
         self.visits = services.visits
         self.audit = services.audit
@@ -165,6 +166,11 @@ class CustomersPage(QStackedWidget):
     def show_card(self, card: CustomerCard) -> None:
         self.card_view.show_card(card)
         self.setCurrentWidget(self.card_view)
+        if self.role is Role.PARTNER:
+            # A partner's account (#24): the identity and contact details the consent
+            # covers, and the plan (refused with the reason unless it covers plans too).
+            self.card_view.plan.setFocus()
+            return
         self.card_view.edit.setFocus()
         self.load_visits(card.id)
         self.coaching.load(card.id)
@@ -241,8 +247,31 @@ class CustomersPage(QStackedWidget):
 
     def set_role(self, role: Role | None) -> None:
         """Plan content is for coaches: the desk does not see the button (and the
-        service refuses it anyway)."""
-        self.card_view.plan.setVisible(role is not None and allowed(role, Permission.PLAN_READ))
+        service refuses it anyway). A partner's account (#24) sees the card's details and
+        the plan button, nothing of the case (every service refuses it anyway)."""
+        self.role = role
+        partner = role is Role.PARTNER
+        self.card_view.plan.setVisible(role is not None and (
+            allowed(role, Permission.PLAN_READ) or partner))
+        for button, needs in ((self.card_view.edit, Permission.CUSTOMER_EDIT),
+                              (self.card_view.contact, Permission.VISIT_RECORD),
+                              (self.list_view.new_button, Permission.CUSTOMER_EDIT)):
+            button.setVisible(role is None or allowed(role, needs))
+        self.card_view.may_reveal = role is None or allowed(
+            role, Permission.CUSTOMER_REVEAL_HETU)
+        if not self.card_view.may_reveal:
+            self.card_view.reveal.hide()
+        header = self.plan_view.header
+        header.may_edit = role is not None and allowed(role, Permission.PLAN_EDIT)
+        header.may_print = role is not None and allowed(role, Permission.PLAN_PRINT)
+        # The jobseeker facts (registration, days unemployed, the 100-day mark) are not
+        # identity or contact details: not for a partner's account either.
+        self.card_view.situation.setVisible(not partner)
+        for column in (COLUMNS.index(N_("Days unemployed")), COLUMNS.index(N_("Case"))):
+            self.list_view.table.setColumnHidden(column, partner)
+        self.card_view.groups["jobseeker"][0].setVisible(not partner)
+        self.card_view.sections.setVisible(not partner)
+        self.card_view.case.strip.setVisible(not partner)
         self.card_view.appointments.meeting.setVisible(  # the meeting's dialog (#24)
             role is not None and allowed(role, Permission.PLAN_READ))
         self.coaching.set_role(role)

@@ -108,6 +108,9 @@ class PlanHeader(QWidget):
         self.partner_print_action = self.print_menu.addAction("")
         self.partner_print_action.setObjectName("plan_print_for_partner")
         self.partner_print_allowed = True  # the editor has the registers to choose from
+        # What the signed-in role may do (CustomersPage.set_role): a partner's account
+        # (#24) and a reader of a colleague's plan see neither new plans nor printing.
+        self.may_edit = self.may_print = True
         self.print_button.setMenu(self.print_menu)
         self.compare_button = button("compare", "mdi6.compare-horizontal", self)
         bar.addWidget(self.status_icon)
@@ -210,9 +213,12 @@ class PlanHeader(QWidget):
         name = STATUS_ICONS[info.row.status] if info else "mdi6.file-outline"
         self.status_icon.setPixmap(icon(name, self).pixmap(20, 20))
         self.accept_button.setVisible(bool(info and info.editable))
-        self.new_draft_button.setVisible(bool(info and info.row.status == "accepted"))
+        self.new_draft_button.setVisible(bool(info and info.row.status == "accepted")
+                                         and self.may_edit)
         self.print_button.setEnabled(info is not None)
-        for_partner = (self.partner_print_allowed and info is not None
+        self.print_button.setVisible(self.may_print)
+        self.new_plan_button.setVisible(self.may_edit)
+        for_partner = (self.partner_print_allowed and self.may_edit and info is not None
                        and info.plan_type == "multi_professional")
         self.partner_separator.setVisible(for_partner)
         self.partner_print_action.setVisible(for_partner)
