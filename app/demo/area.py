@@ -28,7 +28,7 @@ import threading
 import unicodedata
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -199,7 +199,8 @@ def build_demo(engine: Engine, *, seed: int = 1, scale: float = 1.0,
         # After the appointments and plans: multi-professional work reads them (#24).
         add_partners(conn, seed, demo.today)
         # A partner's own account (#24), its reach the consents given to its school.
-        add_partner_account(conn, seed, demo.today, verifier)
+        partner = add_partner_account(conn, seed, demo.today, verifier)
+        summary = replace(summary, staff=summary.staff + partner["partner_account"])
         add_demo_pins(conn)  # again: the partner's account has its PIN too
         writer.check_cancel()
     return summary

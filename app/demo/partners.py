@@ -686,9 +686,13 @@ def add_partner_account(conn: Connection, seed: int, today: date, verifier: str
             Customer.birth_date > date(today.year - 30, 1, 1))
         .order_by(Customer.id)).scalars())
     chosen = [c for c in young if c not in already][:PARTNER_CONSENTS]
+    # Recorded (and the one withdrawn, withdrawn) by a Rovaniemi coach.
+    coach_id = conn.execute(select(Staff.id).where(
+        Staff.service_point_id == point_id, Staff.role == Role.COACH.value,
+        Staff.active.is_(True)).order_by(Staff.id)).scalars().first()
     rows = []
     for n, customer_id in enumerate(chosen):
-        given = today - timedelta(days=rng.randint(20, 300))
+        given = today - timedelta(days=200 if n == 3 else rng.randint(20, 300))
         rows.append({
             "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "customer_id": customer_id, "partner_org_id": org_id,
@@ -697,7 +701,7 @@ def add_partner_account(conn: Connection, seed: int, today: date, verifier: str
             "given_how": ConsentHow.SIGNED.value if n % 2 else ConsentHow.IN_PERSON.value,
             "valid_from": given, "valid_until": None,
             "withdrawn_on": today - timedelta(days=30) if n == 3 else None,
-            "withdrawn_by": None, "recorded_by": None,
+            "withdrawn_by": coach_id if n == 3 else None, "recorded_by": coach_id,
             **(synced | {"updated_at": datetime.combine(given, time(9), HELSINKI)
                          .astimezone(UTC)})})
     if rows:

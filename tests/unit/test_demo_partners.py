@@ -142,3 +142,15 @@ def test_the_services_read_it_back(engine):
     assert any(c.withdrawn_on and not c.in_force for c in found)
     withdrawn = next(c for c in found if c.withdrawn_on)
     assert consents.check(customer, withdrawn.partner_org_id, "plan") is not None
+
+
+def test_the_demo_partner_account_reaches_its_consented_customers(engine):
+    (role, org), = rows(engine, "SELECT s.role, o.name FROM staff s JOIN partner_org o "
+                                "ON o.id = s.partner_org_id WHERE s.username = 'opo'")
+    assert (role, org) == ("partner", "Lapin koulutuskeskus REDU")
+    kinds = rows(engine, """SELECT c.information, c.withdrawn_on IS NOT NULL, count(*)
+        FROM customer_consent c JOIN staff s ON s.partner_org_id = c.partner_org_id
+        WHERE s.username = 'opo' GROUP BY 1, 2""")
+    assert ("contact,plan", 0) in {(i, w) for i, w, _n in kinds}
+    assert ("contact", 0) in {(i, w) for i, w, _n in kinds}
+    assert any(w for _i, w, _n in kinds)  # one withdrew
