@@ -46,7 +46,7 @@ SCRUB: list[tuple[str, str, dict[str, Any]]] = [
                               "activation_conditions": None, "activation_measures": None,
                               "social_worker_part": None, "integration_training": None,
                               "interpreter_language": None, "integration_measures": None,
-                              "deleted_at": NOW}),
+                              "residence_permit_on": None, "deleted_at": NOW}),
     ("plan_participant", "version", {"role": None, "responsibilities": None,
                                      "services": None, "deleted_at": NOW}),
     ("plan", "customer", {"deleted_at": NOW}),

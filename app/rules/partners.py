@@ -22,7 +22,9 @@ PARTICIPANT_NAMESPACE = "7d3a9c41-2e6b-4f80-a1c5-93b8e0d4f6a2"
 # What each sharing action needs the consent to cover.
 MEETING_NEEDS = ConsentInfo.PLAN  # a partner at the customer's meeting
 PLAN_PRINT_NEEDS = ConsentInfo.PLAN  # the multi-professional plan printed for a partner
-INVITATION_NEEDS = ConsentInfo.CONTACT  # an invitation letter naming the customer
+# A document handed to a partner names the customer: the invitation letter and the plan
+# printed for a partner also need identity and contact details (besides the above).
+INVITATION_NEEDS = ConsentInfo.CONTACT
 
 
 def participant_id(appointment_id: str, who_id: str) -> str:

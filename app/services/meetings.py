@@ -182,8 +182,9 @@ class MeetingService:
                 person = s.get(PartnerPerson, row.partner_person_id)
                 assert person is not None
                 org_id = person.partner_org_id
-                require_consent(self.ctx, s, customer.id, org_id, rules.MEETING_NEEDS,
-                                "invitation")
+                # The letter names the customer and the meeting: both are shared.
+                for info in (rules.INVITATION_NEEDS, rules.MEETING_NEEDS):
+                    require_consent(self.ctx, s, customer.id, org_id, info, "invitation")
             lang = lang or vocab.print_language(current_language())
             if lang not in vocab.PRINT_LANGUAGES:
                 raise ServiceError(N_("Letters are printed in Finnish, Swedish or English."))

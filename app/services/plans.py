@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -742,8 +743,11 @@ class PlanService:
             org = s.get(PartnerOrg, partner_org_id)
             if org is None or org.deleted_at is not None:
                 raise NotFound(N_("The partner organisation was not found."))
-            require_consent(self.ctx, s, plan.customer_id, partner_org_id,
-                            partner_rules.PLAN_PRINT_NEEDS, "plan_print")
+            # The printed plan names the customer (name, identity code): identity and
+            # contact details are shared too, not only the plan.
+            for info in (partner_rules.INVITATION_NEEDS, partner_rules.PLAN_PRINT_NEEDS):
+                require_consent(self.ctx, s, plan.customer_id, partner_org_id, info,
+                                "plan_print")
         document = self.print_document(version_id, lang, purpose="partner")
         with self.ctx.transaction(Permission.PLAN_PRINT) as s:
             self.ctx.audit(s, "partner.share.plan_print", "plan_version", version_id,
@@ -878,6 +882,10 @@ class PlanService:
         if not added:
             return
         customer_id = s.scalar(select(Plan.customer_id).where(Plan.id == version.plan_id))
+        # Every addition checked before any is audited: an audit row flushed here would
+        # hold SQLite's write lock while a refusal writes its own audit in a transaction
+        # of its own ("database is locked" instead of the reason, found by the review).
+        shared = []
         for person_id in dict.fromkeys(added):
             org_id = s.scalar(select(PartnerPerson.partner_org_id).where(
                 PartnerPerson.id == person_id))
@@ -888,6 +896,8 @@ class PlanService:
                                 partner_rules.MEETING_NEEDS, "plan")
             except ConsentRefused as refused:
                 raise ValidationFailed({"participants": refused.message}) from refused
+            shared.append(org_id)
+        for org_id in shared:
             self.ctx.audit(s, "partner.share.plan", "plan_version", version.id,
                            {"partner_org_id": org_id,
                             "info": partner_rules.MEETING_NEEDS.value})
@@ -1057,6 +1067,9 @@ class PlanService:
         now = self.ctx.now()
         for model, items in wanted:
             rows = self._children(s, model, v.id)
+            if model is PlanParticipant:
+                self._write_participants(s, v.id, rows, items, now)
+                continue
             for row, values in zip(rows, items, strict=False):
                 if model is PlannedService and values["referral_id"] is None \
                         and row.referral_id not in carried:
@@ -1065,6 +1078,35 @@ class PlanService:
             for values in items[len(rows):]:
                 s.add(model(plan_version_id=v.id, **values))
             for row in rows[len(items):]:
+                row.deleted_at = now
+
+    @staticmethod
+    def _write_participants(s: Session, version_id: str, rows: list[Any],
+                            items: list[dict[str, Any]], now: datetime) -> None:
+        """Participants are matched by who they are, not by position: a row never turns
+        from one person into another (the centre checks the consent of a person a row
+        gains, and would refuse what the desk had merely moved up a place). People typed
+        in without a register entry fill the remaining rows in order."""
+        def who(values: Any) -> tuple[str, str] | None:
+            get = values.get if isinstance(values, dict) else partial(getattr, values)
+            person, staff = get("partner_person_id"), get("staff_id")
+            if person:
+                return ("partner", str(person))
+            return ("staff", str(staff)) if staff else None
+
+        free = [r for r in rows if who(r) is None]
+        by_who = {who(r): r for r in rows if who(r) is not None}
+        used: set[int] = set()
+        for values in items:
+            key = who(values)
+            row = by_who.pop(key, None) if key is not None else (free.pop(0) if free else None)
+            if row is None:
+                s.add(PlanParticipant(plan_version_id=version_id, **values))
+                continue
+            _assign(row, values)
+            used.add(id(row))
+        for row in rows:
+            if id(row) not in used:
                 row.deleted_at = now
 
     def _row(self, s: Session, v: PlanVersion) -> PlanVersionRow:

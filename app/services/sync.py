@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.i18n import N_, _
 from app.models import Base, OutboxEntry, Staff, SyncConflict
+from app.rules.codes import Role
 from app.rules.permissions import Permission, allowed
 from app.services.context import AppContext
 from app.services.errors import NotFound, PermissionDenied, ServiceError
@@ -187,7 +188,11 @@ class SyncService:
         return OthersWaiting(users, changes, oldest, refused, orphaned)
 
     def conflicts(self) -> list[ConflictRow]:
-        self.ctx.require(Permission.SYNC_RUN)
+        actor = self.ctx.require(Permission.SYNC_RUN)
+        if actor.role is Role.PARTNER:
+            # A partner's account (#24) resolves nothing and sees no one's conflicts: they
+            # name customers and carry values beyond any consent.
+            return []
         with self.ctx.reading() as s:
             rows = s.scalars(select(SyncConflict).where(SyncConflict.status == "open")
                              .order_by(SyncConflict.updated_at))

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -42,10 +42,12 @@ from sqlalchemy import (
     bindparam,
     cast,
     column,
+    delete,
     exists,
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
     text,
@@ -85,6 +87,7 @@ class PullResult:
     pages: int = 0
     beyond: int = 0  # rows read beyond the horizon: the cursor waits, read them again
     stopped: bool = False  # asked to stop with pages left
+    changed: set[str] = field(default_factory=set)  # tables that brought new rows
 
     @property
     def more(self) -> bool:
@@ -137,9 +140,14 @@ def scope(table: Table, point_id: str):
     if name in ("unemployment_period", "customer_note", "plan", "customer_barrier",
                 "coach_assignment", "job_search_period", "case_facts", "referral",
                 "support_decision", "effect_followup", "job_proposal",
-                "contact_preference", "customer_consent", "meeting_participant",
-                "meeting_task"):
+                "contact_preference", "meeting_participant", "meeting_task"):
         return c.customer_id.in_(my_customers)
+    if name == "customer_consent":
+        # Also a partner's own organisation's, withdrawn ones too (central c0115): the
+        # withdrawn customer is out of its reach by then, the withdrawal must arrive.
+        own = select(staff.c.partner_org_id).where(
+            staff.c.username == literal_column("session_user"))
+        return or_(c.customer_id.in_(my_customers), c.partner_org_id.in_(own))
     if name == "customer_merge":  # a desk that holds either record learns of the merge
         return or_(c.into_customer_id.in_(my_customers),
                    c.from_customer_id.in_(my_customers))
@@ -423,10 +431,43 @@ def _below(rows: Sequence[tuple], limit: int) -> int:
     return next(i for i, r in enumerate(rows) if int(r[-1]) >= limit)
 
 
+# A partner's reach (#24, central c0115) is its consents: a consent given (or in force
+# again) makes a customer's earlier rows readable that the cursors passed while they
+# were out of reach. When consents change, a partner's own cursors of these tables start
+# again from the beginning (its reach is small).
+PARTNER_REACHED = ("customer", "plan", "plan_version", "plan_goal", "plan_action",
+                   "plan_service", "plan_participant", "meeting_participant", "meeting_task")
+
+
+def _is_partner(central: Engine, reader: str) -> bool:
+    with central.connect() as conn:
+        role = conn.execute(text("SELECT role FROM staff WHERE id = :id"),
+                            {"id": reader}).scalar()
+    return role == "partner"
+
+
 def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
          progress: Progress | None = None, observe: Callable[[str], None] | None = None,
          should_stop: Callable[[], bool] | None = None,
          wait: float = HORIZON_WAIT) -> PullResult:
+    """`_pull` (below); for a partner's login whose consents changed, once more from the
+    start of the tables its consents reach."""
+    result = _pull(local, central, point_id, page, progress, observe, should_stop, wait)
+    reader = reader_of(central) if "customer_consent" in result.changed else None
+    if not reader or result.stopped or not _is_partner(central, reader):
+        return result
+    with local.begin() as conn:
+        conn.execute(delete(LocalSetting).where(LocalSetting.key.in_(
+            [_cursor_key(t, reader) for t in PARTNER_REACHED])))
+    again = _pull(local, central, point_id, page, progress, observe, should_stop, wait)
+    return PullResult(result.rows + again.rows, result.pages + again.pages, again.beyond,
+                      again.stopped, result.changed | again.changed)
+
+
+def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
+          progress: Progress | None = None, observe: Callable[[str], None] | None = None,
+          should_stop: Callable[[], bool] | None = None,
+          wait: float = HORIZON_WAIT) -> PullResult:
     """Page by page, table by table. While a full page is written locally, the next one is
     already fetched on a second thread: it starts from that page's last row. The cursor a
     page's transaction stores is its last row below the horizon (see `horizon`); rows
@@ -484,6 +525,8 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
                 for r in rows[safe:]:
                     beyond[r[at]] = applied[table.name][r[at]] = r[-1]
                 result.rows += len(new)
+                if new:
+                    result.changed.add(table.name)
                 result.beyond += len(rows) - safe
                 result.pages += 1
                 seen += len(rows)

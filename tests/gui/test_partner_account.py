@@ -10,7 +10,15 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from app.models import Customer, CustomerConsent, PartnerOrg, Plan, PlanVersion, Staff, StaffCredential
+from app.models import (
+    Customer,
+    CustomerConsent,
+    PartnerOrg,
+    Plan,
+    PlanVersion,
+    Staff,
+    StaffCredential,
+)
 from app.rules.codes import ConsentHow, PartnerKind, PlanStatus, PlanType, Role
 from tests.factories import Clock, verifier
 from tests.gui.conftest import sign_in

@@ -707,3 +707,46 @@ def test_a_contract_with_a_sent_referral_keeps_its_service_start_and_price(world
                  "WHERE id IN ('r-mine', 'r-other')")
     assert world.run("lead", "UPDATE service_contract SET unit_price_cents = 99000 "
                              "WHERE id = 'ct-1'") == 1
+
+
+# --- 11. Partners and consents (#24, c0110) ----------------------------------------------
+
+PARTNER_ORG = ("INSERT INTO partner_org (id, name, kind, active, updated_at) VALUES (:id, "
+               "'Kela', 'kela', true, now())")
+PARTNER_PERSON = ("INSERT INTO partner_person (id, partner_org_id, full_name, active, "
+                  "updated_at) VALUES (:id, 'po-1', 'Kaisa Kelanen', true, now())")
+CONSENT = ("INSERT INTO customer_consent (id, customer_id, partner_org_id, information, "
+           "given_how, valid_from, updated_at) VALUES (:id, :cid, 'po-1', 'contact,plan', "
+           "'in_person', desk_helsinki_today() - 1, now())")
+MEETING_PARTNER = ("INSERT INTO meeting_participant (id, appointment_id, customer_id, "
+                   "partner_person_id, updated_at) VALUES (:id, 'ap-m', :cid, 'pp-1', now())")
+
+
+def test_a_desk_keeps_no_partner_or_consent_and_no_one_adds_a_partner_unconsented(world):
+    from app.rules.partners import participant_id
+
+    owner(world, PARTNER_ORG, id="po-1")
+    owner(world, PARTNER_PERSON, id="pp-1")
+    owner(world, APPOINTMENT.replace("'other'", "'multi_professional'"), id="ap-m",
+          cid="c-mine", staff="staff-coach", point="sp-rov")
+    # The desk: neither the register nor a consent, not even for its point's customer.
+    for sql, params in ((PARTNER_ORG, {"id": "po-x"}), (PARTNER_PERSON, {"id": "pp-x"}),
+                        (CONSENT, {"id": "cc-x", "cid": "c-rov"}),
+                        ("UPDATE partner_person SET email = 'x@example.fi'", {}),
+                        ("UPDATE customer_consent SET withdrawn_on = NULL", {})):
+        assert "permission denied" in refused(world, "desk", sql, **params), sql
+    # Nobody puts a partner at a customer's meeting without the customer's consent, and
+    # the desk puts no one there at all.
+    row = {"id": participant_id("ap-m", "pp-1"), "cid": "c-mine"}
+    assert "permission denied" in refused(world, "desk", MEETING_PARTNER, **row)
+    for name in ("coach", "lead", "admin"):
+        assert "not consented" in refused(world, name, MEETING_PARTNER, **row), name
+    # Nor under a consent the coach records for another customer, nor one recorded for
+    # a customer of another point.
+    world.run("coach", CONSENT, id="cc-rov", cid="c-rov")
+    assert "not consented" in refused(world, "coach", MEETING_PARTNER, **row)
+    assert refused(world, "ran_coach", CONSENT, id="cc-ran", cid="c-mine")
+    assert owner(world, "SELECT count(*) FROM meeting_participant").scalar() == 0
+    # With the customer's own consent the coach adds them.
+    world.run("coach", CONSENT, id="cc-mine", cid="c-mine")
+    assert world.run("coach", MEETING_PARTNER, **row) == 1

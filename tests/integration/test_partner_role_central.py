@@ -97,13 +97,14 @@ def test_plans_need_contact_too(world):
 
 def test_another_organisations_consent_and_a_withdrawn_or_expired_one_give_nothing(world):
     consent(world, "c-rov", org="po-kela")
-    consent(world, "c-mine", withdrawn_today=True)
-    consent(world, "c-other", valid_until=date(2001, 1, 1))
+    withdrawn = consent(world, "c-mine", withdrawn_today=True)
+    expired = consent(world, "c-other", valid_until=date(2001, 1, 1))
     assert world.ids("partner", "customer") == []
-    assert world.ids("partner", "customer_consent") == []
-    # The consents the partner does see are its own organisation's only.
+    # The consents the partner sees are its own organisation's only, all of them (so a
+    # withdrawal reaches its workstation), never another organisation's.
+    assert world.ids("partner", "customer_consent") == sorted([withdrawn, expired])
     mine = consent(world, "c-rov")
-    assert world.ids("partner", "customer_consent") == [mine]
+    assert world.ids("partner", "customer_consent") == sorted([withdrawn, expired, mine])
 
 
 def test_withdrawal_takes_effect_at_once(world):
@@ -162,7 +163,7 @@ def test_a_partners_workstation_pulls_only_what_the_consents_cover(world, tmp_pa
 
     from app.db import migrate
     from app.db.engine import local_engine
-    from app.models import Customer, Plan, PlanGoal
+    from app.models import Customer, CustomerConsent, Plan, PlanGoal
     from app.sync.pull import pull
 
     consent(world, "c-rov")
@@ -175,4 +176,17 @@ def test_a_partners_workstation_pulls_only_what_the_consents_cover(world, tmp_pa
         assert sorted(conn.execute(select(Customer.id)).scalars()) == ["c-mine", "c-rov"]
         assert list(conn.execute(select(Plan.id)).scalars()) == ["p-rov"]
         assert list(conn.execute(select(PlanGoal.id)).scalars()) == ["pg-rov"]
+    # A withdrawal reaches the partner's workstation (found by the review: the withdrawn
+    # row had become unreadable to the partner, so its copy stayed in force for good).
+    owner(world, f"UPDATE customer_consent SET withdrawn_on = {TODAY} "
+                 "WHERE customer_id = 'c-rov'")
+    # A consent given later brings the customer's record and plans written before it
+    # (the cursors had passed them while they were out of reach).
+    consent(world, "c-other")
+    pull(local, world.connect("partner"), "sp-rov")
+    with local.connect() as conn:
+        assert conn.execute(select(CustomerConsent.withdrawn_on).where(
+            CustomerConsent.customer_id == "c-rov")).scalar() is not None
+        assert "c-other" in conn.execute(select(Customer.id)).scalars().all()
+        assert "p-other" in conn.execute(select(Plan.id)).scalars().all()
     local.dispose()

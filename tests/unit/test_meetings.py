@@ -179,3 +179,16 @@ def test_the_minute_leaves_out_a_partner_whose_consent_was_withdrawn(coach, worl
     version_id = coach.meetings.record_minute(world["appointment"], "Muistio.")
     participants = coach.plans.version(version_id).content.participants
     assert [(p.staff_id, p.partner_person_id) for p in participants] == [(lead, None)]
+
+
+def test_an_invitation_names_the_customer_so_it_needs_contact_details_too(coach, world):
+    """A consent to plans and meetings lets the county's social worker join the meeting;
+    the invitation letter, which names the customer, needs identity and contact details
+    as well (a review found it printed the name under a plans-only consent)."""
+    coach.consents.record(world["customer"], ConsentInput(
+        world["county"].id, "Sosiaalityö", ("plan",), "signed", coach.ctx.today()))
+    row = coach.meetings.add_partner(world["appointment"], world["olli"].id, "Sosiaalityö")
+    with pytest.raises(ConsentRefused) as refused:
+        coach.meetings.invitation_letter(row.id)
+    assert "does not cover" in str(refused.value)
+    assert coach.meetings.meeting(world["appointment"]).participants[0].invited_at is None

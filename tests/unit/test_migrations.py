@@ -79,3 +79,34 @@ def test_enum_check_constraints_guard_the_schema(tmp_path):
 
 def test_local_head_constant_matches_the_revision_files():
     assert migrate.head_revision() == migrate.LOCAL_HEAD
+
+
+def test_a_workstation_with_staff_and_customers_upgrades_across_a_table_rebuild(tmp_path):
+    """0115 rebuilds the staff table (its role's CHECK): with rows pointing at staff (a
+    credential, a customer's coach, a visit) the upgrade keeps them all (a review found
+    it refused with 'FOREIGN KEY constraint failed' on every real workstation)."""
+    from sqlalchemy import text
+
+    path = tmp_path / "used.sqlite3"
+    engine = local_engine(path)
+    command.upgrade(migrate.alembic_config(engine), "0105")
+    at = "2026-11-30 08:00:00"
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO service_point (id, code, name, municipality, mode, "
+                          "queue_services, version, hlc, updated_at) VALUES ('sp', 'ROV', "
+                          "'Rovaniemi', 'Rovaniemi', 'walk_in', '', 1, '', :at)"), {"at": at})
+        conn.execute(text("INSERT INTO staff (id, username, full_name, role, "
+                          "service_point_id, active, version, hlc, updated_at) VALUES "
+                          "('s1', 'coach', 'Coach', 'coach', 'sp', 1, 1, '', :at)"),
+                     {"at": at})
+        conn.execute(text("INSERT INTO staff_credential (staff_id, verifier, updated_at) "
+                          "VALUES ('s1', 'x', :at)"), {"at": at})
+    migrate.upgrade(engine, path)
+    assert migrate.current_revision(engine) == migrate.LOCAL_HEAD
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT role, partner_org_id FROM staff")).all() == [
+            ("coach", None)]
+        assert conn.execute(text("SELECT staff_id FROM staff_credential")).scalars().all() \
+            == ["s1"]
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()

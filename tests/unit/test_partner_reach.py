@@ -123,7 +123,7 @@ def test_a_partner_sees_the_customers_page_and_starts_there(partner):
     shown = [spec.key for spec in PAGES if spec.shown_to(actor)]
     assert "customers" in shown and "sync" in shown
     for hidden in ("queue", "appointments", "today", "caseload", "employers", "feedback",
-                   "messages", "events", "reports", "providers"):
+                   "messages", "events", "reports", "providers", "partners"):
         assert hidden not in shown
     assert start_page(actor) == "customers"
 
@@ -166,3 +166,16 @@ def test_a_partner_reads_the_plan_only_when_the_consent_covers_plans(partner, se
     # Nothing is written: a partner's account edits no plan.
     with pytest.raises(PermissionDenied):
         partner.plans.create_plan(first, "employment")
+
+
+def test_a_partner_sees_no_sync_conflicts(partner):
+    from app.models import SyncConflict
+
+    with partner.ctx.session_factory.begin() as s:
+        s.add(SyncConflict(table_name="customer", row_id=partner.people[1], field="phone",
+                           central_value='"0401"', client_value='"0402"',
+                           client_node="ws", client_hlc="1", status="open"))
+    assert partner.sync.conflicts() == []
+    partner.auth.sign_out()
+    partner.auth.sign_in("admin", "demo")
+    assert len(partner.sync.conflicts()) == 1  # staff still see it

@@ -47,9 +47,9 @@ def kela(coach, customer):
     return org, person
 
 
-def consent(coach, customer, org_id):
+def consent(coach, customer, org_id, information=("contact", "plan")):
     return coach.consents.record(customer, ConsentInput(
-        org_id, "Monialainen suunnitelma", ("plan",), "signed", coach.ctx.today()))
+        org_id, "Monialainen suunnitelma", information, "signed", coach.ctx.today()))
 
 
 def text_of(pdf: bytes) -> str:
@@ -152,6 +152,11 @@ def test_print_for_a_partner_needs_consent_and_is_audited(coach, customer, kela)
     coach.plans.save_draft(draft.id, type_content(coach.ctx.today()), draft.revision)
     with pytest.raises(ConsentRefused):
         coach.plans.print_for_partner(draft.id, org.id)
+    # The printed plan names the customer: a consent to plans alone does not do.
+    plans_only = consent(coach, customer, org.id, ("plan",))
+    with pytest.raises(ConsentRefused):
+        coach.plans.print_for_partner(draft.id, org.id)
+    coach.consents.withdraw(plans_only.id)
     consent(coach, customer, org.id)
     pdf = coach.plans.print_for_partner(draft.id, org.id, "fi")
     assert "Monialainen työllistymissuunnitelma" in text_of(pdf)
@@ -257,3 +262,55 @@ def test_todays_worklist_names_the_plan_type_that_is_due():
     assert status_text(row("integration")) == _("make the integration plan")
     assert status_text(row("employment")) == _("make the employment plan")
     assert status_text(row("integration")) != status_text(row("employment"))
+
+
+def test_two_partners_added_at_once_one_without_consent_is_refused_with_the_reason(
+        coach, customer, kela):
+    """One with consent, one without, in one save: the reason comes back at once (the
+    review found 'database is locked' after five seconds: the first one's audit held the
+    write lock while the refusal wrote its own)."""
+    org, person = kela
+    consent(coach, customer, org.id)
+    county = coach.partners.save_org(None, PartnerOrgInput("Lapin hyvinvointialue",
+                                                           "wellbeing_county"))
+    olli = coach.partners.save_person(None, PartnerPersonInput(county.id, "Olli Ojala"))
+    draft = coach.plans.create_plan(customer, "multi_professional")
+    content = replace(type_content(coach.ctx.today()), participants=(
+        PlanParticipantItem("Sari Suomela", "Kela Rovaniemi", partner_person_id=person.id),
+        PlanParticipantItem("Olli Ojala", "Lapin hyvinvointialue",
+                            partner_person_id=olli.id)))
+    with pytest.raises(ValidationFailed) as failed:
+        coach.plans.save_draft(draft.id, content, draft.revision)
+    assert "not given consent" in failed.value.errors["participants"]
+    with coach.ctx.reading() as s:
+        actions = [a.action for a in s.scalars(select(AuditEvent))]
+    assert "partner.share.refused" in actions and "partner.share.plan" not in actions
+
+
+def test_removing_a_participant_never_turns_another_row_into_them(coach, customer, kela):
+    """Rows are matched by person: removing the first of two partners tombstones that
+    row and leaves the second's row as it is (by position the first row would have
+    become the second person, which the centre checks afresh for consent)."""
+    from app.models.partner import PlanParticipant
+
+    org, person = kela
+    consent(coach, customer, org.id)
+    other = coach.partners.save_person(None, PartnerPersonInput(org.id, "Marko Rautio"))
+    draft = coach.plans.create_plan(customer, "multi_professional")
+    both = replace(type_content(coach.ctx.today()), participants=(
+        PlanParticipantItem("Sari Suomela", "Kela Rovaniemi", partner_person_id=person.id),
+        PlanParticipantItem("Marko Rautio", "Kela Rovaniemi", partner_person_id=other.id),
+        PlanParticipantItem("Liisa Lahtinen", "Seurakunta")))
+    saved = coach.plans.save_draft(draft.id, both, draft.revision)
+    with coach.ctx.reading() as s:
+        before = {r.partner_person_id: r.id for r in s.scalars(select(PlanParticipant))}
+    coach.plans.save_draft(draft.id, replace(both, participants=both.participants[1:]),
+                           saved.revision)
+    with coach.ctx.reading() as s:
+        rows = {r.id: r for r in s.scalars(select(PlanParticipant))}
+    assert rows[before[other.id]].partner_person_id == other.id
+    assert rows[before[other.id]].deleted_at is None
+    assert rows[before[person.id]].deleted_at is not None
+    assert rows[before[None]].name == "Liisa Lahtinen" and rows[before[None]].deleted_at is None
+    assert [p.name for p in coach.plans.version(draft.id).content.participants] == [
+        "Marko Rautio", "Liisa Lahtinen"]

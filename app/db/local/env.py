@@ -16,6 +16,13 @@ if engine is None:
     engine = create_engine(url)
 
 with engine.connect() as connection:
+    # A batch migration that rebuilds a table (0060 appointment, 0115 staff) drops it;
+    # with foreign keys enforced, SQLite refuses to drop a table other rows point at. So
+    # they are off while migrating (the pragma only works outside a transaction), as the
+    # pull has them off while it applies rows in any order (app/sync/pull.py).
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
@@ -25,3 +32,5 @@ with engine.connect() as connection:
     with context.begin_transaction():
         context.run_migrations()
     connection.commit()
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")

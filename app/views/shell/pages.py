@@ -178,7 +178,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("events", N_("Events"), "mdi6.calendar-star", _events, Permission.EVENT_READ),
     PageSpec("messages", N_("Messages"), "mdi6.message-text-outline", _messages,
              Permission.MESSAGE_READ),
-    PageSpec("partners", N_("Partners"), "mdi6.account-network-outline", _partners),
+    PageSpec("partners", N_("Partners"), "mdi6.account-network-outline", _partners,
+             Permission.CUSTOMER_READ),  # every staff role reads it; a partner does not
     PageSpec("feedback", N_("Feedback"), "mdi6.emoticon-happy-outline", _feedback,
              Permission.FEEDBACK_RECORD),
     PageSpec("reports", N_("Reports"), "mdi6.chart-bar", _reports, Permission.REPORTS_READ),

@@ -148,9 +148,13 @@ def upgrade() -> None:
         op.execute(f"GRANT SELECT ON {table} TO {PARTNER}")
     for table in APPENDS:
         op.execute(f"GRANT INSERT ON {table} TO {PARTNER}")
-    # Of the consents, only those given to the partner's own organisation.
+    # Of the consents, only those given to the partner's own organisation: all of them,
+    # withdrawn and expired too, so that a withdrawal reaches the partner's workstation
+    # (the customer then falls out of its reach there as at the centre).
     op.execute(f"CREATE POLICY partner_own ON customer_consent AS RESTRICTIVE FOR SELECT "
                f"TO {PARTNER} USING (partner_org_id = desk_staff_partner())")
+    op.execute(f"CREATE POLICY partner_read ON customer_consent FOR SELECT TO {PARTNER} "
+               f"USING (partner_org_id = desk_staff_partner())")
     # The pull's scope reads the audited lookups' reach (app/sync/pull.py): readable, but
     # none of its rows (a partner never looks customers up).
     op.execute(f"CREATE POLICY partner_none ON customer_reach AS RESTRICTIVE FOR SELECT "
