@@ -400,6 +400,12 @@ WITHHELD: dict[str, dict[str, tuple[str, ...]]] = {
     # The plan's password on its way to the customer by SMS (#23): the desk never sends
     # the plan, and never reads its password.
     "message": {"desk_desk": ("secret",)},
+    # A partner's login (#24, c0115) reads a consented customer's identity and contact
+    # details, not their jobseeker facts. (partial_work_ability is still readable: the
+    # workstation's column has no default for a pull to leave it out; the application
+    # never shows it to a partner.)
+    "customer": {"desk_partner": ("jobseeker_registered_on", "unemployed_since",
+                                  "first_residence_permit_on")},
 }
 HERE = "(desk_sees_all() OR service_point_id = desk_staff_point())"
 

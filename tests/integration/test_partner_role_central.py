@@ -190,3 +190,12 @@ def test_a_partners_workstation_pulls_only_what_the_consents_cover(world, tmp_pa
         assert "c-other" in conn.execute(select(Customer.id)).scalars().all()
         assert "p-other" in conn.execute(select(Plan.id)).scalars().all()
     local.dispose()
+
+
+def test_a_partner_reads_identity_and_contact_not_the_jobseeker_facts(world):
+    consent(world, "c-rov")
+    with world.connect("partner").connect() as conn:
+        assert conn.execute(text("SELECT last_name, phone FROM customer")).all()
+    for column in ("unemployed_since", "jobseeker_registered_on",
+                   "first_residence_permit_on"):
+        denied(world, f"SELECT {column} FROM customer")

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from app.db import central_trust as trust
+
 revision: str = "c0115"
 down_revision: str | Sequence[str] | None = "c0110"
 branch_labels: str | Sequence[str] | None = None
@@ -146,6 +148,19 @@ def upgrade() -> None:
     op.execute(f"GRANT USAGE ON SCHEMA public TO {PARTNER}")  # c0050 took it from PUBLIC
     for table in READS:
         op.execute(f"GRANT SELECT ON {table} TO {PARTNER}")
+    # Of the customer, not the jobseeker facts (central_trust.WITHHELD): every other
+    # column, one by one.
+    conn = op.get_bind()
+    for table, groups in trust.WITHHELD.items():
+        hidden = groups.get(PARTNER)
+        if not hidden:
+            continue
+        columns = conn.execute(sa.text(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+            "'public' AND table_name = :t ORDER BY ordinal_position"), {"t": table}).scalars()
+        shown = ", ".join(f'"{c}"' for c in columns if c not in hidden)
+        op.execute(f"REVOKE SELECT ON {table} FROM {PARTNER}")
+        op.execute(f"GRANT SELECT ({shown}) ON {table} TO {PARTNER}")
     for table in APPENDS:
         op.execute(f"GRANT INSERT ON {table} TO {PARTNER}")
     # Of the consents, only those given to the partner's own organisation: all of them,
