@@ -379,12 +379,14 @@ class ConsentService:
         """The customer withdraws the consent from `on` (today by default): from that day
         nothing more is shared under it. Never undone: a new consent is a new row."""
         actor = self.ctx.require(Permission.CONSENT_RECORD)
-        day = on or self.ctx.today()
         with self.ctx.transaction(Permission.CONSENT_RECORD) as s:
             c = self._consent(s, consent_id)
             self._check_in_charge(s, live_customer(s, c.customer_id))
             if c.withdrawn_on is not None:
                 raise ServiceError(N_("The consent has already been withdrawn."))
+            # Today by default; a consent not yet in force is withdrawn from its first
+            # day (it never comes into force).
+            day = on or max(self.ctx.today(), c.valid_from)
             if day < c.valid_from:
                 raise ValidationFailed({"withdrawn_on": N_(
                     "A consent is withdrawn no earlier than it was given.")})

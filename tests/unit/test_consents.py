@@ -84,6 +84,11 @@ def test_a_consent_may_start_later_and_is_not_in_force_before(coach, customer, k
     assert not row.in_force
     assert coach.consents.check(customer, kela, "plan") == (
         "The customer's consent for this partner is not yet in force.")
+    # Withdrawn before it starts (by default from its first day): it never comes in force.
+    gone = coach.consents.withdraw(row.id)
+    assert gone.withdrawn_on == TODAY + timedelta(7)
+    coach.ctx.now = Clock(coach.ctx.now() + timedelta(days=8))
+    assert coach.consents.check(customer, kela, "plan") is not None
 
 
 def test_newest_first(coach, customer, kela):
