@@ -11,14 +11,29 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from app.dto.partners import ConsentInput, PartnerOrgInput, PartnerPersonInput
+from app.i18n import _
 from app.models import Appointment
 from app.rules.codes import AppointmentStatus, AppointmentType, Channel
 from app.rules.permissions import Permission
 from app.views import file_dialogs
 from app.views.customers.meeting_dialog import MeetingDialog
+from app.views.plans.participants import CONSENT_OK
 from app.views.tasks import TaskRunner
 from tests.factories import Clock, add_people
 from tests.gui.test_accessibility import check_page
+
+
+def not_given() -> str:
+    """The refusal as the worker reads it, in the language the test runs in."""
+    from app.i18n import _
+
+    return _("The customer has not given consent to share information with this partner.")
+
+
+def withdrawn() -> str:
+    from app.i18n import _
+
+    return _("The customer has withdrawn their consent to share this with this partner.")
 
 
 def make_world(services):
@@ -93,11 +108,11 @@ def test_a_partner_without_consent_is_refused_in_words_and_one_with_it_is_added(
     world = dialog.world
     choose(dialog.partner.combo, world["olli"].id)
     # The refusal beside the choice, in words; the button stays off.
-    assert "not given consent" in dialog.partner.consent.text()
+    assert not_given() in dialog.partner.consent.text()
     assert "⚠" in dialog.partner.consent.text()
     assert not dialog.add_partner.isEnabled()
     choose(dialog.partner.combo, world["sari"].id)
-    assert "in force" in dialog.partner.consent.text()
+    assert _(CONSENT_OK) in dialog.partner.consent.text()
     qtbot.keyClicks(dialog.role, "Etuudet")
     click(qtbot, dialog.add_partner)
     qtbot.waitUntil(lambda: dialog.participants_model.rowCount() == 1, timeout=15000)
@@ -109,7 +124,7 @@ def test_a_partner_without_consent_is_refused_in_words_and_one_with_it_is_added(
     assert dialog.partner.combo.findData(world["sari"].id) < 0
     cells = [dialog.participants_model.data(dialog.participants_model.index(0, c))
              for c in range(6)]
-    assert "Consent in force" in cells[3]
+    assert _("Consent in force") in cells[3]
 
     # A staff member, and attendance.
     staff_id = dialog.services.ctx.actor.staff_id
@@ -133,10 +148,10 @@ def test_a_consent_withdrawn_meanwhile_is_refused_with_the_reason(qtbot, dialog)
     services.consents.withdraw(consent.id)
     click(qtbot, dialog.add_partner)
     qtbot.waitUntil(dialog.participant_error.isVisible, timeout=15000)
-    assert "withdrawn" in dialog.participant_error.text()
+    assert withdrawn() in dialog.participant_error.text()
     assert not meeting(dialog).participants
     # Shown again with the new state: the choice now says why.
-    qtbot.waitUntil(lambda: "withdrawn" in dialog.partner.consent.text()
+    qtbot.waitUntil(lambda: withdrawn() in dialog.partner.consent.text()
                     or dialog.partner.person() is None, timeout=15000)
 
 

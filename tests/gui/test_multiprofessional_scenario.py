@@ -18,6 +18,14 @@ from app.views import file_dialogs
 from tests.gui.conftest import sign_in
 
 
+def not_given() -> str:
+    """The refusal as the worker reads it, in the language the test runs in."""
+    from app.i18n import _
+
+    return _("The customer has not given consent to share information with this partner.")
+
+
+
 def click(qtbot, button):
     assert button.isEnabled(), button.objectName()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -77,7 +85,7 @@ def test_consent_meeting_minute_and_the_printed_plan(qtbot, window, monkeypatch,
     # Without the customer's consent: refused in words beside the choice.
     combo = dialog.partner.combo
     combo.setCurrentIndex(combo.findData(outi.id))
-    assert "not given consent" in dialog.partner.consent.text()
+    assert not_given() in dialog.partner.consent.text()
     assert not dialog.add_partner.isEnabled()
     # The two outside participants with consent.
     for person, role in ((sari, "Etuudet"), (olli, "Sosiaalityö")):

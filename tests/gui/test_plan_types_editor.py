@@ -13,13 +13,27 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.dto.plans import PlanParticipantItem
+from app.i18n import _
 from app.views import file_dialogs
 from app.views.plans.editor import PlanEditor
-from app.views.plans.participants import ParticipantRow
+from app.views.plans.participants import CONSENT_OK, ParticipantRow
 from app.views.tasks import TaskRunner
 from tests.factories import Clock
 from tests.gui.test_accessibility import check_page
 from tests.gui.test_meeting_dialog import make_world
+
+
+def not_given() -> str:
+    """The refusal as the worker reads it, in the language the test runs in."""
+    from app.i18n import _
+
+    return _("The customer has not given consent to share information with this partner.")
+
+
+def withdrawn() -> str:
+    from app.i18n import _
+
+    return _("The customer has withdrawn their consent to share this with this partner.")
 
 EMPLOYMENT_SECTIONS = ["goals", "customer_actions", "partner_actions", "services",
                        "obligation", "contact", "review"]
@@ -117,9 +131,9 @@ def test_a_partner_person_is_written_in_only_with_the_customers_consent(qtbot, e
     picker = dialog.partner
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     picker.combo.setCurrentIndex(picker.combo.findData(world["olli"].id))
-    assert "not given consent" in picker.consent.text() and not ok.isEnabled()
+    assert not_given() in picker.consent.text() and not ok.isEnabled()
     picker.combo.setCurrentIndex(picker.combo.findData(world["sari"].id))
-    assert "in force" in picker.consent.text() and ok.isEnabled()
+    assert _(CONSENT_OK) in picker.consent.text() and ok.isEnabled()
     click(qtbot, ok)
     assert len(participants.list.rows) == 1
     row = participants.list.rows[0]
@@ -150,7 +164,7 @@ def test_a_partner_person_is_written_in_only_with_the_customers_consent(qtbot, e
     with qtbot.waitSignal(editor.loaded, timeout=15000):
         editor.open_customer(world["customer"])
     row = section(editor, "participants").list.rows[0]
-    qtbot.waitUntil(lambda: "withdrawn" in row.kind.text(), timeout=15000)
+    qtbot.waitUntil(lambda: withdrawn() in row.kind.text(), timeout=15000)
 
 
 def test_activation_and_integration_fields_save_themselves(qtbot, editor):
@@ -198,7 +212,7 @@ def test_print_for_a_partner_only_under_consent_and_read_back(qtbot, editor, mon
     # Those the consent lets the plan go to come first.
     assert dialog.partner.itemData(0) == world["kela"].id
     dialog.partner.setCurrentIndex(dialog.partner.findData(world["county"].id))
-    assert "not given consent" in dialog.consent.text()
+    assert not_given() in dialog.consent.text()
     assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()
     dialog.partner.setCurrentIndex(dialog.partner.findData(world["kela"].id))
     assert dialog.save_button.isEnabled()

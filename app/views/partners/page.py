@@ -52,8 +52,10 @@ def kind_text(code: str) -> str:
 
 
 def _org_cells(row: PartnerOrgRow) -> list[str]:
-    return [row.name, kind_text(row.kind), format_number(row.people),
-            "" if row.active else _("Inactive")]
+    # No column of its own for the state: the organisations share the page with their
+    # people at 150 % text; an inactive one says so after its name.
+    name = row.name if row.active else _("{name} (inactive)").format(name=row.name)
+    return [name, kind_text(row.kind), format_number(row.people)]
 
 
 def _person_cells(row: PartnerPersonRow) -> list[str]:
@@ -101,8 +103,8 @@ class PartnersPage(QWidget):
         self.inactive.setObjectName("partners_show_inactive")
         search_row.addWidget(self.inactive)
         left_layout.addLayout(search_row)
-        self.orgs = SimpleTableModel((N_("Organisation"), N_("Kind"), N_("People"),
-                                      N_("State")), _org_cells, self)
+        self.orgs = SimpleTableModel((N_("Organisation"), N_("Kind"), N_("People")),
+                                     _org_cells, self)
         self.table = list_table("partners_table", self.orgs)
         ColumnFitter(self.table)
         self.table.doubleClicked.connect(lambda _i: self.edit_org())
