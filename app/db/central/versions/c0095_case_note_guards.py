@@ -87,6 +87,9 @@ def upgrade() -> None:
         if not columns:  # a later migration's table (c0105's message) does it itself
             continue
         for group, hidden in groups.items():
+            if not conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :g"),
+                                {"g": group}).scalar():
+                continue  # a later migration's group (c0115's desk_partner) does it itself
             shown = ", ".join(f'"{c}"' for c in columns if c not in hidden)
             op.execute(f"REVOKE SELECT ON {table} FROM {group}")
             op.execute(f"GRANT SELECT ({shown}) ON {table} TO {group}")
