@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -87,7 +87,6 @@ class PullResult:
     pages: int = 0
     beyond: int = 0  # rows read beyond the horizon: the cursor waits, read them again
     stopped: bool = False  # asked to stop with pages left
-    changed: set[str] = field(default_factory=set)  # tables that brought new rows
 
     @property
     def more(self) -> bool:
@@ -431,10 +430,12 @@ def _below(rows: Sequence[tuple], limit: int) -> int:
     return next(i for i, r in enumerate(rows) if int(r[-1]) >= limit)
 
 
-# A partner's reach (#24, central c0115) is its consents: a consent given (or in force
-# again) makes a customer's earlier rows readable that the cursors passed while they
-# were out of reach. When consents change, a partner's own cursors of these tables start
-# again from the beginning (its reach is small).
+# A partner's reach (#24, central c0115) is its consents: a consent given, or coming into
+# force on a later day, makes a customer's earlier rows readable that the cursors passed
+# while they were out of reach. So a partner's own cursors of these tables start again
+# from the beginning at every pull (its reach is a few dozen customers): no signal of a
+# new consent to miss when a pull stops part way, a consent starts on a later day, or
+# another reader's pull on the workstation saw it first.
 PARTNER_REACHED = ("customer", "plan", "plan_version", "plan_goal", "plan_action",
                    "plan_service", "plan_participant", "meeting_participant", "meeting_task")
 
@@ -450,18 +451,13 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
          progress: Progress | None = None, observe: Callable[[str], None] | None = None,
          should_stop: Callable[[], bool] | None = None,
          wait: float = HORIZON_WAIT) -> PullResult:
-    """`_pull` (below); for a partner's login whose consents changed, once more from the
-    start of the tables its consents reach."""
-    result = _pull(local, central, point_id, page, progress, observe, should_stop, wait)
-    reader = reader_of(central) if "customer_consent" in result.changed else None
-    if not reader or result.stopped or not _is_partner(central, reader):
-        return result
-    with local.begin() as conn:
-        conn.execute(delete(LocalSetting).where(LocalSetting.key.in_(
-            [_cursor_key(t, reader) for t in PARTNER_REACHED])))
-    again = _pull(local, central, point_id, page, progress, observe, should_stop, wait)
-    return PullResult(result.rows + again.rows, result.pages + again.pages, again.beyond,
-                      again.stopped, result.changed | again.changed)
+    """`_pull` (below); for a partner's login, from the start of what its consents reach."""
+    reader = reader_of(central)
+    if reader and _is_partner(central, reader):
+        with local.begin() as conn:
+            conn.execute(delete(LocalSetting).where(LocalSetting.key.in_(
+                [_cursor_key(t, reader) for t in PARTNER_REACHED])))
+    return _pull(local, central, point_id, page, progress, observe, should_stop, wait)
 
 
 def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
@@ -525,8 +521,6 @@ def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
                 for r in rows[safe:]:
                     beyond[r[at]] = applied[table.name][r[at]] = r[-1]
                 result.rows += len(new)
-                if new:
-                    result.changed.add(table.name)
                 result.beyond += len(rows) - safe
                 result.pages += 1
                 seen += len(rows)

@@ -29,8 +29,11 @@ with engine.connect() as connection:
         render_as_batch=True,
         compare_type=True,
     )
-    with context.begin_transaction():
-        context.run_migrations()
-    connection.commit()
-    if sqlite:
-        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+    finally:
+        if sqlite:  # also after a failed migration: the connection goes back to a pool
+            connection.rollback()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
