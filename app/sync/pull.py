@@ -433,30 +433,47 @@ def _below(rows: Sequence[tuple], limit: int) -> int:
 # A partner's reach (#24, central c0115) is its consents: a consent given, or coming into
 # force on a later day, makes a customer's earlier rows readable that the cursors passed
 # while they were out of reach. So a partner's own cursors of these tables start again
-# from the beginning at every pull (its reach is a few dozen customers): no signal of a
-# new consent to miss when a pull stops part way, a consent starts on a later day, or
-# another reader's pull on the workstation saw it first.
+# from the beginning whenever the workstation's consents changed since the last such
+# reset (whoever's pull brought them, even one that stopped part way) and on a new day
+# (the centre's Helsinki day, the one its policies count by).
 PARTNER_REACHED = ("customer", "plan", "plan_version", "plan_goal", "plan_action",
                    "plan_service", "plan_participant", "meeting_participant", "meeting_task")
 
 
-def _is_partner(central: Engine, reader: str) -> bool:
+def _partner_day(central: Engine, reader: str) -> str | None:
+    """The centre's Helsinki day if `reader` is a partner's login, else None."""
     with central.connect() as conn:
-        role = conn.execute(text("SELECT role FROM staff WHERE id = :id"),
-                            {"id": reader}).scalar()
-    return role == "partner"
+        role, day = conn.execute(text(
+            "SELECT role, (now() AT TIME ZONE 'Europe/Helsinki')::date::text FROM staff "
+            "WHERE id = :id"), {"id": reader}).one_or_none() or (None, None)
+    return day if role == "partner" else None
+
+
+def _reach_mark(conn: Connection, day: str) -> str:
+    from app.models import CustomerConsent
+
+    count, versions = conn.execute(select(
+        func.count(), func.coalesce(func.sum(CustomerConsent.version), 0))).one()
+    return f"{day}|{count}|{versions}"
 
 
 def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
          progress: Progress | None = None, observe: Callable[[str], None] | None = None,
          should_stop: Callable[[], bool] | None = None,
          wait: float = HORIZON_WAIT) -> PullResult:
-    """`_pull` (below); for a partner's login, from the start of what its consents reach."""
+    """`_pull` (below); for a partner's login whose reach may have changed, from the start
+    of what its consents reach."""
     reader = reader_of(central)
-    if reader and _is_partner(central, reader):
+    day = _partner_day(central, reader) if reader else None
+    if reader and day:
+        key = f"partner_reach_mark:{reader}"
         with local.begin() as conn:
-            conn.execute(delete(LocalSetting).where(LocalSetting.key.in_(
-                [_cursor_key(t, reader) for t in PARTNER_REACHED])))
+            mark = _reach_mark(conn, day)
+            if conn.execute(select(LocalSetting.value).where(
+                    LocalSetting.key == key)).scalar() != mark:
+                conn.execute(delete(LocalSetting).where(LocalSetting.key.in_(
+                    [_cursor_key(t, reader) for t in PARTNER_REACHED] + [key])))
+                conn.execute(LocalSetting.__table__.insert().values(key=key, value=mark))
     return _pull(local, central, point_id, page, progress, observe, should_stop, wait)
 
 

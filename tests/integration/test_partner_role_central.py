@@ -199,3 +199,37 @@ def test_a_partner_reads_identity_and_contact_not_the_jobseeker_facts(world):
     for column in ("unemployed_since", "jobseeker_registered_on",
                    "first_residence_permit_on"):
         denied(world, f"SELECT {column} FROM customer")
+
+
+def test_a_partners_pull_stopped_after_a_new_consent_still_brings_the_customer(world,
+                                                                             tmp_path):
+    """The consent arrives in a pull that stops right after it (a sign-out, a lost
+    connection): the next pull still reads the newly reached customer, whose row the
+    cursors had passed (a second review: the signal lived only in the stopped pull)."""
+    from sqlalchemy import select
+
+    from app.db import migrate
+    from app.db.engine import local_engine
+    from app.models import Customer, CustomerConsent
+    from app.sync.pull import pull
+
+    consent(world, "c-rov")
+    local = local_engine(tmp_path / "partner.db", key=None)
+    migrate.upgrade(local)
+    pull(local, world.connect("partner"), "sp-rov")
+    pull(local, world.connect("partner"), "sp-rov")  # settled: nothing new to re-read
+    consent(world, "c-other")
+
+    def consent_arrived() -> bool:
+        with local.connect() as conn:
+            return bool(conn.execute(select(CustomerConsent.id).where(
+                CustomerConsent.customer_id == "c-other")).first())
+
+    stopped = pull(local, world.connect("partner"), "sp-rov", should_stop=consent_arrived)
+    assert stopped.stopped
+    with local.connect() as conn:
+        assert "c-other" not in conn.execute(select(Customer.id)).scalars().all()
+    pull(local, world.connect("partner"), "sp-rov")
+    with local.connect() as conn:
+        assert "c-other" in conn.execute(select(Customer.id)).scalars().all()
+    local.dispose()
