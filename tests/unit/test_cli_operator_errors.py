@@ -79,6 +79,17 @@ WRONG = [
                         "{db}"], 2, "no service point"),
     (("messages", "list"), ["--customer", "NOPE", "--db", "{db}"], 2, "asiakas"),
     (("messages", "templates"), ["--db", "{tmp}/none.sqlite3"], 2, "no database"),
+    (("plan", "list"), ["--customer", "NOPE", "--db", "{db}"], 2, "asiakas"),
+    (("partner", "list"), ["--db", "{tmp}/none.sqlite3"], 2, "no database"),
+    (("partner", "add"), ["--name", "X", "--kind", "nope", "--db", "{db}"], 2, "--kind"),
+    (("partner", "people"), ["--org", "NOPE", "--db", "{db}"], 2,
+     "no partner organisation"),
+    (("partner", "person-add"), ["--org", "NOPE", "--name", "X", "--db", "{db}"], 2,
+     "no partner organisation"),
+    (("consent", "list"), ["--customer", "NOPE", "--db", "{db}"], 2, "asiakas"),
+    (("consent", "add"), ["--customer", "NOPE", "--partner", "X", "--info", "plan",
+                          "--purpose", "P", "--db", "{db}"], 2, "asiakas"),
+    (("consent", "withdraw"), ["NOPE", "--db", "{db}"], 2, "Suostumusta"),
 ]
 
 
