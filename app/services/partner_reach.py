@@ -21,6 +21,7 @@ from app.rules.codes import ConsentInfo, Role
 from app.rules.permissions import Permission
 from app.services.context import Actor, AppContext
 from app.services.errors import PermissionDenied
+from app.sync import outbox
 
 
 def is_partner(actor: Actor | None) -> bool:
@@ -74,6 +75,7 @@ def check(ctx: AppContext, s: Session, customer_id: str, *needed: ConsentInfo) -
         reason = rules.refusal(consents, actor.partner_org_id or "", info, ctx.today())
         if reason is not None:
             with ctx.session_factory.begin() as audit:
+                audit.info[outbox.ACTOR_KEY] = actor.staff_id  # the entry's author
                 ctx.audit(audit, "partner.share.refused", "customer", customer_id,
                           {"action": "open", "info": info.value,
                            "partner_org_id": actor.partner_org_id})

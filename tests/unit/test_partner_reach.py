@@ -179,3 +179,17 @@ def test_a_partner_sees_no_sync_conflicts(partner):
     partner.auth.sign_out()
     partner.auth.sign_in("admin", "demo")
     assert len(partner.sync.conflicts()) == 1  # staff still see it
+
+
+def test_a_refusal_is_audited_in_the_partners_name_for_the_centre(partner):
+    """The refusal's audit row goes to the centre as the partner's (its outbox entry
+    carries the author the push sends it under)."""
+    from app.models import OutboxEntry
+
+    with pytest.raises(PermissionDenied):
+        partner.customers.get(partner.people[1])
+    with partner.ctx.session_factory() as s:
+        refused = s.scalars(select(AuditEvent).where(
+            AuditEvent.action == "partner.share.refused")).one()
+        assert refused.updated_by == "staff-opo"
+        assert s.scalar(select(OutboxEntry.id).where(OutboxEntry.row_id == refused.id))
