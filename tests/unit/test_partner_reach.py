@@ -192,4 +192,4 @@ def test_a_refusal_is_audited_in_the_partners_name_for_the_centre(partner):
         refused = s.scalars(select(AuditEvent).where(
             AuditEvent.action == "partner.share.refused")).one()
         assert refused.updated_by == "staff-opo"
-        assert s.scalar(select(OutboxEntry.id).where(OutboxEntry.row_id == refused.id))
+        assert s.scalar(select(OutboxEntry.seq).where(OutboxEntry.row_id == refused.id))
