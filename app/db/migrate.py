@@ -17,7 +17,7 @@ LOCAL_SCRIPTS = Path(__file__).resolve().parent / "local"
 # The newest local revision, so that an up-to-date database opens without loading
 # Alembic at all (a test checks it against the revision files).
 
-LOCAL_HEAD = "0115"
+LOCAL_HEAD = "0120"
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:

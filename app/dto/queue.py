@@ -32,6 +32,24 @@ class TicketRow:
     transfer_note: str | None
     recalls: int
     leg: int
+    # The queue service it waits for (#24): its code, its name in the user's language,
+    # and the partner organisation whose desks serve it (None: the area's own desks).
+    service: str = ""
+    service_name: str = ""
+    partner_org_id: str | None = None
+
+
+@dataclass(frozen=True)
+class OfferedChoice:
+    """A service the point's queue offers, as the arrival, transfer and duty dialogs
+    list it: `name` in the user's language; a partner's service names the partner."""
+
+    id: str
+    code: str
+    name: str
+    service_area: str
+    partner_org_id: str | None = None
+    partner_name: str | None = None
 
 
 @dataclass(frozen=True)

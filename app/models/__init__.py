@@ -53,7 +53,7 @@ from app.models.purchased import (
 )
 from app.models.settings import AreaSetting
 from app.models.sync import SyncConflict
-from app.models.visit import Appointment, DeskDuty, QueueTicket, Visit
+from app.models.visit import Appointment, DeskDuty, OfferedService, QueueTicket, Visit
 
 __all__ = [
     "AnnualTheme",
@@ -90,6 +90,7 @@ __all__ = [
     "Message",
     "MessageTemplate",
     "MessengerHeartbeat",
+    "OfferedService",
     "OutboxEntry",
     "PartnerOrg",
     "PartnerPerson",

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models import local_time as lt
@@ -56,6 +66,32 @@ class QueueTicket(Synced, Base):
     served_by: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     transferred_to_staff: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     appointment_id: Mapped[str | None] = mapped_column(ForeignKey("appointment.id"))
+    # The queue service the ticket waits for (#24; local 0120, central c0120): its code
+    # is what desks call by, a partner's service reaches that partner's desks. Empty on
+    # tickets of before: their service is `service_area` (the built-in services' codes
+    # are the areas' own).
+    queue_service_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class OfferedService(Synced, Base):
+    """A service a point's queue offers (#24): the area's admins keep them (Settings >
+    Queue services). Its code is what a desk's duty and a ticket name; its names are
+    shown in the user's language; `service_area` is how its visits are counted; a
+    partner's service is served at that partner's desks. Never deleted: an unused one
+    is made inactive, so old tickets keep its name."""
+
+    __tablename__ = "queue_service"
+    __table_args__ = (Index("ix_queue_service_point", "service_point_id", "position"),)
+
+    service_point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    name_fi: Mapped[str] = mapped_column(String(80))
+    name_sv: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    service_area: Mapped[ServiceArea] = enum_column(ServiceArea)
+    partner_org_id: Mapped[str | None] = mapped_column(ForeignKey("partner_org.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class DeskDuty(Synced, Base):
@@ -67,7 +103,8 @@ class DeskDuty(Synced, Base):
     staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id"))
     service_point_id: Mapped[str] = mapped_column(ForeignKey("service_point.id"))
     desk: Mapped[str] = mapped_column(String(20))
-    services: Mapped[str] = mapped_column(String(400))  # comma-separated service areas
+    # Comma-separated queue service codes (OfferedService.code; before #24 the areas).
+    services: Mapped[str] = mapped_column(String(400))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
 

@@ -121,6 +121,9 @@ _ADMIN = _LEAD | {Permission.STAFF_MANAGE, Permission.DEMO_BUILD, Permission.CUS
 # organisation, and their plans only when the consent covers plans (app/services/
 # partner_reach.py; central c0115 holds the same line in its policies). Nothing else.
 _PARTNER = {Permission.SYNC_RUN, Permission.PARTNER_READ}
+# A partner's desk in the queue (#24, central c0120): it calls and serves the tickets of
+# its own organisation's services (app/services/queue.py); it registers no one.
+_PARTNER |= {Permission.QUEUE_SERVE}
 
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.DESK: frozenset(_DESK),

@@ -3,8 +3,10 @@ merge, the order in which a desk calls, and the day's wait statistics. No I/O.""
 
 from __future__ import annotations
 
+import re
 import statistics
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +26,39 @@ TERMINAL = frozenset({S.DONE, S.LEFT})
 # A customer whose own coach is on duty waits for that coach first, but not for ever:
 # after this long any desk may call them. A setting of the service point in time.
 OWN_COACH_HOLD = timedelta(minutes=15)
+
+
+# --- the queue's services (#24: data, kept by admins) ---------------------------------
+
+# The services every point's queue offered before they became data, with their names as
+# the catalogs gave them then: migrations (local 0120, central c0120) and a new area's
+# set-up make them rows, one per point, with these codes. Their ids come from the point
+# and the code, so every workstation and the centre make the same rows.
+BUILT_IN_NAMES: Mapping[str, tuple[str, str, str]] = {
+    "initial": ("Alkupalvelut", "Inledande tjänster", "Initial services"),
+    "finding_work": ("Työn löytyminen", "Att hitta arbete", "Finding work"),
+    "skills": ("Osaamisen kehittäminen", "Kompetensutveckling", "Skills development"),
+    "work_ability": ("Työkyvyn tukeminen", "Stöd för arbetsförmågan",
+                     "Supporting work ability"),
+    "integration": ("Kotoutumisen edistäminen", "Främjande av integration",
+                    "Promoting integration"),
+    "employer": ("Työnantajapalvelut", "Arbetsgivartjänster", "Employer services"),
+    "information": ("Neuvonta", "Rådgivning", "Information and advice"),
+}
+SERVICE_NAMESPACE = uuid.UUID("6f1d2c9e-4b8a-4e1f-9a57-0c3d5e7b9a21")
+CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}")
+NAME_MAX = 80
+
+
+def service_id(point_id: str, code: str) -> str:
+    """The id of a point's service `code`: the same wherever it is made."""
+    return str(uuid.uuid5(SERVICE_NAMESPACE, f"{point_id}:{code}"))
+
+
+def service_name(names: tuple[str, str, str], lang: str) -> str:
+    """A service's name (fi, sv, en) in `lang`, Finnish when that one is empty."""
+    by_lang = dict(zip(("fi", "sv", "en"), names, strict=True))
+    return by_lang.get(lang) or names[0]
 
 
 class TransitionRefused(ValueError):
@@ -89,7 +124,7 @@ class Waiting:
     """What the call order needs to know of one waiting ticket."""
 
     id: str
-    service_area: str
+    service: str  # the queue service's code (before #24: the service area)
     priority: int
     arrived_at: datetime
     coach_id: str | None
@@ -118,7 +153,7 @@ def call_order(
             return t.transferred_to == me
         if t.coach_id == me:
             return True
-        if t.service_area not in my_services:
+        if t.service not in my_services:
             return False
         held = t.coach_id in on_duty and now - t.arrived_at < hold
         return not held
@@ -151,3 +186,16 @@ def lobby_languages(chosen: object, point_code: str | None) -> tuple[str, ...]:
         extra = list(LOBBY_DEFAULT_LANGUAGES)
     return ("fi", *dict.fromkeys(
         lang for lang in extra if lang in LOBBY_KNOWN_LANGUAGES and lang != "fi"))
+
+
+def built_in_services(point_id: str, configured: str) -> list[dict]:
+    """A point's built-in queue services as rows: every service area, those the point
+    offered (`configured`, its old comma list; empty: all) active and first, in its
+    order."""
+    chosen = [c for c in configured.split(",") if c in BUILT_IN_NAMES] or list(BUILT_IN_NAMES)
+    order = chosen + [c for c in BUILT_IN_NAMES if c not in chosen]
+    return [{"id": service_id(point_id, code), "service_point_id": point_id, "code": code,
+             "name_fi": BUILT_IN_NAMES[code][0], "name_sv": BUILT_IN_NAMES[code][1],
+             "name_en": BUILT_IN_NAMES[code][2], "service_area": code,
+             "partner_org_id": None, "position": position, "active": code in chosen}
+            for position, code in enumerate(order)]

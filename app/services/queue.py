@@ -15,22 +15,34 @@ from app.dto.queue import (
     DutyInfo,
     LobbyBoard,
     LobbyCall,
+    OfferedChoice,
     QueueSnapshot,
     QueueStats,
     StaffChoice,
     TicketRow,
 )
 from app.dto.visits import VisitInput
-from app.i18n import N_
-from app.models import Customer, DeskDuty, LocalSetting, QueueTicket, Staff
+from app.i18n import N_, current_language
+from app.models import (
+    Customer,
+    DeskDuty,
+    LocalSetting,
+    OfferedService,
+    PartnerOrg,
+    QueueTicket,
+    Staff,
+)
 from app.rules import queue as rules
-from app.rules.codes import ServiceArea, TicketState, VisitOutcome
-from app.rules.permissions import Permission
+from app.rules.codes import ConsentInfo, ServiceArea, TicketState, VisitOutcome
+from app.rules.permissions import Permission, allowed
 from app.services.context import AppContext
 from app.services.errors import NotFound, ServiceError
+from app.services.partner_reach import is_partner
+from app.services.partners import require_consent
 from app.services.visits import new_visit
 
 Coach = aliased(Staff)
+Offered = aliased(OfferedService)
 Server = aliased(Staff)
 Target = aliased(Staff)
 
@@ -71,14 +83,24 @@ class QueueService:
     # --- duty -------------------------------------------------------------------------
 
     def start_duty(self, services: set[str] | None = None) -> DutyInfo:
-        """Go on duty at this workstation's desk, calling `services` (default: all the
-        service point's queue services)."""
+        """Go on duty at this workstation's desk, calling `services` (queue service
+        codes; default: the point's services its own desks serve, or for a partner's
+        desk its organisation's)."""
         desk, _letter = self.workstation()
         with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
             actor = self.ctx.actor
             assert actor is not None
             open_duty = self._open_duty(s, actor.staff_id)
-            chosen = sorted(services) if services else self._point_services(s)
+            mine = [o.code for o in self._offered(s) if self._serves(o)]
+            if services:
+                allowed_codes = set(mine) if is_partner(actor) else {
+                    o.code for o in self._offered(s)}
+                unknown = sorted(set(services) - allowed_codes)
+                if unknown:
+                    raise ServiceError(N_("This service is not offered in this queue."))
+            chosen = sorted(services) if services else mine
+            if not chosen:
+                raise ServiceError(N_("No queue service here is served at your desk."))
             now = self.ctx.now()
             if open_duty is not None:
                 if open_duty.desk == desk and open_duty.services == ",".join(chosen):
@@ -98,15 +120,69 @@ class QueueService:
                 duty.ended_at = self.ctx.now()
 
     def point_services(self) -> list[str]:
-        with self.ctx.transaction(Permission.QUEUE_REGISTER) as s:
-            return self._point_services(s)
+        """The codes of the services this point's queue offers, in their order."""
+        return [o.code for o in self.offered()]
 
-    def _point_services(self, s: Session) -> list[str]:
-        from app.models import ServicePoint
+    def offered(self) -> list[OfferedChoice]:
+        """The services this point's queue offers, in their order, named in the user's
+        language (Settings > Queue services keeps them)."""
+        self._require_queue()
+        with self.ctx.reading() as s:
+            return self._offered(s)
 
-        point = s.get(ServicePoint, self.ctx.signed_in.service_point_id)
-        configured = [c for c in (point.queue_services or "").split(",") if c] if point else []
-        return configured or [a.value for a in ServiceArea]
+    def _offered(self, s: Session, include_inactive: bool = False) -> list[OfferedChoice]:
+        point = self.ctx.signed_in.service_point_id
+        query = (select(OfferedService, PartnerOrg.name)
+                 .outerjoin(PartnerOrg, PartnerOrg.id == OfferedService.partner_org_id)
+                 .where(OfferedService.service_point_id == point,
+                        OfferedService.deleted_at.is_(None))
+                 .order_by(OfferedService.position, OfferedService.code))
+        if not include_inactive:
+            query = query.where(OfferedService.active.is_(True))
+        rows = s.execute(query).all()
+        if not rows and not s.scalar(select(func.count()).select_from(OfferedService).where(
+                OfferedService.service_point_id == point)):
+            # A point without rows yet (before its first pull brought them): the
+            # built-in services, as the migrations make them.
+            return [OfferedChoice(r["id"], r["code"], rules.service_name(
+                (r["name_fi"], r["name_sv"], r["name_en"]), current_language()),
+                r["service_area"]) for r in rules.built_in_services(point, "")]
+        return [offered_choice(o, partner) for o, partner in rows]
+
+    def _offer(self, s: Session, code: str) -> OfferedChoice:
+        for offer in self._offered(s):
+            if offer.code == code:
+                return offer
+        raise ServiceError(N_("This service is not offered in this queue."))
+
+    def _serves(self, offer: OfferedChoice) -> bool:
+        """Is `offer` served at the signed-in person's desk by default: a partner's
+        desk serves its own organisation's services, the area's desks the others."""
+        actor = self.ctx.signed_in
+        if is_partner(actor):
+            return offer.partner_org_id is not None and \
+                offer.partner_org_id == actor.partner_org_id
+        return offer.partner_org_id is None
+
+    def _require_queue(self) -> None:
+        """The queue is read by the desks that register (QUEUE_REGISTER) and the desks
+        that serve (QUEUE_SERVE: a partner's desk has only that one)."""
+        actor = self.ctx.signed_in
+        if not allowed(actor.role, Permission.QUEUE_REGISTER):
+            self.ctx.require(Permission.QUEUE_SERVE)
+
+    def _share_with_partner(self, s: Session, offer: OfferedChoice,
+                            customer_id: str | None, action: str) -> None:
+        """A ticket that names a customer goes to a partner's desk only under the
+        customer's consent to that partner covering identity and contact details (its
+        desk sees whom it calls); refused with the reason and audited otherwise
+        (central c0120 desk_guard_ticket_partner holds the same line)."""
+        if offer.partner_org_id is None or customer_id is None:
+            return
+        require_consent(self.ctx, s, customer_id, offer.partner_org_id,
+                        ConsentInfo.CONTACT, action)
+        self.ctx.audit(s, "partner.share.queue", "customer", customer_id,
+                       {"partner_org_id": offer.partner_org_id})
 
     def _open_duty(self, s: Session, staff_id: str) -> DeskDuty | None:
         return s.scalar(
@@ -157,10 +233,10 @@ class QueueService:
         with self.ctx.transaction(Permission.QUEUE_REGISTER) as s:
             actor = self.ctx.actor
             assert actor is not None
-            if service_area not in self._point_services(s):
-                raise ServiceError(N_("This service is not offered in this queue."))
+            offer = self._offer(s, service_area)
             if customer_id is not None and s.get(Customer, customer_id) is None:
                 raise NotFound(N_("The customer was not found."))
+            self._share_with_partner(s, offer, customer_id, "queue")
             today = self.ctx.today()
             taken = s.scalars(select(QueueTicket.number).where(
                 QueueTicket.service_point_id == actor.service_point_id,
@@ -168,7 +244,7 @@ class QueueService:
             ticket = QueueTicket(
                 service_point_id=actor.service_point_id, ticket_date=today, letter=letter,
                 number=rules.next_number(taken), customer_id=customer_id,
-                service_area=ServiceArea(service_area),
+                service_area=ServiceArea(offer.service_area), queue_service_id=offer.id,
                 priority=1 if priority_reason else 0, priority_reason=priority_reason or None,
                 note=note.strip() or None, state=TicketState.WAITING,
                 arrived_at=self.ctx.now(), leg=0, recalls=0,
@@ -190,14 +266,16 @@ class QueueService:
                 raise ServiceError(N_("Go on duty at a desk before calling customers."))
             self._refuse_second_visit(s)
             rows = s.execute(
-                select(QueueTicket, Customer.coach_id)
+                select(QueueTicket, Customer.coach_id, Offered.code)
                 .outerjoin(Customer, Customer.id == QueueTicket.customer_id)
-                .where(*self._today(), QueueTicket.state == TicketState.WAITING)
+                .outerjoin(Offered, Offered.id == QueueTicket.queue_service_id)
+                .where(*self._today(), *self._reach(),
+                       QueueTicket.state == TicketState.WAITING)
             ).all()
             waiting = [
-                rules.Waiting(t.id, t.service_area.value, t.priority, t.arrived_at, coach,
-                              t.transferred_to_staff)
-                for t, coach in rows
+                rules.Waiting(t.id, code or t.service_area.value, t.priority, t.arrived_at,
+                              coach, t.transferred_to_staff)
+                for t, coach, code in rows
             ]
             order = rules.call_order(waiting, actor.staff_id, set(duty.services.split(",")),
                                      self._on_duty(s) - {actor.staff_id}, self.ctx.now())
@@ -267,19 +345,28 @@ class QueueService:
     def transfer(
         self, ticket_id: str, service_area: str | None, staff_id: str | None, note: str
     ) -> TicketRow:
-        """Back to waiting, for another service or a named worker, with a note. The
-        service so far is recorded as a visit if it had started."""
+        """Back to waiting, for another service (`service_area`: a queue service's code,
+        a partner's desk's too) or a named worker, with a note. The service so far is
+        recorded as a visit if it had started. A partner's desk does not transfer: the
+        customer goes back to the area's desk."""
         if not service_area and not staff_id:
             raise ServiceError(N_("Choose a service or a worker to transfer to."))
+        if is_partner(self.ctx.signed_in):
+            raise ServiceError(N_("A partner's desk does not transfer customers: ask the "
+                                  "customer to return to the service point's desk."))
         with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
             ticket = self._ticket(s, ticket_id)
             self._check("transfer", ticket)
+            offer = self._offer(s, service_area) if service_area else None
+            if offer is not None:
+                self._share_with_partner(s, offer, ticket.customer_id, "queue_transfer")
             if ticket.state is TicketState.SERVING:
                 self._record_visit(s, ticket, VisitInput(
                     service_area=ticket.service_area.value,
                     outcome=VisitOutcome.TRANSFERRED.value))
-            if service_area:
-                ticket.service_area = ServiceArea(service_area)
+            if offer is not None:
+                ticket.service_area = ServiceArea(offer.service_area)
+                ticket.queue_service_id = offer.id
             ticket.transferred_to_staff = staff_id
             ticket.transfer_note = note.strip() or None
             ticket.state = TicketState.WAITING
@@ -291,14 +378,21 @@ class QueueService:
             s.flush()
             return self._row(s, ticket.id)
 
-    def finish(self, ticket_id: str, record: VisitInput) -> TicketRow:
-        """Finish the service and record the visit (waiting and service times measured)."""
-        with self.ctx.transaction(Permission.VISIT_RECORD) as s:
+    def finish(self, ticket_id: str, record: VisitInput | None) -> TicketRow:
+        """Finish the service and record the visit (waiting and service times measured).
+        A partner's desk finishes without a visit (`record` None): the visit record is
+        the employment services' own, a partner's service is its own."""
+        partner = is_partner(self.ctx.signed_in)
+        if record is None and not partner:
+            raise ServiceError(N_("Record the visit to finish the service."))
+        permission = Permission.QUEUE_SERVE if partner else Permission.VISIT_RECORD
+        with self.ctx.transaction(permission) as s:
             ticket = self._ticket(s, ticket_id)
             self._check("finish", ticket)
             ticket.state, ticket.finished_at = TicketState.DONE, self.ctx.now()
-            ticket.service_area = ServiceArea(record.service_area)
-            self._record_visit(s, ticket, record)
+            if record is not None and not partner:
+                ticket.service_area = ServiceArea(record.service_area)
+                self._record_visit(s, ticket, record)
             self.ctx.audit(s, "queue.finish", "queue_ticket", ticket.id)
             s.flush()
             return self._row(s, ticket.id)
@@ -318,22 +412,27 @@ class QueueService:
     # --- reading --------------------------------------------------------------------------
 
     def snapshot(self) -> QueueSnapshot:
-        """Everything a desk's queue view shows, in one read."""
-        self.ctx.require(Permission.QUEUE_REGISTER)
+        """Everything a desk's queue view shows, in one read (a partner's desk: the
+        tickets of its own organisation's services)."""
+        self._require_queue()
         actor = self.ctx.actor
         assert actor is not None
         with self.ctx.reading() as s:
             on_duty = self._on_duty(s)
             rows = [self._make_row(r, on_duty) for r in s.execute(
-                self._rows_query().where(*self._today(), QueueTicket.state.in_(
-                    (TicketState.WAITING, *ACTIVE)))
+                self._rows_query().where(*self._today(), *self._reach(),
+                                         QueueTicket.state.in_((TicketState.WAITING, *ACTIVE)))
             ).all()]
             done = s.execute(
                 select(QueueTicket.arrived_at, QueueTicket.first_called_at)
-                .where(*self._today(), QueueTicket.first_called_at.is_not(None))
+                .outerjoin(Offered, Offered.id == QueueTicket.queue_service_id)
+                .where(*self._today(), *self._reach(),
+                       QueueTicket.first_called_at.is_not(None))
             ).all()
-            served = s.scalar(select(func.count()).select_from(QueueTicket).where(
-                *self._today(), QueueTicket.state == TicketState.DONE)) or 0
+            served = s.scalar(select(func.count()).select_from(QueueTicket)
+                              .outerjoin(Offered, Offered.id == QueueTicket.queue_service_id)
+                              .where(*self._today(), *self._reach(),
+                                     QueueTicket.state == TicketState.DONE)) or 0
             duty = self._open_duty(s, actor.staff_id)
         waiting = sorted((r for r in rows if r.state == TicketState.WAITING.value),
                          key=lambda r: (-r.priority, r.arrived_at))
@@ -402,10 +501,22 @@ class QueueService:
         return (QueueTicket.service_point_id == self.ctx.signed_in.service_point_id,
                 QueueTicket.ticket_date == self.ctx.today())
 
+    def _reach(self) -> tuple:
+        """A partner's desk reaches only its own organisation's services' tickets (the
+        queries join `Offered` on the ticket's service)."""
+        actor = self.ctx.signed_in
+        if not is_partner(actor):
+            return ()
+        return (Offered.partner_org_id == actor.partner_org_id,)
+
     def _ticket(self, s: Session, ticket_id: str) -> QueueTicket:
         ticket = s.get(QueueTicket, ticket_id)
         if ticket is None or ticket.service_point_id != self.ctx.signed_in.service_point_id:
             raise NotFound(N_("The ticket was not found."))
+        if is_partner(self.ctx.signed_in):
+            offer = s.get(OfferedService, ticket.queue_service_id or "")
+            if offer is None or offer.partner_org_id != self.ctx.signed_in.partner_org_id:
+                raise NotFound(N_("The ticket was not found."))
         return ticket
 
     @staticmethod
@@ -419,8 +530,9 @@ class QueueService:
     def _rows_query() -> Select:
         return (
             select(QueueTicket, Customer, Coach.id, Coach.full_name, Server.full_name,
-                   Target.full_name)
+                   Target.full_name, Offered)
             .outerjoin(Customer, Customer.id == QueueTicket.customer_id)
+            .outerjoin(Offered, Offered.id == QueueTicket.queue_service_id)
             .outerjoin(Coach, Coach.id == Customer.coach_id)
             .outerjoin(Server, Server.id == QueueTicket.served_by)
             .outerjoin(Target, Target.id == QueueTicket.transferred_to_staff)
@@ -432,7 +544,12 @@ class QueueService:
 
     @staticmethod
     def _make_row(row: tuple, on_duty: set[str]) -> TicketRow:
-        t, customer, coach_id, coach_name, server_name, target_name = row
+        t, customer, coach_id, coach_name, server_name, target_name, offer = row
+        lang = current_language()
+        name = rules.service_name((offer.name_fi, offer.name_sv, offer.name_en), lang) \
+            if offer is not None else rules.service_name(
+                rules.BUILT_IN_NAMES.get(t.service_area.value, (t.service_area.value,) * 3),
+                lang)
         return TicketRow(
             id=t.id, code=rules.format_ticket(t.letter, t.number), state=t.state.value,
             service_area=t.service_area.value, priority=t.priority,
@@ -443,4 +560,14 @@ class QueueService:
             own_coach_on_duty=coach_id in on_duty if coach_id else False,
             transferred_to_name=target_name, note=t.note, transfer_note=t.transfer_note,
             recalls=t.recalls, leg=t.leg,
+            service=offer.code if offer is not None else t.service_area.value,
+            service_name=name,
+            partner_org_id=offer.partner_org_id if offer is not None else None,
         )
+
+
+def offered_choice(o: OfferedService, partner_name: str | None = None) -> OfferedChoice:
+    return OfferedChoice(
+        o.id, o.code, rules.service_name((o.name_fi, o.name_sv, o.name_en),
+                                         current_language()),
+        o.service_area.value, o.partner_org_id, partner_name)

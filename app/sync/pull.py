@@ -121,6 +121,9 @@ def scope(table: Table, point_id: str):
     # The partner register (#24): the area's, no customer in it.
     if name in ("partner_org", "partner_person"):
         return true()
+    # The queue's services (#24): the area's, no customer in them.
+    if name == "queue_service":
+        return true()
     # Reach is the customer's own: their service point, a coach working here, or the
     # audited lookup of a walk-in from elsewhere (customer_reach) - never a row that
     # merely names them (the central policies hold the same line, central_trust.py).
@@ -185,11 +188,17 @@ SHARED_CURSOR = frozenset({"service_point", "team", "staff", "area_setting", "wo
                            "calendar_override", "queue_ticket", "desk_duty",
                            "contract_place", "room", "event", "event_session",
                            "annual_theme", "message_template", "messenger_heartbeat",
-                           "partner_org", "partner_person"})
+                           "partner_org", "partner_person", "queue_service"})
+# Of those, what a partner's login reads differently (#24, central c0120: only its own
+# services' tickets, its own duty): its own cursors, so that its pull never moves the
+# desk's past tickets it could not see. `_pull` learns who is a partner's login.
+PARTNER_OWN_CURSOR = frozenset({"queue_ticket", "desk_duty"})
+_partner_readers: set[str] = set()
 
 
 def _cursor_key(table: str, reader: str = "") -> str:
-    if reader and table not in SHARED_CURSOR:
+    if reader and (table not in SHARED_CURSOR
+                   or (table in PARTNER_OWN_CURSOR and reader in _partner_readers)):
         return f"pull_cursor:{reader}:{table}"
     return f"pull_cursor:{table}"
 
@@ -466,6 +475,7 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
     reader = reader_of(central)
     day = _partner_day(central, reader) if reader else None
     if reader and day:
+        _partner_readers.add(reader)
         key = f"partner_reach_mark:{reader}"
         with local.begin() as conn:
             mark = _reach_mark(conn, day)

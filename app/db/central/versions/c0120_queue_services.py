@@ -1,0 +1,104 @@
+"""the queue's services as data, and a partner's desk in the queue
+
+Revision ID: c0120
+Revises: c0115
+
+Each point's queue services are rows (queue_service), kept by administrators
+(staff.manage) and read by every active staff member; the built-in services of each
+existing point become rows with the ids the workstations give them too (app/rules/
+queue.py). A ticket names its service (queue_ticket.queue_service_id).
+
+A partner's service is served at that partner's desks: a partner's login (desk_partner)
+reads and moves forward only the tickets waiting for its own organisation's services,
+and keeps only its own desk duty. A ticket that names a customer reaches a partner's
+service only under the customer's consent to that partner covering identity and contact
+details, whatever the workstation says (desk_guard_ticket_partner).
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from app.db import central_trust as trust
+from app.db.central_ddl import make_synced
+from app.db.queue_service_ddl import create_table, seed_built_in
+
+revision: str = "c0120"
+down_revision: str | Sequence[str] | None = "c0115"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+GROUPS = "desk_desk, desk_coach, desk_team_lead, desk_admin"
+PARTNER = "desk_partner"
+OWNER = "desk_owner"
+
+FUNCTIONS_SQL = """
+-- The service `sid` is the connected partner's own organisation's.
+CREATE OR REPLACE FUNCTION desk_partner_service(sid text) RETURNS boolean LANGUAGE sql
+STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT sid IS NOT NULL AND desk_staff_partner() IS NOT NULL AND EXISTS (
+        SELECT 1 FROM queue_service WHERE id = sid
+        AND partner_org_id = desk_staff_partner())
+$$;
+
+-- A ticket that names a customer goes to a partner's service only under the customer's
+-- consent to that partner covering identity and contact (its desk sees who it calls).
+CREATE OR REPLACE FUNCTION desk_guard_ticket_partner() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    org text;
+BEGIN
+    IF desk_staff_id() IS NULL OR NEW.customer_id IS NULL
+            OR NEW.queue_service_id IS NULL THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.queue_service_id IS NOT DISTINCT FROM OLD.queue_service_id
+            AND NEW.customer_id IS NOT DISTINCT FROM OLD.customer_id THEN
+        RETURN NEW;
+    END IF;
+    SELECT partner_org_id INTO org FROM queue_service WHERE id = NEW.queue_service_id;
+    IF org IS NOT NULL AND NOT desk_consent_active(NEW.customer_id, org, 'contact',
+                                                   desk_helsinki_today()) THEN
+        RAISE EXCEPTION 'the customer has not consented to share with this partner'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER queue_ticket_partner_guard BEFORE INSERT OR UPDATE ON queue_ticket
+    FOR EACH ROW EXECUTE FUNCTION desk_guard_ticket_partner();
+"""
+FUNCTIONS = ("desk_partner_service(text)", "desk_guard_ticket_partner()")
+
+
+def upgrade() -> None:
+    create_table(op, local=False)
+    make_synced(op, "queue_service")
+    seed_built_in(op)
+    trust.protect_customer_rows(
+        op, "queue_service", {"select": trust.ACTIVE, "write": "desk_may('staff.manage')"},
+        names_customer=None)
+    op.execute("REVOKE INSERT, UPDATE ON queue_service FROM desk_desk")
+    op.execute("ALTER TABLE queue_service OWNER TO " + OWNER)
+    op.execute(FUNCTIONS_SQL)
+    for signature in FUNCTIONS:
+        op.execute(f"ALTER FUNCTION {signature} OWNER TO {OWNER}")
+        op.execute(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC")
+        op.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO {GROUPS}, {PARTNER}, "
+                   f"desk_messenger")
+    # A partner's desk: its organisation's services' tickets, its own duty.
+    op.execute(f"GRANT SELECT ON queue_service TO {PARTNER}")
+    op.execute(f"GRANT SELECT, UPDATE ON queue_ticket TO {PARTNER}")
+    op.execute(f"GRANT SELECT, INSERT, UPDATE ON desk_duty TO {PARTNER}")
+    op.execute(f"CREATE POLICY partner_own_service ON queue_ticket AS RESTRICTIVE FOR ALL "
+               f"TO {PARTNER} USING (desk_partner_service(queue_service_id)) "
+               f"WITH CHECK (desk_partner_service(queue_service_id))")
+    op.execute(f"CREATE POLICY partner_own_duty ON desk_duty AS RESTRICTIVE FOR ALL "
+               f"TO {PARTNER} USING (staff_id = desk_staff_id()) "
+               f"WITH CHECK (staff_id = desk_staff_id())")
+    op.bulk_insert(sa.table("role_permission", sa.column("role"), sa.column("permission")),
+                   [{"role": "partner", "permission": "queue.serve"}])
+
+
+def downgrade() -> None:
+    raise NotImplementedError("c0120 adds rights and a guarded table: restore the backup "
+                              "taken before the upgrade")
