@@ -253,6 +253,17 @@ def _retention_sql() -> str:
     return "greatest(" + ", ".join(parts) + ")"
 
 
+def customer_guard_sql() -> str:
+    """Today's `desk_guard_customer` (its retention check over every table the erasure
+    rules name), without its CREATE TRIGGER: for an upgraded centre's migration to make
+    it again when the erasure rules gained tables (a fresh install's c0050 makes it with
+    them all already)."""
+    sql = guards_sql()
+    start = sql.index("CREATE OR REPLACE FUNCTION desk_guard_customer()")
+    end = sql.index("CREATE TRIGGER customer_guard")
+    return sql[start:end]
+
+
 def guards_sql() -> str:
     return f"""
 -- The customer record: who may change its coach and service point, and erasure.

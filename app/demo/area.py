@@ -58,6 +58,7 @@ from app.models import (
     Feedback,
     FeedbackReplyRequest,
     JobSearchPeriod,
+    OfferedService,
     Plan,
     PlanAction,
     PlanGoal,
@@ -86,6 +87,7 @@ from app.rules.codes import (
 )
 from app.rules.customer import customer_number, sort_name
 from app.rules.plan_vocabulary import PRINT_LANGUAGES, print_language
+from app.rules.queue import built_in_services, service_id
 
 DEMO_PASSWORD = "demo"
 DEMO_ACCOUNTS: dict[str, Role] = {
@@ -408,8 +410,14 @@ class _Demo:
         staff.append(self.worker(names, Role.ADMIN, "ROV", None, None, "admin"))
         credentials = [{"staff_id": row["id"], "verifier": self.verifier,
                         "updated_at": self.stamp} for row in staff]
+        # Each point's queue services (#24): the built-in ones, as the migrations make
+        # them, those the point offers active.
+        offered = [{**row, **self.synced()}
+                   for code, *_rest, queue in SERVICE_POINTS
+                   for row in built_in_services(self.points[code], queue)]
         writer.stage(N_("Creating service points and staff…"), 0.02, [
-            (ServicePoint.__table__, points), (Team.__table__, teams),
+            (ServicePoint.__table__, points), (OfferedService.__table__, offered),
+            (Team.__table__, teams),
             (Staff.__table__, staff), (StaffCredential.__table__, credentials)])
 
     def team_size(self, coaches: int, at_ranua: int, first: bool) -> tuple[int, int]:
@@ -811,7 +819,8 @@ class _Demo:
         return {
             "id": ticket_id, "service_point_id": self.points["ROV"], "ticket_date": self.today,
             "letter": "A", "number": number, "customer_id": person.id if person else None,
-            "service_area": area, "priority": 0, "priority_reason": None, "note": None,
+            "service_area": area, "queue_service_id": service_id(self.points["ROV"], area),
+            "priority": 0, "priority_reason": None, "note": None,
             "state": state, "arrived_at": self.at(self.today, arrived),
             "called_at": self.at(self.today, called) if called is not None else None,
             "first_called_at": self.at(self.today, called) if called is not None else None,

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from app.demo import names as words
 from app.i18n import HELSINKI
@@ -706,4 +706,53 @@ def add_partner_account(conn: Connection, seed: int, today: date, verifier: str
                          .astimezone(UTC)})})
     if rows:
         conn.execute(insert(CustomerConsent.__table__), rows)
-    return {"partner_account": 1, "partner_account_consents": len(rows)}
+    tickets = add_partner_desk(conn, today, point_id, org_id, synced,
+                               chosen[0] if chosen else None)
+    return {"partner_account": 1, "partner_account_consents": len(rows),
+            "partner_tickets": tickets}
+
+
+# REDU's career guidance at Osaamo (#24): a queue service served at the partner's desk.
+CAREER_GUIDANCE = ("career_guidance", "Opinto-ohjaus (REDU)", "Studiehandledning (REDU)",
+                   "Career guidance (REDU)")
+
+
+def add_partner_desk(conn: Connection, today: date, point_id: str, org_id: str,
+                     synced: dict[str, Any], consented: str | None) -> int:
+    """REDU's career guidance as one of Rovaniemi's queue services, and, when the
+    point's queue runs today, two walk-ins waiting for it: one sent over from the desk
+    (a customer who consented to share with REDU), one who came for it straight."""
+    from app.models import OfferedService, QueueTicket
+    from app.rules.queue import service_id
+
+    code, fi, sv, en = CAREER_GUIDANCE
+    position = conn.execute(select(func.count()).select_from(OfferedService).where(
+        OfferedService.service_point_id == point_id)).scalar_one()
+    service = service_id(point_id, code)
+    conn.execute(insert(OfferedService.__table__), [{
+        "id": service, "service_point_id": point_id, "code": code, "name_fi": fi,
+        "name_sv": sv, "name_en": en, "service_area": "skills", "partner_org_id": org_id,
+        "position": position, "active": True, **synced}])
+    queue_runs = conn.execute(select(func.count()).select_from(QueueTicket).where(
+        QueueTicket.service_point_id == point_id,
+        QueueTicket.ticket_date == today)).scalar_one()
+    if not queue_runs:
+        return 0
+    rows = []
+    for number, (minute, customer, leg, note) in enumerate((
+            (11 * 60 + 5, consented, 1, "Kysyy oppisopimuskoulutuksesta"),
+            (11 * 60 + 20, None, 0, None)), 1):
+        arrived = datetime.combine(today, time(minute // 60, minute % 60),
+                                   HELSINKI).astimezone(UTC)
+        rows.append({
+            "id": service_id(point_id, f"demo-ticket-{number}"),
+            "service_point_id": point_id, "ticket_date": today, "letter": "R",
+            "number": number, "customer_id": customer, "service_area": "skills",
+            "queue_service_id": service, "priority": 0, "priority_reason": None,
+            "note": None, "state": "waiting", "arrived_at": arrived, "called_at": None,
+            "first_called_at": None, "leg": leg, "recalls": 0, "transfer_note": note,
+            "service_started_at": None, "finished_at": None, "desk": None,
+            "served_by": None, "transferred_to_staff": None, "appointment_id": None,
+            **(synced | {"updated_at": arrived})})
+    conn.execute(insert(QueueTicket.__table__), rows)
+    return len(rows)

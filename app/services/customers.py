@@ -250,7 +250,7 @@ class CustomerService:
                     )
                 )
             )
-            if customer_id is None:
+            if customer_id is None or not partner_reach.known(self.ctx, s, customer_id):
                 raise NotFound(N_("No customer with this ID, identity code or customer number."))
             partner_reach.check(self.ctx, s, customer_id)
             card = self._card(s, customer_id)

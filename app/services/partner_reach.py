@@ -62,6 +62,19 @@ def _facts(s: Session, actor: Actor, customer_id: str) -> list[rules.ConsentFact
                                r.valid_from, r.valid_until, r.withdrawn_on) for r in rows]
 
 
+def known(ctx: AppContext, s: Session, customer_id: str) -> bool:
+    """May the signed-in person learn that `customer_id` is a customer here? Staff: yes.
+    A partner: only a customer who gave its organisation a consent at some time (in force
+    or not: the partner knows of them from it). A look-up by identity code answers "not
+    found" otherwise, never "no consent", which would tell that the code is a customer
+    of the employment services."""
+    actor = ctx.actor
+    if not is_partner(actor):
+        return True
+    assert actor is not None
+    return bool(_facts(s, actor, customer_id))
+
+
 def check(ctx: AppContext, s: Session, customer_id: str, *needed: ConsentInfo) -> None:
     """For a partner: refuse, with the reason, unless a consent in force covers every one
     of `needed` (identity and contact details always); the refusal is audited in a

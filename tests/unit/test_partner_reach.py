@@ -121,8 +121,9 @@ def test_a_partner_sees_the_customers_page_and_starts_there(partner):
     actor = partner.ctx.actor
     assert actor.partner_org_id == "po-school"
     shown = [spec.key for spec in PAGES if spec.shown_to(actor)]
-    assert "customers" in shown and "sync" in shown
-    for hidden in ("queue", "appointments", "today", "caseload", "employers", "feedback",
+    # The queue too: its desk serves its own organisation's queue services (c0120).
+    assert "customers" in shown and "sync" in shown and "queue" in shown
+    for hidden in ("appointments", "today", "caseload", "employers", "feedback",
                    "messages", "events", "reports", "providers", "partners"):
         assert hidden not in shown
     assert start_page(actor) == "customers"
@@ -193,3 +194,23 @@ def test_a_refusal_is_audited_in_the_partners_name_for_the_centre(partner):
             AuditEvent.action == "partner.share.refused")).one()
         assert refused.updated_by == "staff-opo"
         assert s.scalar(select(OutboxEntry.seq).where(OutboxEntry.row_id == refused.id))
+
+
+def test_a_look_up_by_identity_code_never_tells_a_partner_who_is_a_customer(partner):
+    """`customer show HETU` as a partner: someone who never consented to share with its
+    organisation is "not found", as a code that is nobody's; someone who did (the consent
+    withdrawn since) is refused with the reason: the partner knows them already."""
+    from app.models import Customer
+    from app.services.errors import NotFound
+
+    with partner.ctx.session_factory() as s:
+        never, withdrew = (s.get(Customer, partner.people[i]) for i in (1, 2))
+        never_hetu, withdrew_hetu = never.hetu, withdrew.hetu
+    with pytest.raises(NotFound) as nobody:
+        partner.customers.find("010101-0000")
+    with pytest.raises(NotFound) as not_told:
+        partner.customers.find(never_hetu)
+    assert not_told.value.message == nobody.value.message
+    with pytest.raises(PermissionDenied):
+        partner.customers.find(withdrew_hetu)
+    assert partner.customers.find(partner.people[0]).id == partner.people[0]

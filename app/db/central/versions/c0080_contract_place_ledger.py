@@ -142,12 +142,9 @@ CREATE TRIGGER service_contract_terms BEFORE UPDATE ON service_contract
 
 
 def customer_guard() -> str:
-    """Today's `desk_guard_customer` (its retention check over every table the erasure
-    rules name), without its CREATE TRIGGER: the trigger exists since c0050."""
-    sql = trust.guards_sql()
-    start = sql.index("CREATE OR REPLACE FUNCTION desk_guard_customer()")
-    end = sql.index("CREATE TRIGGER customer_guard")
-    return sql[start:end]
+    """Today's `desk_guard_customer`, without its CREATE TRIGGER: the trigger exists
+    since c0050."""
+    return trust.customer_guard_sql()
 
 
 def upgrade() -> None:

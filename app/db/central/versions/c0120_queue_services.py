@@ -13,6 +13,9 @@ reads and moves forward only the tickets waiting for its own organisation's serv
 and keeps only its own desk duty. A ticket that names a customer reaches a partner's
 service only under the customer's consent to that partner covering identity and contact
 details, whatever the workstation says (desk_guard_ticket_partner).
+
+Upgraded centres also re-create the customer guard (`desk_guard_customer`), so that its
+retention check sees the tables added since c0080, as a fresh install's does.
 """
 from collections.abc import Sequence
 
@@ -97,6 +100,9 @@ def upgrade() -> None:
                f"WITH CHECK (staff_id = desk_staff_id())")
     op.bulk_insert(sa.table("role_permission", sa.column("role"), sa.column("permission")),
                    [{"role": "partner", "permission": "queue.serve"}])
+    # Upgraded centres: the customer guard's retention check made again over every
+    # table the erasure rules name now (c0095 to c0115 added some), as a fresh install's.
+    op.execute(trust.customer_guard_sql())
 
 
 def downgrade() -> None:
