@@ -52,6 +52,8 @@ def cmd_plan_list(args: argparse.Namespace) -> int:
             "next_review_on": r.next_review_on.isoformat() if r.next_review_on else None,
         } for r in rows], ensure_ascii=False, indent=2))
         return 0
+    if rows:  # a header line, so a reader (or `cut -f`) knows the columns
+        print("customer_number\tplan_type\tversion\tstatus\tnext_review_on\tid")
     for r in rows:
         review = r.next_review_on.isoformat() if r.next_review_on else ""
         print(f"{r.customer_number}\t{r.plan_type}\t{r.version}\t{r.status}\t{review}\t{r.id}")

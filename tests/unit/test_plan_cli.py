@@ -34,7 +34,8 @@ def db(services, tmp_path):
 def test_list_as_table_and_json(db, capsys):
     code, out, err = run(capsys, "plan", "list", "--db", db["path"], "--user", "coach")
     assert code == 0, err
-    lines = out.splitlines()
+    header, *lines = out.splitlines()
+    assert header.split("\t")[:2] == ["customer_number", "plan_type"]
     assert len(lines) == 3
     assert {line.split("\t")[1] for line in lines} == {"employment", "multi_professional",
                                                        "integration"}
