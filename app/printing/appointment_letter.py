@@ -18,7 +18,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from app.dto.appointments import AppointmentLetter
 from app.i18n import N_, format_date, format_time, translate_in
 from app.printing import fonts
-from app.printing.style import ACCENT, MUTED, PDF_LANG, RULE, SHADE
+from app.printing.style import PDF_LANG, RULE, SHADE, letter_styles
 from app.rules.codes import APPOINTMENT_LABELS, AppointmentType
 
 MARGIN = 22 * mm
@@ -58,14 +58,9 @@ def render_letter(letter: AppointmentLetter) -> bytes:
         return translate_in(lang, msgid)
 
     regular, bold = fonts.register()
-    body = ParagraphStyle("body", fontName=regular, fontSize=10.5, leading=14.5)
-    small = ParagraphStyle("small", body, fontSize=8.5, leading=11,
-                           textColor=MUTED)
-    head = ParagraphStyle("head", body, fontName=bold)
-    title = ParagraphStyle("title", body, fontName=bold, fontSize=18, leading=23,
-                           textColor=ACCENT, spaceAfter=3 * mm)
-    h2 = ParagraphStyle("h2", body, fontName=bold, fontSize=12, leading=15,
-                        textColor=ACCENT, spaceBefore=6 * mm, spaceAfter=2 * mm)
+    styles = letter_styles(regular, bold)
+    body, small, head, title, h2 = (styles.body, styles.small, styles.head, styles.title,
+                                    styles.h2)
 
     def p(text: str, style: ParagraphStyle = body) -> Paragraph:
         return Paragraph(escape(text).replace("\n", "<br/>"), style)
