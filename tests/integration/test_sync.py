@@ -20,7 +20,8 @@ COMPARED = ["service_point", "team", "staff", "customer", "queue_ticket", "visit
             "desk_duty", "sync_conflict", "job_search_period", "customer_merge",
             "service_provider", "service_contract", "contact_preference", "message",
             "message_template", "messenger_heartbeat", "partner_org", "partner_person",
-            "customer_consent", "meeting_participant", "meeting_task", "plan_participant"]
+            "customer_consent", "meeting_participant", "meeting_task", "plan_participant",
+            "queue_service"]
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ TABLES = (
     "job_proposal", "room", "event", "event_session", "event_participant",
     "event_attendance", "annual_theme", "contact_preference", "message",
     "messenger_heartbeat", "partner_org", "partner_person", "customer_consent",
-    "meeting_participant", "meeting_task", "plan_participant",
+    "meeting_participant", "meeting_task", "plan_participant", "queue_service",
 )
 
 

@@ -154,3 +154,39 @@ def test_the_demo_partner_account_reaches_its_consented_customers(engine):
     assert ("contact,plan", 0) in {(i, w) for i, w, _n in kinds}
     assert ("contact", 0) in {(i, w) for i, w, _n in kinds}
     assert any(w for _i, w, _n in kinds)  # one withdrew
+
+
+def test_the_demo_queue_has_its_services_and_the_partners_desk(engine):
+    """Each point's built-in queue services as rows (#24 item 5), and REDU's career
+    guidance at Rovaniemi served at the partner's desk, with today's walk-ins waiting for
+    it: the one who came from the desk has consented to share with REDU."""
+    from app.rules.queue import BUILT_IN_NAMES, service_id
+
+    services = rows(engine, """SELECT p.code, q.code, q.id, q.service_point_id, q.active,
+        o.name FROM queue_service q JOIN service_point p ON p.id = q.service_point_id
+        LEFT JOIN partner_org o ON o.id = q.partner_org_id ORDER BY p.code, q.position""")
+    by_point: dict[str, list[str]] = {}
+    for point, code, sid, point_id, _active, partner in services:
+        by_point.setdefault(point, []).append(code)
+        assert sid == service_id(point_id, code)
+        assert (partner is not None) == (code == "career_guidance")
+    assert set(by_point["RAN"]) == set(BUILT_IN_NAMES)
+    assert by_point["ROV"][-1] == "career_guidance"
+    ranua_active = {code for point, code, _i, _p, active, _o in services
+                    if point == "RAN" and active}
+    assert ranua_active == {"information", "initial", "finding_work"}
+    waiting = rows(engine, f"""SELECT t.customer_id, t.leg FROM queue_ticket t
+        JOIN queue_service q ON q.id = t.queue_service_id
+        WHERE q.code = 'career_guidance' AND t.state = 'waiting'
+        AND t.ticket_date = '{TODAY.isoformat()}' ORDER BY t.number""")
+    assert len(waiting) == 2
+    sent, _came = waiting
+    consents = rows(engine, f"""SELECT count(*) FROM customer_consent c
+        JOIN partner_org o ON o.id = c.partner_org_id
+        WHERE o.name = 'Lapin koulutuskeskus REDU' AND c.customer_id = '{sent[0]}'
+        AND c.withdrawn_on IS NULL AND c.information LIKE '%contact%'""")
+    assert consents == [(1,)] and sent[1] == 1
+    # Every other ticket of the day names one of Rovaniemi's built-in services.
+    unnamed = rows(engine, """SELECT count(*) FROM queue_ticket t
+        LEFT JOIN queue_service q ON q.id = t.queue_service_id WHERE q.id IS NULL""")
+    assert unnamed == [(0,)]
