@@ -713,8 +713,8 @@ def add_partner_account(conn: Connection, seed: int, today: date, verifier: str
 
 
 # REDU's career guidance at Osaamo (#24): a queue service served at the partner's desk.
-CAREER_GUIDANCE = ("career_guidance", "Opinto-ohjaus (REDU)", "Studiehandledning (REDU)",
-                   "Career guidance (REDU)")
+# Named plainly: the lists name the partner beside a partner's service.
+CAREER_GUIDANCE = ("career_guidance", "Opinto-ohjaus", "Studiehandledning", "Career guidance")
 
 
 def add_partner_desk(conn: Connection, today: date, point_id: str, org_id: str,
