@@ -11,6 +11,8 @@ it first, as the default: a walk-in who comes for the event is checked in, not q
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,15 +34,16 @@ from app.dto.events import CheckInMatch, ParticipantRow
 from app.dto.queue import TicketRow
 from app.i18n import _, format_time
 from app.rules import hetu as hetu_rules
-from app.rules.codes import PRIORITY_REASONS, ServiceArea
+from app.rules.codes import PRIORITY_REASONS
 from app.rules.customer import CustomerInput
 from app.services.area_lookup import AreaLookupService, AreaMatch
 from app.services.customers import CustomerService
 from app.services.events import EventService
 from app.services.queue import QueueService
-from app.views.common import FieldError, label
+from app.views.common import FieldError
 from app.views.customers.dialog import CustomerDialog
 from app.views.operations import QueryOp, WriteOp, drop_pending
+from app.views.queue.dialogs import Service, fill_offered, retranslate_offered
 from app.views.tasks import TaskRunner
 
 AREA = "\0area"  # the result row that searches the area's register
@@ -63,7 +66,7 @@ def typed_customer(text: str) -> CustomerInput:
 
 class ArrivalDialog(QDialog):
     def __init__(self, queue: QueueService, customers: CustomerService, runner: TaskRunner,
-                 services: list[str], parent: QWidget | None = None,
+                 services: Sequence[Service], parent: QWidget | None = None,
                  lookup: AreaLookupService | None = None,
                  events: EventService | None = None) -> None:
         super().__init__(parent)
@@ -121,10 +124,11 @@ class ArrivalDialog(QDialog):
         self.checkin_box.hide()
         self.customer_dialog: CustomerDialog | None = None
         self.searched: str | None = None  # the query the list shows the results of
+        # The point's queue services by name (QueueService.offered); the data: codes.
+        self.services = list(services)
         self.service = QComboBox()
         self.service.setObjectName("arrival_service")
-        for code in services:
-            self.service.addItem("", code)
+        fill_offered(self.service, self.services, None)
         self.priority = QComboBox()
         self.priority.setObjectName("arrival_priority")
         self.priority.addItem("", None)
@@ -174,8 +178,7 @@ class ArrivalDialog(QDialog):
             lbl.buddy().setAccessibleName(text.replace("&", ""))
         self.search.setPlaceholderText(_("Name or identity code; empty for an anonymous visitor"))
         self.results.setAccessibleName(_("Matching customers"))
-        for i in range(self.service.count()):
-            self.service.setItemText(i, label(ServiceArea(self.service.itemData(i))))
+        retranslate_offered(self.service, self.services)
         self.priority.setItemText(0, _("No priority"))
         for i, text in enumerate(PRIORITY_REASONS.values(), 1):
             self.priority.setItemText(i, _(text))

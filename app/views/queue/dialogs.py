@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,16 +15,54 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dto.queue import StaffChoice
+from app.dto.queue import OfferedChoice, StaffChoice
 from app.dto.visits import VisitInput
-from app.i18n import N_, _
+from app.i18n import N_, _, current_language
+from app.rules import queue as queue_rules
 from app.rules.codes import Channel, ServiceArea, VisitOutcome
 from app.views.common import label
 from app.views.form_dialog import FormDialog
 
+# A queue service the dialogs list: the point's offered service (QueueService.offered),
+# or a bare built-in code (a caller without the point's rows: named by the built-ins).
+Service = OfferedChoice | str
+PARTNER_DESK = N_("{service} — {partner} (partner's desk)")
 
-def _fill_services(combo: QComboBox, services: list[str], current: str | None) -> None:
-    for code in services:
+
+def offered(entry: Service) -> OfferedChoice:
+    """The entry as an offered service; a bare code gets its built-in name (in the
+    current language) or, unknown, the code itself."""
+    if isinstance(entry, OfferedChoice):
+        return entry
+    names = queue_rules.BUILT_IN_NAMES.get(entry, (entry, entry, entry))
+    return OfferedChoice(entry, entry, queue_rules.service_name(names, current_language()),
+                         entry)
+
+
+def service_text(entry: Service) -> str:
+    """How a queue service is listed: its name, a partner's with the partner's desk."""
+    choice = offered(entry)
+    if choice.partner_org_id is not None:
+        return _(PARTNER_DESK).format(service=choice.name,
+                                      partner=choice.partner_name or "")
+    return choice.name
+
+
+def fill_offered(combo: QComboBox, services: Sequence[Service], current: str | None) -> None:
+    """The queue services by name; each item's data is the service's code."""
+    for entry in services:
+        combo.addItem(service_text(entry), offered(entry).code)
+    if current is not None:
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+
+
+def retranslate_offered(combo: QComboBox, services: Sequence[Service]) -> None:
+    for i, entry in enumerate(services):
+        combo.setItemText(i, service_text(entry))
+
+
+def _fill_areas(combo: QComboBox, areas: Sequence[str], current: str | None) -> None:
+    for code in areas:
         combo.addItem(label(ServiceArea(code)), code)
     if current is not None:
         combo.setCurrentIndex(max(0, combo.findData(current)))
@@ -33,7 +73,7 @@ class VisitRecordDialog(FormDialog):
     (`contact=True` adds the channel and the length). `finishing` names the ticket and
     customer whose visit it ends ("A 012 · Virtanen M."), so the worker sees which."""
 
-    def __init__(self, services: list[str], service_area: str, times: str = "",
+    def __init__(self, services: Sequence[str], service_area: str, times: str = "",
                  contact: bool = False, parent: QWidget | None = None,
                  finishing: str = "") -> None:
         super().__init__("visit_dialog", parent)
@@ -61,8 +101,9 @@ class VisitRecordDialog(FormDialog):
             self.minutes.setRange(1, 480)
             self.minutes.setValue(15)
             self.add_row(N_("&Length (min)"), self.minutes, "visit_minutes")
+        # A visit is counted by its service area (not the queue service it came for).
         self.service = QComboBox()
-        _fill_services(self.service, services, service_area)
+        _fill_areas(self.service, services, service_area)
         self.add_row(N_("&Service area"), self.service, "visit_service")
         self.topics = QLineEdit()
         self.add_row(N_("&Topics"), self.topics, "visit_topics")
@@ -122,11 +163,15 @@ class VisitRecordDialog(FormDialog):
 
 
 class TransferDialog(FormDialog):
-    def __init__(self, services: list[str], current_service: str, staff: list[StaffChoice],
-                 parent: QWidget | None = None) -> None:
+    """To another of the point's services (a partner's desk's too: the service refuses
+    it without the customer's consent, and the reason shows here) or a named worker."""
+
+    def __init__(self, services: Sequence[Service], current_service: str,
+                 staff: list[StaffChoice], parent: QWidget | None = None) -> None:
         super().__init__("transfer_dialog", parent)
+        self.services = list(services)
         self.service = QComboBox()
-        _fill_services(self.service, services, current_service)
+        fill_offered(self.service, self.services, current_service)
         self.add_row(N_("To &service"), self.service, "transfer_service")
         self.worker = QComboBox()
         self.worker.addItem("", None)
@@ -142,8 +187,7 @@ class TransferDialog(FormDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(_("Transfer the customer"))
         self.retranslate_rows()
-        for i in range(self.service.count()):
-            self.service.setItemText(i, label(ServiceArea(self.service.itemData(i))))
+        retranslate_offered(self.service, self.services)
         self.worker.setItemText(0, _("Anyone serving this service"))
         for i, choice in enumerate(self.staff, 1):
             suffix = " (" + _("on duty") + ")" if choice.on_duty else ""
@@ -157,7 +201,7 @@ class TransferDialog(FormDialog):
 class DeskDialog(FormDialog):
     """This workstation's desk and ticket letter, and the services this worker calls."""
 
-    def __init__(self, desk: str, letter: str, services: list[str], mine: set[str],
+    def __init__(self, desk: str, letter: str, services: Sequence[Service], mine: set[str],
                  parent: QWidget | None = None) -> None:
         super().__init__("desk_dialog", parent)
         self.desk = QLineEdit(desk)
@@ -167,9 +211,10 @@ class DeskDialog(FormDialog):
         self.letter.setMaxLength(1)
         self.add_row(N_("Ticket &letter"), self.letter, "desk_letter")
         self.checks: dict[str, QCheckBox] = {}
+        self.services = {offered(entry).code: entry for entry in services}
         self.services_label = QLabel()
         self.form.addRow(self.services_label)
-        for code in services:
+        for code in self.services:
             box = QCheckBox()
             box.setObjectName(f"desk_service_{code}")
             box.setChecked(code in mine or not mine)
@@ -185,8 +230,9 @@ class DeskDialog(FormDialog):
                                  "so that tickets given offline never clash."))
         self.services_label.setText(_("Services I call:"))
         for code, box in self.checks.items():
-            box.setText(label(ServiceArea(code)))
-            box.setAccessibleName(label(ServiceArea(code)))
+            text = service_text(self.services[code])
+            box.setText(text.replace("&", "&&"))  # a name's "&" is no mnemonic
+            box.setAccessibleName(text)
 
     def value(self) -> tuple[str, str, set[str]]:
         chosen = {code for code, box in self.checks.items() if box.isChecked()}

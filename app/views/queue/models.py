@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from app.dto.queue import TicketRow
 from app.i18n import N_, _, format_number, ngettext
-from app.rules.codes import PRIORITY_REASONS, ServiceArea, TicketState
+from app.rules.codes import PRIORITY_REASONS, TicketState
 from app.views.common import label
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -20,6 +20,11 @@ def minutes_since(start: datetime | None, now: datetime) -> int | None:
     if start is None:
         return None
     return max(0, int((now - start).total_seconds() // 60))
+
+
+def service_text(row: TicketRow) -> str:
+    """The service a ticket waits for, by name (a ticket from before #24: its code)."""
+    return row.service_name or row.service or row.service_area
 
 
 def marks(row: TicketRow) -> str:
@@ -99,8 +104,8 @@ class WaitingTableModel(TicketTableModel):
     def display(self, row: TicketRow, column: int) -> str:
         if column == 0:
             return row.code
-        if column == 1:
-            return label(ServiceArea(row.service_area))
+        if column == 1:  # the queue service's name in the user's language (#24)
+            return service_text(row)
         if column == 2:
             return self.wait_text(row.arrived_at)
         return marks(row)

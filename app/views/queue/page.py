@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dto.queue import QueueSnapshot, TicketRow
+from app.dto.queue import OfferedChoice, QueueSnapshot, TicketRow
 from app.i18n import N_, _, format_number, format_time, ngettext
-from app.rules.codes import ServiceArea, TicketState
+from app.rules.codes import Role, ServiceArea, TicketState
+from app.rules.permissions import Permission, allowed
 from app.services.area_lookup import AreaLookupService
 from app.services.customers import CustomerService
 from app.services.events import EventService
@@ -38,8 +39,9 @@ from app.views.common import heading_label, icon, label, list_table, shortcut
 from app.views.feedback.customer_window import CustomerFeedbackWindow
 from app.views.operations import QueryOp, WriteOp, drop_pending, refresh_on_change
 from app.views.queue.arrival import ArrivalDialog
-from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog
+from app.views.queue.dialogs import DeskDialog, TransferDialog, VisitRecordDialog, offered
 from app.views.queue.models import ServingTableModel, WaitingTableModel, minutes_since
+from app.views.queue.models import service_text as ticket_service
 from app.views.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -60,6 +62,8 @@ ACTIONS = (
     ("transfer", "mdi6.swap-horizontal", "F11", N_("T&ransfer…")),
     ("finish", "mdi6.check", "F12", N_("&Finish…")),
 )
+# A partner's desk finishes at once: no visit record to fill in (no "…").
+FINISH_AT_ONCE = N_("&Finish")
 # The actions on the customer at the desk, beside them: (row, column) in their grid.
 CURRENT_ACTIONS = {"start": (0, 0), "recall": (0, 1), "not_present": (1, 1),
                    "transfer": (1, 0), "finish": (0, 0)}
@@ -83,7 +87,14 @@ class QueuePage(QWidget):
         self.runner = runner
         self.snapshot: QueueSnapshot | None = None
         self.since = QElapsedTimer()
-        self.point_services: list[str] = []
+        # The point's queue services (QueueService.offered), loaded when going on duty.
+        self.offered: list[OfferedChoice] = []
+        # Who is signed in, as the page needs it (set on `activate`, reset on `clear`):
+        # a partner's desk (#24) serves its organisation's services only: no
+        # registration, no transfer, and it finishes without a visit record.
+        self.partner = False
+        self.partner_org_id: str | None = None
+        self.can_register = True
         self.started = False
         self.dialog: Any = None
         self.feedback_window: CustomerFeedbackWindow | None = None
@@ -217,6 +228,8 @@ class QueuePage(QWidget):
         self.serving_table.setAccessibleName(_("Customers being served"))
         for name, _icon, key, text in ACTIONS:
             button = self.buttons[name]
+            if name == "finish" and self.partner:
+                text = FINISH_AT_ONCE
             button.setText(f"{_(text)} ({key})")
             button.setAccessibleName(_(text).replace("&", ""))
             button.setToolTip(f"{_(text).replace('&', '')} ({key})")
@@ -227,14 +240,19 @@ class QueuePage(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            if self.started:  # the services' and the tickets' names in the new language
+                self._load_offered()
+                self.refresh()
         super().changeEvent(event)
 
     # --- loading ------------------------------------------------------------------------------
 
     def activate(self, actor: Actor) -> None:
         """Shown: go on duty at this desk the first time, then keep the queue fresh."""
+        self.set_role(actor)
         if not self.started:
             self.started = True
+            self._load_offered()
             WriteOp(self.runner, self, self._go_on_duty, success=self._on_duty) \
                 .run_in_background()
         else:
@@ -242,13 +260,31 @@ class QueuePage(QWidget):
         self.refresh_timer.start()
         self.tick_timer.start()
 
-    def _go_on_duty(self) -> list[str]:
-        services = self.queue.point_services()
-        self.queue.start_duty()
-        return services
+    def set_role(self, actor: Actor | None) -> None:
+        """What the signed-in person does here: a partner's desk serves, never registers
+        or transfers, and finishes without a visit record."""
+        self.partner = actor is not None and actor.role is Role.PARTNER
+        self.partner_org_id = actor.partner_org_id if actor is not None else None
+        self.can_register = actor is not None and allowed(actor.role,
+                                                          Permission.QUEUE_REGISTER)
+        self.new_button.setVisible(self.can_register)
+        self.new_button.setEnabled(self.can_register)  # F2 presses only an enabled one
+        self.retranslate()
 
-    def _on_duty(self, services: list[str]) -> None:
-        self.point_services = services
+    def _load_offered(self) -> None:
+        QueryOp(self.runner, self, self.queue.offered, success=self._offered_loaded) \
+            .latest("offered").run_in_background()
+
+    def _offered_loaded(self, choices: list[OfferedChoice]) -> None:
+        if not self.started:
+            return  # signed out while it loaded
+        self.offered = choices
+        self._show()
+
+    def _go_on_duty(self) -> None:
+        self.queue.start_duty()
+
+    def _on_duty(self, _result: object) -> None:
         self.refresh()
 
     def deactivate(self) -> None:
@@ -261,7 +297,7 @@ class QueuePage(QWidget):
         queue loads when shown."""
         self.deactivate()
         self.started = False
-        for key in ("snapshot", "dialog", "call"):
+        for key in ("snapshot", "dialog", "call", "offered"):
             drop_pending(self, key)  # loaded for the previous worker: never shown after
         self.snapshot = None
         for model in (self.waiting_model, self.serving_model):
@@ -273,6 +309,8 @@ class QueuePage(QWidget):
             self.dialog.deleteLater()
         self.dialog = None
         self.offers_feedback = False  # the previous worker's habit, not the next one's
+        self.offered = []
+        self.set_role(None)  # the next person's role comes with `activate`
         self.message.setText("")
         self._show()
 
@@ -349,7 +387,7 @@ class QueuePage(QWidget):
             parts.append(_("median wait {n} min").format(n=format_number(round(median))))
         self.stats.setText("  ·  ".join(parts))
         if snap.duty is not None:
-            services = ", ".join(label(ServiceArea(c)) for c in snap.duty.services)
+            services = ", ".join(self.service_name(c) for c in snap.duty.services)
             self.duty_label.setText(_("Desk {desk}").format(desk=snap.duty.desk) + "  ·  "
                                     + services)
         else:
@@ -383,7 +421,7 @@ class QueuePage(QWidget):
             self.current_code.setText(ticket.code)
             self.current_name.setText(ticket.customer_label or _("(anonymous)"))
             self.current_info.setText("  ·  ".join((
-                label(ServiceArea(ticket.service_area)), label(TicketState(ticket.state)))))
+                ticket_service(ticket), label(TicketState(ticket.state)))))
             self.current_times.setText(self._times(ticket))
             notes = [n for n in (ticket.note, ticket.transfer_note) if n]
             if notes:
@@ -392,6 +430,13 @@ class QueuePage(QWidget):
                 self.current_note.setVisible(True)
         self.current_box.setAccessibleDescription(self.current_text())
         self._update_buttons()
+
+    def service_name(self, code: str) -> str:
+        """A queue service's name in the user's language, by its code."""
+        for choice in self.offered:
+            if choice.code == code:
+                return choice.name
+        return offered(code).name  # not loaded yet: a built-in's name, else the code
 
     def _times(self, ticket: TicketRow) -> str:
         now = self.now() or ticket.arrived_at
@@ -434,7 +479,7 @@ class QueuePage(QWidget):
             "recall": state == called,
             "not_present": state == called and bool(ticket and ticket.recalls),
             "start": state == called,
-            "transfer": ticket is not None,
+            "transfer": ticket is not None and not self.partner,
             "finish": state == serving,
         }
         shown = {
@@ -442,7 +487,7 @@ class QueuePage(QWidget):
             "recall": state == called,
             "not_present": state == called,
             "start": state == called,
-            "transfer": ticket is not None,
+            "transfer": ticket is not None and not self.partner,
             "finish": state == serving,
         }
         for name, on in enabled.items():
@@ -547,11 +592,12 @@ class QueuePage(QWidget):
 
     def transfer(self) -> None:
         ticket = self.current_ticket()
-        if ticket is None:
+        if ticket is None or self.partner:  # a partner's desk does not transfer
             return
 
         def opened(staff: list) -> None:
-            dialog = TransferDialog(self.point_services, ticket.service_area, staff, self)
+            dialog = TransferDialog(self.offered, ticket.service or ticket.service_area,
+                                    staff, self)
             self._open(dialog, lambda: self.queue.transfer(ticket.id, *dialog.value()),
                        _("{code} transferred."))
 
@@ -564,11 +610,16 @@ class QueuePage(QWidget):
         now = self.now()
         if ticket is None or now is None:
             return
+        if self.partner:
+            self._finish_at_once(ticket)
+            return
         times = _("Waited {wait} min, served {served} min.").format(
             wait=format_number(minutes_since(ticket.arrived_at, ticket.called_at or now) or 0),
             served=format_number(minutes_since(ticket.service_started_at, now) or 0))
         who = ticket.customer_label or _("(anonymous)")
-        dialog = VisitRecordDialog(self.point_services, ticket.service_area, times, parent=self,
+        # The visit is counted by its service area: any of them, the ticket's preselected.
+        areas = [area.value for area in ServiceArea]
+        dialog = VisitRecordDialog(areas, ticket.service_area, times, parent=self,
                                    finishing=f"{ticket.code} · {who}")
         dialog.offer_feedback.setChecked(self.offers_feedback)  # as at the last visit
 
@@ -579,6 +630,13 @@ class QueuePage(QWidget):
 
         self._open(dialog, lambda: self.queue.finish(ticket.id, dialog.value()),
                    _("{code} finished; the visit is recorded."), then=then)
+
+    def _finish_at_once(self, ticket: TicketRow) -> None:
+        """A partner's desk: the service ends without a visit record (the partner's
+        service is its own; the employment services record only their own visits)."""
+        ticket_id = ticket.id
+        self._run(lambda: self.queue.finish(ticket_id, None),
+                  lambda t: _("{code} finished.").format(code=t.code))
 
     def offer_feedback(self, ticket_id: str) -> None:
         """The customer's feedback window for the visit this ticket ended in."""
@@ -594,8 +652,10 @@ class QueuePage(QWidget):
             .latest("dialog").run_in_background()
 
     def new_arrival(self) -> None:
+        if not self.can_register:
+            return
         dialog = ArrivalDialog(self.queue, self.customers, self.runner,
-                               self.point_services, self, lookup=self.lookup,
+                               self.offered, self, lookup=self.lookup,
                                events=self.events)
 
         def registered() -> None:
@@ -619,8 +679,10 @@ class QueuePage(QWidget):
 
     def _desk_dialog(self, workstation: tuple[str, str]) -> None:
         desk, letter = workstation
-        mine = set(self.snapshot.duty.services) if self.snapshot and self.snapshot.duty else set()
-        dialog = DeskDialog(desk, letter, self.point_services, mine, self)
+        choices = self.desk_services()
+        mine = set(self.snapshot.duty.services) if self.snapshot and self.snapshot.duty else \
+            {c.code for c in choices if c.partner_org_id == self.partner_org_id}
+        dialog = DeskDialog(desk, letter, choices, mine, self)
 
         def save() -> TicketRow | None:
             name, new_letter, chosen = dialog.value()
@@ -629,6 +691,14 @@ class QueuePage(QWidget):
             return None
 
         self._open(dialog, save, _("Desk settings saved."))
+
+    def desk_services(self) -> list[OfferedChoice]:
+        """The services this desk may call: a partner's desk its organisation's, the
+        area's desks any of the point's (QueueService.start_duty holds the same line)."""
+        if self.partner:
+            return [c for c in self.offered
+                    if c.partner_org_id is not None and c.partner_org_id == self.partner_org_id]
+        return list(self.offered)
 
     def _open(self, dialog: Any, work: Callable[[], Any], message: str,
               then: Callable[[Any], Any] | None = None) -> None:
