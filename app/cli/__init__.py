@@ -25,6 +25,7 @@ from app.cli import (
     partner,
     plan,
     provider,
+    queue_service,
     referral,
     report,
     room,
@@ -38,8 +39,8 @@ from app.diagnostics import logsetup
 
 # In the order `--help` lists them.
 GROUPS = (demo, customer, plan, provider, referral, decision, employer, report, central,
-          sync, service_point, feedback, staff, db, appointments, targets, room, event,
-          messages, partner)
+          sync, service_point, queue_service, feedback, staff, db, appointments, targets,
+          room, event, messages, partner)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -33,6 +33,7 @@ from app.services.plans import PlanService
 from app.services.provider_import import ProviderImportService
 from app.services.providers import ProvidersService
 from app.services.queue import QueueService
+from app.services.queue_services import QueueServiceAdmin
 from app.services.referrals import ReferralService
 from app.services.reports import ReportService
 from app.services.reports.targets import TargetsService
@@ -97,6 +98,8 @@ class Services:
         self.calendar_settings = CalendarSettingsService(ctx)
         self.events = EventService(ctx)
         self.rooms = RoomService(ctx)
+        # Each point's queue services (#24): administrators keep them.
+        self.queue_services = QueueServiceAdmin(ctx)
         self.messages = MessageService(ctx)
         self.partners = PartnerService(ctx)
         self.consents = ConsentService(ctx)

@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         self.displays.kiosk_closed.connect(self.show_login)
         self.menus = SettingsMenu(self.menuBar(), self.preferences, self.session,
                                   self.displays, services.customer_import, self.runner, self,
-                                  services.rooms)
+                                  services.rooms, services.queue_services)
         self.menus.add_view_actions(self.set_start_here, self.show_shortcuts)
         self.retranslate()
         self.menuBar().setVisible(self.actor is not None)

@@ -49,6 +49,7 @@ VIEWS["reports-activation"] = "lead"  # activation plans made when due (#25)
 VIEWS |= {"employers": "coach", "employer-card": "coach", "vacancy": "coach"}
 VIEWS["customer-job-tips"] = "coach"  # the card's job tips (#22)
 VIEWS |= {"rooms": "admin", "booking-rooms": "coach"}  # the rooms screen, a booked room (#21)
+VIEWS["queue_services"] = "admin"  # Settings > Queue services (#24)
 CARD_VIEWS += ("customer-job-tips",)
 # Events (#21): the point's week of events, an event card with participants, the
 # annual calendar.
@@ -136,6 +137,8 @@ def run(app: QApplication, window: MainWindow, runner: TaskRunner, services: Ser
         return _calendar_settings(window, runner, services, view, out)
     if view in ("rooms", "booking-rooms"):
         return _rooms(window, runner, services, view, out)
+    if view == "queue_services":
+        return _queue_services(window, runner, services, out)
     if view == "reports-drilldown":
         return _drilldown(window, runner, services, out)
     if view == "reports-activation":  # the Reports page on a timeliness report
@@ -485,6 +488,31 @@ def _calendar_settings(window: MainWindow, runner: TaskRunner, services: Service
     if view == "working-hours":
         dialog.adjustSize()
         settle(runner)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = dialog.grab().save(str(out))
+    dialog.close()
+    runner.wait()
+    services.close()
+    return 0 if ok else 1
+
+
+def _queue_services(window: MainWindow, runner: TaskRunner, services: Services,
+                    out: Path) -> int:
+    """Settings > Queue services of the administrator's point, its last service (the
+    demo's partner service) chosen."""
+    from PySide6.QtWidgets import QDialog
+
+    if window.menus is None:
+        return 1
+    window.menus.open_queue_services()
+    settle(runner)
+    dialog: Any = window.findChild(QDialog, "queue_services_dialog")
+    if dialog is None:
+        print("error: the queue services dialog did not open", file=sys.stderr)
+        return 1
+    if dialog.model.rowCount():
+        dialog.table.selectRow(dialog.model.rowCount() - 1)
+    settle(runner)
     out.parent.mkdir(parents=True, exist_ok=True)
     ok = dialog.grab().save(str(out))
     dialog.close()

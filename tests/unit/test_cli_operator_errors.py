@@ -58,6 +58,13 @@ WRONG = [
     (("sync", "orphaned"), ["--db", "{tmp}/none.sqlite3", "--list"], 2, "no database"),
     (("service-point", "services"), ["NOPE", "information", "--db", "{db}"], 2,
      "no service point"),
+    # The queue services register (#24).
+    (("queue-service", "list"), ["--point", "NOPE", "--db", "{db}"], 2, "no service point"),
+    (("queue-service", "add"), ["--point", "ROV", "--code", "Bad code", "--fi", "F", "--sv",
+                                "S", "--en", "E", "--area", "skills", "--db", "{db}"], 1,
+     "code"),
+    (("queue-service", "edit"), ["--point", "ROV", "--code", "teleport", "--db", "{db}"], 2,
+     "no queue service 'teleport'"),
     (("feedback", "report"), ["--db", "{db}", "--from", "x", "--to", "y"], 2, "YYYY-MM-DD"),
     (("staff", "add"), ["newbie", "--full-name", "N N", "--role", "desk", "--service-point",
                         "NOPE", "--db", "{db}", "--password-stdin"], 2, "service_point"),

@@ -556,7 +556,9 @@ class QueuePage(QWidget):
         if busy.state == TicketState.SERVING.value:
             box.setText(_("You are still serving {who}. Finish this visit before calling "
                           "the next customer.").format(who=who))
-            finish = box.addButton(_("&Finish {code}…").format(code=busy.code),
+            # A partner's desk finishes at once (no visit form): no "…" on its button.
+            label = _("&Finish {code}") if self.partner else _("&Finish {code}…")
+            finish = box.addButton(label.format(code=busy.code),
                                    QMessageBox.ButtonRole.AcceptRole)
             finish.setObjectName("queue_busy_finish")
             box.addButton(QMessageBox.StandardButton.Cancel)

@@ -25,6 +25,7 @@ from app.views.tasks import TaskRunner
 if TYPE_CHECKING:
     from app.services.context import Actor
     from app.services.customer_import import CustomerImportService
+    from app.services.queue_services import QueueServiceAdmin
     from app.services.rooms import RoomService
     from app.views.coaching.import_dialog import ImportDialog
 
@@ -33,9 +34,12 @@ class SettingsMenu(QObject):
     def __init__(self, bar: QMenuBar, preferences: Preferences, session: SessionController,
                  displays: Displays, customer_import: CustomerImportService,
                  runner: TaskRunner, parent: QWidget,
-                 rooms: RoomService | None = None) -> None:
+                 rooms: RoomService | None = None,
+                 queue_services: QueueServiceAdmin | None = None) -> None:
         super().__init__(parent)
         self.rooms = rooms  # the service points' rooms (#21): administrators keep them
+        # The points' queue services (#24): administrators keep them too.
+        self.queue_services = queue_services
         self.preferences, self.runner = preferences, runner
         self.customer_import = customer_import
         self.dialog_parent = parent
@@ -65,8 +69,9 @@ class SettingsMenu(QObject):
         self.pin_action = self._action("", displays.set_kiosk_pin)
         self.import_action = self._action("", self.open_import)
         self.rooms_action = self._action("", self.open_rooms)
+        self.queue_services_action = self._action("", self.open_queue_services)
         for action in (self.lobby_action, self.kiosk_action, self.pin_action,
-                       self.import_action, self.rooms_action):
+                       self.import_action, self.rooms_action, self.queue_services_action):
             self.menu.addAction(action)
         self.menu.addSeparator()
         self.sign_out_action = self._action("", session.sign_out, "Ctrl+Shift+L")
@@ -110,6 +115,10 @@ class SettingsMenu(QObject):
         self.import_action.setVisible(allowed(actor.role, Permission.CUSTOMER_IMPORT))
         self.rooms_action.setVisible(self.rooms is not None
                                      and allowed(actor.role, Permission.STAFF_MANAGE))
+        keeps = self.queue_services is not None and allowed(actor.role,
+                                                            Permission.STAFF_MANAGE)
+        self.queue_services_action.setVisible(keeps)
+        self.queue_services_action.setEnabled(keeps)
 
     def retranslate(self) -> None:
         self.menu.setTitle(_("&Settings"))
@@ -122,6 +131,7 @@ class SettingsMenu(QObject):
         self.pin_action.setText(_("Set kiosk &PIN…"))
         self.import_action.setText(_("&Import customers…"))
         self.rooms_action.setText(_("&Rooms…"))
+        self.queue_services_action.setText(_("&Queue services…"))
         if self.start_action is not None:
             self.start_action.setText(_("&Start on this page"))
         if self.help_menu is not None and self.shortcuts_action is not None:
@@ -138,6 +148,17 @@ class SettingsMenu(QObject):
             return
         dialog = RoomsDialog(self.rooms, self.runner, self.rooms.home_point(),
                              self.dialog_parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def open_queue_services(self) -> None:
+        """The service points' queue services, the signed-in person's own point first."""
+        from app.views.queue.services_dialog import QueueServicesDialog
+
+        if self.queue_services is None:
+            return
+        dialog = QueueServicesDialog(self.queue_services, self.runner,
+                                     self.queue_services.home_point(), self.dialog_parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
