@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from app import __version__
@@ -66,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("app.cli").info("command %s", args.command)
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # The reader went away (`... | head`): not an error. Python's own advice: point
+        # stdout at nothing, so that the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         known = explain(exc)
         if known is not None:

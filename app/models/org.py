@@ -22,7 +22,9 @@ class ServicePoint(Synced, Base):
     postal_code: Mapped[str | None] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(40))
     mode: Mapped[ServicePointMode] = enum_column(ServicePointMode)
-    # The service areas offered at the queue, comma separated (configurable per point).
+    # Before #24 the service areas offered at the queue, comma separated. The queue's
+    # services are rows since (OfferedService, local 0120 / central c0120); this list
+    # only says which built-in ones a point without rows yet offers.
     queue_services: Mapped[str] = mapped_column(String(400), default="")
 
 

@@ -144,9 +144,11 @@ class QueueService:
                 OfferedService.service_point_id == point)):
             # A point without rows yet (before its first pull brought them): the
             # built-in services, as the migrations make them.
+            from app.services.queue_services import built_in_rows
+
             return [OfferedChoice(r["id"], r["code"], rules.service_name(
                 (r["name_fi"], r["name_sv"], r["name_en"]), current_language()),
-                r["service_area"]) for r in rules.built_in_services(point, "")]
+                r["service_area"]) for r in built_in_rows(s, point) if r["active"]]
         return [offered_choice(o, partner) for o, partner in rows]
 
     def _offer(self, s: Session, code: str) -> OfferedChoice:

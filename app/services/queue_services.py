@@ -266,11 +266,21 @@ def _has_rows(s: Session, point_id: str) -> bool:
         OfferedService.service_point_id == point_id)))
 
 
+def built_in_rows(s: Session, point_id: str) -> builtins.list[dict]:
+    """A point's built-in services as rows, as migration 0120 makes them: those in the
+    point's old comma list (`service_point.queue_services`; empty: all) active. For a
+    point without rows yet (made after the migration, before its first pull brought
+    them): the queue offers these meanwhile, the register lists them."""
+    configured = s.scalar(select(ServicePoint.queue_services).where(
+        ServicePoint.id == point_id)) or ""
+    return rules.built_in_services(point_id, configured)
+
+
 def _ensure_rows(s: Session, point_id: str) -> None:
     """A point without rows gets its built-in services as rows (as the queue offers
-    them meanwhile: all of them), before its first change."""
+    them meanwhile), before its first change."""
     if not _has_rows(s, point_id):
-        for row in rules.built_in_services(point_id, ""):
+        for row in built_in_rows(s, point_id):
             s.add(OfferedService(**row))
         s.flush()
 
@@ -335,7 +345,7 @@ def _point_rows(s: Session, point_id: str) -> builtins.list[OfferedServiceRow]:
         r["id"], point_id, point_name, r["code"], r["name_fi"], r["name_sv"], r["name_en"],
         rules.service_name((r["name_fi"], r["name_sv"], r["name_en"]), lang),
         r["service_area"], None, None, r["position"], r["active"])
-        for r in rules.built_in_services(point_id, "")]
+        for r in built_in_rows(s, point_id)]
 
 
 def _row(s: Session, offer: OfferedService) -> OfferedServiceRow:

@@ -81,6 +81,11 @@ LABELS: dict[tuple[str, str], str] = {
     ("appointment", "room"): N_("Room"),
     ("appointment", "video_link"): N_("&Video link"),
     ("appointment", "cancel_reason"): N_("&Reason"),
+    # The queue's services (#24).
+    ("queue_service", "code"): N_("&Code"),
+    ("queue_service", "name_fi"): N_("Name in &Finnish"),
+    ("queue_service", "name_sv"): N_("Name in &Swedish"),
+    ("queue_service", "name_en"): N_("Name in &English"),
     # Rooms and events (#21).
     ("room", "name"): N_("&Name"),
     ("room", "equipment"): N_("E&quipment"),

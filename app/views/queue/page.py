@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 REFRESH_MS = 5000  # the local queue; sync will also refresh on notification
 # A write to one of these (here or on another page: a check-in) shows the queue again.
-QUEUE_TABLES = {"queue_ticket", "desk_duty"}
+QUEUE_TABLES = {"queue_ticket", "desk_duty", "queue_service"}
 TICK_MS = 15000
 
 # (attribute, icon, shortcut, text)
@@ -323,6 +323,7 @@ class QueuePage(QWidget):
 
     def _tables_changed(self) -> None:
         if self.started:
+            self._load_offered()  # an admin's change of the services, or a pull's
             self.refresh()
 
     def _apply(self, snapshot: QueueSnapshot) -> None:
