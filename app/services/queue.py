@@ -268,16 +268,18 @@ class QueueService:
                 raise ServiceError(N_("Go on duty at a desk before calling customers."))
             self._refuse_second_visit(s)
             rows = s.execute(
-                select(QueueTicket, Customer.coach_id, Offered.code)
+                select(QueueTicket, Customer.coach_id, Offered.code, Offered.partner_org_id)
                 .outerjoin(Customer, Customer.id == QueueTicket.customer_id)
                 .outerjoin(Offered, Offered.id == QueueTicket.queue_service_id)
                 .where(*self._today(), *self._reach(),
                        QueueTicket.state == TicketState.WAITING)
             ).all()
+            # A customer who waits for a partner's service waits for the partner's desk:
+            # their own coach neither calls them first nor holds them (no coach given).
             waiting = [
                 rules.Waiting(t.id, code or t.service_area.value, t.priority, t.arrived_at,
-                              coach, t.transferred_to_staff)
-                for t, coach, code in rows
+                              None if partner else coach, t.transferred_to_staff)
+                for t, coach, code, partner in rows
             ]
             order = rules.call_order(waiting, actor.staff_id, set(duty.services.split(",")),
                                      self._on_duty(s) - {actor.staff_id}, self.ctx.now())

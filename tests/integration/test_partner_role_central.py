@@ -1,8 +1,9 @@
 """The partner role in the central database (#24, c0115), as a partner's own PostgreSQL
 login sees it in SQL: a customer only while their consent to share with the partner's
 organisation is in force and covers identity and contact details; their plans only when
-it also covers plans and meetings; of the consents only its own organisation's; nothing
-of the queue, visits, notes or barriers; it writes nothing but its own trail."""
+it also covers plans and meetings; of the consents only its own organisation's; of the
+queue only its own organisation's services' tickets (c0120); nothing of visits, notes or
+barriers; it writes nothing but its own trail."""
 
 from __future__ import annotations
 
@@ -115,11 +116,22 @@ def test_withdrawal_takes_effect_at_once(world):
     assert world.ids("partner", "plan") == []
 
 
-def test_a_partner_reads_nothing_of_the_queue_visits_notes_or_barriers(world):
+def test_a_partner_reads_nothing_of_visits_notes_or_barriers_nor_the_areas_queue(world):
+    """Of the queue, since c0120, only the tickets of its own organisation's services
+    (tests/integration/test_queue_services_central.py: the rest of its desk)."""
+    from tests.integration import test_queue_services_central as q
+
     consent(world, "c-rov", information="contact,plan,work_ability,benefits")
-    for table in ("customer_note", "customer_barrier", "visit", "queue_ticket",
-                  "appointment", "case_facts", "referral", "message", "contact_preference"):
+    for table in ("customer_note", "customer_barrier", "visit", "appointment",
+                  "case_facts", "referral", "message", "contact_preference"):
         denied(world, f"SELECT id FROM {table}")
+    q.add_services(world)
+    q.ticket(world, "t-area", 1, q.AREA, "c-rov")
+    q.ticket(world, "t-legacy", 2, None, "c-rov")  # before c0120: the area's desks'
+    q.ticket(world, "t-kela", 3, q.KELA)
+    assert world.ids("partner", "queue_ticket") == []
+    q.ticket(world, "t-school", 4, q.SCHOOL, "c-rov")
+    assert world.ids("partner", "queue_ticket") == ["t-school"]
 
 
 def test_a_partner_writes_nothing_but_its_own_trail(world):
@@ -156,9 +168,10 @@ def test_staff_reach_is_unchanged_by_the_partner_branch(world):
 
 
 def test_a_partners_workstation_pulls_only_what_the_consents_cover(world, tmp_path):
-    """The pull reads every table the login may and skips the rest (the queue, visits,
-    notes: no grant), so a partner's first sync finishes with only the consented
-    customer and, the consent covering plans, their plan."""
+    """The pull reads every table the login may and skips the rest (visits, notes: no
+    grant; of the queue only its own services' tickets, none here), so a partner's first
+    sync finishes with only the consented customer and, the consent covering plans,
+    their plan."""
     from sqlalchemy import select
 
     from app.db import migrate

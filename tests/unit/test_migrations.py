@@ -110,3 +110,55 @@ def test_a_workstation_with_staff_and_customers_upgrades_across_a_table_rebuild(
             == ["s1"]
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+def test_queue_services_become_rows_per_point_as_configured(tmp_path):
+    """0120 (#24): each point's queue services become the 7 built-in rows, those in its
+    old `queue_services` list active (in that order, first), the others inactive, with
+    the ids every workstation and the centre give them; old tickets keep their area and
+    get a nullable queue_service_id."""
+    from sqlalchemy import text
+
+    from app.rules.queue import BUILT_IN_NAMES, service_id
+
+    path = tmp_path / "queue.sqlite3"
+    engine = local_engine(path)
+    command.upgrade(migrate.alembic_config(engine), "0115")
+    at = "2026-11-30 08:00:00"
+    with engine.begin() as conn:
+        for point, code, configured in (("sp-a", "ROV", "information,finding_work"),
+                                        ("sp-b", "KEM", "")):
+            conn.execute(text(
+                "INSERT INTO service_point (id, code, name, municipality, mode, "
+                "queue_services, version, hlc, updated_at) VALUES (:id, :code, :code, "
+                "'Rovaniemi', 'walk_in', :configured, 1, '', :at)"),
+                {"id": point, "code": code, "configured": configured, "at": at})
+        conn.execute(text(
+            "INSERT INTO queue_ticket (id, service_point_id, ticket_date, letter, number, "
+            "service_area, priority, state, leg, recalls, arrived_at, version, hlc, "
+            "updated_at) VALUES ('t1', 'sp-a', '2026-11-30', 'A', 1, 'skills', 0, "
+            "'waiting', 0, 0, :at, 1, '', :at)"), {"at": at})
+    migrate.upgrade(engine, path)
+    assert migrate.current_revision(engine) == migrate.LOCAL_HEAD
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT service_point_id, id, code, service_area, active, partner_org_id, "
+            "name_fi, name_sv, name_en FROM queue_service "
+            "ORDER BY service_point_id, position")).all()
+        columns = {c[1]: c for c in conn.execute(text("PRAGMA table_info(queue_ticket)"))}
+        ticket = conn.execute(text(
+            "SELECT service_area, queue_service_id FROM queue_ticket")).one()
+    engine.dispose()
+    by_point = {p: [r for r in rows if r[0] == p] for p in ("sp-a", "sp-b")}
+    for point, point_rows in by_point.items():
+        assert len(point_rows) == 7
+        assert {r[2] for r in point_rows} == set(BUILT_IN_NAMES)
+        for _p, row_id, code, area, _active, partner, fi, sv, en in point_rows:
+            assert row_id == service_id(point, code)
+            assert (area, partner, (fi, sv, en)) == (code, None, BUILT_IN_NAMES[code])
+    assert [(r[2], bool(r[4])) for r in by_point["sp-a"]][:3] == [
+        ("information", True), ("finding_work", True), (by_point["sp-a"][2][2], False)]
+    assert sum(bool(r[4]) for r in by_point["sp-a"]) == 2
+    assert all(r[4] for r in by_point["sp-b"])  # nothing configured: all offered
+    assert "queue_service_id" in columns and columns["queue_service_id"][3] == 0  # nullable
+    assert tuple(ticket) == ("skills", None)

@@ -56,8 +56,8 @@ def test_state_machine():
     rules.check("not_present", S.CALLED, recalls=1)
 
 
-def w(i, area="information", priority=0, minutes_ago=10, coach=None, to=None):
-    return rules.Waiting(i, area, priority, NOW - timedelta(minutes=minutes_ago), coach, to)
+def w(i, service="information", priority=0, minutes_ago=10, coach=None, to=None):
+    return rules.Waiting(i, service, priority, NOW - timedelta(minutes=minutes_ago), coach, to)
 
 
 def ids(order):
@@ -70,8 +70,8 @@ def test_call_order_priority_then_longest_wait():
 
 
 def test_own_customer_first_whatever_service_and_transfers_to_me_before_that():
-    queue = [w("other", minutes_ago=30), w("mine", area="skills", minutes_ago=1, coach="me"),
-             w("sent", area="skills", to="me", minutes_ago=0)]
+    queue = [w("other", minutes_ago=30), w("mine", service="skills", minutes_ago=1, coach="me"),
+             w("sent", service="skills", to="me", minutes_ago=0)]
     assert ids(rules.call_order(queue, "me", {"information"}, set(), NOW)) == [
         "sent", "mine", "other"]
 
@@ -84,7 +84,7 @@ def test_customer_waits_for_own_coach_on_duty_but_not_for_ever():
 
 
 def test_transfer_to_a_named_worker_is_theirs_only_and_other_services_are_skipped():
-    queue = [w("t", to="coach2"), w("s", area="skills")]
+    queue = [w("t", to="coach2"), w("s", service="skills")]
     assert rules.call_order(queue, "me", {"information"}, set(), NOW) == []
 
 
@@ -98,3 +98,43 @@ def test_default_letter_is_stable_per_workstation_and_valid():
     letters = {rules.default_letter(f"{n:08x}") for n in range(100)}
     assert letters <= set(rules.TICKET_LETTERS) and len(letters) == len(rules.TICKET_LETTERS)
     assert rules.default_letter("3fa2b9c1") == rules.default_letter("3fa2b9c1")
+
+
+def test_a_desk_calls_by_queue_service_code_not_by_area():
+    """#24: a desk's duty names queue service codes; a partner's service counted as
+    skills is not called by a desk serving skills."""
+    queue = [w("p", service="career_guidance"), w("k", service="skills")]
+    assert ids(rules.call_order(queue, "me", {"skills"}, set(), NOW)) == ["k"]
+    assert ids(rules.call_order(queue, "opo", {"career_guidance"}, set(), NOW)) == ["p"]
+    assert rules.Waiting("x", "skills", 0, NOW, None, None).service == "skills"
+
+
+def test_service_ids_are_deterministic_per_point_and_code():
+    assert rules.service_id("sp-rov", "skills") == rules.service_id("sp-rov", "skills")
+    assert len({rules.service_id("sp-rov", "skills"), rules.service_id("sp-kem", "skills"),
+                rules.service_id("sp-rov", "initial")}) == 3
+
+
+def test_built_in_services_configured_first_and_active():
+    rows = rules.built_in_services("sp", "skills,information,bogus")
+    assert [r["code"] for r in rows][:2] == ["skills", "information"]
+    assert {r["code"] for r in rows} == set(rules.BUILT_IN_NAMES)
+    assert [r["position"] for r in rows] == list(range(7))
+    assert {r["code"] for r in rows if r["active"]} == {"skills", "information"}
+    assert all(r["id"] == rules.service_id("sp", r["code"]) and r["service_area"] == r["code"]
+               and r["partner_org_id"] is None for r in rows)
+    assert all(r["active"] for r in rules.built_in_services("sp", ""))
+
+
+def test_service_name_in_the_language_finnish_when_empty():
+    names = ("Uraohjaus", "Karriärvägledning", "")
+    assert rules.service_name(names, "sv") == "Karriärvägledning"
+    assert rules.service_name(names, "en") == "Uraohjaus"
+    assert rules.service_name(names, "fi") == "Uraohjaus"
+
+
+@pytest.mark.parametrize(("code", "ok"), [
+    ("career_guidance", True), ("a1", True), ("x", False), ("Skills", False),
+    ("1abc", False), ("a-b", False), ("a" * 40, True), ("a" * 41, False)])
+def test_code_pattern(code, ok):
+    assert bool(rules.CODE_PATTERN.fullmatch(code)) is ok

@@ -30,12 +30,20 @@ def test_numbers_per_day_and_letter(desk):
 
 
 def test_unknown_service_refused(desk):
-    from app.models import ServicePoint
+    """The point's services are rows (#24): an inactive one, or a code the point has no
+    row for, is not offered and cannot be chosen."""
+    from app.models import OfferedService
+    from app.rules.queue import built_in_services
 
     with desk.ctx.session_factory.begin() as s:
-        s.get(ServicePoint, "sp-rov").queue_services = "information,finding_work"
-    with pytest.raises(ServiceError):
-        desk.queue.register_walk_in(None, "skills")
+        s.add_all(OfferedService(**row) for row in built_in_services(
+            "sp-rov", "information,finding_work"))
+    assert desk.queue.point_services()[:2] == ["information", "finding_work"]
+    assert "skills" not in desk.queue.point_services()
+    for code in ("skills", "no_such_service"):
+        with pytest.raises(ServiceError):
+            desk.queue.register_walk_in(None, code)
+    assert desk.queue.register_walk_in(None, "finding_work").service == "finding_work"
 
 
 def test_full_service_records_visit_with_wait_and_service_time(desk):
