@@ -84,7 +84,7 @@ LABELS: dict[tuple[str, str], str] = {
     # The queue's services (#24).
     ("queue_service", "code"): N_("&Code"),
     ("queue_service", "name_fi"): N_("Name in &Finnish"),
-    ("queue_service", "name_sv"): N_("Name in &Swedish"),
+    ("queue_service", "name_sv"): N_("Name in S&wedish"),
     ("queue_service", "name_en"): N_("Name in &English"),
     # Rooms and events (#21).
     ("room", "name"): N_("&Name"),
