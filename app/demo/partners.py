@@ -733,17 +733,18 @@ def add_partner_desk(conn: Connection, today: date, point_id: str, org_id: str,
         "id": service, "service_point_id": point_id, "code": code, "name_fi": fi,
         "name_sv": sv, "name_en": en, "service_area": "skills", "partner_org_id": org_id,
         "position": position, "active": True, **synced}])
-    queue_runs = conn.execute(select(func.count()).select_from(QueueTicket).where(
+    # The queue's moment is its latest arrival's (the area's demo sets the snapshot).
+    latest = conn.execute(select(func.max(QueueTicket.arrived_at)).where(
         QueueTicket.service_point_id == point_id,
         QueueTicket.ticket_date == today)).scalar_one()
-    if not queue_runs:
+    if latest is None:
         return 0
+    latest = latest if latest.tzinfo else latest.replace(tzinfo=UTC)
     rows = []
-    for number, (minute, customer, leg, note) in enumerate((
-            (11 * 60 + 5, consented, 1, "Kysyy oppisopimuskoulutuksesta"),
-            (11 * 60 + 20, None, 0, None)), 1):
-        arrived = datetime.combine(today, time(minute // 60, minute % 60),
-                                   HELSINKI).astimezone(UTC)
+    for number, (before, customer, leg, note) in enumerate((
+            (25, consented, 1, "Kysyy oppisopimuskoulutuksesta"),
+            (6, None, 0, None)), 1):
+        arrived = latest - timedelta(minutes=before)
         rows.append({
             "id": service_id(point_id, f"demo-ticket-{number}"),
             "service_point_id": point_id, "ticket_date": today, "letter": "R",
