@@ -713,7 +713,7 @@ def add_partner_account(conn: Connection, seed: int, today: date, verifier: str
 
 
 # REDU's career guidance at Osaamo (#24): a queue service served at the partner's desk.
-# Named plainly: the lists name the partner beside a partner's service.
+# Named plainly: the queue's dialogs name the partner beside a partner's service.
 CAREER_GUIDANCE = ("career_guidance", "Opinto-ohjaus", "Studiehandledning", "Career guidance")
 
 
@@ -746,7 +746,8 @@ def add_partner_desk(conn: Connection, today: date, point_id: str, org_id: str,
             (6, None, 0, None)), 1):
         arrived = latest - timedelta(minutes=before)
         rows.append({
-            "id": service_id(point_id, f"demo-ticket-{number}"),
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                 f"demo-partner-ticket:{point_id}:{today}:{number}")),
             "service_point_id": point_id, "ticket_date": today, "letter": "R",
             "number": number, "customer_id": customer, "service_area": "skills",
             "queue_service_id": service, "priority": 0, "priority_reason": None,

@@ -33,7 +33,7 @@ from app.models import (
     Staff,
 )
 from app.rules import queue as rules
-from app.rules.codes import ConsentInfo, ServiceArea, TicketState, VisitOutcome
+from app.rules.codes import ConsentInfo, Role, ServiceArea, TicketState, VisitOutcome
 from app.rules.permissions import Permission, allowed
 from app.services.context import AppContext
 from app.services.errors import NotFound, ServiceError
@@ -213,10 +213,12 @@ class QueueService:
         """Workers of this service point for a transfer, those on duty first."""
         with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
             on_duty = self._on_duty(s)
+            # Not a partner's account: its desk serves only its own organisation's
+            # services, a ticket sent to it by name would wait for ever.
             rows = s.execute(
                 select(Staff.id, Staff.full_name)
                 .where(Staff.service_point_id == self.ctx.signed_in.service_point_id,
-                       Staff.active.is_(True))
+                       Staff.active.is_(True), Staff.role != Role.PARTNER)
                 .order_by(Staff.full_name)
             ).all()
         choices = [StaffChoice(i, n, i in on_duty) for i, n in rows]
@@ -361,6 +363,12 @@ class QueueService:
         with self.ctx.transaction(Permission.QUEUE_SERVE) as s:
             ticket = self._ticket(s, ticket_id)
             self._check("transfer", ticket)
+            if staff_id is not None:
+                worker = s.get(Staff, staff_id)
+                if worker is None or not worker.active or worker.role is Role.PARTNER \
+                        or worker.service_point_id != ticket.service_point_id:
+                    raise ServiceError(N_("Choose a worker of this service point, or a "
+                                          "partner's service."))
             offer = self._offer(s, service_area) if service_area else None
             if offer is not None:
                 self._share_with_partner(s, offer, ticket.customer_id, "queue_transfer")

@@ -40,6 +40,8 @@ CODE_INVALID = N_("Give a code of 2–40 characters: small letters a–z, digits
 CODE_TAKEN = N_("The service point already has a service with this code (perhaps one no "
                 "longer offered: choose it in the list and offer it again).")
 CODE_FIXED = N_("A service's code never changes: tickets and desk duties name it.")
+SERVER_FIXED = N_("Who serves a service never changes: its tickets were shared with them. "
+                  "Add a new service, and stop offering this one.")
 NAME_TOO_LONG = N_("The name is too long (at most 80 characters).")
 AREA_MISSING = N_("Choose how the service's visits are counted.")
 PARTNER_MISSING = N_("Choose an active partner organisation, or the area's own desks.")
@@ -153,9 +155,14 @@ class QueueServiceAdmin:
             errors, names, area = _checked(s, data, offer)
             if data.code.strip() and data.code.strip().lower() != offer.code:
                 errors["code"] = CODE_FIXED
+            partner = data.partner_org_id or None
+            if partner != offer.partner_org_id:
+                # Who serves a service stays so (central c0120 holds the same line): a
+                # partner's reach is its services' tickets, today's and the earlier ones,
+                # which were made without that partner's consent in mind.
+                errors["partner_org_id"] = SERVER_FIXED
             if errors or area is None:
                 raise ValidationFailed(errors)
-            partner = data.partner_org_id or None
             changed = sorted(field for field, old, new in (
                 ("name_fi", offer.name_fi, names[0]), ("name_sv", offer.name_sv, names[1]),
                 ("name_en", offer.name_en, names[2]),

@@ -22,6 +22,7 @@ META = ("updated_at", "updated_by")
 TICKET_PROGRESS = {
     "state", "leg", "called_at", "first_called_at", "service_started_at", "finished_at",
     "desk", "served_by", "recalls", "transferred_to_staff", "transfer_note", "service_area",
+    "queue_service_id",  # a transfer's new service goes with its leg (#24)
 }
 
 

@@ -101,12 +101,12 @@ def test_admin_adds_edits_and_moves_a_queue_service(qtbot, window):
     assert dialog.code.isReadOnly() and not dialog.add_button.isEnabled()
     assert dialog.save_button.isEnabled()
 
-    # Changed: a new Finnish name, served at the area's own desks.
+    # Changed: a new Finnish name; who serves it stays (the choice is closed).
+    assert not dialog.partner.isEnabled()
     type_into(qtbot, dialog.name_fi, "Opinto- ja uraohjaus")
-    choose(qtbot, dialog.partner, "")
     press(qtbot, dialog.save_button)
     qtbot.waitUntil(lambda: dialog.model.rows[-1].name_fi == "Opinto- ja uraohjaus")
-    assert dialog.model.rows[-1].partner_org_id is None
+    assert dialog.model.rows[-1].partner_org_id == "po-redu"
     assert dialog.model.data(dialog.model.index(builtin, 0)) == "Opinto- ja uraohjaus"
     assert window.services.queue_services.get(added.id).code == "career_guidance"
 

@@ -166,11 +166,18 @@ def test_a_partner_calls_and_serves_its_own_tickets_only(world):
 
 
 def test_a_partner_cannot_move_a_ticket_to_another_service_nor_make_one(world):
+    """Its grant covers a ticket's progress only (c0120 PARTNER_TICKET_COLUMNS): not the
+    service, the customer, the notes or the priority."""
     ticket(world, "t-school", 1, SCHOOL)
     for target in (AREA, KELA, None):
-        assert "row-level security" in refused(
+        assert "permission denied" in refused(
             world, "partner", "UPDATE queue_ticket SET queue_service_id = :sid "
                               "WHERE id = 't-school'", sid=target), target
+    for change in ("customer_id = NULL", "note = 'x'", "priority = 5",
+                   "transfer_note = 'x'", "arrived_at = now()"):
+        assert "permission denied" in refused(
+            world, "partner", f"UPDATE queue_ticket SET {change} WHERE id = 't-school'"), \
+            change
     assert column(world, "SELECT queue_service_id FROM queue_ticket") == SCHOOL
     assert "permission denied" in refused(world, "partner", TICKET, id="t-new", n=9,
                                           cid=None, sid=SCHOOL)
@@ -292,3 +299,39 @@ def test_the_migration_gives_each_point_its_built_in_services(pg_url):
                                                                       "initial"]
     assert sum(r.active for r in rows if r.service_point_id == "sp-rov") == 2
     assert all(r.active for r in rows if r.service_point_id == "sp-ran")
+
+
+def test_a_service_keeps_its_point_code_and_server(world):
+    """Another server is another service (desk_guard_queue_service): a partner's reach
+    is its services' tickets, shared with it only; names and the offer may change."""
+    for change in ("partner_org_id = 'po-school'", "code = 'neuvonta'",
+                   "service_point_id = 'sp-ran'"):
+        assert "keeps its point, code and server" in refused(
+            world, "admin", f"UPDATE queue_service SET {change} WHERE id = :id",
+            id=AREA), change
+    assert "keeps its point, code and server" in refused(
+        world, "admin", "UPDATE queue_service SET partner_org_id = NULL WHERE id = :id",
+        id=SCHOOL)
+    assert world.run("admin", "UPDATE queue_service SET name_fi = 'Työnhaku', "
+                              "active = false WHERE id = :id", id=AREA) == 1
+
+
+def test_a_partner_reads_today_and_yesterday_never_the_services_history(world):
+    for tid, days in (("t-today", 0), ("t-yesterday", 1), ("t-old", 2)):
+        owner(world, TICKET.replace(TODAY, f"{TODAY} - {days}"), id=tid, n=days + 1,
+              cid=None, sid=SCHOOL)
+    assert world.ids("partner", "queue_ticket") == ["t-today", "t-yesterday"]
+    assert world.run("partner", CALL, id="t-old") == 0
+
+
+def test_a_merge_moves_a_partners_ticket_without_asking_consent_again(world):
+    """The duplicate consented to REDU, the real record did not: the merge moving the
+    ticket to the real customer shares nothing new (the merge's triggers move tickets and
+    consents in an order of their own), so the guard lets it pass."""
+    consent(world, "c-ran-mine", information="contact")
+    ticket(world, "t-dup", 1, SCHOOL, cid="c-ran-mine")
+    world.run("lead", "INSERT INTO customer_merge (id, from_customer_id, into_customer_id, "
+                      "merged_at, updated_at) VALUES ('m-1', 'c-ran-mine', 'c-rov', now(), "
+                      "now())")
+    assert column(world, "SELECT customer_id FROM queue_ticket WHERE id = 't-dup'") == \
+        "c-rov"

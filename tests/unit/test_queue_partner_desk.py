@@ -460,3 +460,29 @@ def test_every_queue_write_is_in_the_outbox(q):
     (refusal,) = audits(q, "partner.share.refused")
     with q.ctx.session_factory() as s:
         assert s.scalar(select(OutboxEntry.seq).where(OutboxEntry.row_id == refusal.id))
+
+
+def test_a_ticket_is_never_sent_to_a_partners_account_by_name(q):
+    """A partner's desk serves only its own organisation's services: sent to it by name,
+    a ticket would wait for ever (its desk never sees it). The transfer's list of workers
+    leaves partners out, and a transfer naming one is refused."""
+    assert "staff-opo" not in {c.id for c in q.queue.staff_choices()}
+    row = q.queue.register_walk_in(None, "information")
+    with pytest.raises(ServiceError):
+        q.queue.transfer(row.id, None, "staff-opo", "")
+    assert q.queue.transfer(row.id, None, "staff-lead", "").leg == 1
+
+
+def test_a_transfers_new_service_travels_with_its_leg_in_a_merge():
+    """Two desks transferring one ticket offline: the leg that wins brings its service
+    with its other progress fields (app/sync/merge.py TICKET_PROGRESS)."""
+    from app.sync import merge
+
+    central = {"state": "waiting", "leg": 1, "queue_service_id": "qs-a",
+               "service_area": "skills", "transfer_note": "A"}
+    mine = {"state": "waiting", "leg": 2, "queue_service_id": "qs-b",
+            "service_area": "initial", "transfer_note": "B"}
+    decision = merge.decide("queue_ticket", central, 3, mine, {}, 2)
+    assert decision.apply["queue_service_id"] == "qs-b" and not decision.conflicts
+    behind = merge.decide("queue_ticket", {**central, "leg": 3}, 4, mine, {}, 2)
+    assert "queue_service_id" not in behind.apply

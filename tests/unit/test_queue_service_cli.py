@@ -52,17 +52,21 @@ def test_add_list_and_edit(capsys, db):
     assert (added["code"], added["name_sv"], added["partner"], added["active"]) == (
         "career_guidance", "Studiehandledning", "REDU", True)
 
+    # Who serves it stays so: taking it from the partner is refused, nothing changes.
+    code, _out, err = run(capsys, "queue-service", "edit", "--point", "ROV", "--code",
+                          "career_guidance", "--partner", "none", "--db", db)
+    assert code == 1 and "partner_org_id:" in err
     code, out, _err = run(capsys, "queue-service", "edit", "--point", "ROV", "--code",
-                          "career_guidance", "--en", "Study guidance", "--partner", "none",
+                          "career_guidance", "--en", "Study guidance",
                           "--active", "no", "--db", db)
     assert code == 0 and "saved" in out
     assert "career_guidance" not in [r["code"] for r in listed(capsys, db)]
     edited = listed(capsys, db, "--all")[-1]
     assert (edited["name_fi"], edited["name_en"], edited["partner_org_id"],
-            edited["active"]) == ("Opinto-ohjaus", "Study guidance", None, False)
+            edited["active"]) == ("Opinto-ohjaus", "Study guidance", "po-redu", False)
     code, out, _err = run(capsys, "queue-service", "list", "--point", "ROV", "--all",
                           "--db", db)
-    assert code == 0 and "career_guidance\tskills\tarea desks\tinactive" in out
+    assert code == 0 and "career_guidance\tskills\tpartner REDU (po-redu)\tinactive" in out
 
     services = open_services_at(db)
     with services.ctx.reading() as s:

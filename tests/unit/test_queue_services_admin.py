@@ -22,6 +22,7 @@ from app.services.queue_services import (
     CODE_TAKEN,
     NAME_TOO_LONG,
     PARTNER_MISSING,
+    SERVER_FIXED,
 )
 from tests.factories import Clock
 
@@ -136,18 +137,28 @@ def test_a_code_is_used_once_per_point(admin):
     assert (other.code, other.service_point_id) == ("career_guidance", "sp-ran")
 
 
-def test_edit_changes_all_but_the_code(admin):
+def test_edit_changes_all_but_the_code_and_who_serves(admin):
     row = admin.queue_services.add(GUIDANCE)
     edited = admin.queue_services.edit(row.id, OfferedServiceInput(
         "sp-rov", "", "  Opinto-   ja uraohjaus ", "Studie- och karriärhandledning",
-        "Study and career guidance", "initial", None, active=False))
+        "Study and career guidance", "initial", "po-redu", active=False))
     assert (edited.code, edited.name_fi, edited.service_area, edited.partner_org_id,
-            edited.active) == ("career_guidance", "Opinto- ja uraohjaus", "initial", None,
-                               False)
+            edited.active) == ("career_guidance", "Opinto- ja uraohjaus", "initial",
+                               "po-redu", False)
+    # Who serves it stays so: the area's service is not given to a partner, nor a
+    # partner's taken back (its tickets were shared with that partner only).
+    information = next(r for r in admin.queue_services.list("sp-rov")
+                       if r.code == "information")
+    for service, partner in ((information, "po-redu"), (edited, None)):
+        with pytest.raises(ValidationFailed) as moved:
+            admin.queue_services.edit(service.id, OfferedServiceInput(
+                "sp-rov", service.code, service.name_fi, service.name_sv, service.name_en,
+                service.service_area, partner))
+        assert moved.value.errors == {"partner_org_id": SERVER_FIXED}
     assert "career_guidance" not in admin.queue.point_services()
     with pytest.raises(ValidationFailed) as refused:
         admin.queue_services.edit(row.id, OfferedServiceInput(
-            "sp-rov", "guidance", "A", "B", "C", "initial"))
+            "sp-rov", "guidance", "A", "B", "C", "initial", "po-redu"))
     assert refused.value.errors == {"code": CODE_FIXED}
     with pytest.raises(NotFound):
         admin.queue_services.edit("nope", GUIDANCE)

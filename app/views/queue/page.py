@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 REFRESH_MS = 5000  # the local queue; sync will also refresh on notification
 # A write to one of these (here or on another page: a check-in) shows the queue again.
-QUEUE_TABLES = {"queue_ticket", "desk_duty", "queue_service"}
+QUEUE_TABLES = {"queue_ticket", "desk_duty"}
 TICK_MS = 15000
 
 # (attribute, icon, shortcut, text)
@@ -107,6 +107,8 @@ class QueuePage(QWidget):
         self.tick_timer.setInterval(TICK_MS)
         self.tick_timer.timeout.connect(self._tick)
         refresh_on_change(runner, self, QUEUE_TABLES, self._tables_changed)
+        # An admin's change of the point's services: the dialogs' choices again.
+        refresh_on_change(runner, self, {"queue_service"}, self._services_changed)
         self.retranslate()
 
     # --- building ---------------------------------------------------------------------------
@@ -323,8 +325,12 @@ class QueuePage(QWidget):
 
     def _tables_changed(self) -> None:
         if self.started:
-            self._load_offered()  # an admin's change of the services, or a pull's
             self.refresh()
+
+    def _services_changed(self) -> None:
+        if self.started:
+            self._load_offered()
+            self.refresh()  # the tickets' service names too
 
     def _apply(self, snapshot: QueueSnapshot) -> None:
         if not self.started:

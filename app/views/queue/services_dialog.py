@@ -282,6 +282,7 @@ class QueueServicesDialog(QDialog):
             self._fill_partners(row)
             self.partner.setCurrentIndex(max(0, self.partner.findData(
                 row.partner_org_id or "")))
+            self.partner.setEnabled(False)  # who serves a service stays so (the service)
             self.active.setChecked(row.active)
         self._enable()
 
@@ -303,6 +304,7 @@ class QueueServicesDialog(QDialog):
         for w in (self.code, self.name_fi, self.name_sv, self.name_en):
             w.clear()
         self.code.setReadOnly(False)
+        self.partner.setEnabled(True)
         self.area.setCurrentIndex(-1)
         self._fill_partners(None)
         self.partner.setCurrentIndex(0)
