@@ -734,12 +734,12 @@ def add_partner_desk(conn: Connection, today: date, point_id: str, org_id: str,
         "name_sv": sv, "name_en": en, "service_area": "skills", "partner_org_id": org_id,
         "position": position, "active": True, **synced}])
     # The queue's moment is its latest arrival's (the area's demo sets the snapshot).
-    latest = conn.execute(select(func.max(QueueTicket.arrived_at)).where(
+    found: datetime | None = conn.execute(select(func.max(QueueTicket.arrived_at)).where(
         QueueTicket.service_point_id == point_id,
         QueueTicket.ticket_date == today)).scalar_one()
-    if latest is None:
-        return 0
-    latest = latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+    if found is None:
+        return 0  # no queue today (a weekend, a holiday)
+    latest = found if found.tzinfo else found.replace(tzinfo=UTC)
     rows = []
     for number, (before, customer, leg, note) in enumerate((
             (25, consented, 1, "Kysyy oppisopimuskoulutuksesta"),
