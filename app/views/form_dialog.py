@@ -82,3 +82,34 @@ class FormDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.buttons.setEnabled(True)
         self.error.show_message(message)
+
+
+class FieldsFormDialog(FormDialog):
+    """A form whose service's field errors are named by the form's own labels:
+    `fields` maps the service's field to the row's label (a msgid). The error line lists
+    each problem after its field's label, and the first wrong field takes the focus."""
+
+    def __init__(self, object_name: str, parent: QWidget | None) -> None:
+        super().__init__(object_name, parent)
+        self.fields: dict[str, str] = {}  # service field -> the form's label (msgid)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        lines = [f"{_(self.fields[f]).replace('&', '')}: {_(m)}" if f in self.fields else _(m)
+                 for f, m in errors.items()]
+        self.show_error("\n".join(lines))
+        for name in errors:
+            widget = next((w for _l, w, text in self.rows if text == self.fields.get(name)),
+                          None)
+            if widget is not None:
+                widget.setFocus()
+                break
+
+    def ok_text(self, text: str, name: str) -> None:
+        """OK's text (a translated text with its mnemonic) and object name."""
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(text)
+        ok.setObjectName(name)
+        ok.setAccessibleName(text.replace("&", ""))
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(_("Cancel"))
+        cancel.setAccessibleName(_("Cancel"))

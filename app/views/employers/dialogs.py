@@ -10,7 +10,6 @@ from datetime import date
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -38,7 +37,7 @@ from app.rules.codes import (
 from app.rules.employers import INDUSTRIES
 from app.views import style
 from app.views.employers.texts import code_label, industry_label
-from app.views.form_dialog import FormDialog
+from app.views.form_dialog import FieldsFormDialog
 from app.views.plans.fields import DATE_FORMAT_ERROR, DateEdit
 
 Choices = list[tuple[str, str]]  # (id, name)
@@ -63,12 +62,12 @@ def _combo(codes: list[tuple[str, str]], current: str, none: str | None = None) 
     return combo
 
 
-class _Form(FormDialog):
-    """A form whose service field errors are shown by the form's labels."""
+class _Form(FieldsFormDialog):
+    """The register's forms, with `field` naming each row and its date fields checked
+    before saving."""
 
     def __init__(self, object_name: str, parent: QWidget | None) -> None:
         super().__init__(object_name, parent)
-        self.fields: dict[str, str] = {}  # service field -> the form's label (msgid)
         self.dates: list[DateEdit] = []
 
     def field(self, name: str, text: str, widget: QWidget) -> None:
@@ -76,26 +75,6 @@ class _Form(FormDialog):
         self.fields[name] = text
         if isinstance(widget, DateEdit):
             self.dates.append(widget)
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        lines = [f"{_(self.fields[f]).replace('&', '')}: {_(m)}" if f in self.fields else _(m)
-                 for f, m in errors.items()]
-        self.show_error("\n".join(lines))
-        for name in errors:  # the first wrong field takes the focus
-            widget = next((w for _l, w, text in self.rows if text == self.fields.get(name)),
-                          None)
-            if widget is not None:
-                widget.setFocus()
-                break
-
-    def ok_text(self, text: str, name: str) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(text)
-        ok.setObjectName(name)
-        ok.setAccessibleName(text.replace("&", ""))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(_("Cancel"))
-        cancel.setAccessibleName(_("Cancel"))
 
     def retranslate_rows(self) -> None:
         super().retranslate_rows()

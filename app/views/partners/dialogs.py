@@ -4,38 +4,12 @@ focus."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from app.dto.partners import PartnerOrgInput, PartnerOrgRow, PartnerPersonInput
 from app.i18n import N_, _
 from app.rules.codes import PARTNER_LABELS, PartnerKind
-from app.views.form_dialog import FormDialog
-
-
-class _Form(FormDialog):
-    """A form whose service field errors are shown by the form's labels."""
-
-    def __init__(self, object_name: str, parent: QWidget | None) -> None:
-        super().__init__(object_name, parent)
-        self.fields: dict[str, str] = {}  # service field -> the form's label (msgid)
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        lines = [f"{_(self.fields.get(field, field)).replace('&', '')}: {_(message)}"
-                 for field, message in errors.items()]
-        self.show_error("\n".join(lines))
-        for field in errors:  # the first wrong field takes the focus
-            widget = next((w for _l, w, text in self.rows if text == self.fields.get(field)),
-                          None)
-            if widget is not None:
-                widget.setFocus()
-                break
-
-    def _ok_text(self, text: str, name: str) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(text)
-        ok.setObjectName(name)
-        ok.setAccessibleName(text.replace("&", ""))
-
+from app.views.form_dialog import FieldsFormDialog
 
 ORG_FIELDS = (
     ("phone", N_("&Phone"), 40),
@@ -49,7 +23,7 @@ ORG_KIND = N_("&Kind")
 ACTIVE = N_("Ac&tive")
 
 
-class PartnerOrgDialog(_Form):
+class PartnerOrgDialog(FieldsFormDialog):
     def __init__(self, data: PartnerOrgInput | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("partner_org_dialog", parent)
@@ -86,7 +60,7 @@ class PartnerOrgDialog(_Form):
             self.kind.setItemText(i, _(PARTNER_LABELS[PartnerKind(self.kind.itemData(i))]))
         self.active.setToolTip(_("An inactive organisation is not offered for new consents "
                                  "or meetings."))
-        self._ok_text(_("&Save"), "partner_org_save")
+        self.ok_text(_("&Save"), "partner_org_save")
 
     def value(self) -> PartnerOrgInput:
         kind = self.kind.currentData() if self.kind.currentIndex() >= 0 else ""
@@ -104,7 +78,7 @@ PERSON_FIELDS = (
 PERSON_ORG = N_("&Organisation")
 
 
-class PartnerPersonDialog(_Form):
+class PartnerPersonDialog(FieldsFormDialog):
     def __init__(self, orgs: list[PartnerOrgRow], data: PartnerPersonInput,
                  new: bool = True, parent: QWidget | None = None) -> None:
         super().__init__("partner_person_dialog", parent)
@@ -136,7 +110,7 @@ class PartnerPersonDialog(_Form):
         self.org.setPlaceholderText(_("Choose the organisation"))
         self.edits["title"].setPlaceholderText(_("e.g. social worker"))
         self.active.setToolTip(_("An inactive person is not offered for new meetings."))
-        self._ok_text(_("&Save"), "partner_person_save")
+        self.ok_text(_("&Save"), "partner_person_save")
 
     def value(self) -> PartnerPersonInput:
         org = self.org.currentData() if self.org.currentIndex() >= 0 else ""

@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -19,34 +18,8 @@ from PySide6.QtWidgets import (
 from app.dto.providers import ContractInput, ProviderInput
 from app.i18n import N_, _
 from app.rules.codes import SERVICE_LABELS, PlacesPeriod, ServiceKind
-from app.views.form_dialog import FormDialog
+from app.views.form_dialog import FieldsFormDialog
 from app.views.plans.fields import DATE_FORMAT_ERROR, DateEdit
-
-
-class _Form(FormDialog):
-    """A form whose service field errors are shown by the form's labels."""
-
-    def __init__(self, object_name: str, parent: QWidget | None) -> None:
-        super().__init__(object_name, parent)
-        self.fields: dict[str, str] = {}  # service field -> the form's label (msgid)
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        lines = [f"{_(self.fields.get(field, field)).replace('&', '')}: {_(message)}"
-                 for field, message in errors.items()]
-        self.show_error("\n".join(lines))
-        for field in errors:  # the first wrong field takes the focus
-            widget = next((w for _l, w, text in self.rows if text == self.fields.get(field)),
-                          None)
-            if widget is not None:
-                widget.setFocus()
-                break
-
-    def _ok_text(self, text: str, name: str) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(text)
-        ok.setObjectName(name)
-        ok.setAccessibleName(text.replace("&", ""))
-
 
 PROVIDER_FIELDS = (
     ("name", N_("&Name"), 200),
@@ -60,7 +33,7 @@ PROVIDER_FIELDS = (
 )
 
 
-class ProviderDialog(_Form):
+class ProviderDialog(FieldsFormDialog):
     def __init__(self, data: ProviderInput | None = None, parent: QWidget | None = None) -> None:
         super().__init__("provider_dialog", parent)
         self.new = data is None
@@ -80,13 +53,13 @@ class ProviderDialog(_Form):
                             else _("Edit the service provider"))
         self.retranslate_rows()
         self.edits["business_id"].setPlaceholderText("1234567-8")
-        self._ok_text(_("&Save"), "provider_save")
+        self.ok_text(_("&Save"), "provider_save")
 
     def value(self) -> ProviderInput:
         return ProviderInput(**{name: edit.text() for name, edit in self.edits.items()})
 
 
-class ContractDialog(_Form):
+class ContractDialog(FieldsFormDialog):
     def __init__(self, provider_id: str, service_points: list[tuple[str, str]],
                  data: ContractInput | None = None, today: date | None = None,
                  parent: QWidget | None = None) -> None:
@@ -165,7 +138,7 @@ class ContractDialog(_Form):
         self.points.setToolTip(_("None ticked: every service point of the area."))
         self.points_hint.setText(self.points.toolTip())
         self.points.setAccessibleDescription(self.points.toolTip())
-        self._ok_text(_("&Save"), "contract_save")
+        self.ok_text(_("&Save"), "contract_save")
 
     def _submit(self) -> None:
         for edit in (self.starts_on, self.ends_on):
