@@ -91,3 +91,15 @@ def act_as(services: Services, username: str | None) -> None:
 
 def first_line(exc: BaseException) -> str:
     return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+
+
+def point_id(services: Services, code: str) -> str:
+    """The id of the service point with this code (ROV, RAN), or a CliError."""
+    from app.models import ServicePoint
+
+    with services.ctx.session_factory() as s:
+        found = s.scalar(select(ServicePoint.id).where(ServicePoint.code == code.upper(),
+                                                      ServicePoint.deleted_at.is_(None)))
+    if found is None:
+        raise CliError(f"no service point {code!r} (--point takes a code such as ROV)")
+    return str(found)

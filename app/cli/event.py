@@ -10,9 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from app.cli.common import CliError, act_as, open_services
+from app.cli.common import CliError, act_as, open_services, point_id
 
 if TYPE_CHECKING:
     from app.services.registry import Services
@@ -57,16 +55,7 @@ def _day(option: str, text: str) -> date:
 
 
 def _point_id(services: Services, code: str | None) -> str | None:
-    from app.models import ServicePoint
-
-    if not code:
-        return None
-    with services.ctx.session_factory() as s:
-        found = s.scalar(select(ServicePoint.id).where(ServicePoint.code == code.upper(),
-                                                      ServicePoint.deleted_at.is_(None)))
-    if found is None:
-        raise CliError(f"no service point {code!r} (--point takes a code such as ROV)")
-    return str(found)
+    return point_id(services, code) if code else None
 
 
 def cmd_event_list(args: argparse.Namespace) -> int:

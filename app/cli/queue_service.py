@@ -10,9 +10,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from app.cli.common import CliError, act_as, open_services
+from app.cli.common import CliError, act_as, open_services, point_id
 from app.rules.codes import ServiceArea
 
 if TYPE_CHECKING:
@@ -62,17 +60,6 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     edit.set_defaults(func=cmd_edit)
 
 
-def _point_id(services: Services, code: str) -> str:
-    from app.models import ServicePoint
-
-    with services.ctx.session_factory() as s:
-        found = s.scalar(select(ServicePoint.id).where(ServicePoint.code == code.upper(),
-                                                      ServicePoint.deleted_at.is_(None)))
-    if found is None:
-        raise CliError(f"no service point {code!r}")
-    return str(found)
-
-
 def _service(services: Services, point: str, point_code: str, code: str) -> OfferedServiceRow:
     for row in services.queue_services.list(point, include_inactive=True):
         if row.code == code.strip().lower():
@@ -92,7 +79,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     services = open_services(args.db)
     try:
         act_as(services, args.user)
-        point = _point_id(services, args.point)
+        point = point_id(services, args.point)
         rows = services.queue_services.list(point, include_inactive=args.all)
     finally:
         services.close()
@@ -116,7 +103,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     services = open_services(args.db)
     try:
         act_as(services, args.user)
-        point = _point_id(services, args.point)
+        point = point_id(services, args.point)
         row = services.queue_services.add(OfferedServiceInput(
             point, args.code, args.fi, args.sv, args.en, args.area, args.partner or None,
             active=not args.inactive))
@@ -132,7 +119,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     services = open_services(args.db)
     try:
         act_as(services, args.user)
-        point = _point_id(services, args.point)
+        point = point_id(services, args.point)
         row = _service(services, point, args.point, args.code)
         partner = row.partner_org_id if args.partner is None else (
             None if args.partner.strip().lower() == "none" else args.partner.strip())

@@ -7,12 +7,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from app.cli.common import CliError, act_as, open_services
+from app.cli.common import act_as, open_services, point_id
 
 if TYPE_CHECKING:
-    from app.services.registry import Services
+    pass
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -35,22 +33,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add.set_defaults(func=cmd_room_add)
 
 
-def _point_id(services: Services, code: str) -> str:
-    from app.models import ServicePoint
-
-    with services.ctx.session_factory() as s:
-        found = s.scalar(select(ServicePoint.id).where(ServicePoint.code == code.upper(),
-                                                      ServicePoint.deleted_at.is_(None)))
-    if found is None:
-        raise CliError(f"no service point {code!r}")
-    return str(found)
-
-
 def cmd_room_list(args: argparse.Namespace) -> int:
     services = open_services(args.db)
     try:
         act_as(services, args.user)
-        point = _point_id(services, args.point) if args.point else None
+        point = point_id(services, args.point) if args.point else None
         rooms = services.rooms.list(point, include_inactive=True)
     finally:
         services.close()
@@ -75,7 +62,7 @@ def cmd_room_add(args: argparse.Namespace) -> int:
     services = open_services(args.db)
     try:
         act_as(services, args.user)
-        point = _point_id(services, args.point)
+        point = point_id(services, args.point)
         row = services.rooms.add(RoomInput(point, args.name, args.seats, args.accessible,
                                            args.equipment))
     finally:
