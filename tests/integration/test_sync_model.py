@@ -22,7 +22,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
@@ -89,6 +95,13 @@ def test_stateful_sync_model(model_env):
                     desk.sign_in("coach" if USERS[i % 2] == "desk" else "desk")
                     desk.sync()
             self.written: set[tuple[str, str]] = set()  # (customer id, phone) committed
+            self.steps = -1  # the invariant below runs once after `start`, then per step
+
+        @invariant()
+        def count_step(self):
+            """Counts the steps hypothesis really ran (it may stop a run before
+            `stateful_step_count`), so a long run's record says how long it was."""
+            self.steps += 1
 
         def _customers(self, desk):
             with desk.services.ctx.session_factory() as s:
@@ -156,6 +169,7 @@ def test_stateful_sync_model(model_env):
         def teardown(self):
             try:
                 assert_converged(self.central, *self.desks)
+                print(f"model converged: {self.steps} rules after the start, {len(self.desks)} desks")
                 with self.central.connect() as conn:
                     conflicts = conn.execute(text(
                         "SELECT row_id, client_value FROM sync_conflict")).all()
