@@ -230,7 +230,8 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
         # (they hold no Qt); the pages' Qt modules follow on the GUI thread (attach_soon).
         from app.services.registry import Services
 
-        services = Services.open(settings.db_path, settings.workstation)
+        # The file's pages are checked right after, still ahead of any sign-in (ready).
+        services = Services.open(settings.db_path, settings.workstation, check_later=True)
         opened["services"] = services  # closed at the end even if the window never attached
         if settings.ticket_letter:
             services.setup.preset_letter(settings.ticket_letter)
@@ -238,6 +239,12 @@ def start_behind_sign_in(args: argparse.Namespace, settings: config.Config) -> i
 
     def ready(result: tuple[Services, bool, bool]) -> None:
         services, demo, empty = result
+        # The integrity check (every page: about 1 s per 100 MB) runs in the database
+        # thread while the pages are built and the user types; the one database thread
+        # runs tasks in order, so a sign-in (it writes its audit row) and every page's
+        # first read wait for it. A damaged file is said and the program ends, as when
+        # it does not open at all.
+        runner.submit(services.ctx.check_integrity, None, failed)
 
         def attach(demo: bool) -> None:
             window.attach_soon(services, demo, lambda: connect_central(

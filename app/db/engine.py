@@ -59,13 +59,15 @@ def _key(path: Path, key: str | None) -> str | None:
     return key
 
 
-def local_engine(path: Path | str, key: str | None = _AUTO) -> Engine:
+def local_engine(path: Path | str, key: str | None = _AUTO, check: bool = True) -> Engine:
     """One engine per database file; `:memory:` is not supported (threads need a file).
     `key=None` opens a plain SQLite file (only the conversion test wants that).
 
     A file that exists is refused when it is empty (DatabaseEmpty), has no key kept for
     it (DatabaseKeyMissing), does not open with its key (DatabaseKeyWrong) or fails the
-    integrity check (DatabaseDamaged); only a path with no file becomes a new database."""
+    integrity check (DatabaseDamaged); only a path with no file becomes a new database.
+    `check=False` checks only the key here: the caller runs `check_database` itself
+    before anything is written (the window's start runs it behind the sign-in view)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     refuse_empty(path)
@@ -75,7 +77,7 @@ def local_engine(path: Path | str, key: str | None = _AUTO) -> Engine:
     else:
         encrypt_in_place(path, key)
         if path.is_file():
-            check_database(path, key)
+            check_database(path, key, pages=check)
         # The raw key (x'…'): no passphrase derivation on every new connection.
         url = URL.create("sqlite+pysqlcipher", password=f"x'{key}'", database=str(path))
         # The dialect's default pool keeps one connection per thread; the task runner
@@ -94,12 +96,14 @@ def refuse_empty(path: Path) -> None:
         raise DatabaseEmpty(path)
 
 
-def check_database(path: Path, key: str) -> None:
+def check_database(path: Path, key: str, pages: bool = True) -> None:
     """The integrity check at start: the key opens the file (its first page decrypts),
-    every page's HMAC is intact (`PRAGMA cipher_integrity_check`, reads each page once)
-    and the b-trees are sound (`PRAGMA quick_check`). On the 35 MB demo database both
-    together take about 0.4 s warm, run in the database thread behind the sign-in view;
-    both read the whole file, so the time grows with its size (about 1 s per 100 MB).
+    then (`pages`) every page's HMAC is intact (`PRAGMA cipher_integrity_check`, reads
+    each page once) and the b-trees are sound (`PRAGMA quick_check`). On the 35 MB demo
+    database the two pragmas take about 0.4 s warm; both read the whole file, so the
+    time grows with its size (about 1 s per 100 MB). The window runs them in the
+    database thread after the sign-in view is up (`AppContext.check_integrity`); the
+    command line and the tests run them at open.
     SQLite's own failures (an empty message, a MemoryError on a damaged page) become
     DatabaseKeyWrong or DatabaseDamaged with the file's name."""
     import sqlcipher3
@@ -117,10 +121,12 @@ def check_database(path: Path, key: str) -> None:
             raise _refused(DatabaseKeyWrong(path), exc) from exc
         except (sqlcipher3.DatabaseError, MemoryError) as exc:
             raise _refused(DatabaseKeyWrong(path), exc) from exc
+        if not pages:
+            return
         try:
-            pages = [str(row[0]) for row in conn.execute("PRAGMA cipher_integrity_check")]
-            if pages:
-                detail = pages[0] + (f" (+{len(pages) - 1})" if len(pages) > 1 else "")
+            bad = [str(row[0]) for row in conn.execute("PRAGMA cipher_integrity_check")]
+            if bad:
+                detail = bad[0] + (f" (+{len(bad) - 1})" if len(bad) > 1 else "")
                 raise _refused(DatabaseDamaged(path, detail))
             result = conn.execute("PRAGMA quick_check(5)").fetchone()
             if not result or result[0] != "ok":

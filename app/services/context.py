@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import migrate
-from app.db.engine import local_engine, session_factory
+from app.db.engine import check_database, local_engine, session_factory
+from app.db.errors import LocalDatabaseError
 from app.i18n import HELSINKI, N_
 from app.models import AuditEvent, LocalSetting, new_id, utcnow
 from app.rules.codes import Role
@@ -65,11 +66,38 @@ class AppContext:
         self.actor: Actor | None = None
 
     @classmethod
-    def open(cls, path: Path, workstation: str = "") -> AppContext:
-        """Open (creating or upgrading) the local database at `path`."""
-        engine = local_engine(path)
+    def open(cls, path: Path, workstation: str = "", check_later: bool = False) -> AppContext:
+        """Open (creating or upgrading) the local database at `path`. The file's pages
+        are checked at open (app.db.engine.check_database), or with `check_later` only
+        its key, and `check_integrity()` is the caller's to run before any write: the
+        window's start runs it in the database thread while the sign-in view is up,
+        ahead of the sign-in. An upgrade writes, so the pages are then checked first."""
+        engine = local_engine(path, check=not check_later)
+        if check_later and migrate.current_revision(engine) != migrate.LOCAL_HEAD:
+            check_database(path, migrate.engine_key(engine) or "")
         migrate.upgrade(engine, path)
         return cls(engine, workstation)
+
+    def check_integrity(self) -> None:
+        """Every page and b-tree of the local database file (DatabaseDamaged if not).
+        A damaged file is closed to this context at once, in the thread that found it:
+        every later connection (a sign-in queued behind the check, a page's first read)
+        gets the same error instead of reading or writing the damaged pages."""
+        key = migrate.engine_key(self.engine)
+        database = self.engine.url.database
+        if key is None or not database:
+            return
+        try:
+            check_database(Path(database), key)
+        except LocalDatabaseError as exc:
+            refused = exc
+
+            def refuse(*_args: object) -> None:
+                raise refused
+
+            event.listen(self.engine, "checkout", refuse)
+            self.engine.dispose()
+            raise
 
     def today(self) -> date:
         return self.now().astimezone(HELSINKI).date()

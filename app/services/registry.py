@@ -109,8 +109,9 @@ class Services:
         self.area_lookup = AreaLookupService(ctx, lambda: self.auth.session_url)
 
     @classmethod
-    def open(cls, path: Path, workstation: str = "") -> Services:
-        return cls(AppContext.open(path, workstation))
+    def open(cls, path: Path, workstation: str = "", check_later: bool = False) -> Services:
+        """The services on the local database at `path` (AppContext.open)."""
+        return cls(AppContext.open(path, workstation, check_later))
 
     @property
     def setup(self) -> SetupService:

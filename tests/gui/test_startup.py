@@ -126,6 +126,51 @@ def test_a_refused_database_is_shown_in_a_message_box(qapp, tmp_path, monkeypatc
     assert empty.stat().st_size == 0
 
 
+def test_damaged_pages_are_found_behind_the_sign_in_view_before_any_sign_in(
+        qapp, tmp_path, monkeypatch):
+    """Issue #28 item 4: the everyday start opens the file with its key only and checks
+    every page in the database thread after the sign-in view is up. A damaged file is
+    still said with its name and what to do, the start ends with 1, and a sign-in typed
+    meanwhile never runs (it would write its audit row into the damaged file)."""
+    import argparse
+
+    from PySide6.QtWidgets import QMessageBox
+
+    import app.__main__ as main
+    from app import config
+    from app.services.registry import Services
+    from app.views.main_window import MainWindow
+    from tests.unit.test_local_database_safety import a_workstation, damage, digest, pad
+
+    path = a_workstation(tmp_path)
+    before, after = pad(path)
+    middle = (before + after) // 2
+    damage(path, [middle, middle + 1])
+    damaged = digest(path)
+    Services.open(path, "ws", check_later=True).close()  # the key alone opens it
+    shown: list[str] = []
+    monkeypatch.setattr(main, "can_show_boxes", lambda _app: True)
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda _parent, _title, text: shown.append(text)))
+    signed_in: list[str] = []
+    original_show = MainWindow.show
+
+    def show_and_type(window: MainWindow) -> None:
+        original_show(window)
+        window.login.username.setText("coach")
+        window.login.password.setText("demo")
+        window.login.button.click()  # waits for the pages, which wait for the check
+        signed_in.append(str(window.session.pending_sign_in))
+
+    monkeypatch.setattr(MainWindow, "show", show_and_type)
+    settings = config.load().with_(db_path=path, language="en")
+    args = argparse.Namespace(demo=False, demo_scale=1.0)
+    assert main.start_behind_sign_in(args, settings) == 1
+    assert signed_in == ["('coach', 'demo')"]
+    assert len(shown) == 1 and str(path) in shown[0] and "db recover" in shown[0]
+    assert digest(path) == damaged
+
+
 # --- the start page by role and service point (issue 18, fault 12) ----------------------
 
 

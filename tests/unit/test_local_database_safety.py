@@ -194,6 +194,40 @@ def test_damaged_pages_are_found_at_start_and_said(tmp_path):
     assert digest(path) == damaged
 
 
+def test_a_check_left_for_later_finds_the_damage_and_closes_the_file(tmp_path):
+    """The window's start (#28 item 4) opens with the key only and checks the pages in
+    the database thread: once the check has found damage, nothing reads or writes the
+    file through those services (a sign-in queued behind the check is refused too)."""
+    path = a_workstation(tmp_path)
+    before, after = pad(path)
+    middle = (before + after) // 2
+    damage(path, [middle, middle + 2])
+    damaged = digest(path)
+    services = Services.open(path, "ws", check_later=True)
+    try:
+        with pytest.raises(DatabaseDamaged) as caught:
+            services.ctx.check_integrity()
+        assert str(middle) in caught.value.text()
+        with pytest.raises(DatabaseDamaged):
+            services.auth.sign_in("coach", "demo")
+        with pytest.raises(DatabaseDamaged):
+            services.is_empty()
+    finally:
+        services.close()
+    assert digest(path) == damaged
+
+
+def test_a_check_left_for_later_still_checks_before_an_upgrade(tmp_path, monkeypatch):
+    """An upgrade writes (and backs the file up first): with the check left for later,
+    a database not at the head revision is checked at open all the same."""
+    path = a_workstation(tmp_path)
+    before, after = pad(path)
+    damage(path, [(before + after) // 2])
+    monkeypatch.setattr(migrate, "LOCAL_HEAD", "a-newer-revision")
+    with pytest.raises(DatabaseDamaged):
+        Services.open(path, "ws", check_later=True)
+
+
 def test_the_check_passes_a_healthy_database(tmp_path, capsys):
     path = a_workstation(tmp_path)
     assert cli.main(["db", "check", "--db", str(path)]) == 0
