@@ -98,13 +98,16 @@ class SyncEngine:
             return SyncReport(pushed.applied, pushed.conflicts, pushed.rejected, 0,
                               datetime.now(UTC))
 
-    def sync_once(self, progress: pull_mod.Progress | None = None) -> SyncReport:
+    def sync_once(self, progress: pull_mod.Progress | None = None,
+                  ready: Callable[[int], None] | None = None) -> SyncReport:
+        """Push, then pull. `ready(rows)`: a first pull's working set is in (the rest
+        follows in the same call)."""
         with self.lock:
             pushed = push_mod.push(self.local, self.central, self.node,
                                    authors=self.authors)
             pulled = pull_mod.pull(self.local, self.central, self.point_id(),
                                    progress=progress, observe=self.observe,
-                                   should_stop=self.stop.is_set)
+                                   should_stop=self.stop.is_set, ready=ready)
             report = SyncReport(pushed.applied, pushed.conflicts, pushed.rejected, pulled.rows,
                                 datetime.now(UTC), pulled.more)
             self._remember_success(report.finished_at)

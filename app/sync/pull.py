@@ -372,11 +372,25 @@ def _row_tx(table: Table):
     return column("row_tx", _Xid8(), _selectable=table)
 
 
+def plan_for(central: Engine, local: Engine, table: Table, point_id: str,
+             hidden: frozenset[str] = frozenset()) -> _TablePlan:
+    """The table's plan (columns, upsert, converters) for these engines (working_set.py)."""
+    return _plan(central.dialect, local.dialect, table, point_id, hidden)
+
+
+# For app/sync/working_set.py, which selects pages of its own and applies them as these.
+TablePlan = _TablePlan
+row_tx = _row_tx
+
+
 class _Text(UserDefinedType):
     cache_ok = True
 
     def get_col_spec(self, **kw: Any) -> str:
         return "text"
+
+
+TextType = _Text
 
 
 def remaining(central: Engine, local: Engine, point_id: str, reader: str = "") -> int:
@@ -469,9 +483,11 @@ def _reach_mark(conn: Connection, day: str) -> str:
 def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
          progress: Progress | None = None, observe: Callable[[str], None] | None = None,
          should_stop: Callable[[], bool] | None = None,
-         wait: float = HORIZON_WAIT) -> PullResult:
+         wait: float = HORIZON_WAIT, ready: Callable[[int], None] | None = None
+         ) -> PullResult:
     """`_pull` (below); for a partner's login whose reach may have changed, from the start
-    of what its consents reach."""
+    of what its consents reach. `ready(rows)` is told when a first pull's working set is
+    in (app/sync/working_set.py), before the rest follows."""
     reader = reader_of(central)
     day = _partner_day(central, reader) if reader else None
     if reader and day:
@@ -484,27 +500,37 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
                 conn.execute(delete(LocalSetting).where(LocalSetting.key.in_(
                     [_cursor_key(t, reader) for t in PARTNER_REACHED] + [key])))
                 conn.execute(LocalSetting.__table__.insert().values(key=key, value=mark))
-    return _pull(local, central, point_id, page, progress, observe, should_stop, wait)
+    return _pull(local, central, point_id, page, progress, observe, should_stop, wait, ready)
 
 
 def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
           progress: Progress | None = None, observe: Callable[[str], None] | None = None,
           should_stop: Callable[[], bool] | None = None,
-          wait: float = HORIZON_WAIT) -> PullResult:
+          wait: float = HORIZON_WAIT, ready: Callable[[int], None] | None = None
+          ) -> PullResult:
     """Page by page, table by table. While a full page is written locally, the next one is
     already fetched on a second thread: it starts from that page's last row. The cursor a
     page's transaction stores is its last row below the horizon (see `horizon`); rows
     beyond it are applied all the same (the overlap) and read again by the next pull,
     until the horizon passes them. A page fetched and not written (a stop, an error)
-    changes nothing: the next pull starts again from the stored cursor."""
+    changes nothing: the next pull starts again from the stored cursor. Until a login's
+    first full pull here has finished, its working set comes first (working_set.py)."""
+    from app.sync import working_set
+
     result = PullResult()
     reader = reader_of(central)
     if reader is None:
         return result  # nothing is readable with this login: move no cursor
-    limit, _ = horizon(central, wait)
     with central.connect() as conn:
         hidden = {name: withheld(conn, name) for name in WITHHELD}
         skipped = unreadable_tables(conn, [t.name for t in synced_central_tables()])
+    first = working_set.needed(local, reader)
+    if first:
+        arrived = working_set.pull_working_set(local, central, point_id, reader, hidden,
+                                               skipped, should_stop)
+        if ready is not None:
+            ready(arrived)
+    limit, _ = horizon(central, wait)
     total = remaining(central, local, point_id, reader) if progress else 0
     seen = 0
     applied = _overlap.setdefault(local, {})
@@ -561,6 +587,9 @@ def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
                     result.stopped = True
                     return result
             applied[table.name] = beyond  # what later pulls need not apply again
+    if first:
+        with local.begin() as conn:
+            working_set.mark_complete(conn, reader)
     return result
 
 

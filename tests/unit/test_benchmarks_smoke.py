@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = ("startup", "search", "scroll", "plan_pdf", "first_sync", "push_day", "walk_in",
-        "memory", "reports_year", "event_invite", "messenger", "merge_long")
+ROWS = ("startup", "search", "scroll", "plan_pdf", "first_sync", "first_sync_usable",
+        "push_day", "walk_in", "memory", "reports_year", "event_invite", "messenger",
+        "merge_long")
 
 
 def test_quick_benchmark_run_measures_every_row_against_its_baseline(tmp_path):
@@ -23,7 +24,8 @@ def test_quick_benchmark_run_measures_every_row_against_its_baseline(tmp_path):
     for key in ROWS:
         row = rows[key]
         if row["status"] == "SKIP":  # only PostgreSQL may be missing, and not in CI
-            assert key in ("first_sync", "push_day", "walk_in", "messenger"), row
+            assert key in ("first_sync", "first_sync_usable", "push_day", "walk_in",
+                           "messenger"), row
             assert os.environ.get("DESK_REQUIRE_PG") != "1", row
             continue
         assert row["status"] in ("PASS", "MISS", "INFO"), row  # INFO: the messenger's

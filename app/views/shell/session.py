@@ -245,10 +245,13 @@ def describe_sync(sync: SyncController | None,
     problems = sync.counts.conflicts + sync.counts.rejected
     if first_sync is not None:
         done, total = first_sync
-        return "⟳ " + _("Syncing… {done} / {total}").format(
-            done=format_number(done), total=format_number(total)), problems
+        text = (_("Ready to serve; older records arriving: {done} / {total}")
+                if sync.has_working_set else _("Syncing… {done} / {total}"))
+        return "⟳ " + text.format(done=format_number(done), total=format_number(total)), \
+            problems
     if sync.syncing and sync.last_sync is None:  # the first sync may take a while
-        parts = ["⟳ " + _("Syncing…")]
+        parts = ["⟳ " + (_("Ready to serve; older records arriving…") if sync.has_working_set
+                         else _("Syncing…"))]
     elif sync.online:
         parts = ["● " + _("Online")]
     else:

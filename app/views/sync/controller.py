@@ -25,6 +25,9 @@ class SyncController(QObject):
     state_changed = Signal()  # read .online, .syncing, .counts, .last_sync
     pulled = Signal(int)  # rows pulled: pages refresh what they show
     progress = Signal(int, int)
+    # A first sync's working set is in (app/sync/working_set.py): the workstation can
+    # serve while the rest follows; pages refresh at once, not at the end.
+    working_set_ready = Signal(int)
     _notified = Signal()
     _online = Signal(bool)
 
@@ -38,6 +41,7 @@ class SyncController(QObject):
         self.counts = SyncCounts(0, 0, 0)
         self.last_sync: datetime | None = None
         self.last_error = ""
+        self.has_working_set = False  # a first sync's working set came (this session)
         self.poll = QTimer(self)
         self.poll.setInterval(POLL_MS)
         self.poll.timeout.connect(self.sync_now)
@@ -51,6 +55,7 @@ class SyncController(QObject):
         self.repulls = 0  # in a row, for the back-off
         # The listener thread only emits; Qt queues the signal to the GUI thread.
         self._notified.connect(self.sync_now)
+        self.working_set_ready.connect(self._working_set_arrived)
         self._online.connect(self._set_online)
         from app.sync.listen import Listener  # psycopg: loaded only when online is used
 
@@ -80,11 +85,18 @@ class SyncController(QObject):
         def work() -> tuple[SyncReport, SyncCounts]:
             if not pull:
                 return self.engine.push_only(), self.service.counts()
-            report = self.engine.sync_once(progress=lambda d, t: self.progress.emit(d, t))
+            report = self.engine.sync_once(progress=lambda d, t: self.progress.emit(d, t),
+                                           ready=self.working_set_ready.emit)
             self.listener.add_channel(f"desk_{self.engine.point_code_now().lower()}")
             return report, self.service.counts()
 
         self.runner.submit(work, self._done, self._failed, io=True)
+
+    def _working_set_arrived(self, rows: int) -> None:
+        self.has_working_set = True
+        self.state_changed.emit()
+        if rows:
+            self.pulled.emit(rows)
 
     def _done(self, result: tuple[SyncReport, SyncCounts]) -> None:
         report, self.counts = result
