@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import migrate
+from app.db import deferred, migrate
 from app.db.engine import check_database, local_engine, session_factory
 from app.db.errors import LocalDatabaseError
 from app.i18n import HELSINKI, N_
@@ -76,6 +76,8 @@ class AppContext:
         if check_later and migrate.current_revision(engine) != migrate.LOCAL_HEAD:
             check_database(path, migrate.engine_key(engine) or "")
         migrate.upgrade(engine, path)
+        if not check_later:  # else after the check (check_integrity)
+            deferred.restore_all(engine)  # what a first sync killed part way set aside
         return cls(engine, workstation)
 
     def check_integrity(self) -> None:
@@ -98,6 +100,7 @@ class AppContext:
             event.listen(self.engine, "checkout", refuse)
             self.engine.dispose()
             raise
+        deferred.restore_all(self.engine)  # what a first sync killed part way set aside
 
     def today(self) -> date:
         return self.now().astimezone(HELSINKI).date()

@@ -57,6 +57,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import TypeDecorator, UserDefinedType
 
+from app.db import deferred
 from app.db.central_schema import central_table, synced_central_tables
 from app.db.central_trust import WITHHELD
 from app.models import Base, LocalSetting, OutboxEntry
@@ -521,6 +522,7 @@ def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
     reader = reader_of(central)
     if reader is None:
         return result  # nothing is readable with this login: move no cursor
+    deferred.restore_all(local)  # what a pull killed part way left set aside
     with central.connect() as conn:
         hidden = {name: withheld(conn, name) for name in WITHHELD}
         skipped = unreadable_tables(conn, [t.name for t in synced_central_tables()])
@@ -552,40 +554,52 @@ def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
             applied[table.name] = {**before}  # kept whole if the pull ends part way
             fetching: Future[Sequence[tuple]] | None = fetcher.submit(
                 _fetch, central, plan, cursor, page)
-            while fetching is not None:
-                rows = fetching.result()
-                if not rows:
-                    break
-                fetching = None
-                if len(rows) == page:  # more may follow
-                    last = rows[-1]
-                    fetching = fetcher.submit(
-                        _fetch, central, plan, (last[-1], last[plan.id_at]), page)
-                at = plan.id_at
-                safe = _below(rows, limit)
-                new, writes = rows, rows  # a first sync: nothing applied from the overlap
-                if before:
-                    new = [r for r in rows if before.get(r[at]) != r[-1]]
-                    # Below the horizon every row is applied (once, as the cursor passes
-                    # it); beyond it, only the versions not applied already.
-                    writes = [*rows[:safe], *(r for r in rows[safe:]
-                                              if before.get(r[at]) != r[-1])]
-                apply_page(lconn, plan, writes, rows[safe - 1] if safe else None, key)
-                for r in rows[safe:]:
-                    beyond[r[at]] = applied[table.name][r[at]] = r[-1]
-                result.rows += len(new)
-                result.beyond += len(rows) - safe
-                result.pages += 1
-                seen += len(rows)
-                if observe is not None and plan.hlc_at is not None:
-                    stamps = [r[plan.hlc_at] for r in new if r[plan.hlc_at]]
-                    if stamps:
-                        observe(max(stamps))
-                if progress is not None:
-                    progress(seen, max(total, seen))
-                if fetching is not None and should_stop is not None and should_stop():
-                    result.stopped = True
-                    return result
+            # A new workstation's first fill of a big table (a full first page, few rows
+            # here yet): its secondary indexes and timeliness triggers are set aside and
+            # made again once the table is in, or the pull ends (app/db/deferred.py).
+            bulk, first_page = False, True
+            try:
+                while fetching is not None:
+                    rows = fetching.result()
+                    if not rows:
+                        break
+                    fetching = None
+                    if len(rows) == page:  # more may follow
+                        last = rows[-1]
+                        fetching = fetcher.submit(
+                            _fetch, central, plan, (last[-1], last[plan.id_at]), page)
+                        if (first_page and cursor == ("0", "")
+                                and deferred.worth_deferring(lconn, table.name, page)):
+                            bulk = deferred.defer(lconn, table.name)
+                    first_page = False
+                    at = plan.id_at
+                    safe = _below(rows, limit)
+                    new, writes = rows, rows  # a first sync: nothing applied from the overlap
+                    if before:
+                        new = [r for r in rows if before.get(r[at]) != r[-1]]
+                        # Below the horizon every row is applied (once, as the cursor passes
+                        # it); beyond it, only the versions not applied already.
+                        writes = [*rows[:safe], *(r for r in rows[safe:]
+                                                  if before.get(r[at]) != r[-1])]
+                    apply_page(lconn, plan, writes, rows[safe - 1] if safe else None, key)
+                    for r in rows[safe:]:
+                        beyond[r[at]] = applied[table.name][r[at]] = r[-1]
+                    result.rows += len(new)
+                    result.beyond += len(rows) - safe
+                    result.pages += 1
+                    seen += len(rows)
+                    if observe is not None and plan.hlc_at is not None:
+                        stamps = [r[plan.hlc_at] for r in new if r[plan.hlc_at]]
+                        if stamps:
+                            observe(max(stamps))
+                    if progress is not None:
+                        progress(seen, max(total, seen))
+                    if fetching is not None and should_stop is not None and should_stop():
+                        result.stopped = True
+                        return result
+            finally:
+                if bulk:
+                    deferred.restore(lconn, table.name)
             applied[table.name] = beyond  # what later pulls need not apply again
     if first:
         with local.begin() as conn:
