@@ -220,37 +220,87 @@ def copy_in(url: str, schema: str, db: Path, ids: dict[str, list[str]] | None,
 
 
 def copy_out(url: str, schema: str, tables: list[TableRows], schema_from: Path,
-             target: Path) -> tuple[float, int]:
+             target: Path) -> tuple[float, int, dict]:
     """Raw pull: COPY every row out of PostgreSQL (typed) and executemany it into a fresh
-    SQLite file made with the application's schema (WAL, synchronous=FULL, as the app)."""
+    SQLite file made with the application's schema, set up as the application's pull
+    sets it up (#28 item 2, benchmarks/pull_anatomy.py): SQLCipher, WAL,
+    synchronous=FULL, a 32 MiB page cache, foreign keys off; the tables with their
+    unique indexes, the other indexes and the timeliness triggers made after the rows
+    (app/db/deferred.py). Returns the seconds, the rows, and where the time went: the
+    COPY, the SQLite writes, the indexes, and (information) the same rows written into
+    bare tables of a plain SQLite file."""
+    from app.db.deferred import MARK_EVERY_CUSTOMER
+
     source = raw_connect(schema_from)
-    ddl = [r[0] for r in source.execute(
-        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid")]
+    ddl = source.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+        "AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid"
+    ).fetchall()
     source.close()
+    later = [sql for kind, name, sql in ddl
+             if (kind == "index" and not sql.lstrip().upper().startswith("CREATE UNIQUE"))
+             or (kind == "trigger" and "_steps_" in name)]
     for suffix in ("", "-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
     local = raw_connect(target)
     local.execute("PRAGMA journal_mode=WAL")
     local.execute("PRAGMA synchronous=FULL")
-    for statement in ddl:
-        local.execute(statement)
+    local.execute("PRAGMA cache_size=-32768")
+    local.execute("PRAGMA foreign_keys=OFF")
+    for _kind, _name, statement in ddl:
+        if statement not in later:
+            local.execute(statement)
     local.commit()
     started = time.perf_counter()
-    count = 0
+    count, copy_s, write_s, kept = 0, 0.0, 0.0, []
     with psycopg.connect(psycopg_url(url)) as conn, conn.cursor() as cur:
         for t in tables:
+            at = time.perf_counter()
             statement = sql.SQL("COPY (SELECT {} FROM {}.{}) TO STDOUT").format(
                 sql.SQL(", ").join(map(sql.Identifier, t.columns)),
                 sql.Identifier(schema), sql.Identifier(t.name))
             with cur.copy(statement) as copy:
                 copy.set_types(t.types)
                 rows = list(copy.rows())
+            copied = time.perf_counter()
             marks = ", ".join("?" * len(t.columns))
             with local:
                 local.executemany(
                     f'INSERT INTO "{t.name}" ({", ".join(t.columns)}) VALUES ({marks})', rows)
+            write_s += time.perf_counter() - copied
+            copy_s += copied - at
             count += len(rows)
+            kept.append(TableRows(t.name, t.columns, t.types, rows))
+    at = time.perf_counter()
+    with local:
+        for statement in later:
+            local.execute(statement)
+        local.execute(MARK_EVERY_CUSTOMER)
+    index_s = time.perf_counter() - at
     elapsed = time.perf_counter() - started
     local.close()
-    return elapsed, count
+    bare = _bare_rate(kept, target.with_name(target.name + ".bare"))
+    return elapsed, count, {"copy_s": copy_s, "sqlite_s": write_s, "index_s": index_s,
+                            "bare_rows_per_s": bare}
+
+
+def _bare_rate(tables: list[TableRows], path: Path) -> float:
+    """(Information) the same rows into bare tables (columns only) of a plain SQLite file,
+    synchronous=OFF: what this machine's SQLite does with nothing else to keep."""
+    path.unlink(missing_ok=True)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA synchronous=OFF")
+    for t in tables:
+        con.execute(f'CREATE TABLE "{t.name}" ({", ".join(t.columns)})')
+    started = time.perf_counter()
+    rows = 0
+    for t in tables:
+        marks = ", ".join("?" * len(t.columns))
+        with con:
+            con.executemany(f'INSERT INTO "{t.name}" VALUES ({marks})', t.rows)
+        rows += len(t.rows)
+    seconds = time.perf_counter() - started
+    con.close()
+    path.unlink(missing_ok=True)
+    return rows / seconds if seconds else 0.0

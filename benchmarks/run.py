@@ -177,8 +177,13 @@ def sync_results(data: dict, app_missing: str | None) -> list[Result]:
                 note += "; its raw baseline pushes the rows of the app's day of changes"
         elif key == "first_sync":  # the second bar (#28 item 2)
             status = "PASS" if r is not None and r >= 0.80 and app >= 30000 else "MISS"
+            parts = data.get(raw_part) or {}
             note = (f"{data[app_part]['rows']} rows in {data[app_part]['s']:.1f} s; raw = "
-                    "psycopg COPY + SQLite executemany of the same rows")
+                    "psycopg COPY + SQLite executemany of the same rows, indexes after "
+                    f"(COPY {parts.get('copy_s', 0):.1f} s, SQLite "
+                    f"{parts.get('sqlite_s', 0):.1f} s, indexes {parts.get('index_s', 0):.1f}"
+                    f" s); bare tables in plain SQLite (information): "
+                    f"{parts.get('bare_rows_per_s', 0):,.0f} rows/s")
         else:
             status = "PASS" if r is not None and r >= 0.30 else "MISS"
             note = (f"{data[app_part]['rows']} rows in {data[app_part]['s']:.1f} s; raw = "

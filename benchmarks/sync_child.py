@@ -193,9 +193,10 @@ def run(demo: Path, work: Path, url: str, walk_ins: int, day_scale: float, out: 
         raw.create_raw_schema(central_url, schema, tables)
         seconds, rows = raw.copy_in(central_url, schema, b_path, None)
         out["raw_copy_in"] = {"rows": rows, "s": seconds, "rows_per_s": rows / seconds}
-        seconds, rows = raw.copy_out(central_url, schema, tables, b_path,
-                                     work / "raw-pull.sqlite3")
-        out["raw_first_sync"] = {"rows": rows, "s": seconds, "rows_per_s": rows / seconds}
+        seconds, rows, parts = raw.copy_out(central_url, schema, tables, b_path,
+                                            work / "raw-pull.sqlite3")
+        out["raw_first_sync"] = {"rows": rows, "s": seconds, "rows_per_s": rows / seconds,
+                                 **parts}
 
         # 5b. a day of one office's changes, pushed
         desk_a.auth.sign_in("coach", "demo")
@@ -266,8 +267,10 @@ def raw_only(demo: Path, work: Path, url: str, out: dict) -> None:
     try:
         seconds, rows = raw.copy_in(url, schema, demo, None)
         out["raw_copy_in"] = {"rows": rows, "s": seconds, "rows_per_s": rows / seconds}
-        seconds, rows = raw.copy_out(url, schema, tables, demo, work / "raw-pull.sqlite3")
-        out["raw_first_sync"] = {"rows": rows, "s": seconds, "rows_per_s": rows / seconds}
+        seconds, rows, parts = raw.copy_out(url, schema, tables, demo,
+                                            work / "raw-pull.sqlite3")
+        out["raw_first_sync"] = {"rows": rows, "s": seconds, "rows_per_s": rows / seconds,
+                                 **parts}
     finally:
         raw.drop_raw_schema(url, schema)
 
