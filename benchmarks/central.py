@@ -219,6 +219,61 @@ def copy_in(url: str, schema: str, db: Path, ids: dict[str, list[str]] | None,
     return time.perf_counter() - started, count
 
 
+def set_based_push(url: str, db: Path, ids: dict[str, list[str]],
+                   acknowledge: list[int] | None = None) -> tuple[float, int]:
+    """Raw push into the central schema itself (#28 item 2): the day's rows COPYed into
+    staging tables, then one INSERT ... SELECT ... ON CONFLICT (id) DO UPDATE per table
+    into the real central tables, their triggers firing (version and transaction stamps,
+    the guards); row-level security as the connecting role sees it (the benchmark's
+    role: a superuser, as the application's push here). Timed up to the commit, then
+    rolled back, so the application's push that follows finds the tables as they were.
+    Like the bare baseline (`copy_in`) and the application, the time includes reading
+    the rows from SQLite and acknowledging the outbox rows (one executemany).
+    Returns the seconds and the rows (the day's entries, one per outbox row)."""
+    count = 0
+    with psycopg.connect(psycopg_url(url)) as conn, conn.cursor() as cur:
+        central_columns = {}
+        for name in ids:
+            central_columns[name] = {r[0] for r in cur.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = 'public' AND table_name = %s", (name,))}
+        conn.commit()
+        started = time.perf_counter()
+        tables = read_tables(db, ids)
+        for t in tables:
+            keep = [i for i, c in enumerate(t.columns) if c in central_columns[t.name]]
+            columns = [t.columns[i] for i in keep]
+            staging = sql.Identifier(f"staging_{t.name}")
+            names = sql.SQL(", ").join(map(sql.Identifier, columns))
+            cur.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM "
+                                "public.{} WITH NO DATA").format(
+                staging, names, sql.Identifier(t.name)))
+            # Each row once, as it stands: a set-based writer sends a ticket's four
+            # entries (arrived, called, started, finished) as the one row they leave.
+            # The rate counts the entries, as the application's push does.
+            at = t.columns.index("id")
+            final = {row[at]: row for row in t.rows}
+            with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
+                for row in final.values():
+                    copy.write_row([row[i] for i in keep])
+            update = sql.SQL(", ").join(
+                sql.SQL("{} = excluded.{}").format(sql.Identifier(c), sql.Identifier(c))
+                for c in columns if c != "id")
+            cur.execute(sql.SQL("INSERT INTO public.{} ({}) SELECT {} FROM {} "
+                                "ON CONFLICT (id) DO UPDATE SET {}").format(
+                sql.Identifier(t.name), names, names, staging, update))
+            count += len(t.rows)
+        if acknowledge:
+            con = raw_connect(db)
+            with con:
+                con.executemany("UPDATE outbox SET attempts = attempts WHERE seq = ?",
+                                [(seq,) for seq in acknowledge])
+            con.close()
+        seconds = time.perf_counter() - started
+        conn.rollback()
+    return seconds, count
+
+
 def copy_out(url: str, schema: str, tables: list[TableRows], schema_from: Path,
              target: Path) -> tuple[float, int, dict]:
     """Raw pull: COPY every row out of PostgreSQL (typed) and executemany it into a fresh

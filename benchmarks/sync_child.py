@@ -214,6 +214,12 @@ def run(demo: Path, work: Path, url: str, walk_ins: int, day_scale: float, out: 
         seconds, rows = raw.copy_in(central_url, day_schema, a_path, ids,
                                     acknowledge=[e[0] for e in entries])
         out["raw_push"] = {"rows": rows, "s": seconds, "rows_per_s": rows / seconds}
+        try:
+            seconds, rows = raw.set_based_push(central_url, a_path, ids,
+                                                 acknowledge=[e[0] for e in entries])
+            out["raw_push_set"] = {"rows": rows, "s": seconds, "rows_per_s": rows / seconds}
+        except Exception as exc:  # the row keeps the bare baseline; says why
+            out["raw_push_set_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
         started = time.perf_counter()
         pushed = push_mod.push(desk_a.ctx.engine, central, desk_a.ctx.clock.node)
         seconds = time.perf_counter() - started
