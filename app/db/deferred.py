@@ -26,7 +26,7 @@ import json
 from sqlalchemy import Connection, Engine
 
 KEY = "pull_deferred:"
-_MARK_EVERY_CUSTOMER = (
+MARK_EVERY_CUSTOMER = (
     "INSERT INTO timeliness_dirty (customer_id) SELECT c.id FROM customer c "
     "WHERE NOT EXISTS (SELECT 1 FROM timeliness_dirty d WHERE d.customer_id = c.id)")
 
@@ -87,7 +87,7 @@ def restore(conn: Connection, table: str) -> None:
                 conn.exec_driver_sql(sql)
             triggers = triggers or kind == "trigger"
         if triggers:
-            conn.exec_driver_sql(_MARK_EVERY_CUSTOMER)
+            conn.exec_driver_sql(MARK_EVERY_CUSTOMER)
         conn.exec_driver_sql("DELETE FROM local_setting WHERE key = ?", (KEY + table,))
 
 
