@@ -7,8 +7,10 @@ default page cache) down to bare tables in plain SQLite. Rows/s each, best of N.
     python -m benchmarks.pull_anatomy [--scale 1] [--repeats 3]
 
 No PostgreSQL here: the rows are read once from the demo file into memory, so each
-variant times only the writing. (Row 5a's COPY out of PostgreSQL is timed apart, in
-`benchmarks/sync_child.py`, as `raw_copy_out_only`.)"""
+variant times only the writing (row 5a's note gives the COPY's share). The variants
+that build indexes after the load build the unique ones after it too, and those
+without triggers do not mark the customers afterwards, while the app keeps the unique
+indexes during the load and marks them: so they overstate the app's gain a little."""
 
 from __future__ import annotations
 

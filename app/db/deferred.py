@@ -16,14 +16,28 @@ customer is marked, which is what the first sync's inserts would have done.
 
 Never lost: the DDL set aside is kept in `local_setting` (`pull_deferred:<table>`) in
 the same transaction that drops it, and `restore` makes it again at the end of the
-table's pull, at the start of every pull and whenever the database is opened, so a
-process killed in the middle leaves a slower file for one start, not a different one."""
+table's pull, at the start of every pull and whenever the database is opened (before
+any migration), so a process killed in the middle leaves a slower file for one start,
+not a different one. Restoring is idempotent (`IF NOT EXISTS`, the record deleted last)
+rather than one transaction (SQLite's driver runs DDL outside the transaction it opens
+for DML), so two callers at once, or a crash in between, do no harm. A statement that
+no longer applies (a migration since rebuilt the table) is logged and skipped: the
+migration made the table's indexes itself.
+
+Which tables: app/sync/pull.py asks for it only for tables outside the working set
+(app/sync/working_set.py), so what a desk reads while the history arrives keeps its
+indexes; for the minutes of a big history table's fill its own lookups scan."""
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+log = logging.getLogger(__name__)
 
 KEY = "pull_deferred:"
 MARK_EVERY_CUSTOMER = (
@@ -45,8 +59,8 @@ def _set_aside(conn: Connection, table: str) -> list[tuple[str, str, str]]:
 
 
 def worth_deferring(conn: Connection, table: str, rows: int) -> bool:
-    """A table that holds fewer than `rows` rows here (a new workstation's, or only its
-    working set): filling it in bulk pays. One that holds more keeps its indexes."""
+    """A table that holds at most `rows` rows here (a new workstation's): filling it in
+    bulk pays. One that holds more keeps its indexes."""
     return conn.exec_driver_sql(
         f'SELECT 1 FROM "{table}" LIMIT 1 OFFSET ?', (rows,)).first() is None
 
@@ -69,9 +83,16 @@ def defer(conn: Connection, table: str) -> bool:
     return True
 
 
+_CREATE = re.compile(r"^\s*CREATE\s+(INDEX|TRIGGER)\s+(?!IF\s)", re.IGNORECASE)
+
+
+def _if_not_exists(sql: str) -> str:
+    return _CREATE.sub(lambda m: f"CREATE {m.group(1).upper()} IF NOT EXISTS ", sql, count=1)
+
+
 def restore(conn: Connection, table: str) -> None:
-    """Make again what `defer` set aside for the table (those not there already), then
-    forget the record: one transaction."""
+    """Make again what `defer` set aside for the table, then forget the record
+    (idempotent: see the module's docstring)."""
     if conn.in_transaction():
         conn.rollback()
     with conn.begin():
@@ -79,12 +100,14 @@ def restore(conn: Connection, table: str) -> None:
                                      (KEY + table,)).scalar()
         if value is None:
             return
-        present = {name for (name,) in conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE tbl_name = ?", (table,))}
         triggers = False
         for kind, name, sql in json.loads(value):
-            if name not in present:
-                conn.exec_driver_sql(sql)
+            try:
+                conn.exec_driver_sql(_if_not_exists(sql))
+            except OperationalError as exc:  # the table was rebuilt by a migration since
+                log.warning("a set-aside %s %s of %s was not made again: %s", kind, name,
+                            table, str(exc.orig).splitlines()[0] if exc.orig else exc)
+                continue
             triggers = triggers or kind == "trigger"
         if triggers:
             conn.exec_driver_sql(MARK_EVERY_CUSTOMER)
@@ -94,7 +117,7 @@ def restore(conn: Connection, table: str) -> None:
 def pending(conn: Connection) -> list[str]:
     """The tables with something set aside."""
     return [key[len(KEY):] for (key,) in conn.exec_driver_sql(
-        "SELECT key FROM local_setting WHERE key LIKE ?", (KEY + "%",))]
+        "SELECT key FROM local_setting WHERE substr(key, 1, ?) = ?", (len(KEY), KEY))]
 
 
 def restore_all(target: Engine | Connection) -> list[str]:
@@ -103,6 +126,9 @@ def restore_all(target: Engine | Connection) -> list[str]:
     if isinstance(target, Engine):
         with target.connect() as connection:
             return restore_all(connection)
+    if target.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                              "AND name = 'local_setting'").first() is None:
+        return []  # a new database, before its first migration
     tables = pending(target)
     for table in tables:
         restore(target, table)

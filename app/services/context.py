@@ -4,6 +4,7 @@ plus the one mechanism every use case goes through (role check, transaction, aud
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from app.services import text_guard
 from app.services.errors import NotSignedIn, PermissionDenied
 from app.sync import outbox
 from app.sync.hlc import HybridClock
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,11 +76,15 @@ class AppContext:
         window's start runs it in the database thread while the sign-in view is up,
         ahead of the sign-in. An upgrade writes, so the pages are then checked first."""
         engine = local_engine(path, check=not check_later)
+        checked = not check_later
         if check_later and migrate.current_revision(engine) != migrate.LOCAL_HEAD:
             check_database(path, migrate.engine_key(engine) or "")
+            checked = True
+        if checked:  # else after the check (check_integrity)
+            # What a first sync killed part way set aside, made again before any
+            # migration changes those tables (app/db/deferred.py).
+            deferred.restore_all(engine)
         migrate.upgrade(engine, path)
-        if not check_later:  # else after the check (check_integrity)
-            deferred.restore_all(engine)  # what a first sync killed part way set aside
         return cls(engine, workstation)
 
     def check_integrity(self) -> None:
@@ -100,7 +107,10 @@ class AppContext:
             event.listen(self.engine, "checkout", refuse)
             self.engine.dispose()
             raise
-        deferred.restore_all(self.engine)  # what a first sync killed part way set aside
+        try:  # what a first sync killed part way set aside (app/db/deferred.py)
+            deferred.restore_all(self.engine)
+        except Exception:  # slower lookups until the next pull makes them: no reason to stop
+            log.exception("the indexes set aside by a first sync were not made again")
 
     def today(self) -> date:
         return self.now().astimezone(HELSINKI).date()

@@ -526,12 +526,18 @@ def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
     with central.connect() as conn:
         hidden = {name: withheld(conn, name) for name in WITHHELD}
         skipped = unreadable_tables(conn, [t.name for t in synced_central_tables()])
-    first = working_set.needed(local, reader)
-    if first:
+    state = working_set.needed(local, reader)
+    first = state is not None
+    if state == working_set.FETCH:
         arrived = working_set.pull_working_set(local, central, point_id, reader, hidden,
                                                skipped, should_stop)
+        if arrived is None:  # stopped before it was all in
+            result.stopped = True
+            return result
         if ready is not None:
             ready(arrived)
+    elif state == working_set.ANNOUNCE and ready is not None:
+        ready(0)  # in from an earlier, unfinished first sync
     limit, _ = horizon(central, wait)
     total = remaining(central, local, point_id, reader) if progress else 0
     seen = 0
@@ -554,9 +560,10 @@ def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
             applied[table.name] = {**before}  # kept whole if the pull ends part way
             fetching: Future[Sequence[tuple]] | None = fetcher.submit(
                 _fetch, central, plan, cursor, page)
-            # A new workstation's first fill of a big table (a full first page, few rows
-            # here yet): its secondary indexes and timeliness triggers are set aside and
-            # made again once the table is in, or the pull ends (app/db/deferred.py).
+            # A new workstation's first fill of a big history table (a full first page,
+            # few rows here yet; not one of the working set's, whose lookups the desk
+            # makes meanwhile): its secondary indexes and timeliness triggers are set
+            # aside and made again once the table is in, or the pull ends (deferred.py).
             bulk, first_page = False, True
             try:
                 while fetching is not None:
@@ -569,6 +576,7 @@ def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
                         fetching = fetcher.submit(
                             _fetch, central, plan, (last[-1], last[plan.id_at]), page)
                         if (first_page and cursor == ("0", "")
+                                and table.name not in working_set.TABLES
                                 and deferred.worth_deferring(lconn, table.name, page)):
                             bulk = deferred.defer(lconn, table.name)
                     first_page = False

@@ -14,8 +14,14 @@ full pull would bring) and what the signed-in person's login may read:
 "Today" is the centre's (its clock and the Helsinki day its policies count by), not the
 workstation's. The rows are applied as the full pull applies them (`pull.apply_page`:
 an upsert, pending local edits rebased) but no cursor moves: the full pull that follows
-reads them again and applies them once more, which is harmless. It runs until a full
-pull by the same login has finished once (`COMPLETE_KEY`)."""
+reads them again and applies them once more, which is harmless.
+
+Once per login and workstation: fetched whole (`FETCHED_KEY`), it is not fetched again,
+but each pull until the first full pull has finished (`COMPLETE_KEY`: a first sync
+stopped, or failing and retried) says again that the desk can serve. A login that
+pulled here before there was a working set (cursors of its own, no marks) counts as
+complete. The working set's tables keep their indexes while the history arrives
+(app/db/deferred.py is not used for them)."""
 
 from __future__ import annotations
 
@@ -30,12 +36,16 @@ from app.models import LocalSetting
 from app.sync import pull as pull_mod
 
 COMPLETE_KEY = "pull_complete:{reader}"
+FETCHED_KEY = "working_set:{reader}"
 
 # The centre's clock: naive UTC as the central timestamps are kept, and its Helsinki day.
 _UTC_NOW: Any = literal_column("(now() AT TIME ZONE 'UTC')")
 _TODAY: Any = literal_column("((now() AT TIME ZONE 'Europe/Helsinki')::date)")
 WHOLE = ("area_setting", "service_point", "team", "staff", "working_hours",
          "calendar_override", "room", "queue_service", "message_template", "partner_org")
+TABLES = frozenset((*WHOLE, "customer", "desk_duty", "appointment", "queue_ticket", "plan",
+                    "plan_version", "plan_goal", "plan_action", "plan_service",
+                    "plan_participant"))
 
 
 def _tickets() -> Any:
@@ -88,17 +98,36 @@ def _filters(point_id: str, reader: str, skipped: Collection[str]) -> dict[str, 
     return {name: where for name, where in filters.items() if name not in skipped}
 
 
-def needed(local: Engine, reader: str) -> bool:
-    """Whether this login has yet to finish a full pull on this workstation."""
-    with local.connect() as conn:
-        return conn.execute(select(LocalSetting.value).where(
-            LocalSetting.key == COMPLETE_KEY.format(reader=reader))).scalar() is None
+FETCH, ANNOUNCE = "fetch", "announce"
+
+
+def needed(local: Engine, reader: str) -> str | None:
+    """FETCH: this login's working set is to be fetched here; ANNOUNCE: it is here, the
+    first full pull is not finished; None: that pull has finished (or ran before there
+    was a working set)."""
+    keys = (COMPLETE_KEY.format(reader=reader), FETCHED_KEY.format(reader=reader))
+    with local.begin() as conn:
+        marks = set(conn.execute(select(LocalSetting.key).where(
+            LocalSetting.key.in_(keys))).scalars())
+        if keys[0] in marks:
+            return None
+        if keys[1] in marks:
+            return ANNOUNCE
+        own = f"pull_cursor:{reader}:" if reader else "pull_cursor:"
+        if conn.execute(select(LocalSetting.key).where(
+                LocalSetting.key.startswith(own, autoescape=True)).limit(1)).first():
+            mark(conn, keys[0])  # pulled here by a version before the working set
+            return None
+    return FETCH
+
+
+def mark(conn: Connection, key: str) -> None:
+    conn.execute(sqlite_insert(LocalSetting.__table__).values(key=key, value="1")
+                 .on_conflict_do_nothing(index_elements=["key"]))
 
 
 def mark_complete(conn: Connection, reader: str) -> None:
-    key = COMPLETE_KEY.format(reader=reader)
-    conn.execute(sqlite_insert(LocalSetting.__table__).values(key=key, value="1")
-                 .on_conflict_do_nothing(index_elements=["key"]))
+    mark(conn, COMPLETE_KEY.format(reader=reader))
 
 
 def _select_sql(central: Engine, table: Table, plan: pull_mod.TablePlan, point_id: str,
@@ -112,8 +141,9 @@ def _select_sql(central: Engine, table: Table, plan: pull_mod.TablePlan, point_i
 
 def pull_working_set(local: Engine, central: Engine, point_id: str, reader: str,
                      hidden: dict[str, frozenset[str]], skipped: Collection[str],
-                     should_stop: Callable[[], bool] | None = None) -> int:
-    """Fetch and apply the working set (module docstring); returns the rows applied."""
+                     should_stop: Callable[[], bool] | None = None) -> int | None:
+    """Fetch and apply the working set (module docstring); returns the rows applied,
+    or None if asked to stop before it was all in."""
     applied = 0
     filters = _filters(point_id, reader, skipped)
     by_name = {t.name: t for t in synced_central_tables()}
@@ -122,7 +152,7 @@ def pull_working_set(local: Engine, central: Engine, point_id: str, reader: str,
             if name not in by_name:
                 continue
             if should_stop is not None and should_stop():
-                break
+                return None
             table = by_name[name]
             plan = pull_mod.plan_for(central, local, table, point_id,
                                      hidden.get(name, frozenset()))
@@ -136,4 +166,6 @@ def pull_working_set(local: Engine, central: Engine, point_id: str, reader: str,
                     cursor.close()
             pull_mod.apply_page(lconn, plan, rows, None)
             applied += len(rows)
+    with local.begin() as conn:
+        mark(conn, FETCHED_KEY.format(reader=reader))
     return applied

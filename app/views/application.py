@@ -88,7 +88,10 @@ def connect_central(window: MainWindow, services: Services, runner: TaskRunner,
 
         session = window.session
         if has_credentials(central_url):  # development: one shared account, sync at once
-            session.attach_sync(start_sync(services, runner, central_url, service_point))
+            # ...once the database thread's earlier tasks are done: at the window's start,
+            # the integrity check of the local file (app/__main__.py).
+            runner.submit(lambda: None, lambda _done: session.attach_sync(
+                start_sync(services, runner, central_url, service_point)))
         else:  # each session syncs with the signed-in staff member's own role
             session.sync_starter = lambda url: start_sync(services, runner, url, service_point)
 

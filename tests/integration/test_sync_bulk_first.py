@@ -46,7 +46,9 @@ def test_a_first_sync_in_bulk_ends_with_the_same_schema_and_rows(
     b = make_desk("b")
     point = seeded.engine.point_id()
     pull_mod.pull(b.services.ctx.engine, staff_central, point, page=2)
-    assert "customer" in set_aside  # five rows in pages of two, one of them here first
+    # Five rows of history in pages of two; the working set's tables keep their indexes.
+    assert "job_search_period" in set_aside
+    assert not {"customer", "queue_ticket", "appointment"} & set(set_aside)
     assert _schema(b.services.ctx.engine) == expected
     with b.services.ctx.engine.connect() as conn:
         assert deferred.pending(conn) == []
@@ -65,9 +67,11 @@ def test_a_pull_failing_in_the_middle_of_a_table_leaves_nothing_aside(
     calls = {"n": 0}
 
     def failing(conn, plan, rows, upto, key=None):
-        calls["n"] += 1
-        if plan.table.name == "customer" and calls["n"] > 1 and deferred.pending(conn):
-            raise OSError("the network went away")
+        if plan.table.name == "job_search_period" and upto is not None:
+            calls["n"] += 1
+            if calls["n"] == 2:  # the table's second page, its indexes set aside
+                assert deferred.pending(conn) == ["job_search_period"]
+                raise OSError("the network went away")
         return apply_page(conn, plan, rows, upto, key)
 
     monkeypatch.setattr(pull_mod, "apply_page", failing)
@@ -79,3 +83,24 @@ def test_a_pull_failing_in_the_middle_of_a_table_leaves_nothing_aside(
     point = seeded.engine.point_id()
     assert local_digest(b.services.ctx.engine, COMPARED) == central_digest(
         staff_central, point, COMPARED)
+
+
+def test_a_pull_stopped_in_the_middle_of_a_table_leaves_nothing_aside(seeded, make_desk,
+                                                                      staff_central):
+    b = make_desk("b")
+    expected = _schema(b.services.ctx.engine)
+    pages: list[int] = []
+
+    def count(_seen: int, _total: int) -> None:
+        with b.services.ctx.engine.connect() as conn:
+            pages.append(len(deferred.pending(conn)))
+
+    def stop() -> bool:  # after the first page of the first table set aside
+        return any(pages)
+
+    result = pull_mod.pull(b.services.ctx.engine, staff_central, seeded.engine.point_id(),
+                           page=2, progress=count, should_stop=stop)
+    assert result.stopped and any(pages)
+    assert _schema(b.services.ctx.engine) == expected
+    with b.services.ctx.engine.connect() as conn:
+        assert deferred.pending(conn) == []

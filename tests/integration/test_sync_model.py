@@ -169,7 +169,8 @@ def test_stateful_sync_model(model_env):
         def teardown(self):
             try:
                 assert_converged(self.central, *self.desks)
-                print(f"model converged: {self.steps} rules after the start, {len(self.desks)} desks")
+                print(f"model converged: {self.steps} rules after the start, "
+                      f"{len(self.desks)} desks")
                 with self.central.connect() as conn:
                     conflicts = conn.execute(text(
                         "SELECT row_id, client_value FROM sync_conflict")).all()

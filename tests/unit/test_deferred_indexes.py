@@ -36,8 +36,8 @@ def test_indexes_and_timeliness_triggers_leave_and_come_back_exactly(tmp_path):
         assert deferred.defer(conn, "customer")
         left = _schema(services, "customer")
         # Only the unique indexes stay (and triggers that are not the steps').
-        assert all(kind == "index" and "UNIQUE" in sql.upper() or
-                   kind == "trigger" and "_steps_" not in name for kind, name, sql in left)
+        assert all((kind == "index" and "UNIQUE" in sql.upper()) or
+                   (kind == "trigger" and "_steps_" not in name) for kind, name, sql in left)
         assert deferred.pending(conn) == ["customer"]
         deferred.restore(conn, "customer")
         assert deferred.pending(conn) == []
@@ -81,3 +81,28 @@ def test_the_windows_start_makes_them_again_after_its_check(tmp_path):
     later.ctx.check_integrity()
     assert _schema(later, "visit") == whole
     later.close()
+
+
+def test_restoring_twice_or_after_a_migration_rebuilt_the_table_does_no_harm(tmp_path):
+    """Idempotent: an index made again by someone else meanwhile, or a statement that no
+    longer applies (a migration rebuilt the table since), is passed over, and the record
+    goes."""
+    import json
+
+    services = open_services(tmp_path)
+    whole = _schema(services, "visit")
+    with services.ctx.engine.connect() as conn:
+        deferred.defer(conn, "visit")
+        record = json.loads(conn.execute(text(
+            "SELECT value FROM local_setting WHERE key = 'pull_deferred:visit'")).scalar())
+        record.append(["index", "ix_gone", "CREATE INDEX ix_gone ON visit (no_such_column)"])
+        conn.execute(text("UPDATE local_setting SET value = :v "
+                          "WHERE key = 'pull_deferred:visit'"), {"v": json.dumps(record)})
+        first = record[0]
+        conn.execute(text(first[2]))  # one of them made again already
+        conn.commit()
+        deferred.restore(conn, "visit")
+        assert deferred.pending(conn) == []
+        deferred.restore(conn, "visit")  # nothing recorded: nothing done
+    assert _schema(services, "visit") == whole
+    services.close()
