@@ -4,6 +4,7 @@ from pytestqt.qtbot import QtBot
 
 from app.views.application import build_main_window
 from app.views.main_window import ROW
+from app.views.translator import LanguageSwitcher
 from tests.factories import add_people
 
 # pytest-qt waits 5 s by default; under the CI's load (four full runs on two shared
@@ -43,3 +44,12 @@ def sign_in(qtbot, win, username="coach", password="demo"):
     qtbot.waitUntil(lambda: win.actor is not None, timeout=20000)
     win.nav.setCurrentRow(ROW["customers"])
     qtbot.waitUntil(lambda: win.page("customers").model.rowCount() > 0, timeout=20000)
+
+
+@pytest.fixture
+def switcher(qapp):
+    """Switches the application's language; Finnish again afterwards."""
+    switch = LanguageSwitcher(qapp)
+    yield switch
+    switch.switch("fi")
+    switch.detach()

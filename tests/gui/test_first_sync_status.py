@@ -7,20 +7,9 @@ from __future__ import annotations
 import threading
 from types import SimpleNamespace
 
-import pytest
-
 from app.i18n import _
 from app.views.shell.session import describe_sync
 from app.views.sync.controller import SyncController
-from app.views.translator import LanguageSwitcher
-
-
-@pytest.fixture
-def switcher(qapp):
-    switch = LanguageSwitcher(qapp)
-    yield switch
-    switch.switch("fi")
-    switch.detach()
 
 
 def _sync(has_working_set: bool, syncing: bool = True) -> SimpleNamespace:

@@ -20,17 +20,8 @@ from app.views.feedback.customer_window import CustomerFeedbackWindow
 from app.views.feedback.kiosk import KioskWindow
 from app.views.shell.session import describe_sync
 from app.views.tasks import TaskRunner
-from app.views.translator import LanguageSwitcher
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def switcher(qapp):
-    switch = LanguageSwitcher(qapp)
-    yield switch
-    switch.switch("fi")
-    switch.detach()
 
 
 def file_dialog_labels(qtbot) -> list[str]:
