@@ -67,7 +67,7 @@ test-dates-full: $(DEVSTAMP) compile-translations
 # The sync chaos, model and SIGKILL tests at scale, as the real staff roles (docs/chaos.md):
 # per seed, one hypothesis run of the model (`@seed`), the chaos of CHAOS_CLIENTS desks
 # and CHAOS_KILLS kills of each SIGKILL case (two cases: 20 seeds x 2 x 25 = 1,000 kills).
-# Needs DESK_TEST_PG_URL (or PostgreSQL binaries for a throwaway server). Hours, not minutes.
+# Needs DESK_TEST_PG_URL (or PostgreSQL binaries for a throwaway server). About 75 min on 2 CPUs.
 CHAOS_SEEDS   ?= $(shell seq 1 20)
 CHAOS_CLIENTS ?= 5
 CHAOS_STEPS   ?= 500
