@@ -7,7 +7,7 @@ DB     ?= $(HOME)/.local/share/Rovaseutu/desk.sqlite3
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast test-dates test-dates-full lint translations compile-translations screenshots clean bench \
+.PHONY: run test test-fast test-dates test-dates-full lint translations compile-translations screenshots clean bench bench-load \
         bundle bundle-tarball bundle-check chaos
 
 $(PY):
@@ -106,6 +106,12 @@ screenshots: $(STAMP) compile-translations
 # throwaway server started for the run (tests/pg_server.py).
 bench: $(DEVSTAMP) compile-translations
 	$(PY) -m benchmarks.run
+
+# Twenty desks at once (#28 item 5): 20 workstation processes against one central
+# PostgreSQL (as for bench) through a busy day compressed into ten minutes; about 15 min
+# in all. Opt-in: not part of bench or test. benchmarks/README.md has its figures.
+bench-load: $(DEVSTAMP) compile-translations
+	$(PY) -m benchmarks.load
 
 # The one-folder program in dist/desk/ (installer/desk.spec), no Python needed to run it.
 VERSION = $(shell $(PY) -c 'import app; print(app.__version__)')

@@ -8,6 +8,7 @@ must be defined at import time are marked with `N_()` and translated where shown
 from __future__ import annotations
 
 import contextlib
+import functools
 import gettext
 import io
 import os
@@ -18,6 +19,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
@@ -91,6 +93,17 @@ def babel_locale(lang: str | None = None) -> str:
     return BABEL_LOCALES[lang or _current]
 
 
+@functools.cache
+def _parsed_locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+def _babel(lang: str | None = None) -> Locale:
+    """The language's Babel locale, parsed once: a list formats thousands of cells, and
+    each format call given a name parses it again."""
+    return _parsed_locale(babel_locale(lang))
+
+
 def _(message: str) -> str:
     return _catalog(_current).gettext(message)
 
@@ -122,7 +135,7 @@ def format_date(value: date | None, fmt: str = "short", lang: str | None = None)
         return ""
     if isinstance(value, datetime):
         value = to_local(value).date()
-    return babel_dates.format_date(value, fmt, locale=babel_locale(lang))
+    return babel_dates.format_date(value, fmt, locale=_babel(lang))
 
 
 def format_day(value: date | datetime, weekday: str = "", year: bool = False,
@@ -132,7 +145,7 @@ def format_day(value: date | datetime, weekday: str = "", year: bool = False,
     "14/09/2026"; `weekday` ("EEEE", "EEE", "cccc") puts its name first ("Monday 14/09")."""
     if isinstance(value, datetime):
         value = to_local(value).date()
-    locale = babel_locale(lang)
+    locale = _babel(lang)
     text = babel_dates.format_skeleton("yMd" if year else "Md", value, locale=locale)
     if weekday:
         text = f"{babel_dates.format_date(value, weekday, locale=locale)} {text}"
@@ -142,7 +155,7 @@ def format_day(value: date | datetime, weekday: str = "", year: bool = False,
 def date_input_format(lang: str | None = None, with_time: bool = False) -> str:
     """The Qt display format of a date field (QDateEdit) in the language's short date,
     the year in full: "d.M.yyyy", "dd/MM/yyyy"; `with_time` adds "H.mm" / "HH:mm"."""
-    locale = babel_locale(lang)
+    locale = _babel(lang)
     pattern = re.sub(r"y+", "yyyy", babel_dates.get_date_format("short", locale=locale).pattern)
     if with_time:
         pattern += " " + babel_dates.get_time_format("short", locale=locale).pattern
@@ -152,7 +165,7 @@ def date_input_format(lang: str | None = None, with_time: bool = False) -> str:
 def time_input_format(lang: str | None = None) -> str:
     """The Qt display format of a time field (QTimeEdit): the language's short time,
     "H.mm" in Finnish and Swedish, "HH:mm" in English (Babel's "a" is Qt's "AP")."""
-    pattern = babel_dates.get_time_format("short", locale=babel_locale(lang)).pattern
+    pattern = babel_dates.get_time_format("short", locale=_babel(lang)).pattern
     return pattern.replace("a", "AP")
 
 
@@ -172,28 +185,28 @@ def parse_date(text: str) -> date | None:
 def format_datetime(value: datetime | None, fmt: str = "short", lang: str | None = None) -> str:
     if value is None:
         return ""
-    return babel_dates.format_datetime(to_local(value), fmt, locale=babel_locale(lang))
+    return babel_dates.format_datetime(to_local(value), fmt, locale=_babel(lang))
 
 
 def format_time(value: datetime | None, lang: str | None = None) -> str:
     if value is None:
         return ""
-    return babel_dates.format_time(to_local(value), "short", locale=babel_locale(lang))
+    return babel_dates.format_time(to_local(value), "short", locale=_babel(lang))
 
 
 def format_minutes(minute_of_day: int, lang: str | None = None) -> str:
     """A clock time given as minutes after midnight (working hours, the calendar's
     hour lines): "8.00" in Finnish, "08:00" in English."""
     hour, minute = divmod(minute_of_day, 60)
-    return babel_dates.format_time(time(hour % 24, minute), "short", locale=babel_locale(lang))
+    return babel_dates.format_time(time(hour % 24, minute), "short", locale=_babel(lang))
 
 
 def format_number(value: float | int, lang: str | None = None) -> str:
-    return babel_numbers.format_decimal(value, locale=babel_locale(lang))
+    return babel_numbers.format_decimal(value, locale=_babel(lang))
 
 
 def format_percent(value: float, lang: str | None = None) -> str:
-    return babel_numbers.format_percent(value, locale=babel_locale(lang))
+    return babel_numbers.format_percent(value, locale=_babel(lang))
 
 
 def to_local(value: datetime) -> datetime:

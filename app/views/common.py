@@ -151,8 +151,11 @@ class ColumnFitter(QObject):
     SAMPLE = 300  # rows measured: enough for the lists shown here
 
     def __init__(self, table: QTableView, wrap: bool = True) -> None:
-        """`wrap` False (a long list, one line a row): a long text column may narrow to
-        some 16 letters, its longest texts then shortened (…)."""
+        """`wrap` False (a long list, one line a row, searched as one types): a long
+        text column may narrow to some 16 letters, its longest texts then shortened (…);
+        only about two screens of rows are measured, each cell as its text plus the
+        column's padding, so that fitting after every keystroke's new rows costs a few
+        milliseconds, not the 45 ms that measuring 200 rows cell by cell took (#28)."""
         super().__init__(table)
         self.table, self.wrap = table, wrap
         header = table.horizontalHeader()
@@ -173,6 +176,13 @@ class ColumnFitter(QObject):
             self.fit()
         return False
 
+    def sample(self) -> int:
+        """How many rows are measured: a one-line list's two screens, else SAMPLE."""
+        if self.wrap:
+            return self.SAMPLE
+        row = max(1, self.table.verticalHeader().defaultSectionSize())
+        return max(30, 2 * (self.table.viewport().height() // row + 1))
+
     def widths(self, column: int) -> tuple[int, int]:
         """(least, on one line) for a column: its title and its cells as the delegate
         draws them (the style's padding and any icon included)."""
@@ -184,14 +194,19 @@ class ColumnFitter(QObject):
         # No section is narrower than the header's minimum, whatever it is given.
         title = max(header.sectionSizeFromContents(column).width(), header.minimumSectionSize())
         least, line = title, title
-        for row in range(min(model.rowCount(), self.SAMPLE)):
+        padding: int | None = None  # one-line lists: the delegate's, measured once
+        for row in range(min(model.rowCount(), self.sample())):
             index = model.index(row, column)
             text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
             if not text:
                 continue
-            width = table.itemDelegateForIndex(index).sizeHint(option, index).width()
             fm = QFontMetrics(index.data(Qt.ItemDataRole.FontRole) or table.font())
             longest = max(fm.horizontalAdvance(t) for t in text.split("\n"))
+            if self.wrap or padding is None:
+                width = table.itemDelegateForIndex(index).sizeHint(option, index).width()
+                padding = width - longest
+            else:
+                width = longest + padding
             word = max((fm.horizontalAdvance(w) for w in text.split()), default=0)
             line = max(line, width)
             least = max(least, width - longest + word)

@@ -1,0 +1,74 @@
+"""A pull that read a table to the end moves the login's cursor up to the horizon, past
+the rows its policies hide (#28 item 5): a desk's pull no longer reads every case note,
+barrier and plan of the area through the row-level policies at each notification, and
+what the login may read still arrives, however far the cursor moved."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select, text
+
+from app.models import CustomerBarrier
+from app.sync import pull as pull_mod
+from app.sync.pull import read_cursor
+from tests.factories import customer_input
+
+
+def _desk_and_coach(make_desk):
+    seeder = make_desk("seed", seed=True)
+    card = seeder.sign_in("admin").customers.create(
+        customer_input("Mäkelä", "Aino", date(1985, 3, 12), 124))
+    seeder.sync()
+    front = make_desk("front", as_staff=True)
+    front.sign_in("desk")
+    front.sync()
+    coach = make_desk("coach", as_staff=True)
+    coach.sign_in("coach")
+    coach.sync()
+    return front, coach, card.id
+
+
+def _cursor(desk, table):
+    staff_id = desk.services.ctx.signed_in.staff_id
+    with desk.services.ctx.engine.connect() as conn:
+        return read_cursor(conn, table, staff_id)
+
+
+def test_a_hidden_tables_cursor_moves_to_the_horizon(make_desk, staff_central, monkeypatch):
+    monkeypatch.setattr(pull_mod, "CURSOR_GAP", 0)  # every pull moves it (default: 50)
+    front, coach, customer = _desk_and_coach(make_desk)
+    coach.services.coaching.set_barriers(customer, {"debt"})
+    coach.sync()
+    with staff_central.connect() as conn:
+        written = int(conn.execute(text(
+            "SELECT max(row_tx)::text FROM customer_barrier")).scalar())
+    front.sync()
+    tx, row_id = _cursor(front, "customer_barrier")
+    assert int(tx) > written and row_id == ""  # past the barrier it may not read
+    with front.services.ctx.session_factory() as s:
+        assert s.scalars(select(CustomerBarrier)).all() == []
+
+    # What the login reads still comes, the cursor having moved past hidden rows.
+    coach.services.coaching.set_barriers(customer, {"debt", "health"})
+    form = coach.services.customers.edit_form(customer)
+    form.phone = "040 1234567"
+    coach.services.customers.update(customer, form,
+                                    coach.services.customers.get(customer).revision)
+    coach.sync()
+    front.sync()
+    assert front.services.customers.get(customer).phone == "040 1234567"
+    assert int(_cursor(front, "customer_barrier")[0]) > int(tx)
+    coach.sync()
+    with coach.services.ctx.session_factory() as s:
+        assert {b.barrier for b in s.scalars(select(CustomerBarrier))} == {"debt", "health"}
+
+
+def test_a_cursor_close_behind_the_horizon_stays(make_desk, monkeypatch):
+    """Only a cursor `CURSOR_GAP` transactions behind is written: an idle pull writes
+    nothing locally."""
+    front, _coach, _customer = _desk_and_coach(make_desk)
+    before = _cursor(front, "customer_barrier")
+    monkeypatch.setattr(pull_mod, "CURSOR_GAP", 10**9)
+    front.sync()
+    assert _cursor(front, "customer_barrier") == before
