@@ -353,8 +353,9 @@ def run(args: argparse.Namespace, out: dict) -> bool:
 
         team = cast(args.desks, staff_of(central_url))
         made_logins += give_logins(central_url, team)
-        for i, desk in enumerate(team):
-            desk["letter"] = LETTERS[i % len(LETTERS)]
+        registering = [d for d in team if d["kind"] in ("rov_desk", "ran_desk")]
+        for letter, desk in zip(LETTERS, registering, strict=False):
+            desk["letter"] = letter  # each registering desk its own: tickets counted by it
         day_s = args.minutes * 60
         rng = random.Random(args.seed)
         before = central_counts(central_url, team)
@@ -375,7 +376,7 @@ def run(args: argparse.Namespace, out: dict) -> bool:
                 [sys.executable, "-m", "benchmarks.load_desk", str(work), str(i),
                  "--central", central_url, "--user", desk["username"],
                  "--kind", desk["kind"], "--point", desk["point"],
-                 "--letter", desk["letter"],
+                 "--letter", desk.get("letter") or "A",
                  "--rates", json.dumps(rates(desk, team, args.volume, day_s)),
                  "--day-s", str(day_s), "--offline-at", f"{offline_at:.1f}",
                  "--offline-s", f"{offline_s:.1f}", "--seed", str(args.seed * 100 + i)],
@@ -393,8 +394,8 @@ def run(args: argparse.Namespace, out: dict) -> bool:
         (work / "settle.json").write_text("{}")
         results = [_result(p) for p in procs]
         out["desks"] = [{k: r.get(k) for k in ("index", "user", "kind", "first_sync",
-                                                 "counts", "sync_failures", "cpu_s",
-                                                 "left_unsent", "digests", "error")}
+                                                 "counts", "refusals", "sync_failures",
+                                                 "cpu_s", "left_unsent", "digests", "error")}
                         for r in results]
         after = central_counts(central_url, team)
         made: dict[str, list[str]] = {}
@@ -462,7 +463,7 @@ def _doubled(team: list[dict], results: list[dict], before: dict, after: dict) -
         if gained != len(made.get("visit", [])):
             doubled[f"{name} visits"] = gained - len(made.get("visit", []))
         gained = after["tickets"][name] - before["tickets"][name]
-        if gained != len(made.get("queue_ticket", [])):
+        if desk.get("letter") and gained != len(made.get("queue_ticket", [])):
             doubled[f"{name} tickets"] = gained - len(made.get("queue_ticket", []))
     booked = sum(len((r.get("made") or {}).get("appointment", [])) for r in results)
     if after["appointments"] - before["appointments"] != booked:

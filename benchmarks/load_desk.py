@@ -77,6 +77,8 @@ class Desk:
         self.seen: dict[str, float] = {}  # ticket id -> monotonic, first time held here
         self.made: dict[str, list[str]] = {"queue_ticket": [], "visit": [],
                                             "appointment": [], "plan_version": []}
+        self.refusals: dict[str, int] = {}  # "kind: message" -> how many
+        self.made_visits: set[str] = set()
         self.sync_s: list[float] = []
         self.push_s: list[float] = []
         self.sync_failures = 0
@@ -125,7 +127,9 @@ class Desk:
             queue.set_workstation(str(self.args.index + 1), self.args.letter)
         if kind in ("rov_desk", "ran_coach"):
             queue.start_duty()
-        self.areas = queue.point_services() if kind == "rov_desk" else []
+        # The point's own services (a partner's needs the customer's consent to it).
+        self.areas = [o.code for o in queue.offered() if o.partner_org_id is None] \
+            if kind == "rov_desk" else []
         with self.services.ctx.session_factory() as s:
             point = s.scalar(select(ServicePoint.id).where(
                 ServicePoint.code == self.args.point))
@@ -237,7 +241,8 @@ class Desk:
             done = getattr(self, f"do_{kind}")()
         except ServiceError as exc:  # a refusal a worker would read, and go on
             self.counts[f"refused:{kind}"] = self.counts.get(f"refused:{kind}", 0) + 1
-            self.note_error(kind, exc, expected=True)
+            reason = f"{kind}: {exc.message}"
+            self.refusals[reason] = self.refusals.get(reason, 0) + 1
             return
         except Exception as exc:
             self.counts[f"error:{kind}"] = self.counts.get(f"error:{kind}", 0) + 1
@@ -247,8 +252,8 @@ class Desk:
             self.counts[kind] = self.counts.get(kind, 0) + 1
             self.wrote()
 
-    def note_error(self, kind: str, exc: Exception, expected: bool = False) -> None:
-        if len(self.errors) < 20 and not expected:
+    def note_error(self, kind: str, exc: Exception) -> None:
+        if len(self.errors) < 20:
             self.errors.append(f"{kind}: {type(exc).__name__}: {exc}\n"
                                + traceback.format_exc(limit=4))
 
@@ -267,11 +272,14 @@ class Desk:
         from app.dto.visits import VisitInput
 
         queue = self.services.queue
+        if self.serving is None:  # one still at this desk: the demo's, or a call raced
+            self.serving = self.my_active()
         if self.serving is not None:
             ticket_id, self.serving = self.serving, None
             row = queue.finish(ticket_id, VisitInput(
                 service_area=self.serving_area, outcome="resolved", note="bench-load"))
             self.made["visit"].extend(self.visits_of(row.id))
+            self.made_visits.update(self.made["visit"])
             return True
         called = queue.call_next()
         if called is None:
@@ -280,13 +288,38 @@ class Desk:
         self.serving, self.serving_area = called.id, called.service_area
         return True
 
+    def my_active(self) -> str | None:
+        """A ticket of today this worker has called or is serving (started if called)."""
+        from sqlalchemy import select
+
+        from app.models import QueueTicket
+        from app.rules.codes import TicketState
+        from app.services.queue import ACTIVE
+
+        with self.services.ctx.session_factory() as s:
+            row = s.execute(select(QueueTicket.id, QueueTicket.state,
+                                   QueueTicket.service_area).where(
+                QueueTicket.ticket_date == self.services.ctx.today(),
+                QueueTicket.served_by == self.actor.staff_id,
+                QueueTicket.state.in_(ACTIVE))).first()
+        if row is None:
+            return None
+        if row.state == TicketState.CALLED:
+            self.services.queue.start(row.id)
+        self.serving_area = row.service_area.value
+        return row.id
+
     def visits_of(self, ticket_id: str) -> list[str]:
+        """The visit this desk's finish recorded (a ticket two desks raced for may have
+        the other's too)."""
         from sqlalchemy import select
 
         from app.models import Visit
 
         with self.services.ctx.session_factory() as s:
-            return list(s.scalars(select(Visit.id).where(Visit.ticket_id == ticket_id)))
+            return [v for v in s.scalars(select(Visit.id).where(
+                Visit.ticket_id == ticket_id, Visit.staff_id == self.actor.staff_id))
+                if v not in self.made_visits]
 
     def do_contact(self) -> bool:
         from app.dto.visits import VisitInput
@@ -431,6 +464,7 @@ def main() -> None:
         out["digests"] = desk.digests()
         usage = resource.getrusage(resource.RUSAGE_SELF)
         out.update(counts=desk.counts, errors=desk.errors, made=desk.made,
+                   refusals=desk.refusals,
                    registered=desk.registered, seen=desk.seen,
                    offline=desk.offline_window, sync_s=desk.sync_s, push_s=desk.push_s,
                    sync_failures=desk.sync_failures,

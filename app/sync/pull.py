@@ -544,19 +544,26 @@ def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
     seen = 0
     applied = _overlap.setdefault(local, {})
     advanced: dict[str, str] = {}  # cursor key -> the horizon, for tables read to the end
+    pulled = [t for t in synced_central_tables()
+              if t.name not in NEVER_PULLED and t.name not in skipped]
     with (local.connect() as lconn, _page_cache(lconn),
           ThreadPoolExecutor(1, thread_name_prefix="pull-fetch") as fetcher):
-        for table in synced_central_tables():
-            if table.name in NEVER_PULLED or table.name in skipped:
-                continue
+        cursors = {t.name: read_cursor(lconn, t.name, reader) for t in pulled}
+        lconn.rollback()
+        changed = _changed(central, pulled, cursors) if not first else None
+        for table in pulled:
             if should_stop is not None and should_stop():
                 result.stopped = True
                 return result
+            cursor = cursors[table.name]
+            key = _cursor_key(table.name, reader)
+            if changed is not None and table.name not in changed:
+                applied[table.name] = {}  # nothing after the cursor, nor in the overlap
+                if limit - int(cursor[0]) > CURSOR_GAP:
+                    advanced[key] = f"{limit}|"
+                continue
             plan = _plan(central.dialect, local.dialect, table, point_id,
                          hidden.get(table.name, frozenset()))
-            cursor = read_cursor(lconn, table.name, reader)
-            key = _cursor_key(table.name, reader)
-            lconn.rollback()  # no read transaction held while pages are written
             before = applied.get(table.name, {})
             beyond: dict[str, str] = {}  # this pull's overlap: id -> row_tx
             applied[table.name] = {**before}  # kept whole if the pull ends part way
@@ -621,6 +628,28 @@ def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
         with local.begin() as conn:
             working_set.mark_complete(conn, reader)
     return result
+
+
+def _changed(central: Engine, tables: list[Table], cursors: dict[str, tuple[str, str]]
+             ) -> set[str]:
+    """The tables with a row after the login's cursor that it may read: one round trip
+    (an EXISTS per table on its (row_tx, id) index, the row-level policies applied), so
+    that a pull after one walk-in fetches the few tables that changed, not a page query
+    for each of some sixty (#28 item 5). Without the pull scope: a table it names may
+    still bring nothing, never the other way round. Read after the horizon, so a row
+    committed later lies beyond the horizon and stays after any cursor moved to it."""
+    columns = []
+    for i, table in enumerate(tables):
+        tx, row_id = cursors[table.name]
+        # SELECT id, not *: a login granted some columns only may read row_tx and id.
+        columns.append(select(table.c.id).where(tuple_(_row_tx(table), table.c.id) > tuple_(
+            cast(bindparam(f"tx{i}", tx, type_=String()), _Xid8()),
+            bindparam(f"id{i}", row_id, type_=String()))).exists().label(f"t{i}"))
+    if not columns:
+        return set()
+    with central.connect() as conn:
+        flags = conn.execute(select(*columns)).one()
+    return {table.name for table, flag in zip(tables, flags, strict=True) if flag}
 
 
 # Transactions a cursor may lag behind the horizon before a pull that read its table to
