@@ -78,7 +78,6 @@ class Desk:
         self.made: dict[str, list[str]] = {"queue_ticket": [], "visit": [],
                                             "appointment": [], "plan_version": []}
         self.refusals: dict[str, int] = {}  # "kind: message" -> how many
-        self.made_visits: set[str] = set()
         self.sync_s: list[float] = []
         self.push_s: list[float] = []
         self.sync_failures = 0
@@ -276,10 +275,10 @@ class Desk:
             self.serving = self.my_active()
         if self.serving is not None:
             ticket_id, self.serving = self.serving, None
+            earlier = set(self.visits_of(ticket_id))  # an earlier leg's, say
             row = queue.finish(ticket_id, VisitInput(
                 service_area=self.serving_area, outcome="resolved", note="bench-load"))
-            self.made["visit"].extend(self.visits_of(row.id))
-            self.made_visits.update(self.made["visit"])
+            self.made["visit"].extend(set(self.visits_of(row.id)) - earlier)
             return True
         called = queue.call_next()
         if called is None:
@@ -310,16 +309,15 @@ class Desk:
         return row.id
 
     def visits_of(self, ticket_id: str) -> list[str]:
-        """The visit this desk's finish recorded (a ticket two desks raced for may have
-        the other's too)."""
+        """This worker's visits of the ticket (a ticket two desks raced for may have the
+        other's too)."""
         from sqlalchemy import select
 
         from app.models import Visit
 
         with self.services.ctx.session_factory() as s:
-            return [v for v in s.scalars(select(Visit.id).where(
-                Visit.ticket_id == ticket_id, Visit.staff_id == self.actor.staff_id))
-                if v not in self.made_visits]
+            return list(s.scalars(select(Visit.id).where(
+                Visit.ticket_id == ticket_id, Visit.staff_id == self.actor.staff_id)))
 
     def do_contact(self) -> bool:
         from app.dto.visits import VisitInput
