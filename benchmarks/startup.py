@@ -11,7 +11,8 @@ from pathlib import Path
 from benchmarks.common import ROOT, Result, child_env, median, ratio, summary
 from benchmarks.startup_child import MARK, READY
 
-TARGET_RATIO = 2.0
+TARGET_RATIO = 1.5  # the second bar (#28 item 4), and ready within READY_TARGET_S
+READY_TARGET_S = 1.5
 
 
 def one_start(mode: str, db: Path | None) -> tuple[float, dict]:
@@ -60,8 +61,10 @@ def run(db: Path, runs: int) -> Result:
     return Result(
         key="startup", title="1. Start to the sign-in window", unit="ms",
         app=app_s * 1000, raw=bare_s * 1000, ratio=r,
-        target=f"≤ {TARGET_RATIO:g}× bare window",
-        status="PASS" if r is not None and r <= TARGET_RATIO else "MISS",
+        target=f"≤ {TARGET_RATIO:g}×, ready ≤ {READY_TARGET_S:g} s",
+        status="PASS" if r is not None and r <= TARGET_RATIO
+        and stage_medians.get("ready_after_spawn", float("inf")) <= READY_TARGET_S
+        else "MISS",
         note=(f"median of {runs} starts; raw = bare PySide6 QMainWindow. Ready behind the "
               f"sign-in view (database open, pages built) after "
               f"{stage_medians.get('ready_after_spawn', float('nan')) * 1000:.0f} ms"),
