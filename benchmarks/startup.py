@@ -61,7 +61,7 @@ def run(db: Path, runs: int) -> Result:
     return Result(
         key="startup", title="1. Start to the sign-in window", unit="ms",
         app=app_s * 1000, raw=bare_s * 1000, ratio=r,
-        target=f"≤ {TARGET_RATIO:g}×, ready ≤ {READY_TARGET_S:g} s",
+        target=f"≤{TARGET_RATIO:g}×, ready ≤{READY_TARGET_S:g} s",
         status="PASS" if r is not None and r <= TARGET_RATIO
         and stage_medians.get("ready_after_spawn", float("inf")) <= READY_TARGET_S
         else "MISS",
