@@ -79,6 +79,46 @@ def test_not_present_needs_a_recall_first(desk):
         assert s.get(QueueTicket, ticket.id).recalls == 1
 
 
+def _in(lang, error):
+    from app import i18n
+
+    return error.text(lambda message: i18n.translate_in(lang, message))
+
+
+def _as_another_desk_left_it(desk, ticket_id, state):
+    """What a pull brings when desk 5's worker called the same customer a moment earlier
+    and got further (the furthest state wins, rules.queue.merge)."""
+    with desk.ctx.session_factory.begin() as s:
+        ticket = s.get(QueueTicket, ticket_id)
+        ticket.state, ticket.served_by, ticket.desk = state, "staff-desk", "5"
+
+
+def test_a_customer_another_desk_took_is_said_so(desk):
+    """Two desks calling within a sync of each other call the same customer (make
+    bench-load: 88 of 928 serves): the one refused learns which desk has them, not that
+    a step is missing."""
+    ticket = desk.queue.register_walk_in(None, "information")
+    desk.queue.call(ticket.id)
+    desk.queue.start(ticket.id)
+    _as_another_desk_left_it(desk, ticket.id, TicketState.DONE)
+    with pytest.raises(ServiceError) as refused:
+        desk.queue.finish(ticket.id, VisitInput("information"))
+    assert _in("en", refused.value) == "A 001 was already served at desk 5."
+    assert _in("fi", refused.value) == "A 001 on jo palveltu tiskillä 5."
+
+    second = desk.queue.register_walk_in(None, "information")
+    _as_another_desk_left_it(desk, second.id, TicketState.CALLED)
+    with pytest.raises(ServiceError) as refused:
+        desk.queue.call(second.id)
+    assert _in("sv", refused.value) == "A 002 har redan ropats upp till disk 5."
+
+    third = desk.queue.register_walk_in(None, "information")
+    desk.queue.call(third.id)  # called here: the step's own message, as before
+    with pytest.raises(ServiceError) as refused:
+        desk.queue.finish(third.id, VisitInput("information"))
+    assert _in("en", refused.value) == "Start the service before finishing it."
+
+
 def test_transfer_to_service_starts_new_leg_and_keeps_number(desk):
     ticket = desk.queue.register_walk_in(None, "information")
     desk.queue.call(ticket.id)
