@@ -39,6 +39,10 @@ def cmd_central_init(args: argparse.Namespace) -> int:
         central = central_engine(args.url)
         count = seed_central(services.ctx.engine, central)
         print(f"seeded {count} rows from {args.seed_from}")
+        # The planner's statistics at once, not at autovacuum's next round: the desks'
+        # pulls through the row-level policies are planned badly without them.
+        with central.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
         central.dispose()
         services.close()
     return 0
