@@ -40,6 +40,7 @@ from pathlib import Path
 
 from benchmarks import central as raw
 from benchmarks.common import BENCH_DIR, CACHE, JSON_MARK, ROOT, child_env, demo_db, p95, summary
+from benchmarks.load_desk import write_json
 
 PASSWORD = "bench-load"  # benchmarks/load_desk.py signs in with it
 TARGET_P95_MS = 300
@@ -114,15 +115,17 @@ def staff_of(url: str) -> list[dict]:
             for u, r, p, a, i, _n in rows]
 
 
-def give_logins(url: str, team: list[dict]) -> list[str]:
+def give_logins(url: str, team: list[dict], made: list[str]) -> None:
     """A LOGIN role per working staff member (roles are the cluster's), CONNECT on the
-    scratch database; returns the ones made here, dropped after the run."""
+    scratch database. A role made here goes into `made` at once (dropped after the run,
+    even one that fails part way); an existing one (a run at the same time, one killed
+    earlier) gets this run's password and is left in place afterwards."""
     from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
 
     from app.db.central_roles import GROUP_OF, create_login_role, scram_verifier
 
     engine = create_engine(raw.sqlalchemy_url(url), isolation_level="AUTOCOMMIT")
-    made = []
     try:
         for desk in team:
             name = desk["username"]
@@ -130,8 +133,13 @@ def give_logins(url: str, team: list[dict]) -> list[str]:
                 exists = conn.exec_driver_sql(
                     "SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).scalar()
             if not exists:
-                create_login_role(engine, name, PASSWORD, desk["role"])
-                made.append(name)
+                try:
+                    create_login_role(engine, name, PASSWORD, desk["role"])
+                    made.append(name)
+                    continue
+                except DBAPIError as exc:  # made meanwhile by another run: as existing
+                    if "already exists" not in str(exc.orig):
+                        raise
             with engine.connect() as conn:
                 database = conn.exec_driver_sql("SELECT current_database()").scalar()
                 conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO "{name}"')
@@ -140,7 +148,6 @@ def give_logins(url: str, team: list[dict]) -> list[str]:
                                      f"'{scram_verifier(PASSWORD)}'")
     finally:
         engine.dispose()
-    return made
 
 
 def drop_logins(url: str, names: list[str]) -> None:
@@ -166,6 +173,8 @@ class ServerWatch(threading.Thread):
         self.conn = psycopg.connect(raw.psycopg_url(url), autocommit=True)
         backend = self.conn.execute("SELECT pg_backend_pid()").fetchone()[0]
         self.postmaster = _parent(backend)
+        if self.postmaster is not None and not _is_postgres(self.postmaster):
+            self.postmaster = None  # a server elsewhere: its CPU is not measured here
         self.samples: list[tuple[float, float | None, int]] = []  # (t, cpu s, connections)
         self.stopping = threading.Event()
 
@@ -222,6 +231,13 @@ def _stat(pid: int) -> list[int]:
     text = Path(f"/proc/{pid}/stat").read_text()
     fields = text[text.rindex(")") + 2:].split()  # after the command's name
     return [int(f) if f.lstrip("-").isdigit() else 0 for f in fields]
+
+
+def _is_postgres(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().startswith("postgres")
+    except OSError:
+        return False
 
 
 def _parent(pid: int) -> int | None:
@@ -297,7 +313,7 @@ def walk_in_latencies(results: list[dict]) -> dict:
     for maker in desks:
         off = maker["offline"]
         for ticket, registered in maker["registered"].items():
-            if off and off[0] <= registered < off[1]:
+            if off and off[0] - 1.0 <= registered < off[1]:  # or just before: not sent
                 made_offline += 1
                 for other in desks:
                     if other is not maker and ticket in other["seen"]:
@@ -353,7 +369,7 @@ def run(args: argparse.Namespace, out: dict) -> bool:
         _analyze(central_url)  # a central database in use has its planner statistics
 
         team = cast(args.desks, staff_of(central_url))
-        made_logins += give_logins(central_url, team)
+        give_logins(central_url, team, made_logins)
         registering = [d for d in team if d["kind"] in ("rov_desk", "ran_desk")]
         for letter, desk in zip(LETTERS, registering, strict=False):
             desk["letter"] = letter  # each registering desk its own: tickets counted by it
@@ -367,7 +383,8 @@ def run(args: argparse.Namespace, out: dict) -> bool:
             f"{sum(1 for d in team if d['kind'] == k)} {k}"
             for k in ("rov_desk", "ran_desk", "rov_coach", "ran_coach")))
         morning = time.monotonic()
-        procs = []
+        procs: list[subprocess.Popen] = []
+        stack.callback(_stop_all, procs)  # a failed run leaves no desk waiting
         for i, desk in enumerate(team):
             offline_s = rng.uniform(0.05, 0.10) * day_s
             offline_at = rng.uniform(0.1, 0.85) * day_s
@@ -387,12 +404,12 @@ def run(args: argparse.Namespace, out: dict) -> bool:
         print(f"· morning: {len(team)} first syncs at once in {out['morning_s']:.0f} s; "
               f"the day: {args.minutes:g} min …")
         start = time.monotonic() + 2.0
-        (work / "go.json").write_text(json.dumps({"start": start}))
+        write_json(work / "go.json", {"start": start})  # whole, for the polling desks
         _wait_files(work, "quiet", len(team), procs, timeout=day_s + 1800)
         end = start + day_s
         out["central"] = watch.figures(start, end)
         print("· every desk has sent its day; the last pulls …")
-        (work / "settle.json").write_text("{}")
+        write_json(work / "settle.json", {})
         results = [_result(p) for p in procs]
         out["desks"] = [{k: r.get(k) for k in ("index", "user", "kind", "first_sync",
                                                  "counts", "refusals", "sync_failures",
@@ -417,6 +434,17 @@ def run(args: argparse.Namespace, out: dict) -> bool:
         out["errors"] = [f"desk {r['index']} ({r['kind']}): {e}" for r in results
                          for e in (r.get("errors") or [])][:10]
     return _verdict(out)
+
+
+def _stop_all(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def _analyze(url: str) -> None:
@@ -547,6 +575,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, default=BENCH_DIR / "results-load.json")
     args = parser.parse_args()
+    if args.desks < 3:
+        parser.error("--desks: at least 3 (two desks of Rovaniemi and a coach)")
     out: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
                  "args": vars(args) | {"json": str(args.json)}, "cpus": os.cpu_count()}
     try:

@@ -15,8 +15,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     digest = db_commands.add_parser("digest", help="SHA-256 per synchronised table")
     digest.add_argument("--db", type=Path)
     digest.add_argument("--central", metavar="URL",
-                        help="the central database as URL's login reads it (a staff "
-                        "member's login: what their workstation holds)")
+                        help="the central database as URL's login reads it (with "
+                        "--service-point and a staff member's own login: what a "
+                        "workstation only they use holds)")
     digest.add_argument("--service-point", metavar="CODE",
                         help="with --central: only what that service point's desks hold")
     digest.set_defaults(func=cmd_digest)

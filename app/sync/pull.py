@@ -464,13 +464,38 @@ PARTNER_REACHED = ("customer", "plan", "plan_version", "plan_goal", "plan_action
                    "plan_service", "plan_participant", "meeting_participant", "meeting_task")
 
 
-def _partner_day(central: Engine, reader: str) -> str | None:
-    """The centre's Helsinki day if `reader` is a partner's login, else None."""
+def _reader_standing(central: Engine, reader: str) -> tuple[str | None, str]:
+    """(The centre's Helsinki day if `reader` is a partner's login, else None; what the
+    reader's policies rest on: role, team, service point, partner organisation and the
+    role's permissions, as one text)."""
     with central.connect() as conn:
-        role, day = conn.execute(text(
-            "SELECT role, (now() AT TIME ZONE 'Europe/Helsinki')::date::text FROM staff "
-            "WHERE id = :id"), {"id": reader}).one_or_none() or (None, None)
-    return day if role == "partner" else None
+        row = conn.execute(text(
+            "SELECT s.role, (now() AT TIME ZONE 'Europe/Helsinki')::date::text, "
+            "concat_ws('|', s.role, s.team_id, s.service_point_id, s.partner_org_id, "
+            "(SELECT string_agg(p.permission, ',' ORDER BY p.permission) "
+            " FROM role_permission p WHERE p.role = s.role)) "
+            "FROM staff s WHERE s.id = :id"), {"id": reader}).one_or_none()
+    if row is None:
+        return None, ""
+    role, day, standing = row
+    return (day if role == "partner" else None), standing
+
+
+def _restart_when_standing_changed(conn: Connection, reader: str, standing: str) -> None:
+    """A reader's own cursors move past the rows its policies hide (`_advance`): when what
+    the policies rest on changes (a desk worker made a coach, a coach moved to another
+    team or point, the role's permissions changed), rows it could not read before may be
+    readable now with their old row_tx, so its own cursors start again from the
+    beginning (a full pull of its scope; the shared ones are everyone's alike)."""
+    key = f"reader_standing:{reader}"
+    known = conn.execute(select(LocalSetting.value).where(LocalSetting.key == key)).scalar()
+    if known == standing:
+        return
+    if known is not None:
+        conn.execute(delete(LocalSetting).where(
+            LocalSetting.key.like(f"pull_cursor:{reader}:%")))
+    conn.execute(sqlite_insert(LocalSetting.__table__).values(key=key, value=standing)
+                 .on_conflict_do_update(index_elements=["key"], set_={"value": standing}))
 
 
 def _reach_mark(conn: Connection, day: str) -> str:
@@ -490,7 +515,10 @@ def pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
     of what its consents reach. `ready(rows)` is told when a first pull's working set is
     in (app/sync/working_set.py), before the rest follows."""
     reader = reader_of(central)
-    day = _partner_day(central, reader) if reader else None
+    day, standing = _reader_standing(central, reader) if reader else (None, "")
+    if reader and standing:
+        with local.begin() as conn:
+            _restart_when_standing_changed(conn, reader, standing)
     if reader and day:
         _partner_readers.add(reader)
         key = f"partner_reach_mark:{reader}"
@@ -557,9 +585,13 @@ def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
                 return result
             cursor = cursors[table.name]
             key = _cursor_key(table.name, reader)
+            # Only a reader's own cursor moves past what it cannot see: a shared one is
+            # the point's staff's alike, and a login of another point, say, reads none
+            # of the point's queue (its policies look at the reader's own point).
+            own = key != _cursor_key(table.name)
             if changed is not None and table.name not in changed:
                 applied[table.name] = {}  # nothing after the cursor, nor in the overlap
-                if limit - int(cursor[0]) > CURSOR_GAP:
+                if own and limit - int(cursor[0]) > CURSOR_GAP:
                     advanced[key] = f"{limit}|"
                 continue
             plan = _plan(central.dialect, local.dialect, table, point_id,
@@ -621,7 +653,7 @@ def _pull(local: Engine, central: Engine, point_id: str, page: int = PAGE,
                 if bulk:
                     deferred.restore(lconn, table.name)
             applied[table.name] = beyond  # what later pulls need not apply again
-            if limit - stored_tx > CURSOR_GAP:
+            if own and limit - stored_tx > CURSOR_GAP:
                 advanced[key] = f"{limit}|"
     _advance(local, advanced)
     if first:
@@ -658,9 +690,11 @@ CURSOR_GAP = 50
 
 
 def _advance(local: Engine, advanced: dict[str, str]) -> None:
-    """Move the cursors of tables read to the end up to the horizon, (horizon, ''): every
-    row this login may read below it is applied (the last page was not full), and rows at
-    or beyond it stay after the cursor, to be read again. Without this a cursor stops at
+    """Move a reader's own cursors of tables read to the end up to the horizon,
+    (horizon, ''): every row this login may read below it now is applied (the last page
+    was not full), and rows at or beyond it stay after the cursor, to be read again. What
+    it may read later (a new role, team or point) starts its cursors again
+    (`_restart_when_standing_changed`). Without this a cursor stops at
     the last row the login could see, and every pull reads again, through the row-level
     policies, all the rows it cannot see after it: a desk's pull went through every case
     note, barrier and plan of the area each time (#28 item 5: 2 s a pull at scale 0.5).

@@ -72,3 +72,39 @@ def test_a_cursor_close_behind_the_horizon_stays(make_desk, monkeypatch):
     monkeypatch.setattr(pull_mod, "CURSOR_GAP", 10**9)
     front.sync()
     assert _cursor(front, "customer_barrier") == before
+
+
+def test_a_shared_cursor_never_moves_past_what_it_did_not_see(make_desk, monkeypatch):
+    """The queue's cursor is the point's staff's alike: a login that reads less of it (of
+    another point, say) must not move it for them; only a reader's own cursors move."""
+    monkeypatch.setattr(pull_mod, "CURSOR_GAP", 0)
+    front, _coach, _customer = _desk_and_coach(make_desk)
+    front.services.queue.register_walk_in(None, "information")
+    front.sync()
+    with front.services.ctx.engine.connect() as conn:
+        cursors = dict(conn.execute(text(
+            "SELECT key, value FROM local_setting WHERE key LIKE 'pull_cursor:%'")).all())
+    own = {k: v for k, v in cursors.items() if k.count(":") == 2}
+    shared = {k: v for k, v in cursors.items() if k.count(":") == 1}
+    # Moved to the horizon, "(horizon, '')", the reader's own: never a shared one.
+    assert any(value.endswith("|") for value in own.values()), own
+    assert not any(value.endswith("|") for value in shared.values()), shared
+
+
+def test_a_new_role_starts_the_readers_own_cursors_again(make_desk, staff_central,
+                                                         monkeypatch):
+    """A desk worker made a coach may read the case work its cursors passed by unseen:
+    a change of role (team, point, the role's permissions) starts them again."""
+    monkeypatch.setattr(pull_mod, "CURSOR_GAP", 0)
+    front, coach, customer = _desk_and_coach(make_desk)
+    coach.services.coaching.set_barriers(customer, {"debt"})
+    coach.sync()
+    front.sync()
+    front.sync()  # the barrier's cursor now past it, unseen
+    with front.services.ctx.session_factory() as s:
+        assert s.scalars(select(CustomerBarrier)).all() == []
+    with staff_central.begin() as conn:
+        conn.execute(text("UPDATE staff SET role = 'coach' WHERE username = 'desk'"))
+    front.sync()
+    with front.services.ctx.session_factory() as s:
+        assert [b.barrier for b in s.scalars(select(CustomerBarrier))] == ["debt"]
