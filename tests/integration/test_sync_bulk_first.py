@@ -76,7 +76,10 @@ def test_a_pull_failing_in_the_middle_of_a_table_leaves_nothing_aside(
 
     monkeypatch.setattr(pull_mod, "apply_page", failing)
     with pytest.raises(OSError):
-        pull_mod.pull(b.services.ctx.engine, staff_central, seeded.engine.point_id(), page=2)
+        # `wait`: the horizon past every transaction open on the cluster when the pull
+        # starts (another run's), so that the pages lie below it and move the cursor.
+        pull_mod.pull(b.services.ctx.engine, staff_central, seeded.engine.point_id(), page=2,
+                      wait=30)
     assert _schema(b.services.ctx.engine) == expected
     monkeypatch.setattr(pull_mod, "apply_page", apply_page)
     pull_mod.pull(b.services.ctx.engine, staff_central, seeded.engine.point_id(), page=2)
