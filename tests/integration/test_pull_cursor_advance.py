@@ -5,28 +5,18 @@ what the login may read still arrives, however far the cursor moved."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select, text
 
 from app.models import CustomerBarrier
 from app.sync import pull as pull_mod
 from app.sync.pull import read_cursor
-from tests.factories import customer_input
 
 
 def _desk_and_coach(make_desk):
-    seeder = make_desk("seed", seed=True)
-    card = seeder.sign_in("admin").customers.create(
-        customer_input("Mäkelä", "Aino", date(1985, 3, 12), 124))
-    seeder.sync()
-    front = make_desk("front", as_staff=True)
-    front.sign_in("desk")
-    front.sync()
-    coach = make_desk("coach", as_staff=True)
-    coach.sign_in("coach")
-    coach.sync()
-    return front, coach, card.id
+    """A desk's and a coach's workstations, as the staff-role convergence tests make them."""
+    from tests.integration.test_converged_as_staff import _three
+
+    return _three(make_desk)
 
 
 def _pull_past_open_transactions(desk):
