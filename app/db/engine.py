@@ -81,8 +81,11 @@ def local_engine(path: Path | str, key: str | None = _AUTO, check: bool = True) 
         # The raw key (x'…'): no passphrase derivation on every new connection.
         url = URL.create("sqlite+pysqlcipher", password=f"x'{key}'", database=str(path))
         # The dialect's default pool keeps one connection per thread; the task runner
-        # and the sync thread share connections like the plain SQLite engine does.
-        engine = create_engine(url, future=True, poolclass=QueuePool,
+        # and the sync thread share connections like the plain SQLite engine does. Last
+        # in, first out: the database thread takes the connection it just gave back,
+        # whose page cache (up to 32 MiB each, decrypted) holds what it read, instead of
+        # going round all of them and filling each cache with the same pages.
+        engine = create_engine(url, future=True, poolclass=QueuePool, pool_use_lifo=True,
                                connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
