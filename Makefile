@@ -44,9 +44,9 @@ FAKE_DAYS = "2028-02-29 10:00:00" "2026-12-31 21:50:00" "2033-06-15 07:30:00"
 # The GUI tests (most of the time of a run) once, at the date that crosses the most
 # boundaries within minutes: 23.50 in Helsinki on New Year's Eve (day, month and year);
 # the unit tests, where the services and rules count days, at all three, the three runs
-# at once (each in its own temporary folder under DATES_LOG, with its log; they touch no
-# shared file but the wheel test's build folder, so that test is left to `make test`). CI stays well within its time this
-# way; `make test-dates-full` runs the GUI tests at every date.
+# at once (each in its own temporary folder under DATES_LOG, with its log; they share no
+# file but the wheel test's build folder, so that test is left to `make test`). CI stays
+# well within its time this way; `make test-dates-full` runs the GUI tests at every date.
 GUI_FAKE_DAY = 2026-12-31 21:50:00
 DATES_LOG = /tmp/desk-test-dates
 test-dates: $(DEVSTAMP) compile-translations
