@@ -57,6 +57,12 @@ def followups(today):
     return [i for i in today.model.items if i.kind == "followup"]
 
 
+def followup_heading(model):
+    """The follow-ups' group row of Today's model."""
+    return next(model.index(r, 0) for r in range(model.rowCount())
+                if model.index(r, 0).data(Qt.ItemDataRole.UserRole + 2) == "followup")
+
+
 def test_a_three_month_follow_up_is_answered_in_today_by_keyboard(qtbot, window):
     prepare(window)
     cid, rid = add_completed_referral(window.services)
@@ -69,8 +75,7 @@ def test_a_three_month_follow_up_is_answered_in_today_by_keyboard(qtbot, window)
     assert (item.customer_id, item.due_on) == (cid, date(2026, 11, 24))
     # Its own group, named; the row names the service and the provider, no free text.
     model = today.model
-    heading = next(model.index(r, 0) for r in range(model.rowCount())
-                   if model.index(r, 0).data(Qt.ItemDataRole.UserRole + 2) == "followup")
+    heading = followup_heading(model)
     assert heading.data().startswith(group_title("followup"))
     row = model.index(0, 0, heading)
     status = row.siblingAtColumn(2).data()
@@ -94,8 +99,7 @@ def test_a_three_month_follow_up_is_answered_in_today_by_keyboard(qtbot, window)
     window.nav.setCurrentRow(ROW["today"])
     qtbot.waitUntil(lambda: window.pages.currentWidget() is today, timeout=WAIT)
     qtbot.waitUntil(lambda: len(followups(today)) == 1, timeout=WAIT)
-    heading = next(model.index(r, 0) for r in range(model.rowCount())
-                   if model.index(r, 0).data(Qt.ItemDataRole.UserRole + 2) == "followup")
+    heading = followup_heading(model)
     row = model.index(0, 0, heading)
     today.table.setCurrentIndex(row)
     today.table.setFocus()
